@@ -1,0 +1,20 @@
+import type { Store } from './store.ts';
+
+export const DEFAULT_DATABASE_URL = 'file:./data/bucketgrid.db';
+
+/**
+ * Opens the store that DATABASE_URL names: `file:PATH` for embedded SQLite (the default),
+ * `mongodb://` or `mongodb+srv://` for MongoDB. Each backend is imported only when chosen,
+ * so a SQLite deployment never loads mongoose.
+ */
+export async function openStore(databaseUrl: string = DEFAULT_DATABASE_URL): Promise<Store> {
+  if (databaseUrl.startsWith('file:')) {
+    const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
+    return openSqliteStore(databaseUrl.slice('file:'.length));
+  }
+  if (databaseUrl.startsWith('mongodb://') || databaseUrl.startsWith('mongodb+srv://')) {
+    const { openMongoStore } = await import('./mongo/mongo-store.ts');
+    return openMongoStore(databaseUrl);
+  }
+  throw new Error('DATABASE_URL must start with file:, mongodb:// or mongodb+srv://');
+}

@@ -1,0 +1,75 @@
+import type Database from 'better-sqlite3';
+
+interface Job<T> {
+  run: () => T;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: write jobs that arrive while the event loop is busy are run together in one
+ * transaction, so they share one commit and one fsync. Each job runs in its own savepoint:
+ * a job that throws rolls back alone and rejects; the others commit. A job's promise settles
+ * only after COMMIT returned, which with WAL and synchronous=FULL means the WAL is on disk.
+ */
+export class GroupCommit {
+  private queue: Job<unknown>[] = [];
+  private scheduled = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+  private readonly runBatch: (jobs: Job<unknown>[]) => { ok: boolean; value: unknown }[];
+
+  constructor(db: Database.Database) {
+    const runJob = db.transaction((job: Job<unknown>) => job.run());
+    this.runBatch = db.transaction((jobs: Job<unknown>[]) =>
+      jobs.map((job) => {
+        try {
+          return { ok: true, value: runJob(job) };
+        } catch (error) {
+          return { ok: false, value: error };
+        }
+      }),
+    );
+  }
+
+  submit<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject } as Job<unknown>);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        this.idle = new Promise((done) => {
+          this.markIdle = done;
+        });
+        // setImmediate runs after pending I/O callbacks: requests already read from their
+        // sockets get to join this commit.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Resolves once every submitted job has settled. */
+  drain(): Promise<void> {
+    return this.idle;
+  }
+
+  private flush(): void {
+    const jobs = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    let outcomes: { ok: boolean; value: unknown }[];
+    try {
+      outcomes = this.runBatch(jobs);
+    } catch (error) {
+      // COMMIT itself failed (disk full, I/O error): nothing of this batch is durable.
+      for (const job of jobs) job.reject(error);
+      this.markIdle();
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.value);
+    });
+    this.markIdle();
+  }
+}

@@ -1,0 +1,145 @@
+import type { DataRecord, ReadQuery, RecordKey, SeriesValues } from '@bucketgrid/shared';
+import { AppError } from '@bucketgrid/shared';
+import type Database from 'better-sqlite3';
+import type { Bucket, ReadResult, RecordSelection, WriteMode, WriteResult } from '../store.ts';
+
+/**
+ * Record operations of the SQLite store. They run synchronously inside a transaction the
+ * caller opens (the group commit for upserts), so each is all or nothing.
+ */
+export class SqliteRecords {
+  private readonly reserveSeq: Database.Statement;
+  private readonly insertNew: Database.Statement;
+  private readonly mergeExisting: Database.Statement;
+  private readonly replaceExisting: Database.Statement;
+  private readonly addCount: Database.Statement;
+  private readonly trimOrdered: Database.Statement;
+  private readonly trimLeastRecent: Database.Statement;
+  private readonly deleteOne: Database.Statement;
+  private readonly readCache = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    // The merge runs inside SQLite so an update is one statement, not a read and a write.
+    db.function('bg_merge_values', { deterministic: true }, (stored, incoming) =>
+      JSON.stringify(Object.assign(JSON.parse(stored as string), JSON.parse(incoming as string))),
+    );
+    this.reserveSeq = db.prepare(
+      `UPDATE buckets SET write_seq = write_seq + ?, last_write_at = ?
+       WHERE id = ? RETURNING rowid, write_seq`,
+    );
+    this.insertNew = db.prepare(
+      'INSERT INTO records (bucket, key, seq, vals) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.mergeExisting = db.prepare(
+      'UPDATE records SET vals = bg_merge_values(vals, ?), seq = ? WHERE bucket = ? AND key = ?',
+    );
+    this.replaceExisting = db.prepare(
+      'UPDATE records SET vals = ?, seq = ? WHERE bucket = ? AND key = ?',
+    );
+    this.addCount = db.prepare(
+      'UPDATE buckets SET record_count = record_count + ? WHERE rowid = ? RETURNING record_count',
+    );
+    this.trimOrdered = db.prepare(
+      `DELETE FROM records WHERE bucket = @bucket AND key IN
+         (SELECT key FROM records WHERE bucket = @bucket ORDER BY key LIMIT @excess)`,
+    );
+    this.trimLeastRecent = db.prepare(
+      `DELETE FROM records WHERE bucket = @bucket AND key IN
+         (SELECT key FROM records WHERE bucket = @bucket AND typeof(key) = 'text' ORDER BY seq LIMIT @excess)`,
+    );
+    this.deleteOne = db.prepare('DELETE FROM records WHERE bucket = ? AND key = ?');
+  }
+
+  upsert(bucket: Bucket, records: DataRecord[], mode: WriteMode): WriteResult {
+    const reserved = this.reserveSeq.get(records.length, Date.now(), bucket.id) as
+      | { rowid: number; write_seq: number }
+      | undefined;
+    if (!reserved) throw new AppError('bucket_not_found', 'The bucket was deleted.');
+    const { rowid } = reserved;
+    let seq = reserved.write_seq - records.length;
+    const update = mode === 'merge' ? this.mergeExisting : this.replaceExisting;
+    let inserted = 0;
+    for (const record of records) {
+      seq++;
+      const vals = JSON.stringify(record.values);
+      if (this.insertNew.run(rowid, record.key, seq, vals).changes === 1) inserted++;
+      else update.run(vals, seq, rowid, record.key);
+    }
+    if (inserted > 0) {
+      const { record_count } = this.addCount.get(inserted, rowid) as { record_count: number };
+      if (record_count > bucket.retention) this.trim(bucket, rowid, record_count - bucket.retention);
+    }
+    return { inserted, updated: records.length - inserted };
+  }
+
+  /** Retention: drops the smallest keys (TSV, IV) or the least recently written (KV). */
+  private trim(bucket: Bucket, rowid: number, excess: number): void {
+    const trim = bucket.type === 'KV' ? this.trimLeastRecent : this.trimOrdered;
+    const { changes } = trim.run({ bucket: rowid, excess });
+    this.addCount.run(-changes, rowid);
+  }
+
+  read(bucket: Bucket, query: ReadQuery): ReadResult {
+    const conditions = ['bucket = (SELECT rowid FROM buckets WHERE id = @bucket)'];
+    if (query.from !== undefined) conditions.push('key >= @from');
+    if (query.to !== undefined) conditions.push('key <= @to');
+    if (query.after !== undefined) conditions.push(query.order === 'asc' ? 'key > @after' : 'key < @after');
+    const sql = `SELECT key, vals FROM records WHERE ${conditions.join(' AND ')}
+      ORDER BY key ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT @limit`;
+    let statement = this.readCache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.readCache.set(sql, statement);
+    }
+    const params: Record<string, RecordKey | number | string> = {
+      bucket: bucket.id,
+      limit: query.limit + 1,
+    };
+    if (query.from !== undefined) params.from = query.from;
+    if (query.to !== undefined) params.to = query.to;
+    if (query.after !== undefined) params.after = query.after;
+    const rows = statement.all(params) as { key: RecordKey; vals: string }[];
+    const hasMore = rows.length > query.limit;
+    if (hasMore) rows.pop();
+    return {
+      records: rows.map((row) => ({ key: row.key, values: JSON.parse(row.vals) as SeriesValues })),
+      hasMore,
+    };
+  }
+
+  delete(bucket: Bucket, selection: RecordSelection): number {
+    const rowid = this.rowidOf(bucket);
+    if (rowid === undefined) return 0;
+    let deleted = 0;
+    if ('keys' in selection) {
+      for (const key of selection.keys) deleted += this.deleteOne.run(rowid, key).changes;
+    } else {
+      const conditions = ['bucket = @rowid'];
+      if (selection.from !== undefined) conditions.push('key >= @from');
+      if (selection.to !== undefined) conditions.push('key <= @to');
+      const params: Record<string, RecordKey> = { rowid };
+      if (selection.from !== undefined) params.from = selection.from;
+      if (selection.to !== undefined) params.to = selection.to;
+      deleted = this.db
+        .prepare(`DELETE FROM records WHERE ${conditions.join(' AND ')}`)
+        .run(params).changes;
+    }
+    if (deleted > 0) this.addCount.run(-deleted, rowid);
+    return deleted;
+  }
+
+  purge(bucket: Bucket): number {
+    const rowid = this.rowidOf(bucket);
+    if (rowid === undefined) return 0;
+    const { changes } = this.db.prepare('DELETE FROM records WHERE bucket = ?').run(rowid);
+    this.db.prepare('UPDATE buckets SET record_count = 0 WHERE rowid = ?').run(rowid);
+    return changes;
+  }
+
+  private rowidOf(bucket: Bucket): number | undefined {
+    const row = this.db.prepare('SELECT rowid FROM buckets WHERE id = ?').get(bucket.id) as
+      | { rowid: number }
+      | undefined;
+    return row?.rowid;
+  }
+}

@@ -1,0 +1,172 @@
+import type {
+  ApiKeyType,
+  BucketType,
+  DataRecord,
+  ReadQuery,
+  RecordKey,
+  Role,
+} from '@bucketgrid/shared';
+
+/** All times are unix milliseconds. All ids are opaque, URL-safe, unguessable strings. */
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  /** The user's workspace slug: the first segment of their dashboards' paths. */
+  workspace: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  expiresAt: number;
+}
+
+export interface Dashboard {
+  id: string;
+  /** The workspace (slug) it lives in: its creator's. */
+  workspace: string;
+  slug: string;
+  name: string;
+  retention: number;
+  createdAt: number;
+}
+
+export interface Membership {
+  dashboardId: string;
+  userId: string;
+  role: Role;
+  createdAt: number;
+}
+
+export interface MemberWithUser extends Membership {
+  email: string;
+  name: string;
+}
+
+export interface Bucket {
+  id: string;
+  dashboardId: string;
+  name: string;
+  type: BucketType;
+  /** The owning dashboard's retention: the most records this bucket keeps. */
+  retention: number;
+  recordCount: number;
+  lastWriteAt: number | null;
+  createdAt: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  dashboardId: string;
+  name: string;
+  type: ApiKeyType;
+  /** Hex SHA-256 of the full key: the key itself is never stored. */
+  hash: string;
+  hint: string;
+  /** The user who created it, or null when made by the admin CLI. */
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+/** `merge` (POST) keeps series the write does not name; `replace` (PUT) drops them. */
+export type WriteMode = 'merge' | 'replace';
+
+export interface WriteResult {
+  inserted: number;
+  updated: number;
+}
+
+export interface ReadResult {
+  records: DataRecord[];
+  /** True when more records match after the last one returned. */
+  hasMore: boolean;
+}
+
+export type RecordSelection = { keys: RecordKey[] } | { from?: RecordKey; to?: RecordKey };
+
+/** Thrown by the store when a unique field (email, workspace, slug, membership) is taken. */
+export class UniqueViolation extends Error {
+  constructor(readonly field: 'email' | 'workspace' | 'slug' | 'membership') {
+    super(`unique violation on ${field}`);
+    this.name = 'UniqueViolation';
+  }
+}
+
+/**
+ * The one interface the rest of Bucketgrid talks to. `sqlite/` and `mongo/` implement it,
+ * and `test/contract.ts` holds them to the same behaviour. Methods that find nothing return
+ * null (never throw) so callers decide what "not found" means to their client.
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'mongodb';
+  /** Throws when the database cannot be reached (for /readyz). */
+  ping(): Promise<void>;
+  /** Waits for pending writes, then closes. */
+  close(): Promise<void>;
+
+  createUser(input: Omit<User, 'id' | 'createdAt'>): Promise<User>;
+  getUserById(id: string): Promise<User | null>;
+  getUserByEmail(email: string): Promise<User | null>;
+  setUserPassword(userId: string, passwordHash: string): Promise<void>;
+
+  createSession(session: Session): Promise<void>;
+  getSession(id: string): Promise<Session | null>;
+  setSessionExpiry(id: string, expiresAt: number): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  deleteUserSessions(userId: string): Promise<void>;
+  deleteExpiredSessions(now: number): Promise<void>;
+
+  /** Creates the dashboard and makes `ownerId` its owner, in one step. */
+  createDashboard(
+    input: Omit<Dashboard, 'id' | 'createdAt'> & { ownerId: string },
+  ): Promise<Dashboard>;
+  getDashboard(id: string): Promise<Dashboard | null>;
+  getDashboardBySlug(workspace: string, slug: string): Promise<Dashboard | null>;
+  /** Every dashboard the user is a member of, with their role, oldest first. */
+  listDashboardsForUser(userId: string): Promise<(Dashboard & { role: Role })[]>;
+  updateDashboard(
+    id: string,
+    patch: Partial<Pick<Dashboard, 'name' | 'slug' | 'retention'>>,
+  ): Promise<Dashboard | null>;
+  /** Deletes the dashboard with its buckets, records, keys and memberships. */
+  deleteDashboard(id: string): Promise<void>;
+
+  getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
+  listMembers(dashboardId: string): Promise<MemberWithUser[]>;
+  addMember(dashboardId: string, userId: string, role: Role): Promise<Membership>;
+  setMemberRole(dashboardId: string, userId: string, role: Role): Promise<void>;
+  removeMember(dashboardId: string, userId: string): Promise<void>;
+  countOwners(dashboardId: string): Promise<number>;
+
+  createBucket(input: { dashboardId: string; name: string; type: BucketType }): Promise<Bucket>;
+  getBucket(id: string): Promise<Bucket | null>;
+  listBuckets(dashboardId: string): Promise<Bucket[]>;
+  renameBucket(id: string, name: string): Promise<void>;
+  deleteBucket(id: string): Promise<void>;
+
+  /**
+   * Upserts the records in order (a later record with the same key wins), all or nothing,
+   * then trims the bucket to its retention. Resolves only once the write is durable.
+   */
+  upsertRecords(bucket: Bucket, records: DataRecord[], mode: WriteMode): Promise<WriteResult>;
+  readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult>;
+  /** Deletes the selected records; returns how many there were. */
+  deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
+  purgeRecords(bucket: Bucket): Promise<number>;
+
+  createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(dashboardId: string): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, at: number): Promise<void>;
+  setApiKeyExpiry(id: string, expiresAt: number | null): Promise<void>;
+  /** Records last-used times in one batch (the server coalesces them per minute). */
+  touchApiKeys(lastUsed: Map<string, number>): Promise<void>;
+}

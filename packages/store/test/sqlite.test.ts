@@ -1,0 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { openStore } from '../src/open-store.ts';
+import { runStoreContract } from './contract.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+runStoreContract('sqlite', () => openStore(`file:${join(dir, 'contract.db')}`));
