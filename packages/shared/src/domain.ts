@@ -23,7 +23,10 @@ export type RollGrace = keyof typeof rollGraceMs;
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
-export const emailSchema = z.email().max(254).transform((email) => email.toLowerCase());
+export const emailSchema = z
+  .email()
+  .max(254)
+  .transform((email) => email.toLowerCase());
 export const passwordSchema = z
   .string()
   .min(10, 'use at least 10 characters')

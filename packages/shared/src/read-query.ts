@@ -9,13 +9,15 @@ export const MAX_READ_LIMIT = 10_000;
 const keyParam = z.union([z.string().min(1).max(256), z.number()]);
 
 /** What a client may ask of a read, on REST (query string) and tRPC alike. */
-export const readQueryInput = z.object({
-  from: keyParam.optional(),
-  to: keyParam.optional(),
-  order: z.enum(['asc', 'desc']).default('asc'),
-  limit: z.coerce.number().int().min(1).max(MAX_READ_LIMIT).default(DEFAULT_READ_LIMIT),
-  cursor: z.string().max(1024).optional(),
-});
+export const readQueryInput = z
+  .object({
+    from: keyParam.optional(),
+    to: keyParam.optional(),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    limit: z.coerce.number().int().min(1).max(MAX_READ_LIMIT).default(DEFAULT_READ_LIMIT),
+    cursor: z.string().max(1024).optional(),
+  })
+  .strict();
 export type ReadQueryInput = z.input<typeof readQueryInput>;
 
 /** A read resolved against the bucket's key type, as the store executes it. */

@@ -117,7 +117,8 @@ function parseRecord(
     errors.push({ pointer, detail: 'missing "key" (or "k")' });
   } else {
     key = normalizeKey(type, rawKey);
-    if (key instanceof KeyError) errors.push({ pointer: `${pointer}/${keyName}`, detail: key.detail });
+    if (key instanceof KeyError)
+      errors.push({ pointer: `${pointer}/${keyName}`, detail: key.detail });
   }
   let values: SeriesValues | undefined;
   if (dataName === undefined) {
@@ -168,7 +169,10 @@ function parseSeriesValues(
         valueName = prop;
         value = item[prop];
       } else {
-        errors.push({ pointer: `${itemPointer}/${escapePointer(prop)}`, detail: 'unknown property' });
+        errors.push({
+          pointer: `${itemPointer}/${escapePointer(prop)}`,
+          detail: 'unknown property',
+        });
       }
     }
     if (seriesKeyName === undefined) {

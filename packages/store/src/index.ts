@@ -1,3 +1,3 @@
-export * from './store.ts';
 export { newId } from './ids.ts';
 export { openStore } from './open-store.ts';
+export * from './store.ts';

@@ -166,7 +166,11 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
 
       it('deletes a dashboard with everything it owns', async () => {
         const { owner, dashboard } = await makeDashboard();
-        const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+        const bucket = await store.createBucket({
+          dashboardId: dashboard.id,
+          name: 'b',
+          type: 'IV',
+        });
         await store.upsertRecords(bucket, [rec(1, { 1: 1 })], 'merge');
         const key = await store.createApiKey({
           dashboardId: dashboard.id,
@@ -213,7 +217,11 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
 
       it('reflects the dashboard retention in the bucket', async () => {
         const { dashboard } = await makeDashboard(10_000);
-        const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'a', type: 'KV' });
+        const bucket = await store.createBucket({
+          dashboardId: dashboard.id,
+          name: 'a',
+          type: 'KV',
+        });
         await store.updateDashboard(dashboard.id, { retention: 1000 });
         expect((await store.getBucket(bucket.id))?.retention).toBe(1000);
       });
@@ -223,11 +231,15 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
       it('inserts, then merges series on merge writes', async () => {
         const bucket = await makeBucket('TSV');
         expect(
-          await store.upsertRecords(bucket, [rec(1000, { 1: 1, 2: 2 }), rec(2000, { 1: 5 })], 'merge'),
+          await store.upsertRecords(
+            bucket,
+            [rec(1000, { 1: 1, 2: 2 }), rec(2000, { 1: 5 })],
+            'merge',
+          ),
         ).toEqual({ inserted: 2, updated: 0 });
-        expect(
-          await store.upsertRecords(bucket, [rec(1000, { 2: 20, 3: null })], 'merge'),
-        ).toEqual({ inserted: 0, updated: 1 });
+        expect(await store.upsertRecords(bucket, [rec(1000, { 2: 20, 3: null })], 'merge')).toEqual(
+          { inserted: 0, updated: 1 },
+        );
         expect(await readAll(bucket)).toEqual([
           rec(1000, { 1: 1, 2: 20, 3: null }),
           rec(2000, { 1: 5 }),
@@ -302,7 +314,12 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         const firstPage = await store.readRecords(bucket, { order: 'desc', limit: 2, to: 42 });
         expect(keys(firstPage)).toEqual([42, 10]);
         expect(firstPage.hasMore).toBe(true);
-        const second = await store.readRecords(bucket, { order: 'desc', limit: 2, to: 42, after: 10 });
+        const second = await store.readRecords(bucket, {
+          order: 'desc',
+          limit: 2,
+          to: 42,
+          after: 10,
+        });
         expect(keys(second)).toEqual([3, 0]);
         expect(second.hasMore).toBe(true);
         const last = await store.readRecords(bucket, { order: 'desc', limit: 2, to: 42, after: 0 });
@@ -323,13 +340,22 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
           ['berlin', '2025', 'amsterdam', '10'].map((k) => rec(k, { 1: 1 })),
           'merge',
         );
-        const page = await store.readRecords(bucket, { order: 'asc', limit: 10, from: '2', to: 'b' });
+        const page = await store.readRecords(bucket, {
+          order: 'asc',
+          limit: 10,
+          from: '2',
+          to: 'b',
+        });
         expect(page.records.map((r) => r.key)).toEqual(['2025', 'amsterdam']);
       });
 
       it('deletes records by keys and by range, and purges', async () => {
         const bucket = await makeBucket('TSV');
-        await store.upsertRecords(bucket, [1, 2, 3, 4, 5, 6].map((k) => rec(k, { 1: k })), 'merge');
+        await store.upsertRecords(
+          bucket,
+          [1, 2, 3, 4, 5, 6].map((k) => rec(k, { 1: k })),
+          'merge',
+        );
         expect(await store.deleteRecords(bucket, { keys: [2, 4, 99] })).toBe(2);
         expect(await store.deleteRecords(bucket, { from: 5, to: 6 })).toBe(2);
         expect((await readAll(bucket)).map((r) => r.key)).toEqual([1, 3]);
@@ -360,7 +386,11 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
       it('trims KV buckets to retention by dropping the least recently written', async () => {
         const bucket = await makeBucket('KV', 1000);
         const keys = Array.from({ length: 1000 }, (_, i) => `k${i}`);
-        await store.upsertRecords(bucket, keys.map((k) => rec(k, { 1: 1 })), 'merge');
+        await store.upsertRecords(
+          bucket,
+          keys.map((k) => rec(k, { 1: 1 })),
+          'merge',
+        );
         // Rewriting k0 makes it recent: k1 and k2 are then the least recently written.
         await store.upsertRecords(bucket, [rec('k0', { 1: 2 })], 'merge');
         await store.upsertRecords(bucket, [rec('new1', { 1: 1 }), rec('new2', { 1: 1 })], 'merge');

@@ -67,7 +67,8 @@ export class SqliteRecords {
     }
     if (inserted > 0) {
       const { record_count } = this.addCount.get(inserted, rowid) as { record_count: number };
-      if (record_count > bucket.retention) this.trim(bucket, rowid, record_count - bucket.retention);
+      if (record_count > bucket.retention)
+        this.trim(bucket, rowid, record_count - bucket.retention);
     }
     return { inserted, updated: records.length - inserted };
   }
@@ -83,7 +84,8 @@ export class SqliteRecords {
     const conditions = ['bucket = (SELECT rowid FROM buckets WHERE id = @bucket)'];
     if (query.from !== undefined) conditions.push('key >= @from');
     if (query.to !== undefined) conditions.push('key <= @to');
-    if (query.after !== undefined) conditions.push(query.order === 'asc' ? 'key > @after' : 'key < @after');
+    if (query.after !== undefined)
+      conditions.push(query.order === 'asc' ? 'key > @after' : 'key < @after');
     const sql = `SELECT key, vals FROM records WHERE ${conditions.join(' AND ')}
       ORDER BY key ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT @limit`;
     let statement = this.readCache.get(sql);

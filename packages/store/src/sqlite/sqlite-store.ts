@@ -7,8 +7,8 @@ import type {
   ApiKeyRecord,
   Bucket,
   Dashboard,
-  MemberWithUser,
   Membership,
+  MemberWithUser,
   ReadResult,
   RecordSelection,
   Session,
@@ -149,7 +149,11 @@ export class SqliteStore implements Store {
   async getSession(id: string): Promise<Session | null> {
     const row = this.sql('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
     if (!row) return null;
-    return { id: row.id as string, userId: row.user_id as string, expiresAt: row.expires_at as number };
+    return {
+      id: row.id as string,
+      userId: row.user_id as string,
+      expiresAt: row.expires_at as number,
+    };
   }
 
   async setSessionExpiry(id: string, expiresAt: number): Promise<void> {
@@ -335,7 +339,9 @@ export class SqliteStore implements Store {
 
   async deleteBucket(id: string): Promise<void> {
     this.db.transaction(() => {
-      this.sql('DELETE FROM records WHERE bucket = (SELECT rowid FROM buckets WHERE id = ?)').run(id);
+      this.sql('DELETE FROM records WHERE bucket = (SELECT rowid FROM buckets WHERE id = ?)').run(
+        id,
+      );
       this.sql('DELETE FROM buckets WHERE id = ?').run(id);
     })();
   }

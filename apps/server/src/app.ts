@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '@bucketgrid/shared';
+import type { Store } from '@bucketgrid/store';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from './log.ts';
+import { createApiRouter } from './rest/api-router.ts';
+import { LastUsedTracker } from './rest/last-used.ts';
+import { FixedWindowLimiter } from './rest/rate-limit.ts';
+import { sendJson, sendProblem } from './rest/send.ts';
+
+export interface AppOptions {
+  store: Store;
+  logger: Logger;
+  /** The clock every expiry and rate limit reads; tests drive it. */
+  now?: () => number;
+  /** Records (writes) or requests (other calls) one API key may spend per minute. */
+  keyRateLimitPerMinute?: number;
+  /** Failed API key attempts one client address may make per minute. */
+  failedKeyAttemptsPerMinute?: number;
+  /** The built web app to serve, if present. */
+  webDist?: string;
+}
+
+export interface App {
+  app: Express;
+  /** Flushes what the app keeps in memory (last-used times). */
+  stop(): Promise<void>;
+}
+
+export function createApp(options: AppOptions): App {
+  const { store, logger } = options;
+  const now = options.now ?? Date.now;
+  const lastUsed = new LastUsedTracker(store);
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+
+  app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      sendJson(res, 200, { status: 'ready', store: store.backend });
+    } catch (error) {
+      logger('error', 'store not reachable', { error: (error as Error).message });
+      sendProblem(res, new AppError('service_unavailable', 'The store is not reachable.'));
+    }
+  });
+
+  app.use(
+    '/api',
+    createApiRouter({
+      store,
+      now,
+      lastUsed,
+      keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
+      failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
+    }),
+  );
+
+  if (options.webDist && existsSync(join(options.webDist, 'index.html'))) {
+    const index = join(options.webDist, 'index.html');
+    app.use(express.static(options.webDist, { index: false, maxAge: '1h' }));
+    // Client-side routes (/:workspace/:dashboard) load the app on reload and from shared links.
+    app.get('/*splat', (_req, res) => res.sendFile(index, { maxAge: 0 }));
+  }
+
+  app.use((_req: Request, _res: Response) => {
+    throw new AppError('not_found', 'No such path.');
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (error instanceof AppError) {
+      sendProblem(res, error);
+      return;
+    }
+    if ((error as { status?: number }).status === 400) {
+      // Express refuses a path it cannot decode (a stray %) before any handler runs.
+      sendProblem(res, new AppError('invalid_query', 'The URL is malformed.'));
+      return;
+    }
+    logger('error', 'unhandled error', {
+      method: req.method,
+      path: req.path,
+      error: error instanceof Error ? error.stack : String(error),
+    });
+    sendProblem(res, new AppError('internal_error', 'Something went wrong on our side.'));
+  });
+
+  return { app, stop: () => lastUsed.stop() };
+}

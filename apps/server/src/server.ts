@@ -1,0 +1,41 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Store } from '@bucketgrid/store';
+import { type AppOptions, createApp } from './app.ts';
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish, then flushes app state. */
+  close(): Promise<void>;
+}
+
+export interface ServerOptions extends AppOptions {
+  port: number;
+  host?: string;
+  store: Store;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { app, stop } = createApp(options);
+  const server = createServer(app);
+  // Clients that keep connections open between writes should not be cut off by Node's
+  // 5 s default while idle between batches.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await stop();
+    },
+  };
+}

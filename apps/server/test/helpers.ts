@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiKey, createBucket, createDashboard, createUser } from '@bucketgrid/services';
+import type { BucketType } from '@bucketgrid/shared';
+import { openStore, type Store } from '@bucketgrid/store';
+import { silentLogger } from '../src/log.ts';
+import { type RunningServer, type ServerOptions, startServer } from '../src/server.ts';
+
+export interface TestServer extends RunningServer {
+  store: Store;
+  /** The server's clock: tests move it instead of sleeping. */
+  clock: { now: number };
+  stopAll(): Promise<void>;
+}
+
+/** The real server on an ephemeral port, on a fresh SQLite file. */
+export async function startTestServer(
+  options: Partial<Omit<ServerOptions, 'store' | 'logger' | 'port'>> = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-server-'));
+  const store = await openStore(`file:${join(dir, 'test.db')}`);
+  const clock = { now: Date.now() };
+  const running = await startServer({
+    store,
+    logger: silentLogger,
+    port: 0,
+    host: '127.0.0.1',
+    now: () => clock.now,
+    ...options,
+  });
+  return {
+    ...running,
+    store,
+    clock,
+    async stopAll() {
+      await running.close();
+      await store.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+
+/** A user, a dashboard they own, a bucket of `type` and a production key for it. */
+export async function provision(store: Store, type: BucketType = 'TSV', retention?: number) {
+  const n = ++seq;
+  const user = await createUser(store, {
+    email: `owner${n}-${Date.now()}@example.com`,
+    password: 'correct horse battery',
+    name: `Owner ${n}`,
+  });
+  const dashboard = await createDashboard(store, {
+    ownerId: user.id,
+    name: `Dash ${n}`,
+    retention,
+  });
+  const bucket = await createBucket(store, { dashboardId: dashboard.id, name: 'b', type });
+  const { apiKey, key } = await createApiKey(
+    store,
+    { dashboardId: dashboard.id, name: 'k', type: 'production', createdBy: user.id },
+    Date.now(),
+  );
+  return { user, dashboard, bucket, apiKey, key };
+}
+
+export interface CallOptions {
+  method?: string;
+  key?: string;
+  body?: unknown;
+  raw?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** One HTTP call; JSON bodies are sent with Content-Type: application/json. */
+export async function call(url: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== undefined) headers['x-api-key'] = options.key;
+  let body: string | Uint8Array | undefined = options.raw;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(url, { method: options.method ?? 'GET', headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert on response bodies field by field
+  return { status: response.status, headers: response.headers, json: json as any, text };
+}

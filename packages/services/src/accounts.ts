@@ -1,0 +1,39 @@
+import {
+  AppError,
+  displayNameSchema,
+  emailSchema,
+  passwordSchema,
+  slugify,
+} from '@bucketgrid/shared';
+import { type Store, UniqueViolation, type User } from '@bucketgrid/store';
+import { hashPassword } from './passwords.ts';
+import { uniqueSlug } from './slugs.ts';
+import { validate } from './validate.ts';
+
+/** Registers a user with an argon2id password hash and a fresh workspace slug. */
+export async function createUser(
+  store: Store,
+  input: { email: string; password: string; name: string },
+): Promise<User> {
+  const email = validate(emailSchema, input.email, 'email');
+  const name = validate(displayNameSchema, input.name, 'name');
+  const password = passwordSchema.safeParse(input.password);
+  if (!password.success) {
+    throw new AppError('weak_password', `password: ${password.error.issues[0]?.message}`);
+  }
+  if (await store.getUserByEmail(email)) {
+    throw new AppError('email_taken', 'An account with this email exists; sign in instead.');
+  }
+  const passwordHash = await hashPassword(password.data);
+  const base = slugify(name === '' ? email.split('@')[0]! : name);
+  try {
+    return await uniqueSlug(base, (workspace) =>
+      store.createUser({ email, name, workspace, passwordHash }),
+    );
+  } catch (error) {
+    if (error instanceof UniqueViolation && error.field === 'email') {
+      throw new AppError('email_taken', 'An account with this email exists; sign in instead.');
+    }
+    throw error;
+  }
+}

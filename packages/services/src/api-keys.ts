@@ -1,0 +1,145 @@
+import {
+  type ApiKeyType,
+  AppError,
+  apiKeyNameSchema,
+  apiKeyTypeSchema,
+  type RollGrace,
+  rollGraceMs,
+} from '@bucketgrid/shared';
+import { generateApiKey, hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
+import type { ApiKeyRecord, Store } from '@bucketgrid/store';
+import { validate } from './validate.ts';
+
+export type ApiKeyState = 'active' | 'revoked' | 'expired';
+
+export function apiKeyState(key: ApiKeyRecord, now: number): ApiKeyState {
+  if (key.revokedAt !== null) return 'revoked';
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
+export interface CreatedApiKey {
+  apiKey: ApiKeyRecord;
+  /** The full key: returned by this call only, never stored, never logged. */
+  key: string;
+}
+
+export async function createApiKey(
+  store: Store,
+  input: {
+    dashboardId: string;
+    name: string;
+    type: ApiKeyType;
+    createdBy: string | null;
+    expiresAt?: number | null;
+  },
+  now: number,
+): Promise<CreatedApiKey> {
+  const name = validate(apiKeyNameSchema, input.name, 'name');
+  const type = validate(apiKeyTypeSchema, input.type, 'type');
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt !== null && expiresAt <= now) {
+    throw new AppError('invalid_input', 'expiresAt: the expiry must be in the future');
+  }
+  const key = generateApiKey(type);
+  const parsed = parseApiKey(key)!;
+  const apiKey = await store.createApiKey({
+    dashboardId: input.dashboardId,
+    name,
+    type,
+    hash: hashApiKey(key),
+    hint: parsed.hint,
+    createdBy: input.createdBy,
+    createdAt: now,
+    expiresAt,
+  });
+  return { apiKey, key };
+}
+
+/**
+ * Loads a key by id. With `dashboardId`, a key of another dashboard is reported exactly like
+ * a key that does not exist, so ids of other tenants reveal nothing.
+ */
+export async function getApiKeyOrThrow(
+  store: Store,
+  id: string,
+  dashboardId?: string,
+): Promise<ApiKeyRecord> {
+  const key = await store.getApiKey(id);
+  if (!key || (dashboardId !== undefined && key.dashboardId !== dashboardId)) {
+    throw new AppError('not_found', 'No such API key.');
+  }
+  return key;
+}
+
+/** Permanent and immediate: the next request with the key gets 401 revoked_api_key. */
+export async function revokeApiKey(
+  store: Store,
+  key: ApiKeyRecord,
+  now: number,
+): Promise<ApiKeyRecord> {
+  await store.revokeApiKey(key.id, now);
+  return (await store.getApiKey(key.id))!;
+}
+
+/**
+ * Makes a replacement with the same name and type. The old key keeps working for the grace
+ * period (never longer than it would have anyway), then stops; with no grace it is revoked.
+ */
+export async function rollApiKey(
+  store: Store,
+  key: ApiKeyRecord,
+  grace: RollGrace,
+  actorId: string | null,
+  now: number,
+): Promise<CreatedApiKey & { previous: ApiKeyRecord }> {
+  if (apiKeyState(key, now) !== 'active') {
+    throw new AppError('key_not_active', 'Only an active key can be rolled.');
+  }
+  const created = await createApiKey(
+    store,
+    { dashboardId: key.dashboardId, name: key.name, type: key.type, createdBy: actorId },
+    now,
+  );
+  const graceMs = rollGraceMs[grace];
+  if (graceMs === 0) {
+    await store.revokeApiKey(key.id, now);
+  } else {
+    const until = now + graceMs;
+    await store.setApiKeyExpiry(
+      key.id,
+      key.expiresAt === null ? until : Math.min(until, key.expiresAt),
+    );
+  }
+  return { ...created, previous: (await store.getApiKey(key.id))! };
+}
+
+/**
+ * Authenticates an X-API-Key value: format and checksum first (no lookup for junk), then one
+ * lookup by SHA-256 hash, then revocation and expiry against `now`.
+ */
+export async function verifyApiKey(
+  store: Store,
+  presented: string | undefined,
+  now: number,
+): Promise<ApiKeyRecord> {
+  if (presented === undefined || presented === '') {
+    throw new AppError('missing_api_key', 'Send your API key in the X-API-Key header.');
+  }
+  if (!parseApiKey(presented)) {
+    throw new AppError(
+      'invalid_api_key',
+      'The X-API-Key value is not a Bucketgrid API key (check for truncation or extra characters).',
+    );
+  }
+  const key = await store.getApiKeyByHash(hashApiKey(presented));
+  if (!key) throw new AppError('invalid_api_key', 'This API key does not exist.');
+  switch (apiKeyState(key, now)) {
+    case 'revoked':
+      throw new AppError('revoked_api_key', 'This API key was revoked; create a new one.');
+    case 'expired':
+      throw new AppError('expired_api_key', 'This API key has expired; create or roll a new one.');
+    default:
+      return key;
+  }
+}

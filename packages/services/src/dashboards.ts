@@ -1,0 +1,61 @@
+import {
+  AppError,
+  DEFAULT_RETENTION,
+  dashboardNameSchema,
+  retentionSchema,
+  slugify,
+  slugSchema,
+} from '@bucketgrid/shared';
+import { type Dashboard, type Store, UniqueViolation } from '@bucketgrid/store';
+import { uniqueSlug } from './slugs.ts';
+import { validate } from './validate.ts';
+
+/**
+ * Creates a dashboard in the owner's workspace. A slug the caller chose must be free; a slug
+ * derived from the name gets a numeric suffix when taken.
+ */
+export async function createDashboard(
+  store: Store,
+  input: { ownerId: string; name: string; slug?: string; retention?: number },
+): Promise<Dashboard> {
+  const owner = await store.getUserById(input.ownerId);
+  if (!owner) throw new AppError('not_found', 'No such user.');
+  const name = validate(dashboardNameSchema, input.name, 'name');
+  const retention = validate(retentionSchema, input.retention ?? DEFAULT_RETENTION, 'retention');
+  const fields = { ownerId: owner.id, workspace: owner.workspace, name, retention };
+  if (input.slug === undefined) {
+    return uniqueSlug(slugify(name), (slug) => store.createDashboard({ ...fields, slug }));
+  }
+  const slug = validate(slugSchema, input.slug, 'slug');
+  try {
+    return await store.createDashboard({ ...fields, slug });
+  } catch (error) {
+    if (error instanceof UniqueViolation) {
+      throw new AppError('slug_taken', `The slug "${slug}" is taken in this workspace.`);
+    }
+    throw error;
+  }
+}
+
+export async function updateDashboard(
+  store: Store,
+  dashboardId: string,
+  patch: { name?: string; slug?: string; retention?: number },
+): Promise<Dashboard> {
+  const clean: { name?: string; slug?: string; retention?: number } = {};
+  if (patch.name !== undefined) clean.name = validate(dashboardNameSchema, patch.name, 'name');
+  if (patch.slug !== undefined) clean.slug = validate(slugSchema, patch.slug, 'slug');
+  if (patch.retention !== undefined) {
+    clean.retention = validate(retentionSchema, patch.retention, 'retention');
+  }
+  try {
+    const updated = await store.updateDashboard(dashboardId, clean);
+    if (!updated) throw new AppError('not_found', 'No such dashboard.');
+    return updated;
+  } catch (error) {
+    if (error instanceof UniqueViolation) {
+      throw new AppError('slug_taken', `The slug "${clean.slug}" is taken in this workspace.`);
+    }
+    throw error;
+  }
+}
