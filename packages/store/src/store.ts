@@ -118,6 +118,7 @@ export interface Store {
 
   createSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
+  listUserSessions(userId: string): Promise<Session[]>;
   setSessionExpiry(id: string, expiresAt: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
   deleteUserSessions(userId: string): Promise<void>;

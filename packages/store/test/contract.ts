@@ -88,6 +88,8 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         const session = { id: unique('s'), userId: user.id, expiresAt: now + 5000 };
         await store.createSession(session);
         expect(await store.getSession(session.id)).toEqual(session);
+        expect((await store.listUserSessions(user.id)).map((s) => s.id)).toHaveLength(2);
+        expect(await store.listUserSessions('nobody')).toEqual([]);
         await store.setSessionExpiry(session.id, now + 9000);
         expect((await store.getSession(session.id))?.expiresAt).toBe(now + 9000);
         const expired = { id: unique('s'), userId: user.id, expiresAt: now - 1 };

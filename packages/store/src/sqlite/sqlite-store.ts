@@ -33,6 +33,12 @@ const toUser = (r: Row): User => ({
   createdAt: r.created_at as number,
 });
 
+const toSession = (r: Row): Session => ({
+  id: r.id as string,
+  userId: r.user_id as string,
+  expiresAt: r.expires_at as number,
+});
+
 const toDashboard = (r: Row): Dashboard => ({
   id: r.id as string,
   workspace: r.workspace as string,
@@ -154,6 +160,13 @@ export class SqliteStore implements Store {
       userId: row.user_id as string,
       expiresAt: row.expires_at as number,
     };
+  }
+
+  async listUserSessions(userId: string): Promise<Session[]> {
+    const rows = this.sql('SELECT * FROM sessions WHERE user_id = ? ORDER BY expires_at').all(
+      userId,
+    ) as Row[];
+    return rows.map(toSession);
   }
 
   async setSessionExpiry(id: string, expiresAt: number): Promise<void> {

@@ -1,0 +1,95 @@
+import type { PipelineStage } from 'mongoose';
+import { newId } from '../ids.ts';
+import type { Bucket, Store } from '../store.ts';
+import type { Db } from './connection.ts';
+import { type BucketDoc, DASHBOARDS_COLLECTION, nextCreatedSeq } from './models.ts';
+
+type BucketMethods = Pick<
+  Store,
+  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'deleteBucket'
+>;
+
+/** A bucket document joined with the retention of its dashboard. */
+type BucketRow = BucketDoc & { dashboard: { retention: number }[] };
+
+export function bucketMethods(db: Db): BucketMethods {
+  const { buckets, dashboards, records } = db.models;
+
+  /** Buckets with their dashboard's retention, in one round trip (getBucket is on every API call). */
+  async function findBuckets(match: PipelineStage.Match['$match']): Promise<Bucket[]> {
+    const rows = await buckets.aggregate<BucketRow>([
+      { $match: match },
+      { $sort: { createdAt: 1, createdSeq: 1 } },
+      {
+        $lookup: {
+          from: DASHBOARDS_COLLECTION,
+          localField: 'dashboardId',
+          foreignField: '_id',
+          as: 'dashboard',
+        },
+      },
+    ]);
+    const found: Bucket[] = [];
+    for (const row of rows) {
+      // A bucket whose dashboard is gone is being deleted with it.
+      const retention = row.dashboard[0]?.retention;
+      if (retention !== undefined) found.push(toBucket(row, retention));
+    }
+    return found;
+  }
+
+  return {
+    async createBucket(input) {
+      const dashboard = await dashboards
+        .findById(input.dashboardId, { retention: 1 })
+        .lean<{ retention: number }>();
+      if (!dashboard) throw new Error(`dashboard ${input.dashboardId} does not exist`);
+      const doc: BucketDoc = {
+        _id: newId(),
+        dashboardId: input.dashboardId,
+        name: input.name,
+        type: input.type,
+        recordCount: 0,
+        lastWriteAt: null,
+        writeSeq: 0,
+        createdAt: Date.now(),
+        createdSeq: nextCreatedSeq(),
+      };
+      await buckets.insertOne(doc);
+      return toBucket(doc, dashboard.retention);
+    },
+
+    async getBucket(id) {
+      const [bucket] = await findBuckets({ _id: id });
+      return bucket ?? null;
+    },
+
+    listBuckets(dashboardId) {
+      return findBuckets({ dashboardId });
+    },
+
+    async renameBucket(id, name) {
+      await buckets.updateOne({ _id: id }, { $set: { name } });
+    },
+
+    async deleteBucket(id) {
+      // The bucket first: from then on no write can reach its records (see upsertRecords),
+      // and deleting them outside a transaction has no size limit.
+      await buckets.deleteOne({ _id: id });
+      await records.deleteMany({ b: id });
+    },
+  };
+}
+
+function toBucket(doc: BucketDoc, retention: number): Bucket {
+  return {
+    id: doc._id,
+    dashboardId: doc.dashboardId,
+    name: doc.name,
+    type: doc.type,
+    retention,
+    recordCount: doc.recordCount,
+    lastWriteAt: doc.lastWriteAt,
+    createdAt: doc.createdAt,
+  };
+}

@@ -1,0 +1,189 @@
+import type { Role } from '@bucketgrid/shared';
+import { newId } from '../ids.ts';
+import type { Dashboard, Membership, MemberWithUser, Store } from '../store.ts';
+import type { Db } from './connection.ts';
+import { mapDuplicateKey } from './errors.ts';
+import { type DashboardDoc, type MembershipDoc, nextCreatedSeq, type UserDoc } from './models.ts';
+
+type DashboardMethods = Pick<
+  Store,
+  | 'createDashboard'
+  | 'getDashboard'
+  | 'getDashboardBySlug'
+  | 'listDashboardsForUser'
+  | 'updateDashboard'
+  | 'deleteDashboard'
+  | 'getMembership'
+  | 'listMembers'
+  | 'addMember'
+  | 'setMemberRole'
+  | 'removeMember'
+  | 'countOwners'
+>;
+
+const OLDEST_FIRST = { createdAt: 1, createdSeq: 1 } as const;
+const SLUG_TAKEN = { slug: 'slug' } as const;
+
+export function dashboardMethods(db: Db): DashboardMethods {
+  const { dashboards, memberships, users, buckets, apiKeys, records } = db.models;
+  return {
+    async createDashboard(input) {
+      const createdAt = Date.now();
+      const doc: DashboardDoc = {
+        _id: newId(),
+        workspace: input.workspace,
+        slug: input.slug,
+        name: input.name,
+        retention: input.retention,
+        createdAt,
+        createdSeq: nextCreatedSeq(),
+      };
+      const owner = membershipDoc(doc._id, input.ownerId, 'owner', createdAt);
+      try {
+        // One transaction: a dashboard never exists without its owner.
+        await db.transaction(async (session) => {
+          await dashboards.insertOne(doc, { session });
+          await memberships.insertOne(owner, { session });
+        });
+      } catch (error) {
+        throw mapDuplicateKey(error, SLUG_TAKEN);
+      }
+      return toDashboard(doc);
+    },
+
+    async getDashboard(id) {
+      const doc = await dashboards.findById(id).lean<DashboardDoc>();
+      return doc ? toDashboard(doc) : null;
+    },
+
+    async getDashboardBySlug(workspace, slug) {
+      const doc = await dashboards.findOne({ workspace, slug }).lean<DashboardDoc>();
+      return doc ? toDashboard(doc) : null;
+    },
+
+    async listDashboardsForUser(userId) {
+      const mine = await memberships.find({ userId }).lean<MembershipDoc[]>();
+      if (mine.length === 0) return [];
+      const roleOf = new Map(mine.map((m) => [m.dashboardId, m.role]));
+      const docs = await dashboards
+        .find({ _id: { $in: [...roleOf.keys()] } })
+        .sort(OLDEST_FIRST)
+        .lean<DashboardDoc[]>();
+      return docs.map((doc) => ({ ...toDashboard(doc), role: roleOf.get(doc._id)! }));
+    },
+
+    async updateDashboard(id, patch) {
+      // Only the fields the interface allows to change, and only those given.
+      const set: Partial<Pick<DashboardDoc, 'name' | 'slug' | 'retention'>> = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.slug !== undefined) set.slug = patch.slug;
+      if (patch.retention !== undefined) set.retention = patch.retention;
+      if (Object.keys(set).length === 0) {
+        const doc = await dashboards.findById(id).lean<DashboardDoc>();
+        return doc ? toDashboard(doc) : null;
+      }
+      try {
+        const doc = await dashboards
+          .findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' })
+          .lean<DashboardDoc>();
+        // A lower retention is applied to each bucket at its next write (see records.ts).
+        return doc ? toDashboard(doc) : null;
+      } catch (error) {
+        throw mapDuplicateKey(error, SLUG_TAKEN);
+      }
+    },
+
+    async deleteDashboard(id) {
+      // The dashboard and everything that names it go in one transaction; its records are
+      // deleted after it, outside: a bucket can hold a million records, too many for one
+      // transaction, and once the buckets are gone nothing can read or write them anyway.
+      const bucketIds = await db.transaction(async (session) => {
+        const owned = await buckets
+          .find({ dashboardId: id }, { _id: 1 })
+          .session(session)
+          .lean<{ _id: string }[]>();
+        await buckets.deleteMany({ dashboardId: id }, { session });
+        await apiKeys.deleteMany({ dashboardId: id }, { session });
+        await memberships.deleteMany({ dashboardId: id }, { session });
+        await dashboards.deleteOne({ _id: id }, { session });
+        return owned.map((bucket) => bucket._id);
+      });
+      if (bucketIds.length > 0) await records.deleteMany({ b: { $in: bucketIds } });
+    },
+
+    async getMembership(dashboardId, userId) {
+      const doc = await memberships.findOne({ dashboardId, userId }).lean<MembershipDoc>();
+      return doc ? toMembership(doc) : null;
+    },
+
+    async listMembers(dashboardId) {
+      const docs = await memberships
+        .find({ dashboardId })
+        .sort(OLDEST_FIRST)
+        .lean<MembershipDoc[]>();
+      if (docs.length === 0) return [];
+      const people = await users
+        .find({ _id: { $in: docs.map((m) => m.userId) } }, { email: 1, name: 1 })
+        .lean<Pick<UserDoc, '_id' | 'email' | 'name'>[]>();
+      const byId = new Map(people.map((user) => [user._id, user]));
+      const members: MemberWithUser[] = [];
+      for (const doc of docs) {
+        const user = byId.get(doc.userId);
+        // Users are never deleted; a membership without its user has nobody to show.
+        if (user) members.push({ ...toMembership(doc), email: user.email, name: user.name });
+      }
+      return members;
+    },
+
+    async addMember(dashboardId, userId, role) {
+      const doc = membershipDoc(dashboardId, userId, role, Date.now());
+      try {
+        await memberships.insertOne(doc);
+      } catch (error) {
+        throw mapDuplicateKey(error, { dashboardId: 'membership', userId: 'membership' });
+      }
+      return toMembership(doc);
+    },
+
+    async setMemberRole(dashboardId, userId, role) {
+      await memberships.updateOne({ dashboardId, userId }, { $set: { role } });
+    },
+
+    async removeMember(dashboardId, userId) {
+      await memberships.deleteOne({ dashboardId, userId });
+    },
+
+    async countOwners(dashboardId) {
+      return memberships.countDocuments({ dashboardId, role: 'owner' });
+    },
+  };
+}
+
+function membershipDoc(
+  dashboardId: string,
+  userId: string,
+  role: Role,
+  createdAt: number,
+): MembershipDoc {
+  return { _id: newId(), dashboardId, userId, role, createdAt, createdSeq: nextCreatedSeq() };
+}
+
+function toDashboard(doc: DashboardDoc): Dashboard {
+  return {
+    id: doc._id,
+    workspace: doc.workspace,
+    slug: doc.slug,
+    name: doc.name,
+    retention: doc.retention,
+    createdAt: doc.createdAt,
+  };
+}
+
+function toMembership(doc: MembershipDoc): Membership {
+  return {
+    dashboardId: doc.dashboardId,
+    userId: doc.userId,
+    role: doc.role,
+    createdAt: doc.createdAt,
+  };
+}

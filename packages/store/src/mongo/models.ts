@@ -1,0 +1,234 @@
+import {
+  type ApiKeyType,
+  apiKeyTypes,
+  type BucketType,
+  bucketTypes,
+  type RecordKey,
+  type Role,
+  roles,
+} from '@bucketgrid/shared';
+import { type Connection, Schema } from 'mongoose';
+
+/**
+ * How documents are stored. Ids are `newId()` strings kept as `_id`; times are unix ms
+ * numbers, exactly as the Store interface hands them over, so nothing converts at the
+ * boundary. `createdSeq` breaks ties between documents created in the same millisecond
+ * (see `nextCreatedSeq`), so "oldest first" lists come back in creation order.
+ */
+
+export interface UserDoc {
+  _id: string;
+  email: string;
+  name: string;
+  workspace: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface SessionDoc {
+  _id: string;
+  userId: string;
+  expiresAt: number;
+}
+
+export interface DashboardDoc {
+  _id: string;
+  workspace: string;
+  slug: string;
+  name: string;
+  retention: number;
+  createdAt: number;
+  createdSeq: number;
+}
+
+export interface MembershipDoc {
+  _id: string;
+  dashboardId: string;
+  userId: string;
+  role: Role;
+  createdAt: number;
+  createdSeq: number;
+}
+
+export interface BucketDoc {
+  _id: string;
+  dashboardId: string;
+  name: string;
+  type: BucketType;
+  /** Always the number of records the bucket holds: every change to them adjusts it. */
+  recordCount: number;
+  lastWriteAt: number | null;
+  /** The last write sequence number handed out to this bucket's records (see `RecordDoc.s`). */
+  writeSeq: number;
+  createdAt: number;
+  createdSeq: number;
+}
+
+/**
+ * One record. Short field names because a bucket holds up to a million of them and
+ * MongoDB stores every field name in every document.
+ */
+export interface RecordDoc {
+  /** Bucket id. */
+  b: string;
+  /** Key: unix ms (TSV), integer (IV) or string (KV). */
+  k: RecordKey;
+  /** Write sequence: the bucket's `writeSeq` when this record was last written (KV retention). */
+  s: number;
+  /** Series key (as a field name) → value; `null` is a known gap. */
+  v: Record<string, number | null>;
+}
+
+export interface ApiKeyDoc {
+  _id: string;
+  dashboardId: string;
+  name: string;
+  type: ApiKeyType;
+  hash: string;
+  hint: string;
+  createdBy: string | null;
+  createdAt: number;
+  createdSeq: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export const DASHBOARDS_COLLECTION = 'dashboards';
+
+let lastCreatedSeq = 0;
+
+/**
+ * Orders documents created in the same millisecond by this process. Across processes such
+ * documents are equally old and their order is arbitrary, which no caller can tell apart.
+ */
+export function nextCreatedSeq(): number {
+  lastCreatedSeq += 1;
+  return lastCreatedSeq;
+}
+
+// `strict: 'throw'`: a misspelt path fails loudly instead of being dropped silently.
+// No `__v`: the store never loads a document to save it back, which is what it guards.
+const options = { versionKey: false, strict: 'throw', autoIndex: true } as const;
+const nullableNumber = () => ({ type: Number, default: null });
+
+const userSchema = new Schema<UserDoc>(
+  {
+    _id: String,
+    email: String,
+    name: String,
+    workspace: String,
+    passwordHash: String,
+    createdAt: Number,
+  },
+  options,
+);
+userSchema.index({ email: 1 }, { unique: true });
+userSchema.index({ workspace: 1 }, { unique: true });
+
+const sessionSchema = new Schema<SessionDoc>(
+  { _id: String, userId: String, expiresAt: Number },
+  options,
+);
+sessionSchema.index({ userId: 1 });
+sessionSchema.index({ expiresAt: 1 });
+
+const dashboardSchema = new Schema<DashboardDoc>(
+  {
+    _id: String,
+    workspace: String,
+    slug: String,
+    name: String,
+    retention: Number,
+    createdAt: Number,
+    createdSeq: Number,
+  },
+  options,
+);
+dashboardSchema.index({ workspace: 1, slug: 1 }, { unique: true });
+
+const membershipSchema = new Schema<MembershipDoc>(
+  {
+    _id: String,
+    dashboardId: String,
+    userId: String,
+    role: { type: String, enum: roles },
+    createdAt: Number,
+    createdSeq: Number,
+  },
+  options,
+);
+membershipSchema.index({ dashboardId: 1, userId: 1 }, { unique: true });
+membershipSchema.index({ userId: 1 });
+
+const bucketSchema = new Schema<BucketDoc>(
+  {
+    _id: String,
+    dashboardId: String,
+    name: String,
+    type: { type: String, enum: bucketTypes },
+    recordCount: Number,
+    lastWriteAt: nullableNumber(),
+    writeSeq: Number,
+    createdAt: Number,
+    createdSeq: Number,
+  },
+  options,
+);
+bucketSchema.index({ dashboardId: 1 });
+
+// Records keep the server-assigned ObjectId `_id`: they are addressed by (bucket, key) only,
+// and a random string id per record would cost space and time on every write.
+const recordSchema = new Schema<RecordDoc>(
+  { b: String, k: Schema.Types.Mixed, s: Number, v: Schema.Types.Mixed },
+  options,
+);
+recordSchema.index({ b: 1, k: 1 }, { unique: true });
+recordSchema.index({ b: 1, s: 1 });
+
+const apiKeySchema = new Schema<ApiKeyDoc>(
+  {
+    _id: String,
+    dashboardId: String,
+    name: String,
+    type: { type: String, enum: apiKeyTypes },
+    hash: String,
+    hint: String,
+    createdBy: { type: String, default: null },
+    createdAt: Number,
+    createdSeq: Number,
+    expiresAt: nullableNumber(),
+    revokedAt: nullableNumber(),
+    lastUsedAt: nullableNumber(),
+  },
+  options,
+);
+apiKeySchema.index({ hash: 1 }, { unique: true });
+apiKeySchema.index({ dashboardId: 1 });
+
+/** Compiles the models on this connection (never on mongoose's global one). */
+function compileModels(conn: Connection) {
+  return {
+    users: conn.model('User', userSchema, 'users'),
+    sessions: conn.model('Session', sessionSchema, 'sessions'),
+    dashboards: conn.model('Dashboard', dashboardSchema, DASHBOARDS_COLLECTION),
+    memberships: conn.model('Membership', membershipSchema, 'memberships'),
+    buckets: conn.model('Bucket', bucketSchema, 'buckets'),
+    records: conn.model('Record', recordSchema, 'records'),
+    apiKeys: conn.model('ApiKey', apiKeySchema, 'apiKeys'),
+  };
+}
+
+export type Models = ReturnType<typeof compileModels>;
+
+/**
+ * Compiles the models with explicit collection names, then creates the collections and
+ * indexes. Collections must exist before the first transaction touches them, and the
+ * unique indexes are what turn a taken email or slug into an error, so the store opens
+ * only once both are in place.
+ */
+export async function createModels(conn: Connection): Promise<Models> {
+  const models = compileModels(conn);
+  await Promise.all(Object.values(models).map((model) => model.init()));
+  return models;
+}
