@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { BucketEvents } from '@bucketgrid/api';
+import { createAuth } from '@bucketgrid/auth';
+import { FixedWindowLimiter } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log.ts';
 import { createApiRouter } from './rest/api-router.ts';
 import { LastUsedTracker } from './rest/last-used.ts';
-import { FixedWindowLimiter } from './rest/rate-limit.ts';
+
 import { sendJson, sendProblem } from './rest/send.ts';
+import { createTrpcHandler, requireSameOrigin } from './trpc-handler.ts';
 
 export interface AppOptions {
   store: Store;
@@ -18,6 +22,11 @@ export interface AppOptions {
   keyRateLimitPerMinute?: number;
   /** Failed API key attempts one client address may make per minute. */
   failedKeyAttemptsPerMinute?: number;
+  /** Failed sign-ins allowed per email and per client address in 15 minutes. */
+  failedSignInsPerEmail?: number;
+  failedSignInsPerAddress?: number;
+  /** Trust X-Forwarded-* from a reverse proxy (client address, https). */
+  trustProxy?: boolean;
   /** The built web app to serve, if present. */
   webDist?: string;
 }
@@ -35,6 +44,13 @@ export function createApp(options: AppOptions): App {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  app.set('trust proxy', options.trustProxy ?? false);
+  const events = new BucketEvents();
+  const auth = createAuth(store, {
+    now,
+    failedSignInsPerEmail: options.failedSignInsPerEmail,
+    failedSignInsPerAddress: options.failedSignInsPerAddress,
+  });
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
@@ -53,10 +69,13 @@ export function createApp(options: AppOptions): App {
       store,
       now,
       lastUsed,
+      onWrite: (bucketId) => events.written(bucketId, now()),
       keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
       failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
     }),
   );
+
+  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, events, now, logger }));
 
   if (options.webDist && existsSync(join(options.webDist, 'index.html'))) {
     const index = join(options.webDist, 'index.html');

@@ -14,6 +14,7 @@ const running = await startServer({
   keyRateLimitPerMinute: process.env.KEY_RATE_LIMIT_PER_MINUTE
     ? Number(process.env.KEY_RATE_LIMIT_PER_MINUTE)
     : undefined,
+  trustProxy: process.env.TRUST_PROXY === '1',
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 });
 log('info', 'listening', { url: running.url, store: store.backend });

@@ -1,4 +1,9 @@
-import { getBucketOrThrow, verifyApiKey } from '@bucketgrid/services';
+import {
+  type FixedWindowLimiter,
+  getBucketOrThrow,
+  type RateLimitOutcome,
+  verifyApiKey,
+} from '@bucketgrid/services';
 import {
   AppError,
   encodeCursor,
@@ -13,7 +18,7 @@ import {
 import type { ApiKeyRecord, Bucket, RecordSelection, Store, WriteMode } from '@bucketgrid/store';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { LastUsedTracker } from './last-used.ts';
-import type { FixedWindowLimiter, RateLimitOutcome } from './rate-limit.ts';
+
 import { hasBody, readJsonBody } from './read-json-body.ts';
 import { sendJson } from './send.ts';
 
@@ -25,6 +30,8 @@ export interface ApiContext {
   /** Per client address, counting failed key attempts. */
   failedKeyLimiter: FixedWindowLimiter;
   lastUsed: LastUsedTracker;
+  /** Called after records of a bucket were written (live views listen). */
+  onWrite: (bucketId: string) => void;
 }
 
 interface Locals {
@@ -94,6 +101,7 @@ export function createApiRouter(ctx: ApiContext): Router {
     spend(res, records.length);
     const { inserted, updated } = await ctx.store.upsertRecords(bucket, records, mode);
     sendJson(res, 200, { written: records.length, inserted, updated });
+    ctx.onWrite(bucket.id);
   };
 
   async function read(req: Request, res: Response): Promise<void> {
@@ -122,11 +130,14 @@ export function createApiRouter(ctx: ApiContext): Router {
       : selectionFromQuery(req.query as Record<string, unknown>, bucket);
     spend(res, 1);
     sendJson(res, 200, { deleted: await ctx.store.deleteRecords(bucket, selection) });
+    ctx.onWrite(bucket.id);
   }
 
   async function purge(_req: Request, res: Response): Promise<void> {
+    const { bucket } = res.locals as Locals;
     spend(res, 1);
-    sendJson(res, 200, { deleted: await ctx.store.purgeRecords((res.locals as Locals).bucket) });
+    sendJson(res, 200, { deleted: await ctx.store.purgeRecords(bucket) });
+    ctx.onWrite(bucket.id);
   }
 
   const notAllowed = (allow: string) => (_req: Request, res: Response) => {

@@ -1,0 +1,60 @@
+import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/api';
+import { type Auth, isSameOrigin } from '@bucketgrid/auth';
+import { AppError } from '@bucketgrid/shared';
+import type { Store } from '@bucketgrid/store';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from './log.ts';
+
+/**
+ * Cross-site request protection for cookie sessions: a POST (every tRPC mutation) must carry
+ * an Origin header naming this server's own host, as lucia's guide recommends.
+ */
+export function requireSameOrigin(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    // req.host honours X-Forwarded-Host only when the app trusts its proxy.
+    if (!isSameOrigin(req.get('origin'), req.host)) {
+      throw new AppError(
+        'cross_site_request',
+        'Mutations must come from the Bucketgrid web app (the Origin header must match this host).',
+      );
+    }
+  }
+  next();
+}
+
+export function createTrpcHandler(deps: {
+  store: Store;
+  auth: Auth;
+  events: BucketEvents;
+  now: () => number;
+  logger: Logger;
+}): RequestHandler {
+  return createExpressMiddleware<AppRouter>({
+    router: appRouter,
+    async createContext({ req, res }): Promise<Context> {
+      const secure = req.secure;
+      const session = await deps.auth.authenticate(req.headers.cookie, secure);
+      if (session?.setCookie) res.append('set-cookie', session.setCookie);
+      return {
+        store: deps.store,
+        auth: deps.auth,
+        events: deps.events,
+        now: deps.now,
+        user: session?.user ?? null,
+        sessionId: session?.sessionId ?? null,
+        clientAddress: req.ip ?? 'unknown',
+        secure,
+        setCookie: (cookie) => res.append('set-cookie', cookie),
+      };
+    },
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        deps.logger('error', 'tRPC procedure failed', {
+          path,
+          error: error.cause instanceof Error ? error.cause.stack : error.message,
+        });
+      }
+    },
+  });
+}

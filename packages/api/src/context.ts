@@ -1,0 +1,19 @@
+import type { Auth, AuthUser } from '@bucketgrid/auth';
+import type { Store } from '@bucketgrid/store';
+import type { BucketEvents } from './bucket-events.ts';
+
+/** What every procedure can use. Built per request by the server. */
+export interface Context {
+  store: Store;
+  auth: Auth;
+  events: BucketEvents;
+  now: () => number;
+  user: AuthUser | null;
+  sessionId: string | null;
+  /** The client's address, for sign-in throttling. */
+  clientAddress: string;
+  /** Whether the request came over https (the session cookie is then Secure). */
+  secure: boolean;
+  /** Queues a Set-Cookie header on the response. */
+  setCookie: (cookie: string) => void;
+}

@@ -1,0 +1,5 @@
+export { BucketEvents, type BucketWrite } from './bucket-events.ts';
+export type { Context } from './context.ts';
+export { type AppRouter, appRouter } from './root.ts';
+export type { ApiKeyView } from './routers/api-keys.ts';
+export type { DashboardView } from './routers/dashboards.ts';

@@ -1,0 +1,17 @@
+import { apiKeysRouter } from './routers/api-keys.ts';
+import { authRouter } from './routers/auth.ts';
+import { bucketsRouter } from './routers/buckets.ts';
+import { dashboardsRouter } from './routers/dashboards.ts';
+import { membersRouter } from './routers/members.ts';
+import { router } from './trpc.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  dashboards: dashboardsRouter,
+  members: membersRouter,
+  buckets: bucketsRouter,
+  apiKeys: apiKeysRouter,
+});
+
+/** The router's type: all a client needs for end-to-end types, without server code. */
+export type AppRouter = typeof appRouter;

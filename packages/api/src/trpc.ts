@@ -1,0 +1,101 @@
+import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
+import type { Dashboard } from '@bucketgrid/store';
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { z } from 'zod';
+import type { Context } from './context.ts';
+
+const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'UNPROCESSABLE_CONTENT',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+const t = initTRPC.context<Context>().create({
+  /** Every tRPC error carries our stable code (`appCode`) beside tRPC's own. */
+  errorFormatter({ shape, error }) {
+    const cause = error.cause instanceof AppError ? error.cause : undefined;
+    const appCode: ProblemCode | undefined =
+      cause?.code ?? (error.code === 'BAD_REQUEST' ? 'invalid_input' : undefined);
+    return {
+      ...shape,
+      message:
+        error.code === 'INTERNAL_SERVER_ERROR'
+          ? 'Something went wrong on our side.'
+          : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        appCode: appCode ?? (error.code === 'INTERNAL_SERVER_ERROR' ? 'internal_error' : undefined),
+        retryAfterSeconds: cause?.retryAfterSeconds,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+
+/** The one place an AppError thrown by a service becomes a tRPC error. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({
+      code: codeByStatus[cause.status] ?? 'INTERNAL_SERVER_ERROR',
+      message: cause.message,
+      cause,
+    });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.sessionId) {
+    throw new AppError('unauthenticated', 'Sign in first.');
+  }
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+});
+
+/** What a dashboard-scoped procedure knows: the dashboard and the caller's role in it. */
+export interface DashboardScope {
+  dashboard: Dashboard;
+  role: Role;
+}
+
+/**
+ * Loads the dashboard of `input.dashboardId` and the caller's membership. A non-member gets
+ * NOT_FOUND, exactly as for an id that never existed; a member below `needed` gets FORBIDDEN.
+ */
+export async function resolveScope(
+  ctx: Context & { user: { id: string } },
+  dashboard: Dashboard | null,
+  needed: Role,
+): Promise<DashboardScope> {
+  const membership = dashboard ? await ctx.store.getMembership(dashboard.id, ctx.user.id) : null;
+  if (!dashboard || !membership) throw new AppError('not_found', 'No such dashboard.');
+  if (!roleAtLeast(membership.role, needed)) {
+    throw new AppError('forbidden', `This needs the ${needed} role on this dashboard.`);
+  }
+  return { dashboard, role: membership.role };
+}
+
+/** A procedure on one dashboard that needs at least `needed` there. */
+export function dashboardProcedure(needed: Role) {
+  return authedProcedure
+    .input(z.object({ dashboardId: idSchema }))
+    .use(async ({ ctx, input, next }) => {
+      const scope = await resolveScope(
+        ctx,
+        await ctx.store.getDashboard(input.dashboardId),
+        needed,
+      );
+      return next({ ctx: { ...ctx, ...scope } });
+    });
+}

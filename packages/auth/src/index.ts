@@ -1,0 +1,1 @@
+export { type Auth, type AuthUser, createAuth, isSameOrigin, type SignedIn } from './auth.ts';

@@ -1,0 +1,89 @@
+import { AppError, emailSchema, type Role, roleAtLeast } from '@bucketgrid/shared';
+import { type MemberWithUser, type Store, UniqueViolation } from '@bucketgrid/store';
+import { validate } from './validate.ts';
+
+/**
+ * The role rules of SPEC §1, in one place:
+ * - nobody grants a role above their own;
+ * - only owners add, re-role or remove owners (admins manage users and admins);
+ * - a dashboard always keeps at least one owner;
+ * - any member may leave (remove themselves), the last owner excepted.
+ */
+
+function assertMayGrant(actorRole: Role, role: Role): void {
+  if (!roleAtLeast(actorRole, role)) {
+    throw new AppError('forbidden', `As ${actorRole} you cannot grant the role ${role}.`);
+  }
+}
+
+function assertMayManage(actorRole: Role, targetRole: Role): void {
+  if (targetRole === 'owner' && actorRole !== 'owner') {
+    throw new AppError('forbidden', 'Only an owner can change or remove an owner.');
+  }
+}
+
+async function assertNotLastOwner(store: Store, dashboardId: string, targetRole: Role) {
+  if (targetRole === 'owner' && (await store.countOwners(dashboardId)) <= 1) {
+    throw new AppError(
+      'last_owner',
+      'This is the last owner: make someone else an owner first, or delete the dashboard.',
+    );
+  }
+}
+
+async function targetMembership(store: Store, dashboardId: string, userId: string) {
+  const membership = await store.getMembership(dashboardId, userId);
+  if (!membership) throw new AppError('not_found', 'That user is not a member of this dashboard.');
+  return membership;
+}
+
+export async function addMember(
+  store: Store,
+  actorRole: Role,
+  input: { dashboardId: string; email: string; role: Role },
+): Promise<MemberWithUser> {
+  assertMayGrant(actorRole, input.role);
+  const email = validate(emailSchema, input.email, 'email');
+  const user = await store.getUserByEmail(email);
+  if (!user) {
+    throw new AppError('not_found', 'No Bucketgrid account uses that email; ask them to sign up.');
+  }
+  try {
+    const membership = await store.addMember(input.dashboardId, user.id, input.role);
+    return { ...membership, email: user.email, name: user.name };
+  } catch (error) {
+    if (error instanceof UniqueViolation) {
+      throw new AppError('already_member', `${user.email} is already a member.`);
+    }
+    throw error;
+  }
+}
+
+export async function setMemberRole(
+  store: Store,
+  actorRole: Role,
+  input: { dashboardId: string; userId: string; role: Role },
+): Promise<void> {
+  const target = await targetMembership(store, input.dashboardId, input.userId);
+  assertMayManage(actorRole, target.role);
+  assertMayGrant(actorRole, input.role);
+  if (input.role !== 'owner') await assertNotLastOwner(store, input.dashboardId, target.role);
+  await store.setMemberRole(input.dashboardId, input.userId, input.role);
+}
+
+export async function removeMember(
+  store: Store,
+  actor: { userId: string; role: Role },
+  input: { dashboardId: string; userId: string },
+): Promise<void> {
+  const target = await targetMembership(store, input.dashboardId, input.userId);
+  const leaving = actor.userId === input.userId;
+  if (!leaving) {
+    if (!roleAtLeast(actor.role, 'admin')) {
+      throw new AppError('forbidden', 'Only owners and admins remove members.');
+    }
+    assertMayManage(actor.role, target.role);
+  }
+  await assertNotLastOwner(store, input.dashboardId, target.role);
+  await store.removeMember(input.dashboardId, input.userId);
+}
