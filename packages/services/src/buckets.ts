@@ -28,7 +28,7 @@ export async function getBucketOrThrow(
 ): Promise<Bucket> {
   const bucket = await store.getBucket(id);
   if (!bucket || bucket.dashboardId !== dashboardId) {
-    throw new AppError(code, `No bucket with id "${id}" in this dashboard.`);
+    throw new AppError(code, 'No such bucket in this dashboard (check the bucket id).');
   }
   return bucket;
 }
