@@ -219,10 +219,11 @@ describe('cross-site requests', () => {
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ email: 'csrf@example.com', password: 'long enough pw', name: 'x' }),
       });
-    for (const headers of [{ origin: 'https://evil.example' }, {}]) {
+    const attempts: Record<string, string>[] = [{ origin: 'https://evil.example' }, {}];
+    for (const headers of attempts) {
       const refused = await signUpFrom(headers);
       expect(refused.status).toBe(403);
-      expect((await refused.json()).code).toBe('cross_site_request');
+      expect(((await refused.json()) as { code: string }).code).toBe('cross_site_request');
     }
     expect(await server.store.getUserByEmail('csrf@example.com')).toBeNull();
   });
