@@ -8,7 +8,7 @@ function problems(body: unknown, type: 'TSV' | 'KV' | 'IV' = 'IV') {
   } catch (error) {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('invalid_records');
-    return (error as AppError).errors;
+    return (error as AppError).errors ?? [];
   }
   throw new Error('expected the batch to be refused');
 }
