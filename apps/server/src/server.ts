@@ -33,8 +33,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go idle as their last request finishes: close each one then,
+      // rather than waiting for the client to hang up.
       server.closeIdleConnections();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       await closed;
+      clearInterval(sweeper);
       await stop();
     },
   };
