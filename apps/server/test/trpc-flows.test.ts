@@ -129,6 +129,21 @@ describe('sessions', () => {
     expect(await replay.client.auth.me.query()).toBeNull();
   });
 
+  it('slides a session that is past half its life, and ends an expired one', async () => {
+    const owner = await signUp(server.url, 'Slider');
+    const sessionId = owner.jar.get('bucketgrid_session')!;
+    const day = 86_400_000;
+    await server.store.setSessionExpiry(sessionId, Date.now() + day);
+    const cookiesBefore = owner.lastSetCookies.length;
+    expect((await owner.client.auth.me.query())?.email).toBe(owner.email);
+    expect(owner.lastSetCookies.length).toBe(cookiesBefore + 1);
+    const slid = (await server.store.getSession(sessionId))!.expiresAt;
+    expect(slid).toBeGreaterThan(Date.now() + 29 * day);
+    await server.store.setSessionExpiry(sessionId, Date.now() - 1);
+    expect(await owner.client.auth.me.query()).toBeNull();
+    expect(await server.store.getSession(sessionId)).toBeNull();
+  });
+
   it('marks the cookie Secure behind https', async () => {
     const proxied = await startTestServer({ trustProxy: true });
     const response = await fetch(`${proxied.url}/trpc/auth.signUp`, {
