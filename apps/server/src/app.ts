@@ -81,7 +81,7 @@ export function createApp(options: AppOptions): App {
     const index = join(options.webDist, 'index.html');
     app.use(express.static(options.webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/:workspace/:dashboard) load the app on reload and from shared links.
-    app.get('/*splat', (_req, res) => res.sendFile(index, { maxAge: 0 }));
+    app.get(['/', '/*splat'], (_req, res) => res.sendFile(index, { maxAge: 0 }));
   }
 
   app.use((_req: Request, _res: Response) => {

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { signIn } from './flows.ts';
+import { type Harness, newUser, startHarness } from './harness.ts';
+
+// Sign-in throttling counts failures in fixed 15-minute windows. The server's clock stands
+// still at the start of one, so the five failures share it and the wait is exactly 15 minutes.
+const WINDOW_MS = 15 * 60_000;
+const frozenAt = Date.now() - (Date.now() % WINDOW_MS);
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness({ now: () => frozenAt });
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+test('sign-up and sign-in say what went wrong', async () => {
+  const page = await harness.newPage();
+  const user = newUser('Eve');
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText('Password too weak: use at least 10 characters.').waitFor();
+  await expect(page.getByLabel('Password').getAttribute('aria-invalid')).resolves.toBe('true');
+
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Dashboards', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Name').fill('Eve again');
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText('An account with this email exists; sign in instead.').waitFor();
+
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await signIn(page, { ...user, password: `wrong password ${attempt}` });
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).and(page.locator(':enabled')).waitFor();
+  }
+  await signIn(page, user);
+  await page.getByText('Too many attempts. Try again in 15 minutes.').waitFor();
+  await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+});

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '@bucketgrid/server';
+import { openStore } from '@bucketgrid/store';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+const webDist = join(appRoot, 'dist');
+const screenshotDir = fileURLToPath(new URL('../screenshots', import.meta.url));
+
+// Without the networking flags Chromium keeps trying to reach Google services on a closed network.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Harness {
+  url: string;
+  /** A fresh browser profile: its own cookies, as a second person on another machine. */
+  newPage(): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+/** Newest change to what the build is made of (tests excluded), in ms. */
+function newestSource(): number {
+  const sources = readdirSync(join(appRoot, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => !file.endsWith('.test.ts'))
+    .map((file) => join(appRoot, 'src', file));
+  return Math.max(...[join(appRoot, 'index.html'), ...sources].map((f) => statSync(f).mtimeMs));
+}
+
+/** The real server (production build of the app, SQLite in a temp dir) and a Chromium. */
+export async function startHarness(options: { now?: () => number } = {}): Promise<Harness> {
+  // The tests drive the production build; testing a stale one would test old code.
+  const built = join(webDist, 'index.html');
+  if (!existsSync(built) || statSync(built).mtimeMs < newestSource()) {
+    throw new Error(
+      'apps/web/dist is missing or older than src: run `pnpm --filter @bucketgrid/web build`.',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-web-'));
+  const store = await openStore(`file:${join(dir, 'web.db')}`);
+  const server = await startServer({
+    store,
+    logger: () => {},
+    port: 0,
+    host: '127.0.0.1',
+    webDist,
+    now: options.now,
+  });
+  const browser: Browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    url: server.url,
+    async newPage() {
+      const context = await browser.newContext({
+        baseURL: server.url,
+        viewport: { width: 1280, height: 860 },
+        permissions: ['clipboard-read', 'clipboard-write'],
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      // Every wait is on visible state; a step that takes this long has failed.
+      page.setDefaultTimeout(10_000);
+      return page;
+    },
+    async stop() {
+      // The browser goes first: its open live streams would otherwise hold the server open.
+      for (const context of contexts) await context.close();
+      await browser.close();
+      await server.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+export interface TestUser {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export function newUser(name: string): TestUser {
+  const id = randomUUID().slice(0, 8);
+  return {
+    name,
+    email: `${name.toLowerCase()}-${id}@example.com`,
+    password: 'correct horse battery',
+  };
+}
+
+/** Status and JSON body of a plain HTTP write, as any program would send it. */
+export async function postRecords(url: string, bucketId: string, key: string, records: unknown) {
+  const response = await fetch(`${url}/api/buckets/${bucketId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify(records),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

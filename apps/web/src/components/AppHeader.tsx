@@ -1,0 +1,44 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from 'react-router';
+import { useMe } from '../hooks/useMe.ts';
+import { errorMessage } from '../lib/errors.ts';
+import { trpc } from '../lib/trpc.ts';
+import { Logo } from './Logo.tsx';
+
+export function AppHeader() {
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const signOut = trpc.auth.signOut.useMutation({
+    onSuccess() {
+      // Nothing of this user's data may linger for whoever signs in next in this tab.
+      queryClient.clear();
+      navigate('/signin', { replace: true });
+    },
+  });
+  return (
+    <header className="app-header">
+      <Link to="/" className="app-header-home" aria-label="Bucketgrid: your dashboards">
+        <Logo />
+      </Link>
+      <div className="app-header-user">
+        <span className="app-header-name" title={me.email}>
+          {me.name}
+        </span>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => signOut.mutate()}
+          disabled={signOut.isPending}
+        >
+          {signOut.isPending ? 'Signing out…' : 'Sign out'}
+        </button>
+        {signOut.isError && (
+          <span className="field-error" role="alert">
+            {errorMessage(signOut.error)}
+          </span>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,35 @@
+import { formatCount, formatDateTime } from '../../lib/format.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { CopyButton } from '../CopyButton.tsx';
+import { TimeAgo } from '../TimeAgo.tsx';
+
+export function BucketFacts({ bucket }: { bucket: Bucket }) {
+  return (
+    <dl className="facts">
+      <div className="fact-wide">
+        <dt>Bucket ID</dt>
+        <dd className="fact-with-action">
+          <code>{bucket.id}</code>
+          <CopyButton text={bucket.id} what="bucket ID" />
+        </dd>
+      </div>
+      <div>
+        <dt>Records</dt>
+        <dd>
+          {formatCount(bucket.recordCount)}{' '}
+          <span className="muted">of {formatCount(bucket.retention)} kept</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Last write</dt>
+        <dd>
+          <TimeAgo ms={bucket.lastWriteAt} />
+        </dd>
+      </div>
+      <div>
+        <dt>Created</dt>
+        <dd>{formatDateTime(bucket.createdAt)}</dd>
+      </div>
+    </dl>
+  );
+}

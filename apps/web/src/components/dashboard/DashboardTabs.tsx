@@ -1,0 +1,35 @@
+import { Link, useLocation } from 'react-router';
+import { useDashboard } from '../../hooks/useDashboard.ts';
+import { capabilities } from '../../lib/roles.ts';
+
+/** The dashboard's sections, as links: each tab has its own URL, so reload and sharing work. */
+export function DashboardTabs() {
+  const dashboard = useDashboard();
+  const { pathname } = useLocation();
+  const can = capabilities(dashboard.role);
+  const base = `/${dashboard.workspace}/${dashboard.slug}`;
+  const tabs = [
+    { to: base, label: 'Buckets', section: 'buckets', shown: true },
+    { to: `${base}/keys`, label: 'API Keys', section: 'keys', shown: can.manageKeys },
+    { to: `${base}/members`, label: 'Members', section: 'members', shown: true },
+    { to: `${base}/settings`, label: 'Settings', section: 'settings', shown: can.editSettings },
+  ];
+  const rest = pathname.slice(base.length).split('/')[1] ?? '';
+  const current = rest === '' ? 'buckets' : rest;
+  return (
+    <nav className="dashboard-tabs" aria-label="Dashboard sections">
+      {tabs
+        .filter((tab) => tab.shown)
+        .map((tab) => (
+          <Link
+            key={tab.section}
+            to={tab.to}
+            className="dashboard-tab"
+            aria-current={tab.section === current ? 'page' : undefined}
+          >
+            {tab.label}
+          </Link>
+        ))}
+    </nav>
+  );
+}

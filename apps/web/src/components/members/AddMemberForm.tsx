@@ -1,0 +1,57 @@
+import type { Role } from '@bucketgrid/shared';
+import { type FormEvent, useState } from 'react';
+import { useDashboard } from '../../hooks/useDashboard.ts';
+import { grantableRoles, roleDescriptions, roleLabels } from '../../lib/roles.ts';
+import { trpc } from '../../lib/trpc.ts';
+import { FormError } from '../FormError.tsx';
+import { SelectField } from '../SelectField.tsx';
+import { TextField } from '../TextField.tsx';
+
+export function AddMemberForm() {
+  const dashboard = useDashboard();
+  const utils = trpc.useUtils();
+  const roles = grantableRoles(dashboard.role);
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('user');
+  const add = trpc.members.add.useMutation({
+    async onSuccess() {
+      await utils.members.list.invalidate({ dashboardId: dashboard.id });
+      setEmail('');
+    },
+  });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    add.mutate({ dashboardId: dashboard.id, email, role });
+  }
+
+  return (
+    <form className="card form-row" onSubmit={submit} aria-label="Add a member">
+      <TextField
+        label="Email"
+        type="email"
+        required
+        placeholder="teammate@example.com"
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+        hint="They need a Bucketgrid account."
+      />
+      <SelectField
+        label="Role"
+        value={role}
+        onChange={(event) => setRole(event.target.value as Role)}
+        hint={`${roleLabels[role]}: ${roleDescriptions[role]}.`}
+      >
+        {roles.map((option) => (
+          <option key={option} value={option}>
+            {roleLabels[option]}
+          </option>
+        ))}
+      </SelectField>
+      <button type="submit" className="btn btn-primary" disabled={add.isPending}>
+        {add.isPending ? 'Adding…' : 'Add member'}
+      </button>
+      <FormError error={add.error} />
+    </form>
+  );
+}

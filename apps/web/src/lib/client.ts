@@ -1,0 +1,42 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { getQueryKey } from '@trpc/react-query';
+import { describeError } from './errors.ts';
+import { trpc } from './trpc.ts';
+
+/** Errors that another try will not fix: the answer would be the same. */
+const FINAL_CODES = new Set(['unauthenticated', 'forbidden', 'not_found', 'invalid_input']);
+
+export function createQueryClient(): QueryClient {
+  const client: QueryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        retry: (failures, error) => failures < 2 && !FINAL_CODES.has(describeError(error).code),
+        staleTime: 10_000,
+      },
+    },
+    queryCache: new QueryCache({ onError: (error) => onSessionLost(client, error) }),
+    mutationCache: new MutationCache({ onError: (error) => onSessionLost(client, error) }),
+  });
+  return client;
+}
+
+/** A session that expired mid-use sends the app back to its sign-in page. */
+function onSessionLost(client: QueryClient, error: unknown): void {
+  if (describeError(error).code === 'unauthenticated') {
+    client.setQueryData(getQueryKey(trpc.auth.me, undefined, 'query'), null);
+  }
+}
+
+export function createTrpcClient() {
+  return trpc.createClient({
+    links: [
+      splitLink({
+        // Live views stream over server-sent events; everything else is batched HTTP.
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: '/trpc' }),
+        false: httpBatchLink({ url: '/trpc' }),
+      }),
+    ],
+  });
+}

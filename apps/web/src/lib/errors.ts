@@ -1,0 +1,113 @@
+import type { ProblemCode } from '@bucketgrid/shared';
+import { formatWait } from './format.ts';
+
+/** A readable message for every code the server can answer with. */
+const messages: Record<ProblemCode, string> = {
+  malformed_json: 'The request was not valid JSON.',
+  invalid_query: 'The query parameters are not valid.',
+  invalid_cursor: 'That page is no longer available; go back to the first page.',
+  missing_api_key: 'An API key is needed for this request.',
+  invalid_api_key: 'That API key is not valid.',
+  revoked_api_key: 'That API key was revoked.',
+  expired_api_key: 'That API key has expired.',
+  unauthenticated: 'Your session has ended. Sign in again.',
+  invalid_credentials: 'Wrong email or password.',
+  forbidden: 'Your role on this dashboard does not allow that.',
+  cross_site_request: 'The request was refused because it did not come from this site.',
+  not_found: 'It does not exist, or you do not have access to it.',
+  bucket_not_found: 'That bucket does not exist.',
+  method_not_allowed: 'That action is not supported.',
+  email_taken: 'An account with this email exists; sign in instead.',
+  slug_taken: 'That slug is already used in this workspace.',
+  already_member: 'That person is already a member.',
+  last_owner: 'A dashboard keeps at least one owner: make someone else an owner first.',
+  key_not_active: 'Only an active key can be rolled.',
+  payload_too_large: 'The request is too large.',
+  unsupported_media_type: 'The request must be JSON.',
+  invalid_records: 'Some records are not valid; nothing was written.',
+  empty_selection: 'Nothing was selected.',
+  invalid_input: 'Some fields are not valid.',
+  weak_password: 'Choose a stronger password: at least 10 characters.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+  internal_error: 'Something went wrong on our side. Try again in a moment.',
+  service_unavailable: 'The service is unavailable right now. Try again in a moment.',
+};
+
+export interface ErrorInfo {
+  /** The server's stable code, or `network` / `unknown` for failures that never reached it. */
+  code: ProblemCode | 'network' | 'unknown';
+  message: string;
+  /** The form field the error is about, when the server names one. */
+  field?: string;
+  retryAfterSeconds?: number;
+}
+
+interface ErrorShape {
+  message?: unknown;
+  data?: { appCode?: ProblemCode; retryAfterSeconds?: number; httpStatus?: number } | null;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Server details name their field as `field: what is wrong`. */
+function splitField(detail: string): { field?: string; text: string } {
+  const match = /^([a-zA-Z]+): (.+)$/s.exec(detail);
+  return match ? { field: match[1], text: match[2]! } : { text: detail };
+}
+
+/** tRPC reports input that fails its schema as the schema's JSON list of issues. */
+function fromSchemaIssues(detail: string): { field?: string; text: string } | undefined {
+  try {
+    const issues = JSON.parse(detail) as { path?: unknown[]; message?: string }[];
+    const first = Array.isArray(issues) ? issues[0] : undefined;
+    if (!first?.message) return undefined;
+    const field = typeof first.path?.[0] === 'string' ? first.path[0] : undefined;
+    return { field, text: first.message };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Turns anything a tRPC call can throw into one readable message (and the field it is
+ * about). The server's own detail is preferred: it says exactly what to fix.
+ */
+export function describeError(error: unknown): ErrorInfo {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
+  const detail = typeof shape.message === 'string' ? shape.message : '';
+  const code = shape.data?.appCode;
+  if (!code) {
+    if (shape.data?.httpStatus === undefined) {
+      return {
+        code: 'network',
+        message: 'Cannot reach Bucketgrid. Check your connection and try again.',
+      };
+    }
+    return { code: 'unknown', message: messages.internal_error };
+  }
+  if (code === 'rate_limited') {
+    const wait = shape.data?.retryAfterSeconds;
+    return wait === undefined
+      ? { code, message: messages.rate_limited }
+      : {
+          code,
+          message: `Too many attempts. Try again in ${formatWait(wait)}.`,
+          retryAfterSeconds: wait,
+        };
+  }
+  if (code === 'internal_error' || code === 'unauthenticated' || detail === '') {
+    return { code, message: messages[code] };
+  }
+  const parsed = (code === 'invalid_input' && fromSchemaIssues(detail)) || splitField(detail);
+  const field = parsed.field ?? (code === 'email_taken' ? 'email' : undefined);
+  if (code === 'weak_password') {
+    return { code, field: field ?? 'password', message: `Password too weak: ${parsed.text}.` };
+  }
+  return { code, field, message: capitalize(parsed.text) };
+}
+
+export function errorMessage(error: unknown): string {
+  return describeError(error).message;
+}

@@ -1,0 +1,44 @@
+import type { Role } from '@bucketgrid/shared';
+
+/** The UI side of SPEC §1's role table; the server enforces the same rules. */
+const rank: Record<Role, number> = { user: 0, admin: 1, owner: 2 };
+const ordered: Role[] = ['user', 'admin', 'owner'];
+
+export const roleLabels: Record<Role, string> = { user: 'User', admin: 'Admin', owner: 'Owner' };
+
+export const roleDescriptions: Record<Role, string> = {
+  user: 'sees the dashboard and its data',
+  admin: 'also manages buckets, keys, members and settings',
+  owner: 'also manages owners and can delete the dashboard',
+};
+
+export function atLeast(role: Role, needed: Role): boolean {
+  return rank[role] >= rank[needed];
+}
+
+/** What the viewer may do on a dashboard, for showing or hiding controls. */
+export function capabilities(role: Role) {
+  return {
+    manageData: atLeast(role, 'admin'),
+    manageKeys: atLeast(role, 'admin'),
+    manageMembers: atLeast(role, 'admin'),
+    editSettings: atLeast(role, 'admin'),
+    deleteDashboard: role === 'owner',
+  };
+}
+
+/** Roles the viewer may give: none for users, never above their own. */
+export function grantableRoles(viewer: Role): Role[] {
+  if (!atLeast(viewer, 'admin')) return [];
+  return ordered.filter((role) => atLeast(viewer, role));
+}
+
+/** Whether the viewer may change or remove a member who has `target` (only owners touch owners). */
+export function canManageMember(viewer: Role, target: Role): boolean {
+  return atLeast(viewer, 'admin') && (target !== 'owner' || viewer === 'owner');
+}
+
+/** The choices of a member's role picker; empty when the viewer may not change it. */
+export function roleChoicesFor(viewer: Role, target: Role): Role[] {
+  return canManageMember(viewer, target) ? grantableRoles(viewer) : [];
+}

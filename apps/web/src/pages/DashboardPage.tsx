@@ -1,0 +1,44 @@
+import { Link, Outlet, useParams } from 'react-router';
+import { DashboardTabs } from '../components/dashboard/DashboardTabs.tsx';
+import { ErrorState } from '../components/ErrorState.tsx';
+import { RoleBadge } from '../components/RoleBadge.tsx';
+import { SkeletonRows } from '../components/SkeletonRows.tsx';
+import { DashboardContext } from '../hooks/useDashboard.ts';
+import { describeError } from '../lib/errors.ts';
+import { trpc } from '../lib/trpc.ts';
+import { NotFoundPage } from './NotFoundPage.tsx';
+
+/** `/:workspace/:dashboard`: resolves the path, then shows the tab the rest of the URL names. */
+export function DashboardPage() {
+  const params = useParams();
+  const workspace = params.workspace ?? '';
+  const slug = params.dashboard ?? '';
+  const dashboard = trpc.dashboards.bySlug.useQuery({ workspace, slug });
+
+  if (dashboard.isPending) return <SkeletonRows rows={4} label="Loading dashboard" />;
+  if (dashboard.isError) {
+    if (describeError(dashboard.error).code === 'not_found') {
+      return (
+        <NotFoundPage message="This dashboard does not exist, or you are not one of its members." />
+      );
+    }
+    return <ErrorState error={dashboard.error} onRetry={() => dashboard.refetch()} />;
+  }
+  return (
+    <DashboardContext.Provider value={dashboard.data}>
+      <div className="dashboard-header">
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <Link to="/">Dashboards</Link>
+          <span aria-hidden="true">/</span>
+          <span className="muted">{workspace}</span>
+        </nav>
+        <div className="dashboard-title">
+          <h1>{dashboard.data.name}</h1>
+          <RoleBadge role={dashboard.data.role} />
+        </div>
+      </div>
+      <DashboardTabs />
+      <Outlet />
+    </DashboardContext.Provider>
+  );
+}
