@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { BucketEvents } from '@bucketgrid/api';
 import { createAuth } from '@bucketgrid/auth';
@@ -33,6 +34,13 @@ export interface AppOptions {
 
 export interface App {
   app: Express;
+  /**
+   * The server's request listener: it offers each request to the ingestion route first, which
+   * serves POST/PUT /api/buckets/{id} before Express's per-request setup (that setup alone
+   * costs more CPU than a whole one-record write, see docs/performance.md) and hands every
+   * other request, and every failed write, to Express.
+   */
+  handle: RequestListener;
   /** Flushes what the app keeps in memory (last-used times). */
   stop(): Promise<void>;
 }
@@ -63,17 +71,15 @@ export function createApp(options: AppOptions): App {
     }
   });
 
-  app.use(
-    '/api',
-    createApiRouter({
-      store,
-      now,
-      lastUsed,
-      onWrite: (bucketId) => events.written(bucketId, now()),
-      keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
-      failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
-    }),
-  );
+  const api = createApiRouter({
+    store,
+    now,
+    lastUsed,
+    onWrite: (bucketId) => events.written(bucketId, now()),
+    keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
+    failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
+  });
+  app.use('/api', api);
 
   app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, events, now, logger }));
 
@@ -106,5 +112,9 @@ export function createApp(options: AppOptions): App {
     sendProblem(res, new AppError('internal_error', 'Something went wrong on our side.'));
   });
 
-  return { app, stop: () => lastUsed.stop() };
+  return {
+    app,
+    handle: (req, res) => api.ingest(req, res, () => app(req, res)),
+    stop: () => lastUsed.stop(),
+  };
 }

@@ -17,8 +17,8 @@ export interface ServerOptions extends AppOptions {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { app, stop } = createApp(options);
-  const server = createServer(app);
+  const { handle, stop } = createApp(options);
+  const server = createServer(handle);
   // Clients that keep connections open between writes should not be cut off by Node's
   // 5 s default while idle between batches.
   server.keepAliveTimeout = 65_000;

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type FixedWindowLimiter,
   getBucketOrThrow,
@@ -10,16 +11,29 @@ import {
   KeyError,
   normalizeKey,
   parseRecordBatch,
+  parseRecordBatchText,
   type RecordKey,
   resolveReadQuery,
   toLongRecord,
   toMinRecord,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Bucket, RecordSelection, Store, WriteMode } from '@bucketgrid/store';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type {
+  ApiKeyRecord,
+  Bucket,
+  RecordSelection,
+  Store,
+  WriteMode,
+  WriteResult,
+} from '@bucketgrid/store';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { LastUsedTracker } from './last-used.ts';
 
-import { hasBody, readJsonBody } from './read-json-body.ts';
+import { hasBody, parseJson, readJsonBody, readJsonText } from './read-json-body.ts';
 import { sendJson } from './send.ts';
 
 export interface ApiContext {
@@ -39,25 +53,54 @@ interface Locals {
   bucket: Bucket;
 }
 
-function setRateLimitHeaders(res: Response, outcome: RateLimitOutcome): void {
-  res.setHeader('ratelimit-limit', String(outcome.limit));
-  res.setHeader('ratelimit-remaining', String(outcome.remaining));
-  res.setHeader('ratelimit-reset', String(outcome.resetSeconds));
+function rateLimitHeaders(outcome: RateLimitOutcome): string[] {
+  return [
+    'ratelimit-limit',
+    String(outcome.limit),
+    'ratelimit-remaining',
+    String(outcome.remaining),
+    'ratelimit-reset',
+    String(outcome.resetSeconds),
+  ];
 }
 
-function rateLimited(res: Response, outcome: RateLimitOutcome, what: string): AppError {
+function setRateLimitHeaders(res: ServerResponse, outcome: RateLimitOutcome): void {
+  const headers = rateLimitHeaders(outcome);
+  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+}
+
+function rateLimited(res: ServerResponse, outcome: RateLimitOutcome, what: string): AppError {
   setRateLimitHeaders(res, outcome);
   return new AppError('rate_limited', `${what} Retry in ${outcome.resetSeconds} s.`, {
     retryAfterSeconds: outcome.resetSeconds,
   });
 }
 
+/**
+ * POST or PUT /api/buckets/{id} with a plain id, which is what every client sends: the path
+ * that ingest() serves. Any other spelling of it goes through Express and the router.
+ */
+const WRITE_PATH = /^\/api\/buckets\/([0-9A-Za-z_-]{1,64})\/?(?:\?|$)/;
+
+export type ApiHandler = RequestHandler & {
+  /**
+   * Serves a write (POST or PUT /api/buckets/{id}, the ingestion hot path) before Express sets
+   * up the request: Express's setup (prototype swaps, routing) costs more CPU than the whole
+   * write of one record. Hands every other request on to Express (`passOn`), and a write that
+   * fails too: its error then reaches the app's error handler through this router.
+   */
+  ingest(req: IncomingMessage, res: ServerResponse, passOn: () => void): void;
+};
+
+/** Errors of writes served by ingest(), on their way to the app's error handler. */
+const ingestErrors = new WeakMap<IncomingMessage, unknown>();
+
 /** The REST data API of SPEC §3, mounted at /api. */
-export function createApiRouter(ctx: ApiContext): Router {
+export function createApiRouter(ctx: ApiContext): ApiHandler {
   const router = express.Router();
 
   /** X-API-Key → the key record; too many failures from one address are refused for a while. */
-  async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
+  async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<ApiKeyRecord> {
     const now = ctx.now();
     const address = req.socket.remoteAddress ?? 'unknown';
     const gate = ctx.failedKeyLimiter.peek(address, now);
@@ -65,44 +108,66 @@ export function createApiRouter(ctx: ApiContext): Router {
       throw rateLimited(res, gate, 'Too many requests with invalid API keys from this address.');
     }
     try {
-      const key = await verifyApiKey(ctx.store, req.get('x-api-key'), now);
+      const key = await verifyApiKey(ctx.store, headerValue(req, 'x-api-key'), now);
       ctx.lastUsed.note(key.id, now);
-      (res.locals as Locals).apiKey = key;
+      return key;
     } catch (error) {
       if (error instanceof AppError && error.status === 401) {
         ctx.failedKeyLimiter.consume(address, 1, now);
       }
       throw error;
     }
-    next();
   }
 
   /** The bucket of the path, which must belong to the key's dashboard (else 404, as unknown). */
-  async function loadBucket(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const locals = res.locals as Locals;
-    locals.bucket = await getBucketOrThrow(
-      ctx.store,
-      req.params.bucketId as string,
-      locals.apiKey.dashboardId,
-      'bucket_not_found',
-    );
-    next();
+  function loadBucket(bucketId: string, key: ApiKeyRecord): Promise<Bucket> {
+    return getBucketOrThrow(ctx.store, bucketId, key.dashboardId, 'bucket_not_found');
   }
 
-  function spend(res: Response, weight: number): void {
-    const outcome = ctx.keyLimiter.consume((res.locals as Locals).apiKey.id, weight, ctx.now());
+  function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
+    const outcome = ctx.keyLimiter.consume(key.id, weight, ctx.now());
     if (!outcome.allowed) throw rateLimited(res, outcome, 'This API key is over its rate limit.');
-    setRateLimitHeaders(res, outcome);
+    return outcome;
   }
 
-  const write = (mode: WriteMode) => async (req: Request, res: Response) => {
-    const { bucket } = res.locals as Locals;
-    const records = parseRecordBatch(await readJsonBody(req), bucket.type);
-    spend(res, records.length);
-    const { inserted, updated } = await ctx.store.upsertRecords(bucket, records, mode);
-    sendJson(res, 200, { written: records.length, inserted, updated });
+  async function write(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucketId: string,
+    mode: WriteMode,
+  ): Promise<void> {
+    const key = await authenticate(req, res);
+    const bucket = await loadBucket(bucketId, key);
+    const text = await readJsonText(req);
+    const records =
+      parseRecordBatchText(text, bucket.type) ?? parseRecordBatch(parseJson(text), bucket.type);
+    const outcome = spend(res, key, records.length);
+    let result: WriteResult;
+    try {
+      result = await ctx.store.upsertRecords(bucket, records, mode);
+    } catch (error) {
+      setRateLimitHeaders(res, outcome);
+      throw error;
+    }
+    sendWritten(res, outcome, records.length, result);
     ctx.onWrite(bucket.id);
+  }
+
+  // The router's form of the steps above, for the other routes (and other forms of the path).
+  const authenticated = async (req: Request, res: Response, next: NextFunction) => {
+    (res.locals as Locals).apiKey = await authenticate(req, res);
+    next();
   };
+  const withBucket = async (req: Request, res: Response, next: NextFunction) => {
+    const locals = res.locals as Locals;
+    locals.bucket = await loadBucket(req.params.bucketId as string, locals.apiKey);
+    next();
+  };
+  const spent = (res: Response, weight: number) => {
+    setRateLimitHeaders(res, spend(res, (res.locals as Locals).apiKey, weight));
+  };
+  const writeRoute = (mode: WriteMode) => (req: Request, res: Response) =>
+    write(req, res, req.params.bucketId as string, mode);
 
   async function read(req: Request, res: Response): Promise<void> {
     const { bucket } = res.locals as Locals;
@@ -114,7 +179,7 @@ export function createApiRouter(ctx: ApiContext): Router {
       );
     }
     const query = resolveReadQuery(bucket.type, params);
-    spend(res, 1);
+    spent(res, 1);
     const { records, hasMore } = await ctx.store.readRecords(bucket, query);
     const last = records.at(-1);
     sendJson(res, 200, {
@@ -128,14 +193,14 @@ export function createApiRouter(ctx: ApiContext): Router {
     const selection = hasBody(req)
       ? selectionFromBody(await readJsonBody(req), bucket)
       : selectionFromQuery(req.query as Record<string, unknown>, bucket);
-    spend(res, 1);
+    spent(res, 1);
     sendJson(res, 200, { deleted: await ctx.store.deleteRecords(bucket, selection) });
     ctx.onWrite(bucket.id);
   }
 
   async function purge(_req: Request, res: Response): Promise<void> {
     const { bucket } = res.locals as Locals;
-    spend(res, 1);
+    spent(res, 1);
     sendJson(res, 200, { deleted: await ctx.store.purgeRecords(bucket) });
     ctx.onWrite(bucket.id);
   }
@@ -147,19 +212,57 @@ export function createApiRouter(ctx: ApiContext): Router {
 
   router
     .route('/buckets/:bucketId')
-    .get(authenticate, loadBucket, read)
-    .post(authenticate, loadBucket, write('merge'))
-    .put(authenticate, loadBucket, write('replace'))
-    .delete(authenticate, loadBucket, remove)
+    .get(authenticated, withBucket, read)
+    .post(writeRoute('merge'))
+    .put(writeRoute('replace'))
+    .delete(authenticated, withBucket, remove)
     .all(notAllowed('GET, POST, PUT, DELETE'));
   router
     .route('/buckets/:bucketId/purge')
-    .post(authenticate, loadBucket, purge)
+    .post(authenticated, withBucket, purge)
     .all(notAllowed('POST'));
   router.use(() => {
     throw new AppError('not_found', 'No such API path; see the data API reference.');
   });
-  return router;
+
+  const api: RequestHandler = (req, res, next) => {
+    if (ingestErrors.has(req)) next(ingestErrors.get(req));
+    else router(req, res, next);
+  };
+  const ingest = (req: IncomingMessage, res: ServerResponse, passOn: () => void) => {
+    const mode = req.method === 'POST' ? 'merge' : req.method === 'PUT' ? 'replace' : undefined;
+    const path = mode && WRITE_PATH.exec(req.url!);
+    if (!path) return passOn();
+    write(req, res, path[1]!, mode).catch((error: unknown) => {
+      ingestErrors.set(req, error ?? new Error('a write failed without an error'));
+      passOn();
+    });
+  };
+  return Object.assign(api, { ingest });
+}
+
+/** The 200 of a write, headers and all in one writeHead. */
+function sendWritten(
+  res: ServerResponse,
+  outcome: RateLimitOutcome,
+  written: number,
+  { inserted, updated }: WriteResult,
+): void {
+  const body = `{"written":${written},"inserted":${inserted},"updated":${updated}}`;
+  res.writeHead(200, [
+    'content-type',
+    'application/json; charset=utf-8',
+    'content-length',
+    String(body.length),
+    ...rateLimitHeaders(outcome),
+  ]);
+  res.end(body);
+}
+
+/** A request header that may have been sent more than once, as Express's req.get() gives it. */
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function selectionFromBody(body: unknown, bucket: Bucket): RecordSelection {

@@ -3,16 +3,23 @@ import { AppError } from '@bucketgrid/shared';
 import type Database from 'better-sqlite3';
 import type { Bucket, ReadResult, RecordSelection, WriteMode, WriteResult } from '../store.ts';
 
+/** Rows per multi-row INSERT: the largest chunk; smaller ones are powers of two below it. */
+const MAX_CHUNK = 128;
+
 /**
  * Record operations of the SQLite store. They run synchronously inside a transaction the
  * caller opens (the group commit for upserts), so each is all or nothing.
  */
 export class SqliteRecords {
   private readonly reserveSeq: Database.Statement;
-  private readonly insertNew: Database.Statement;
+  /** insertChunk[n]: inserts n rows, skipping keys that exist; its parameters in chunkParams[n]. */
+  private readonly insertChunk: Database.Statement[] = [];
+  private readonly chunkParams: unknown[][] = [];
   private readonly mergeExisting: Database.Statement;
   private readonly replaceExisting: Database.Statement;
   private readonly addCount: Database.Statement;
+  private readonly nthKey: Database.Statement;
+  private readonly deleteUpTo: Database.Statement;
   private readonly trimOrdered: Database.Statement;
   private readonly trimLeastRecent: Database.Statement;
   private readonly deleteOne: Database.Statement;
@@ -27,18 +34,29 @@ export class SqliteRecords {
       `UPDATE buckets SET write_seq = write_seq + ?, last_write_at = ?
        WHERE id = ? RETURNING rowid, write_seq`,
     );
-    this.insertNew = db.prepare(
-      'INSERT INTO records (bucket, key, seq, vals) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    );
+    for (let n = 1; n <= MAX_CHUNK; n *= 2) {
+      this.insertChunk[n] = db.prepare(
+        `INSERT INTO records (bucket, key, seq, vals) VALUES ${'(?, ?, ?, ?), '.repeat(n - 1)}(?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      );
+      this.chunkParams[n] = new Array(n * 4);
+    }
+    // Each record has its own seq, never used before: a row that already carries it is the one
+    // this record just inserted, and must not be updated with itself.
     this.mergeExisting = db.prepare(
-      'UPDATE records SET vals = bg_merge_values(vals, ?), seq = ? WHERE bucket = ? AND key = ?',
+      `UPDATE records SET vals = bg_merge_values(vals, ?), seq = ?
+       WHERE bucket = ? AND key = ? AND seq <> ?`,
     );
     this.replaceExisting = db.prepare(
-      'UPDATE records SET vals = ?, seq = ? WHERE bucket = ? AND key = ?',
+      'UPDATE records SET vals = ?, seq = ? WHERE bucket = ? AND key = ? AND seq <> ?',
     );
     this.addCount = db.prepare(
       'UPDATE buckets SET record_count = record_count + ? WHERE rowid = ? RETURNING record_count',
     );
+    this.nthKey = db
+      .prepare('SELECT key FROM records WHERE bucket = ? ORDER BY key LIMIT 1 OFFSET ?')
+      .pluck();
+    this.deleteUpTo = db.prepare('DELETE FROM records WHERE bucket = ? AND key <= ?');
     this.trimOrdered = db.prepare(
       `DELETE FROM records WHERE bucket = @bucket AND key IN
          (SELECT key FROM records WHERE bucket = @bucket ORDER BY key LIMIT @excess)`,
@@ -50,33 +68,65 @@ export class SqliteRecords {
     this.deleteOne = db.prepare('DELETE FROM records WHERE bucket = ? AND key = ?');
   }
 
+  /**
+   * Inserts the records in chunks of multi-row INSERT ... ON CONFLICT DO NOTHING. A chunk that
+   * inserted fewer rows than it had met keys that exist (or repeat within the request): its
+   * records are then applied as updates, in order, each skipping the row it inserted itself.
+   */
   upsert(bucket: Bucket, records: DataRecord[], mode: WriteMode): WriteResult {
-    const reserved = this.reserveSeq.get(records.length, Date.now(), bucket.id) as
+    const count = records.length;
+    const reserved = this.reserveSeq.get(count, Date.now(), bucket.id) as
       | { rowid: number; write_seq: number }
       | undefined;
     if (!reserved) throw new AppError('bucket_not_found', 'The bucket was deleted.');
     const { rowid } = reserved;
-    let seq = reserved.write_seq - records.length;
+    const firstSeq = reserved.write_seq - count + 1;
     const update = mode === 'merge' ? this.mergeExisting : this.replaceExisting;
     let inserted = 0;
-    for (const record of records) {
-      seq++;
-      const vals = JSON.stringify(record.values);
-      if (this.insertNew.run(rowid, record.key, seq, vals).changes === 1) inserted++;
-      else update.run(vals, seq, rowid, record.key);
+    for (let start = 0; start < count; ) {
+      let size = MAX_CHUNK;
+      while (size > count - start) size >>= 1;
+      const params = this.chunkParams[size]!;
+      for (let i = 0, p = 0; i < size; i++) {
+        const record = records[start + i]!;
+        params[p++] = rowid;
+        params[p++] = record.key;
+        params[p++] = firstSeq + start + i;
+        params[p++] = record.json ?? JSON.stringify(record.values);
+      }
+      const added = this.insertChunk[size]!.run(params).changes;
+      if (added < size) {
+        for (let i = 0; i < size; i++) {
+          const seq = firstSeq + start + i;
+          update.run(params[i * 4 + 3], seq, rowid, records[start + i]!.key, seq);
+        }
+      }
+      params.fill(undefined); // keeps no request's strings alive until the next write
+      inserted += added;
+      start += size;
     }
     if (inserted > 0) {
       const { record_count } = this.addCount.get(inserted, rowid) as { record_count: number };
       if (record_count > bucket.retention)
         this.trim(bucket, rowid, record_count - bucket.retention);
     }
-    return { inserted, updated: records.length - inserted };
+    return { inserted, updated: count - inserted };
   }
 
   /** Retention: drops the smallest keys (TSV, IV) or the least recently written (KV). */
   private trim(bucket: Bucket, rowid: number, excess: number): void {
-    const trim = bucket.type === 'KV' ? this.trimLeastRecent : this.trimOrdered;
-    const { changes } = trim.run({ bucket: rowid, excess });
+    let changes: number;
+    if (bucket.type === 'KV') {
+      changes = this.trimLeastRecent.run({ bucket: rowid, excess }).changes;
+    } else {
+      // The last key to drop, then one range delete up to it: SQLite deletes a range with a bound
+      // end in one pass, where DELETE ... IN (subquery) first collects every key (twice the cost).
+      const last = this.nthKey.get(rowid, excess - 1);
+      changes =
+        last === undefined
+          ? this.trimOrdered.run({ bucket: rowid, excess }).changes
+          : this.deleteUpTo.run(rowid, last).changes;
+    }
     this.addCount.run(-changes, rowid);
   }
 
