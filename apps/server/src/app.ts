@@ -75,6 +75,7 @@ export function createApp(options: AppOptions): App {
     store,
     now,
     lastUsed,
+    trustProxy: options.trustProxy ?? false,
     onWrite: (bucketId) => events.written(bucketId, now()),
     keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
     failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),

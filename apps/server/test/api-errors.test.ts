@@ -218,4 +218,19 @@ describe('rate limits', () => {
     expect((await call(bucketUrl, { key: setup.key })).status).toBe(200);
     await limited.stopAll();
   });
+
+  it('counts failed attempts per client behind a trusted proxy, not per proxy', async () => {
+    const limited = await startTestServer({ failedKeyAttemptsPerMinute: 2, trustProxy: true });
+    const setup = await provision(limited.store, 'IV');
+    const bucketUrl = `${limited.url}/api/buckets/${setup.bucket.id}`;
+    const from = (address: string) => ({ 'x-forwarded-for': `${address}, 10.0.0.1` });
+    for (let i = 0; i < 2; i++) {
+      await call(bucketUrl, { key: 'bg_prod_guess', headers: from('203.0.113.7') });
+    }
+    const guesser = await call(bucketUrl, { key: setup.key, headers: from('203.0.113.7') });
+    expect(guesser.status).toBe(429);
+    const neighbour = await call(bucketUrl, { key: setup.key, headers: from('198.51.100.2') });
+    expect(neighbour.status).toBe(200);
+    await limited.stopAll();
+  });
 });

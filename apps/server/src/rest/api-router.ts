@@ -44,6 +44,8 @@ export interface ApiContext {
   /** Per client address, counting failed key attempts. */
   failedKeyLimiter: FixedWindowLimiter;
   lastUsed: LastUsedTracker;
+  /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
+  trustProxy: boolean;
   /** Called after records of a bucket were written (live views listen). */
   onWrite: (bucketId: string) => void;
 }
@@ -102,7 +104,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
   /** X-API-Key → the key record; too many failures from one address are refused for a while. */
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<ApiKeyRecord> {
     const now = ctx.now();
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req, ctx.trustProxy);
     const gate = ctx.failedKeyLimiter.peek(address, now);
     if (!gate.allowed) {
       throw rateLimited(res, gate, 'Too many requests with invalid API keys from this address.');
@@ -257,6 +259,15 @@ function sendWritten(
     ...rateLimitHeaders(outcome),
   ]);
   res.end(body);
+}
+
+/**
+ * The client's address: the socket's peer, or behind a trusted proxy the first address of
+ * X-Forwarded-For (as Express's req.ip gives it with `trust proxy` on).
+ */
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() : '';
+  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /** A request header that may have been sent more than once, as Express's req.get() gives it. */
