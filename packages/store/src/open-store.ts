@@ -7,7 +7,9 @@ export const DEFAULT_DATABASE_URL = 'file:./data/bucketgrid.db';
  * `mongodb://` or `mongodb+srv://` for MongoDB. Each backend is imported only when chosen,
  * so a SQLite deployment never loads mongoose.
  */
-export async function openStore(databaseUrl: string = DEFAULT_DATABASE_URL): Promise<Store> {
+export async function openStore(databaseUrl?: string): Promise<Store> {
+  // An empty DATABASE_URL (a blank line in an env file) means the default, like an unset one.
+  databaseUrl ||= DEFAULT_DATABASE_URL;
   if (databaseUrl.startsWith('file:')) {
     const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
     return openSqliteStore(databaseUrl.slice('file:'.length));
