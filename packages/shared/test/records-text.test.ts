@@ -7,7 +7,8 @@
  */
 import { expect, it } from 'vitest';
 import type { BucketType } from '../src/bucket-key.ts';
-import { type DataRecord, parseRecordBatch, parseRecordBatchText } from '../src/records.ts';
+import { type DataRecord, parseRecordBatch } from '../src/records.ts';
+import { parseRecordBatchText } from '../src/records-text.ts';
 
 const BODIES = 20_000;
 let seed = 1;

@@ -1,0 +1,255 @@
+import { type BucketType, KeyError, normalizeKey, type RecordKey } from './bucket-key.ts';
+import {
+  type DataRecord,
+  MAX_RECORDS_PER_WRITE,
+  MAX_SERIES_KEY,
+  MAX_SERIES_PER_RECORD,
+  type SeriesValues,
+} from './records.ts';
+
+/** A record from parseRecordBatchText: `values` is parsed from `json` only if someone asks. */
+class ScannedRecord implements DataRecord {
+  #values: SeriesValues | undefined;
+
+  constructor(
+    readonly key: RecordKey,
+    readonly json: string,
+  ) {}
+
+  get values(): SeriesValues {
+    this.#values ??= JSON.parse(this.json) as SeriesValues;
+    return this.#values;
+  }
+}
+
+/**
+ * The hot path of ingestion: parses and validates the JSON text of a write in one pass, without
+ * building the parsed tree, and keeps each record's series values as JSON text (numbers as the
+ * client wrote them), so they need not be serialised again for storage.
+ *
+ * It accepts only well-formed batches in the documented shapes; for any body it accepts, the
+ * records equal those of parseRecordBatch(JSON.parse(text), type). Anything else (a problem, an
+ * escape in a string, a key written with an exponent) returns undefined: the caller then runs
+ * JSON.parse and parseRecordBatch, which accept it or report exactly what is wrong.
+ */
+export function parseRecordBatchText(text: string, type: BucketType): DataRecord[] | undefined {
+  let i = space(text, 0);
+  if (text.charCodeAt(i) !== OPEN_ARRAY) return undefined;
+  const records: DataRecord[] = [];
+  do {
+    if (records.length === MAX_RECORDS_PER_WRITE) return undefined;
+    i = space(text, i + 1);
+    if (text.charCodeAt(i) !== OPEN_OBJECT) return undefined;
+    let key: RecordKey | undefined;
+    let json: string | undefined;
+    do {
+      i = name(text, space(text, i + 1), 'k"', 'd"', 'key"', 'data"');
+      if (i < 0) return undefined;
+      if (found === 1 && key === undefined) {
+        i = recordKey(text, i, type);
+        if (i < 0) return undefined;
+        key = scannedKey;
+      } else if (found === 2 && json === undefined) {
+        i = seriesValues(text, i);
+        if (i < 0) return undefined;
+        json = scannedJson;
+      } else {
+        return undefined;
+      }
+      i = space(text, i);
+    } while (text.charCodeAt(i) === COMMA);
+    if (text.charCodeAt(i) !== CLOSE_OBJECT || key === undefined || json === undefined) {
+      return undefined;
+    }
+    records.push(new ScannedRecord(key, json));
+    i = space(text, i + 1);
+  } while (text.charCodeAt(i) === COMMA);
+  if (text.charCodeAt(i) !== CLOSE_ARRAY || space(text, i + 1) !== text.length) return undefined;
+  return records;
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COLON = 0x3a;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+// The scanning functions take the text and a position and return the position after what they
+// read, or -1 when the generic path must decide. What they read goes to these variables.
+let found = 0;
+let scannedKey: RecordKey = 0;
+let scannedJson = '';
+let fraction = false;
+let exponent = false;
+let nonZero = false;
+
+/** Which series keys the record being scanned has used: seenAt[sk] === stamp. */
+const seenAt = new Uint32Array(MAX_SERIES_KEY + 1);
+let stamp = 0;
+
+function space(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  return i;
+}
+
+/**
+ * A property name at i (without escapes) and its colon: `found` is 1 for `a` or `aLong`, 2 for
+ * `b` or `bLong` (each given with its closing quote).
+ */
+function name(text: string, i: number, a: string, b: string, aLong: string, bLong: string) {
+  if (text.charCodeAt(i) !== QUOTE) return -1;
+  i++;
+  // The length of the name read: positive for `a` or `aLong`, negative for `b` or `bLong`.
+  const length = text.startsWith(a, i)
+    ? a.length
+    : text.startsWith(b, i)
+      ? -b.length
+      : text.startsWith(aLong, i)
+        ? aLong.length
+        : text.startsWith(bLong, i)
+          ? -bLong.length
+          : 0;
+  if (length === 0) return -1;
+  found = length > 0 ? 1 : 2;
+  i = space(text, i + Math.abs(length));
+  return text.charCodeAt(i) === COLON ? space(text, i + 1) : -1;
+}
+
+/** A record key, normalised for the bucket type: a string without escapes, or an integer. */
+function recordKey(text: string, i: number, type: BucketType): number {
+  const start = i;
+  let raw: unknown;
+  if (text.charCodeAt(i) === QUOTE) {
+    for (let c = text.charCodeAt(++i); c !== QUOTE; c = text.charCodeAt(++i)) {
+      // Escapes, control characters and the end of the text: JSON.parse decides.
+      if (c === 0x5c || c < 0x20 || Number.isNaN(c)) return -1;
+    }
+    raw = text.slice(start + 1, i++);
+  } else {
+    // Integer literals only; 1.7e12 and the like take the generic path.
+    i = number(text, i);
+    if (i < 0 || fraction || exponent) return -1;
+    const negative = text.charCodeAt(start) === MINUS;
+    const digits = i - start - (negative ? 1 : 0);
+    if (digits > 15) {
+      raw = Number(text.slice(start, i));
+    } else {
+      let n = 0;
+      for (let j = i - digits; j < i; j++) n = n * 10 + (text.charCodeAt(j) - ZERO);
+      raw = negative ? -n : n;
+    }
+  }
+  const key = normalizeKey(type, raw);
+  if (key instanceof KeyError) return -1;
+  scannedKey = key;
+  return i;
+}
+
+/** A record's series values: `scannedJson` is their JSON text, as a SeriesValues object. */
+function seriesValues(text: string, i: number): number {
+  if (text.charCodeAt(i) !== OPEN_ARRAY) return -1;
+  if (++stamp === 0xffffffff) {
+    seenAt.fill(0);
+    stamp = 1;
+  }
+  let json = '{';
+  let count = 0;
+  do {
+    i = space(text, i + 1);
+    if (count === MAX_SERIES_PER_RECORD || text.charCodeAt(i) !== OPEN_OBJECT) return -1;
+    let seriesKey = -1;
+    let value: string | undefined;
+    do {
+      i = name(text, space(text, i + 1), 'sk"', 'v"', 'series_key"', 'value"');
+      if (i < 0) return -1;
+      if (found === 1 && seriesKey === -1) {
+        // An integer literal from 1 to MAX_SERIES_KEY; 1.0, 1e0 and 01 take the generic path.
+        const start = i;
+        let n = 0;
+        for (let c = text.charCodeAt(i); c >= ZERO && c <= NINE; c = text.charCodeAt(++i)) {
+          n = n * 10 + (c - ZERO);
+        }
+        const next = text.charCodeAt(i);
+        if (i === start || i - start > 4 || text.charCodeAt(start) === ZERO) return -1;
+        if (next === DOT || (next | 0x20) === 0x65 || n > MAX_SERIES_KEY) return -1;
+        seriesKey = n;
+      } else if (found === 2 && value === undefined) {
+        const start = i;
+        if (text.charCodeAt(i) === 0x6e && text.startsWith('null', i)) {
+          value = 'null';
+          i += 4;
+        } else {
+          i = number(text, i);
+          if (i < 0) return -1;
+          if (exponent || i - start > 300) {
+            // Only these can overflow to Infinity or underflow to (negative) zero.
+            const n = Number(text.slice(start, i));
+            if (!Number.isFinite(n)) return -1;
+            value = n === 0 ? '0' : text.slice(start, i);
+          } else {
+            // Negative zero is stored as 0, as parseRecordBatch does.
+            value = nonZero ? text.slice(start, i) : '0';
+          }
+        }
+      } else {
+        return -1;
+      }
+      i = space(text, i);
+    } while (text.charCodeAt(i) === COMMA);
+    if (text.charCodeAt(i) !== CLOSE_OBJECT || seriesKey === -1 || value === undefined) return -1;
+    if (seenAt[seriesKey] === stamp) return -1;
+    seenAt[seriesKey] = stamp;
+    json += `${count === 0 ? '"' : ',"'}${seriesKey}":${value}`;
+    count++;
+    i = space(text, i + 1);
+  } while (text.charCodeAt(i) === COMMA);
+  if (text.charCodeAt(i) !== CLOSE_ARRAY) return -1;
+  scannedJson = `${json}}`;
+  return i + 1;
+}
+
+/**
+ * A JSON number literal at i (RFC 8259 grammar): returns its end, and sets `fraction`,
+ * `exponent` and `nonZero` (a digit other than 0 before the exponent).
+ */
+function number(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  fraction = false;
+  exponent = false;
+  nonZero = false;
+  if (c === MINUS) c = text.charCodeAt(++i);
+  if (c === ZERO) {
+    c = text.charCodeAt(++i);
+  } else if (c > ZERO && c <= NINE) {
+    nonZero = true;
+    do c = text.charCodeAt(++i);
+    while (c >= ZERO && c <= NINE);
+  } else {
+    return -1;
+  }
+  if (c === DOT) {
+    fraction = true;
+    c = text.charCodeAt(++i);
+    if (!(c >= ZERO && c <= NINE)) return -1;
+    do {
+      if (c !== ZERO) nonZero = true;
+      c = text.charCodeAt(++i);
+    } while (c >= ZERO && c <= NINE);
+  }
+  if ((c | 0x20) === 0x65) {
+    exponent = true;
+    c = text.charCodeAt(++i);
+    if (c === 0x2b || c === MINUS) c = text.charCodeAt(++i);
+    if (!(c >= ZERO && c <= NINE)) return -1;
+    do c = text.charCodeAt(++i);
+    while (c >= ZERO && c <= NINE);
+  }
+  return i;
+}
