@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { addMember, createDashboard, signUp } from './flows.ts';
-import { type Harness, newUser, startHarness } from './harness.ts';
+import { type Harness, newUser, screenshot, startHarness } from './harness.ts';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -37,6 +37,13 @@ test('member role changes offer only what the viewer’s own role allows', async
   ]);
   await expect(options(owner, 'Role of Uma')).resolves.toEqual(['User', 'Admin', 'Owner']);
 
+  // The only owner can neither step down nor leave (the server would refuse: last_owner).
+  const ownRow = owner.getByRole('row').filter({ hasText: ownerUser.email });
+  await ownRow.getByText('You are the only owner').waitFor();
+  await expect(ownRow.getByRole('combobox').count()).resolves.toBe(0);
+  await expect(ownRow.getByRole('button').count()).resolves.toBe(0);
+  await screenshot(owner, 'members-only-owner');
+
   // An admin grants up to admin and cannot touch the owner.
   await admin.goto(`${dashboardPath}/members`);
   const adminForm = admin.getByRole('form', { name: 'Add a member' });
@@ -67,4 +74,22 @@ test('member role changes offer only what the viewer’s own role allows', async
   await expect(admin.getByLabel('Role of Uma', { exact: true }).inputValue()).resolves.toBe(
     'admin',
   );
+
+  // With a second owner, the first may change their role or leave again.
+  await owner.getByLabel('Role of Ada', { exact: true }).selectOption('owner');
+  await ownRow.getByLabel('Role of Owen', { exact: true }).waitFor();
+  await ownRow.getByRole('button', { name: 'Leave this dashboard' }).waitFor();
+  await expect(ownRow.getByText('You are the only owner').count()).resolves.toBe(0);
+
+  // Removing someone asks first; Cancel keeps them.
+  const removeUma = owner.getByRole('button', { name: 'Remove Uma' });
+  const removeDialog = owner.getByRole('dialog', { name: 'Remove member' });
+  await removeUma.click();
+  await removeDialog.getByText('will lose access to').waitFor();
+  await removeDialog.getByRole('button', { name: 'Cancel' }).click();
+  await removeDialog.waitFor({ state: 'hidden' });
+  await removeUma.click();
+  await removeDialog.getByRole('button', { name: 'Remove member' }).click();
+  await removeDialog.waitFor({ state: 'hidden' });
+  await owner.getByRole('row').filter({ hasText: plainUser.email }).waitFor({ state: 'detached' });
 });

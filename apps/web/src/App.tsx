@@ -5,6 +5,7 @@ import { AppShell } from './components/AppShell.tsx';
 import { RequireAuth } from './components/auth/RequireAuth.tsx';
 import { createQueryClient, createTrpcClient } from './lib/client.ts';
 import { trpc } from './lib/trpc.ts';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { ApiKeysTab } from './pages/dashboard/ApiKeysTab.tsx';
 import { BucketPage } from './pages/dashboard/BucketPage.tsx';
@@ -34,6 +35,7 @@ export function App() {
               }
             >
               <Route index element={<WorkspacePage />} />
+              <Route path="account" element={<AccountPage />} />
               <Route path=":workspace/:dashboard" element={<DashboardPage />}>
                 <Route index element={<BucketsTab />} />
                 <Route path="buckets/:bucketId" element={<BucketPage />} />

@@ -25,6 +25,9 @@ export function AppHeader() {
         <span className="app-header-name" title={me.email}>
           {me.name}
         </span>
+        <Link to="/account" className="app-header-link">
+          Account
+        </Link>
         <button
           type="button"
           className="btn btn-small"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, errorMessage } from './errors.ts';
+import { describeError, errorMessage, formErrors } from './errors.ts';
 
 /** What a TRPCClientError carries: the server's message and the formatted `data`. */
 function trpcError(appCode: string | undefined, message: string, extra: object = {}) {
@@ -76,5 +76,39 @@ describe('describeError', () => {
       /Cannot reach/,
     );
     expect(describeError({ message: 'x', data: { httpStatus: 502 } }).code).toBe('unknown');
+  });
+});
+
+describe('formErrors', () => {
+  const fields = ['currentPassword', 'newPassword'];
+
+  it('puts an error about one of the form’s fields beside that field only', () => {
+    const weak = trpcError('weak_password', 'newPassword: use at least 10 characters');
+    const split = formErrors(weak, fields);
+    expect(split.errorFor('newPassword')).toBe('Password too weak: use at least 10 characters.');
+    expect(split.errorFor('currentPassword')).toBeUndefined();
+    expect(split.formError).toBeNull();
+  });
+
+  it('leaves any other error to the form', () => {
+    const limited = trpcError('rate_limited', '');
+    const split = formErrors(limited, fields);
+    expect(split.errorFor('newPassword')).toBeUndefined();
+    expect(split.formError).toBe(limited);
+    expect(formErrors(null, fields).formError).toBeNull();
+  });
+
+  it('lets the form name the field the server does not', () => {
+    const wrong = trpcError('invalid_credentials', 'The current password is wrong.');
+    const split = formErrors(wrong, fields, (info) =>
+      info.code === 'invalid_credentials' ? 'currentPassword' : info.field,
+    );
+    expect(split.errorFor('currentPassword')).toBe('The current password is wrong.');
+    expect(split.formError).toBeNull();
+  });
+
+  it('points a taken slug at the slug field', () => {
+    const taken = trpcError('slug_taken', 'The slug "farm" is taken in this workspace.');
+    expect(formErrors(taken, ['name', 'slug']).errorFor('slug')).toMatch(/is taken/);
   });
 });

@@ -33,6 +33,12 @@ const messages: Record<ProblemCode, string> = {
   service_unavailable: 'The service is unavailable right now. Try again in a moment.',
 };
 
+/** The field an error is about when the server's detail does not name one. */
+const defaultFields: Partial<Record<ProblemCode, string>> = {
+  email_taken: 'email',
+  slug_taken: 'slug',
+};
+
 export interface ErrorInfo {
   /** The server's stable code, or `network` / `unknown` for failures that never reached it. */
   code: ProblemCode | 'network' | 'unknown';
@@ -101,7 +107,7 @@ export function describeError(error: unknown): ErrorInfo {
     return { code, message: messages[code] };
   }
   const parsed = (code === 'invalid_input' && fromSchemaIssues(detail)) || splitField(detail);
-  const field = parsed.field ?? (code === 'email_taken' ? 'email' : undefined);
+  const field = parsed.field ?? defaultFields[code];
   if (code === 'weak_password') {
     return { code, field: field ?? 'password', message: `Password too weak: ${parsed.text}.` };
   }
@@ -110,4 +116,29 @@ export function describeError(error: unknown): ErrorInfo {
 
 export function errorMessage(error: unknown): string {
   return describeError(error).message;
+}
+
+export interface FormErrors {
+  /** The message to show beside `field`, when the error is about it. */
+  errorFor(field: string): string | undefined;
+  /** The error for the form as a whole (for FormError): none when a field shows it. */
+  formError: unknown;
+}
+
+/**
+ * Splits a form's error: beside the field it is about when that is one of `fields`, else
+ * above the form's button. `fieldOf` names the field where only the form knows it.
+ */
+export function formErrors(
+  error: unknown,
+  fields: readonly string[],
+  fieldOf: (info: ErrorInfo) => string | undefined = (info) => info.field,
+): FormErrors {
+  if (!error) return { errorFor: () => undefined, formError: null };
+  const info = describeError(error);
+  const field = fieldOf(info);
+  if (field === undefined || !fields.includes(field)) {
+    return { errorFor: () => undefined, formError: error };
+  }
+  return { errorFor: (name) => (name === field ? info.message : undefined), formError: null };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { canManageMember, capabilities, grantableRoles, roleChoicesFor } from './roles.ts';
+import {
+  canManageMember,
+  capabilities,
+  grantableRoles,
+  memberControls,
+  roleChoicesFor,
+} from './roles.ts';
 
 describe('role rules in the UI', () => {
   it('grants only roles up to the viewer’s own', () => {
@@ -19,6 +25,34 @@ describe('role rules in the UI', () => {
     expect(roleChoicesFor('admin', 'user')).toEqual(['user', 'admin']);
     expect(roleChoicesFor('admin', 'owner')).toEqual([]);
     expect(roleChoicesFor('owner', 'admin')).toEqual(['user', 'admin', 'owner']);
+  });
+
+  it('offers the only owner neither a role change nor Leave', () => {
+    expect(memberControls('owner', { role: 'owner', isMe: true }, 1)).toEqual({
+      roleChoices: [],
+      mayRemove: false,
+      onlyOwner: true,
+    });
+    expect(memberControls('owner', { role: 'owner', isMe: true }, 2)).toEqual({
+      roleChoices: ['user', 'admin', 'owner'],
+      mayRemove: true,
+      onlyOwner: false,
+    });
+    expect(memberControls('owner', { role: 'owner', isMe: false }, 2).mayRemove).toBe(true);
+    expect(memberControls('admin', { role: 'admin', isMe: true }, 1)).toEqual({
+      roleChoices: ['user', 'admin'],
+      mayRemove: true,
+      onlyOwner: false,
+    });
+    expect(memberControls('admin', { role: 'owner', isMe: false }, 1)).toMatchObject({
+      roleChoices: [],
+      mayRemove: false,
+    });
+    expect(memberControls('user', { role: 'user', isMe: true }, 1)).toEqual({
+      roleChoices: [],
+      mayRemove: true,
+      onlyOwner: false,
+    });
   });
 
   it('hides key management and settings from users', () => {

@@ -42,3 +42,22 @@ export function canManageMember(viewer: Role, target: Role): boolean {
 export function roleChoicesFor(viewer: Role, target: Role): Role[] {
   return canManageMember(viewer, target) ? grantableRoles(viewer) : [];
 }
+
+/** Whether a member is the dashboard's one owner, whom nobody may re-role or remove (last_owner). */
+export function isOnlyOwner(target: Role, ownerCount: number): boolean {
+  return target === 'owner' && ownerCount <= 1;
+}
+
+/** The controls of a member's row: role choices, Remove (or Leave, for oneself), or neither. */
+export function memberControls(
+  viewer: Role,
+  member: { role: Role; isMe: boolean },
+  ownerCount: number,
+): { roleChoices: Role[]; mayRemove: boolean; onlyOwner: boolean } {
+  const onlyOwner = isOnlyOwner(member.role, ownerCount);
+  return {
+    roleChoices: onlyOwner ? [] : roleChoicesFor(viewer, member.role),
+    mayRemove: !onlyOwner && (member.isMe || canManageMember(viewer, member.role)),
+    onlyOwner,
+  };
+}

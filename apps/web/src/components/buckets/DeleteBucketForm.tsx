@@ -1,7 +1,7 @@
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { formatCount } from '../../lib/format.ts';
 import { type Bucket, trpc } from '../../lib/trpc.ts';
-import { TypedConfirm } from '../TypedConfirm.tsx';
+import { DangerConfirm } from '../DangerConfirm.tsx';
 
 export function DeleteBucketForm({ bucket, onDeleted }: { bucket: Bucket; onDeleted: () => void }) {
   const dashboard = useDashboard();
@@ -13,20 +13,17 @@ export function DeleteBucketForm({ bucket, onDeleted }: { bucket: Bucket; onDele
     },
   });
   return (
-    <div className="stack">
-      <p>
-        This deletes <strong>{bucket.name}</strong> with its {formatCount(bucket.recordCount)}{' '}
-        records. Programs writing to it will get <code>404 bucket_not_found</code>. This cannot be
-        undone.
-      </p>
-      <TypedConfirm
-        expected={bucket.name}
-        actionLabel="Delete bucket"
-        pendingLabel="Deleting…"
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() => remove.mutate({ dashboardId: dashboard.id, bucketId: bucket.id })}
-      />
-    </div>
+    <DangerConfirm
+      expected={bucket.name}
+      actionLabel="Delete bucket"
+      pendingLabel="Deleting…"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate({ dashboardId: dashboard.id, bucketId: bucket.id })}
+    >
+      This deletes <strong>{bucket.name}</strong> with its {formatCount(bucket.recordCount)}{' '}
+      records. Programs writing to it will get <code>404 bucket_not_found</code>. This cannot be
+      undone.
+    </DangerConfirm>
   );
 }

@@ -1,7 +1,7 @@
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { formatCount } from '../../lib/format.ts';
 import { type Bucket, trpc } from '../../lib/trpc.ts';
-import { FormError } from '../FormError.tsx';
+import { DangerConfirm } from '../DangerConfirm.tsx';
 
 export function PurgeBucketForm({ bucket, onDone }: { bucket: Bucket; onDone: () => void }) {
   const dashboard = useDashboard();
@@ -18,25 +18,16 @@ export function PurgeBucketForm({ bucket, onDone }: { bucket: Bucket; onDone: ()
     },
   });
   return (
-    <div className="stack">
-      <p>
-        This deletes all {formatCount(bucket.recordCount)} records of <strong>{bucket.name}</strong>
-        . The bucket, its id and the keys that write to it stay. This cannot be undone.
-      </p>
-      <FormError error={purge.error} />
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onDone}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn btn-danger"
-          disabled={purge.isPending}
-          onClick={() => purge.mutate(ids)}
-        >
-          {purge.isPending ? 'Deleting…' : 'Delete all records'}
-        </button>
-      </div>
-    </div>
+    <DangerConfirm
+      actionLabel="Delete all records"
+      pendingLabel="Deleting…"
+      pending={purge.isPending}
+      error={purge.error}
+      onConfirm={() => purge.mutate(ids)}
+      onCancel={onDone}
+    >
+      This deletes all {formatCount(bucket.recordCount)} records of <strong>{bucket.name}</strong>.
+      The bucket, its id and the keys that write to it stay. This cannot be undone.
+    </DangerConfirm>
   );
 }

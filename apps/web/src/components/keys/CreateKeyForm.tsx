@@ -1,6 +1,7 @@
 import type { ApiKeyType } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { FormError } from '../FormError.tsx';
+import { type RadioChoice, RadioGroup } from '../RadioGroup.tsx';
 import { SelectField } from '../SelectField.tsx';
 import { TextField } from '../TextField.tsx';
 
@@ -10,6 +11,15 @@ const expiryChoices = [
   { value: '30', label: 'In 30 days' },
   { value: '90', label: 'In 90 days' },
   { value: '365', label: 'In 1 year' },
+];
+
+const keyTypeChoices: RadioChoice<ApiKeyType>[] = [
+  { value: 'production', label: 'Production', detail: 'Starts with bg_prod_, for live systems.' },
+  {
+    value: 'development',
+    label: 'Development',
+    detail: 'Starts with bg_dev_, for laptops and tests.',
+  },
 ];
 
 export interface NewKey {
@@ -47,35 +57,13 @@ export function CreateKeyForm({ pending, error, onCreate, onCancel }: Props) {
         onChange={(event) => setName(event.target.value)}
         hint="Say where it will be used, so you know what breaks if you revoke it."
       />
-      <fieldset className="choice-group">
-        <legend>Type</legend>
-        <label className="choice">
-          <input
-            type="radio"
-            name="key-type"
-            value="production"
-            checked={type === 'production'}
-            onChange={() => setType('production')}
-          />
-          <span>
-            <strong>Production</strong>
-            <span className="muted">Starts with bg_prod_, for live systems.</span>
-          </span>
-        </label>
-        <label className="choice">
-          <input
-            type="radio"
-            name="key-type"
-            value="development"
-            checked={type === 'development'}
-            onChange={() => setType('development')}
-          />
-          <span>
-            <strong>Development</strong>
-            <span className="muted">Starts with bg_dev_, for laptops and tests.</span>
-          </span>
-        </label>
-      </fieldset>
+      <RadioGroup
+        legend="Type"
+        name="key-type"
+        choices={keyTypeChoices}
+        value={type}
+        onChange={setType}
+      />
       <SelectField
         label="Expires"
         value={expiryDays}

@@ -1,7 +1,7 @@
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { type ApiKey, trpc } from '../../lib/trpc.ts';
-import { TypedConfirm } from '../TypedConfirm.tsx';
+import { DangerConfirm } from '../DangerConfirm.tsx';
 
 export function RevokeKeyPanel({ apiKey }: { apiKey: ApiKey }) {
   const dashboard = useDashboard();
@@ -20,18 +20,17 @@ export function RevokeKeyPanel({ apiKey }: { apiKey: ApiKey }) {
   return (
     <div className="danger-zone stack">
       <h4>Revoke this key</h4>
-      <p>
-        Revoking is permanent and immediate: the next request with this key gets{' '}
-        <code>401 revoked_api_key</code>. Programs using it stop writing until they get a new key.
-      </p>
-      <TypedConfirm
+      <DangerConfirm
         expected={apiKey.name}
         actionLabel="Revoke key"
         pendingLabel="Revoking…"
         pending={revoke.isPending}
         error={revoke.error}
         onConfirm={() => revoke.mutate({ dashboardId: dashboard.id, keyId: apiKey.id })}
-      />
+      >
+        Revoking is permanent and immediate: the next request with this key gets{' '}
+        <code>401 revoked_api_key</code>. Programs using it stop writing until they get a new key.
+      </DangerConfirm>
     </div>
   );
 }

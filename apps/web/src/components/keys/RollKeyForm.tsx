@@ -1,7 +1,8 @@
 import type { RollGrace } from '@bucketgrid/shared';
 import { FormError } from '../FormError.tsx';
+import { type RadioChoice, RadioGroup } from '../RadioGroup.tsx';
 
-const graceChoices: { value: RollGrace; label: string }[] = [
+const graceChoices: RadioChoice<RollGrace>[] = [
   { value: 'none', label: 'Stop the old key now' },
   { value: '1h', label: '1 hour' },
   { value: '24h', label: '24 hours' },
@@ -29,21 +30,14 @@ export function RollKeyForm({ grace, onGrace, pending, error, onRoll }: Props) {
         Rolling makes a new key with the same name and type. Give the old one time to keep working
         while you put the new one in place.
       </p>
-      <fieldset className="choice-group choice-group-inline">
-        <legend>Old key keeps working for</legend>
-        {graceChoices.map((choice) => (
-          <label key={choice.value} className="choice">
-            <input
-              type="radio"
-              name="grace"
-              value={choice.value}
-              checked={grace === choice.value}
-              onChange={() => onGrace(choice.value)}
-            />
-            <span>{choice.label}</span>
-          </label>
-        ))}
-      </fieldset>
+      <RadioGroup
+        legend="Old key keeps working for"
+        name="grace"
+        choices={graceChoices}
+        value={grace}
+        onChange={onGrace}
+        inline
+      />
       <FormError error={error} />
       <div>
         <button type="submit" className="btn btn-primary" disabled={pending}>

@@ -9,6 +9,7 @@ export function MemberList({ members }: { members: Member[] }) {
   const me = useMe();
   const [removing, setRemoving] = useState<Member | null>(null);
   const close = () => setRemoving(null);
+  const ownerCount = members.filter((member) => member.role === 'owner').length;
   return (
     <>
       <div className="table-wrap">
@@ -30,6 +31,7 @@ export function MemberList({ members }: { members: Member[] }) {
                 key={member.userId}
                 member={member}
                 isMe={member.userId === me.id}
+                ownerCount={ownerCount}
                 onRemove={setRemoving}
               />
             ))}

@@ -2,7 +2,7 @@ import type { Role } from '@bucketgrid/shared';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { canManageMember, roleChoicesFor, roleLabels } from '../../lib/roles.ts';
+import { memberControls, roleLabels } from '../../lib/roles.ts';
 import { type Member, trpc } from '../../lib/trpc.ts';
 import { Badge } from '../Badge.tsx';
 import { RoleBadge } from '../RoleBadge.tsx';
@@ -10,13 +10,19 @@ import { RoleBadge } from '../RoleBadge.tsx';
 interface Props {
   member: Member;
   isMe: boolean;
+  /** Owners on the dashboard: the only one can neither change their role nor leave. */
+  ownerCount: number;
   onRemove: (member: Member) => void;
 }
 
-export function MemberRow({ member, isMe, onRemove }: Props) {
+export function MemberRow({ member, isMe, ownerCount, onRemove }: Props) {
   const dashboard = useDashboard();
   const utils = trpc.useUtils();
-  const choices = roleChoicesFor(dashboard.role, member.role);
+  const { roleChoices, mayRemove, onlyOwner } = memberControls(
+    dashboard.role,
+    { role: member.role, isMe },
+    ownerCount,
+  );
   const setRole = trpc.members.setRole.useMutation({
     async onSuccess() {
       await utils.members.list.invalidate({ dashboardId: dashboard.id });
@@ -24,7 +30,6 @@ export function MemberRow({ member, isMe, onRemove }: Props) {
       if (isMe) await utils.dashboards.invalidate();
     },
   });
-  const mayRemove = isMe || canManageMember(dashboard.role, member.role);
 
   return (
     <tr>
@@ -35,7 +40,7 @@ export function MemberRow({ member, isMe, onRemove }: Props) {
         <span className="muted member-email">{member.email}</span>
       </td>
       <td>
-        {choices.length > 0 ? (
+        {roleChoices.length > 0 ? (
           <>
             <select
               aria-label={`Role of ${member.name}`}
@@ -50,7 +55,7 @@ export function MemberRow({ member, isMe, onRemove }: Props) {
                 })
               }
             >
-              {choices.map((role) => (
+              {roleChoices.map((role) => (
                 <option key={role} value={role}>
                   {roleLabels[role]}
                 </option>
@@ -79,6 +84,14 @@ export function MemberRow({ member, isMe, onRemove }: Props) {
           >
             {isMe ? 'Leave' : 'Remove'}
           </button>
+        )}
+        {onlyOwner && isMe && (
+          <span
+            className="muted member-hint"
+            title="Make someone else an owner to change your role or leave."
+          >
+            You are the only owner
+          </span>
         )}
       </td>
     </tr>

@@ -1,7 +1,7 @@
 import { useNavigate } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { type Member, trpc } from '../../lib/trpc.ts';
-import { FormError } from '../FormError.tsx';
+import { DangerConfirm } from '../DangerConfirm.tsx';
 
 interface Props {
   member: Member;
@@ -25,33 +25,24 @@ export function RemoveMemberForm({ member, isMe, onDone }: Props) {
     },
   });
   return (
-    <div className="stack">
-      <p>
-        {isMe ? (
-          <>
-            You will lose access to <strong>{dashboard.name}</strong> until someone adds you again.
-          </>
-        ) : (
-          <>
-            <strong>{member.name}</strong> ({member.email}) will lose access to{' '}
-            <strong>{dashboard.name}</strong>.
-          </>
-        )}
-      </p>
-      <FormError error={remove.error} />
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onDone}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn btn-danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate({ dashboardId: dashboard.id, userId: member.userId })}
-        >
-          {remove.isPending ? 'Removing…' : isMe ? 'Leave dashboard' : 'Remove member'}
-        </button>
-      </div>
-    </div>
+    <DangerConfirm
+      actionLabel={isMe ? 'Leave dashboard' : 'Remove member'}
+      pendingLabel="Removing…"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate({ dashboardId: dashboard.id, userId: member.userId })}
+      onCancel={onDone}
+    >
+      {isMe ? (
+        <>
+          You will lose access to <strong>{dashboard.name}</strong> until someone adds you again.
+        </>
+      ) : (
+        <>
+          <strong>{member.name}</strong> ({member.email}) will lose access to{' '}
+          <strong>{dashboard.name}</strong>.
+        </>
+      )}
+    </DangerConfirm>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
-import { describeError } from '../../lib/errors.ts';
+import { formErrors } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { type Retention, retentionChoices } from '../../lib/retention.ts';
 import { trpc } from '../../lib/trpc.ts';
@@ -29,7 +29,7 @@ export function DashboardSettingsForm() {
       }
     },
   });
-  const error = update.error ? describeError(update.error) : undefined;
+  const { errorFor, formError } = formErrors(update.error, ['name', 'slug']);
   const changed =
     name !== dashboard.name || slug !== dashboard.slug || retention !== dashboard.retention;
 
@@ -52,7 +52,7 @@ export function DashboardSettingsForm() {
         maxLength={100}
         value={name}
         onChange={(event) => setName(event.target.value)}
-        error={error?.field === 'name' ? error.message : undefined}
+        error={errorFor('name')}
       />
       <TextField
         label="Slug"
@@ -71,7 +71,7 @@ export function DashboardSettingsForm() {
             . Lowercase letters, digits and inner hyphens. Old links stop working when it changes.
           </>
         }
-        error={error?.field === 'slug' || error?.code === 'slug_taken' ? error.message : undefined}
+        error={errorFor('slug')}
       />
       <SelectField
         label="Retention"
@@ -85,7 +85,7 @@ export function DashboardSettingsForm() {
           </option>
         ))}
       </SelectField>
-      <FormError error={update.error} inlineFields={['name', 'slug']} />
+      <FormError error={formError} />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={!changed || update.isPending}>
           {update.isPending ? 'Saving…' : 'Save changes'}

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { describeError } from '../../lib/errors.ts';
+import { formErrors } from '../../lib/errors.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { FormError } from '../FormError.tsx';
 import { TextField } from '../TextField.tsx';
@@ -20,7 +20,7 @@ export function CreateDashboardForm() {
       navigate(`/${dashboard.workspace}/${dashboard.slug}`);
     },
   });
-  const error = create.error ? describeError(create.error) : undefined;
+  const { errorFor, formError } = formErrors(create.error, ['name', 'slug']);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -36,7 +36,7 @@ export function CreateDashboardForm() {
         placeholder="Greenhouse sensors"
         value={name}
         onChange={(event) => setName(event.target.value)}
-        error={error?.field === 'name' ? error.message : undefined}
+        error={errorFor('name')}
       />
       <TextField
         label="Slug (optional)"
@@ -46,12 +46,12 @@ export function CreateDashboardForm() {
         maxLength={48}
         value={slug}
         onChange={(event) => setSlug(event.target.value)}
-        error={error?.field === 'slug' || error?.code === 'slug_taken' ? error.message : undefined}
+        error={errorFor('slug')}
       />
       <button type="submit" className="btn btn-primary" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create dashboard'}
       </button>
-      <FormError error={create.error} inlineFields={['name', 'slug']} />
+      <FormError error={formError} />
     </form>
   );
 }
