@@ -1,11 +1,12 @@
 import {
+  assertStrongPassword,
   createUser,
   FixedWindowLimiter,
   hashPassword,
   type RateLimitOutcome,
   verifyPassword,
 } from '@bucketgrid/services';
-import { AppError, emailSchema, passwordSchema } from '@bucketgrid/shared';
+import { AppError, emailSchema } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type Cookie, Lucia, TimeSpan, verifyRequestOrigin } from 'lucia';
 import { storeAdapter } from './lucia-adapter.ts';
@@ -138,11 +139,8 @@ export function createAuth(
       if (!stored || !(await verifyPassword(stored.passwordHash, input.currentPassword))) {
         throw new AppError('invalid_credentials', 'The current password is wrong.');
       }
-      const next = passwordSchema.safeParse(input.newPassword);
-      if (!next.success) {
-        throw new AppError('weak_password', `newPassword: ${next.error.issues[0]?.message}`);
-      }
-      await store.setUserPassword(user.id, await hashPassword(next.data));
+      const next = assertStrongPassword(input.newPassword, 'newPassword');
+      await store.setUserPassword(user.id, await hashPassword(next));
       await lucia.invalidateUserSessions(user.id);
       return startSession(user, secure);
     },

@@ -1,12 +1,6 @@
-import {
-  AppError,
-  displayNameSchema,
-  emailSchema,
-  passwordSchema,
-  slugify,
-} from '@bucketgrid/shared';
+import { AppError, displayNameSchema, emailSchema, slugify } from '@bucketgrid/shared';
 import { type Store, UniqueViolation, type User } from '@bucketgrid/store';
-import { hashPassword } from './passwords.ts';
+import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { uniqueSlug } from './slugs.ts';
 import { validate } from './validate.ts';
 
@@ -17,14 +11,11 @@ export async function createUser(
 ): Promise<User> {
   const email = validate(emailSchema, input.email, 'email');
   const name = validate(displayNameSchema, input.name, 'name');
-  const password = passwordSchema.safeParse(input.password);
-  if (!password.success) {
-    throw new AppError('weak_password', `password: ${password.error.issues[0]?.message}`);
-  }
+  const password = assertStrongPassword(input.password, 'password');
   if (await store.getUserByEmail(email)) {
     throw new AppError('email_taken', 'An account with this email exists; sign in instead.');
   }
-  const passwordHash = await hashPassword(password.data);
+  const passwordHash = await hashPassword(password);
   const base = slugify(name === '' ? email.split('@')[0]! : name);
   try {
     return await uniqueSlug(base, (workspace) =>

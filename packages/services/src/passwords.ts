@@ -1,3 +1,4 @@
+import { AppError, passwordSchema } from '@bucketgrid/shared';
 import { hash, verify } from '@node-rs/argon2';
 
 // argon2id (the library's default algorithm) with OWASP's recommended minimum cost:
@@ -10,4 +11,13 @@ export function hashPassword(password: string): Promise<string> {
 
 export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   return verify(passwordHash, password);
+}
+
+/** Refuses a password too weak to keep, as weak_password naming the field. */
+export function assertStrongPassword(password: string, field: string): string {
+  const result = passwordSchema.safeParse(password);
+  if (!result.success) {
+    throw new AppError('weak_password', `${field}: ${result.error.issues[0]?.message}`);
+  }
+  return result.data;
 }
