@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
-import { BucketEvents } from '@bucketgrid/api';
 import { createAuth } from '@bucketgrid/auth';
 import { FixedWindowLimiter } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
+import { BucketEvents } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log.ts';
 import { createApiRouter } from './rest/api-router.ts';

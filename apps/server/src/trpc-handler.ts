@@ -1,7 +1,7 @@
-import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/api';
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
+import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/trpc';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './log.ts';

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@bucketgrid/api';
+import type { AppRouter } from '@bucketgrid/trpc';
 import { createTRPCReact } from '@trpc/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@bucketgrid/api';
+import type { AppRouter } from '@bucketgrid/trpc';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 
 const server = 'http://localhost:3000';
