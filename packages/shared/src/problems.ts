@@ -23,6 +23,7 @@ export const problemCatalog = {
   already_member: { status: 409, title: 'Already a member' },
   last_owner: { status: 409, title: 'A dashboard keeps at least one owner' },
   key_not_active: { status: 409, title: 'API key is not active' },
+  layout_conflict: { status: 409, title: 'The layout was changed by someone else' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   invalid_records: { status: 422, title: 'Invalid records' },

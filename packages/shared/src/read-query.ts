@@ -56,13 +56,13 @@ function resolveBound(type: BucketType, name: string, raw: string | number): Rec
  * cannot silently be reused with the opposite order.
  */
 export function encodeCursor(order: 'asc' | 'desc', lastKey: RecordKey): string {
-  return Buffer.from(JSON.stringify([order, lastKey])).toString('base64url');
+  return toBase64Url(JSON.stringify([order, lastKey]));
 }
 
 function decodeCursor(type: BucketType, order: 'asc' | 'desc', cursor: string): RecordKey {
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(fromBase64Url(cursor));
   } catch {
     throw new AppError('invalid_cursor', 'The cursor is not one this API returned.');
   }
@@ -77,4 +77,19 @@ function decodeCursor(type: BucketType, order: 'asc' | 'desc', cursor: string): 
     throw new AppError('invalid_cursor', 'The cursor does not belong to this bucket.');
   }
   return key;
+}
+
+// Cursors are opaque base64url text. btoa/atob (not Buffer) keep this module browser-safe.
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+function fromBase64Url(encoded: string): string {
+  const binary = atob(encoded.replaceAll('-', '+').replaceAll('_', '/'));
+  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
