@@ -1,5 +1,5 @@
 import { AppError, type BucketType, bucketNameSchema, bucketTypeSchema } from '@bucketgrid/shared';
-import type { Bucket, Store } from '@bucketgrid/store';
+import { type Bucket, MissingEntity, type Store } from '@bucketgrid/store';
 import { validate } from './validate.ts';
 
 export async function createBucket(
@@ -9,11 +9,17 @@ export async function createBucket(
   if (!(await store.getDashboard(input.dashboardId))) {
     throw new AppError('not_found', 'No such dashboard.');
   }
-  return store.createBucket({
-    dashboardId: input.dashboardId,
-    name: validate(bucketNameSchema, input.name, 'name'),
-    type: validate(bucketTypeSchema, input.type, 'type'),
-  });
+  try {
+    return await store.createBucket({
+      dashboardId: input.dashboardId,
+      name: validate(bucketNameSchema, input.name, 'name'),
+      type: validate(bucketTypeSchema, input.type, 'type'),
+    });
+  } catch (error) {
+    // The dashboard was deleted between the check and the insert.
+    if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
+    throw error;
+  }
 }
 
 /**
@@ -31,4 +37,19 @@ export async function getBucketOrThrow(
     throw new AppError(code, 'No such bucket in this dashboard (check the bucket id).');
   }
   return bucket;
+}
+
+export function listBuckets(store: Store, dashboardId: string): Promise<Bucket[]> {
+  return store.listBuckets(dashboardId);
+}
+
+export async function renameBucket(store: Store, bucket: Bucket, name: string): Promise<Bucket> {
+  const clean = validate(bucketNameSchema, name, 'name');
+  await store.renameBucket(bucket.id, clean);
+  return { ...bucket, name: clean };
+}
+
+/** Deletes the bucket with all its records. */
+export function deleteBucket(store: Store, bucket: Bucket): Promise<void> {
+  return store.deleteBucket(bucket.id);
 }

@@ -5,3 +5,4 @@ export * from './dashboards.ts';
 export * from './members.ts';
 export * from './passwords.ts';
 export * from './rate-limit.ts';
+export * from './records.ts';

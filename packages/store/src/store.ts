@@ -91,11 +91,25 @@ export interface ReadResult {
 
 export type RecordSelection = { keys: RecordKey[] } | { from?: RecordKey; to?: RecordKey };
 
-/** Thrown by the store when a unique field (email, workspace, slug, membership) is taken. */
-export class UniqueViolation extends Error {
+/**
+ * What the store raises for outcomes its callers handle (services turn them into API errors);
+ * anything else it throws is a fault.
+ */
+export class StoreError extends Error {}
+
+/** A unique field (email, workspace, slug, membership) is taken. */
+export class UniqueViolation extends StoreError {
   constructor(readonly field: 'email' | 'workspace' | 'slug' | 'membership') {
     super(`unique violation on ${field}`);
     this.name = 'UniqueViolation';
+  }
+}
+
+/** The entity a change was made to (or under) no longer exists: it was deleted meanwhile. */
+export class MissingEntity extends StoreError {
+  constructor(readonly entity: 'bucket' | 'dashboard' | 'user') {
+    super(`the ${entity} does not exist`);
+    this.name = 'MissingEntity';
   }
 }
 

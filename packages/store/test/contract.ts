@@ -1,6 +1,6 @@
-import { AppError, type DataRecord } from '@bucketgrid/shared';
+import type { DataRecord } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bucket, type Store, UniqueViolation } from '../src/store.ts';
+import { type Bucket, MissingEntity, type Store, UniqueViolation } from '../src/store.ts';
 
 /**
  * The behaviour every store backend must have. Each backend's test file calls this with a
@@ -284,12 +284,11 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await readAll(b)).toEqual([rec(1, { 1: 2 })]);
       });
 
-      it('refuses a write to a deleted bucket with bucket_not_found', async () => {
+      it('refuses a write to a deleted bucket with MissingEntity', async () => {
         const bucket = await makeBucket('IV');
         await store.deleteBucket(bucket.id);
         const write = store.upsertRecords(bucket, [rec(1, { 1: 1 })], 'merge');
-        await expect(write).rejects.toBeInstanceOf(AppError);
-        await expect(write).rejects.toMatchObject({ code: 'bucket_not_found' });
+        await expect(write).rejects.toEqual(new MissingEntity('bucket'));
       });
 
       it('commits concurrent writes independently and completely', async () => {

@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  deleteRecords,
   type FixedWindowLimiter,
   getBucketOrThrow,
+  purgeRecords,
   type RateLimitOutcome,
+  readRecords,
   verifyApiKey,
+  writeRecords,
 } from '@bucketgrid/services';
 import {
   AppError,
@@ -137,7 +141,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     const outcome = spend(res, key, records.length);
     let result: WriteResult;
     try {
-      result = await ctx.store.upsertRecords(bucket, records, mode);
+      result = await writeRecords(ctx.store, bucket, records, mode);
     } catch (error) {
       setRateLimitHeaders(res, outcome);
       throw error;
@@ -173,7 +177,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     }
     const query = resolveReadQuery(bucket.type, params);
     spent(res, 1);
-    const { records, hasMore } = await ctx.store.readRecords(bucket, query);
+    const { records, hasMore } = await readRecords(ctx.store, bucket, query);
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
@@ -187,14 +191,14 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       ? selectionFromBody(await readJsonBody(req), bucket)
       : selectionFromQuery(req.query as Record<string, unknown>, bucket);
     spent(res, 1);
-    sendJson(res, 200, { deleted: await ctx.store.deleteRecords(bucket, selection) });
+    sendJson(res, 200, { deleted: await deleteRecords(ctx.store, bucket, selection) });
     ctx.onWrite(bucket.id);
   }
 
   async function purge(_req: Request, res: Response): Promise<void> {
     const { bucket } = res.locals as Locals;
     spent(res, 1);
-    sendJson(res, 200, { deleted: await ctx.store.purgeRecords(bucket) });
+    sendJson(res, 200, { deleted: await purgeRecords(ctx.store, bucket) });
     ctx.onWrite(bucket.id);
   }
 

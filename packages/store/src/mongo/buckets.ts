@@ -1,6 +1,6 @@
 import type { PipelineStage } from 'mongoose';
 import { newId } from '../ids.ts';
-import type { Bucket, Store } from '../store.ts';
+import { type Bucket, MissingEntity, type Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, DASHBOARDS_COLLECTION, nextCreatedSeq } from './models.ts';
 
@@ -43,7 +43,7 @@ export function bucketMethods(db: Db): BucketMethods {
       const dashboard = await dashboards
         .findById(input.dashboardId, { retention: 1 })
         .lean<{ retention: number }>();
-      if (!dashboard) throw new Error(`dashboard ${input.dashboardId} does not exist`);
+      if (!dashboard) throw new MissingEntity('dashboard');
       const doc: BucketDoc = {
         _id: newId(),
         dashboardId: input.dashboardId,

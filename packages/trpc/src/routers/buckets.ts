@@ -1,4 +1,12 @@
-import { createBucket, getBucketOrThrow } from '@bucketgrid/services';
+import {
+  createBucket,
+  deleteBucket,
+  getBucketOrThrow,
+  listBuckets,
+  purgeRecords,
+  readRecords,
+  renameBucket,
+} from '@bucketgrid/services';
 import {
   bucketNameSchema,
   bucketTypeSchema,
@@ -18,7 +26,7 @@ export const renameBucketInput = bucketInput.extend({ name: bucketNameSchema });
 export const recordsInput = bucketInput.extend(readQueryInput.shape);
 
 export const bucketsRouter = router({
-  list: dashboardProcedure('user').query(({ ctx }) => ctx.store.listBuckets(ctx.dashboard.id)),
+  list: dashboardProcedure('user').query(({ ctx }) => listBuckets(ctx.store, ctx.dashboard.id)),
 
   get: dashboardProcedure('user')
     .input(bucketInput)
@@ -34,15 +42,14 @@ export const bucketsRouter = router({
     .input(renameBucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      await ctx.store.renameBucket(bucket.id, input.name);
-      return { ...bucket, name: input.name };
+      return renameBucket(ctx.store, bucket, input.name);
     }),
 
   delete: dashboardProcedure('admin')
     .input(bucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      await ctx.store.deleteBucket(bucket.id);
+      await deleteBucket(ctx.store, bucket);
       return { deleted: true };
     }),
 
@@ -52,7 +59,7 @@ export const bucketsRouter = router({
       const { dashboardId: _d, bucketId, ...params } = input;
       const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
       const query = resolveReadQuery(bucket.type, params);
-      const { records, hasMore } = await ctx.store.readRecords(bucket, query);
+      const { records, hasMore } = await readRecords(ctx.store, bucket, query);
       const last = records.at(-1);
       return {
         records: records.map(toLongRecord),
@@ -64,7 +71,7 @@ export const bucketsRouter = router({
     .input(bucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      return { deleted: await ctx.store.purgeRecords(bucket) };
+      return { deleted: await purgeRecords(ctx.store, bucket) };
     }),
 
   /** Pushes an event each time records are written to the bucket (for live views). */

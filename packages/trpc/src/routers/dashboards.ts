@@ -1,4 +1,9 @@
-import { createDashboard, updateDashboard } from '@bucketgrid/services';
+import {
+  createDashboard,
+  deleteDashboard,
+  listDashboardsForUser,
+  updateDashboard,
+} from '@bucketgrid/services';
 import { dashboardNameSchema, type Role, retentionSchema, slugSchema } from '@bucketgrid/shared';
 import type { Dashboard } from '@bucketgrid/store';
 import { z } from 'zod';
@@ -22,7 +27,7 @@ export type DashboardView = ReturnType<typeof toDashboardView>;
 export const dashboardsRouter = router({
   /** The caller's dashboards, their own and shared with them, each with the caller's role. */
   list: authedProcedure.query(async ({ ctx }) => {
-    const dashboards = await ctx.store.listDashboardsForUser(ctx.user.id);
+    const dashboards = await listDashboardsForUser(ctx.store, ctx.user.id);
     return dashboards.map(({ role, ...dashboard }) => toDashboardView(dashboard, role));
   }),
 
@@ -49,7 +54,7 @@ export const dashboardsRouter = router({
 
   /** Deletes the dashboard with its buckets, records, keys and memberships. */
   delete: dashboardProcedure('owner').mutation(async ({ ctx }) => {
-    await ctx.store.deleteDashboard(ctx.dashboard.id);
+    await deleteDashboard(ctx.store, ctx.dashboard.id);
     return { deleted: true };
   }),
 });
