@@ -5,17 +5,33 @@ import { startServer } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** Why listening failed, for the errors a person starting the server can fix. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is in use (another Bucketgrid?). Stop that process or set PORT.',
+  EACCES: 'not allowed to use this port (below 1024?). Set PORT to 1024 or above.',
+  EADDRNOTAVAIL: 'this machine has no such address. Set HOST to one of its addresses.',
+};
+
 const store = await openStore(process.env.DATABASE_URL);
+const port = Number(process.env.PORT ?? 3000);
+// Loopback unless told otherwise: a laptop's `pnpm start` is not served to its whole network.
+const host = process.env.HOST || '127.0.0.1';
 const running = await startServer({
   store,
   logger: log,
-  port: Number(process.env.PORT ?? 3000),
-  host: process.env.HOST,
+  port,
+  host,
   keyRateLimitPerMinute: process.env.KEY_RATE_LIMIT_PER_MINUTE
     ? Number(process.env.KEY_RATE_LIMIT_PER_MINUTE)
     : undefined,
   trustProxy: process.env.TRUST_PROXY === '1',
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+}).catch(async (error: NodeJS.ErrnoException) => {
+  const reason = LISTEN_ERRORS[error.code ?? ''];
+  if (!reason) throw error;
+  log('error', `Cannot listen on ${host}:${port}: ${reason}`);
+  await store.close();
+  process.exit(1);
 });
 log('info', 'listening', { url: running.url, store: store.backend });
 
