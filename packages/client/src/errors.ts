@@ -27,9 +27,15 @@ export type ErrorCode =
   // Codes a newer server may add: still a string, still matched exactly.
   | (string & {});
 
-/** A problem located in the request body, as a JSON pointer (`/3/data/0/value`). */
+const RETRYABLE_STATUSES = new Set([0, 408, 429, 502, 503, 504]);
+
+/**
+ * One problem of a request: in the body (`pointer`, a JSON pointer such as `/3/data/0/value`)
+ * or in the query string (`parameter`, its name).
+ */
 export interface ProblemItem {
-  pointer: string;
+  pointer?: string;
+  parameter?: string;
   detail: string;
 }
 
@@ -79,17 +85,12 @@ export class BucketgridError extends Error {
   }
 
   /**
-   * Whether the same request may succeed later: no answer, a rate limit, or a server that is
-   * restarting or overloaded. Anything else (bad records, a wrong key, …) will fail again.
+   * Whether the same request may succeed later: no answer (0), a request that arrived too
+   * slowly (408), a rate limit (429), or a server that is restarting or overloaded (502, 503,
+   * 504). Anything else (bad records, a wrong key, …) would fail again.
    */
   get retryable(): boolean {
-    return (
-      this.status === 0 ||
-      this.code === 'rate_limited' ||
-      this.status === 502 ||
-      this.status === 503 ||
-      this.status === 504
-    );
+    return RETRYABLE_STATUSES.has(this.status);
   }
 }
 
