@@ -164,8 +164,7 @@ export const deletedSchema = z
   .strictObject({ deleted: z.int().min(0).meta({ description: 'Records deleted.' }) })
   .meta({ id: 'Deleted' });
 
-const keyParameter = (description: string) =>
-  z.string().min(1).optional().meta({ description, example: '2025-10-20T00:00:00Z' });
+const keyParameter = (description: string) => z.string().min(1).optional().meta({ description });
 
 export const readQuerySchema = z.strictObject({
   from: keyParameter('The first key to read (inclusive), in the bucket’s key type.'),
