@@ -1,3 +1,3 @@
 export { newId } from './ids.ts';
-export { openStore } from './open-store.ts';
+export { type CommitObserver, openStore, type StoreOptions } from './open-store.ts';
 export * from './store.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { GroupCommit } from './group-commit.ts';
+import { type CommitObserver, GroupCommit } from './group-commit.ts';
 import { migrate } from './schema.ts';
 
 /** What the SQLite store's method groups share: the database, its statements, the group commit. */
@@ -15,7 +15,7 @@ export interface SqliteDb {
 export type Row = Record<string, unknown>;
 
 /** Opens (creating if needed) the database file, in WAL mode with full fsync on commit. */
-export function connect(path: string): SqliteDb {
+export function connect(path: string, observer?: CommitObserver): SqliteDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -35,6 +35,6 @@ export function connect(path: string): SqliteDb {
       }
       return statement;
     },
-    groupCommit: new GroupCommit(db),
+    groupCommit: new GroupCommit(db, observer),
   };
 }

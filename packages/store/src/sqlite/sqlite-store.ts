@@ -4,6 +4,7 @@ import { bucketMethods } from './buckets.ts';
 import { connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
+import type { CommitObserver } from './group-commit.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
 import { userMethods } from './users.ts';
@@ -12,8 +13,8 @@ import { userMethods } from './users.ts';
  * Opens the embedded SQLite store on a file (created if needed): one process per file, every
  * write durable before it is acknowledged (see connection.ts and group-commit.ts).
  */
-export function openSqliteStore(path: string): Store {
-  const sqlite = connect(path);
+export function openSqliteStore(path: string, observer?: CommitObserver): Store {
+  const sqlite = connect(path, observer);
   return {
     backend: 'sqlite',
     ...userMethods(sqlite),
