@@ -10,5 +10,10 @@ export default defineConfig({
     // rewrite it), so the server's same-origin check on mutations sees the dev server's origin.
     proxy: { '/api': { target: server }, '/trpc': { target: server } },
   },
-  build: { sourcemap: true },
+  build: {
+    sourcemap: true,
+    rollupOptions: {
+      input: { app: 'index.html', 'api-reference': 'api-reference.html' },
+    },
+  },
 });
