@@ -12,6 +12,7 @@ import {
 } from '@bucketgrid/services';
 import {
   AppError,
+  type DownsampleQueryInput,
   encodeCursor,
   parseRecordBatch,
   parseRecordBatchText,
@@ -196,7 +197,8 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       ...(series === undefined ? {} : { series: seriesList(series) }),
     };
     spent(res, 1);
-    sendJson(res, 200, await downsampleRecords(ctx.store, bucket, query));
+    // The service checks every parameter against the shared schema.
+    sendJson(res, 200, await downsampleRecords(ctx.store, bucket, query as DownsampleQueryInput));
   }
 
   async function remove(req: Request, res: Response): Promise<void> {
