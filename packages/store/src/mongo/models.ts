@@ -39,6 +39,8 @@ export interface DashboardDoc {
   retention: number;
   createdAt: number;
   createdSeq: number;
+  /** Bumped by every member change, so that concurrent ones conflict (see dashboards.ts). */
+  membersRev?: number;
 }
 
 export interface MembershipDoc {
@@ -142,6 +144,7 @@ const dashboardSchema = new Schema<DashboardDoc>(
     retention: Number,
     createdAt: Number,
     createdSeq: Number,
+    membersRev: Number,
   },
   options,
 );
