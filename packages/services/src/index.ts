@@ -1,6 +1,7 @@
 export * from './accounts.ts';
 export * from './api-keys.ts';
 export * from './buckets.ts';
+export * from './concurrency-limit.ts';
 export * from './dashboards.ts';
 export * from './members.ts';
 export * from './passwords.ts';
