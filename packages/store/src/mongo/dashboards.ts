@@ -31,7 +31,7 @@ const OLDEST_FIRST = { createdAt: 1, createdSeq: 1 } as const;
 const SLUG_TAKEN = { slug: 'slug' } as const;
 
 export function dashboardMethods(db: Db): DashboardMethods {
-  const { dashboards, memberships, users, buckets, apiKeys, records } = db.models;
+  const { dashboards, memberships, users, buckets, apiKeys, records, layouts } = db.models;
 
   /**
    * Runs `change` on the member unless they are the dashboard's last owner. The transaction
@@ -157,6 +157,7 @@ export function dashboardMethods(db: Db): DashboardMethods {
         await buckets.deleteMany({ dashboardId: id }, { session });
         await apiKeys.deleteMany({ dashboardId: id }, { session });
         await memberships.deleteMany({ dashboardId: id }, { session });
+        await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });
         return owned.map((bucket) => bucket._id);
       });

@@ -248,7 +248,7 @@ function recordUpdate(
 }
 
 /** Series keys come back as field names ("1"); as object keys they are the same thing. */
-function toDataRecord(doc: Pick<RecordDoc, 'k' | 'v'>): DataRecord {
+export function toDataRecord(doc: Pick<RecordDoc, 'k' | 'v'>): DataRecord {
   const values: SeriesValues = {};
   for (const [seriesKey, value] of Object.entries(doc.v)) values[Number(seriesKey)] = value;
   return { key: doc.k, values };

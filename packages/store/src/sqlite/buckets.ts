@@ -1,10 +1,11 @@
+import type { SeriesMeta } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
-import type { Bucket, Store } from '../store.ts';
+import { type Bucket, MissingEntity, type Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
 
 type BucketMethods = Pick<
   Store,
-  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'deleteBucket'
+  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'setBucketSeries' | 'deleteBucket'
 >;
 
 /** A bucket with its dashboard's retention (getBucket is on every API call: one query). */
@@ -18,9 +19,16 @@ export function bucketMethods({ db, sql }: SqliteDb): BucketMethods {
   return {
     async createBucket(input) {
       const id = newId();
-      sql(
-        'INSERT INTO buckets (id, dashboard_id, name, type, created_at) VALUES (?, ?, ?, ?, ?)',
-      ).run(id, input.dashboardId, input.name, input.type, Date.now());
+      try {
+        sql(
+          'INSERT INTO buckets (id, dashboard_id, name, type, created_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(id, input.dashboardId, input.name, input.type, Date.now());
+      } catch (error) {
+        if ((error as Error).message === 'FOREIGN KEY constraint failed') {
+          throw new MissingEntity('dashboard');
+        }
+        throw error;
+      }
       return (await getBucket(id))!;
     },
 
@@ -35,6 +43,11 @@ export function bucketMethods({ db, sql }: SqliteDb): BucketMethods {
 
     async renameBucket(id, name) {
       sql('UPDATE buckets SET name = ? WHERE id = ?').run(name, id);
+    },
+
+    async setBucketSeries(id, series) {
+      sql('UPDATE buckets SET series = ? WHERE id = ?').run(JSON.stringify(series), id);
+      return getBucket(id);
     },
 
     async deleteBucket(id) {
@@ -56,5 +69,6 @@ function toBucket(r: Row): Bucket {
     recordCount: r.record_count as number,
     lastWriteAt: r.last_write_at as number | null,
     createdAt: r.created_at as number,
+    series: JSON.parse(r.series as string) as SeriesMeta[],
   };
 }

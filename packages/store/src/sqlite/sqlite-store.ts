@@ -3,6 +3,8 @@ import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
+import { downsampleMethods } from './downsample.ts';
+import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
 import { userMethods } from './users.ts';
 
@@ -17,7 +19,9 @@ export function openSqliteStore(path: string): Store {
     ...userMethods(sqlite),
     ...dashboardMethods(sqlite),
     ...bucketMethods(sqlite),
+    ...layoutMethods(sqlite),
     ...recordMethods(sqlite),
+    ...downsampleMethods(sqlite),
     ...apiKeyMethods(sqlite),
 
     async ping() {
