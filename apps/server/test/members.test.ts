@@ -67,7 +67,8 @@ describe('the last owner', () => {
               () => batch.members.remove.mutate({ dashboardId, userId: alice.user.id }),
             ]
           : [
-              () => batch.members.setRole.mutate({ dashboardId, userId: bob.user.id, role: 'user' }),
+              () =>
+                batch.members.setRole.mutate({ dashboardId, userId: bob.user.id, role: 'user' }),
               () =>
                 batch.members.setRole.mutate({ dashboardId, userId: alice.user.id, role: 'admin' }),
             ];
@@ -88,7 +89,11 @@ describe('the last owner', () => {
             ]
           : [
               () =>
-                alice.client.members.setRole.mutate({ dashboardId, userId: bob.user.id, role: 'user' }),
+                alice.client.members.setRole.mutate({
+                  dashboardId,
+                  userId: bob.user.id,
+                  role: 'user',
+                }),
               () =>
                 bob.client.members.setRole.mutate({
                   dashboardId,
@@ -106,7 +111,9 @@ describe('the last owner', () => {
   it('can hand over: a second owner first, then the first may leave', async () => {
     const dashboardId = await twoOwners();
     expect(
-      await outcome(() => alice.client.members.remove.mutate({ dashboardId, userId: alice.user.id })),
+      await outcome(() =>
+        alice.client.members.remove.mutate({ dashboardId, userId: alice.user.id }),
+      ),
     ).toBe('ok');
     expect(await owners(dashboardId)).toEqual([bob.user.id]);
     expect(
