@@ -240,6 +240,10 @@ export interface Store {
   deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
   purgeRecords(bucket: Bucket): Promise<number>;
 
+  /**
+   * Refuses with MissingEntity('dashboard') when the dashboard is gone, also when it is being
+   * deleted at the same moment: a key never outlives its dashboard.
+   */
   createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;

@@ -46,7 +46,7 @@ export function dashboardMethods(db: Db): DashboardMethods {
     keepsOwner: boolean,
   ) =>
     db.transaction(async (session) => {
-      await dashboards.updateOne({ _id: dashboardId }, { $inc: { membersRev: 1 } }, { session });
+      await dashboards.updateOne({ _id: dashboardId }, { $inc: { rev: 1 } }, { session });
       const target = await memberships
         .findOne({ dashboardId, userId }, { role: 1 })
         .session(session)

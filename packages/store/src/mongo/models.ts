@@ -41,8 +41,11 @@ export interface DashboardDoc {
   retention: number;
   createdAt: number;
   createdSeq: number;
-  /** Bumped by every member change, so that concurrent ones conflict (see dashboards.ts). */
-  membersRev?: number;
+  /**
+   * Bumped in the transactions that must not interleave with each other or with the
+   * dashboard's deletion (member changes, new API keys): they then write-conflict.
+   */
+  rev?: number;
 }
 
 export interface MembershipDoc {
@@ -156,7 +159,7 @@ const dashboardSchema = new Schema<DashboardDoc>(
     retention: Number,
     createdAt: Number,
     createdSeq: Number,
-    membersRev: Number,
+    rev: Number,
   },
   options,
 );

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LastOwner, type Store, UniqueViolation } from '../../src/store.ts';
+import { LastOwner, MissingEntity, type Store, UniqueViolation } from '../../src/store.ts';
 import type { ContractContext } from './context.ts';
 
 export function dashboardsContract(t: ContractContext): void {
@@ -128,6 +128,34 @@ export function dashboardsContract(t: ContractContext): void {
         expect(outcomes.find((o) => o.status === 'rejected')?.reason).toEqual(new LastOwner());
         const owners = (await store.listMembers(dashboard.id)).filter((m) => m.role === 'owner');
         expect(owners).toHaveLength(1);
+      }
+    });
+
+    it('creates no API key for a dashboard that is gone, nor for one deleted meanwhile', async () => {
+      const key = (dashboardId: string) =>
+        store.createApiKey({
+          dashboardId,
+          name: 'k',
+          type: 'production',
+          hash: unique('hash'),
+          hint: 'bg_prod_abcd',
+          createdBy: null,
+          createdAt: Date.now(),
+          expiresAt: null,
+        });
+      await expect(key('missing')).rejects.toEqual(new MissingEntity('dashboard'));
+      for (let round = 0; round < 5; round++) {
+        const { dashboard } = await makeDashboard();
+        const [created] = await Promise.allSettled([
+          key(dashboard.id),
+          store.deleteDashboard(dashboard.id),
+        ]);
+        expect(await store.listApiKeys(dashboard.id)).toEqual([]);
+        if (created.status === 'fulfilled') {
+          expect(await store.getApiKey(created.value.id)).toBeNull();
+        } else {
+          expect(created.reason).toEqual(new MissingEntity('dashboard'));
+        }
       }
     });
 
