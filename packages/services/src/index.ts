@@ -1,7 +1,6 @@
 export * from './accounts.ts';
 export * from './api-keys.ts';
 export * from './buckets.ts';
-export * from './concurrency-limit.ts';
 export * from './dashboards.ts';
 export * from './layouts.ts';
 export * from './members.ts';
