@@ -57,7 +57,10 @@ class StrengthEstimator {
 
   private started(): Promise<Worker> {
     this.worker ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(new URL('./password-strength-worker.js', import.meta.url));
+      // Plain JavaScript: no loader of the parent's (tsx) is needed there.
+      const worker = new Worker(new URL('./password-strength-worker.js', import.meta.url), {
+        execArgv: [],
+      });
       worker.once('message', () => {
         worker.off('error', reject);
         resolve(worker);
