@@ -4,6 +4,7 @@ import {
   hashPassword,
   personalWords,
   verifyPassword,
+  warmUpPasswordRating,
 } from '@bucketgrid/services';
 import { AppError, emailSchema } from '@bucketgrid/shared';
 import type { Store, User } from '@bucketgrid/store';
@@ -60,6 +61,7 @@ export function createAuth(
   }
   const throttle = new Throttle(limits);
   const devices = new DeviceCookies();
+  warmUpPasswordRating();
 
   /** HttpOnly and SameSite=Lax always; Secure when the request came over https. */
   function serialize(cookie: Cookie, secure: boolean): string {

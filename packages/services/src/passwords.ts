@@ -30,8 +30,11 @@ export function verifyPassword(passwordHash: string, password: string): Promise<
 
 /** zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline attacks". */
 export const MIN_PASSWORD_SCORE = 3;
-/** Past this an estimate is abandoned (its worker ended) and the password refused. */
-export const ESTIMATE_DEADLINE_MS = 3_000;
+/**
+ * Past this an estimate is abandoned (its worker ended) and the password refused. A random
+ * 64-character password takes under a second of CPU; crafted ones take minutes.
+ */
+export const ESTIMATE_DEADLINE_MS = 10_000;
 
 interface Estimate {
   score: number;
@@ -47,9 +50,14 @@ class StrengthEstimator {
   private worker: Promise<Worker> | undefined;
   private readonly turns = new ConcurrencyLimit(
     1,
-    16,
+    8,
     'The server is busy checking passwords. Try again in a moment.',
   );
+
+  /** Starts the worker now, so that the first password rated does not wait for it. */
+  warmUp(): void {
+    this.started().catch(() => {});
+  }
 
   estimate(password: string, userInputs: string[]): Promise<Estimate | 'too_slow'> {
     return this.turns.run(async () => this.ask(await this.started(), password, userInputs));
@@ -63,6 +71,8 @@ class StrengthEstimator {
       });
       worker.once('message', () => {
         worker.off('error', reject);
+        // Idle, the worker must not keep a process from exiting.
+        worker.unref();
         resolve(worker);
       });
       worker.once('error', reject);
@@ -106,6 +116,11 @@ class StrengthEstimator {
 }
 
 const estimator = new StrengthEstimator();
+
+/** Loads the password rater in the background (a server calls this as it starts). */
+export function warmUpPasswordRating(): void {
+  estimator.warmUp();
+}
 
 function sentence(text: string): string {
   return text.replace(/\.$/, '');
