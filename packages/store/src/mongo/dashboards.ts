@@ -93,7 +93,8 @@ export function dashboardMethods(db: Db): DashboardMethods {
 
     async getDashboardForMember(ref, userId) {
       // One round trip on both paths: a missing dashboard and a foreign one both come back as
-      // no row from the same pipeline.
+      // no row from the same pipeline. ($lookup with both foreignField and a pipeline: MongoDB
+      // 5.0 or later, which every supported release is.)
       const [row] = await dashboards.aggregate<DashboardDoc & { member: { role: Role }[] }>([
         {
           $match:
