@@ -64,52 +64,53 @@ class StrengthEstimator {
   }
 
   private started(): Promise<Worker> {
-    this.worker ??= new Promise<Worker>((resolve, reject) => {
+    if (this.worker) return this.worker;
+    let starting: Promise<Worker> | undefined;
+    // A worker that failed or ended (past a deadline) is replaced on next use.
+    const forget = () => {
+      if (this.worker === starting) this.worker = undefined;
+    };
+    starting = new Promise<Worker>((resolve, reject) => {
       // Plain JavaScript: no loader of the parent's (tsx) is needed there.
       const worker = new Worker(new URL('./password-strength-worker.js', import.meta.url), {
         execArgv: [],
       });
+      worker.on('error', forget).on('exit', forget);
+      worker.once('error', reject);
       worker.once('message', () => {
         worker.off('error', reject);
-        // Idle, the worker must not keep a process from exiting.
+        // Idle, the worker must not keep a process (the CLI) from exiting.
         worker.unref();
         resolve(worker);
       });
-      worker.once('error', reject);
-    }).catch((error) => {
-      this.worker = undefined;
-      throw error;
     });
-    return this.worker;
+    starting.catch(forget);
+    this.worker = starting;
+    return starting;
   }
 
   private ask(worker: Worker, password: string, userInputs: string[]) {
     return new Promise<Estimate | 'too_slow'>((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
-        worker.off('message', onEstimate);
-        worker.off('error', onError);
-        // Idle, the worker must not keep a CLI process from exiting.
+        worker.off('message', onEstimate).off('error', onError).off('exit', onError);
         worker.unref();
       };
       const onEstimate = (estimate: Estimate) => {
         done();
         resolve(estimate);
       };
-      const onError = (error: Error) => {
+      const onError = (error: unknown) => {
         done();
-        this.worker = undefined;
-        reject(error);
+        reject(error instanceof Error ? error : new Error('the password rater stopped'));
       };
       const timer = setTimeout(() => {
         done();
-        this.worker = undefined;
         void worker.terminate();
         resolve('too_slow');
       }, ESTIMATE_DEADLINE_MS);
       worker.ref();
-      worker.on('message', onEstimate);
-      worker.on('error', onError);
+      worker.on('message', onEstimate).on('error', onError).on('exit', onError);
       worker.postMessage({ password, userInputs });
     });
   }
