@@ -29,7 +29,8 @@ export class DeviceCookies {
   issue(account: string, secure: boolean): string {
     const nonce = randomBytes(16).toString('base64url');
     const value = `${nonce}.${this.mac(nonce, account).toString('base64url')}`;
-    const attributes = [`Max-Age=${MAX_AGE_SECONDS}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+    // Only sign-in reads it, and sign-in is a /trpc call.
+    const attributes = [`Max-Age=${MAX_AGE_SECONDS}`, 'Path=/trpc', 'HttpOnly', 'SameSite=Lax'];
     if (secure) attributes.push('Secure');
     return [`${DEVICE_COOKIE}=${value}`, ...attributes].join('; ');
   }
