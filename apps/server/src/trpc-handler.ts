@@ -1,7 +1,9 @@
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
+import { asServiceUnavailable, STORE_RETRY_AFTER_SECONDS } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/trpc';
+import { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './log.ts';
@@ -34,7 +36,7 @@ export function createTrpcHandler(deps: {
     router: appRouter,
     async createContext({ req, res }): Promise<Context> {
       const secure = req.secure;
-      const session = await deps.auth.authenticate(req.headers.cookie, secure);
+      const session = await deps.auth.authenticate(req.headers.cookie, secure).catch(unavailable);
       if (session?.setCookie) res.append('set-cookie', session.setCookie);
       return {
         store: deps.store,
@@ -48,6 +50,11 @@ export function createTrpcHandler(deps: {
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };
     },
+    // A client (or proxy) that honours Retry-After waits before retrying an unavailable store.
+    responseMeta({ errors }) {
+      const unavailable = errors.some((error) => error.code === 'SERVICE_UNAVAILABLE');
+      return unavailable ? { headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) } } : {};
+    },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         deps.logger('error', 'tRPC procedure failed', {
@@ -57,4 +64,16 @@ export function createTrpcHandler(deps: {
       }
     },
   });
+}
+
+/**
+ * Errors while building the context (the session lookup) happen outside any procedure and
+ * its error middleware: an unavailable store becomes SERVICE_UNAVAILABLE here.
+ */
+function unavailable(error: unknown): never {
+  const cause = asServiceUnavailable(error);
+  if (cause instanceof AppError) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
+  }
+  throw error;
 }

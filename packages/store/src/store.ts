@@ -134,6 +134,19 @@ export class MissingEntity extends StoreError {
 }
 
 /**
+ * The database did not answer in time or cannot be reached (no primary, no majority to
+ * acknowledge, a lock held elsewhere). Callers answer "try again shortly". Like any answer
+ * that never came, it leaves open whether a change was applied; record upserts and deletes
+ * have the same effect when retried.
+ */
+export class StoreUnavailable extends StoreError {
+  constructor(readonly reason: string) {
+    super(`the store is unavailable: ${reason}`);
+    this.name = 'StoreUnavailable';
+  }
+}
+
+/**
  * The one interface the rest of Bucketgrid talks to. `sqlite/` and `mongo/` implement it,
  * and `test/contract.ts` holds them to the same behaviour. Methods that find nothing return
  * null (never throw) so callers decide what "not found" means to their client.

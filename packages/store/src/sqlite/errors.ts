@@ -1,4 +1,4 @@
-import { UniqueViolation } from '../store.ts';
+import { StoreUnavailable, UniqueViolation } from '../store.ts';
 
 /** Turns SQLite's unique-constraint error into the store's UniqueViolation. */
 export function rethrowUnique(error: unknown): never {
@@ -10,4 +10,20 @@ export function rethrowUnique(error: unknown): never {
     if (message.includes('memberships.')) throw new UniqueViolation('membership');
   }
   throw error;
+}
+
+/**
+ * Turns "the database is locked" (SQLITE_BUSY and its variants, after busy_timeout, or at
+ * once when a transaction's snapshot went stale under another process's write) into
+ * StoreUnavailable; returns any other error unchanged.
+ */
+export function mapBusy(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+  ) {
+    return new StoreUnavailable(`the database is locked (${code})`);
+  }
+  return error;
 }
