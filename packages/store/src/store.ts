@@ -125,7 +125,10 @@ export class UniqueViolation extends StoreError {
   }
 }
 
-/** The entity a change was made to (or under) no longer exists: it was deleted meanwhile. */
+/**
+ * The entity a change was made to (or under, or that it names) does not exist: it never did,
+ * or it was deleted meanwhile.
+ */
 export class MissingEntity extends StoreError {
   constructor(readonly entity: 'bucket' | 'dashboard' | 'user') {
     super(`the ${entity} does not exist`);
@@ -163,6 +166,7 @@ export interface Store {
   getUserByEmail(email: string): Promise<User | null>;
   setUserPassword(userId: string, passwordHash: string): Promise<void>;
 
+  /** MissingEntity('user') when the user does not exist. */
   createSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   listUserSessions(userId: string): Promise<Session[]>;
@@ -171,13 +175,13 @@ export interface Store {
   deleteUserSessions(userId: string): Promise<void>;
   deleteExpiredSessions(now: number): Promise<void>;
 
-  /** Creates the dashboard and makes `ownerId` its owner, in one step. */
+  /** Creates the dashboard and makes `ownerId` its owner, in one step; MissingEntity('user'). */
   createDashboard(
     input: Omit<Dashboard, 'id' | 'createdAt'> & { ownerId: string },
   ): Promise<Dashboard>;
   getDashboard(id: string): Promise<Dashboard | null>;
   getDashboardBySlug(workspace: string, slug: string): Promise<Dashboard | null>;
-  /** Every dashboard the user is a member of, with their role, oldest first. */
+  /** Every dashboard the user is a member of, with their role, oldest first (ties by id). */
   listDashboardsForUser(userId: string): Promise<(Dashboard & { role: Role })[]>;
   updateDashboard(
     id: string,
@@ -195,14 +199,21 @@ export interface Store {
   saveLayout(dashboardId: string, save: LayoutSave): Promise<SaveLayoutResult>;
 
   getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
+  /** Oldest first (ties by user id). */
   listMembers(dashboardId: string): Promise<MemberWithUser[]>;
+  /** MissingEntity when the dashboard or the user does not exist (checked in that order). */
   addMember(dashboardId: string, userId: string, role: Role): Promise<Membership>;
   setMemberRole(dashboardId: string, userId: string, role: Role): Promise<void>;
   removeMember(dashboardId: string, userId: string): Promise<void>;
   countOwners(dashboardId: string): Promise<number>;
 
+  /**
+   * MissingEntity('dashboard') when the dashboard does not exist, also when it is deleted
+   * concurrently: a bucket never outlives its dashboard (nor does a key or a membership).
+   */
   createBucket(input: { dashboardId: string; name: string; type: BucketType }): Promise<Bucket>;
   getBucket(id: string): Promise<Bucket | null>;
+  /** Oldest first (ties by id). */
   listBuckets(dashboardId: string): Promise<Bucket[]>;
   renameBucket(id: string, name: string): Promise<void>;
   /** Replaces the bucket's series descriptions; null: no such bucket. */
@@ -231,9 +242,11 @@ export interface Store {
   deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
   purgeRecords(bucket: Bucket): Promise<number>;
 
+  /** MissingEntity when the dashboard or the creator does not exist (checked in that order). */
   createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** Newest first (ties by id, descending: the oldest-first order reversed). */
   listApiKeys(dashboardId: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: number): Promise<void>;
   setApiKeyExpiry(id: string, expiresAt: number | null): Promise<void>;

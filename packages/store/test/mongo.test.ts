@@ -1,6 +1,8 @@
-import { afterAll, describe, it } from 'vitest';
+import mongoose from 'mongoose';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
+import { contractContext } from './contract/context.ts';
 import { runStoreContract } from './contract.ts';
 import { createTestDatabase, mongoUri, type TestDatabase } from './test-database.ts';
 
@@ -28,6 +30,45 @@ if (mongoUri) {
   afterAll(async () => {
     await Promise.allSettled(stores.map((store) => store.close()));
     for (const database of databases) await database.destroy();
+  });
+
+  describe('mongodb storage details', () => {
+    it('indexes and stores write sequences for KV records only, replacing the old full index', async () => {
+      const database = createTestDatabase('indexes');
+      databases.push(database);
+      const raw = await mongoose.createConnection(database.url).asPromise();
+      try {
+        const records = raw.collection('records');
+        // A database from before the index became partial.
+        await records.createIndex({ b: 1, s: 1 });
+        const store = await openStore(database.url);
+        stores.push(store);
+        const t = contractContext(() => store);
+        const tsv = await t.makeBucket('TSV', 2);
+        const kv = await t.makeBucket('KV', 2);
+        await store.upsertRecords(tsv, [t.rec(1, { 1: 1 }), t.rec(2, { 1: 2 })], 'merge');
+        await store.upsertRecords(kv, [t.rec('a', { 1: 1 }), t.rec('b', { 1: 2 })], 'merge');
+        await store.upsertRecords(kv, [t.rec('a', { 1: 3 }), t.rec('c', { 1: 4 })], 'merge');
+        // Retention dropped the least recently written KV record, b.
+        expect((await t.readAll(kv)).map((r) => r.key)).toEqual(['a', 'c']);
+
+        const indexes = await records.indexes();
+        expect(indexes.map((index) => index.name)).not.toContain('b_1_s_1');
+        expect(indexes.find((index) => index.name === 'kv_by_seq')).toMatchObject({
+          key: { b: 1, s: 1 },
+          partialFilterExpression: { k: { $type: 'string' } },
+        });
+        expect(await records.countDocuments({ b: tsv.id, s: { $exists: true } })).toBe(0);
+        expect(await records.countDocuments({ b: kv.id, s: { $exists: true } })).toBe(2);
+        const plan = await records
+          .find({ b: kv.id, k: { $type: 'string' } })
+          .sort({ s: 1 })
+          .explain();
+        expect(JSON.stringify(plan.queryPlanner.winningPlan)).toContain('kv_by_seq');
+      } finally {
+        await raw.close();
+      }
+    });
   });
 } else {
   console.warn('MongoDB store contract suite SKIPPED: set MONGODB_URI to run it');

@@ -1,4 +1,5 @@
-import { StoreUnavailable, UniqueViolation } from '../store.ts';
+import { MissingEntity, StoreUnavailable, UniqueViolation } from '../store.ts';
+import type { SqliteDb } from './connection.ts';
 
 /** Turns SQLite's unique-constraint error into the store's UniqueViolation. */
 export function rethrowUnique(error: unknown): never {
@@ -26,4 +27,20 @@ export function mapBusy(error: unknown): unknown {
     return new StoreUnavailable(`the database is locked (${code})`);
   }
   return error;
+}
+
+/** SQLite refused a row whose reference (a dashboard, a user) does not exist. */
+export function isForeignKeyFailure(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/**
+ * Which reference a foreign-key failure of a row under a dashboard was about (SQLite does not
+ * say): the dashboard when it does not exist, else `other`.
+ */
+export function missingReference({ sql }: SqliteDb) {
+  return (other: MissingEntity['entity'], dashboardId: string): MissingEntity => {
+    const dashboard = sql('SELECT 1 FROM dashboards WHERE id = ?').get(dashboardId);
+    return new MissingEntity(dashboard ? other : 'dashboard');
+  };
 }
