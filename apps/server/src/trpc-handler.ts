@@ -1,5 +1,5 @@
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
-import { asServiceUnavailable, STORE_RETRY_AFTER_SECONDS } from '@bucketgrid/services';
+import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/trpc';
@@ -50,10 +50,14 @@ export function createTrpcHandler(deps: {
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };
     },
-    // A client (or proxy) that honours Retry-After waits before retrying an unavailable store.
+    // The longest wait any call's error asks for (an unavailable store, a rate limit), as
+    // REST sends it: clients and proxies that honour Retry-After need not read the body.
     responseMeta({ errors }) {
-      const unavailable = errors.some((error) => error.code === 'SERVICE_UNAVAILABLE');
-      return unavailable ? { headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) } } : {};
+      const waits = errors.map((error) =>
+        error.cause instanceof AppError ? (error.cause.retryAfterSeconds ?? 0) : 0,
+      );
+      const wait = Math.max(0, ...waits);
+      return wait > 0 ? { headers: { 'retry-after': String(wait) } } : {};
     },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {

@@ -46,8 +46,8 @@ export interface Db {
   /**
    * Runs `fn` in a transaction and commits it, retrying the whole of `fn` on transient
    * errors (such as a write conflict with a concurrent transaction) as the driver's
-   * `withTransaction` does, until the store's timeout has passed. `fn` must await every operation it starts, pass `session` to
-   * each, and have no effect outside the database.
+   * `withTransaction` does, until the store's timeout has passed. `fn` must await every
+   * operation it starts, pass `session` to each, and have no effect outside the database.
    */
   transaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T>;
 }
