@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --import tsx
 import { parseArgs } from 'node:util';
+import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
 import { type Command, commands } from './commands.ts';
@@ -74,7 +75,9 @@ async function main(argv: string[]): Promise<string> {
 
 try {
   process.stdout.write(`${await main(process.argv.slice(2))}\n`);
-} catch (error) {
+} catch (thrown) {
+  // A database another process keeps locked for longer than the store's timeout.
+  const error = asServiceUnavailable(thrown);
   const body =
     error instanceof AppError
       ? { error: error.code, message: error.message }

@@ -12,10 +12,21 @@ const LISTEN_ERRORS: Record<string, string> = {
   EADDRNOTAVAIL: 'this machine has no such address. Set HOST to one of its addresses.',
 };
 
-const store = await openStore(process.env.DATABASE_URL);
 const port = Number(process.env.PORT ?? 3000);
 // Loopback unless told otherwise: a laptop's `pnpm start` is not served to its whole network.
 const host = process.env.HOST || '127.0.0.1';
+const storeTimeoutMs = process.env.STORE_TIMEOUT_MS
+  ? Number(process.env.STORE_TIMEOUT_MS)
+  : undefined;
+const store = await openStore(process.env.DATABASE_URL, {
+  timeoutMs: storeTimeoutMs,
+  asServer: true,
+}).catch((error: unknown) => {
+  // A startup refusal (another server on this SQLite file, MongoDB not a replica set) is
+  // for the operator: one log line that says what to do, not a stack trace.
+  log('error', 'cannot open the store', { error: (error as Error).message });
+  process.exit(1);
+});
 const running = await startServer({
   store,
   logger: log,
@@ -25,6 +36,7 @@ const running = await startServer({
     ? Number(process.env.KEY_RATE_LIMIT_PER_MINUTE)
     : undefined,
   trustProxy: process.env.TRUST_PROXY === '1',
+  storeTimeoutMs,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 }).catch(async (error: NodeJS.ErrnoException) => {
   const reason = LISTEN_ERRORS[error.code ?? ''];

@@ -1,3 +1,9 @@
+export { withDeadline } from './deadline.ts';
 export { newId } from './ids.ts';
-export { type CommitObserver, openStore, type StoreOptions } from './open-store.ts';
+export {
+  type CommitObserver,
+  DEFAULT_STORE_TIMEOUT_MS,
+  openStore,
+  type StoreOptions,
+} from './open-store.ts';
 export * from './store.ts';

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
  */
 export interface CommitObserver {
   committed(jobs: number, runSeconds: number, commitSeconds: number): void;
-  /** COMMIT itself failed (disk full, I/O error): none of the jobs is durable. */
+  /** The batch failed as a whole (no write lock, disk full, I/O error): none is durable. */
   failed(jobs: number, error: unknown): void;
 }
 
@@ -28,7 +28,10 @@ export class GroupCommit {
   private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
-  private readonly runBatch: (jobs: Job<unknown>[]) => { ok: boolean; value: unknown }[];
+  private readonly runBatch: Database.Transaction<
+    (jobs: Job<unknown>[]) => { ok: boolean; value: unknown }[]
+  >;
+
   /** When the last batch's jobs had run, just before its COMMIT (only with an observer). */
   private jobsDoneAt = 0;
 
@@ -77,9 +80,13 @@ export class GroupCommit {
     let outcomes: { ok: boolean; value: unknown }[];
     const startedAt = this.observer ? performance.now() : 0;
     try {
-      outcomes = this.runBatch(jobs);
+      // IMMEDIATE takes the write lock before the first job: when another process (the CLI)
+      // holds it, the batch waits for it once (busy_timeout) and fails as a whole, instead
+      // of every job's first write waiting for it again.
+      outcomes = this.runBatch.immediate(jobs);
     } catch (error) {
-      // COMMIT itself failed (disk full, I/O error): nothing of this batch is durable.
+      // The write lock was not to be had, or COMMIT itself failed (disk full, I/O error):
+      // nothing of this batch is durable.
       this.observer?.failed(jobs.length, error);
       for (const job of jobs) job.reject(error);
       this.markIdle();
