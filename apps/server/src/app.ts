@@ -12,6 +12,10 @@ import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/
 import { BucketEvents } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log.ts';
+import { sendMetrics } from './metrics/endpoint.ts';
+import { ServerMetrics } from './metrics/metrics.ts';
+import { instrumentRequests } from './metrics/requests.ts';
+import { serveApiReference, serveOpenApiDocument } from './openapi/routes.ts';
 import { createApiRouter } from './rest/api-router.ts';
 import { LastUsedTracker } from './rest/last-used.ts';
 
@@ -38,6 +42,10 @@ export interface AppOptions {
   webDist?: string;
   /** How long a request waits for one store call before it gets 503 (see withDeadline). */
   storeTimeoutMs?: number;
+  /** Where the app counts what it does (GET /metrics); its own when not given. */
+  metrics?: ServerMetrics;
+  /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
+  metricsToken?: string;
 }
 
 export interface App {
@@ -55,7 +63,10 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const { logger } = options;
-  const store = withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
+  const metrics = options.metrics ?? new ServerMetrics();
+  const store = metrics.instrumentStore(
+    withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS),
+  );
   const now = options.now ?? Date.now;
   const lastUsed = new LastUsedTracker(store);
   const app = express();
@@ -93,15 +104,22 @@ export function createApp(options: AppOptions): App {
     lastUsed,
     trustProxy: options.trustProxy ?? false,
     onWrite: (bucketId) => events.written(bucketId, now()),
+    metrics,
     keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
     failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
   });
+  app.get('/api/openapi.json', serveOpenApiDocument());
   app.use('/api', api);
+  if (options.metricsToken !== undefined) {
+    const token = options.metricsToken;
+    app.get('/metrics', (req, res) => sendMetrics(req, res, metrics, token));
+  }
 
   app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, events, now, logger }));
 
   if (options.webDist && existsSync(join(options.webDist, 'index.html'))) {
     const index = join(options.webDist, 'index.html');
+    app.get('/api-reference', serveApiReference(options.webDist));
     app.use(express.static(options.webDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/:workspace/:dashboard) load the app on reload and from shared links.
     app.get(['/', '/*splat'], (_req, res) => res.sendFile(index, { maxAge: 0 }));
@@ -132,7 +150,11 @@ export function createApp(options: AppOptions): App {
 
   return {
     app,
-    handle: (req, res) => api.ingest(req, res, () => app(req, res)),
+    handle: instrumentRequests(
+      (req, res) => api.ingest(req, res, () => app(req, res)),
+      metrics,
+      logger,
+    ),
     stop: () => lastUsed.stop(),
   };
 }

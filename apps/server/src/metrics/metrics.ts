@@ -1,4 +1,4 @@
-import { type CommitObserver, type Store, StoreError } from '@bucketgrid/store';
+import { type CommitObserver, type Store, StoreError, StoreUnavailable } from '@bucketgrid/store';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -58,7 +58,7 @@ export class ServerMetrics {
   });
   private readonly storeErrors = new Counter({
     name: 'bucketgrid_store_errors_total',
-    help: 'Store operations that failed with a fault (not an expected outcome), by operation',
+    help: 'Store operations that failed (a fault or no answer in time, not an expected outcome), by operation',
     labelNames: ['operation'] as const,
     registers: [this.registry],
   });
@@ -97,8 +97,9 @@ export class ServerMetrics {
   };
 
   /**
-   * The store, counting the faults of each operation. Store errors that are outcomes the
-   * callers handle (a taken slug, a deleted bucket) are not faults.
+   * The store, counting the failures of each operation: faults, and a database that did not
+   * answer in time. Store errors that are outcomes callers handle (a taken slug, a deleted
+   * bucket) are not failures.
    */
   instrumentStore(store: Store): Store {
     const errors = this.storeErrors;
@@ -108,7 +109,9 @@ export class ServerMetrics {
         const result = method.apply(store, args);
         if (result instanceof Promise) {
           result.catch((error: unknown) => {
-            if (!(error instanceof StoreError)) errors.inc({ operation: name });
+            if (error instanceof StoreUnavailable || !(error instanceof StoreError)) {
+              errors.inc({ operation: name });
+            }
           });
         }
         return result;

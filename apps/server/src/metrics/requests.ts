@@ -51,12 +51,13 @@ export function instrumentRequests(
 ): RequestListener {
   return (req, res) => {
     const start = performance.now();
+    // Now, before Express rewrites req.url for its routers.
+    const route = routeOf(req);
     const live = req.headers.accept?.includes('text/event-stream') === true;
     if (live) metrics.liveStreamOpened();
     res.once('close', () => {
       if (live) metrics.liveStreamClosed();
       const ms = performance.now() - start;
-      const route = routeOf(req);
       const status = res.headersSent ? res.statusCode : CLIENT_CLOSED;
       const method = req.method ?? 'GET';
       metrics.request(method, route, status, ms / 1000);

@@ -27,6 +27,8 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
+import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
+import { noteKeyId } from '../metrics/requests.ts';
 import type { LastUsedTracker } from './last-used.ts';
 
 import { hasBody, parseJson, readJsonBody, readJsonText } from './read-json-body.ts';
@@ -45,6 +47,7 @@ export interface ApiContext {
   trustProxy: boolean;
   /** Called after records of a bucket were written (live views listen). */
   onWrite: (bucketId: string) => void;
+  metrics: ServerMetrics;
 }
 
 interface Locals {
@@ -112,6 +115,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     try {
       const key = await verifyApiKey(ctx.store, headerValue(req, 'x-api-key'), now);
       ctx.lastUsed.note(key.id, now);
+      noteKeyId(req, key.id);
       return key;
     } catch (error) {
       if (error instanceof AppError && error.status === 401) {
@@ -152,6 +156,9 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       throw error;
     }
     sendWritten(res, outcome, records.length, result);
+    let values = 0;
+    for (const record of records) values += countValues(record);
+    ctx.metrics.ingested(records.length, values);
     ctx.onWrite(bucket.id);
   }
 
