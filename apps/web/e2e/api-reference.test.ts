@@ -40,12 +40,15 @@ test('the API reference renders offline, under its CSP, with the bucket’s id i
   const reference = await openInNewTab(page, link);
   await reference.getByRole('heading', { name: 'Bucketgrid data API' }).waitFor();
   for (const operation of ['Write records (merge)', 'Read records', 'Delete every record']) {
-    await reference.getByRole('button', { name: new RegExp(`^${operation}`) }).waitFor();
+    await reference.getByRole('button', { name: operation }).first().waitFor();
   }
 
   // The first write's sample: this bucket's id, and the KV example first (the bucket's type).
   await reference.goto(`${reference.url()}#tag/records/POST/api/buckets/{bucketId}`);
-  const sample = reference.locator('pre').filter({ hasText: `/api/buckets/${bucketId}` }).first();
+  const sample = reference
+    .locator('pre')
+    .filter({ hasText: `/api/buckets/${bucketId}` })
+    .first();
   await sample.waitFor();
   expect(await sample.textContent()).toContain('curl');
   expect(await sample.textContent()).toContain('"berlin"');
@@ -57,7 +60,10 @@ test('the API reference renders offline, under its CSP, with the bucket’s id i
     ['NewRequest', 'http.NewRequest('],
     ['Fetch', 'fetch('],
   ] as const) {
-    await reference.getByRole('button', { name: /^(Shell Curl|Python|Go|Node\.js)/ }).first().click();
+    await reference
+      .getByRole('button', { name: /^(Shell Curl|Python|Go|Node\.js)/ })
+      .first()
+      .click();
     await reference.getByRole('option', { name: client, exact: true }).click();
     await reference.locator('pre').filter({ hasText: code }).first().waitFor();
     const text = await reference.locator('pre').filter({ hasText: code }).first().textContent();
@@ -74,11 +80,13 @@ test('the key dialog links the reference for the dashboard’s first bucket, in 
   const dashboardPath = await createDashboard(page, 'Plant');
   const bucketId = await createBucket(page, dashboardPath, 'Temperatures');
   await createApiKey(page, dashboardPath, 'gateway');
-  const link = page.getByRole('dialog').getByRole('link', { name: 'API reference' });
+  const dialog = page.getByRole('dialog', { name: 'API key created' });
+  await dialog.getByText('Writes one record to the bucket "Temperatures".').waitFor();
+  const link = dialog.getByRole('link', { name: 'API reference' });
   expect(await link.getAttribute('href')).toBe(`/api-reference?bucket=${bucketId}&type=TSV`);
   expect(await link.getAttribute('target')).toBe('_blank');
   const reference = await openInNewTab(page, link);
   await reference.getByRole('heading', { name: 'Bucketgrid data API' }).waitFor();
   // The key is still on screen in the app's tab.
-  await page.getByRole('dialog', { name: 'API key created' }).waitFor();
+  await dialog.getByLabel('Your new API key').waitFor();
 });
