@@ -103,9 +103,12 @@ export class ServerMetrics {
    */
   instrumentStore(store: Store): Store {
     const errors = this.storeErrors;
-    const wrapped = new Map<PropertyKey, unknown>();
-    const wrap = (name: string, method: (...args: unknown[]) => unknown) =>
-      function (this: unknown, ...args: unknown[]) {
+    // A plain object of wrapped methods, as withDeadline makes: no proxy trap per call.
+    const instrumented: Record<string, unknown> = { ...store };
+    for (const [name, value] of Object.entries(store)) {
+      if (typeof value !== 'function') continue;
+      const method = value as (...args: unknown[]) => unknown;
+      instrumented[name] = (...args: unknown[]) => {
         const result = method.apply(store, args);
         if (result instanceof Promise) {
           result.catch((error: unknown) => {
@@ -116,18 +119,8 @@ export class ServerMetrics {
         }
         return result;
       };
-    return new Proxy(store, {
-      get(target, property) {
-        const value = Reflect.get(target, property);
-        if (typeof value !== 'function' || typeof property !== 'string') return value;
-        let method = wrapped.get(property);
-        if (!method) {
-          method = wrap(property, value as (...args: unknown[]) => unknown);
-          wrapped.set(property, method);
-        }
-        return method;
-      },
-    });
+    }
+    return instrumented as unknown as Store;
   }
 }
 
