@@ -15,7 +15,7 @@ import type { Logger } from './log.ts';
 import { sendMetrics } from './metrics/endpoint.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
 import { instrumentRequests } from './metrics/requests.ts';
-import { serveApiReference, serveOpenApiDocument } from './openapi/routes.ts';
+import { createOpenApiRouter, serveApiReference } from './openapi/routes.ts';
 import { createApiRouter } from './rest/api-router.ts';
 import { LastUsedTracker } from './rest/last-used.ts';
 
@@ -108,7 +108,7 @@ export function createApp(options: AppOptions): App {
     keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
     failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
   });
-  app.get('/api/openapi.json', serveOpenApiDocument());
+  app.use(createOpenApiRouter());
   app.use('/api', api);
   if (options.metricsToken !== undefined) {
     const token = options.metricsToken;

@@ -136,6 +136,31 @@ describe('the examples, replayed', () => {
   });
 });
 
+describe('the routes', () => {
+  it('are those of the document: its paths allow exactly its methods, other paths are 404', async () => {
+    const methods = new Map<string, string[]>();
+    for (const { path, method } of operationsOf(document)) {
+      methods.set(path, [...(methods.get(path) ?? []), method.toUpperCase()]);
+    }
+    for (const [path, documented] of methods) {
+      const target = `${server.url}${path.replace('{bucketId}', buckets.TSV)}`;
+      for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+        if (documented.includes(method)) continue;
+        const answer = await call(target, { method, headers: { 'x-api-key': key } });
+        expect(answer.status, `${method} ${path}`).toBe(405);
+        expect(answer.json.code).toBe('method_not_allowed');
+        const allowed = answer.headers.get('allow')!.split(', ');
+        expect(allowed.sort(), `Allow of ${path}`).toEqual([...documented].sort());
+      }
+    }
+    for (const path of ['/api', '/api/buckets', `/api/buckets/${buckets.TSV}/records`, '/api/v2']) {
+      const answer = await call(`${server.url}${path}`, { headers: { 'x-api-key': key } });
+      expect(answer.status, path).toBe(404);
+      expect(answer.json.code).toBe('not_found');
+    }
+  });
+});
+
 describe('the errors every operation can meet', () => {
   it('keys: missing, not a key, unknown, revoked, expired; buckets: unknown, foreign', async () => {
     const other = await provision(server.store, 'TSV');

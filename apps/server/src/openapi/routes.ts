@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RequestHandler } from 'express';
+import { AppError } from '@bucketgrid/shared';
+import express, { type RequestHandler, type Router } from 'express';
 import { buildOpenApiDocument } from './document.ts';
 
 /** GET /api/openapi.json: the document, built once (it changes only with the code). */
-export function serveOpenApiDocument(): RequestHandler {
+export function createOpenApiRouter(): Router {
   const text = JSON.stringify(buildOpenApiDocument());
   const length = String(Buffer.byteLength(text));
-  return (_req, res) => {
+  const router = express.Router();
+  router.route('/api/openapi.json').get((_req, res) => {
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': length,
@@ -16,7 +18,12 @@ export function serveOpenApiDocument(): RequestHandler {
       'access-control-allow-origin': '*',
     });
     res.end(text);
-  };
+  });
+  router.all('/api/openapi.json', (_req, res) => {
+    res.setHeader('allow', 'GET');
+    throw new AppError('method_not_allowed', 'This path accepts GET.');
+  });
+  return router;
 }
 
 /**
