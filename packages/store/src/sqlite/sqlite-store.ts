@@ -5,7 +5,7 @@ import { connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { layoutMethods } from './layouts.ts';
-import { recordMethods } from './records.ts';
+import { recordMethods, SqliteRecords } from './records.ts';
 import { userMethods } from './users.ts';
 
 /**
@@ -14,14 +14,15 @@ import { userMethods } from './users.ts';
  */
 export function openSqliteStore(path: string): Store {
   const sqlite = connect(path);
+  const records = new SqliteRecords(sqlite);
   return {
     backend: 'sqlite',
     ...userMethods(sqlite),
     ...dashboardMethods(sqlite),
     ...bucketMethods(sqlite),
     ...layoutMethods(sqlite),
-    ...recordMethods(sqlite),
-    ...downsampleMethods(sqlite),
+    ...recordMethods(sqlite, records),
+    ...downsampleMethods(sqlite, records),
     ...apiKeyMethods(sqlite),
 
     async ping() {
