@@ -8,6 +8,7 @@ import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
 import { layoutsContract } from './contract/layouts.ts';
 import { recordsContract } from './contract/records.ts';
+import { retentionContract } from './contract/retention.ts';
 import { usersContract } from './contract/users.ts';
 
 /**
@@ -34,6 +35,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     recordsContract(t);
     downsampleContract(t);
     downsampleModelContract(t);
+    retentionContract(t);
     layoutsContract(t);
     apiKeysContract(t);
   });

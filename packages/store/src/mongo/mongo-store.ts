@@ -1,4 +1,5 @@
 import type { Store } from '../store.ts';
+import { aggregateHooks } from './aggregates.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { connect } from './connection.ts';
@@ -20,17 +21,19 @@ type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
  */
 export async function openMongoStore(url: string): Promise<Store> {
   const db = await connect(url);
+  const aggregates = aggregateHooks(db);
+  const { trimRetentionBacklog, ...records } = recordMethods(db, aggregates);
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
   const methods = trackCalls(
     {
       ...userMethods(db),
-      ...dashboardMethods(db),
-      ...bucketMethods(db),
+      ...dashboardMethods(db, aggregates),
+      ...bucketMethods(db, aggregates),
       ...layoutMethods(db),
-      ...recordMethods(db),
-      ...downsampleMethods(db),
+      ...records,
+      ...downsampleMethods(db, trimRetentionBacklog),
       ...apiKeyMethods(db),
     },
     inFlight,

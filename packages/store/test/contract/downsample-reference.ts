@@ -33,7 +33,8 @@ export function referenceDownsample(
     shown.forEach((record, i) => {
       for (const [name, value] of Object.entries(record.values)) {
         if (value === null || !wanted(Number(name))) continue;
-        const columns = (series[Number(name)] ??= blank(shown.length));
+        series[Number(name)] ??= blank(shown.length);
+        const columns = series[Number(name)]!;
         columns.min[i] = columns.max[i] = columns.avg[i] = columns.last[i] = value;
       }
     });
@@ -65,7 +66,8 @@ export function referenceDownsample(
       }
     }
     for (const [sk, list] of values) {
-      const columns = (series[sk] ??= blank(starts.length));
+      series[sk] ??= blank(starts.length);
+      const columns = series[sk]!;
       columns.min[i] = Math.min(...list);
       columns.max[i] = Math.max(...list);
       columns.avg[i] = list.reduce((sum, v) => sum + v, 0) / list.length;
