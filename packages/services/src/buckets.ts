@@ -1,4 +1,11 @@
-import { AppError, type BucketType, bucketNameSchema, bucketTypeSchema } from '@bucketgrid/shared';
+import {
+  AppError,
+  type BucketType,
+  bucketNameSchema,
+  bucketTypeSchema,
+  type SeriesMeta,
+  seriesListSchema,
+} from '@bucketgrid/shared';
 import { type Bucket, MissingEntity, type Store } from '@bucketgrid/store';
 import { validate } from './validate.ts';
 
@@ -47,6 +54,17 @@ export async function renameBucket(store: Store, bucket: Bucket, name: string): 
   const clean = validate(bucketNameSchema, name, 'name');
   await store.renameBucket(bucket.id, clean);
   return { ...bucket, name: clean };
+}
+
+/** Replaces how the bucket describes its series (names, units, colours, decimals). */
+export async function setBucketSeries(
+  store: Store,
+  bucket: Bucket,
+  series: SeriesMeta[],
+): Promise<Bucket> {
+  const updated = await store.setBucketSeries(bucket.id, validate(seriesListSchema, series, 'series'));
+  if (!updated) throw new AppError('not_found', 'No such bucket in this dashboard.');
+  return updated;
 }
 
 /** Deletes the bucket with all its records. */

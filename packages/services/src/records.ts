@@ -1,4 +1,15 @@
-import { AppError, type DataRecord, type ReadQuery } from '@bucketgrid/shared';
+import {
+  AppError,
+  type DataRecord,
+  type Downsampled,
+  type DownsampleQuery,
+  type DownsampleQueryInput,
+  downsampleQueryInput,
+  KeyError,
+  type ProblemDetailItem,
+  parseKeyParam,
+  type ReadQuery,
+} from '@bucketgrid/shared';
 import {
   type Bucket,
   MissingEntity,
@@ -45,4 +56,44 @@ export function deleteRecords(
 
 export function purgeRecords(store: Store, bucket: Bucket): Promise<number> {
   return store.purgeRecords(bucket).catch(bucketGone);
+}
+
+/** A downsampled read; `from`/`to` are checked against the bucket's key type. */
+export function downsampleRecords(
+  store: Store,
+  bucket: Bucket,
+  input: DownsampleQueryInput,
+): Promise<Downsampled> {
+  return store.downsampleRecords(bucket, resolveDownsampleQuery(bucket, input));
+}
+
+function resolveDownsampleQuery(bucket: Bucket, input: DownsampleQueryInput): DownsampleQuery {
+  const parsed = downsampleQueryInput.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError('invalid_query', 'The downsampling query is not valid.', {
+      errors: parsed.error.issues.map((issue) => ({
+        pointer: `/${issue.path.join('/')}`,
+        detail: issue.message,
+      })),
+    });
+  }
+  const { from, to, points, series } = parsed.data;
+  const query: DownsampleQuery = { points };
+  if (series) query.series = series;
+  const problems: ProblemDetailItem[] = [];
+  for (const [bound, raw] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (raw === undefined) continue;
+    const key = parseKeyParam(bucket.type, raw);
+    if (key instanceof KeyError) problems.push({ pointer: `/${bound}`, detail: key.detail });
+    else query[bound] = key;
+  }
+  if (problems.length > 0) {
+    throw new AppError('invalid_query', 'The range is not valid for this bucket.', {
+      errors: problems,
+    });
+  }
+  return query;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   deleteRecords,
+  downsampleRecords,
   type FixedWindowLimiter,
   getBucketOrThrow,
   purgeRecords,
@@ -185,6 +186,19 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     });
   }
 
+  /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */
+  async function downsample(req: Request, res: Response): Promise<void> {
+    const { bucket } = res.locals as Locals;
+    const { series, points, ...params } = req.query as Record<string, unknown>;
+    const query = {
+      ...params,
+      ...(points === undefined ? {} : { points }),
+      ...(series === undefined ? {} : { series: seriesList(series) }),
+    };
+    spent(res, 1);
+    sendJson(res, 200, await downsampleRecords(ctx.store, bucket, query));
+  }
+
   async function remove(req: Request, res: Response): Promise<void> {
     const { bucket } = res.locals as Locals;
     const selection = hasBody(req)
@@ -215,6 +229,10 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     .delete(authenticated, withBucket, remove)
     .all(notAllowed('GET, POST, PUT, DELETE'));
   router
+    .route('/buckets/:bucketId/downsample')
+    .get(authenticated, withBucket, downsample)
+    .all(notAllowed('GET'));
+  router
     .route('/buckets/:bucketId/purge')
     .post(authenticated, withBucket, purge)
     .all(notAllowed('POST'));
@@ -236,6 +254,12 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     });
   };
   return Object.assign(api, { ingest });
+}
+
+/** `series=1,2,3` as numbers; anything else is left for the schema to refuse. */
+function seriesList(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  return raw.split(',').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 /** The 200 of a write, headers and all in one writeHead. */

@@ -8,6 +8,7 @@ import { dashboardNameSchema, type Role, retentionSchema, slugSchema } from '@bu
 import type { Dashboard } from '@bucketgrid/store';
 import { z } from 'zod';
 import { authedProcedure, dashboardProcedure, resolveScope, router } from '../trpc.ts';
+import { dashboardLayoutProcedures } from './dashboard-layout.ts';
 
 export const createDashboardInput = z.object({
   name: dashboardNameSchema,
@@ -25,6 +26,7 @@ export const toDashboardView = (dashboard: Dashboard, role: Role) => ({ ...dashb
 export type DashboardView = ReturnType<typeof toDashboardView>;
 
 export const dashboardsRouter = router({
+  ...dashboardLayoutProcedures,
   /** The caller's dashboards, their own and shared with them, each with the caller's role. */
   list: authedProcedure.query(async ({ ctx }) => {
     const dashboards = await listDashboardsForUser(ctx.store, ctx.user.id);
