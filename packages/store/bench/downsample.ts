@@ -8,7 +8,7 @@
  * in memory would raise it). The database lives in a temporary directory, removed at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataRecord, DownsampleQuery } from '@bucketgrid/shared';
 import { openStore } from '../src/open-store.ts';
@@ -58,25 +58,31 @@ try {
   const bucket = (await store.getBucket(created.id))!;
   const last = START + (RECORDS - 1) * SPACING;
   console.log(
-    `${fmt(RECORDS, 0)} records × 4 series, one every ${fmt(SPACING, 0)} ms (${fmt((last - START) / HOUR)} h), written in ${fmt((performance.now() - began) / 1000)} s; Node ${process.version}`,
+    `${fmt(RECORDS, 0)} records × 4 series, one every ${fmt(SPACING, 0)} ms (${fmt((last - START) / HOUR)} h), written in ${fmt((performance.now() - began) / 1000)} s; Node ${process.version}, load average ${fmt(loadavg()[0]!, 2)}`,
   );
+  console.log('median wall time and CPU time per read (the process is single-threaded)');
 
-  const time = async (query: DownsampleQuery, runs = RUNS) => {
-    const ms: number[] = [];
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!;
+  /** Wall time, and the process's CPU time (steadier on a shared machine), per read. */
+  const time = async (query: DownsampleQuery, runs: number) => {
+    const wall: number[] = [];
+    const cpu: number[] = [];
     let result = await store.downsampleRecords(bucket, query);
     for (let run = 0; run < runs; run++) {
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       result = await store.downsampleRecords(bucket, query);
-      ms.push(performance.now() - t0);
+      wall.push(performance.now() - t0);
+      const used = process.cpuUsage(cpu0);
+      cpu.push((used.user + used.system) / 1000);
     }
-    ms.sort((a, b) => a - b);
-    return { ms, result };
+    return { wall, cpu, result };
   };
   const report = async (label: string, query: DownsampleQuery, runs = RUNS) => {
-    const { ms, result } = await time(query, runs);
-    const median = ms[Math.floor(ms.length / 2)]!;
+    const { wall, cpu, result } = await time(query, runs);
+    const width = result.interval === null ? 'raw' : `${fmt(result.interval / 1000, 0)} s`;
     console.log(
-      `${label.padEnd(34)} ${fmt(median).padStart(8)} ms median (min ${fmt(ms[0]!)}, max ${fmt(ms.at(-1)!)}, ${runs} runs)  interval ${fmt((result.interval ?? 0) / 1000, 0)} s, ${result.keys.length} points  peak RSS ${fmt(peakRssMiB(), 0)} MiB`,
+      `${label.padEnd(31)} ${fmt(median(wall)).padStart(8)} ms (min ${fmt(wall[0]!)})  CPU ${fmt(median(cpu)).padStart(7)} ms  ${runs} runs  interval ${width}, ${result.keys.length} points  peak RSS ${fmt(peakRssMiB(), 0)} MiB`,
     );
   };
 
@@ -106,6 +112,7 @@ try {
     to: last,
     points: POINTS,
   });
+  console.log(`load average at the end: ${fmt(loadavg()[0]!, 2)}`);
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
