@@ -56,7 +56,7 @@ try {
   }
 
   // The same values as bench/downsample.ts, as Prometheus text lines (ms timestamps).
-  let began = performance.now();
+  const began = performance.now();
   const CHUNK = 50_000;
   for (let i = 0; i < RECORDS; i += CHUNK) {
     let body = '';
