@@ -119,9 +119,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
             c: 1,
             i: startOf('$c', interval),
             // The cell's record count rides along as series 0.
-            f: {
-              $concatArrays: [[{ s: 0, n: '$n', sum: 0, min: 0, max: 0, last: 0 }], '$f'],
-            },
+            f: { $concatArrays: [[{ s: { $literal: 0 }, n: '$n' }], '$f'] },
           },
         },
         { $unwind: '$f' },
@@ -157,7 +155,12 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
             k: 1,
             i: startOf('$k', interval),
             // Each record counts once as series "0".
-            e: { $concatArrays: [[{ k: '0', v: 1 }], { $objectToArray: '$v' }] },
+            e: {
+              $concatArrays: [
+                [{ k: { $literal: '0' }, v: { $literal: 1 } }],
+                { $objectToArray: '$v' },
+              ],
+            },
           },
         },
         { $unwind: '$e' },
