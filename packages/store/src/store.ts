@@ -226,9 +226,11 @@ export interface Store {
    * One bounded step of background upkeep (a few milliseconds of work): trims a batch of a
    * bucket left over its retention (a lowered retention; writes trim only as much as they add)
    * and recomputes a batch of the pre-aggregated figures that writes and deletions left stale.
-   * `more`: work remains, call again. Safe to run from several processes at once.
+   * `more`: work remains, call again. Safe to run from several processes at once. Cells
+   * written in the 2 s before `now` (default: the clock) wait for a later step: they are
+   * likely still being written.
    */
-  maintain(): Promise<{ more: boolean }>;
+  maintain(now?: number): Promise<{ more: boolean }>;
 
   createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
 import type { Bucket, Store } from '../src/store.ts';
+import { settleUpkeep } from './contract/context.ts';
 import { expectSameDownsampled, referenceDownsample } from './contract/downsample-reference.ts';
 
 /*
@@ -22,11 +23,6 @@ const hour: DataRecord[] = Array.from({ length: 3_600 }, (_, i) => ({
   key: 1_700_000_000_000 + i * 1_000,
   values: { 1: i },
 }));
-
-async function settle(store: Store) {
-  for (let step = 0; step < 10_000; step++) if (!(await store.maintain()).more) return;
-  throw new Error('upkeep did not finish');
-}
 
 async function filled(): Promise<{ store: Store; bucket: Bucket }> {
   const store = await openStore(`file:${path}`);
@@ -50,7 +46,7 @@ async function filled(): Promise<{ store: Store; bucket: Bucket }> {
 
 it('takes whole intervals from the stored figures, and dirty ones from the records', async () => {
   const { store, bucket } = await filled();
-  await settle(store);
+  await settleUpkeep(store);
   const query = { points: 30 };
   const before = await store.downsampleRecords(bucket, query);
   expect(before.interval).toBe(120_000);
@@ -87,7 +83,7 @@ it('builds the figures of records written before the upgrade that added them', a
   const expected = (records: DataRecord[]) => referenceDownsample('TSV', records, { points: 50 });
   const current = (await upgraded.getBucket(bucket.id))!;
   expectSameDownsampled(await upgraded.downsampleRecords(current, { points: 50 }), expected(hour));
-  await settle(upgraded);
+  await settleUpkeep(upgraded);
   // The backlog the upgrade found was trimmed; the figures were built for what is left.
   expect((await upgraded.getBucket(bucket.id))?.recordCount).toBe(1_000);
   expectSameDownsampled(
@@ -99,4 +95,20 @@ it('builds the figures of records written before the upgrade that added them', a
   expect(check.prepare('SELECT count(*) AS n FROM aggregates').get()).not.toEqual({ n: 0 });
   check.close();
   await upgraded.close();
+});
+
+it('leaves cells written in the last seconds for a later step', async () => {
+  rmSync(path, { force: true });
+  const { store } = await filled();
+  const dirty = () => {
+    const check = new Database(path, { readonly: true });
+    const { n } = check.prepare('SELECT count(*) AS n FROM aggregate_dirty').get() as { n: number };
+    check.close();
+    return n;
+  };
+  expect(await store.maintain()).toEqual({ more: false });
+  expect(dirty()).toBeGreaterThan(0);
+  await settleUpkeep(store);
+  expect(dirty()).toBe(0);
+  await store.close();
 });

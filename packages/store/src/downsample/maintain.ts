@@ -12,16 +12,24 @@ export const STEP_BUDGET = 6_000;
 const CELLS_PER_TIER = 256;
 
 /**
+ * Cells a write marked within this many ms wait: they are likely still being written (the
+ * newest cell of a live bucket, the oldest one while retention trims it), and recomputing a
+ * cell on every step while it fills would read its records over and over.
+ */
+export const SETTLE_MS = 2_000;
+
+/**
  * One bounded step of aggregate upkeep: recomputes dirty cells tier by tier, finest first —
  * tier 0 from the records, each higher tier from the cells of the tier below — so the parents
- * a step marks are recomputed in the same step. Says whether dirty cells may remain.
+ * a step marks are recomputed in the same step. Says whether settled dirty cells may remain.
  */
-export function* maintainProgram(budget = STEP_BUDGET): Program<{ more: boolean }> {
+export function* maintainProgram(now: number, budget = STEP_BUDGET): Program<{ more: boolean }> {
+  const markedBefore = now - SETTLE_MS;
   let spent = 0;
   let more = false;
   for (let tier = 0; tier < TIER_COUNT; tier++) {
     if (spent >= budget) return { more: true };
-    const marks = yield* ask('takeDirty', { tier, limit: CELLS_PER_TIER });
+    const marks = yield* ask('takeDirty', { tier, limit: CELLS_PER_TIER, markedBefore });
     if (marks.length === CELLS_PER_TIER) more = true;
     const cells: RecomputedCell[] = [];
     for (const mark of marks) {

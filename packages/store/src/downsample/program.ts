@@ -81,8 +81,8 @@ export interface Operations {
     { bucket: BucketRef; ranges: [number, number][]; interval: number; series?: number[] },
     CellGroup[]
   >;
-  /** Up to `limit` dirty cells of tier `tier`, of any bucket. */
-  takeDirty: Op<{ tier: number; limit: number }, DirtyCell[]>;
+  /** Up to `limit` dirty cells of tier `tier`, of any bucket, last marked before `markedBefore`. */
+  takeDirty: Op<{ tier: number; limit: number; markedBefore: number }, DirtyCell[]>;
   /**
    * For each cell whose mark still has the version it was taken with: replaces its figures
    * with `groups`, clears the mark, and marks its parent dirty. Returns how many it applied.

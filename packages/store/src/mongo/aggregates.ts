@@ -18,13 +18,10 @@ export function aggregateHooks({ models }: Db) {
 
   async function mark(session: ClientSession, bucketId: string, tier: number, cells: number[]) {
     if (cells.length === 0) return;
+    const update = { $inc: { ver: 1 }, $set: { at: Date.now() } };
     await dirtyCollection.bulkWrite(
       cells.map((c) => ({
-        updateOne: {
-          filter: { b: bucketId, c, t: tier },
-          update: { $inc: { ver: 1 } },
-          upsert: true,
-        },
+        updateOne: { filter: { b: bucketId, c, t: tier }, update, upsert: true },
       })),
       { session, ordered: false },
     );

@@ -247,10 +247,8 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
             };
             if (parent === undefined) return [unmark];
             const up = { b, c: parent, t: tier + 1 };
-            return [
-              unmark,
-              { updateOne: { filter: up, update: { $inc: { ver: 1 } }, upsert: true } },
-            ];
+            const update = { $inc: { ver: 1 }, $setOnInsert: { at: 0 } };
+            return [unmark, { updateOne: { filter: up, update, upsert: true } }];
           }),
           { session, ordered: false },
         );
@@ -269,9 +267,9 @@ export function downsampleMethods(
     downsampleRecords: (bucket, query) =>
       runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
 
-    async maintain() {
+    async maintain(now = Date.now()) {
       const backlog = await trimRetentionBacklog();
-      const { more } = await runAsync(maintainProgram(), operations);
+      const { more } = await runAsync(maintainProgram(now), operations);
       return { more: backlog || more };
     },
   };

@@ -126,6 +126,8 @@ export interface DirtyCellDoc {
   t: number;
   c: number;
   ver: number;
+  /** When a write last marked it (ms); upkeep leaves cells marked in the last seconds. */
+  at: number;
 }
 
 /** A bucket that may hold more records than its retention: upkeep trims it in batches. */
@@ -272,7 +274,7 @@ const aggregateSchema = new Schema<AggregateDoc>(
 aggregateSchema.index({ b: 1, t: 1, c: 1 }, { unique: true });
 
 const dirtyCellSchema = new Schema<DirtyCellDoc>(
-  { b: String, t: Number, c: Number, ver: Number },
+  { b: String, t: Number, c: Number, ver: Number, at: Number },
   options,
 );
 // Reads look up a bucket's marks by cell; upkeep takes them tier by tier.

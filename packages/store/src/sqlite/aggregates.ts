@@ -15,18 +15,20 @@ export class SqliteAggregates {
 
   constructor(private readonly sqlite: SqliteDb) {
     this.markDirty = sqlite.sql(
-      'INSERT OR IGNORE INTO aggregate_dirty (bucket, cell, tier) VALUES (?, ?, 0)',
+      `INSERT INTO aggregate_dirty (bucket, cell, tier, marked_at) VALUES (?, ?, 0, ?)
+       ON CONFLICT DO UPDATE SET marked_at = excluded.marked_at`,
     );
   }
 
   /** Marks the tier-0 cells holding the records dirty (keys mostly come in order: one mark per run). */
   written(rowid: number, type: AggregatedType, records: readonly { key: RecordKey }[]): void {
     const width = TIER_WIDTHS[type][0]!;
+    const now = Date.now();
     let previous = Number.NaN;
     for (const { key } of records) {
       const cell = cellStart(key as number, width);
       if (cell !== previous) {
-        this.markDirty.run(rowid, cell);
+        this.markDirty.run(rowid, cell, now);
         previous = cell;
       }
     }
@@ -48,7 +50,8 @@ export class SqliteAggregates {
       }
       this.sqlite.sql(`DELETE FROM aggregates WHERE ${bounds.join(' AND ')}`).run(parameters);
     }
-    for (const cell of mark) this.markDirty.run(rowid, cell);
+    const now = Date.now();
+    for (const cell of mark) this.markDirty.run(rowid, cell, now);
   }
 
   /** Forgets every figure and mark of the bucket (it was purged). */

@@ -123,11 +123,11 @@ function sqliteOperations({ sql }: SqliteDb): SyncOperations {
       return folder.finish();
     },
 
-    takeDirty({ tier, limit }) {
+    takeDirty({ tier, limit, markedBefore }) {
       const rows = sql(
         `SELECT d.bucket, d.cell, b.type FROM aggregate_dirty d JOIN buckets b ON b.rowid = d.bucket
-         WHERE d.tier = ? ORDER BY d.bucket, d.cell LIMIT ?`,
-      ).all(tier, limit) as { bucket: number; cell: number; type: AggregatedType }[];
+         WHERE d.tier = ? AND d.marked_at < ? ORDER BY d.bucket, d.cell LIMIT ?`,
+      ).all(tier, markedBefore, limit) as { bucket: number; cell: number; type: AggregatedType }[];
       return rows.map((row): DirtyCell => ({ ...row, tier, version: 0 }));
     },
 
@@ -139,7 +139,7 @@ function sqliteOperations({ sql }: SqliteDb): SyncOperations {
       );
       const unmark = sql('DELETE FROM aggregate_dirty WHERE bucket = ? AND cell = ? AND tier = ?');
       const markParent = sql(
-        'INSERT OR IGNORE INTO aggregate_dirty (bucket, cell, tier) VALUES (?, ?, ?)',
+        'INSERT OR IGNORE INTO aggregate_dirty (bucket, cell, tier, marked_at) VALUES (?, ?, ?, 0)',
       );
       for (const { mark, groups, parent } of cells) {
         const { bucket, cell } = mark;
@@ -171,11 +171,11 @@ export function downsampleMethods(sqlite: SqliteDb, records: SqliteRecords): Dow
       return read(row.rowid, bucket, query);
     },
 
-    maintain() {
+    maintain(now = Date.now()) {
       // One job of the group commit: it shares its commit (and fsync) with the writes around it.
       return groupCommit.submit(() => {
         const backlog = records.trimBacklog();
-        const { more } = runSync(maintainProgram(), operations);
+        const { more } = runSync(maintainProgram(now), operations);
         return { more: backlog || more };
       });
     },

@@ -103,11 +103,12 @@ const migrations: string[] = [
     PRIMARY KEY (bucket, tier, cell)
   ) WITHOUT ROWID;
   -- Cells whose figures are stale: reads compute their intervals from the records until
-  -- upkeep (Store.maintain) has recomputed them.
+  -- upkeep (Store.maintain) has recomputed them. marked_at: when a write last marked it (ms).
   CREATE TABLE aggregate_dirty (
     bucket INTEGER NOT NULL,
     cell INTEGER NOT NULL,
     tier INTEGER NOT NULL,
+    marked_at INTEGER NOT NULL,
     PRIMARY KEY (bucket, cell, tier)
   ) WITHOUT ROWID;
   CREATE INDEX aggregate_dirty_by_tier ON aggregate_dirty (tier, bucket, cell);
@@ -115,8 +116,8 @@ const migrations: string[] = [
   CREATE TABLE retention_backlog (bucket INTEGER PRIMARY KEY);
   -- Records written before this migration have no figures yet: all their tier-0 cells are
   -- dirty (10 s for TSV, 10 for IV, the finest tiers of this version), and upkeep builds them.
-  INSERT INTO aggregate_dirty (bucket, cell, tier)
-    SELECT DISTINCT r.bucket, r.key - (((r.key % w.width) + w.width) % w.width), 0
+  INSERT INTO aggregate_dirty (bucket, cell, tier, marked_at)
+    SELECT DISTINCT r.bucket, r.key - (((r.key % w.width) + w.width) % w.width), 0, 0
     FROM records r
     JOIN buckets b ON b.rowid = r.bucket
     JOIN (SELECT 'TSV' AS type, 10000 AS width UNION ALL SELECT 'IV', 10) w ON w.type = b.type;

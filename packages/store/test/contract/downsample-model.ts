@@ -1,7 +1,7 @@
 import type { DataRecord, DownsampleQuery, RecordKey, SeriesValues } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket, Store, WriteMode } from '../../src/store.ts';
-import type { ContractContext } from './context.ts';
+import { type ContractContext, settleUpkeep } from './context.ts';
 import { expectSameDownsampled, referenceDownsample } from './downsample-reference.ts';
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failure replays exactly. */
@@ -47,12 +47,6 @@ export function downsampleModelContract(t: ContractContext): void {
     beforeAll(() => {
       store = t.store;
     });
-
-    /** Runs upkeep until it says nothing is left (bounded: a loop would be a bug). */
-    async function settle() {
-      for (let step = 0; step < 10_000; step++) if (!(await store.maintain()).more) return;
-      throw new Error('maintain() still had work after 10,000 steps');
-    }
 
     for (const scenario of scenarios) {
       // About 40 writes and 500 reads: seconds on a busy machine, so a generous timeout.
@@ -161,7 +155,7 @@ export function downsampleModelContract(t: ContractContext): void {
         /** Checks with stale figures, then again once upkeep caught up. */
         async function expectModelBothWays(change: string) {
           await expectModel(`${change}, before upkeep`);
-          await settle();
+          await settleUpkeep(store);
           await expectModel(`${change}, after upkeep`);
         }
 
@@ -200,7 +194,7 @@ export function downsampleModelContract(t: ContractContext): void {
         await write(30);
         retention = Math.max(20, model.size - 40);
         await store.updateDashboard(dashboard.id, { retention });
-        await settle();
+        await settleUpkeep(store);
         trimModel();
         bucket = (await store.getBucket(bucket.id))!;
         expect(bucket.recordCount).toBe(retention);

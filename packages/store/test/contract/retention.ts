@@ -1,7 +1,7 @@
 import type { DataRecord } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket, Store } from '../../src/store.ts';
-import type { ContractContext } from './context.ts';
+import { type ContractContext, settleUpkeep } from './context.ts';
 
 /** Retention changes: a write never trims more than it inserted; upkeep trims the rest. */
 export function retentionContract(t: ContractContext): void {
@@ -11,11 +11,6 @@ export function retentionContract(t: ContractContext): void {
     beforeAll(() => {
       store = t.store;
     });
-
-    async function settle() {
-      for (let step = 0; step < 10_000; step++) if (!(await store.maintain()).more) return;
-      throw new Error('maintain() still had work after 10,000 steps');
-    }
 
     async function filledBucket(type: Bucket['type'], count: number) {
       const { dashboard } = await makeDashboard(100_000);
@@ -29,7 +24,7 @@ export function retentionContract(t: ContractContext): void {
     }
 
     it('has nothing to do on a store without backlog once settled', async () => {
-      await settle();
+      await settleUpkeep(store);
       expect(await store.maintain()).toEqual({ more: false });
     });
 
@@ -49,7 +44,7 @@ export function retentionContract(t: ContractContext): void {
         expect((await store.getBucket(bucket.id))?.recordCount).toBe(120);
         expect(await readAll(bucket)).toHaveLength(120);
 
-        await settle();
+        await settleUpkeep(store);
         const kept = await readAll(bucket);
         expect(kept).toHaveLength(30);
         expect((await store.getBucket(bucket.id))?.recordCount).toBe(30);
@@ -85,7 +80,7 @@ export function retentionContract(t: ContractContext): void {
       const { dashboard, bucket } = await filledBucket('IV', 50);
       await store.updateDashboard(dashboard.id, { retention: 40 });
       await store.updateDashboard(dashboard.id, { retention: 1_000 });
-      await settle();
+      await settleUpkeep(store);
       expect((await store.getBucket(bucket.id))?.recordCount).toBe(50);
     });
 
@@ -96,7 +91,7 @@ export function retentionContract(t: ContractContext): void {
       await store.updateDashboard(b.dashboard.id, { retention: 10 });
       await store.deleteBucket(a.bucket.id);
       await store.purgeRecords(b.bucket);
-      await settle();
+      await settleUpkeep(store);
       expect(await store.getBucket(a.bucket.id)).toBeNull();
       expect((await store.getBucket(b.bucket.id))?.recordCount).toBe(0);
     });
