@@ -211,5 +211,36 @@ export function downsampleModelContract(t: ContractContext): void {
         await expectModelBothWays('written after the purge');
       });
     }
+    it('matches the model: KV buckets, never aggregated', { timeout: 60_000 }, async () => {
+      const random = randomSource(9);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      const bucket = await t.makeBucket('KV');
+      const model = new Map<RecordKey, SeriesValues>();
+      const randomKey = () => `k${String(Math.floor(random() * 400)).padStart(3, '0')}`;
+      for (let i = 0; i < 8; i++) {
+        const records = Array.from({ length: 30 }, (): DataRecord => {
+          const values: SeriesValues =
+            random() < 0.2 ? { 2: null } : { 1: Math.round(random() * 100), 2: random() };
+          return { key: randomKey(), values };
+        });
+        await store.upsertRecords(bucket, records, 'replace');
+        for (const { key, values } of records) model.set(key, values);
+      }
+      const doomed = [...model.keys()].filter(() => random() < 0.2);
+      await store.deleteRecords(bucket, { keys: doomed });
+      for (const key of doomed) model.delete(key);
+      for (let i = 0; i < 30; i++) {
+        const query: DownsampleQuery = { points: pick([1, 5, 50, 1000]) };
+        if (random() < 0.6) query.from = randomKey();
+        if (random() < 0.6) query.to = randomKey();
+        if (random() < 0.3) query.series = [pick([1, 2, 3])];
+        const stored = [...model].map(([key, values]) => ({ key, values }));
+        expectSameDownsampled(
+          await store.downsampleRecords(bucket, query),
+          referenceDownsample('KV', stored, query),
+          JSON.stringify(query),
+        );
+      }
+    });
   });
 }
