@@ -7,6 +7,7 @@ import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
+import { upgradeAggregates } from './upgrade.ts';
 import { userMethods } from './users.ts';
 
 /** How long ping() waits: the driver would wait 30 s to find a server, far past any probe. */
@@ -21,6 +22,12 @@ type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
  */
 export async function openMongoStore(url: string): Promise<Store> {
   const db = await connect(url);
+  try {
+    await upgradeAggregates(db);
+  } catch (error) {
+    await db.conn.close().catch(() => {});
+    throw error;
+  }
   const aggregates = aggregateHooks(db);
   const { trimRetentionBacklog, ...records } = recordMethods(db, aggregates);
   const inFlight = new Set<Promise<unknown>>();
