@@ -1,4 +1,4 @@
-import { getDashboardForMember } from '@bucketgrid/services';
+import { asServiceUnavailable, getDashboardForMember } from '@bucketgrid/services';
 import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
 import type { Dashboard, DashboardRef } from '@bucketgrid/store';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -14,6 +14,7 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   409: 'CONFLICT',
   422: 'UNPROCESSABLE_CONTENT',
   429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** A problem with one input field: `path` like `name` or `widgets.3.pos.w`. */
@@ -78,11 +79,11 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
-/** The one place an AppError thrown by a service becomes a tRPC error. */
+/** The one place an AppError thrown by a service (or a store that cannot answer) becomes a tRPC error. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  const cause = result.ok ? undefined : asServiceUnavailable(result.error.cause);
+  if (cause instanceof AppError) {
     throw new TRPCError({
       code: codeByStatus[cause.status] ?? 'INTERNAL_SERVER_ERROR',
       message: cause.message,

@@ -17,7 +17,7 @@ import {
 } from '../store.ts';
 import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
-import type { BucketDoc, RecordDoc } from './models.ts';
+import { type BucketDoc, KV_RECORDS, type RecordDoc } from './models.ts';
 import { PerKeyQueue } from './per-key-queue.ts';
 
 /*
@@ -33,7 +33,8 @@ type RecordMethods = Pick<
   'upsertRecords' | 'readRecords' | 'deleteRecords' | 'purgeRecords'
 >;
 
-type RecordFilter = mongo.Filter<RecordDoc>;
+// Required: mongoose types the model from its schema, where `s` is a plain (if absent) path.
+type RecordFilter = mongo.Filter<Required<RecordDoc>>;
 
 /**
  * The most records one transaction deletes. MongoDB aborts transactions that run longer
@@ -98,7 +99,10 @@ export function recordMethods(
    */
   async function trim(session: ClientSession, bucketId: string, type: BucketType, excess: number) {
     if (type === 'KV') {
-      const { deleted } = await deleteFirst(session, { b: bucketId }, 's', excess);
+      // KV records also name the condition of the partial `{b, s}` index, which MongoDB uses
+      // only for queries that imply its filter.
+      const kvRecords: RecordFilter = { b: bucketId, ...KV_RECORDS };
+      const { deleted } = await deleteFirst(session, kvRecords, 's', excess);
       await adjustCount(session, bucketId, -deleted);
       return;
     }
@@ -184,7 +188,13 @@ export function recordMethods(
         (record, i): mongo.AnyBulkWriteOperation<RecordDoc> => ({
           updateOne: {
             filter: { b: bucket.id, k: record.key },
-            update: { $set: recordUpdate(record.values, mode, firstSeq + i) },
+            update: {
+              $set: recordUpdate(
+                record.values,
+                mode,
+                bucket.type === 'KV' ? firstSeq + i : undefined,
+              ),
+            },
             upsert: true,
           },
         }),
@@ -295,19 +305,21 @@ export function recordMethods(
 
 /**
  * `merge` sets only the series the record names (`v.<seriesKey>`), so the others stay;
- * `replace` sets `v` as a whole. Either way the record takes its write sequence number.
+ * `replace` sets `v` as a whole. A KV record also takes its write sequence number `s` (only
+ * KV retention reads it; other records neither store nor index one).
  */
 function recordUpdate(
   values: SeriesValues,
   mode: 'merge' | 'replace',
-  seq: number,
+  seq: number | undefined,
 ): Record<string, unknown> {
-  if (mode === 'replace') return { v: { ...values }, s: seq };
-  const set: Record<string, unknown> = { s: seq };
-  for (const [seriesKey, value] of Object.entries(values)) set[`v.${seriesKey}`] = value;
+  const set: Record<string, unknown> = mode === 'replace' ? { v: { ...values } } : {};
+  if (seq !== undefined) set.s = seq;
+  if (mode === 'merge') {
+    for (const [seriesKey, value] of Object.entries(values)) set[`v.${seriesKey}`] = value;
+  }
   return set;
 }
-
 /** Series keys come back as field names ("1"); as object keys they are the same thing. */
 export function toDataRecord(doc: Pick<RecordDoc, 'k' | 'v'>): DataRecord {
   const values: SeriesValues = {};
