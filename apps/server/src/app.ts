@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { createAuth } from '@bucketgrid/auth';
+import { InProcessLiveEvents, type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
 import { FixedWindowLimiter } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
-import { BucketEvents } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log.ts';
 import { createApiRouter } from './rest/api-router.ts';
@@ -30,6 +30,10 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** The built web app to serve, if present. */
   webDist?: string;
+  /** How dashboards' changes reach this process's live views (default: within the process). */
+  liveEvents?: LiveEvents;
+  /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
+  liveLimits?: Partial<LiveLimits>;
 }
 
 export interface App {
@@ -41,6 +45,8 @@ export interface App {
    * other request, and every failed write, to Express.
    */
   handle: RequestListener;
+  /** The live views: `close()` ends them, so that their connections can close. */
+  live: LiveHub;
   /** Flushes what the app keeps in memory (last-used times). */
   stop(): Promise<void>;
 }
@@ -53,7 +59,13 @@ export function createApp(options: AppOptions): App {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', options.trustProxy ?? false);
-  const events = new BucketEvents();
+  const live = new LiveHub({
+    events: options.liveEvents ?? new InProcessLiveEvents(),
+    store,
+    now,
+    logger,
+    limits: options.liveLimits,
+  });
   const auth = createAuth(store, {
     now,
     failedSignInsPerEmail: options.failedSignInsPerEmail,
@@ -76,13 +88,14 @@ export function createApp(options: AppOptions): App {
     now,
     lastUsed,
     trustProxy: options.trustProxy ?? false,
-    onWrite: (bucketId) => events.written(bucketId, now()),
+    onWrite: (bucket) =>
+      live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
     keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
     failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
   });
   app.use('/api', api);
 
-  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, events, now, logger }));
+  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
 
   if (options.webDist && existsSync(join(options.webDist, 'index.html'))) {
     const index = join(options.webDist, 'index.html');
@@ -116,6 +129,7 @@ export function createApp(options: AppOptions): App {
   return {
     app,
     handle: (req, res) => api.ingest(req, res, () => app(req, res)),
+    live,
     stop: () => lastUsed.stop(),
   };
 }

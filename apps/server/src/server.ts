@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LiveHub } from '@bucketgrid/live';
 import type { Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
 
 export interface RunningServer {
   url: string;
   server: Server;
+  /** The live views this process serves. */
+  live: LiveHub;
   /** Stops accepting, lets in-flight requests finish, then flushes app state. */
   close(): Promise<void>;
 }
@@ -17,7 +20,7 @@ export interface ServerOptions extends AppOptions {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { handle, stop } = createApp(options);
+  const { handle, stop, live } = createApp(options);
   const server = createServer(handle);
   // Clients that keep connections open between writes should not be cut off by Node's
   // 5 s default while idle between batches.
@@ -31,8 +34,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${host}:${port}`,
     server,
+    live,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live streams never finish by themselves: end them (clients reconnect elsewhere).
+      live.close();
       // Keep-alive connections go idle as their last request finishes: close each one then,
       // rather than waiting for the client to hang up.
       server.closeIdleConnections();

@@ -1,7 +1,8 @@
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
+import type { LiveHub } from '@bucketgrid/live';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
-import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/trpc';
+import { type AppRouter, appRouter, type Context } from '@bucketgrid/trpc';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './log.ts';
@@ -26,7 +27,7 @@ export function requireSameOrigin(req: Request, _res: Response, next: NextFuncti
 export function createTrpcHandler(deps: {
   store: Store;
   auth: Auth;
-  events: BucketEvents;
+  live: LiveHub;
   now: () => number;
   logger: Logger;
 }): RequestHandler {
@@ -39,7 +40,7 @@ export function createTrpcHandler(deps: {
       return {
         store: deps.store,
         auth: deps.auth,
-        events: deps.events,
+        live: deps.live,
         now: deps.now,
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,

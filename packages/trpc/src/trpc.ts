@@ -13,9 +13,19 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   409: 'CONFLICT',
   422: 'UNPROCESSABLE_CONTENT',
   429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
+/** Live streams send a ping after this much silence, so proxies and clients see them alive. */
+export const LIVE_PING_MS = 15_000;
+/** A client that hears nothing (not even a ping) for this long reconnects by itself. */
+export const LIVE_RECONNECT_AFTER_MS = 40_000;
+
 const t = initTRPC.context<Context>().create({
+  sse: {
+    ping: { enabled: true, intervalMs: LIVE_PING_MS },
+    client: { reconnectAfterInactivityMs: LIVE_RECONNECT_AFTER_MS },
+  },
   /** Every tRPC error carries our stable code (`appCode`) beside tRPC's own. */
   errorFormatter({ shape, error }) {
     const cause = error.cause instanceof AppError ? error.cause : undefined;
@@ -40,16 +50,23 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
-/** The one place an AppError thrown by a service becomes a tRPC error. */
+/** How an AppError becomes a tRPC error (its code travels as `data.appCode`). */
+export function toTRPCError(cause: AppError): TRPCError {
+  return new TRPCError({
+    code: codeByStatus[cause.status] ?? 'INTERNAL_SERVER_ERROR',
+    message: cause.message,
+    cause,
+  });
+}
+
+/**
+ * The one place an AppError thrown by a service becomes a tRPC error. (Errors a live stream
+ * raises after it started bypass middleware: `live.ts` converts those with `toTRPCError`.)
+ */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({
-      code: codeByStatus[cause.status] ?? 'INTERNAL_SERVER_ERROR',
-      message: cause.message,
-      cause,
-    });
+    throw toTRPCError(result.error.cause);
   }
   return result;
 });

@@ -37,8 +37,8 @@ export interface ApiContext {
   lastUsed: LastUsedTracker;
   /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
   trustProxy: boolean;
-  /** Called after records of a bucket were written (live views listen). */
-  onWrite: (bucketId: string) => void;
+  /** Called after records of a bucket were written, deleted or purged (live views listen). */
+  onWrite: (bucket: Bucket) => void;
 }
 
 interface Locals {
@@ -143,7 +143,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       throw error;
     }
     sendWritten(res, outcome, records.length, result);
-    ctx.onWrite(bucket.id);
+    ctx.onWrite(bucket);
   }
 
   // The router's form of the steps above, for the other routes (and other forms of the path).
@@ -188,14 +188,14 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       : selectionFromQuery(req.query as Record<string, unknown>, bucket);
     spent(res, 1);
     sendJson(res, 200, { deleted: await ctx.store.deleteRecords(bucket, selection) });
-    ctx.onWrite(bucket.id);
+    ctx.onWrite(bucket);
   }
 
   async function purge(_req: Request, res: Response): Promise<void> {
     const { bucket } = res.locals as Locals;
     spent(res, 1);
     sendJson(res, 200, { deleted: await ctx.store.purgeRecords(bucket) });
-    ctx.onWrite(bucket.id);
+    ctx.onWrite(bucket);
   }
 
   const notAllowed = (allow: string) => (_req: Request, res: Response) => {

@@ -29,8 +29,10 @@ const messages: Record<ProblemCode, string> = {
   invalid_input: 'Some fields are not valid.',
   weak_password: 'Choose a stronger password: at least 10 characters.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
+  too_many_live_views: 'Too many live views are open: close a tab or two.',
   internal_error: 'Something went wrong on our side. Try again in a moment.',
   service_unavailable: 'The service is unavailable right now. Try again in a moment.',
+  live_view_fell_behind: 'Live updates fell behind; reconnecting.',
 };
 
 /** The field an error is about when the server's detail does not name one. */

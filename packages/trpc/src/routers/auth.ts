@@ -29,6 +29,7 @@ export const authRouter = router({
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     ctx.setCookie(await ctx.auth.signOut(ctx.sessionId, ctx.secure));
+    ctx.live.endSession(ctx.sessionId);
     return { signedOut: true };
   }),
 
@@ -37,6 +38,8 @@ export const authRouter = router({
 
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const { user, cookie } = await ctx.auth.changePassword(ctx.user, input, ctx.secure);
+    // Every other session of the user ended: so do the live views opened with them.
+    ctx.live.endUser(ctx.user.id);
     ctx.setCookie(cookie);
     return user;
   }),

@@ -9,6 +9,7 @@ import {
   toLongRecord,
 } from '@bucketgrid/shared';
 import { z } from 'zod';
+import { liveInput, trackedEvents, viewOwner } from '../live.ts';
 import { dashboardProcedure, router } from '../trpc.ts';
 
 export const bucketInput = z.object({ bucketId: idSchema });
@@ -26,15 +27,18 @@ export const bucketsRouter = router({
 
   create: dashboardProcedure('admin')
     .input(createBucketInput)
-    .mutation(({ ctx, input }) =>
-      createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const bucket = await createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id });
+      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
+      return bucket;
+    }),
 
   rename: dashboardProcedure('admin')
     .input(renameBucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
       await ctx.store.renameBucket(bucket.id, input.name);
+      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
       return { ...bucket, name: input.name };
     }),
 
@@ -43,6 +47,8 @@ export const bucketsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
       await ctx.store.deleteBucket(bucket.id);
+      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
+      ctx.live.endBucket(bucket.id);
       return { deleted: true };
     }),
 
@@ -64,14 +70,27 @@ export const bucketsRouter = router({
     .input(bucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      return { deleted: await ctx.store.purgeRecords(bucket) };
+      const deleted = await ctx.store.purgeRecords(bucket);
+      ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
+      return { deleted };
     }),
 
-  /** Pushes an event each time records are written to the bucket (for live views). */
+  /**
+   * The bucket's `records` events (its records were written, deleted or purged). The bucket
+   * page's view; a dashboard's grid uses `dashboards.live`, one stream for all its buckets.
+   * The checks run before the stream starts, so an unknown bucket is a plain NOT_FOUND.
+   */
   live: dashboardProcedure('user')
-    .input(bucketInput)
-    .subscription(async function* ({ ctx, input, signal }) {
+    .input(bucketInput.extend(liveInput.shape))
+    .subscription(async ({ ctx, input, signal }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      yield* ctx.events.watch(bucket.id, signal);
+      const view = ctx.live.open({
+        dashboardId: ctx.dashboard.id,
+        bucketId: bucket.id,
+        owner: viewOwner(ctx),
+        lastEventId: input.lastEventId,
+        signal: signal ?? new AbortController().signal,
+      });
+      return trackedEvents(view);
     }),
 });
