@@ -16,12 +16,16 @@ export interface LiveStream {
   readonly error: { message: string; data: { code: string; appCode?: string } } | undefined;
   /** Resolves when the server closed the stream. */
   readonly ended: Promise<void>;
+  /** Whether the stream has ended. */
+  readonly isEnded: boolean;
   /** Resolves once the server sent its `connected` event or ended the stream. */
   readonly started: Promise<void>;
   /** Waits until `predicate` holds for the events received (checked on every event). */
   until(predicate: (stream: LiveStream) => boolean): Promise<void>;
   /** Stops reading from the socket (a client that does not keep up). */
   pause(): void;
+  /** Reads again. */
+  resume(): void;
   close(): void;
 }
 
@@ -42,6 +46,9 @@ export function openLive(
   let endedResolve!: () => void;
   let startedResolve!: () => void;
   const stream: LiveStream & { error: LiveStream['error'] } = {
+    get isEnded() {
+      return ended;
+    },
     received: [],
     data: [],
     error: undefined,
@@ -67,13 +74,19 @@ export function openLive(
       });
     },
     pause() {
+      paused = true;
       response?.pause();
+    },
+    resume() {
+      paused = false;
+      response?.resume();
     },
     close() {
       request.destroy();
     },
   };
   let ended = false;
+  let paused = false;
   const finish = () => {
     if (ended) return;
     ended = true;
@@ -84,6 +97,7 @@ export function openLive(
 
   const request = get(url, { headers: { cookie, ...options.headers }, agent: false }, (res) => {
     response = res;
+    if (paused) res.pause();
     res.setEncoding('utf8');
     let buffer = '';
     res.on('data', (chunk: string) => {

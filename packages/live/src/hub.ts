@@ -31,6 +31,8 @@ export interface LiveStats {
   sessions: number;
   users: number;
   addresses: number;
+  /** The most events any open view holds undelivered. */
+  longestQueue: number;
 }
 
 /** A stored message with its position, for resuming. */
@@ -205,6 +207,7 @@ export class LiveHub {
       sessions: this.perSession.size,
       users: this.perUser.size,
       addresses: this.perAddress.size,
+      longestQueue: [...this.views].reduce((longest, view) => Math.max(longest, view.queued), 0),
     };
   }
 
@@ -304,7 +307,9 @@ export class LiveHub {
       views: new Set(),
       recent: [],
       completeAfter: this.seq,
-      coalescer: new Coalescer(this.limits.coalesceMs, (event) => this.fanOut(channel, event)),
+      coalescer: new Coalescer(this.limits.coalesceMs, this.limits.eventsPerSecond, (event) =>
+        this.fanOut(channel, event),
+      ),
       subscription: new AbortController(),
       linger: undefined,
     };

@@ -17,6 +17,8 @@ export interface LiveLimits {
   queue: number;
   /** After an event of a (dashboard, bucket), the least time until the next one. */
   coalesceMs: number;
+  /** The most events per second a dashboard's views get: many busy buckets share it. */
+  eventsPerSecond: number;
   /** Recent events kept per dashboard, so that a reconnecting view can resume. */
   replay: number;
   /** How long a dashboard's recent events outlive its last view (reconnects take seconds). */
@@ -28,10 +30,11 @@ export interface LiveLimits {
 export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   perSession: 16,
   perUser: 32,
-  perAddress: 256,
+  perAddress: 128,
   perProcess: 10_000,
   queue: 256,
   coalesceMs: 100,
+  eventsPerSecond: 50,
   replay: 256,
   lingerMs: 30_000,
   recheckMs: 30_000,

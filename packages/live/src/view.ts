@@ -37,6 +37,11 @@ export class LiveView implements AsyncIterable<LiveMessage> {
     private readonly onEnd: (view: LiveView) => void,
   ) {}
 
+  /** Events waiting for the client. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   get ended(): boolean {
     return this.ending !== undefined;
   }
