@@ -250,11 +250,12 @@ describe('resuming', () => {
     const owner = await ownerWithBuckets(server, ['A', 'B']);
     // An id from an earlier server process.
     const live = owner.watch(owner.jar, { lastEventId: 'earlier:42' });
-    await live.until((stream) => stream.data.length >= 3);
+    await live.until((stream) => stream.data.length >= 4);
     expect(events(live)).toEqual([
       { type: 'buckets', at: expect.any(Number) },
       { type: 'records', bucketId: owner.buckets[0]!.id, at: expect.any(Number) },
       { type: 'records', bucketId: owner.buckets[1]!.id, at: expect.any(Number) },
+      { type: 'layout', version: 0, at: expect.any(Number) },
     ]);
     live.close();
   });

@@ -347,7 +347,8 @@ export class LiveHub {
    * What a view sends first. A new client: nothing (it has just loaded what it shows). A
    * client reconnecting from a position this hub still covers: the events it missed. Any
    * other reconnect (another process's id, events since evicted): one event per thing that
-   * may have changed, so that the client refetches what it shows.
+   * may have changed (the bucket list, each bucket's records, the layout's version), so that
+   * the client refetches what it shows.
    */
   private resume(
     channel: Channel,
@@ -375,14 +376,16 @@ export class LiveHub {
     const at = this.deps.now();
     return async () => {
       if (bucketId !== undefined) return [{ id, event: { type: 'records', bucketId, at } }];
-      const buckets = await this.deps.store.listBuckets(dashboardId);
-      return [
-        { id, event: { type: 'buckets', at } },
-        ...buckets.map((bucket) => ({
-          id,
-          event: { type: 'records', bucketId: bucket.id, at } as const,
-        })),
-      ];
+      const [buckets, layout] = await Promise.all([
+        this.deps.store.listBuckets(dashboardId),
+        this.deps.store.getLayout(dashboardId),
+      ]);
+      const messages: LiveMessage[] = [{ id, event: { type: 'buckets', at } }];
+      for (const bucket of buckets) {
+        messages.push({ id, event: { type: 'records', bucketId: bucket.id, at } });
+      }
+      if (layout) messages.push({ id, event: { type: 'layout', version: layout.version, at } });
+      return messages;
     };
   }
 }

@@ -1,9 +1,15 @@
-import { createDashboard, updateDashboard } from '@bucketgrid/services';
+import {
+  createDashboard,
+  deleteDashboard,
+  listDashboardsForUser,
+  updateDashboard,
+} from '@bucketgrid/services';
 import { dashboardNameSchema, type Role, retentionSchema, slugSchema } from '@bucketgrid/shared';
 import type { Dashboard } from '@bucketgrid/store';
 import { z } from 'zod';
 import { liveInput, trackedEvents, viewOwner } from '../live.ts';
 import { authedProcedure, dashboardProcedure, resolveScope, router } from '../trpc.ts';
+import { dashboardLayoutProcedures } from './dashboard-layout.ts';
 
 export const createDashboardInput = z.object({
   name: dashboardNameSchema,
@@ -21,9 +27,10 @@ export const toDashboardView = (dashboard: Dashboard, role: Role) => ({ ...dashb
 export type DashboardView = ReturnType<typeof toDashboardView>;
 
 export const dashboardsRouter = router({
+  ...dashboardLayoutProcedures,
   /** The caller's dashboards, their own and shared with them, each with the caller's role. */
   list: authedProcedure.query(async ({ ctx }) => {
-    const dashboards = await ctx.store.listDashboardsForUser(ctx.user.id);
+    const dashboards = await listDashboardsForUser(ctx.store, ctx.user.id);
     return dashboards.map(({ role, ...dashboard }) => toDashboardView(dashboard, role));
   }),
 
@@ -55,7 +62,7 @@ export const dashboardsRouter = router({
 
   /** Deletes the dashboard with its buckets, records, keys and memberships. */
   delete: dashboardProcedure('owner').mutation(async ({ ctx }) => {
-    await ctx.store.deleteDashboard(ctx.dashboard.id);
+    await deleteDashboard(ctx.store, ctx.dashboard.id);
     ctx.live.endDashboard(ctx.dashboard.id);
     return { deleted: true };
   }),
@@ -64,8 +71,9 @@ export const dashboardsRouter = router({
    * One stream per open dashboard, for any member: `records` (a bucket's records were
    * written, deleted or purged), `buckets` (a bucket was created, renamed or deleted, or its
    * series description changed), `layout` (the grid was saved). Events are tracked: a
-   * reconnecting client resumes where it was, or, when that is no longer known, is sent a
-   * `buckets` event and a `records` event per bucket so it refetches what it shows.
+   * reconnecting client resumes where it was or, when that is no longer known, is sent a
+   * `buckets` event, a `records` event per bucket and the `layout` version, so that it
+   * refetches what it shows.
    */
   live: dashboardProcedure('user')
     .input(liveInput)

@@ -1,0 +1,38 @@
+import { getLayout, saveLayout } from '@bucketgrid/services';
+import { layoutContentSchema } from '@bucketgrid/shared';
+import { z } from 'zod';
+import { dashboardProcedure } from '../trpc.ts';
+
+/** The dashboard's grid of widgets. Part of the `dashboards` router. */
+
+/** The layout to save and the version the editor started from (a stale one is a conflict). */
+export const saveLayoutInput = z.object({
+  version: z.number().int().min(0),
+  widgets: layoutContentSchema.shape.widgets,
+  defaultRange: layoutContentSchema.shape.defaultRange,
+});
+
+export const dashboardLayoutProcedures = {
+  layout: dashboardProcedure('user').query(({ ctx }) => getLayout(ctx.store, ctx.dashboard.id)),
+
+  saveLayout: dashboardProcedure('admin')
+    .input(saveLayoutInput)
+    .mutation(async ({ ctx, input }) => {
+      const layout = await saveLayout(
+        ctx.store,
+        {
+          dashboardId: ctx.dashboard.id,
+          userId: ctx.user.id,
+          version: input.version,
+          content: { widgets: input.widgets, defaultRange: input.defaultRange },
+        },
+        ctx.now(),
+      );
+      ctx.live.publish(ctx.dashboard.id, {
+        type: 'layout',
+        version: layout.version,
+        at: ctx.now(),
+      });
+      return layout;
+    }),
+};
