@@ -147,7 +147,7 @@ describe('dashboards.live', () => {
 
     const start = performance.now();
     const writes = [];
-    for (let i = 0; i < 200; i++) writes.push(owner.write(bucketId));
+    for (let i = 0; i < 100; i++) writes.push(owner.write(bucketId));
     const answers = await Promise.all(writes);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     // One more write, inside the cooling interval: it is announced all the same, late.
@@ -159,9 +159,9 @@ describe('dashboards.live', () => {
     // Leading event at once, then at most one per 100 ms.
     expect(live.data.length).toBeGreaterThanOrEqual(1);
     expect(live.data.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 1);
-    expect(live.data.length).toBeLessThan(200);
+    expect(live.data.length).toBeLessThan(100);
     live.close();
-  });
+  }, 60_000);
 });
 
 describe('buckets.live', () => {
