@@ -51,6 +51,29 @@ describe('dashboards.live', () => {
       bucketId: a.id,
     });
     await step(
+      () => owner.client.buckets.deleteRecords.mutate({ dashboardId, bucketId: b.id, keys: [1] }),
+      { type: 'records', bucketId: b.id },
+    );
+    await step(
+      () =>
+        owner.client.buckets.setSeries.mutate({
+          dashboardId,
+          bucketId: a.id,
+          series: [{ sk: 1, name: 'Temperature', unit: '°C' }],
+        }),
+      { type: 'buckets' },
+    );
+    await step(
+      () =>
+        owner.client.dashboards.saveLayout.mutate({
+          dashboardId,
+          version: 0,
+          widgets: [],
+          defaultRange: '24h',
+        }),
+      { type: 'layout', version: 1 },
+    );
+    await step(
       () => owner.client.buckets.create.mutate({ dashboardId, name: 'Flows', type: 'IV' }),
       { type: 'buckets' },
     );
