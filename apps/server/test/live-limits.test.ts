@@ -141,12 +141,12 @@ describe('caps, at their real values', () => {
   }, 120_000);
 });
 
-describe('the address cap', () => {
+describe('the address and process caps', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
       trustProxy: true,
-      liveLimits: { perSession: 100, perUser: 100, perAddress: 3 },
+      liveLimits: { perSession: 100, perUser: 100, perAddress: 3, perProcess: 5 },
     });
   });
   afterAll(() => server.stopAll());
@@ -172,10 +172,15 @@ describe('the address cap', () => {
     expect(endedWith(fourth)).toBe('TOO_MANY_REQUESTS:too_many_live_views');
     expect(fourth.error?.message).toContain('Your network address has 3 live views open');
 
-    const elsewhere = from('198.51.100.1', members[1]!.jar);
-    await elsewhere.started;
-    expect(elsewhere.isEnded).toBe(false);
-    for (const view of [...office, elsewhere]) view.close();
+    const elsewhere = [from('198.51.100.1', members[1]!.jar), from('198.51.100.1', owner.jar)];
+    await Promise.all(elsewhere.map((view) => view.started));
+    expect(elsewhere.some((view) => view.isEnded)).toBe(false);
+
+    // Five views are all this (test) process serves: a sixth, from anywhere, waits.
+    const sixth = from('192.0.2.1', owner.jar);
+    await sixth.ended;
+    expect(endedWith(sixth)).toBe('SERVICE_UNAVAILABLE:service_unavailable');
+    for (const view of [...office, ...elsewhere]) view.close();
   });
 });
 
