@@ -23,9 +23,11 @@ export interface AppOptions {
   keyRateLimitPerMinute?: number;
   /** Failed API key attempts one client address may make per minute. */
   failedKeyAttemptsPerMinute?: number;
-  /** Failed sign-ins allowed per email and per client address in 15 minutes. */
+  /** Sign-in and sign-up limits (defaults and reasons: docs/architecture.md). */
   failedSignInsPerEmail?: number;
   failedSignInsPerAddress?: number;
+  signUpsPerAddress?: number;
+  passwordChecksPerAddress?: number;
   /** Trust X-Forwarded-* from a reverse proxy (client address, https). */
   trustProxy?: boolean;
   /** The built web app to serve, if present. */
@@ -70,6 +72,8 @@ export function createApp(options: AppOptions): App {
     now,
     failedSignInsPerEmail: options.failedSignInsPerEmail,
     failedSignInsPerAddress: options.failedSignInsPerAddress,
+    signUpsPerAddress: options.signUpsPerAddress,
+    passwordChecksPerAddress: options.passwordChecksPerAddress,
   });
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));

@@ -45,6 +45,7 @@ export function createTrpcHandler(deps: {
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,
         clientAddress: req.ip ?? 'unknown',
+        cookieHeader: req.headers.cookie,
         secure,
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };

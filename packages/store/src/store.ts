@@ -133,6 +133,17 @@ export class MissingEntity extends StoreError {
   }
 }
 
+/** The change would leave a dashboard without an owner; nothing was changed. */
+export class LastOwner extends StoreError {
+  constructor() {
+    super('the dashboard would have no owner left');
+    this.name = 'LastOwner';
+  }
+}
+
+/** A dashboard by its id, or by its path: workspace and slug. */
+export type DashboardRef = string | { workspace: string; slug: string };
+
 /**
  * The one interface the rest of Bucketgrid talks to. `sqlite/` and `mongo/` implement it,
  * and `test/contract.ts` holds them to the same behaviour. Methods that find nothing return
@@ -163,7 +174,14 @@ export interface Store {
     input: Omit<Dashboard, 'id' | 'createdAt'> & { ownerId: string },
   ): Promise<Dashboard>;
   getDashboard(id: string): Promise<Dashboard | null>;
-  getDashboardBySlug(workspace: string, slug: string): Promise<Dashboard | null>;
+  /**
+   * The dashboard with the user's role in it, in one query that joins both: null when it does
+   * not exist and when the user is not a member, after the same work either way.
+   */
+  getDashboardForMember(
+    ref: DashboardRef,
+    userId: string,
+  ): Promise<(Dashboard & { role: Role }) | null>;
   /** Every dashboard the user is a member of, with their role, oldest first. */
   listDashboardsForUser(userId: string): Promise<(Dashboard & { role: Role })[]>;
   updateDashboard(
@@ -184,9 +202,13 @@ export interface Store {
   getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
   listMembers(dashboardId: string): Promise<MemberWithUser[]>;
   addMember(dashboardId: string, userId: string, role: Role): Promise<Membership>;
+  /**
+   * Changes a member's role, or removes the member, in one atomic step that refuses with
+   * LastOwner (changing nothing) when the dashboard would be left without an owner, however
+   * many such calls run at once. A user who is not a member is no change.
+   */
   setMemberRole(dashboardId: string, userId: string, role: Role): Promise<void>;
   removeMember(dashboardId: string, userId: string): Promise<void>;
-  countOwners(dashboardId: string): Promise<number>;
 
   createBucket(input: { dashboardId: string; name: string; type: BucketType }): Promise<Bucket>;
   getBucket(id: string): Promise<Bucket | null>;
@@ -218,6 +240,10 @@ export interface Store {
   deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
   purgeRecords(bucket: Bucket): Promise<number>;
 
+  /**
+   * Refuses with MissingEntity('dashboard') when the dashboard is gone, also when it is being
+   * deleted at the same moment: a key never outlives its dashboard.
+   */
   createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;

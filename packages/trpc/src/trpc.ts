@@ -1,5 +1,6 @@
+import { getDashboardForMember } from '@bucketgrid/services';
 import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
-import type { Dashboard } from '@bucketgrid/store';
+import type { Dashboard, DashboardRef } from '@bucketgrid/store';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
@@ -124,20 +125,20 @@ export interface DashboardScope {
 }
 
 /**
- * Loads the dashboard of `input.dashboardId` and the caller's membership. A non-member gets
- * NOT_FOUND, exactly as for an id that never existed; a member below `needed` gets FORBIDDEN.
+ * Loads the dashboard (by id or path) with the caller's role, in one query. A non-member gets
+ * NOT_FOUND, exactly as for an id that never existed and after the same work; a member below
+ * `needed` gets FORBIDDEN.
  */
 export async function resolveScope(
   ctx: Context & { user: { id: string } },
-  dashboard: Dashboard | null,
+  ref: DashboardRef,
   needed: Role,
 ): Promise<DashboardScope> {
-  const membership = dashboard ? await ctx.store.getMembership(dashboard.id, ctx.user.id) : null;
-  if (!dashboard || !membership) throw new AppError('not_found', 'No such dashboard.');
-  if (!roleAtLeast(membership.role, needed)) {
+  const scope = await getDashboardForMember(ctx.store, ref, ctx.user.id);
+  if (!roleAtLeast(scope.role, needed)) {
     throw new AppError('forbidden', `This needs the ${needed} role on this dashboard.`);
   }
-  return { dashboard, role: membership.role };
+  return scope;
 }
 
 /** A procedure on one dashboard that needs at least `needed` there. */
@@ -145,11 +146,7 @@ export function dashboardProcedure(needed: Role) {
   return authedProcedure
     .input(z.object({ dashboardId: idSchema }))
     .use(async ({ ctx, input, next }) => {
-      const scope = await resolveScope(
-        ctx,
-        await ctx.store.getDashboard(input.dashboardId),
-        needed,
-      );
+      const scope = await resolveScope(ctx, input.dashboardId, needed);
       return next({ ctx: { ...ctx, ...scope } });
     });
 }

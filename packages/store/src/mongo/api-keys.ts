@@ -1,5 +1,5 @@
 import { newId } from '../ids.ts';
-import type { ApiKeyRecord, Store } from '../store.ts';
+import { type ApiKeyRecord, MissingEntity, type Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type ApiKeyDoc, nextCreatedSeq } from './models.ts';
@@ -15,8 +15,8 @@ type ApiKeyMethods = Pick<
   | 'touchApiKeys'
 >;
 
-export function apiKeyMethods({ models }: Db): ApiKeyMethods {
-  const { apiKeys } = models;
+export function apiKeyMethods(db: Db): ApiKeyMethods {
+  const { apiKeys, dashboards } = db.models;
   return {
     async createApiKey(input) {
       const doc: ApiKeyDoc = {
@@ -34,7 +34,18 @@ export function apiKeyMethods({ models }: Db): ApiKeyMethods {
         lastUsedAt: null,
       };
       try {
-        await apiKeys.insertOne(doc);
+        // Writing the dashboard document makes this conflict with a concurrent deleteDashboard
+        // (which deletes it in its transaction): whichever commits second retries, and a key
+        // is never inserted for a dashboard that is gone.
+        await db.transaction(async (session) => {
+          const { matchedCount } = await dashboards.updateOne(
+            { _id: doc.dashboardId },
+            { $inc: { rev: 1 } },
+            { session },
+          );
+          if (matchedCount === 0) throw new MissingEntity('dashboard');
+          await apiKeys.insertOne(doc, { session });
+        });
       } catch (error) {
         throw mapDuplicateKey(error, {});
       }

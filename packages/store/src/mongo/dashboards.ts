@@ -1,6 +1,13 @@
 import type { Role } from '@bucketgrid/shared';
+import type { ClientSession } from 'mongoose';
 import { newId } from '../ids.ts';
-import type { Dashboard, Membership, MemberWithUser, Store } from '../store.ts';
+import {
+  type Dashboard,
+  LastOwner,
+  type Membership,
+  type MemberWithUser,
+  type Store,
+} from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type DashboardDoc, type MembershipDoc, nextCreatedSeq, type UserDoc } from './models.ts';
@@ -9,7 +16,7 @@ type DashboardMethods = Pick<
   Store,
   | 'createDashboard'
   | 'getDashboard'
-  | 'getDashboardBySlug'
+  | 'getDashboardForMember'
   | 'listDashboardsForUser'
   | 'updateDashboard'
   | 'deleteDashboard'
@@ -18,7 +25,6 @@ type DashboardMethods = Pick<
   | 'addMember'
   | 'setMemberRole'
   | 'removeMember'
-  | 'countOwners'
 >;
 
 const OLDEST_FIRST = { createdAt: 1, createdSeq: 1 } as const;
@@ -26,6 +32,35 @@ const SLUG_TAKEN = { slug: 'slug' } as const;
 
 export function dashboardMethods(db: Db): DashboardMethods {
   const { dashboards, memberships, users, buckets, apiKeys, records, layouts } = db.models;
+
+  /**
+   * Runs `change` on the member unless they are the dashboard's last owner. The transaction
+   * writes the dashboard document first: two transactions changing members of one dashboard
+   * then conflict on it (snapshot isolation alone would let both count two owners and each
+   * remove one), and the driver retries the loser whole, so it counts what the winner left.
+   */
+  const changeUnlessLastOwner = (
+    dashboardId: string,
+    userId: string,
+    change: (session: ClientSession) => Promise<unknown>,
+    keepsOwner: boolean,
+  ) =>
+    db.transaction(async (session) => {
+      await dashboards.updateOne({ _id: dashboardId }, { $inc: { rev: 1 } }, { session });
+      const target = await memberships
+        .findOne({ dashboardId, userId }, { role: 1 })
+        .session(session)
+        .lean<Pick<MembershipDoc, 'role'>>();
+      if (!target) return;
+      if (target.role === 'owner' && !keepsOwner) {
+        const owners = await memberships
+          .countDocuments({ dashboardId, role: 'owner' })
+          .session(session);
+        if (owners <= 1) throw new LastOwner();
+      }
+      await change(session);
+    });
+
   return {
     async createDashboard(input) {
       const createdAt = Date.now();
@@ -56,9 +91,27 @@ export function dashboardMethods(db: Db): DashboardMethods {
       return doc ? toDashboard(doc) : null;
     },
 
-    async getDashboardBySlug(workspace, slug) {
-      const doc = await dashboards.findOne({ workspace, slug }).lean<DashboardDoc>();
-      return doc ? toDashboard(doc) : null;
+    async getDashboardForMember(ref, userId) {
+      // One round trip on both paths: a missing dashboard and a foreign one both come back as
+      // no row from the same pipeline. ($lookup with both foreignField and a pipeline: MongoDB
+      // 5.0 or later, which every supported release is.)
+      const [row] = await dashboards.aggregate<DashboardDoc & { member: { role: Role }[] }>([
+        {
+          $match:
+            typeof ref === 'string' ? { _id: ref } : { workspace: ref.workspace, slug: ref.slug },
+        },
+        {
+          $lookup: {
+            from: memberships.collection.collectionName,
+            localField: '_id',
+            foreignField: 'dashboardId',
+            pipeline: [{ $match: { userId } }, { $project: { _id: 0, role: 1 } }],
+            as: 'member',
+          },
+        },
+        { $match: { 'member.0': { $exists: true } } },
+      ]);
+      return row ? { ...toDashboard(row), role: row.member[0]!.role } : null;
     },
 
     async listDashboardsForUser(userId) {
@@ -147,15 +200,22 @@ export function dashboardMethods(db: Db): DashboardMethods {
     },
 
     async setMemberRole(dashboardId, userId, role) {
-      await memberships.updateOne({ dashboardId, userId }, { $set: { role } });
+      await changeUnlessLastOwner(
+        dashboardId,
+        userId,
+        (session) =>
+          memberships.updateOne({ dashboardId, userId }, { $set: { role } }, { session }),
+        role === 'owner',
+      );
     },
 
     async removeMember(dashboardId, userId) {
-      await memberships.deleteOne({ dashboardId, userId });
-    },
-
-    async countOwners(dashboardId) {
-      return memberships.countDocuments({ dashboardId, role: 'owner' });
+      await changeUnlessLastOwner(
+        dashboardId,
+        userId,
+        (session) => memberships.deleteOne({ dashboardId, userId }, { session }),
+        false,
+      );
     },
   };
 }

@@ -41,6 +41,11 @@ export interface DashboardDoc {
   retention: number;
   createdAt: number;
   createdSeq: number;
+  /**
+   * Bumped in the transactions that must not interleave with each other or with the
+   * dashboard's deletion (member changes, new API keys): they then write-conflict.
+   */
+  rev?: number;
 }
 
 export interface MembershipDoc {
@@ -154,6 +159,7 @@ const dashboardSchema = new Schema<DashboardDoc>(
     retention: Number,
     createdAt: Number,
     createdSeq: Number,
+    rev: Number,
   },
   options,
 );

@@ -1,5 +1,5 @@
 import { newId } from '../ids.ts';
-import type { ApiKeyRecord, Store } from '../store.ts';
+import { type ApiKeyRecord, MissingEntity, type Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
 
 type ApiKeyMethods = Pick<
@@ -17,20 +17,28 @@ export function apiKeyMethods({ db, sql }: SqliteDb): ApiKeyMethods {
   return {
     async createApiKey(input) {
       const key: ApiKeyRecord = { id: newId(), revokedAt: null, lastUsedAt: null, ...input };
-      sql(
-        `INSERT INTO api_keys (id, dashboard_id, name, type, hash, hint, created_by, created_at,
-           expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        key.id,
-        key.dashboardId,
-        key.name,
-        key.type,
-        key.hash,
-        key.hint,
-        key.createdBy,
-        key.createdAt,
-        key.expiresAt,
-      );
+      try {
+        sql(
+          `INSERT INTO api_keys (id, dashboard_id, name, type, hash, hint, created_by, created_at,
+             expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          key.id,
+          key.dashboardId,
+          key.name,
+          key.type,
+          key.hash,
+          key.hint,
+          key.createdBy,
+          key.createdAt,
+          key.expiresAt,
+        );
+      } catch (error) {
+        // The dashboard (or the creator) is gone: the foreign keys keep keys from outliving it.
+        if (error instanceof Error && error.message === 'FOREIGN KEY constraint failed') {
+          throw new MissingEntity('dashboard');
+        }
+        throw error;
+      }
       return key;
     },
 
