@@ -3,9 +3,13 @@ import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { createAuth } from '@bucketgrid/auth';
 import { InProcessLiveEvents, type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
-import { FixedWindowLimiter } from '@bucketgrid/services';
+import {
+  asServiceUnavailable,
+  FixedWindowLimiter,
+  STORE_RETRY_AFTER_SECONDS,
+} from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
-import type { Store } from '@bucketgrid/store';
+import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log.ts';
 import { createApiRouter } from './rest/api-router.ts';
@@ -32,6 +36,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** The built web app to serve, if present. */
   webDist?: string;
+  /** How long a request waits for one store call before it gets 503 (see withDeadline). */
+  storeTimeoutMs?: number;
   /** How dashboards' changes reach this process's live views (default: within the process). */
   liveEvents?: LiveEvents;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
@@ -54,7 +60,8 @@ export interface App {
 }
 
 export function createApp(options: AppOptions): App {
-  const { store, logger } = options;
+  const { logger } = options;
+  const store = withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
   const now = options.now ?? Date.now;
   const lastUsed = new LastUsedTracker(store);
   const app = express();
@@ -83,7 +90,12 @@ export function createApp(options: AppOptions): App {
       sendJson(res, 200, { status: 'ready', store: store.backend });
     } catch (error) {
       logger('error', 'store not reachable', { error: (error as Error).message });
-      sendProblem(res, new AppError('service_unavailable', 'The store is not reachable.'));
+      sendProblem(
+        res,
+        new AppError('service_unavailable', 'The store is not reachable.', {
+          retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+        }),
+      );
     }
   });
 
@@ -111,8 +123,9 @@ export function createApp(options: AppOptions): App {
   app.use((_req: Request, _res: Response) => {
     throw new AppError('not_found', 'No such path.');
   });
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use((thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
+    const error = asServiceUnavailable(thrown);
     if (error instanceof AppError) {
       sendProblem(res, error);
       return;

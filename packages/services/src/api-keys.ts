@@ -56,7 +56,10 @@ export async function createApiKey(
     });
     return { apiKey, key };
   } catch (error) {
-    if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
+    // The dashboard was deleted between the check and the insert.
+    if (error instanceof MissingEntity && error.entity === 'dashboard') {
+      throw new AppError('not_found', 'No such dashboard.');
+    }
     throw error;
   }
 }

@@ -1,5 +1,11 @@
 import { AppError, emailSchema, type Role, roleAtLeast } from '@bucketgrid/shared';
-import { LastOwner, type MemberWithUser, type Store, UniqueViolation } from '@bucketgrid/store';
+import {
+  LastOwner,
+  type MemberWithUser,
+  MissingEntity,
+  type Store,
+  UniqueViolation,
+} from '@bucketgrid/store';
 import { validate } from './validate.ts';
 
 /**
@@ -60,6 +66,10 @@ export async function addMember(
   } catch (error) {
     if (error instanceof UniqueViolation) {
       throw new AppError('already_member', `${user.email} is already a member.`);
+    }
+    // The dashboard was deleted meanwhile.
+    if (error instanceof MissingEntity && error.entity === 'dashboard') {
+      throw new AppError('not_found', 'No such dashboard.');
     }
     throw error;
   }

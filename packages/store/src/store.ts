@@ -125,7 +125,10 @@ export class UniqueViolation extends StoreError {
   }
 }
 
-/** The entity a change was made to (or under) no longer exists: it was deleted meanwhile. */
+/**
+ * The entity a change was made to (or under, or that it names) does not exist: it never did,
+ * or it was deleted meanwhile.
+ */
 export class MissingEntity extends StoreError {
   constructor(readonly entity: 'bucket' | 'dashboard' | 'user') {
     super(`the ${entity} does not exist`);
@@ -145,6 +148,19 @@ export class LastOwner extends StoreError {
 export type DashboardRef = string | { workspace: string; slug: string };
 
 /**
+ * The database did not answer in time or cannot be reached (no primary, no majority to
+ * acknowledge, a lock held elsewhere). Callers answer "try again shortly". Like any answer
+ * that never came, it leaves open whether a change was applied; record upserts and deletes
+ * have the same effect when retried.
+ */
+export class StoreUnavailable extends StoreError {
+  constructor(readonly reason: string) {
+    super(`the store is unavailable: ${reason}`);
+    this.name = 'StoreUnavailable';
+  }
+}
+
+/**
  * The one interface the rest of Bucketgrid talks to. `sqlite/` and `mongo/` implement it,
  * and `test/contract.ts` holds them to the same behaviour. Methods that find nothing return
  * null (never throw) so callers decide what "not found" means to their client.
@@ -161,6 +177,7 @@ export interface Store {
   getUserByEmail(email: string): Promise<User | null>;
   setUserPassword(userId: string, passwordHash: string): Promise<void>;
 
+  /** MissingEntity('user') when the user does not exist. */
   createSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   listUserSessions(userId: string): Promise<Session[]>;
@@ -169,7 +186,7 @@ export interface Store {
   deleteUserSessions(userId: string): Promise<void>;
   deleteExpiredSessions(now: number): Promise<void>;
 
-  /** Creates the dashboard and makes `ownerId` its owner, in one step. */
+  /** Creates the dashboard and makes `ownerId` its owner, in one step; MissingEntity('user'). */
   createDashboard(
     input: Omit<Dashboard, 'id' | 'createdAt'> & { ownerId: string },
   ): Promise<Dashboard>;
@@ -182,7 +199,7 @@ export interface Store {
     ref: DashboardRef,
     userId: string,
   ): Promise<(Dashboard & { role: Role }) | null>;
-  /** Every dashboard the user is a member of, with their role, oldest first. */
+  /** Every dashboard the user is a member of, with their role, oldest first (ties by id). */
   listDashboardsForUser(userId: string): Promise<(Dashboard & { role: Role })[]>;
   updateDashboard(
     id: string,
@@ -200,7 +217,9 @@ export interface Store {
   saveLayout(dashboardId: string, save: LayoutSave): Promise<SaveLayoutResult>;
 
   getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
+  /** Oldest first (ties by user id). */
   listMembers(dashboardId: string): Promise<MemberWithUser[]>;
+  /** MissingEntity when the dashboard or the user does not exist (checked in that order). */
   addMember(dashboardId: string, userId: string, role: Role): Promise<Membership>;
   /**
    * Changes a member's role, or removes the member, in one atomic step that refuses with
@@ -210,8 +229,13 @@ export interface Store {
   setMemberRole(dashboardId: string, userId: string, role: Role): Promise<void>;
   removeMember(dashboardId: string, userId: string): Promise<void>;
 
+  /**
+   * MissingEntity('dashboard') when the dashboard does not exist, also when it is deleted
+   * concurrently: a bucket never outlives its dashboard (nor does a key or a membership).
+   */
   createBucket(input: { dashboardId: string; name: string; type: BucketType }): Promise<Bucket>;
   getBucket(id: string): Promise<Bucket | null>;
+  /** Oldest first (ties by id). */
   listBuckets(dashboardId: string): Promise<Bucket[]>;
   renameBucket(id: string, name: string): Promise<void>;
   /** Replaces the bucket's series descriptions; null: no such bucket. */
@@ -241,12 +265,13 @@ export interface Store {
   purgeRecords(bucket: Bucket): Promise<number>;
 
   /**
-   * Refuses with MissingEntity('dashboard') when the dashboard is gone, also when it is being
-   * deleted at the same moment: a key never outlives its dashboard.
+   * MissingEntity when the dashboard or the creator does not exist (checked in that order),
+   * also when the dashboard is being deleted at the same moment: a key never outlives it.
    */
   createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** Newest first (ties by id, descending: the oldest-first order reversed). */
   listApiKeys(dashboardId: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: number): Promise<void>;
   setApiKeyExpiry(id: string, expiresAt: number | null): Promise<void>;

@@ -1,4 +1,4 @@
-import { getDashboardForMember } from '@bucketgrid/services';
+import { asServiceUnavailable, getDashboardForMember } from '@bucketgrid/services';
 import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
 import type { Dashboard, DashboardRef } from '@bucketgrid/store';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -98,14 +98,14 @@ export function toTRPCError(cause: AppError): TRPCError {
 }
 
 /**
- * The one place an AppError thrown by a service becomes a tRPC error. (Errors a live stream
- * raises after it started bypass middleware: `live.ts` converts those with `toTRPCError`.)
+ * The one place an AppError thrown by a service (or a store that cannot answer) becomes a
+ * tRPC error. (Errors a live stream raises after it started bypass middleware: `live.ts`
+ * converts those with `toTRPCError`.)
  */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    throw toTRPCError(result.error.cause);
-  }
+  const cause = result.ok ? undefined : asServiceUnavailable(result.error.cause);
+  if (cause instanceof AppError) throw toTRPCError(cause);
   return result;
 });
 

@@ -1,8 +1,9 @@
 import { newId } from '../ids.ts';
-import { type ApiKeyRecord, MissingEntity, type Store } from '../store.ts';
+import type { ApiKeyRecord, Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
-import { type ApiKeyDoc, nextCreatedSeq } from './models.ts';
+import { type ApiKeyDoc, NEWEST_FIRST } from './models.ts';
+import { claimDashboard, requireUser } from './references.ts';
 
 type ApiKeyMethods = Pick<
   Store,
@@ -16,7 +17,8 @@ type ApiKeyMethods = Pick<
 >;
 
 export function apiKeyMethods(db: Db): ApiKeyMethods {
-  const { apiKeys, dashboards } = db.models;
+  const { models } = db;
+  const { apiKeys } = models;
   return {
     async createApiKey(input) {
       const doc: ApiKeyDoc = {
@@ -28,22 +30,14 @@ export function apiKeyMethods(db: Db): ApiKeyMethods {
         hint: input.hint,
         createdBy: input.createdBy,
         createdAt: input.createdAt,
-        createdSeq: nextCreatedSeq(),
         expiresAt: input.expiresAt,
         revokedAt: null,
         lastUsedAt: null,
       };
       try {
-        // Writing the dashboard document makes this conflict with a concurrent deleteDashboard
-        // (which deletes it in its transaction): whichever commits second retries, and a key
-        // is never inserted for a dashboard that is gone.
         await db.transaction(async (session) => {
-          const { matchedCount } = await dashboards.updateOne(
-            { _id: doc.dashboardId },
-            { $inc: { rev: 1 } },
-            { session },
-          );
-          if (matchedCount === 0) throw new MissingEntity('dashboard');
+          await claimDashboard(models, session, input.dashboardId);
+          if (input.createdBy !== null) await requireUser(models, input.createdBy, session);
           await apiKeys.insertOne(doc, { session });
         });
       } catch (error) {
@@ -63,10 +57,7 @@ export function apiKeyMethods(db: Db): ApiKeyMethods {
     },
 
     async listApiKeys(dashboardId) {
-      const docs = await apiKeys
-        .find({ dashboardId })
-        .sort({ createdAt: -1, createdSeq: -1 })
-        .lean<ApiKeyDoc[]>();
+      const docs = await apiKeys.find({ dashboardId }).sort(NEWEST_FIRST).lean<ApiKeyDoc[]>();
       return docs.map(toApiKey);
     },
 

@@ -10,7 +10,8 @@ import {
 } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
-import { type DashboardDoc, type MembershipDoc, nextCreatedSeq, type UserDoc } from './models.ts';
+import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
+import { claimDashboard, requireUser } from './references.ts';
 
 type DashboardMethods = Pick<
   Store,
@@ -27,7 +28,8 @@ type DashboardMethods = Pick<
   | 'removeMember'
 >;
 
-const OLDEST_FIRST = { createdAt: 1, createdSeq: 1 } as const;
+/** Members have no id of their own: ties between them go by user id, as on SQLite. */
+const MEMBERS_ORDER = { createdAt: 1, userId: 1 } as const;
 const SLUG_TAKEN = { slug: 'slug' } as const;
 
 export function dashboardMethods(db: Db): DashboardMethods {
@@ -71,12 +73,12 @@ export function dashboardMethods(db: Db): DashboardMethods {
         name: input.name,
         retention: input.retention,
         createdAt,
-        createdSeq: nextCreatedSeq(),
       };
       const owner = membershipDoc(doc._id, input.ownerId, 'owner', createdAt);
       try {
         // One transaction: a dashboard never exists without its owner.
         await db.transaction(async (session) => {
+          await requireUser(db.models, input.ownerId, session);
           await dashboards.insertOne(doc, { session });
           await memberships.insertOne(owner, { session });
         });
@@ -120,7 +122,7 @@ export function dashboardMethods(db: Db): DashboardMethods {
       const roleOf = new Map(mine.map((m) => [m.dashboardId, m.role]));
       const docs = await dashboards
         .find({ _id: { $in: [...roleOf.keys()] } })
-        .sort(OLDEST_FIRST)
+        .sort(LIST_ORDER)
         .lean<DashboardDoc[]>();
       return docs.map((doc) => ({ ...toDashboard(doc), role: roleOf.get(doc._id)! }));
     },
@@ -173,7 +175,7 @@ export function dashboardMethods(db: Db): DashboardMethods {
     async listMembers(dashboardId) {
       const docs = await memberships
         .find({ dashboardId })
-        .sort(OLDEST_FIRST)
+        .sort(MEMBERS_ORDER)
         .lean<MembershipDoc[]>();
       if (docs.length === 0) return [];
       const people = await users
@@ -192,7 +194,11 @@ export function dashboardMethods(db: Db): DashboardMethods {
     async addMember(dashboardId, userId, role) {
       const doc = membershipDoc(dashboardId, userId, role, Date.now());
       try {
-        await memberships.insertOne(doc);
+        await db.transaction(async (session) => {
+          await claimDashboard(db.models, session, dashboardId);
+          await requireUser(db.models, userId, session);
+          await memberships.insertOne(doc, { session });
+        });
       } catch (error) {
         throw mapDuplicateKey(error, { dashboardId: 'membership', userId: 'membership' });
       }
@@ -226,7 +232,7 @@ function membershipDoc(
   role: Role,
   createdAt: number,
 ): MembershipDoc {
-  return { _id: newId(), dashboardId, userId, role, createdAt, createdSeq: nextCreatedSeq() };
+  return { _id: newId(), dashboardId, userId, role, createdAt };
 }
 
 function toDashboard(doc: DashboardDoc): Dashboard {

@@ -1,6 +1,7 @@
 import { newId } from '../ids.ts';
-import { type ApiKeyRecord, MissingEntity, type Store } from '../store.ts';
+import type { ApiKeyRecord, Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
+import { isForeignKeyFailure, missingReference } from './errors.ts';
 
 type ApiKeyMethods = Pick<
   Store,
@@ -13,7 +14,9 @@ type ApiKeyMethods = Pick<
   | 'touchApiKeys'
 >;
 
-export function apiKeyMethods({ db, sql }: SqliteDb): ApiKeyMethods {
+export function apiKeyMethods(sqlite: SqliteDb): ApiKeyMethods {
+  const { db, sql } = sqlite;
+  const missingDashboardOr = missingReference(sqlite);
   return {
     async createApiKey(input) {
       const key: ApiKeyRecord = { id: newId(), revokedAt: null, lastUsedAt: null, ...input };
@@ -33,10 +36,8 @@ export function apiKeyMethods({ db, sql }: SqliteDb): ApiKeyMethods {
           key.expiresAt,
         );
       } catch (error) {
-        // The dashboard (or the creator) is gone: the foreign keys keep keys from outliving it.
-        if (error instanceof Error && error.message === 'FOREIGN KEY constraint failed') {
-          throw new MissingEntity('dashboard');
-        }
+        // The creator is the other reference a key has.
+        if (isForeignKeyFailure(error)) throw missingDashboardOr('user', key.dashboardId);
         throw error;
       }
       return key;
@@ -54,7 +55,7 @@ export function apiKeyMethods({ db, sql }: SqliteDb): ApiKeyMethods {
 
     async listApiKeys(dashboardId) {
       const rows = sql(
-        'SELECT * FROM api_keys WHERE dashboard_id = ? ORDER BY created_at DESC, id',
+        'SELECT * FROM api_keys WHERE dashboard_id = ? ORDER BY created_at DESC, id DESC',
       ).all(dashboardId) as Row[];
       return rows.map(toApiKey);
     },

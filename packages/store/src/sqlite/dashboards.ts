@@ -1,8 +1,8 @@
 import type { Role } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
-import { type Dashboard, LastOwner, type Membership, type Store } from '../store.ts';
+import { type Dashboard, LastOwner, type Membership, MissingEntity, type Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
-import { rethrowUnique } from './errors.ts';
+import { isForeignKeyFailure, missingReference, rethrowUnique } from './errors.ts';
 
 type DashboardMethods = Pick<
   Store,
@@ -19,7 +19,9 @@ type DashboardMethods = Pick<
   | 'removeMember'
 >;
 
-export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
+export function dashboardMethods(sqlite: SqliteDb): DashboardMethods {
+  const { db, sql } = sqlite;
+  const missingDashboardOr = missingReference(sqlite);
   const getDashboard = async (id: string) => {
     const row = sql('SELECT * FROM dashboards WHERE id = ?').get(id) as Row | undefined;
     return row ? toDashboard(row) : null;
@@ -74,6 +76,8 @@ export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
           ).run(dashboard.id, ownerId, dashboard.createdAt);
         })();
       } catch (error) {
+        // The dashboard is new: only the owner can be missing.
+        if (isForeignKeyFailure(error)) throw new MissingEntity('user');
         rethrowUnique(error);
       }
       return dashboard;
@@ -141,7 +145,7 @@ export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
     async listMembers(dashboardId) {
       const rows = sql(
         `SELECT m.*, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.dashboard_id = ? ORDER BY m.created_at, u.email`,
+         WHERE m.dashboard_id = ? ORDER BY m.created_at, m.user_id`,
       ).all(dashboardId) as Row[];
       return rows.map((row) => ({
         ...toMembership(row),
@@ -157,6 +161,7 @@ export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
           'INSERT INTO memberships (dashboard_id, user_id, role, created_at) VALUES (?, ?, ?, ?)',
         ).run(dashboardId, userId, role, membership.createdAt);
       } catch (error) {
+        if (isForeignKeyFailure(error)) throw missingDashboardOr('user', dashboardId);
         rethrowUnique(error);
       }
       return membership;

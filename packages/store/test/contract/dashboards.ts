@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { LastOwner, MissingEntity, type Store, UniqueViolation } from '../../src/store.ts';
 import type { ContractContext } from './context.ts';
 
@@ -184,6 +184,114 @@ export function dashboardsContract(t: ContractContext): void {
       expect(await store.getMembership(dashboard.id, owner.id)).toBeNull();
       expect(await store.listDashboardsForUser(owner.id)).toEqual([]);
       expect(await readAll(bucket)).toEqual([]);
+    });
+
+    it('refuses a dashboard of an owner that does not exist, and keeps nothing of it', async () => {
+      const base = { workspace: unique('ws'), slug: unique('s'), name: 'n', retention: 1000 };
+      await expect(store.createDashboard({ ...base, ownerId: 'missing' })).rejects.toEqual(
+        new MissingEntity('user'),
+      );
+      const owner = await makeUser();
+      // The slug is still free: nothing of the refused dashboard was kept.
+      await store.createDashboard({ ...base, ownerId: owner.id });
+    });
+
+    it('refuses a member of a dashboard or a user that does not exist', async () => {
+      const { owner, dashboard } = await makeDashboard();
+      const user = await makeUser();
+      await expect(store.addMember('missing', user.id, 'user')).rejects.toEqual(
+        new MissingEntity('dashboard'),
+      );
+      await expect(store.addMember(dashboard.id, 'missing', 'user')).rejects.toEqual(
+        new MissingEntity('user'),
+      );
+      expect((await store.listMembers(dashboard.id)).map((m) => m.userId)).toEqual([owner.id]);
+      expect(await store.listDashboardsForUser(user.id)).toEqual([]);
+    });
+
+    it('keeps no bucket, key or member created while the dashboard is being deleted', async () => {
+      const { dashboard } = await makeDashboard();
+      const users = await Promise.all([makeUser(), makeUser(), makeUser()]);
+      const hashes = [unique('hash'), unique('hash'), unique('hash')];
+      const created = await Promise.allSettled([
+        ...['a', 'b', 'c'].map((name) =>
+          store.createBucket({ dashboardId: dashboard.id, name, type: 'IV' }),
+        ),
+        ...hashes.map((hash) =>
+          store.createApiKey({
+            dashboardId: dashboard.id,
+            name: 'k',
+            type: 'production',
+            hash,
+            hint: 'bg_prod_abcd',
+            createdBy: null,
+            createdAt: Date.now(),
+            expiresAt: null,
+          }),
+        ),
+        ...users.map((user) => store.addMember(dashboard.id, user.id, 'user')),
+        store.deleteDashboard(dashboard.id),
+      ]);
+      for (const outcome of created) {
+        // Each creation either came first (and went with the dashboard) or found it gone.
+        if (outcome.status === 'rejected') {
+          expect(outcome.reason).toEqual(new MissingEntity('dashboard'));
+        }
+      }
+      for (const outcome of created.slice(0, 3)) {
+        if (outcome.status !== 'fulfilled') continue;
+        const bucket = outcome.value as Awaited<ReturnType<Store['createBucket']>>;
+        expect(await store.getBucket(bucket.id)).toBeNull();
+        await expect(store.upsertRecords(bucket, [rec(1, { 1: 1 })], 'merge')).rejects.toEqual(
+          new MissingEntity('bucket'),
+        );
+      }
+      for (const hash of hashes) expect(await store.getApiKeyByHash(hash)).toBeNull();
+      for (const user of users) {
+        expect(await store.getMembership(dashboard.id, user.id)).toBeNull();
+        expect(await store.listDashboardsForUser(user.id)).toEqual([]);
+      }
+    });
+
+    it('lists what was created in the same millisecond by id, on every backend', async () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+      try {
+        const owner = await makeUser();
+        const dashboards = [];
+        for (let i = 0; i < 4; i++) {
+          dashboards.push(
+            await store.createDashboard({
+              ownerId: owner.id,
+              workspace: owner.workspace,
+              slug: unique('tie'),
+              name: 'Tie',
+              retention: 1000,
+            }),
+          );
+        }
+        const ids = (items: { id: string }[]) => items.map((item) => item.id);
+        expect(ids(await store.listDashboardsForUser(owner.id))).toEqual(ids(dashboards).sort());
+
+        const [dashboard] = dashboards;
+        const members = [owner.id];
+        for (let i = 0; i < 4; i++) {
+          const user = await makeUser();
+          await store.addMember(dashboard!.id, user.id, 'user');
+          members.push(user.id);
+        }
+        const listed = await store.listMembers(dashboard!.id);
+        expect(listed.map((m) => m.userId)).toEqual(members.sort());
+
+        const buckets = [];
+        for (let i = 0; i < 4; i++) {
+          buckets.push(
+            await store.createBucket({ dashboardId: dashboard!.id, name: 'b', type: 'IV' }),
+          );
+        }
+        expect(ids(await store.listBuckets(dashboard!.id))).toEqual(ids(buckets).sort());
+      } finally {
+        vi.useRealTimers();
+      }
     });
   });
 }
