@@ -1,10 +1,13 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_LIVE_LIMITS } from '@bucketgrid/live';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { type LiveStream, openLive } from './live-client.ts';
 import { endedWith, memberOf, ownerWithBuckets } from './live-fixture.ts';
 import { browserClient } from './trpc-client.ts';
+
+// Bounded work (no test waits on the clock), slow only on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 /** Waits (bounded by the test's timeout) until `condition` holds. */
 async function eventually(condition: () => boolean): Promise<void> {

@@ -2,9 +2,12 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import type { AppRouter, LiveEvent } from '@bucketgrid/trpc';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from './helpers.ts';
 import { ownerWithBuckets } from './live-fixture.ts';
+
+// Bounded work (no test waits on the clock), slow only on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 let server: TestServer;
 

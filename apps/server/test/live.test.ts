@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { openLive } from './live-client.ts';
 import { endedWith, events, memberOf, ownerWithBuckets, recordEvents } from './live-fixture.ts';
 import { signUp } from './trpc-client.ts';
+
+// Bounded work (no test waits on the clock), slow only on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 let server: TestServer;
 const logLines: { level: string; message: string }[] = [];
