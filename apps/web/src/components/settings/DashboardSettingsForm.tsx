@@ -1,9 +1,9 @@
+import { type Retention, retentionChoices } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { formErrors } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
-import { type Retention, retentionChoices } from '../../lib/retention.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { FormError } from '../FormError.tsx';
 import { SelectField } from '../SelectField.tsx';
