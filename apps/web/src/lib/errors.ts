@@ -22,6 +22,7 @@ const messages: Record<ProblemCode, string> = {
   already_member: 'That person is already a member.',
   last_owner: 'A dashboard keeps at least one owner: make someone else an owner first.',
   key_not_active: 'Only an active key can be rolled.',
+  layout_conflict: 'Someone else saved this dashboard’s layout since you started editing.',
   payload_too_large: 'The request is too large.',
   unsupported_media_type: 'The request must be JSON.',
   invalid_records: 'Some records are not valid; nothing was written.',
