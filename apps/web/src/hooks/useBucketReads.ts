@@ -14,8 +14,17 @@ export function pointsForWidth(width: number): number {
   return Math.max(25, Math.min(MAX_WIDGET_POINTS, points));
 }
 
-/** Time ranges apply to time-keyed buckets; KV and IV buckets are read whole. */
-function rangeFor(type: BucketType, range: DashboardRange | null) {
+/**
+ * Time ranges apply to time-keyed buckets; KV and IV buckets are read whole. An explicit key
+ * range (a zoom on the bucket page) applies to any numeric key.
+ */
+function rangeFor(
+  type: BucketType,
+  range: DashboardRange | null,
+  keyRange?: [number, number] | null,
+) {
+  if (keyRange)
+    return { key: `keys:${keyRange[0]}-${keyRange[1]}`, from: keyRange[0], to: keyRange[1] };
   if (type !== 'TSV' || range === null) return { key: 'all', from: undefined, to: undefined };
   const resolved = resolveRange(range, Date.now());
   return {
@@ -30,6 +39,8 @@ interface DownsampleOptions {
   bucket: { id: string; type: BucketType };
   /** Null: the whole bucket. */
   range: DashboardRange | null;
+  /** Instead of `range`: exactly these keys (TSV and IV). */
+  keyRange?: [number, number] | null;
   points: number;
   series?: number[];
   enabled?: boolean;
@@ -44,12 +55,13 @@ export function useDownsample({
   dashboardId,
   bucket,
   range,
+  keyRange,
   points,
   series,
   enabled = true,
 }: DownsampleOptions) {
   const utils = trpc.useUtils();
-  const key = rangeFor(bucket.type, range).key;
+  const key = rangeFor(bucket.type, range, keyRange).key;
   return useQuery({
     queryKey: [
       ...gridKeys.bucket(dashboardId, bucket.id),
@@ -59,7 +71,7 @@ export function useDownsample({
       series ?? null,
     ],
     queryFn: (): Promise<Downsampled> => {
-      const { from, to } = rangeFor(bucket.type, range);
+      const { from, to } = rangeFor(bucket.type, range, keyRange);
       return gridApi(utils.client).buckets.downsample.query({
         dashboardId,
         bucketId: bucket.id,
@@ -70,7 +82,7 @@ export function useDownsample({
       });
     },
     placeholderData: keepPreviousData,
-    refetchInterval: bucket.type === 'TSV' && range ? slideIntervalMs(range) : false,
+    refetchInterval: bucket.type === 'TSV' && range && !keyRange ? slideIntervalMs(range) : false,
     enabled,
   });
 }

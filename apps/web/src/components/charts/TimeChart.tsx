@@ -72,7 +72,6 @@ export function TimeChart({
   );
   const chartHeight = Math.max(80, height);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the shape changes; data and size have their own effects.
   useLayoutEffect(() => {
     const element = container.current;
     if (!element) return;
