@@ -1,9 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  deleteRecords,
+  downsampleRecords,
   type FixedWindowLimiter,
   getBucketOrThrow,
+  purgeRecords,
   type RateLimitOutcome,
+  readRecords,
   verifyApiKey,
+  writeRecords,
 } from '@bucketgrid/services';
 import {
   AppError,
@@ -137,7 +142,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     const outcome = spend(res, key, records.length);
     let result: WriteResult;
     try {
-      result = await ctx.store.upsertRecords(bucket, records, mode);
+      result = await writeRecords(ctx.store, bucket, records, mode);
     } catch (error) {
       setRateLimitHeaders(res, outcome);
       throw error;
@@ -173,12 +178,25 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     }
     const query = resolveReadQuery(bucket.type, params);
     spent(res, 1);
-    const { records, hasMore } = await ctx.store.readRecords(bucket, query);
+    const { records, hasMore } = await readRecords(ctx.store, bucket, query);
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
       next_cursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
     });
+  }
+
+  /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */
+  async function downsample(req: Request, res: Response): Promise<void> {
+    const { bucket } = res.locals as Locals;
+    const { series, points, ...params } = req.query as Record<string, unknown>;
+    const query = {
+      ...params,
+      ...(points === undefined ? {} : { points }),
+      ...(series === undefined ? {} : { series: seriesList(series) }),
+    };
+    spent(res, 1);
+    sendJson(res, 200, await downsampleRecords(ctx.store, bucket, query));
   }
 
   async function remove(req: Request, res: Response): Promise<void> {
@@ -187,14 +205,14 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       ? selectionFromBody(await readJsonBody(req), bucket)
       : selectionFromQuery(req.query as Record<string, unknown>, bucket);
     spent(res, 1);
-    sendJson(res, 200, { deleted: await ctx.store.deleteRecords(bucket, selection) });
+    sendJson(res, 200, { deleted: await deleteRecords(ctx.store, bucket, selection) });
     ctx.onWrite(bucket.id);
   }
 
   async function purge(_req: Request, res: Response): Promise<void> {
     const { bucket } = res.locals as Locals;
     spent(res, 1);
-    sendJson(res, 200, { deleted: await ctx.store.purgeRecords(bucket) });
+    sendJson(res, 200, { deleted: await purgeRecords(ctx.store, bucket) });
     ctx.onWrite(bucket.id);
   }
 
@@ -210,6 +228,10 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     .put(writeRoute('replace'))
     .delete(authenticated, withBucket, remove)
     .all(notAllowed('GET, POST, PUT, DELETE'));
+  router
+    .route('/buckets/:bucketId/downsample')
+    .get(authenticated, withBucket, downsample)
+    .all(notAllowed('GET'));
   router
     .route('/buckets/:bucketId/purge')
     .post(authenticated, withBucket, purge)
@@ -232,6 +254,12 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     });
   };
   return Object.assign(api, { ingest });
+}
+
+/** `series=1,2,3` as numbers; anything else is left for the schema to refuse. */
+function seriesList(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  return raw.split(',').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 /** The 200 of a write, headers and all in one writeHead. */
