@@ -17,7 +17,10 @@ export function verifyPassword(passwordHash: string, password: string): Promise<
 export function assertStrongPassword(password: string, field: string): string {
   const result = passwordSchema.safeParse(password);
   if (!result.success) {
-    throw new AppError('weak_password', `${field}: ${result.error.issues[0]?.message}`);
+    const detail = result.error.issues[0]?.message ?? 'too weak';
+    throw new AppError('weak_password', `${field}: ${detail}`, {
+      errors: [{ pointer: `/${field}`, detail }],
+    });
   }
   return result.data;
 }

@@ -1,8 +1,10 @@
+import { createElement, Fragment } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown, safeHref } from './Markdown.tsx';
 
-const html = (source: string) => renderToStaticMarkup(<>{renderMarkdown(source)}</>);
+const html = (source: string) =>
+  renderToStaticMarkup(createElement(Fragment, null, renderMarkdown(source)));
 
 describe('Markdown notes', () => {
   it('renders the usual formatting', () => {

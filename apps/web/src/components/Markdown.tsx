@@ -21,6 +21,10 @@ export function safeHref(target: string | null): string | null {
   }
 }
 
+function cellClass(align: 'left' | 'right' | 'center' | null | undefined): string {
+  return align ? `md-cell align-${align}` : 'md-cell';
+}
+
 function children(nodes: readonly Node[]): ReactNode[] {
   return nodes.map((node, i) => <Fragment key={i}>{render(node)}</Fragment>);
 }
@@ -92,7 +96,7 @@ function render(node: Node): ReactNode {
           <thead>
             <tr>
               {node.header.map((cell, i) => (
-                <th key={i} className={node.align[i] ? `align-${node.align[i]}` : undefined}>
+                <th key={i} className={cellClass(node.align[i])}>
                   {children(cell)}
                 </th>
               ))}
@@ -102,7 +106,7 @@ function render(node: Node): ReactNode {
             {node.cells.map((row, r) => (
               <tr key={r}>
                 {row.map((cell, i) => (
-                  <td key={i} className={node.align[i] ? `align-${node.align[i]}` : undefined}>
+                  <td key={i} className={cellClass(node.align[i])}>
                     {children(cell)}
                   </td>
                 ))}

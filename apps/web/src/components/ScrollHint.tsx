@@ -23,14 +23,7 @@ export function ScrollHint({ children }: { children: ReactNode }) {
   }, []);
   return (
     <div className={more ? 'scroll-hint has-more' : 'scroll-hint'}>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to scroll it. */}
-      <div
-        ref={box}
-        className="table-wrap"
-        tabIndex={0}
-        role="region"
-        aria-label="Scrollable table"
-      >
+      <div ref={box} className="table-wrap">
         {children}
       </div>
       {more && (

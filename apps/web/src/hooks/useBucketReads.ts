@@ -1,6 +1,5 @@
 import type { BucketType, Downsampled } from '@bucketgrid/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { gridApi } from '../lib/grid-api.ts';
 import { gridKeys } from '../lib/query-keys.ts';
 import { type DashboardRange, rangeKey, resolveRange, slideIntervalMs } from '../lib/time-range.ts';
 import { trpc } from '../lib/trpc.ts';
@@ -72,7 +71,7 @@ export function useDownsample({
     ],
     queryFn: (): Promise<Downsampled> => {
       const { from, to } = rangeFor(bucket.type, range, keyRange);
-      return gridApi(utils.client).buckets.downsample.query({
+      return utils.client.buckets.downsample.query({
         dashboardId,
         bucketId: bucket.id,
         from,

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { type Coalescer, coalesce } from '../lib/coalesce.ts';
 import { describeError } from '../lib/errors.ts';
-import { type GridApi, gridApi, type LiveEvent } from '../lib/grid-api.ts';
+import { type LiveApi, type LiveEvent, liveApi } from '../lib/grid-api.ts';
 import { keepLive, type LiveStatus } from '../lib/live-connection.ts';
 import { gridKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
@@ -39,7 +39,7 @@ export function DashboardLive({
   const [status, setStatus] = useState<LiveStatus>('connecting');
 
   useEffect(() => {
-    const api: GridApi = gridApi(utils.client);
+    const api: LiveApi = liveApi(utils.client);
     const perBucket = new Map<string, Coalescer>();
     const list = coalesce(
       () => utils.buckets.list.invalidate({ dashboardId }),

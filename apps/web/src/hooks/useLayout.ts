@@ -1,6 +1,5 @@
 import type { DashboardLayout } from '@bucketgrid/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { gridApi } from '../lib/grid-api.ts';
 import { gridKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
 
@@ -9,7 +8,7 @@ export function useLayout(dashboardId: string) {
   const utils = trpc.useUtils();
   return useQuery({
     queryKey: gridKeys.layout(dashboardId),
-    queryFn: () => gridApi(utils.client).dashboards.layout.query({ dashboardId }),
+    queryFn: () => utils.client.dashboards.layout.query({ dashboardId }),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

@@ -34,9 +34,11 @@ describe('grid layout', () => {
     expect(applyLayout(widgets, layoutItems(widgets))).toBe(widgets);
   });
 
-  it('places a new widget below the others', () => {
-    expect(placeNew(widgets, 'stat')).toEqual({ x: 0, y: 4, w: 3, h: 3 });
+  it('places a new widget in the first free spot, filling rows first', () => {
     expect(placeNew([], 'timeChart')).toEqual({ x: 0, y: 0, w: 6, h: 5 });
+    // a: 0–3 and b: 6–9 on rows 0–1, c: 0–3 on rows 2–3.
+    expect(placeNew(widgets, 'text')).toEqual({ x: 4, y: 2, w: 4, h: 3 });
+    expect(placeNew([text('a', 0, 0, 6, 5)], 'timeChart')).toEqual({ x: 6, y: 0, w: 6, h: 5 });
   });
 
   it('makes ids the schema accepts and the layout does not have yet', () => {

@@ -80,11 +80,24 @@ export function readingOrder(widgets: readonly Widget[]): Widget[] {
   return [...widgets].sort((a, b) => a.pos.y - b.pos.y || a.pos.x - b.pos.x);
 }
 
-/** Where a new widget goes: below everything, at the left edge. */
+function overlaps(a: GridPosition, b: GridPosition): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/**
+ * Where a new widget goes: the first free spot at its default size, top to bottom and left
+ * to right, so widgets fill a row before starting the next.
+ */
 export function placeNew(widgets: readonly Widget[], type: WidgetType): GridPosition {
   const { w, h } = widgetSizes[type];
-  const y = widgets.reduce((bottom, widget) => Math.max(bottom, widget.pos.y + widget.pos.h), 0);
-  return { x: 0, y, w, h };
+  const bottom = widgets.reduce((end, widget) => Math.max(end, widget.pos.y + widget.pos.h), 0);
+  for (let y = 0; y <= bottom; y++) {
+    for (let x = 0; x + w <= GRID_COLUMNS; x++) {
+      const spot = { x, y, w, h };
+      if (!widgets.some((widget) => overlaps(spot, widget.pos))) return spot;
+    }
+  }
+  return { x: 0, y: bottom, w, h };
 }
 
 /** A fresh widget id (the schema allows 1–32 of [A-Za-z0-9_-]), unique in this layout. */

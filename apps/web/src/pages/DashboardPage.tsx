@@ -5,7 +5,6 @@ import { RoleBadge } from '../components/RoleBadge.tsx';
 import { SkeletonRows } from '../components/SkeletonRows.tsx';
 import { DashboardContext } from '../hooks/useDashboard.ts';
 import { DashboardLive } from '../hooks/useDashboardLive.tsx';
-import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { describeError } from '../lib/errors.ts';
 import { trpc } from '../lib/trpc.ts';
 import { NotFoundPage } from './NotFoundPage.tsx';
@@ -21,7 +20,6 @@ export function useDashboardBySlug() {
 /** `/:workspace/:dashboard`: resolves the path, then shows the tab the rest of the URL names. */
 export function DashboardPage() {
   const { workspace, query: dashboard } = useDashboardBySlug();
-  useDocumentTitle(dashboard.data?.name);
 
   // A page that has its dashboard keeps it while the server is away (a refetch failed).
   if (dashboard.data === undefined) {

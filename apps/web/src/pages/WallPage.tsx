@@ -12,9 +12,8 @@ import { useLayout } from '../hooks/useLayout.ts';
 import { useTimeFormat } from '../hooks/useTimeFormat.ts';
 import { describeError } from '../lib/errors.ts';
 import { GRID_MARGIN, ROW_HEIGHT } from '../lib/grid.ts';
-import { type BucketWithSeries, seriesOf } from '../lib/grid-api.ts';
 import { rangeLabels } from '../lib/time-range.ts';
-import { trpc } from '../lib/trpc.ts';
+import { type Bucket, trpc } from '../lib/trpc.ts';
 import { useDashboardBySlug } from './DashboardPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
@@ -62,9 +61,7 @@ function WallGrid() {
   const buckets = useMemo(
     () =>
       bucketList.data
-        ? new Map<string, BucketWithSeries>(
-            bucketList.data.map((bucket) => [bucket.id, { ...bucket, series: seriesOf(bucket) }]),
-          )
+        ? new Map<string, Bucket>(bucketList.data.map((bucket) => [bucket.id, bucket]))
         : undefined,
     [bucketList.data],
   );

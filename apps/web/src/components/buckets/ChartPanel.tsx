@@ -5,9 +5,9 @@ import { useElementSize } from '../../hooks/useElementSize.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { barsOf, chartColumns, seriesKeysOf } from '../../lib/downsampled.ts';
 import { formatCount } from '../../lib/format.ts';
-import type { BucketWithSeries } from '../../lib/grid-api.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
 import type { ChartSeries } from '../../lib/time-chart-options.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { BarList } from '../charts/BarList.tsx';
 import { TimeChart } from '../charts/TimeChart.tsx';
 import { ErrorState } from '../ErrorState.tsx';
@@ -17,7 +17,7 @@ export const CHART_HEIGHT = 280;
 const KV_BARS = 200;
 
 interface Props {
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   /** A key range the chart is zoomed to; null: the whole bucket. */
   zoom: [number, number] | null;
   onZoom: (range: [number, number] | null) => void;

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
-import { type BucketWithSeries, gridApi } from '../../lib/grid-api.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { DangerConfirm } from '../DangerConfirm.tsx';
 import { useRecordsDeleted } from './useRecordsDeleted.ts';
@@ -16,7 +16,7 @@ export function DeleteKeysForm({
   keys,
   onDone,
 }: {
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   keys: RecordKey[];
   onDone: (deleted: boolean) => void;
 }) {
@@ -26,7 +26,7 @@ export function DeleteKeysForm({
   const deleted = useRecordsDeleted(bucket.id);
   const remove = useMutation({
     mutationFn: () =>
-      gridApi(utils.client).buckets.deleteRecords.mutate({
+      utils.client.buckets.deleteRecords.mutate({
         dashboardId,
         bucketId: bucket.id,
         keys,

@@ -4,14 +4,14 @@ import { useDownsample } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
-import { type BucketWithSeries, gridApi } from '../../lib/grid-api.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { DangerConfirm } from '../DangerConfirm.tsx';
 import { TextField } from '../TextField.tsx';
 import { useRecordsDeleted } from './useRecordsDeleted.ts';
 
 interface Props {
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   /** The range to start from (a selection on the chart); its ends are included. */
   initial: { from: number; to: number } | null;
   onDone: () => void;
@@ -42,7 +42,7 @@ export function DeleteRangeForm({ bucket, initial, onDone }: Props) {
   const deleted = useRecordsDeleted(bucket.id);
   const remove = useMutation({
     mutationFn: () =>
-      gridApi(utils.client).buckets.deleteRecords.mutate({
+      utils.client.buckets.deleteRecords.mutate({
         dashboardId,
         bucketId: bucket.id,
         from: from!,

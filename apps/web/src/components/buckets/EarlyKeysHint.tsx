@@ -2,14 +2,14 @@ import { useDownsample } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
-import type { BucketWithSeries } from '../../lib/grid-api.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 
 /** Keys before 2001 are almost always seconds sent where milliseconds belong. */
 export const EARLY_KEY_LIMIT = Date.UTC(2001, 0, 1);
 
 interface Props {
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   canDelete: boolean;
   onShow: (range: [number, number]) => void;
   onDelete: (range: { from: number; to: number }) => void;

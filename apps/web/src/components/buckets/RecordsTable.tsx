@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
-import type { BucketWithSeries } from '../../lib/grid-api.ts';
 import { formatSeriesValue, seriesDisplay } from '../../lib/series-display.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { ErrorState } from '../ErrorState.tsx';
 import { ScrollHint } from '../ScrollHint.tsx';
@@ -14,7 +14,7 @@ import { SkeletonRows } from '../SkeletonRows.tsx';
 const PAGE_SIZE = 25;
 
 interface Props {
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   /** Admins: rows get checkboxes, and the chosen keys can be deleted. */
   onDeleteKeys?: (keys: RecordKey[]) => void;
   /** Keys chosen for deletion, kept by the page so a finished delete can clear them. */
@@ -103,7 +103,7 @@ export function RecordsTable({ bucket, onDeleteKeys, selected, onSelect }: Props
                   {columns.map((c) => (
                     <th key={c.sk} scope="col" className="numeric">
                       {c.name}
-                      {c.unit && <span className="muted"> ({c.unit})</span>}
+                      {c.unit && <span className="muted unit"> ({c.unit})</span>}
                     </th>
                   ))}
                 </tr>

@@ -4,8 +4,8 @@ import { type FormEvent, useState } from 'react';
 import { useDownsample } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { seriesKeysOf } from '../../lib/downsampled.ts';
-import { type BucketWithSeries, gridApi } from '../../lib/grid-api.ts';
 import { paletteColor } from '../../lib/series-display.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { FormError } from '../FormError.tsx';
 
@@ -18,7 +18,7 @@ interface Row {
   decimals: string;
 }
 
-function rowsOf(bucket: BucketWithSeries, seen: number[]): Row[] {
+function rowsOf(bucket: Bucket, seen: number[]): Row[] {
   const keys = [...new Set([...bucket.series.map((s) => s.sk), ...seen])].sort((a, b) => a - b);
   return keys.map((sk) => {
     const meta = bucket.series.find((s) => s.sk === sk);
@@ -37,7 +37,7 @@ function rowsOf(bucket: BucketWithSeries, seen: number[]): Row[] {
  * Names, units, colours and decimals of the bucket's series keys: every legend, axis,
  * tooltip, stat and table header shows them. A key left without a name stays "Series N".
  */
-export function SeriesForm({ bucket }: { bucket: BucketWithSeries }) {
+export function SeriesForm({ bucket }: { bucket: Bucket }) {
   const dashboardId = useDashboardId();
   const utils = trpc.useUtils();
   const probe = useDownsample({ dashboardId, bucket, range: null, points: 1 });
@@ -50,7 +50,7 @@ export function SeriesForm({ bucket }: { bucket: BucketWithSeries }) {
   const [newKey, setNewKey] = useState('');
   const save = useMutation({
     mutationFn: (series: SeriesMeta[]) =>
-      gridApi(utils.client).buckets.setSeries.mutate({ dashboardId, bucketId: bucket.id, series }),
+      utils.client.buckets.setSeries.mutate({ dashboardId, bucketId: bucket.id, series }),
     onSuccess: async () => {
       setRows(null);
       await Promise.all([

@@ -12,14 +12,14 @@ import {
   readingOrder,
   widgetHeightPx,
 } from '../../lib/grid.ts';
-import type { BucketWithSeries } from '../../lib/grid-api.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { WidgetFrame } from './WidgetFrame.tsx';
 
 interface Props {
   widgets: Widget[];
   /** The dashboard's buckets by id; undefined while they load. */
-  buckets: Map<string, BucketWithSeries> | undefined;
+  buckets: Map<string, Bucket> | undefined;
   range: DashboardRange;
   /** Drag across a time chart: zoom the whole dashboard to that range. */
   onZoom: (from: number, to: number) => void;

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { useDownsample } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { seriesKeysOf } from '../../lib/downsampled.ts';
-import type { BucketWithSeries } from '../../lib/grid-api.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import type { WidgetDraft } from '../../lib/widget-draft.ts';
 
 interface Props {
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   value: WidgetDraft['series'];
   onChange: (series: WidgetDraft['series']) => void;
   /** One series only (stat widgets). */

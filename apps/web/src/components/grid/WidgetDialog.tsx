@@ -1,7 +1,7 @@
 import { GRID_COLUMNS, type Widget, type WidgetType } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { newWidgetId, placeNew } from '../../lib/grid.ts';
-import type { BucketWithSeries } from '../../lib/grid-api.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import {
   draftFromWidget,
   emptyDraft,
@@ -20,7 +20,7 @@ interface Props {
   /** The widget to configure; null adds a new one. */
   widget: Widget | null;
   widgets: Widget[];
-  buckets: BucketWithSeries[];
+  buckets: Bucket[];
   onDone: (widget: Widget) => void;
   onCancel: () => void;
 }
@@ -28,7 +28,7 @@ interface Props {
 const types = Object.keys(widgetTypeLabels) as WidgetType[];
 
 /** Buckets a widget type can show: time charts need time or integer keys. */
-function fits(type: WidgetType, bucket: BucketWithSeries): boolean {
+function fits(type: WidgetType, bucket: Bucket): boolean {
   return type !== 'timeChart' || bucket.type !== 'KV';
 }
 

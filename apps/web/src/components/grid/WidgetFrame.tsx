@@ -1,8 +1,8 @@
 import { seriesName, type Widget } from '@bucketgrid/shared';
 import { Component, type ReactNode, useRef } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
-import type { BucketWithSeries } from '../../lib/grid-api.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
 import { BarChartWidget } from './widgets/BarChartWidget.tsx';
 import { StatWidget } from './widgets/StatWidget.tsx';
 import { TableWidget } from './widgets/TableWidget.tsx';
@@ -11,7 +11,7 @@ import { TimeChartWidget } from './widgets/TimeChartWidget.tsx';
 
 interface Props {
   widget: Widget;
-  buckets: Map<string, BucketWithSeries> | undefined;
+  buckets: Map<string, Bucket> | undefined;
   range: DashboardRange;
   onZoom: (from: number, to: number) => void;
   onConfigure?: () => void;
@@ -27,7 +27,7 @@ const typeNames: Record<Widget['type'], string> = {
 };
 
 /** The title a widget shows: its own, else what it is about. */
-export function widgetTitle(widget: Widget, bucket: BucketWithSeries | undefined): string {
+export function widgetTitle(widget: Widget, bucket: Bucket | undefined): string {
   if (widget.title) return widget.title;
   if (widget.type === 'text') return 'Note';
   if (!bucket) return typeNames[widget.type];

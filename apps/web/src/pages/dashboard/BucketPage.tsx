@@ -21,7 +21,6 @@ import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { describeError } from '../../lib/errors.ts';
-import { seriesOf } from '../../lib/grid-api.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { trpc } from '../../lib/trpc.ts';
 
@@ -67,7 +66,7 @@ export function BucketPage() {
       </div>
     );
   }
-  const data = { ...bucket.data, series: seriesOf(bucket.data) };
+  const data = bucket.data;
   const describeKey = (key: number) => (data.type === 'TSV' ? format.dateTime(key) : String(key));
   return (
     <section className="stack-lg" aria-labelledby="bucket-title">
@@ -129,7 +128,7 @@ export function BucketPage() {
             onSelect={(from, to) => setSelection([from, to])}
           />
           {selection && (
-            <div className="selection-bar" role="region" aria-label="Selected range">
+            <section className="selection-bar" aria-label="Selected range">
               <span>
                 Selected <strong>{describeKey(selection[0])}</strong> →{' '}
                 <strong>{describeKey(selection[1])}</strong>
@@ -162,7 +161,7 @@ export function BucketPage() {
               <button type="button" className="btn btn-small" onClick={() => setSelection(null)}>
                 Clear
               </button>
-            </div>
+            </section>
           )}
           <RecordsTable
             bucket={data}

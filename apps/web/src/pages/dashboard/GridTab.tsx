@@ -16,12 +16,12 @@ import { SkeletonRows } from '../../components/SkeletonRows.tsx';
 import { ZoneToggle } from '../../components/ZoneToggle.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useDashboardRange } from '../../hooks/useDashboardRange.ts';
+import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
 import { useLayout, useSetLayout } from '../../hooks/useLayout.ts';
 import { describeError, errorMessage } from '../../lib/errors.ts';
-import { type BucketWithSeries, gridApi, seriesOf } from '../../lib/grid-api.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { rangeLabels } from '../../lib/time-range.ts';
-import { trpc } from '../../lib/trpc.ts';
+import { type Bucket, trpc } from '../../lib/trpc.ts';
 
 interface Draft {
   /** The version editing started from: saving names it, so a newer save is a conflict. */
@@ -36,6 +36,7 @@ type WidgetDialog = { mode: 'add' } | { mode: 'configure'; widget: Widget } | nu
 export function GridTab() {
   const dashboard = useDashboard();
   const can = capabilities(dashboard.role);
+  useDocumentTitle(dashboard.name);
   const utils = trpc.useUtils();
   const layout = useLayout(dashboard.id);
   const setLayout = useSetLayout(dashboard.id);
@@ -43,9 +44,7 @@ export function GridTab() {
   const buckets = useMemo(
     () =>
       bucketList.data
-        ? new Map<string, BucketWithSeries>(
-            bucketList.data.map((bucket) => [bucket.id, { ...bucket, series: seriesOf(bucket) }]),
-          )
+        ? new Map<string, Bucket>(bucketList.data.map((bucket) => [bucket.id, bucket]))
         : undefined,
     [bucketList.data],
   );
@@ -81,7 +80,7 @@ export function GridTab() {
     setSaving(true);
     setSaveError(null);
     try {
-      const result = await gridApi(utils.client).dashboards.saveLayout.mutate({
+      const result = await utils.client.dashboards.saveLayout.mutate({
         dashboardId: dashboard.id,
         version: draft.baseVersion,
         widgets: draft.widgets,
@@ -124,7 +123,7 @@ export function GridTab() {
   );
 
   const editBar = draft && (
-    <div className="edit-bar" role="region" aria-label="Editing the layout">
+    <section className="edit-bar" aria-label="Editing the layout">
       <strong>Editing</strong>
       <button type="button" className="btn btn-small" onClick={() => setDialog({ mode: 'add' })}>
         Add widget
@@ -179,7 +178,7 @@ export function GridTab() {
           {errorMessage(saveError)}
         </p>
       )}
-    </div>
+    </section>
   );
 
   return (

@@ -3,15 +3,15 @@ import { useMemo } from 'react';
 import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../../hooks/useDashboard.ts';
 import { barsOf } from '../../../lib/downsampled.ts';
-import type { BucketWithSeries } from '../../../lib/grid-api.ts';
 import { seriesDisplay } from '../../../lib/series-display.ts';
 import type { DashboardRange } from '../../../lib/time-range.ts';
+import type { Bucket } from '../../../lib/trpc.ts';
 import { BarList } from '../../charts/BarList.tsx';
 import { NoData, widgetStatus } from './WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'barChart' }>;
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   range: DashboardRange;
   size: { width: number; height: number };
 }

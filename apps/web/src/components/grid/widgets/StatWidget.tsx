@@ -4,15 +4,15 @@ import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts'
 import { useDashboardId } from '../../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
 import { statSummary, thresholdColor } from '../../../lib/downsampled.ts';
-import type { BucketWithSeries } from '../../../lib/grid-api.ts';
 import { formatNumber, formatSeriesValue, seriesDisplay } from '../../../lib/series-display.ts';
 import type { DashboardRange } from '../../../lib/time-range.ts';
+import type { Bucket } from '../../../lib/trpc.ts';
 import { Sparkline } from '../../charts/Sparkline.tsx';
 import { NoData, widgetStatus } from './WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'stat' }>;
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   range: DashboardRange;
   size: { width: number; height: number };
 }

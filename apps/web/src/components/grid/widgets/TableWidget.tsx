@@ -2,14 +2,14 @@ import type { Widget } from '@bucketgrid/shared';
 import { useLatestRecords } from '../../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
-import type { BucketWithSeries } from '../../../lib/grid-api.ts';
 import { formatSeriesValue, seriesDisplay } from '../../../lib/series-display.ts';
 import type { DashboardRange } from '../../../lib/time-range.ts';
+import type { Bucket } from '../../../lib/trpc.ts';
 import { NoData, widgetStatus } from './WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'table' }>;
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   range: DashboardRange;
 }
 
@@ -36,7 +36,7 @@ export function TableWidget({ widget, bucket, range }: Props) {
             {columns.map((c) => (
               <th key={c.sk} scope="col" className="numeric">
                 {c.name}
-                {c.unit && <span className="muted"> ({c.unit})</span>}
+                {c.unit && <span className="muted unit"> ({c.unit})</span>}
               </th>
             ))}
           </tr>

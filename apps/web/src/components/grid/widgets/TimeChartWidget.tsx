@@ -3,10 +3,10 @@ import { useMemo } from 'react';
 import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../../hooks/useDashboard.ts';
 import { chartColumns, stackColumns } from '../../../lib/downsampled.ts';
-import type { BucketWithSeries } from '../../../lib/grid-api.ts';
 import { seriesDisplay } from '../../../lib/series-display.ts';
 import type { ChartSeries } from '../../../lib/time-chart-options.ts';
 import { type DashboardRange, resolveRange } from '../../../lib/time-range.ts';
+import type { Bucket } from '../../../lib/trpc.ts';
 import { TimeChart } from '../../charts/TimeChart.tsx';
 import { NoData, widgetStatus } from './WidgetStatus.tsx';
 
@@ -17,7 +17,7 @@ const LEGEND_PX = 30;
 
 interface Props {
   widget: TimeChartWidgetConfig;
-  bucket: BucketWithSeries;
+  bucket: Bucket;
   range: DashboardRange;
   size: { width: number; height: number };
   onZoom: (from: number, to: number) => void;
