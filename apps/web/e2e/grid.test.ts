@@ -106,7 +106,6 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   await widget(admin, 'Load now').getByText('1,000').waitFor();
   await widget(admin, 'Load now').getByText('kW').first().waitFor();
   await widget(admin, 'Power log').getByRole('cell', { name: '1,000' }).waitFor();
-  await screenshot(admin, 'tmp-grid');
   await admin.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   await admin.evaluate(() => {
     (window as unknown as { stayedOnPage: boolean }).stayedOnPage = true;

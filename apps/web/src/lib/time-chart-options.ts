@@ -113,7 +113,8 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
     ms: 1,
     tzDate: utc ? (ts) => uPlot.tzDate(new Date(ts), 'Etc/UTC') : undefined,
     legend: { show: false },
-    padding: [12, 12, 0, 4],
+    // Room on the right for the last tick's label, which is centred on the plot's edge.
+    padding: [12, 28, 0, 4],
     scales: {
       x: {
         time: config.keyType === 'TSV',

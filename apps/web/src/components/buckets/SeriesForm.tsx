@@ -8,6 +8,7 @@ import { paletteColor } from '../../lib/series-display.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { FormError } from '../FormError.tsx';
+import { ScrollHint } from '../ScrollHint.tsx';
 
 interface Row {
   sk: number;
@@ -100,11 +101,12 @@ export function SeriesForm({ bucket }: { bucket: Bucket }) {
 
   function addKey() {
     const sk = Number(newKey);
-    if (!Number.isInteger(sk) || sk < 1 || sk > 1000 || shown.some((row) => row.sk === sk)) return;
+    if (!Number.isInteger(sk) || sk < 1 || sk > 1000) return;
+    setNewKey('');
+    if (shown.some((row) => row.sk === sk)) return;
     setRows(
       [...shown, { sk, name: '', unit: '', color: '', decimals: '' }].sort((a, b) => a.sk - b.sk),
     );
-    setNewKey('');
   }
 
   const changed = rows !== null;
@@ -114,72 +116,78 @@ export function SeriesForm({ bucket }: { bucket: Bucket }) {
         <h3 id="series-title">Series</h3>
         <p className="muted">Names, units and colours every chart, stat and table uses.</p>
       </div>
-      <div className="table-wrap">
-        <table className="table table-compact series-table">
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Name</th>
-              <th scope="col">Unit</th>
-              <th scope="col">Colour</th>
-              <th scope="col">Decimals</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((row, index) => {
-              const error = problem?.index === index ? problem : null;
-              const label = `series ${row.sk}`;
-              return (
-                <tr key={row.sk}>
-                  <td className="mono">{row.sk}</td>
-                  <td>
-                    <input
-                      aria-label={`Name of ${label}`}
-                      placeholder={`Series ${row.sk}`}
-                      value={row.name}
-                      maxLength={60}
-                      aria-invalid={error?.field === 'name' || undefined}
-                      onChange={(event) => edit(index, { name: event.target.value })}
-                    />
-                    {error && <p className="field-error">{error.message}</p>}
-                  </td>
-                  <td>
-                    <input
-                      className="input-short"
-                      aria-label={`Unit of ${label}`}
-                      value={row.unit}
-                      maxLength={16}
-                      onChange={(event) => edit(index, { unit: event.target.value })}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="color"
-                      aria-label={`Colour of ${label}`}
-                      value={row.color || paletteColor(index)}
-                      onChange={(event) => edit(index, { color: event.target.value })}
-                    />
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Decimals of ${label}`}
-                      value={row.decimals}
-                      onChange={(event) => edit(index, { decimals: event.target.value })}
-                    >
-                      <option value="">auto</option>
-                      {[0, 1, 2, 3, 4, 5, 6].map((n) => (
-                        <option key={n} value={n}>
-                          {n}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      {shown.length === 0 ? (
+        <p className="muted">
+          No series yet: they appear here once records arrive, or add a key below.
+        </p>
+      ) : (
+        <ScrollHint>
+          <table className="table table-compact series-table">
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Name</th>
+                <th scope="col">Unit</th>
+                <th scope="col">Colour</th>
+                <th scope="col">Decimals</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((row, index) => {
+                const error = problem?.index === index ? problem : null;
+                const label = `series ${row.sk}`;
+                return (
+                  <tr key={row.sk}>
+                    <td className="mono">{row.sk}</td>
+                    <td>
+                      <input
+                        aria-label={`Name of ${label}`}
+                        placeholder={`Series ${row.sk}`}
+                        value={row.name}
+                        maxLength={60}
+                        aria-invalid={error?.field === 'name' || undefined}
+                        onChange={(event) => edit(index, { name: event.target.value })}
+                      />
+                      {error && <p className="field-error">{error.message}</p>}
+                    </td>
+                    <td>
+                      <input
+                        className="input-short"
+                        aria-label={`Unit of ${label}`}
+                        value={row.unit}
+                        maxLength={16}
+                        onChange={(event) => edit(index, { unit: event.target.value })}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="color"
+                        aria-label={`Colour of ${label}`}
+                        value={row.color || paletteColor(index)}
+                        onChange={(event) => edit(index, { color: event.target.value })}
+                      />
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`Decimals of ${label}`}
+                        value={row.decimals}
+                        onChange={(event) => edit(index, { decimals: event.target.value })}
+                      >
+                        <option value="">auto</option>
+                        {[0, 1, 2, 3, 4, 5, 6].map((n) => (
+                          <option key={n} value={n}>
+                            {n}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollHint>
+      )}
       <div className="series-other">
         <input
           type="number"

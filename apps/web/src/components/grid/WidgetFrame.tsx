@@ -1,12 +1,11 @@
 import { seriesName, type Widget } from '@bucketgrid/shared';
-import { Component, type ReactNode, useRef } from 'react';
+import { Component, lazy, type ReactNode, Suspense, useRef } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { BarChartWidget } from './widgets/BarChartWidget.tsx';
 import { StatWidget } from './widgets/StatWidget.tsx';
 import { TableWidget } from './widgets/TableWidget.tsx';
-import { TextWidget } from './widgets/TextWidget.tsx';
 import { TimeChartWidget } from './widgets/TimeChartWidget.tsx';
 
 interface Props {
@@ -25,6 +24,11 @@ const typeNames: Record<Widget['type'], string> = {
   table: 'Table',
   text: 'Text',
 };
+
+/** Notes load their Markdown parser only when a dashboard has one. */
+const TextWidget = lazy(() =>
+  import('./widgets/TextWidget.tsx').then((module) => ({ default: module.TextWidget })),
+);
 
 /** The title a widget shows: its own, else what it is about. */
 export function widgetTitle(widget: Widget, bucket: Bucket | undefined): string {
@@ -115,7 +119,9 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
         </header>
       )}
       <div ref={body} className="widget-body">
-        <WidgetBoundary>{content}</WidgetBoundary>
+        <WidgetBoundary>
+          <Suspense fallback={<div className="widget-loading skeleton" />}>{content}</Suspense>
+        </WidgetBoundary>
       </div>
     </section>
   );

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import type { ApiKey } from '../../lib/trpc.ts';
 import { DateTime } from '../DateTime.tsx';
+import { ScrollHint } from '../ScrollHint.tsx';
 import { TimeAgo } from '../TimeAgo.tsx';
 import { KeyState } from './KeyState.tsx';
 import { KeyTypeBadge } from './KeyTypeBadge.tsx';
@@ -17,7 +18,7 @@ export function ApiKeyList({ keys, selectedId }: { keys: ApiKey[]; selectedId?: 
     );
   }
   return (
-    <div className="table-wrap">
+    <ScrollHint>
       <table className="table">
         <caption className="visually-hidden">API keys</caption>
         <thead>
@@ -60,6 +61,6 @@ export function ApiKeyList({ keys, selectedId }: { keys: ApiKey[]; selectedId?: 
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollHint>
   );
 }

@@ -65,54 +65,56 @@ export function DashboardSettingsForm() {
   }
 
   return (
-    <form className="card stack" onSubmit={submit} aria-labelledby="settings-title">
-      <h3 id="settings-title">General</h3>
-      <TextField
-        label="Name"
-        required
-        value={name}
-        onChange={(event) => setName(event.target.value)}
-        error={errorFor('name')}
-      />
-      <TextField
-        label="Slug"
-        required
-        value={slug}
-        onChange={(event) => setSlug(event.target.value)}
-        hint={
-          <>
-            The address:{' '}
-            <code>
-              /{dashboard.workspace}/{slug}
-            </code>
-            . Lowercase letters, digits and inner hyphens. Old links stop working when it changes.
-          </>
-        }
-        error={errorFor('slug')}
-      />
-      <SelectField
-        label="Retention"
-        value={retention}
-        onChange={(event) => setRetention(Number(event.target.value) as Retention)}
-        hint="The most records each bucket keeps; past it, the oldest go first."
-      >
-        {retentionChoices.map((choice) => (
-          <option key={choice} value={choice}>
-            {formatCount(choice)} records per bucket
-          </option>
-        ))}
-      </SelectField>
-      <FormError error={confirming ? null : server.formError} />
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={!changed || update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save changes'}
-        </button>
-        {update.isSuccess && !changed && (
-          <span className="success-text" role="status">
-            Saved.
-          </span>
-        )}
-      </div>
+    <>
+      <form className="card stack" onSubmit={submit} aria-labelledby="settings-title">
+        <h3 id="settings-title">General</h3>
+        <TextField
+          label="Name"
+          required
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          error={errorFor('name')}
+        />
+        <TextField
+          label="Slug"
+          required
+          value={slug}
+          onChange={(event) => setSlug(event.target.value)}
+          hint={
+            <>
+              The address:{' '}
+              <code>
+                /{dashboard.workspace}/{slug}
+              </code>
+              . Lowercase letters, digits and inner hyphens. Old links stop working when it changes.
+            </>
+          }
+          error={errorFor('slug')}
+        />
+        <SelectField
+          label="Retention"
+          value={retention}
+          onChange={(event) => setRetention(Number(event.target.value) as Retention)}
+          hint="The most records each bucket keeps; past it, the oldest go first."
+        >
+          {retentionChoices.map((choice) => (
+            <option key={choice} value={choice}>
+              {formatCount(choice)} records per bucket
+            </option>
+          ))}
+        </SelectField>
+        <FormError error={confirming ? null : server.formError} />
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={!changed || update.isPending}>
+            {update.isPending ? 'Saving…' : 'Save changes'}
+          </button>
+          {update.isSuccess && !changed && (
+            <span className="success-text" role="status">
+              Saved.
+            </span>
+          )}
+        </div>
+      </form>
       <Dialog open={confirming} title="Lower the retention?" onClose={() => setConfirming(false)}>
         <RetentionLoss
           retention={retention}
@@ -122,6 +124,6 @@ export function DashboardSettingsForm() {
           onCancel={() => setConfirming(false)}
         />
       </Dialog>
-    </form>
+    </>
   );
 }

@@ -4,14 +4,13 @@ import {
   relativeRangeNames,
   type Widget,
 } from '@bucketgrid/shared';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { LiveIndicator } from '../../components/buckets/LiveIndicator.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { DashboardGrid } from '../../components/grid/DashboardGrid.tsx';
 import { RangePicker } from '../../components/grid/RangePicker.tsx';
-import { WidgetDialogForm } from '../../components/grid/WidgetDialog.tsx';
 import { SkeletonRows } from '../../components/SkeletonRows.tsx';
 import { ZoneToggle } from '../../components/ZoneToggle.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
@@ -22,6 +21,13 @@ import { describeError, errorMessage } from '../../lib/errors.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { rangeLabels } from '../../lib/time-range.ts';
 import { type Bucket, trpc } from '../../lib/trpc.ts';
+
+/** The widget dialog (forms for every widget type) loads when an admin first opens it. */
+const WidgetDialogForm = lazy(() =>
+  import('../../components/grid/WidgetDialog.tsx').then((module) => ({
+    default: module.WidgetDialogForm,
+  })),
+);
 
 interface Draft {
   /** The version editing started from: saving names it, so a newer save is a conflict. */
@@ -233,24 +239,26 @@ export function GridTab() {
         wide
       >
         {dialog && draft && (
-          <WidgetDialogForm
-            widget={dialog.mode === 'configure' ? dialog.widget : null}
-            widgets={draft.widgets}
-            buckets={[...(buckets?.values() ?? [])]}
-            onCancel={() => setDialog(null)}
-            onDone={(widget) => {
-              setDraft(
-                (d) =>
-                  d && {
-                    ...d,
-                    widgets: d.widgets.some((w) => w.id === widget.id)
-                      ? d.widgets.map((w) => (w.id === widget.id ? widget : w))
-                      : [...d.widgets, widget],
-                  },
-              );
-              setDialog(null);
-            }}
-          />
+          <Suspense fallback={<SkeletonRows rows={3} label="Loading" />}>
+            <WidgetDialogForm
+              widget={dialog.mode === 'configure' ? dialog.widget : null}
+              widgets={draft.widgets}
+              buckets={[...(buckets?.values() ?? [])]}
+              onCancel={() => setDialog(null)}
+              onDone={(widget) => {
+                setDraft(
+                  (d) =>
+                    d && {
+                      ...d,
+                      widgets: d.widgets.some((w) => w.id === widget.id)
+                        ? d.widgets.map((w) => (w.id === widget.id ? widget : w))
+                        : [...d.widgets, widget],
+                    },
+                );
+                setDialog(null);
+              }}
+            />
+          </Suspense>
         )}
       </Dialog>
     </section>
