@@ -28,7 +28,9 @@ test('the bucket page deletes a range, chosen keys and keys sent in seconds, nam
   }));
   // One record whose time was sent in seconds: January 1970 in milliseconds.
   records.push({ key: 1796045000, data: [{ series_key: 1, value: 99 }] });
-  await expect(postRecords(harness.url, bucketId, key, records)).resolves.toMatchObject({ status: 200 });
+  await expect(postRecords(harness.url, bucketId, key, records)).resolves.toMatchObject({
+    status: 200,
+  });
 
   await page.goto(`${dashboardPath}/buckets/${bucketId}`);
   await nameSeries(page, [{ sk: 1, name: 'Energy', unit: 'kWh' }]);
@@ -42,7 +44,9 @@ test('the bucket page deletes a range, chosen keys and keys sent in seconds, nam
   await page.getByText(/^Zoomed to 1970-01-21 /).waitFor();
   await hint.getByRole('button', { name: 'Delete them…' }).click();
   const rangeDialog = page.getByRole('dialog', { name: 'Delete a range of records' });
-  await rangeDialog.getByText(/This deletes 1 record of Meter with keys from 1970-01-21 /).waitFor();
+  await rangeDialog
+    .getByText(/This deletes 1 record of Meter with keys from 1970-01-21 /)
+    .waitFor();
   await rangeDialog.getByRole('button', { name: 'Delete 1 record' }).click();
   await rangeDialog.waitFor({ state: 'hidden' });
   await hint.waitFor({ state: 'detached' });
@@ -65,7 +69,9 @@ test('the bucket page deletes a range, chosen keys and keys sent in seconds, nam
   await rangeDialog.getByLabel('From (UTC)').fill('2025-10-20T10:00:00');
   await rangeDialog.getByLabel('To (UTC)').fill('2025-10-20T10:02:00');
   await rangeDialog
-    .getByText('This deletes 3 records of Meter with keys from 2025-10-20 10:00:00 to 2025-10-20 10:02:00 UTC')
+    .getByText(
+      'This deletes 3 records of Meter with keys from 2025-10-20 10:00:00 to 2025-10-20 10:02:00 UTC',
+    )
     .waitFor();
   await rangeDialog.getByRole('button', { name: 'Delete 3 records' }).click();
   await rangeDialog.waitFor({ state: 'hidden' });
@@ -92,11 +98,16 @@ test('the bucket page deletes a range, chosen keys and keys sent in seconds, nam
     const tabBox = (await tab.boundingBox())!;
     expect(tabBox.x + tabBox.width).toBeLessThanOrEqual(390);
   }
-  await expect(page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).resolves.toBe(true);
+  await expect(
+    page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+  ).resolves.toBe(true);
   const empty = await createBucket(page, dashboardPath, 'Empty', 'KV');
   expect(empty).toBeTruthy();
   const copy = await page.getByRole('button', { name: 'Copy curl command' }).boundingBox();
-  const command = await page.getByLabel('curl command', { exact: true }).locator('pre').boundingBox();
+  const command = await page
+    .getByLabel('curl command', { exact: true })
+    .locator('pre')
+    .boundingBox();
   expect(copy!.y + copy!.height).toBeLessThanOrEqual(command!.y + 1);
   await screenshot(page, 'bucket-page-phone');
 });
@@ -109,7 +120,10 @@ test('lowering retention says how many records each bucket loses, then trims', a
   await createBucket(page, dashboardPath, 'Small', 'IV');
   const key = await createApiKey(page, dashboardPath, 'loader');
   await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
-  const records = Array.from({ length: 1500 }, (_, i) => ({ key: i, data: [{ series_key: 1, value: i }] }));
+  const records = Array.from({ length: 1500 }, (_, i) => ({
+    key: i,
+    data: [{ series_key: 1, value: i }],
+  }));
   await expect(postRecords(harness.url, big, key, records)).resolves.toMatchObject({ status: 200 });
 
   await page.goto(`${dashboardPath}/settings`);
@@ -125,6 +139,13 @@ test('lowering retention says how many records each bucket loses, then trims', a
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 
   // The server trims in the background; the bucket list shows it without a reload.
-  await page.getByRole('navigation', { name: 'Dashboard sections' }).getByRole('link', { name: 'Buckets' }).click();
-  await page.getByRole('row').filter({ hasText: 'Big' }).getByRole('cell', { name: '1,000', exact: true }).waitFor();
+  await page
+    .getByRole('navigation', { name: 'Dashboard sections' })
+    .getByRole('link', { name: 'Buckets' })
+    .click();
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'Big' })
+    .getByRole('cell', { name: '1,000', exact: true })
+    .waitFor();
 });
