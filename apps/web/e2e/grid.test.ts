@@ -35,6 +35,11 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   const key = await createApiKey(admin, dashboardPath, 'plant-gateway');
   await admin.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
 
+  // The bucket list follows writes live: counts and last write.
+  await admin.goto(`${dashboardPath}/buckets`);
+  const powerRow = admin.getByRole('row').filter({ hasText: 'Power' });
+  await powerRow.getByRole('cell', { name: '0', exact: true }).waitFor();
+
   const now = Date.now();
   const write = async (bucketId: string, records: unknown[]) =>
     expect(postRecords(harness.url, bucketId, key, records)).resolves.toMatchObject({
@@ -58,6 +63,9 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
     { key: 'berlin', data: [{ series_key: 1, value: 12 }] },
     { key: 'a-city-with-a-very-long-name-that-does-not-fit', data: [{ series_key: 1, value: 7 }] },
   ]);
+
+  await powerRow.getByRole('cell', { name: '2', exact: true }).waitFor();
+  await powerRow.getByText('minutes ago').or(powerRow.getByText('just now')).waitFor();
 
   // The admin names the series on the bucket pages.
   await admin.goto(`${dashboardPath}/buckets/${temperatures}`);
@@ -141,6 +149,18 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   await expect.poll(() => new URL(admin.url()).search).toBe('');
   await admin.getByRole('button', { name: 'Last 7 days' }).click();
   await expect.poll(() => new URL(admin.url()).searchParams.get('range')).toBe('7d');
+
+  // Dragging across a time chart zooms the whole dashboard; Reset goes back.
+  const plot = (await climate.locator('.u-over').boundingBox())!;
+  await admin.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height / 2);
+  await admin.mouse.down();
+  await admin.mouse.move(plot.x + plot.width * 0.95, plot.y + plot.height / 2, { steps: 6 });
+  await admin.mouse.up();
+  await expect.poll(() => new URL(admin.url()).searchParams.get('from')).not.toBeNull();
+  await admin.getByRole('button', { name: 'Custom ✎' }).waitFor();
+  await admin.getByRole('button', { name: 'Reset' }).click();
+  await expect.poll(() => new URL(admin.url()).search).toBe('');
+  await admin.getByRole('button', { name: 'Last 7 days' }).click();
 
   // A reload finds the same layout and range.
   await admin.reload();
