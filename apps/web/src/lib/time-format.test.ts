@@ -55,13 +55,11 @@ describe('time format', () => {
   });
 
   it('reads and writes datetime-local values in its zone', () => {
-    expect(utc.toInput(T)).toBe('2025-10-20T13:05');
+    expect(utc.toInput(T)).toBe('2025-10-20T13:05:09');
     expect(utc.fromInput('2025-10-20T13:05')).toBe(Date.UTC(2025, 9, 20, 13, 5));
     expect(utc.fromInput('2025-10-20T13:05:30')).toBe(Date.UTC(2025, 9, 20, 13, 5, 30));
     expect(utc.fromInput('yesterday')).toBeNull();
     const local = createTimeFormat('local');
-    expect(local.fromInput(local.toInput(T))).toBe(
-      new Date(2025, 9, 20, new Date(T).getHours(), new Date(T).getMinutes()).getTime(),
-    );
+    expect(local.fromInput(local.toInput(T))).toBe(T - 250);
   });
 });

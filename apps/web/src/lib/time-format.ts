@@ -43,7 +43,7 @@ export interface TimeFormat {
   dateTimeMs(ms: number): string;
   /** Axis tick labels for ticks `step` ms apart; a new day gets the date on a second line. */
   ticks(values: readonly number[], step: number): string[];
-  /** The value for `<input type="datetime-local">` in this zone: `2025-10-20T12:00`. */
+  /** The value for `<input type="datetime-local" step="1">` in this zone: `2025-10-20T12:00:05`. */
   toInput(ms: number): string;
   /** Reads a `datetime-local` value in this zone; null when it is not a time. */
   fromInput(value: string): number | null;
@@ -112,7 +112,7 @@ export function createTimeFormat(zone: TimeZoneChoice, localZoneName?: string): 
     },
     toInput(ms) {
       const p = parts(ms);
-      return `${date(p)}T${hm(p)}`;
+      return `${date(p)}T${hms(p)}`;
     },
     fromInput(value) {
       const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);

@@ -28,8 +28,9 @@ export function DeleteRangeForm({ bucket, initial, onDone }: Props) {
     isTime ? format.fromInput(text) : /^-?\d+$/.test(text.trim()) ? Number(text) : null;
   const [fromText, setFromText] = useState(initial ? show(initial.from) : '');
   const [toText, setToText] = useState(initial ? show(initial.to) : '');
-  const from = read(fromText);
-  const to = read(toText);
+  // A range selected on the chart keeps its exact ends unless the user edits them.
+  const from = initial && fromText === show(initial.from) ? initial.from : read(fromText);
+  const to = initial && toText === show(initial.to) ? initial.to : read(toText);
   const valid = from !== null && to !== null && from <= to;
   const count = useDownsample({
     dashboardId,
