@@ -57,6 +57,26 @@ describe('chart columns', () => {
     ]);
   });
 
+  it('stacks series per axis only', () => {
+    expect(
+      stackColumns(
+        {
+          x: [0, 1],
+          series: [
+            [1, 2],
+            [100, 200],
+            [10, 20],
+          ],
+        },
+        ['left', 'right', 'left'],
+      ).series,
+    ).toEqual([
+      [1, 2],
+      [100, 200],
+      [11, 22],
+    ]);
+  });
+
   it('stacks series as running sums and keeps gaps', () => {
     expect(
       stackColumns({

@@ -62,22 +62,30 @@ export function chartColumns(data: Downsampled, sks: readonly number[], stat: St
 }
 
 /**
- * Stacks columns: each series becomes the running sum of itself and those before it (a
- * missing value adds nothing); gap markers stay gaps.
+ * Stacks columns: each series becomes the running sum of itself and the series before it in
+ * the same group (its axis: a right-axis series never stacks on left-axis ones); a missing
+ * value adds nothing, and gap markers stay gaps.
  */
-export function stackColumns(columns: Columns): Columns {
-  const sums = columns.x.map(() => 0 as number | null);
-  const series = columns.series.map((values) =>
-    values.map((value, i) => {
+export function stackColumns(columns: Columns, groups?: readonly string[]): Columns {
+  const sums = new Map<string, (number | null)[]>();
+  const series = columns.series.map((values, s) => {
+    const group = groups?.[s] ?? '';
+    let running = sums.get(group);
+    if (!running) {
+      running = columns.x.map(() => 0);
+      sums.set(group, running);
+    }
+    const totals = running;
+    return values.map((value, i) => {
       if (value === null) {
-        sums[i] = null;
+        totals[i] = null;
         return null;
       }
-      if (sums[i] === null) return null;
-      sums[i] = sums[i]! + (value ?? 0);
-      return value === undefined ? undefined : sums[i];
-    }),
-  );
+      if (totals[i] === null) return null;
+      totals[i] = totals[i]! + (value ?? 0);
+      return value === undefined ? undefined : totals[i];
+    });
+  });
   return { x: columns.x, series };
 }
 

@@ -101,10 +101,13 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
   const hasRight = series.some((s) => s.axis === 'right');
   const bands: uPlot.Band[] = [];
   if (stacked) {
-    // Fill between each stacked series and the one below it, not down to zero.
-    for (let i = 1; i < series.length; i++) {
-      if (series[i]!.axis === series[i - 1]!.axis) bands.push({ series: [i + 1, i] });
-    }
+    // Fill between each stacked series and the one below it on its axis, not down to zero.
+    const below = new Map<string, number>();
+    series.forEach((s, i) => {
+      const lower = below.get(s.axis);
+      if (lower !== undefined) bands.push({ series: [i + 1, lower + 1] });
+      below.set(s.axis, i);
+    });
   }
   const utc = config.format.zone === 'utc';
   return {

@@ -43,8 +43,14 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
     [read.data, sks, widget.stat],
   );
   const columns = useMemo(
-    () => (values && widget.stacked ? stackColumns(values) : values),
-    [values, widget.stacked],
+    () =>
+      values && widget.stacked
+        ? stackColumns(
+            values,
+            widget.series.map((s) => s.axis),
+          )
+        : values,
+    [values, widget.stacked, widget.series],
   );
 
   if (bucket.type === 'KV') {
