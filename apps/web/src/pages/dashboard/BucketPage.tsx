@@ -24,6 +24,15 @@ import { describeError } from '../../lib/errors.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { trpc } from '../../lib/trpc.ts';
 
+/**
+ * A range dragged on the chart, in keys people can read and type: whole seconds for times
+ * (what the confirmation shows is exactly what goes), the integers inside it for IV.
+ */
+function snapSelection(type: string, from: number, to: number): [number, number] {
+  if (type === 'TSV') return [Math.floor(from / 1000) * 1000, Math.floor(to / 1000) * 1000];
+  return [Math.ceil(from), Math.floor(to)];
+}
+
 type OpenDialog =
   | { kind: 'rename' | 'purge' | 'delete' }
   | { kind: 'delete-range'; range: { from: number; to: number } | null }
@@ -125,7 +134,7 @@ export function BucketPage() {
             bucket={data}
             zoom={zoom}
             onZoom={setZoom}
-            onSelect={(from, to) => setSelection([from, to])}
+            onSelect={(from, to) => setSelection(snapSelection(data.type, from, to))}
           />
           {selection && (
             <section className="selection-bar" aria-label="Selected range">
@@ -190,6 +199,7 @@ export function BucketPage() {
         open={dialog?.kind === 'delete-range'}
         title="Delete a range of records"
         onClose={close}
+        wide
       >
         {dialog?.kind === 'delete-range' && (
           <DeleteRangeForm
