@@ -62,7 +62,10 @@ export async function setBucketSeries(
   bucket: Bucket,
   series: SeriesMeta[],
 ): Promise<Bucket> {
-  const updated = await store.setBucketSeries(bucket.id, validate(seriesListSchema, series, 'series'));
+  const updated = await store.setBucketSeries(
+    bucket.id,
+    validate(seriesListSchema, series, 'series'),
+  );
   if (!updated) throw new AppError('not_found', 'No such bucket in this dashboard.');
   return updated;
 }

@@ -34,9 +34,13 @@ export function resolveRecordSelection(
       else keys.push(key);
     });
     if (problems.length > 0) {
-      throw new AppError('invalid_input', `${problems.length} invalid key(s); nothing was deleted.`, {
-        errors: problems,
-      });
+      throw new AppError(
+        'invalid_input',
+        `${problems.length} invalid key(s); nothing was deleted.`,
+        {
+          errors: problems,
+        },
+      );
     }
     return { keys };
   }

@@ -12,6 +12,7 @@ import {
 } from '@bucketgrid/services';
 import {
   AppError,
+  type DownsampleQueryInput,
   encodeCursor,
   parseRecordBatch,
   parseRecordBatchText,
@@ -96,6 +97,9 @@ const ingestErrors = new WeakMap<IncomingMessage, unknown>();
 /** The REST data API of SPEC §3, mounted at /api. */
 export function createApiRouter(ctx: ApiContext): ApiHandler {
   const router = express.Router();
+  // A write that ingest() served and failed comes through here only to reach the app's
+  // error handler.
+  router.use((req, _res, next) => next(ingestErrors.get(req)));
 
   /** X-API-Key → the key record; too many failures from one address are refused for a while. */
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<ApiKeyRecord> {
@@ -196,7 +200,8 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       ...(series === undefined ? {} : { series: seriesList(series) }),
     };
     spent(res, 1);
-    sendJson(res, 200, await downsampleRecords(ctx.store, bucket, query));
+    // The service checks every parameter against the shared schema.
+    sendJson(res, 200, await downsampleRecords(ctx.store, bucket, query as DownsampleQueryInput));
   }
 
   async function remove(req: Request, res: Response): Promise<void> {
@@ -240,10 +245,6 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     throw new AppError('not_found', 'No such API path; see the data API reference.');
   });
 
-  const api: RequestHandler = (req, res, next) => {
-    if (ingestErrors.has(req)) next(ingestErrors.get(req));
-    else router(req, res, next);
-  };
   const ingest = (req: IncomingMessage, res: ServerResponse, passOn: () => void) => {
     const mode = req.method === 'POST' ? 'merge' : req.method === 'PUT' ? 'replace' : undefined;
     const path = mode && WRITE_PATH.exec(req.url!);
@@ -253,7 +254,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       passOn();
     });
   };
-  return Object.assign(api, { ingest });
+  return Object.assign(router, { ingest });
 }
 
 /** `series=1,2,3` as numbers; anything else is left for the schema to refuse. */
