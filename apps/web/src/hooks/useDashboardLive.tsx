@@ -71,7 +71,7 @@ export function DashboardLive({
           { dashboardId },
           {
             onStarted: handlers.onStarted,
-            onData: handlers.onData,
+            onData: (tracked) => handlers.onData(tracked.data),
             onError: (error) => handlers.onEnded(error),
             onComplete: () => handlers.onEnded(),
             onConnectionStateChange: (state) => {
