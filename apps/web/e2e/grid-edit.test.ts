@@ -21,6 +21,14 @@ test('editing: resize and save, a clear conflict when someone saved first, a del
   const first = await harness.newPage();
   const secondUser = newUser('Sol');
   const second = await harness.newPage();
+  // Whatever the server's Content-Security-Policy refuses is recorded here (there must be none).
+  await first.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
   await signUp(first, newUser('Fay'));
   await signUp(second, secondUser);
   const dashboardPath = await createDashboard(first, 'Shop floor');
@@ -68,6 +76,9 @@ test('editing: resize and save, a clear conflict when someone saved first, a del
     .toBeGreaterThan(before!.width + 100);
   // The drag library's selection style is in our stylesheet: nothing injected a <style>.
   await expect(first.locator('style').count()).resolves.toBe(0);
+  await expect(
+    first.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+  ).resolves.toEqual([]);
   await first.getByRole('button', { name: 'Save' }).click();
   await first.getByRole('button', { name: 'Edit' }).waitFor();
 

@@ -27,6 +27,14 @@ const widget = (page: Page, title: string) =>
 
 test('an admin builds a live grid over three buckets; a user only views it, on a phone too', async () => {
   const admin = await harness.newPage();
+  // Whatever the server's Content-Security-Policy refuses is recorded here (there must be none).
+  await admin.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
   await signUp(admin, newUser('Grace'));
   const dashboardPath = await createDashboard(admin, 'Plant');
   const temperatures = await createBucket(admin, dashboardPath, 'Temperatures', 'TSV');
@@ -217,4 +225,7 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
     0,
   );
   await screenshot(admin, 'grid-wall');
+  await expect(
+    admin.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+  ).resolves.toEqual([]);
 });
