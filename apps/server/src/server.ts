@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
+import { startUpkeep, wakeAfterChanges } from './background-upkeep.ts';
 
 export interface RunningServer {
   url: string;
@@ -17,7 +18,11 @@ export interface ServerOptions extends AppOptions {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { handle, stop } = createApp(options);
+  const upkeep = startUpkeep(options.store, options.logger);
+  const { handle, stop } = createApp({
+    ...options,
+    store: wakeAfterChanges(options.store, upkeep.wake),
+  });
   const server = createServer(handle);
   // Clients that keep connections open between writes should not be cut off by Node's
   // 5 s default while idle between batches.
@@ -25,6 +30,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+  }).catch(async (error: unknown) => {
+    await upkeep.stop();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
@@ -39,6 +47,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       await closed;
       clearInterval(sweeper);
+      await upkeep.stop();
       await stop();
     },
   };
