@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { createAuth } from '@bucketgrid/auth';
+import { InProcessLiveEvents, type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
 import {
   asServiceUnavailable,
   FixedWindowLimiter,
@@ -9,7 +10,6 @@ import {
 } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
-import { BucketEvents } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log.ts';
 import { sendMetrics } from './metrics/endpoint.ts';
@@ -42,6 +42,10 @@ export interface AppOptions {
   webDist?: string;
   /** How long a request waits for one store call before it gets 503 (see withDeadline). */
   storeTimeoutMs?: number;
+  /** How dashboards' changes reach this process's live views (default: within the process). */
+  liveEvents?: LiveEvents;
+  /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
+  liveLimits?: Partial<LiveLimits>;
   /** Where the app counts what it does (GET /metrics); its own when not given. */
   metrics?: ServerMetrics;
   /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
@@ -57,6 +61,8 @@ export interface App {
    * other request, and every failed write, to Express.
    */
   handle: RequestListener;
+  /** The live views: `close()` ends them, so that their connections can close. */
+  live: LiveHub;
   /** Flushes what the app keeps in memory (last-used times). */
   stop(): Promise<void>;
 }
@@ -73,7 +79,13 @@ export function createApp(options: AppOptions): App {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', options.trustProxy ?? false);
-  const events = new BucketEvents();
+  const live = new LiveHub({
+    events: options.liveEvents ?? new InProcessLiveEvents(),
+    store,
+    now,
+    logger,
+    limits: options.liveLimits,
+  });
   const auth = createAuth(store, {
     now,
     failedSignInsPerEmail: options.failedSignInsPerEmail,
@@ -103,7 +115,8 @@ export function createApp(options: AppOptions): App {
     now,
     lastUsed,
     trustProxy: options.trustProxy ?? false,
-    onWrite: (bucketId) => events.written(bucketId, now()),
+    onWrite: (bucket) =>
+      live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
     metrics,
     keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
     failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
@@ -115,7 +128,7 @@ export function createApp(options: AppOptions): App {
     app.get('/metrics', (req, res) => sendMetrics(req, res, metrics, token));
   }
 
-  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, events, now, logger }));
+  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
 
   if (options.webDist && existsSync(join(options.webDist, 'index.html'))) {
     const index = join(options.webDist, 'index.html');
@@ -155,6 +168,7 @@ export function createApp(options: AppOptions): App {
       metrics,
       logger,
     ),
+    live,
     stop: () => lastUsed.stop(),
   };
 }

@@ -12,8 +12,7 @@ export interface TestServer extends RunningServer {
   stopAll(): Promise<void>;
 }
 
-export interface TestServerOptions
-  extends Partial<Omit<ServerOptions, 'store' | 'logger' | 'port'>> {
+export interface TestServerOptions extends Partial<Omit<ServerOptions, 'store' | 'port'>> {
   /** What the server gets instead of the store itself (to inject faults below it). */
   wrapStore?: (store: Store) => Store;
 }

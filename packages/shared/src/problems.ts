@@ -31,8 +31,10 @@ export const problemCatalog = {
   invalid_input: { status: 422, title: 'Invalid input' },
   weak_password: { status: 422, title: 'Password too weak' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  too_many_live_views: { status: 429, title: 'Too many live views' },
   internal_error: { status: 500, title: 'Internal server error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  live_view_fell_behind: { status: 503, title: 'Live view fell behind' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof problemCatalog;

@@ -45,8 +45,8 @@ export interface ApiContext {
   lastUsed: LastUsedTracker;
   /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
   trustProxy: boolean;
-  /** Called after records of a bucket were written (live views listen). */
-  onWrite: (bucketId: string) => void;
+  /** Called after records of a bucket were written, deleted or purged (live views listen). */
+  onWrite: (bucket: Bucket) => void;
   metrics: ServerMetrics;
 }
 
@@ -159,7 +159,7 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
     let values = 0;
     for (const record of records) values += countValues(record);
     ctx.metrics.ingested(records.length, values);
-    ctx.onWrite(bucket.id);
+    ctx.onWrite(bucket);
   }
 
   // The router's form of the steps above, for the other routes (and other forms of the path).
@@ -218,14 +218,14 @@ export function createApiRouter(ctx: ApiContext): ApiHandler {
       : selectionFromQuery(req.query as Record<string, unknown>, bucket);
     spent(res, 1);
     sendJson(res, 200, { deleted: await deleteRecords(ctx.store, bucket, selection) });
-    ctx.onWrite(bucket.id);
+    ctx.onWrite(bucket);
   }
 
   async function purge(_req: Request, res: Response): Promise<void> {
     const { bucket } = res.locals as Locals;
     spent(res, 1);
     sendJson(res, 200, { deleted: await purgeRecords(ctx.store, bucket) });
-    ctx.onWrite(bucket.id);
+    ctx.onWrite(bucket);
   }
 
   const notAllowed = (allow: string) => (_req: Request, res: Response) => {
