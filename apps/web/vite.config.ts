@@ -1,14 +1,28 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const server = 'http://127.0.0.1:3000';
 
+/** In development, /api-reference is the reference page, as the server serves it in production. */
+const apiReferencePage: Plugin = {
+  name: 'api-reference-page',
+  configureServer(dev) {
+    dev.middlewares.use((req, _res, next) => {
+      if (req.url && /^\/api-reference(?:\?|$)/.test(req.url)) {
+        req.url = req.url.replace('/api-reference', '/api-reference.html');
+      }
+      next();
+    });
+  },
+};
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), apiReferencePage],
   server: {
     // The object form keeps the Host header as the browser sent it (the string shorthand would
     // rewrite it), so the server's same-origin check on mutations sees the dev server's origin.
-    proxy: { '/api': { target: server }, '/trpc': { target: server } },
+    // `^/api/`, not `/api`: the prefix would also take /api-reference, which is this app's page.
+    proxy: { '^/api/': { target: server }, '/trpc': { target: server } },
   },
   build: {
     sourcemap: true,
