@@ -10,6 +10,7 @@ import { metricsListener } from '../src/metrics/endpoint.ts';
 import { ServerMetrics } from '../src/metrics/metrics.ts';
 import { type RunningServer, type ServerOptions, startServer } from '../src/server.ts';
 import { call, provision, startTestServer } from './helpers.ts';
+import { openLive } from './live-client.ts';
 import { stallingStore } from './stalling-store.ts';
 import { signUp } from './trpc-client.ts';
 
@@ -159,6 +160,24 @@ describe('GET /metrics on the server’s own port, with METRICS_TOKEN', () => {
     expect(delta('bucketgrid_group_commit_duration_seconds_count')).toBeGreaterThanOrEqual(2);
     // Route labels are patterns, never ids.
     expect(after).not.toContain(setup.bucket.id);
+  });
+
+  it('counts live streams while they are open', async () => {
+    const scrapeLive = async () => sample(await scrape(), 'bucketgrid_live_streams');
+    const owner = await signUp(server.url, 'Watcher');
+    const dashboard = await owner.client.dashboards.create.mutate({ name: 'Watched' });
+    const before = await scrapeLive();
+    // As a browser's EventSource opens it.
+    const stream = openLive(
+      server.url,
+      'dashboards.live',
+      { dashboardId: dashboard.id },
+      { jar: owner.jar, headers: { accept: 'text/event-stream' } },
+    );
+    await stream.started;
+    expect(await scrapeLive()).toBe(before + 1);
+    stream.close();
+    await expect.poll(scrapeLive, { interval: 20 }).toBe(before);
   });
 
   it('writes one JSON line per request: route pattern, status, duration and key id, never a key', async () => {
