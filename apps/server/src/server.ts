@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LiveHub } from '@bucketgrid/live';
-import type { Store } from '@bucketgrid/store';
+import type { MaintainResult, Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
 import { startUpkeep, wakeAfterChanges } from './background-upkeep.ts';
 
@@ -21,11 +21,21 @@ export interface ServerOptions extends AppOptions {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const upkeep = startUpkeep(options.store, options.logger);
+  const now = options.now ?? Date.now;
+  // Upkeep starts first (the app's store wakes it); it reaches live views once they exist.
+  let refreshViews: (trimmed: MaintainResult['trimmed']) => void = () => {};
+  const upkeep = startUpkeep(options.store, options.logger, {
+    onTrimmed: (trimmed) => refreshViews(trimmed),
+  });
   const { handle, stop, live } = createApp({
     ...options,
     store: wakeAfterChanges(options.store, upkeep.wake),
   });
+  refreshViews = (trimmed) => {
+    for (const { bucketId, dashboardId } of trimmed) {
+      live.publish(dashboardId, { type: 'records', bucketId, at: now() });
+    }
+  };
   const server = createServer(handle);
   // Clients that keep connections open between writes should not be cut off by Node's
   // 5 s default while idle between batches.
