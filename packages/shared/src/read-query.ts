@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { BucketType, RecordKey } from './bucket-key.ts';
 import { KeyError, parseKeyParam } from './bucket-key.ts';
-import { AppError } from './problems.ts';
+import { AppError, type ProblemDetailItem } from './problems.ts';
 
 export const DEFAULT_READ_LIMIT = 1000;
 export const MAX_READ_LIMIT = 10_000;
+const MAX_CURSOR_LENGTH = 1024;
 
 const keyParam = z.union([z.string().min(1).max(256), z.number()]);
 
@@ -15,7 +16,7 @@ export const readQueryInput = z
     to: keyParam.optional(),
     order: z.enum(['asc', 'desc']).default('asc'),
     limit: z.coerce.number().int().min(1).max(MAX_READ_LIMIT).default(DEFAULT_READ_LIMIT),
-    cursor: z.string().max(1024).optional(),
+    cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   })
   .strict();
 export type ReadQueryInput = z.input<typeof readQueryInput>;
@@ -30,25 +31,82 @@ export interface ReadQuery {
   after?: RecordKey;
 }
 
-/** Checks a read query against the bucket's key type; throws AppError with what to fix. */
+const READ_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor'];
+
+/**
+ * Checks a read query against the bucket's key type and resolves it. Every problem is
+ * reported at once, as `{"parameter", "detail"}` items (query parameters are not a JSON
+ * document, so they get `parameter` where body problems get `pointer`); a query whose only
+ * problem is its cursor is `invalid_cursor`, any other `invalid_query`.
+ */
 export function resolveReadQuery(type: BucketType, input: ReadQueryInput): ReadQuery {
-  const parsed = readQueryInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError('invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}`);
-  }
-  const { from, to, order, limit, cursor } = parsed.data;
-  const query: ReadQuery = { order, limit };
-  if (from !== undefined) query.from = resolveBound(type, 'from', from);
-  if (to !== undefined) query.to = resolveBound(type, 'to', to);
-  if (cursor !== undefined) query.after = decodeCursor(type, order, cursor);
+  const problems: ProblemDetailItem[] = [];
+  const query = readQueryOf(type, input as Record<string, unknown>, problems);
+  if (problems.length > 0) throw queryProblem(problems);
   return query;
 }
 
-function resolveBound(type: BucketType, name: string, raw: string | number): RecordKey {
-  const key = parseKeyParam(type, raw);
-  if (key instanceof KeyError) throw new AppError('invalid_query', `${name}: ${key.detail}`);
-  return key;
+/** The problems of a query string as one AppError. */
+export function queryProblem(problems: ProblemDetailItem[]): AppError {
+  const onlyCursor = problems.every((p) => p.parameter === 'cursor');
+  const summary = problems.map((p) => `${p.parameter ?? 'query'}: ${p.detail}`).join('; ');
+  return new AppError(onlyCursor ? 'invalid_cursor' : 'invalid_query', summary, {
+    errors: problems,
+  });
+}
+
+/**
+ * Reads a query's parameters, pushing a problem (in our words) for each one that is unknown
+ * or invalid; the returned query is meaningful only when none was pushed.
+ */
+export function readQueryOf(
+  type: BucketType,
+  input: Record<string, unknown>,
+  problems: ProblemDetailItem[],
+): ReadQuery {
+  const query: ReadQuery = { order: 'asc', limit: DEFAULT_READ_LIMIT };
+  for (const name in input) {
+    if (!READ_PARAMETERS.includes(name) && input[name] !== undefined) {
+      problems.push({
+        parameter: name,
+        detail: `unknown parameter; a read takes ${READ_PARAMETERS.join(', ')}`,
+      });
+    }
+  }
+  const { from, to, order, limit, cursor } = input;
+  if (order === 'desc' || order === 'asc') query.order = order;
+  else if (order !== undefined) problems.push({ parameter: 'order', detail: 'use asc or desc' });
+  if (limit !== undefined) {
+    const n = typeof limit === 'string' && /^\d{1,6}$/.test(limit) ? Number(limit) : limit;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_READ_LIMIT) {
+      query.limit = n;
+    } else {
+      problems.push({ parameter: 'limit', detail: `an integer from 1 to ${MAX_READ_LIMIT}` });
+    }
+  }
+  const bound = (name: 'from' | 'to', raw: unknown) => {
+    if (raw === undefined) return;
+    const key =
+      typeof raw === 'string' || typeof raw === 'number'
+        ? parseKeyParam(type, raw)
+        : new KeyError('a key of the bucket (text, or a number)');
+    if (key instanceof KeyError) problems.push({ parameter: name, detail: key.detail });
+    else query[name] = key;
+  };
+  bound('from', from);
+  bound('to', to);
+  if (cursor !== undefined) {
+    const after = typeof cursor === 'string' ? decodeCursor(type, query.order, cursor) : undefined;
+    if (after === undefined || after instanceof KeyError) {
+      problems.push({
+        parameter: 'cursor',
+        detail: after?.detail ?? 'not a cursor this API returned',
+      });
+    } else {
+      query.after = after;
+    }
+  }
+  return query;
 }
 
 /**
@@ -59,24 +117,27 @@ export function encodeCursor(order: 'asc' | 'desc', lastKey: RecordKey): string 
   return toBase64Url(JSON.stringify([order, lastKey]));
 }
 
-function decodeCursor(type: BucketType, order: 'asc' | 'desc', cursor: string): RecordKey {
+function decodeCursor(
+  type: BucketType,
+  order: 'asc' | 'desc',
+  cursor: string,
+): RecordKey | KeyError {
   let decoded: unknown;
   try {
-    decoded = JSON.parse(fromBase64Url(cursor));
+    decoded = cursor.length <= MAX_CURSOR_LENGTH ? JSON.parse(fromBase64Url(cursor)) : undefined;
   } catch {
-    throw new AppError('invalid_cursor', 'The cursor is not one this API returned.');
+    decoded = undefined;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || decoded[0] !== order) {
-    throw new AppError(
-      'invalid_cursor',
-      'The cursor does not belong to this query: keep `order` as it was for the first page.',
+  if (!Array.isArray(decoded) || decoded.length !== 2) {
+    return new KeyError('not a cursor this API returned');
+  }
+  if (decoded[0] !== order) {
+    return new KeyError(
+      'this cursor belongs to another order: keep order as it was for the first page',
     );
   }
   const key = parseKeyParam(type, decoded[1]);
-  if (key instanceof KeyError) {
-    throw new AppError('invalid_cursor', 'The cursor does not belong to this bucket.');
-  }
-  return key;
+  return key instanceof KeyError ? new KeyError('this cursor belongs to another bucket') : key;
 }
 
 // Cursors are opaque base64url text. btoa/atob (not Buffer) keep this module browser-safe.
