@@ -57,20 +57,21 @@ export function queryProblem(problems: ProblemDetailItem[]): AppError {
 
 /**
  * Reads a query's parameters, pushing a problem (in our words) for each one that is unknown
- * or invalid; the returned query is meaningful only when none was pushed.
+ * or invalid; the returned query is meaningful only when none was pushed. `otherParameters`
+ * are known to the caller, which checks them itself.
  */
 export function readQueryOf(
   type: BucketType,
   input: Record<string, unknown>,
   problems: ProblemDetailItem[],
+  otherParameters: readonly string[] = [],
 ): ReadQuery {
   const query: ReadQuery = { order: 'asc', limit: DEFAULT_READ_LIMIT };
   for (const name in input) {
-    if (!READ_PARAMETERS.includes(name) && input[name] !== undefined) {
-      problems.push({
-        parameter: name,
-        detail: `unknown parameter; a read takes ${READ_PARAMETERS.join(', ')}`,
-      });
+    if (input[name] === undefined || otherParameters.includes(name)) continue;
+    if (!READ_PARAMETERS.includes(name)) {
+      const known = [...READ_PARAMETERS, ...otherParameters].join(', ');
+      problems.push({ parameter: name, detail: `unknown parameter; a read takes ${known}` });
     }
   }
   const { from, to, order, limit, cursor } = input;
