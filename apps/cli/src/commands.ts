@@ -4,6 +4,7 @@ import {
   createDashboard,
   createUser,
   getApiKeyOrThrow,
+  getUserByEmailOrThrow,
   revokeApiKey,
 } from '@bucketgrid/services';
 import { type ApiKeyType, AppError, type BucketType } from '@bucketgrid/shared';
@@ -29,8 +30,7 @@ export const commands: Record<string, Command> = {
     return { id: user.id, email: user.email, workspace: user.workspace };
   },
   'dashboard create': async (store, flags) => {
-    const owner = await store.getUserByEmail(required(flags, 'owner').toLowerCase());
-    if (!owner) throw new AppError('not_found', 'No user with that email; create it first.');
+    const owner = await getUserByEmailOrThrow(store, required(flags, 'owner'));
     const dashboard = await createDashboard(store, {
       ownerId: owner.id,
       name: required(flags, 'name'),
@@ -48,14 +48,10 @@ export const commands: Record<string, Command> = {
     return { id: bucket.id, type: bucket.type };
   },
   'key create': async (store, flags) => {
-    const dashboardId = required(flags, 'dashboard');
-    if (!(await store.getDashboard(dashboardId))) {
-      throw new AppError('not_found', 'No such dashboard.');
-    }
     const { apiKey, key } = await createApiKey(
       store,
       {
-        dashboardId,
+        dashboardId: required(flags, 'dashboard'),
         name: required(flags, 'name'),
         type: required(flags, 'type') as ApiKeyType,
         createdBy: null,

@@ -296,3 +296,30 @@ describe('tenancy and revocation', () => {
     await quick.stopAll();
   });
 });
+
+describe('downsampled reads', () => {
+  it('GET …/downsample answers per interval, raw when small, and lists bad parameters', async () => {
+    const b = await bucketFor('TSV');
+    const records = Array.from({ length: 100 }, (_, i) => ({
+      k: i * 1000,
+      d: [
+        { sk: 1, v: i },
+        { sk: 2, v: -i },
+      ],
+    }));
+    expect((await b.write('POST', records)).status).toBe(200);
+    const url = `${b.url}/downsample`;
+    const aggregated = await call(`${url}?points=10&series=1`, { key: b.key });
+    expect(aggregated.status).toBe(200);
+    expect(aggregated.json).toMatchObject({ interval: 10_000, count: Array(10).fill(10) });
+    expect(Object.keys(aggregated.json.series as object)).toEqual(['1']);
+    const raw = await call(`${url}?from=95000&to=1970-01-01T00:01:37Z`, { key: b.key });
+    expect(raw.json).toMatchObject({ interval: null, keys: [95_000, 96_000, 97_000] });
+    const bad = await call(`${url}?points=0&from=soon`, { key: b.key });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ code: 'invalid_query' });
+    const other = await bucketFor('TSV');
+    const foreign = await call(`${other.url}/downsample`, { key: b.key });
+    expect(foreign.json.code).toBe('bucket_not_found');
+  });
+});

@@ -28,3 +28,10 @@ export async function createUser(
     throw error;
   }
 }
+
+/** The account with this email; not_found when there is none. */
+export async function getUserByEmailOrThrow(store: Store, email: string): Promise<User> {
+  const user = await store.getUserByEmail(validate(emailSchema, email, 'email'));
+  if (!user) throw new AppError('not_found', 'No account uses that email; create it first.');
+  return user;
+}

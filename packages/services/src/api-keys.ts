@@ -35,6 +35,9 @@ export async function createApiKey(
   },
   now: number,
 ): Promise<CreatedApiKey> {
+  if (!(await store.getDashboard(input.dashboardId))) {
+    throw new AppError('not_found', 'No such dashboard.');
+  }
   const name = validate(apiKeyNameSchema, input.name, 'name');
   const type = validate(apiKeyTypeSchema, input.type, 'type');
   const expiresAt = input.expiresAt ?? null;
@@ -54,6 +57,10 @@ export async function createApiKey(
     expiresAt,
   });
   return { apiKey, key };
+}
+
+export function listApiKeys(store: Store, dashboardId: string): Promise<ApiKeyRecord[]> {
+  return store.listApiKeys(dashboardId);
 }
 
 /**

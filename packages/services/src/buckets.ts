@@ -1,5 +1,12 @@
-import { AppError, type BucketType, bucketNameSchema, bucketTypeSchema } from '@bucketgrid/shared';
-import type { Bucket, Store } from '@bucketgrid/store';
+import {
+  AppError,
+  type BucketType,
+  bucketNameSchema,
+  bucketTypeSchema,
+  type SeriesMeta,
+  seriesListSchema,
+} from '@bucketgrid/shared';
+import { type Bucket, MissingEntity, type Store } from '@bucketgrid/store';
 import { validate } from './validate.ts';
 
 export async function createBucket(
@@ -9,11 +16,17 @@ export async function createBucket(
   if (!(await store.getDashboard(input.dashboardId))) {
     throw new AppError('not_found', 'No such dashboard.');
   }
-  return store.createBucket({
-    dashboardId: input.dashboardId,
-    name: validate(bucketNameSchema, input.name, 'name'),
-    type: validate(bucketTypeSchema, input.type, 'type'),
-  });
+  try {
+    return await store.createBucket({
+      dashboardId: input.dashboardId,
+      name: validate(bucketNameSchema, input.name, 'name'),
+      type: validate(bucketTypeSchema, input.type, 'type'),
+    });
+  } catch (error) {
+    // The dashboard was deleted between the check and the insert.
+    if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
+    throw error;
+  }
 }
 
 /**
@@ -31,4 +44,33 @@ export async function getBucketOrThrow(
     throw new AppError(code, 'No such bucket in this dashboard (check the bucket id).');
   }
   return bucket;
+}
+
+export function listBuckets(store: Store, dashboardId: string): Promise<Bucket[]> {
+  return store.listBuckets(dashboardId);
+}
+
+export async function renameBucket(store: Store, bucket: Bucket, name: string): Promise<Bucket> {
+  const clean = validate(bucketNameSchema, name, 'name');
+  await store.renameBucket(bucket.id, clean);
+  return { ...bucket, name: clean };
+}
+
+/** Replaces how the bucket describes its series (names, units, colours, decimals). */
+export async function setBucketSeries(
+  store: Store,
+  bucket: Bucket,
+  series: SeriesMeta[],
+): Promise<Bucket> {
+  const updated = await store.setBucketSeries(
+    bucket.id,
+    validate(seriesListSchema, series, 'series'),
+  );
+  if (!updated) throw new AppError('not_found', 'No such bucket in this dashboard.');
+  return updated;
+}
+
+/** Deletes the bucket with all its records. */
+export function deleteBucket(store: Store, bucket: Bucket): Promise<void> {
+  return store.deleteBucket(bucket.id);
 }

@@ -59,3 +59,13 @@ export async function updateDashboard(
     throw error;
   }
 }
+
+/** Every dashboard the user is a member of, with their role, oldest first. */
+export function listDashboardsForUser(store: Store, userId: string) {
+  return store.listDashboardsForUser(userId);
+}
+
+/** Deletes the dashboard with its buckets, records, keys and memberships. */
+export function deleteDashboard(store: Store, dashboardId: string): Promise<void> {
+  return store.deleteDashboard(dashboardId);
+}

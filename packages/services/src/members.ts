@@ -87,3 +87,7 @@ export async function removeMember(
   await assertNotLastOwner(store, input.dashboardId, target.role);
   await store.removeMember(input.dashboardId, input.userId);
 }
+
+export function listMembers(store: Store, dashboardId: string): Promise<MemberWithUser[]> {
+  return store.listMembers(dashboardId);
+}

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { BucketType, RecordKey } from './bucket-key.ts';
 import { KeyError, parseKeyParam } from './bucket-key.ts';
+import {
+  DEFAULT_DOWNSAMPLE_POINTS,
+  type DownsampleQuery,
+  MAX_DOWNSAMPLE_POINTS,
+} from './downsample.ts';
 import { AppError, type ProblemDetailItem } from './problems.ts';
+import { MAX_SERIES_KEY } from './records.ts';
 
 export const DEFAULT_READ_LIMIT = 1000;
 export const MAX_READ_LIMIT = 10_000;
@@ -154,4 +160,60 @@ function fromBase64Url(encoded: string): string {
   const binary = atob(encoded.replaceAll('-', '+').replaceAll('_', '/'));
   const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+const DOWNSAMPLE_PARAMETERS = ['from', 'to', 'points', 'series'];
+const MAX_DOWNSAMPLE_SERIES = 100;
+
+/**
+ * Reads a downsampled read's parameters (tRPC input, or a query string where `series` is
+ * "1,2,3"), pushing a problem in our words for each one that is unknown or invalid, as
+ * readQueryOf does.
+ */
+export function readDownsampleOf(
+  type: BucketType,
+  input: Record<string, unknown>,
+  problems: ProblemDetailItem[],
+): DownsampleQuery {
+  const query: DownsampleQuery = { points: DEFAULT_DOWNSAMPLE_POINTS };
+  for (const name in input) {
+    if (input[name] !== undefined && !DOWNSAMPLE_PARAMETERS.includes(name)) {
+      const known = DOWNSAMPLE_PARAMETERS.join(', ');
+      problems.push({
+        parameter: name,
+        detail: `unknown parameter; a downsampled read takes ${known}`,
+      });
+    }
+  }
+  const { from, to, points, series } = input;
+  const bounds = readQueryOf(type, { from, to }, problems);
+  if (bounds.from !== undefined) query.from = bounds.from;
+  if (bounds.to !== undefined) query.to = bounds.to;
+  if (points !== undefined) {
+    const n = typeof points === 'string' && /^\d{1,6}$/.test(points) ? Number(points) : points;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_DOWNSAMPLE_POINTS) {
+      query.points = n;
+    } else {
+      problems.push({
+        parameter: 'points',
+        detail: `an integer from 1 to ${MAX_DOWNSAMPLE_POINTS}`,
+      });
+    }
+  }
+  if (series !== undefined) {
+    const list = typeof series === 'string' ? series.split(',') : series;
+    const keys = Array.isArray(list)
+      ? list.map((sk) => (typeof sk === 'string' && /^\d{1,4}$/.test(sk) ? Number(sk) : sk))
+      : [];
+    const valid = keys.every((sk) => Number.isInteger(sk) && sk >= 1 && sk <= MAX_SERIES_KEY);
+    if (valid && keys.length >= 1 && keys.length <= MAX_DOWNSAMPLE_SERIES) {
+      query.series = keys as number[];
+    } else {
+      problems.push({
+        parameter: 'series',
+        detail: `1 to ${MAX_DOWNSAMPLE_SERIES} series keys (integers from 1 to ${MAX_SERIES_KEY}), separated by commas`,
+      });
+    }
+  }
+  return query;
 }

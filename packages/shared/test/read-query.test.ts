@@ -58,7 +58,7 @@ describe('resolveReadQuery', () => {
     expect(() => resolveReadQuery('IV', { order: 'desc', cursor })).toThrow(
       expect.objectContaining({ code: 'invalid_cursor' }),
     );
-    expect(() => resolveReadQuery('IV', { order: 'up', cursor })).toThrow(
+    expect(() => resolveReadQuery('IV', { order: 'up', cursor } as never)).toThrow(
       expect.objectContaining({ code: 'invalid_query' }),
     );
   });

@@ -1,10 +1,15 @@
 import type {
   ApiKeyType,
   BucketType,
+  DashboardLayout,
   DataRecord,
+  Downsampled,
+  DownsampleQuery,
+  LayoutContent,
   ReadQuery,
   RecordKey,
   Role,
+  SeriesMeta,
 } from '@bucketgrid/shared';
 
 /** All times are unix milliseconds. All ids are opaque, URL-safe, unguessable strings. */
@@ -57,6 +62,8 @@ export interface Bucket {
   recordCount: number;
   lastWriteAt: number | null;
   createdAt: number;
+  /** How the bucket describes its series keys (names, units, colours), by series key. */
+  series: SeriesMeta[];
 }
 
 export interface ApiKeyRecord {
@@ -91,11 +98,38 @@ export interface ReadResult {
 
 export type RecordSelection = { keys: RecordKey[] } | { from?: RecordKey; to?: RecordKey };
 
-/** Thrown by the store when a unique field (email, workspace, slug, membership) is taken. */
-export class UniqueViolation extends Error {
+/** A layout save: applied only if the stored version is still `expectedVersion`. */
+export interface LayoutSave {
+  expectedVersion: number;
+  content: LayoutContent;
+  updatedBy: string | null;
+  at: number;
+}
+
+export type SaveLayoutResult =
+  | { status: 'saved'; layout: DashboardLayout }
+  | { status: 'conflict'; current: DashboardLayout }
+  | { status: 'not_found' };
+
+/**
+ * What the store raises for outcomes its callers handle (services turn them into API errors);
+ * anything else it throws is a fault.
+ */
+export class StoreError extends Error {}
+
+/** A unique field (email, workspace, slug, membership) is taken. */
+export class UniqueViolation extends StoreError {
   constructor(readonly field: 'email' | 'workspace' | 'slug' | 'membership') {
     super(`unique violation on ${field}`);
     this.name = 'UniqueViolation';
+  }
+}
+
+/** The entity a change was made to (or under) no longer exists: it was deleted meanwhile. */
+export class MissingEntity extends StoreError {
+  constructor(readonly entity: 'bucket' | 'dashboard' | 'user') {
+    super(`the ${entity} does not exist`);
+    this.name = 'MissingEntity';
   }
 }
 
@@ -136,8 +170,16 @@ export interface Store {
     id: string,
     patch: Partial<Pick<Dashboard, 'name' | 'slug' | 'retention'>>,
   ): Promise<Dashboard | null>;
-  /** Deletes the dashboard with its buckets, records, keys and memberships. */
+  /** Deletes the dashboard with its buckets, records, keys, memberships and layout. */
   deleteDashboard(id: string): Promise<void>;
+
+  /** The dashboard's widget grid (version 0 and no widgets before the first save); null: no such dashboard. */
+  getLayout(dashboardId: string): Promise<DashboardLayout | null>;
+  /**
+   * Saves the grid as version `expectedVersion + 1`, atomically: when someone saved since
+   * `expectedVersion`, nothing changes and the current layout comes back as a conflict.
+   */
+  saveLayout(dashboardId: string, save: LayoutSave): Promise<SaveLayoutResult>;
 
   getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
   listMembers(dashboardId: string): Promise<MemberWithUser[]>;
@@ -150,6 +192,8 @@ export interface Store {
   getBucket(id: string): Promise<Bucket | null>;
   listBuckets(dashboardId: string): Promise<Bucket[]>;
   renameBucket(id: string, name: string): Promise<void>;
+  /** Replaces the bucket's series descriptions; null: no such bucket. */
+  setBucketSeries(id: string, series: SeriesMeta[]): Promise<Bucket | null>;
   deleteBucket(id: string): Promise<void>;
 
   /**
@@ -158,6 +202,18 @@ export interface Store {
    */
   upsertRecords(bucket: Bucket, records: DataRecord[], mode: WriteMode): Promise<WriteResult>;
   readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult>;
+  /**
+   * A range as about `points` points, computed in the database. Per interval
+   * [start, start + interval) clipped to [from, to] (intervals aligned to multiples of
+   * `interval`, chosen by `chooseInterval`): `count` is its records; per series, min, max and
+   * avg are over its non-null values and `last` is its value in the interval's latest record
+   * (by key) where it is non-null; null where there is none. Intervals without records are
+   * left out. A range holding at most `points` records comes back as the records themselves
+   * (`interval: null`). `from`/`to` default to the first/last key; `series` filters. KV
+   * buckets are never aggregated: their first `points` records in key order, `truncated`
+   * when more match.
+   */
+  downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled>;
   /** Deletes the selected records; returns how many there were. */
   deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
   purgeRecords(bucket: Bucket): Promise<number>;

@@ -2,7 +2,7 @@ import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@b
 import type { Dashboard } from '@bucketgrid/store';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { z } from 'zod';
+import { ZodError, z } from 'zod';
 import type { Context } from './context.ts';
 
 const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
@@ -15,24 +15,61 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
+/** A problem with one input field: `path` like `name` or `widgets.3.pos.w`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * The fields an error is about, as data (so clients never parse them out of messages): from
+ * the input schema's issues, or from the JSON pointers of an AppError's `errors`.
+ */
+function fieldErrorsOf(error: TRPCError): FieldError[] | undefined {
+  if (error.cause instanceof ZodError) {
+    return error.cause.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }));
+  }
+  if (error.cause instanceof AppError && error.cause.errors) {
+    return error.cause.errors.map((item) => ({
+      path: item.parameter ?? (item.pointer ?? '').split('/').slice(1).join('.'),
+      message: item.detail,
+    }));
+  }
+  return undefined;
+}
+
+/** Never internals; for input errors, the first problem in words instead of zod's JSON. */
+function messageOf(error: TRPCError, fallback: string): string {
+  if (error.code === 'INTERNAL_SERVER_ERROR') return 'Something went wrong on our side.';
+  if (error.cause instanceof ZodError) {
+    const [first, ...rest] = error.cause.issues;
+    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+    const more =
+      rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+    return `${where}${first?.message ?? 'invalid input'}${more}`;
+  }
+  return fallback;
+}
+
 const t = initTRPC.context<Context>().create({
-  /** Every tRPC error carries our stable code (`appCode`) beside tRPC's own. */
+  /** Every tRPC error carries our stable code (`appCode`) and the fields it is about. */
   errorFormatter({ shape, error }) {
     const cause = error.cause instanceof AppError ? error.cause : undefined;
     const appCode: ProblemCode | undefined =
       cause?.code ?? (error.code === 'BAD_REQUEST' ? 'invalid_input' : undefined);
     return {
       ...shape,
-      message:
-        error.code === 'INTERNAL_SERVER_ERROR'
-          ? 'Something went wrong on our side.'
-          : shape.message,
+      message: messageOf(error, shape.message),
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         appCode: appCode ?? (error.code === 'INTERNAL_SERVER_ERROR' ? 'internal_error' : undefined),
         retryAfterSeconds: cause?.retryAfterSeconds,
+        fieldErrors: fieldErrorsOf(error),
       },
     };
   },

@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getBucketOrThrow, type RateLimitOutcome } from '@bucketgrid/services';
+import {
+  deleteRecords,
+  downsampleRecords,
+  getBucketOrThrow,
+  purgeRecords,
+  type RateLimitOutcome,
+  readRecords,
+  writeRecords,
+} from '@bucketgrid/services';
 import {
   AppError,
   encodeCursor,
@@ -41,6 +49,7 @@ export type BucketHandler = (
 export interface IngestHandlers {
   write(mode: WriteMode): BucketHandler;
   read: BucketHandler;
+  downsample: BucketHandler;
   remove: BucketHandler;
   purge: BucketHandler;
 }
@@ -80,7 +89,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       const limit = spend(res, key, records.length);
       let result: { inserted: number; updated: number };
       try {
-        result = await store.upsertRecords(bucket, records, mode);
+        result = await writeRecords(store, bucket, records, mode);
       } catch (error) {
         setRateLimitHeaders(res, limit);
         throw error;
@@ -113,12 +122,22 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    const { records, hasMore } = await store.readRecords(bucket, query);
+    const { records, hasMore } = await readRecords(store, bucket, query);
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
       next_cursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
     });
+  };
+
+  /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */
+  const downsample: BucketHandler = async (req, res, bucketId) => {
+    const { key, bucket } = await authorize(req, res, bucketId);
+    const problems: ProblemDetailItem[] = [];
+    const params = parseQueryString(req.url!, problems);
+    if (problems.length > 0) throw queryProblem(problems);
+    setRateLimitHeaders(res, spend(res, key, 1));
+    sendJson(res, 200, await downsampleRecords(store, bucket, params));
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
@@ -134,18 +153,18 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       selection = selectionFromQuery(query, bucket);
     }
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await store.deleteRecords(bucket, selection) });
+    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
     deps.onWrite(bucket.id);
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
     const { key, bucket } = await authorize(req, res, bucketId);
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await store.purgeRecords(bucket) });
+    sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
     deps.onWrite(bucket.id);
   };
 
-  return { write, read, remove, purge };
+  return { write, read, downsample, remove, purge };
 }
 
 function rateLimitHeaders(limit: RateLimitOutcome): string[] {

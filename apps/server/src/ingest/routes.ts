@@ -48,6 +48,10 @@ export function createApiRouter(handlers: IngestHandlers): Router {
     .put(route(handlers.write('replace')))
     .delete(route(handlers.remove))
     .all(notAllowed('GET, POST, PUT, DELETE'));
+  router
+    .route('/buckets/:bucketId/downsample')
+    .get(route(handlers.downsample))
+    .all(notAllowed('GET'));
   router.route('/buckets/:bucketId/purge').post(route(handlers.purge)).all(notAllowed('POST'));
   router.use(() => {
     throw new AppError('not_found', 'No such API path; see the data API reference.');

@@ -26,6 +26,7 @@ const messages: Record<ProblemCode, string> = {
   already_member: 'That person is already a member.',
   last_owner: 'A dashboard keeps at least one owner: make someone else an owner first.',
   key_not_active: 'Only an active key can be rolled.',
+  layout_conflict: 'Someone else saved this dashboard meanwhile: reload to see their changes.',
   payload_too_large: 'The request is too large.',
   batch_exceeds_rate_limit: 'The write is larger than the key may send in a minute.',
   unsupported_media_type: 'The request must be JSON.',

@@ -1,12 +1,12 @@
 import type { PipelineStage } from 'mongoose';
 import { newId } from '../ids.ts';
-import type { Bucket, Store } from '../store.ts';
+import { type Bucket, MissingEntity, type Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, DASHBOARDS_COLLECTION, nextCreatedSeq } from './models.ts';
 
 type BucketMethods = Pick<
   Store,
-  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'deleteBucket'
+  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'setBucketSeries' | 'deleteBucket'
 >;
 
 /** A bucket document joined with the retention of its dashboard. */
@@ -43,7 +43,7 @@ export function bucketMethods(db: Db): BucketMethods {
       const dashboard = await dashboards
         .findById(input.dashboardId, { retention: 1 })
         .lean<{ retention: number }>();
-      if (!dashboard) throw new Error(`dashboard ${input.dashboardId} does not exist`);
+      if (!dashboard) throw new MissingEntity('dashboard');
       const doc: BucketDoc = {
         _id: newId(),
         dashboardId: input.dashboardId,
@@ -54,6 +54,7 @@ export function bucketMethods(db: Db): BucketMethods {
         writeSeq: 0,
         createdAt: Date.now(),
         createdSeq: nextCreatedSeq(),
+        series: [],
       };
       await buckets.insertOne(doc);
       return toBucket(doc, dashboard.retention);
@@ -70,6 +71,12 @@ export function bucketMethods(db: Db): BucketMethods {
 
     async renameBucket(id, name) {
       await buckets.updateOne({ _id: id }, { $set: { name } });
+    },
+
+    async setBucketSeries(id, series) {
+      await buckets.updateOne({ _id: id }, { $set: { series } });
+      const [bucket] = await findBuckets({ _id: id });
+      return bucket ?? null;
     },
 
     async deleteBucket(id) {
@@ -91,5 +98,7 @@ function toBucket(doc: BucketDoc, retention: number): Bucket {
     recordCount: doc.recordCount,
     lastWriteAt: doc.lastWriteAt,
     createdAt: doc.createdAt,
+    // Buckets created before series descriptions existed have none.
+    series: doc.series ?? [],
   };
 }

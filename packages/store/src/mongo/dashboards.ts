@@ -25,7 +25,7 @@ const OLDEST_FIRST = { createdAt: 1, createdSeq: 1 } as const;
 const SLUG_TAKEN = { slug: 'slug' } as const;
 
 export function dashboardMethods(db: Db): DashboardMethods {
-  const { dashboards, memberships, users, buckets, apiKeys, records } = db.models;
+  const { dashboards, memberships, users, buckets, apiKeys, records, layouts } = db.models;
   return {
     async createDashboard(input) {
       const createdAt = Date.now();
@@ -105,6 +105,7 @@ export function dashboardMethods(db: Db): DashboardMethods {
         await buckets.deleteMany({ dashboardId: id }, { session });
         await apiKeys.deleteMany({ dashboardId: id }, { session });
         await memberships.deleteMany({ dashboardId: id }, { session });
+        await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });
         return owned.map((bucket) => bucket._id);
       });

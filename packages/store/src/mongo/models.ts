@@ -3,9 +3,11 @@ import {
   apiKeyTypes,
   type BucketType,
   bucketTypes,
+  type LayoutContent,
   type RecordKey,
   type Role,
   roles,
+  type SeriesMeta,
 } from '@bucketgrid/shared';
 import { type Connection, Schema } from 'mongoose';
 
@@ -62,6 +64,16 @@ export interface BucketDoc {
   writeSeq: number;
   createdAt: number;
   createdSeq: number;
+  series: SeriesMeta[];
+}
+
+/** A dashboard's widget grid, `_id` being the dashboard's id; absent until the first save. */
+export interface LayoutDoc {
+  _id: string;
+  version: number;
+  content: LayoutContent;
+  updatedAt: number;
+  updatedBy: string | null;
 }
 
 /**
@@ -172,10 +184,23 @@ const bucketSchema = new Schema<BucketDoc>(
     writeSeq: Number,
     createdAt: Number,
     createdSeq: Number,
+    // Validated by the shared zod schema before it gets here; stored as given.
+    series: { type: Schema.Types.Mixed, default: [] },
   },
   options,
 );
 bucketSchema.index({ dashboardId: 1 });
+
+const layoutSchema = new Schema<LayoutDoc>(
+  {
+    _id: String,
+    version: Number,
+    content: Schema.Types.Mixed,
+    updatedAt: Number,
+    updatedBy: { type: String, default: null },
+  },
+  options,
+);
 
 // Records keep the server-assigned ObjectId `_id`: they are addressed by (bucket, key) only,
 // and a random string id per record would cost space and time on every write.
@@ -216,6 +241,7 @@ function compileModels(conn: Connection) {
     buckets: conn.model('Bucket', bucketSchema, 'buckets'),
     records: conn.model('Record', recordSchema, 'records'),
     apiKeys: conn.model('ApiKey', apiKeySchema, 'apiKeys'),
+    layouts: conn.model('Layout', layoutSchema, 'layouts'),
   };
 }
 

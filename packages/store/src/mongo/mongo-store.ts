@@ -3,6 +3,8 @@ import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
+import { downsampleMethods } from './downsample.ts';
+import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
 import { userMethods } from './users.ts';
 
@@ -26,7 +28,9 @@ export async function openMongoStore(url: string): Promise<Store> {
       ...userMethods(db),
       ...dashboardMethods(db),
       ...bucketMethods(db),
+      ...layoutMethods(db),
       ...recordMethods(db),
+      ...downsampleMethods(db),
       ...apiKeyMethods(db),
     },
     inFlight,

@@ -1,19 +1,19 @@
-import {
-  AppError,
-  type BucketType,
-  type DataRecord,
-  type ReadQuery,
-  type RecordKey,
-  type SeriesValues,
+import type {
+  BucketType,
+  DataRecord,
+  ReadQuery,
+  RecordKey,
+  SeriesValues,
 } from '@bucketgrid/shared';
 import type { ClientSession, mongo } from 'mongoose';
-import type {
-  Bucket,
-  ReadResult,
-  RecordSelection,
-  Store,
-  WriteMode,
-  WriteResult,
+import {
+  type Bucket,
+  MissingEntity,
+  type ReadResult,
+  type RecordSelection,
+  type Store,
+  type WriteMode,
+  type WriteResult,
 } from '../store.ts';
 import type { Db } from './connection.ts';
 import type { RecordDoc } from './models.ts';
@@ -152,7 +152,7 @@ export function recordMethods(db: Db): RecordMethods {
         )
         .lean<{ writeSeq: number; recordCount: number }>();
       // Deleted since the caller looked it up: its records would never be read or deleted.
-      if (!state) throw new AppError('bucket_not_found', 'The bucket was deleted.');
+      if (!state) throw new MissingEntity('bucket');
       const firstSeq = state.writeSeq - input.length + 1;
 
       // One ordered bulk write: records with the same key apply in order, the last wins.
@@ -248,7 +248,7 @@ function recordUpdate(
 }
 
 /** Series keys come back as field names ("1"); as object keys they are the same thing. */
-function toDataRecord(doc: Pick<RecordDoc, 'k' | 'v'>): DataRecord {
+export function toDataRecord(doc: Pick<RecordDoc, 'k' | 'v'>): DataRecord {
   const values: SeriesValues = {};
   for (const [seriesKey, value] of Object.entries(doc.v)) values[Number(seriesKey)] = value;
   return { key: doc.k, values };

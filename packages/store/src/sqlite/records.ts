@@ -1,16 +1,41 @@
 import type { DataRecord, ReadQuery, RecordKey, SeriesValues } from '@bucketgrid/shared';
-import { AppError } from '@bucketgrid/shared';
 import type Database from 'better-sqlite3';
-import type { Bucket, ReadResult, RecordSelection, WriteMode, WriteResult } from '../store.ts';
+import {
+  type Bucket,
+  MissingEntity,
+  type ReadResult,
+  type RecordSelection,
+  type Store,
+  type WriteMode,
+  type WriteResult,
+} from '../store.ts';
+import type { SqliteDb } from './connection.ts';
 
 /** Rows per multi-row INSERT: the largest chunk; smaller ones are powers of two below it. */
 const MAX_CHUNK = 128;
+
+type RecordMethods = Pick<
+  Store,
+  'upsertRecords' | 'readRecords' | 'deleteRecords' | 'purgeRecords'
+>;
+
+export function recordMethods({ db, groupCommit }: SqliteDb): RecordMethods {
+  const records = new SqliteRecords(db);
+  return {
+    upsertRecords: (bucket, input, mode) =>
+      groupCommit.submit(() => records.upsert(bucket, input, mode)),
+    readRecords: async (bucket, query) => records.read(bucket, query),
+    deleteRecords: async (bucket, selection) =>
+      db.transaction(() => records.delete(bucket, selection))(),
+    purgeRecords: async (bucket) => db.transaction(() => records.purge(bucket))(),
+  };
+}
 
 /**
  * Record operations of the SQLite store. They run synchronously inside a transaction the
  * caller opens (the group commit for upserts), so each is all or nothing.
  */
-export class SqliteRecords {
+class SqliteRecords {
   private readonly reserveSeq: Database.Statement;
   /** insertChunk[n]: inserts n rows, skipping keys that exist; its parameters in chunkParams[n]. */
   private readonly insertChunk: Database.Statement[] = [];
@@ -78,7 +103,7 @@ export class SqliteRecords {
     const reserved = this.reserveSeq.get(count, Date.now(), bucket.id) as
       | { rowid: number; write_seq: number }
       | undefined;
-    if (!reserved) throw new AppError('bucket_not_found', 'The bucket was deleted.');
+    if (!reserved) throw new MissingEntity('bucket');
     const { rowid } = reserved;
     const firstSeq = reserved.write_seq - count + 1;
     const update = mode === 'merge' ? this.mergeExisting : this.replaceExisting;

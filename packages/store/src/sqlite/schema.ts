@@ -77,6 +77,18 @@ const migrations: string[] = [
   );
   CREATE INDEX api_keys_by_dashboard ON api_keys(dashboard_id);
   `,
+  `
+  -- The series descriptions of a bucket: a JSON array of {sk, name, unit, color, decimals}.
+  ALTER TABLE buckets ADD COLUMN series TEXT NOT NULL DEFAULT '[]';
+  -- A dashboard's widget grid; no row until the first save (version 0).
+  CREATE TABLE layouts (
+    dashboard_id TEXT PRIMARY KEY REFERENCES dashboards(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT REFERENCES users(id) ON DELETE SET NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

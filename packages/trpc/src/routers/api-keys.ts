@@ -2,6 +2,7 @@ import {
   apiKeyState,
   createApiKey,
   getApiKeyOrThrow,
+  listApiKeys,
   revokeApiKey,
   rollApiKey,
 } from '@bucketgrid/services';
@@ -39,7 +40,7 @@ export type ApiKeyView = Awaited<ReturnType<typeof toApiKeyView>>;
 
 export const apiKeysRouter = router({
   list: dashboardProcedure('admin').query(async ({ ctx }) => {
-    const keys = await ctx.store.listApiKeys(ctx.dashboard.id);
+    const keys = await listApiKeys(ctx.store, ctx.dashboard.id);
     const now = ctx.now();
     return Promise.all(keys.map((key) => toApiKeyView(ctx.store, key, now)));
   }),

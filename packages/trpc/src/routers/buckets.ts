@@ -1,24 +1,24 @@
-import { createBucket, getBucketOrThrow } from '@bucketgrid/services';
 import {
-  bucketNameSchema,
-  bucketTypeSchema,
-  encodeCursor,
-  idSchema,
-  readQueryInput,
-  resolveReadQuery,
-  toLongRecord,
-} from '@bucketgrid/shared';
+  createBucket,
+  deleteBucket,
+  getBucketOrThrow,
+  listBuckets,
+  renameBucket,
+  setBucketSeries,
+} from '@bucketgrid/services';
+import { bucketNameSchema, bucketTypeSchema, idSchema, seriesListSchema } from '@bucketgrid/shared';
 import { z } from 'zod';
 import { dashboardProcedure, router } from '../trpc.ts';
+import { bucketRecordProcedures } from './bucket-records.ts';
 
 export const bucketInput = z.object({ bucketId: idSchema });
 export const createBucketInput = z.object({ name: bucketNameSchema, type: bucketTypeSchema });
 export const renameBucketInput = bucketInput.extend({ name: bucketNameSchema });
-/** The same query rules as the REST GET (range, order, limit, cursor). */
-export const recordsInput = bucketInput.extend(readQueryInput.shape);
+export const setSeriesInput = bucketInput.extend({ series: seriesListSchema });
 
 export const bucketsRouter = router({
-  list: dashboardProcedure('user').query(({ ctx }) => ctx.store.listBuckets(ctx.dashboard.id)),
+  ...bucketRecordProcedures,
+  list: dashboardProcedure('user').query(({ ctx }) => listBuckets(ctx.store, ctx.dashboard.id)),
 
   get: dashboardProcedure('user')
     .input(bucketInput)
@@ -34,37 +34,23 @@ export const bucketsRouter = router({
     .input(renameBucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      await ctx.store.renameBucket(bucket.id, input.name);
-      return { ...bucket, name: input.name };
+      return renameBucket(ctx.store, bucket, input.name);
+    }),
+
+  /** Names, units, colours and decimals of the bucket's series keys (replaces the list). */
+  setSeries: dashboardProcedure('admin')
+    .input(setSeriesInput)
+    .mutation(async ({ ctx, input }) => {
+      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
+      return setBucketSeries(ctx.store, bucket, input.series);
     }),
 
   delete: dashboardProcedure('admin')
     .input(bucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      await ctx.store.deleteBucket(bucket.id);
+      await deleteBucket(ctx.store, bucket);
       return { deleted: true };
-    }),
-
-  records: dashboardProcedure('user')
-    .input(recordsInput)
-    .query(async ({ ctx, input }) => {
-      const { dashboardId: _d, bucketId, ...params } = input;
-      const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      const query = resolveReadQuery(bucket.type, params);
-      const { records, hasMore } = await ctx.store.readRecords(bucket, query);
-      const last = records.at(-1);
-      return {
-        records: records.map(toLongRecord),
-        nextCursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
-      };
-    }),
-
-  purge: dashboardProcedure('admin')
-    .input(bucketInput)
-    .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      return { deleted: await ctx.store.purgeRecords(bucket) };
     }),
 
   /** Pushes an event each time records are written to the bucket (for live views). */

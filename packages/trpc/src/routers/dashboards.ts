@@ -1,8 +1,14 @@
-import { createDashboard, updateDashboard } from '@bucketgrid/services';
+import {
+  createDashboard,
+  deleteDashboard,
+  listDashboardsForUser,
+  updateDashboard,
+} from '@bucketgrid/services';
 import { dashboardNameSchema, type Role, retentionSchema, slugSchema } from '@bucketgrid/shared';
 import type { Dashboard } from '@bucketgrid/store';
 import { z } from 'zod';
 import { authedProcedure, dashboardProcedure, resolveScope, router } from '../trpc.ts';
+import { dashboardLayoutProcedures } from './dashboard-layout.ts';
 
 export const createDashboardInput = z.object({
   name: dashboardNameSchema,
@@ -20,9 +26,10 @@ export const toDashboardView = (dashboard: Dashboard, role: Role) => ({ ...dashb
 export type DashboardView = ReturnType<typeof toDashboardView>;
 
 export const dashboardsRouter = router({
+  ...dashboardLayoutProcedures,
   /** The caller's dashboards, their own and shared with them, each with the caller's role. */
   list: authedProcedure.query(async ({ ctx }) => {
-    const dashboards = await ctx.store.listDashboardsForUser(ctx.user.id);
+    const dashboards = await listDashboardsForUser(ctx.store, ctx.user.id);
     return dashboards.map(({ role, ...dashboard }) => toDashboardView(dashboard, role));
   }),
 
@@ -49,7 +56,7 @@ export const dashboardsRouter = router({
 
   /** Deletes the dashboard with its buckets, records, keys and memberships. */
   delete: dashboardProcedure('owner').mutation(async ({ ctx }) => {
-    await ctx.store.deleteDashboard(ctx.dashboard.id);
+    await deleteDashboard(ctx.store, ctx.dashboard.id);
     return { deleted: true };
   }),
 });

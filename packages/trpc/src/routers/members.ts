@@ -1,4 +1,4 @@
-import { addMember, removeMember, setMemberRole } from '@bucketgrid/services';
+import { addMember, listMembers, removeMember, setMemberRole } from '@bucketgrid/services';
 import { idSchema, roleSchema } from '@bucketgrid/shared';
 import { z } from 'zod';
 import { dashboardProcedure, router } from '../trpc.ts';
@@ -9,7 +9,7 @@ export const removeMemberInput = z.object({ userId: idSchema });
 
 export const membersRouter = router({
   list: dashboardProcedure('user').query(async ({ ctx }) => {
-    const members = await ctx.store.listMembers(ctx.dashboard.id);
+    const members = await listMembers(ctx.store, ctx.dashboard.id);
     return members.map(({ userId, email, name, role, createdAt }) => ({
       userId,
       email,

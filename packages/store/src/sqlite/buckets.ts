@@ -1,0 +1,74 @@
+import type { SeriesMeta } from '@bucketgrid/shared';
+import { newId } from '../ids.ts';
+import { type Bucket, MissingEntity, type Store } from '../store.ts';
+import type { Row, SqliteDb } from './connection.ts';
+
+type BucketMethods = Pick<
+  Store,
+  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'setBucketSeries' | 'deleteBucket'
+>;
+
+/** A bucket with its dashboard's retention (getBucket is on every API call: one query). */
+const BUCKET_SELECT = `SELECT b.*, d.retention FROM buckets b JOIN dashboards d ON d.id = b.dashboard_id`;
+
+export function bucketMethods({ db, sql }: SqliteDb): BucketMethods {
+  const getBucket = async (id: string) => {
+    const row = sql(`${BUCKET_SELECT} WHERE b.id = ?`).get(id) as Row | undefined;
+    return row ? toBucket(row) : null;
+  };
+  return {
+    async createBucket(input) {
+      const id = newId();
+      try {
+        sql(
+          'INSERT INTO buckets (id, dashboard_id, name, type, created_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(id, input.dashboardId, input.name, input.type, Date.now());
+      } catch (error) {
+        if ((error as Error).message === 'FOREIGN KEY constraint failed') {
+          throw new MissingEntity('dashboard');
+        }
+        throw error;
+      }
+      return (await getBucket(id))!;
+    },
+
+    getBucket,
+
+    async listBuckets(dashboardId) {
+      const rows = sql(
+        `${BUCKET_SELECT} WHERE b.dashboard_id = ? ORDER BY b.created_at, b.rowid`,
+      ).all(dashboardId) as Row[];
+      return rows.map(toBucket);
+    },
+
+    async renameBucket(id, name) {
+      sql('UPDATE buckets SET name = ? WHERE id = ?').run(name, id);
+    },
+
+    async setBucketSeries(id, series) {
+      sql('UPDATE buckets SET series = ? WHERE id = ?').run(JSON.stringify(series), id);
+      return getBucket(id);
+    },
+
+    async deleteBucket(id) {
+      db.transaction(() => {
+        sql('DELETE FROM records WHERE bucket = (SELECT rowid FROM buckets WHERE id = ?)').run(id);
+        sql('DELETE FROM buckets WHERE id = ?').run(id);
+      })();
+    },
+  };
+}
+
+function toBucket(r: Row): Bucket {
+  return {
+    id: r.id as string,
+    dashboardId: r.dashboard_id as string,
+    name: r.name as string,
+    type: r.type as Bucket['type'],
+    retention: r.retention as number,
+    recordCount: r.record_count as number,
+    lastWriteAt: r.last_write_at as number | null,
+    createdAt: r.created_at as number,
+    series: JSON.parse(r.series as string) as SeriesMeta[],
+  };
+}

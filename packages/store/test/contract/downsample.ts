@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Bucket, Store } from '../../src/store.ts';
+import type { ContractContext } from './context.ts';
+
+export function downsampleContract(t: ContractContext): void {
+  describe('downsampled reads', () => {
+    const { makeBucket, rec } = t;
+    let store: Store;
+    beforeAll(() => {
+      store = t.store;
+    });
+
+    /** Ten records a second apart: series 1 is i, series 2 is i × 10 for odd i, else null. */
+    async function tenSeconds(type: Bucket['type'] = 'TSV', step = 1000, first = 0) {
+      const bucket = await makeBucket(type);
+      const records = Array.from({ length: 10 }, (_, i) =>
+        rec(first + i * step, { 1: i, 2: i % 2 === 1 ? i * 10 : null }),
+      );
+      await store.upsertRecords(bucket, records, 'merge');
+      return bucket;
+    }
+
+    it('answers with the raw records when the range holds no more than `points`', async () => {
+      const bucket = await tenSeconds();
+      const result = await store.downsampleRecords(bucket, { from: 7000, points: 3 });
+      expect(result).toEqual({
+        interval: null,
+        keys: [7000, 8000, 9000],
+        count: [1, 1, 1],
+        series: {
+          1: { min: [7, 8, 9], max: [7, 8, 9], avg: [7, 8, 9], last: [7, 8, 9] },
+          2: {
+            min: [70, null, 90],
+            max: [70, null, 90],
+            avg: [70, null, 90],
+            last: [70, null, 90],
+          },
+        },
+        truncated: false,
+      });
+      const only = await store.downsampleRecords(bucket, { from: 7000, points: 3, series: [2] });
+      expect(Object.keys(only.series)).toEqual(['2']);
+    });
+
+    it('aggregates per aligned interval: count, min, max, avg and the last non-null value', async () => {
+      const bucket = await tenSeconds();
+      expect(await store.downsampleRecords(bucket, { points: 2 })).toEqual({
+        interval: 5000,
+        keys: [0, 5000],
+        count: [5, 5],
+        series: {
+          1: { min: [0, 5], max: [4, 9], avg: [2, 7], last: [4, 9] },
+          2: { min: [10, 50], max: [30, 90], avg: [20, 70], last: [30, 90] },
+        },
+        truncated: false,
+      });
+    });
+
+    it('clips the intervals at the edges of the range', async () => {
+      const bucket = await tenSeconds();
+      const result = await store.downsampleRecords(bucket, { from: 2000, to: 6999, points: 2 });
+      expect(result).toMatchObject({ interval: 5000, keys: [0, 5000], count: [3, 2] });
+      expect(result.series[1]).toEqual({ min: [2, 5], max: [4, 6], avg: [3, 5.5], last: [4, 6] });
+    });
+
+    it('leaves out empty intervals and aligns negative IV keys downwards', async () => {
+      const bucket = await tenSeconds('IV', 1, -5);
+      const result = await store.downsampleRecords(bucket, { points: 2 });
+      expect(result).toMatchObject({ interval: 5, keys: [-5, 0], count: [5, 5] });
+      const gap = await tenSeconds('IV', 100, 0);
+      const sparse = await store.downsampleRecords(gap, { points: 5 });
+      expect(sparse.interval).toBe(200);
+      expect(sparse.keys).toEqual([0, 200, 400, 600, 800]);
+      const wide = await store.downsampleRecords(gap, { from: -10_000, to: 10_000, points: 5 });
+      expect(wide).toMatchObject({ interval: 5000, keys: [0], count: [10] });
+    });
+
+    it('never aggregates KV buckets: the first records in key order, truncated', async () => {
+      const bucket = await makeBucket('KV');
+      const keys = ['e', 'a', 'd', 'b', 'c'];
+      await store.upsertRecords(
+        bucket,
+        keys.map((key, i) => rec(key, { 1: i })),
+        'merge',
+      );
+      const result = await store.downsampleRecords(bucket, { points: 3 });
+      expect(result).toMatchObject({ interval: null, keys: ['a', 'b', 'c'], truncated: true });
+      expect(result.series[1]?.last).toEqual([1, 3, 4]);
+    });
+
+    it('answers an empty range with no points', async () => {
+      const bucket = await makeBucket('TSV');
+      expect(await store.downsampleRecords(bucket, { points: 100 })).toEqual({
+        interval: null,
+        keys: [],
+        count: [],
+        series: {},
+        truncated: false,
+      });
+    });
+  });
+}

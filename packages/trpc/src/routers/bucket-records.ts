@@ -1,0 +1,75 @@
+import {
+  deleteRecords,
+  downsampleRecords,
+  getBucketOrThrow,
+  purgeRecords,
+  readRecords,
+  resolveRecordSelection,
+} from '@bucketgrid/services';
+import {
+  downsampleQueryInput,
+  encodeCursor,
+  idSchema,
+  MAX_RECORDS_PER_WRITE,
+  readQueryInput,
+  resolveReadQuery,
+  toLongRecord,
+} from '@bucketgrid/shared';
+import { z } from 'zod';
+import { dashboardProcedure } from '../trpc.ts';
+
+/** The records of one bucket: read, downsampled, deleted. Part of the `buckets` router. */
+
+const bucketInput = z.object({ bucketId: idSchema });
+const keyParam = z.union([z.string().min(1).max(256), z.number()]);
+
+/** The same query rules as the REST GET (range, order, limit, cursor). */
+export const recordsInput = bucketInput.extend(readQueryInput.shape);
+/** The same rules as the REST downsampled read. */
+export const downsampleInput = bucketInput.extend(downsampleQueryInput.shape);
+/** Chosen keys, or a from/to range (in the bucket's key type); nothing named is refused. */
+export const deleteRecordsInput = bucketInput.extend({
+  keys: z.array(keyParam).max(MAX_RECORDS_PER_WRITE).optional(),
+  from: keyParam.optional(),
+  to: keyParam.optional(),
+});
+
+export const bucketRecordProcedures = {
+  records: dashboardProcedure('user')
+    .input(recordsInput)
+    .query(async ({ ctx, input }) => {
+      const { dashboardId: _d, bucketId, ...params } = input;
+      const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
+      const query = resolveReadQuery(bucket.type, params);
+      const { records, hasMore } = await readRecords(ctx.store, bucket, query);
+      const last = records.at(-1);
+      return {
+        records: records.map(toLongRecord),
+        nextCursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+      };
+    }),
+
+  /** A range as about `points` points per series: min, max, avg, last and a record count. */
+  downsample: dashboardProcedure('user')
+    .input(downsampleInput)
+    .query(async ({ ctx, input }) => {
+      const { dashboardId: _d, bucketId, ...query } = input;
+      const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
+      return downsampleRecords(ctx.store, bucket, query);
+    }),
+
+  deleteRecords: dashboardProcedure('admin')
+    .input(deleteRecordsInput)
+    .mutation(async ({ ctx, input }) => {
+      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
+      const selection = resolveRecordSelection(bucket.type, input);
+      return { deleted: await deleteRecords(ctx.store, bucket, selection) };
+    }),
+
+  purge: dashboardProcedure('admin')
+    .input(bucketInput)
+    .mutation(async ({ ctx, input }) => {
+      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
+      return { deleted: await purgeRecords(ctx.store, bucket) };
+    }),
+};
