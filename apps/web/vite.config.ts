@@ -1,5 +1,5 @@
-import react from '@vitejs/plugin-react';
 import { constants } from 'node:zlib';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
