@@ -16,7 +16,7 @@ export interface TestServer extends RunningServer {
 
 /** The real server on an ephemeral port, on a fresh SQLite file. */
 export async function startTestServer(
-  options: Partial<Omit<ServerOptions, 'store' | 'logger' | 'port'>> = {},
+  options: Partial<Omit<ServerOptions, 'store' | 'port'>> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-server-'));
   const store = await openStore(`file:${join(dir, 'test.db')}`);

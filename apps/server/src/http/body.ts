@@ -15,6 +15,7 @@ export function readBody(
     return (req.read() as Buffer | null) ?? Buffer.alloc(0);
   }
   if (declaredLength(req) > limit) return Promise.reject(tooLarge());
+  if (req.destroyed) return Promise.reject(aborted());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -32,7 +33,16 @@ export function readBody(
     req.on('data', onData);
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.once('error', reject);
+    // The client hung up before the end (Node emits no error when none was listening yet).
+    req.once('close', () => {
+      if (!req.complete) reject(aborted());
+    });
   });
+}
+
+/** What Node reports for a request whose client closed the connection mid-body. */
+function aborted(): Error {
+  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
 }
 
 /** Content-Length as a number; 0 when absent (a chunked body is counted as it is read). */
