@@ -21,6 +21,12 @@ export const MAX_TRPC_BATCH_CALLS = 20;
 
 /** Open connections one client address may hold at once (0: no cap, e.g. behind a proxy). */
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+/**
+ * All connections together stay this far below the process's descriptor limit, so a flood
+ * from many addresses cannot leave the store without a file to open (the server then refuses
+ * new connections until some close).
+ */
+export const DESCRIPTOR_RESERVE = 512;
 /** The whole request head must arrive within this. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** The whole request, body included, must arrive within this (5 MiB at ~1 Mbit/s). */

@@ -4,7 +4,11 @@ import type { Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
 import { declaredLength } from './http/body.ts';
 import { bodyLimitOf } from './http/body-limits.ts';
-import { answerClientErrors, capConnectionsPerAddress } from './http/connections.ts';
+import {
+  answerClientErrors,
+  capConnections,
+  capConnectionsPerAddress,
+} from './http/connections.ts';
 import {
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   HEADERS_TIMEOUT_MS,
@@ -44,6 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     handle,
   );
+  capConnections(server);
   capConnectionsPerAddress(
     server,
     options.maxConnectionsPerAddress ??

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError } from '@bucketgrid/shared';
+import { DESCRIPTOR_RESERVE } from '../limits.ts';
 import { isClientGone } from './errors.ts';
 import { rawProblem } from './responses.ts';
 
@@ -33,6 +35,25 @@ export function capConnectionsPerAddress(server: Server, max: number): void {
       else open.set(address, left);
     });
   });
+}
+
+/** The process's soft limit of open files, where the system tells it (Linux). */
+function descriptorLimit(): number | undefined {
+  try {
+    const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * All connections together stay DESCRIPTOR_RESERVE below the descriptor limit: past it Node
+ * closes new connections at once, and the store and the log keep descriptors to work with.
+ */
+export function capConnections(server: Server): void {
+  const limit = descriptorLimit();
+  if (limit !== undefined) server.maxConnections = Math.max(64, limit - DESCRIPTOR_RESERVE);
 }
 
 /** Node's parser errors (its codes) as problems; anything else is malformed framing. */
