@@ -19,13 +19,10 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/**
- * Sent with every answer, API included (a JSON answer framed or sniffed as HTML is an attack
- * surface too). As a flat [name, value, ...] list so hot paths can spread it into writeHead.
- */
-export const SECURITY_HEADERS: readonly string[] = [
-  'content-security-policy',
-  CONTENT_SECURITY_POLICY,
+/** A JSON answer loads nothing and is framed by nothing, whatever opens it. */
+const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+const OTHER_SECURITY_HEADERS = [
   'x-frame-options',
   'DENY',
   'x-content-type-options',
@@ -34,10 +31,29 @@ export const SECURITY_HEADERS: readonly string[] = [
   'no-referrer',
 ];
 
-/** For answers written by code that sets headers one by one (Express, tRPC, static files). */
+/**
+ * Sent with every JSON answer (the API's too: a JSON answer framed or sniffed as HTML is an
+ * attack surface), as a flat [name, value, ...] list that hot paths spread into writeHead.
+ */
+export const SECURITY_HEADERS: readonly string[] = [
+  'content-security-policy',
+  API_CONTENT_SECURITY_POLICY,
+  ...OTHER_SECURITY_HEADERS,
+];
+
+const APP_SECURITY_HEADERS = [
+  'content-security-policy',
+  CONTENT_SECURITY_POLICY,
+  ...OTHER_SECURITY_HEADERS,
+];
+
+/**
+ * For every answer that does not take the fast path, before Express: the web app's policy
+ * (JSON answers written by sendJson and sendProblem replace it with the API's).
+ */
 export function setSecurityHeaders(res: ServerResponse): void {
-  for (let i = 0; i < SECURITY_HEADERS.length; i += 2) {
-    res.setHeader(SECURITY_HEADERS[i]!, SECURITY_HEADERS[i + 1]!);
+  for (let i = 0; i < APP_SECURITY_HEADERS.length; i += 2) {
+    res.setHeader(APP_SECURITY_HEADERS[i]!, APP_SECURITY_HEADERS[i + 1]!);
   }
 }
 
