@@ -28,11 +28,12 @@ export function requireSameOrigin(req: Request, _res: Response, next: NextFuncti
   next();
 }
 
-const STATUS_CODES = { 400: 'BAD_REQUEST', 413: 'PAYLOAD_TOO_LARGE' } as const;
+const TRPC_CODE_BY_STATUS = { 400: 'BAD_REQUEST', 413: 'PAYLOAD_TOO_LARGE' } as const;
 
 /** An AppError as the tRPC error every call of the request answers with (`data.appCode`). */
 function trpcError(cause: AppError): TRPCError {
-  const code = STATUS_CODES[cause.status as keyof typeof STATUS_CODES] ?? 'BAD_REQUEST';
+  const code =
+    TRPC_CODE_BY_STATUS[cause.status as keyof typeof TRPC_CODE_BY_STATUS] ?? 'BAD_REQUEST';
   return new TRPCError({ code, message: cause.message, cause });
 }
 

@@ -47,7 +47,10 @@ export type BucketHandler = (
 ) => Promise<void>;
 
 export interface IngestHandlers {
-  write(mode: WriteMode): BucketHandler;
+  /** POST: the given series replace those series; the record's other series stay. */
+  merge: BucketHandler;
+  /** PUT: the record's series are replaced as a whole. */
+  replace: BucketHandler;
   read: BucketHandler;
   downsample: BucketHandler;
   remove: BucketHandler;
@@ -164,7 +167,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     deps.onWrite(bucket.id);
   };
 
-  return { write, read, downsample, remove, purge };
+  return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
 }
 
 function rateLimitHeaders(limit: RateLimitOutcome): string[] {

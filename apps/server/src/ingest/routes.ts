@@ -20,8 +20,7 @@ export function createFastPath(
   handlers: IngestHandlers,
   respondToError: ErrorResponder,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const merge = handlers.write('merge');
-  const replace = handlers.write('replace');
+  const { merge, replace } = handlers;
   return (req, res) => {
     const handler = req.method === 'POST' ? merge : req.method === 'PUT' ? replace : undefined;
     const path = handler && WRITE_PATH.exec(req.url!);
@@ -44,8 +43,8 @@ export function createApiRouter(handlers: IngestHandlers): Router {
   router
     .route('/buckets/:bucketId')
     .get(route(handlers.read))
-    .post(route(handlers.write('merge')))
-    .put(route(handlers.write('replace')))
+    .post(route(handlers.merge))
+    .put(route(handlers.replace))
     .delete(route(handlers.remove))
     .all(notAllowed('GET, POST, PUT, DELETE'));
   router
