@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --import tsx
+import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
 import { commands, parseArgs } from './commands.ts';
@@ -26,7 +27,9 @@ async function main(argv: string[]): Promise<Record<string, unknown>> {
 
 try {
   process.stdout.write(`${JSON.stringify(await main(process.argv.slice(2)))}\n`);
-} catch (error) {
+} catch (thrown) {
+  // A database another process keeps locked for longer than the store's timeout.
+  const error = asServiceUnavailable(thrown);
   const body =
     error instanceof AppError
       ? { error: error.code, message: error.message }

@@ -1,8 +1,8 @@
 import type { RequestListener } from 'node:http';
 import { createAuth } from '@bucketgrid/auth';
-import { FixedWindowLimiter } from '@bucketgrid/services';
+import { FixedWindowLimiter, STORE_RETRY_AFTER_SECONDS } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
-import type { Store } from '@bucketgrid/store';
+import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
 import { BucketEvents } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { withinBodyLimit } from './http/body-limits.ts';
@@ -28,13 +28,17 @@ export interface AppOptions {
   keyRateLimitPerMinute?: number;
   /** Failed API key attempts one client address may make per minute. */
   failedKeyAttemptsPerMinute?: number;
-  /** Failed sign-ins allowed per email and per client address in 15 minutes. */
+  /** Sign-in and sign-up limits (defaults and reasons: docs/architecture.md). */
   failedSignInsPerEmail?: number;
   failedSignInsPerAddress?: number;
+  signUpsPerAddress?: number;
+  passwordChecksPerAddress?: number;
   /** Trust X-Forwarded-* from a reverse proxy (client address, https). */
   trustProxy?: boolean;
   /** The built web app to serve, if present. */
   webDist?: string;
+  /** How long a request waits for one store call before it gets 503 (see withDeadline). */
+  storeTimeoutMs?: number;
 }
 
 export interface App {
@@ -50,7 +54,8 @@ export interface App {
 }
 
 export function createApp(options: AppOptions): App {
-  const { store, logger } = options;
+  const { logger } = options;
+  const store = withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
   const now = options.now ?? Date.now;
   const respondToError = createErrorResponder(logger);
   const lastUsed = new LastUsedTracker(store);
@@ -63,6 +68,8 @@ export function createApp(options: AppOptions): App {
     now,
     failedSignInsPerEmail: options.failedSignInsPerEmail,
     failedSignInsPerAddress: options.failedSignInsPerAddress,
+    signUpsPerAddress: options.signUpsPerAddress,
+    passwordChecksPerAddress: options.passwordChecksPerAddress,
   });
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
@@ -72,7 +79,12 @@ export function createApp(options: AppOptions): App {
       sendJson(res, 200, { status: 'ready', store: store.backend });
     } catch (error) {
       logger('error', 'store not reachable', { error: (error as Error).message });
-      sendProblem(res, new AppError('service_unavailable', 'The store is not reachable.'));
+      sendProblem(
+        res,
+        new AppError('service_unavailable', 'The store is not reachable.', {
+          retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+        }),
+      );
     }
   });
 

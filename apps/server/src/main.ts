@@ -5,7 +5,18 @@ import { startServer } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const store = await openStore(process.env.DATABASE_URL);
+const storeTimeoutMs = process.env.STORE_TIMEOUT_MS
+  ? Number(process.env.STORE_TIMEOUT_MS)
+  : undefined;
+const store = await openStore(process.env.DATABASE_URL, {
+  timeoutMs: storeTimeoutMs,
+  asServer: true,
+}).catch((error: unknown) => {
+  // A startup refusal (another server on this SQLite file, MongoDB not a replica set) is
+  // for the operator: one log line that says what to do, not a stack trace.
+  log('error', 'cannot open the store', { error: (error as Error).message });
+  process.exit(1);
+});
 const running = await startServer({
   store,
   logger: log,
@@ -18,6 +29,7 @@ const running = await startServer({
   maxConnectionsPerAddress: process.env.MAX_CONNECTIONS_PER_ADDRESS
     ? Number(process.env.MAX_CONNECTIONS_PER_ADDRESS)
     : undefined,
+  storeTimeoutMs,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 });
 log('info', 'listening', { url: running.url, store: store.backend });

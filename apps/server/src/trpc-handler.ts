@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
+import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/trpc';
@@ -130,7 +131,7 @@ export function createTrpcHandler(deps: {
     },
     async createContext({ req, res }): Promise<Context> {
       const secure = req.secure;
-      const session = await deps.auth.authenticate(req.headers.cookie, secure);
+      const session = await deps.auth.authenticate(req.headers.cookie, secure).catch(unavailable);
       if (session?.setCookie) res.append('set-cookie', session.setCookie);
       return {
         store: deps.store,
@@ -140,9 +141,19 @@ export function createTrpcHandler(deps: {
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,
         clientAddress: req.ip ?? 'unknown',
+        cookieHeader: req.headers.cookie,
         secure,
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };
+    },
+    // The longest wait any call's error asks for (an unavailable store, a rate limit), as
+    // REST sends it: clients and proxies that honour Retry-After need not read the body.
+    responseMeta({ errors }) {
+      const waits = errors.map((error) =>
+        error.cause instanceof AppError ? (error.cause.retryAfterSeconds ?? 0) : 0,
+      );
+      const wait = Math.max(0, ...waits);
+      return wait > 0 ? { headers: { 'retry-after': String(wait) } } : {};
     },
     onError({ error, path }) {
       if (isClientGone(error.cause)) {
@@ -155,4 +166,16 @@ export function createTrpcHandler(deps: {
       }
     },
   });
+}
+
+/**
+ * Errors while building the context (the session lookup) happen outside any procedure and
+ * its error middleware: an unavailable store becomes SERVICE_UNAVAILABLE here.
+ */
+function unavailable(error: unknown): never {
+  const cause = asServiceUnavailable(error);
+  if (cause instanceof AppError) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
+  }
+  throw error;
 }

@@ -1,9 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createApiKey, createBucket, createDashboard, createUser } from '@bucketgrid/services';
 import type { BucketType } from '@bucketgrid/shared';
 import { openStore, type Store } from '@bucketgrid/store';
+import { createTestDatabase } from '@bucketgrid/store/test-database';
 import { silentLogger } from '../src/log.ts';
 import { type RunningServer, type ServerOptions, startServer } from '../src/server.ts';
 
@@ -14,20 +12,22 @@ export interface TestServer extends RunningServer {
   stopAll(): Promise<void>;
 }
 
-/** The real server on an ephemeral port, on a fresh SQLite file. */
-export async function startTestServer(
-  options: Partial<Omit<ServerOptions, 'store' | 'port'>> & {
-    /** The database in memory (tmpfs) where the machine has one: fsync costs nothing there. */
-    inMemory?: boolean;
-  } = {},
-): Promise<TestServer> {
-  const { inMemory, ...serverOptions } = options;
-  const base = inMemory && existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  const dir = mkdtempSync(join(base, 'bucketgrid-server-'));
-  const store = await openStore(`file:${join(dir, 'test.db')}`);
+export interface TestServerOptions extends Partial<Omit<ServerOptions, 'store' | 'port'>> {
+  /** What the server gets instead of the store itself (to inject faults below it). */
+  wrapStore?: (store: Store) => Store;
+}
+
+/**
+ * The real server on an ephemeral port, on a fresh database: a SQLite file, or a MongoDB
+ * database of its own when MONGODB_URI is set (see createTestDatabase).
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { wrapStore = (store: Store) => store, ...serverOptions } = options;
+  const database = createTestDatabase('server');
+  const store = await openStore(database.url, { timeoutMs: serverOptions.storeTimeoutMs });
   const clock = { now: Date.now() };
   const running = await startServer({
-    store,
+    store: wrapStore(store),
     logger: silentLogger,
     port: 0,
     host: '127.0.0.1',
@@ -41,7 +41,7 @@ export async function startTestServer(
     async stopAll() {
       await running.close();
       await store.close().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
+      await database.destroy();
     },
   };
 }

@@ -1,52 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { openStore } from '@bucketgrid/store';
+import { createTestDatabase } from '@bucketgrid/store/test-database';
 import { afterAll, expect, it } from 'vitest';
 import { call, provision } from './helpers.ts';
+import { nextLog, startServerProcess } from './server-process.ts';
 
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-lifecycle-'));
-const databaseUrl = `file:${join(dir, 'lifecycle.db')}`;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function nextLog(lines: Interface, message: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const onLine = (line: string) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.message === message) {
-        lines.off('line', onLine);
-        resolve(entry);
-      }
-    };
-    lines.on('line', onLine);
-  });
-}
-
-async function startProcess() {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const listening = await nextLog(lines, 'listening');
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, lines, url: listening.url as string, exited };
-}
+const database = createTestDatabase('lifecycle');
+const databaseUrl = database.url;
+afterAll(() => database.destroy());
 
 it('answers health and readiness, and on SIGTERM finishes in-flight requests before exiting', async () => {
   const setupStore = await openStore(databaseUrl);
   const { bucket, key } = await provision(setupStore, 'IV');
   await setupStore.close();
-  const server = await startProcess();
+  const server = await startServerProcess(databaseUrl);
 
   expect((await call(`${server.url}/healthz`)).json).toEqual({ status: 'ok' });
-  expect((await call(`${server.url}/readyz`)).json).toEqual({ status: 'ready', store: 'sqlite' });
+  expect((await call(`${server.url}/readyz`)).json).toEqual({
+    status: 'ready',
+    store: database.backend,
+  });
 
   // A write whose body is still arriving when SIGTERM comes.
   const { hostname, port } = new URL(server.url);
@@ -73,7 +46,7 @@ it('answers health and readiness, and on SIGTERM finishes in-flight requests bef
   await accepted;
   inFlight.write('[{"k": 1, "d": [{"sk": 1,');
 
-  const shuttingDown = nextLog(server.lines, 'shutting down');
+  const shuttingDown = nextLog(server, 'shutting down');
   server.child.kill('SIGTERM');
   await shuttingDown;
   await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();

@@ -46,9 +46,8 @@ interface Target {
 let server: TestServer;
 const targets: Target[] = [];
 beforeAll(async () => {
-  // Bad keys are among the cases: the failed-attempt limit must not end the run early. The
-  // contract is checked here, not durability: no fsync per accepted write.
-  server = await startTestServer({ failedKeyAttemptsPerMinute: 1e9, inMemory: true });
+  // Bad keys are among the cases: the failed-attempt limit must not end the run early.
+  server = await startTestServer({ failedKeyAttemptsPerMinute: 1e9 });
   for (const type of ['TSV', 'KV', 'IV'] as const) {
     const { bucket, key } = await provision(server.store, type);
     targets.push({ type, bucket, key, url: `${server.url}/api/buckets/${bucket.id}` });

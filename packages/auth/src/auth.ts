@@ -1,15 +1,17 @@
 import {
   assertStrongPassword,
   createUser,
-  FixedWindowLimiter,
   hashPassword,
-  type RateLimitOutcome,
+  personalWords,
   verifyPassword,
+  warmUpPasswordRating,
 } from '@bucketgrid/services';
 import { AppError, emailSchema } from '@bucketgrid/shared';
-import type { Store } from '@bucketgrid/store';
+import type { Store, User } from '@bucketgrid/store';
 import { type Cookie, Lucia, TimeSpan, verifyRequestOrigin } from 'lucia';
+import { DeviceCookies } from './device-cookies.ts';
 import { storeAdapter } from './lucia-adapter.ts';
+import { DEFAULT_LIMITS, Throttle, type ThrottleLimits } from './throttle.ts';
 
 /**
  * Sessions, sign-up, sign-in and sign-out. Lucia does the session bookkeeping (sliding
@@ -26,23 +28,26 @@ export interface AuthUser {
 
 export interface SignedIn {
   user: AuthUser;
-  /** A Set-Cookie value to send. */
-  cookie: string;
+  /** Set-Cookie values to send: the session, and the device cookie on sign-in and sign-up. */
+  cookies: string[];
+}
+
+/** Where a sign-in or sign-up comes from. */
+export interface Client {
+  /** The client's address (behind a trusted proxy, the one it forwarded). */
+  address: string;
+  /** The request's Cookie header, for the device cookie. */
+  cookieHeader: string | undefined;
 }
 
 const SESSION_COOKIE = 'bucketgrid_session';
-const THROTTLE_WINDOW_MS = 15 * 60_000;
 // A valid argon2id hash of a random string: unknown emails cost as much as wrong passwords,
 // so response time does not reveal which emails have accounts.
 const DUMMY_HASH = hashPassword(crypto.randomUUID());
 
 export function createAuth(
   store: Store,
-  options: {
-    now?: () => number;
-    failedSignInsPerEmail?: number;
-    failedSignInsPerAddress?: number;
-  } = {},
+  options: Partial<ThrottleLimits> & { now?: () => number } = {},
 ) {
   const now = options.now ?? Date.now;
   const lucia = new Lucia(storeAdapter(store), {
@@ -50,11 +55,13 @@ export function createAuth(
     sessionCookie: { name: SESSION_COOKIE, attributes: { sameSite: 'lax', secure: false } },
     getUserAttributes: (attributes) => attributes as Omit<AuthUser, 'id'>,
   });
-  const perEmail = new FixedWindowLimiter(options.failedSignInsPerEmail ?? 5, THROTTLE_WINDOW_MS);
-  const perAddress = new FixedWindowLimiter(
-    options.failedSignInsPerAddress ?? 50,
-    THROTTLE_WINDOW_MS,
-  );
+  const limits: ThrottleLimits = { ...DEFAULT_LIMITS };
+  for (const name of Object.keys(limits) as (keyof ThrottleLimits)[]) {
+    limits[name] = options[name] ?? limits[name];
+  }
+  const throttle = new Throttle(limits);
+  const devices = new DeviceCookies();
+  warmUpPasswordRating();
 
   /** HttpOnly and SameSite=Lax always; Secure when the request came over https. */
   function serialize(cookie: Cookie, secure: boolean): string {
@@ -62,18 +69,48 @@ export function createAuth(
     return cookie.serialize();
   }
 
-  async function startSession(user: AuthUser, secure: boolean): Promise<SignedIn> {
+  async function startSession(user: AuthUser, secure: boolean): Promise<string> {
     const session = await lucia.createSession(user.id, {});
-    return { user, cookie: serialize(lucia.createSessionCookie(session.id), secure) };
+    return serialize(lucia.createSessionCookie(session.id), secure);
   }
 
-  function throttled(outcome: RateLimitOutcome): AppError {
-    const minutes = Math.ceil(outcome.resetSeconds / 60);
-    return new AppError(
-      'rate_limited',
-      `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      { retryAfterSeconds: outcome.resetSeconds },
-    );
+  /**
+   * The account `load` finds when `password` is its password, else null. The attempt is
+   * counted before the password is checked (per address, and per email from unknown devices
+   * or per known device: see `Throttle`); a success gives it back. An account that does not
+   * exist costs one argon2 verification too, so timing does not tell which emails have one.
+   */
+  async function checkPassword(
+    client: Client,
+    account: string,
+    password: string,
+    load: () => Promise<User | null>,
+  ): Promise<User | null> {
+    const device = devices.knownDevice(client.cookieHeader, account);
+    return throttle.passwordCheck(client.address, async () => {
+      const attempt = throttle.signInAttempt(client.address, account, device, now());
+      let found: User | null;
+      let valid: boolean;
+      try {
+        found = await load();
+        valid = await verifyPassword(found?.passwordHash ?? (await DUMMY_HASH), password);
+      } catch (error) {
+        // No password was checked (the server was busy, or the store failed).
+        attempt.giveBack();
+        throw error;
+      }
+      if (!found || !valid) return null;
+      attempt.giveBack();
+      return found;
+    });
+  }
+
+  /** A new session, and this browser marked as a known device of the account. */
+  async function signedIn(user: AuthUser, secure: boolean): Promise<SignedIn> {
+    return {
+      user: toAuthUser(user),
+      cookies: [devices.issue(user.email, secure), await startSession(user, secure)],
+    };
   }
 
   return {
@@ -94,33 +131,32 @@ export function createAuth(
       return { user: user as AuthUser, sessionId: session.id, setCookie };
     },
 
+    /**
+     * Throttled per client address: every attempt counts, before any work is done (which
+     * also bounds how many one address can have running).
+     */
     async signUp(
       input: { email: string; password: string; name: string },
+      client: Client,
       secure: boolean,
     ): Promise<SignedIn> {
-      const user = await createUser(store, input);
-      return startSession(user, secure);
+      throttle.signUpAttempt(client.address, now());
+      return signedIn(await createUser(store, input), secure);
     },
 
+    /** Checks the password under the sign-in throttle (see `checkPassword`). */
     async signIn(
       input: { email: string; password: string },
-      clientAddress: string,
+      client: Client,
       secure: boolean,
     ): Promise<SignedIn> {
       const email = emailSchema.safeParse(input.email);
-      const emailKey = email.success ? email.data : input.email.toLowerCase();
-      const at = now();
-      for (const gate of [perEmail.peek(emailKey, at), perAddress.peek(clientAddress, at)]) {
-        if (!gate.allowed) throw throttled(gate);
-      }
-      const user = email.success ? await store.getUserByEmail(email.data) : null;
-      const valid = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), input.password);
-      if (!user || !valid) {
-        perEmail.consume(emailKey, 1, at);
-        perAddress.consume(clientAddress, 1, at);
-        throw new AppError('invalid_credentials', 'Wrong email or password.');
-      }
-      return startSession(user, secure);
+      const account = email.success ? email.data : input.email.toLowerCase();
+      const user = await checkPassword(client, account, input.password, async () =>
+        email.success ? store.getUserByEmail(email.data) : null,
+      );
+      if (!user) throw new AppError('invalid_credentials', 'Wrong email or password.');
+      return signedIn(user, secure);
     },
 
     /** Ends the session; returns a Set-Cookie value that clears the cookie. */
@@ -133,21 +169,33 @@ export function createAuth(
     async changePassword(
       user: AuthUser,
       input: { currentPassword: string; newPassword: string },
+      client: Client,
       secure: boolean,
     ): Promise<SignedIn> {
-      const stored = await store.getUserById(user.id);
-      if (!stored || !(await verifyPassword(stored.passwordHash, input.currentPassword))) {
-        throw new AppError('invalid_credentials', 'The current password is wrong.');
-      }
-      const next = assertStrongPassword(input.newPassword, 'newPassword');
-      await store.setUserPassword(user.id, await hashPassword(next));
+      const stored = await checkPassword(client, user.email, input.currentPassword, () =>
+        store.getUserById(user.id),
+      );
+      if (!stored) throw new AppError('invalid_credentials', 'The current password is wrong.');
+      const passwordHash = await throttle.passwordCheck(client.address, async () => {
+        const next = await assertStrongPassword(
+          input.newPassword,
+          'newPassword',
+          personalWords(user.email, user.name),
+        );
+        return hashPassword(next);
+      });
+      await store.setUserPassword(user.id, passwordHash);
       await lucia.invalidateUserSessions(user.id);
-      return startSession(user, secure);
+      return { user, cookies: [await startSession(user, secure)] };
     },
   };
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+function toAuthUser(user: AuthUser): AuthUser {
+  return { id: user.id, email: user.email, name: user.name, workspace: user.workspace };
+}
 
 /** Whether a request's Origin header names the host it was sent to (CSRF protection). */
 export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {

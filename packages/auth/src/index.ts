@@ -1,1 +1,8 @@
-export { type Auth, type AuthUser, createAuth, isSameOrigin, type SignedIn } from './auth.ts';
+export {
+  type Auth,
+  type AuthUser,
+  type Client,
+  createAuth,
+  isSameOrigin,
+  type SignedIn,
+} from './auth.ts';

@@ -11,7 +11,11 @@ export async function createUser(
 ): Promise<User> {
   const email = validate(emailSchema, input.email, 'email');
   const name = validate(displayNameSchema, input.name, 'name');
-  const password = assertStrongPassword(input.password, 'password');
+  const password = await assertStrongPassword(
+    input.password,
+    'password',
+    personalWords(email, name),
+  );
   if (await store.getUserByEmail(email)) {
     throw new AppError('email_taken', 'An account with this email exists; sign in instead.');
   }
@@ -27,6 +31,11 @@ export async function createUser(
     }
     throw error;
   }
+}
+
+/** What a password must not be built from: the person's own email and name. */
+export function personalWords(email: string, name: string): string[] {
+  return [email, email.split('@')[0]!, name, ...name.split(/\s+/)].filter((word) => word !== '');
 }
 
 /** The account with this email; not_found when there is none. */

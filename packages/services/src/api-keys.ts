@@ -7,7 +7,7 @@ import {
   rollGraceMs,
 } from '@bucketgrid/shared';
 import { generateApiKey, hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
-import type { ApiKeyRecord, Store } from '@bucketgrid/store';
+import { type ApiKeyRecord, MissingEntity, type Store } from '@bucketgrid/store';
 import { validate } from './validate.ts';
 
 export type ApiKeyState = 'active' | 'revoked' | 'expired';
@@ -35,9 +35,6 @@ export async function createApiKey(
   },
   now: number,
 ): Promise<CreatedApiKey> {
-  if (!(await store.getDashboard(input.dashboardId))) {
-    throw new AppError('not_found', 'No such dashboard.');
-  }
   const name = validate(apiKeyNameSchema, input.name, 'name');
   const type = validate(apiKeyTypeSchema, input.type, 'type');
   const expiresAt = input.expiresAt ?? null;
@@ -46,17 +43,25 @@ export async function createApiKey(
   }
   const key = generateApiKey(type);
   const parsed = parseApiKey(key)!;
-  const apiKey = await store.createApiKey({
-    dashboardId: input.dashboardId,
-    name,
-    type,
-    hash: hashApiKey(key),
-    hint: parsed.hint,
-    createdBy: input.createdBy,
-    createdAt: now,
-    expiresAt,
-  });
-  return { apiKey, key };
+  try {
+    const apiKey = await store.createApiKey({
+      dashboardId: input.dashboardId,
+      name,
+      type,
+      hash: hashApiKey(key),
+      hint: parsed.hint,
+      createdBy: input.createdBy,
+      createdAt: now,
+      expiresAt,
+    });
+    return { apiKey, key };
+  } catch (error) {
+    // The dashboard was deleted between the check and the insert.
+    if (error instanceof MissingEntity && error.entity === 'dashboard') {
+      throw new AppError('not_found', 'No such dashboard.');
+    }
+    throw error;
+  }
 }
 
 export function listApiKeys(store: Store, dashboardId: string): Promise<ApiKeyRecord[]> {

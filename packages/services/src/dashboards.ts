@@ -2,11 +2,12 @@ import {
   AppError,
   DEFAULT_RETENTION,
   dashboardNameSchema,
+  type Role,
   retentionSchema,
   slugify,
   slugSchema,
 } from '@bucketgrid/shared';
-import { type Dashboard, type Store, UniqueViolation } from '@bucketgrid/store';
+import { type Dashboard, type DashboardRef, type Store, UniqueViolation } from '@bucketgrid/store';
 import { uniqueSlug } from './slugs.ts';
 import { validate } from './validate.ts';
 
@@ -58,6 +59,22 @@ export async function updateDashboard(
     }
     throw error;
   }
+}
+
+/**
+ * The dashboard (by id or path) and the user's role in it. A dashboard the user is not a
+ * member of is not_found exactly like one that never existed, after the same single query,
+ * so neither the answer nor the work done reveals that it exists.
+ */
+export async function getDashboardForMember(
+  store: Store,
+  ref: DashboardRef,
+  userId: string,
+): Promise<{ dashboard: Dashboard; role: Role }> {
+  const found = await store.getDashboardForMember(ref, userId);
+  if (!found) throw new AppError('not_found', 'No such dashboard.');
+  const { role, ...dashboard } = found;
+  return { dashboard, role };
 }
 
 /** Every dashboard the user is a member of, with their role, oldest first. */

@@ -8,3 +8,4 @@ export * from './passwords.ts';
 export * from './rate-limit.ts';
 export * from './record-selection.ts';
 export * from './records.ts';
+export * from './unavailable.ts';

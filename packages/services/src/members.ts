@@ -1,5 +1,11 @@
 import { AppError, emailSchema, type Role, roleAtLeast } from '@bucketgrid/shared';
-import { type MemberWithUser, type Store, UniqueViolation } from '@bucketgrid/store';
+import {
+  LastOwner,
+  type MemberWithUser,
+  MissingEntity,
+  type Store,
+  UniqueViolation,
+} from '@bucketgrid/store';
 import { validate } from './validate.ts';
 
 /**
@@ -22,12 +28,18 @@ function assertMayManage(actorRole: Role, targetRole: Role): void {
   }
 }
 
-async function assertNotLastOwner(store: Store, dashboardId: string, targetRole: Role) {
-  if (targetRole === 'owner' && (await store.countOwners(dashboardId)) <= 1) {
-    throw new AppError(
-      'last_owner',
-      'This is the last owner: make someone else an owner first, or delete the dashboard.',
-    );
+/** The store refuses, atomically, to leave a dashboard without an owner. */
+async function unlessLastOwner(change: Promise<void>): Promise<void> {
+  try {
+    await change;
+  } catch (error) {
+    if (error instanceof LastOwner) {
+      throw new AppError(
+        'last_owner',
+        'This is the last owner: make someone else an owner first, or delete the dashboard.',
+      );
+    }
+    throw error;
   }
 }
 
@@ -55,6 +67,10 @@ export async function addMember(
     if (error instanceof UniqueViolation) {
       throw new AppError('already_member', `${user.email} is already a member.`);
     }
+    // The dashboard was deleted meanwhile.
+    if (error instanceof MissingEntity && error.entity === 'dashboard') {
+      throw new AppError('not_found', 'No such dashboard.');
+    }
     throw error;
   }
 }
@@ -67,8 +83,7 @@ export async function setMemberRole(
   const target = await targetMembership(store, input.dashboardId, input.userId);
   assertMayManage(actorRole, target.role);
   assertMayGrant(actorRole, input.role);
-  if (input.role !== 'owner') await assertNotLastOwner(store, input.dashboardId, target.role);
-  await store.setMemberRole(input.dashboardId, input.userId, input.role);
+  await unlessLastOwner(store.setMemberRole(input.dashboardId, input.userId, input.role));
 }
 
 export async function removeMember(
@@ -84,8 +99,7 @@ export async function removeMember(
     }
     assertMayManage(actor.role, target.role);
   }
-  await assertNotLastOwner(store, input.dashboardId, target.role);
-  await store.removeMember(input.dashboardId, input.userId);
+  await unlessLastOwner(store.removeMember(input.dashboardId, input.userId));
 }
 
 export function listMembers(store: Store, dashboardId: string): Promise<MemberWithUser[]> {

@@ -36,6 +36,18 @@ export class FixedWindowLimiter {
     return this.outcome(window, allowed, now);
   }
 
+  /**
+   * Gives back units spent at `spentAt`, for callers that spend before they know whether the
+   * request counts (spending first is what keeps concurrent requests from all passing a
+   * check that none of them has counted yet). Units of an ended window are not given back.
+   */
+  refund(id: string, weight: number, spentAt: number): void {
+    const window = this.windows.get(id);
+    if (window && window.start === spentAt - (spentAt % this.windowMs)) {
+      window.used = Math.max(0, window.used - weight);
+    }
+  }
+
   /** Whether `id` has units left, without spending any. */
   peek(id: string, now: number): RateLimitOutcome {
     const window = this.current(id, now);

@@ -2,21 +2,43 @@ import type { Store } from './store.ts';
 
 export const DEFAULT_DATABASE_URL = 'file:./data/bucketgrid.db';
 
+/** How long one store call may wait on the database unless told otherwise. */
+export const DEFAULT_STORE_TIMEOUT_MS = 5_000;
+
+export interface StoreOptions {
+  /**
+   * How long one operation may wait on the database (a lock, a primary, a majority) before
+   * it fails with StoreUnavailable. Default DEFAULT_STORE_TIMEOUT_MS.
+   */
+  timeoutMs?: number;
+  /**
+   * Opens the store for the server process, which keeps state of its own beside the
+   * database. SQLite: refuses when another server process has the file open (see
+   * sqlite/server-lock.ts); tools such as the CLI open it without this and share it.
+   * MongoDB serves any number of server processes and ignores this.
+   */
+  asServer?: boolean;
+}
+
 /**
  * Opens the store that DATABASE_URL names: `file:PATH` for embedded SQLite (the default),
  * `mongodb://` or `mongodb+srv://` for MongoDB. Each backend is imported only when chosen,
  * so a SQLite deployment never loads mongoose.
  */
-export async function openStore(databaseUrl?: string): Promise<Store> {
+export async function openStore(databaseUrl?: string, options: StoreOptions = {}): Promise<Store> {
   // An empty DATABASE_URL (a blank line in an env file) means the default, like an unset one.
   databaseUrl ||= DEFAULT_DATABASE_URL;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   if (databaseUrl.startsWith('file:')) {
     const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
-    return openSqliteStore(databaseUrl.slice('file:'.length));
+    return openSqliteStore(databaseUrl.slice('file:'.length), {
+      timeoutMs,
+      asServer: options.asServer ?? false,
+    });
   }
   if (databaseUrl.startsWith('mongodb://') || databaseUrl.startsWith('mongodb+srv://')) {
     const { openMongoStore } = await import('./mongo/mongo-store.ts');
-    return openMongoStore(databaseUrl);
+    return openMongoStore(databaseUrl, { timeoutMs });
   }
   throw new Error('DATABASE_URL must start with file:, mongodb:// or mongodb+srv://');
 }

@@ -125,11 +125,38 @@ export class UniqueViolation extends StoreError {
   }
 }
 
-/** The entity a change was made to (or under) no longer exists: it was deleted meanwhile. */
+/**
+ * The entity a change was made to (or under, or that it names) does not exist: it never did,
+ * or it was deleted meanwhile.
+ */
 export class MissingEntity extends StoreError {
   constructor(readonly entity: 'bucket' | 'dashboard' | 'user') {
     super(`the ${entity} does not exist`);
     this.name = 'MissingEntity';
+  }
+}
+
+/** The change would leave a dashboard without an owner; nothing was changed. */
+export class LastOwner extends StoreError {
+  constructor() {
+    super('the dashboard would have no owner left');
+    this.name = 'LastOwner';
+  }
+}
+
+/** A dashboard by its id, or by its path: workspace and slug. */
+export type DashboardRef = string | { workspace: string; slug: string };
+
+/**
+ * The database did not answer in time or cannot be reached (no primary, no majority to
+ * acknowledge, a lock held elsewhere). Callers answer "try again shortly". Like any answer
+ * that never came, it leaves open whether a change was applied; record upserts and deletes
+ * have the same effect when retried.
+ */
+export class StoreUnavailable extends StoreError {
+  constructor(readonly reason: string) {
+    super(`the store is unavailable: ${reason}`);
+    this.name = 'StoreUnavailable';
   }
 }
 
@@ -150,6 +177,7 @@ export interface Store {
   getUserByEmail(email: string): Promise<User | null>;
   setUserPassword(userId: string, passwordHash: string): Promise<void>;
 
+  /** MissingEntity('user') when the user does not exist. */
   createSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   listUserSessions(userId: string): Promise<Session[]>;
@@ -158,13 +186,20 @@ export interface Store {
   deleteUserSessions(userId: string): Promise<void>;
   deleteExpiredSessions(now: number): Promise<void>;
 
-  /** Creates the dashboard and makes `ownerId` its owner, in one step. */
+  /** Creates the dashboard and makes `ownerId` its owner, in one step; MissingEntity('user'). */
   createDashboard(
     input: Omit<Dashboard, 'id' | 'createdAt'> & { ownerId: string },
   ): Promise<Dashboard>;
   getDashboard(id: string): Promise<Dashboard | null>;
-  getDashboardBySlug(workspace: string, slug: string): Promise<Dashboard | null>;
-  /** Every dashboard the user is a member of, with their role, oldest first. */
+  /**
+   * The dashboard with the user's role in it, in one query that joins both: null when it does
+   * not exist and when the user is not a member, after the same work either way.
+   */
+  getDashboardForMember(
+    ref: DashboardRef,
+    userId: string,
+  ): Promise<(Dashboard & { role: Role }) | null>;
+  /** Every dashboard the user is a member of, with their role, oldest first (ties by id). */
   listDashboardsForUser(userId: string): Promise<(Dashboard & { role: Role })[]>;
   updateDashboard(
     id: string,
@@ -182,14 +217,25 @@ export interface Store {
   saveLayout(dashboardId: string, save: LayoutSave): Promise<SaveLayoutResult>;
 
   getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
+  /** Oldest first (ties by user id). */
   listMembers(dashboardId: string): Promise<MemberWithUser[]>;
+  /** MissingEntity when the dashboard or the user does not exist (checked in that order). */
   addMember(dashboardId: string, userId: string, role: Role): Promise<Membership>;
+  /**
+   * Changes a member's role, or removes the member, in one atomic step that refuses with
+   * LastOwner (changing nothing) when the dashboard would be left without an owner, however
+   * many such calls run at once. A user who is not a member is no change.
+   */
   setMemberRole(dashboardId: string, userId: string, role: Role): Promise<void>;
   removeMember(dashboardId: string, userId: string): Promise<void>;
-  countOwners(dashboardId: string): Promise<number>;
 
+  /**
+   * MissingEntity('dashboard') when the dashboard does not exist, also when it is deleted
+   * concurrently: a bucket never outlives its dashboard (nor does a key or a membership).
+   */
   createBucket(input: { dashboardId: string; name: string; type: BucketType }): Promise<Bucket>;
   getBucket(id: string): Promise<Bucket | null>;
+  /** Oldest first (ties by id). */
   listBuckets(dashboardId: string): Promise<Bucket[]>;
   renameBucket(id: string, name: string): Promise<void>;
   /** Replaces the bucket's series descriptions; null: no such bucket. */
@@ -218,9 +264,14 @@ export interface Store {
   deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
   purgeRecords(bucket: Bucket): Promise<number>;
 
+  /**
+   * MissingEntity when the dashboard or the creator does not exist (checked in that order),
+   * also when the dashboard is being deleted at the same moment: a key never outlives it.
+   */
   createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** Newest first (ties by id, descending: the oldest-first order reversed). */
   listApiKeys(dashboardId: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: number): Promise<void>;
   setApiKeyExpiry(id: string, expiresAt: number | null): Promise<void>;

@@ -1,62 +1,78 @@
-import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { afterAll, describe, it } from 'vitest';
-import { openMongoStore } from '../src/mongo/mongo-store.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
+import { contractContext } from './contract/context.ts';
 import { runStoreContract } from './contract.ts';
+import { createTestDatabase, mongoUri, type TestDatabase } from './test-database.ts';
 
 /*
  * The shared store contract against MongoDB. It needs a server that can run transactions
  * (a replica set, single-node is fine), which cannot run on the build machines, so the suite
  * runs only when MONGODB_URI names one, e.g.
  *   MONGODB_URI='mongodb://localhost:27017/?replicaSet=rs0' pnpm --filter @bucketgrid/store test
- * Each store gets a database of its own, dropped when the file is done.
+ * (CI does: .github/workflows/ci.yml). Each store gets a database of its own, dropped when
+ * the file is done.
  */
 
-const baseUri = process.env.MONGODB_URI?.trim();
-
-if (baseUri) {
-  const databases: string[] = [];
+if (mongoUri) {
+  const databases: TestDatabase[] = [];
   const stores: Store[] = [];
 
   runStoreContract('mongodb', async () => {
-    const name = `bucketgrid_test_${randomBytes(6).toString('hex')}`;
-    databases.push(name);
-    const store = await openMongoStore(withDatabase(baseUri, name));
+    const database = createTestDatabase('contract');
+    databases.push(database);
+    const store = await openStore(database.url);
     stores.push(store);
     return store;
   });
 
   afterAll(async () => {
     await Promise.allSettled(stores.map((store) => store.close()));
-    if (databases.length === 0) return;
-    const conn = await mongoose.createConnection(baseUri).asPromise();
-    try {
-      for (const name of databases) await conn.useDb(name, { useCache: false }).dropDatabase();
-    } finally {
-      await conn.close();
-    }
+    for (const database of databases) await database.destroy();
+  });
+
+  describe('mongodb storage details', () => {
+    it('indexes and stores write sequences for KV records only, replacing the old full index', async () => {
+      const database = createTestDatabase('indexes');
+      databases.push(database);
+      const raw = await mongoose.createConnection(database.url).asPromise();
+      try {
+        const records = raw.collection('records');
+        // A database from before the index became partial.
+        await records.createIndex({ b: 1, s: 1 });
+        const store = await openStore(database.url);
+        stores.push(store);
+        const t = contractContext(() => store);
+        const tsv = await t.makeBucket('TSV', 2);
+        const kv = await t.makeBucket('KV', 2);
+        await store.upsertRecords(tsv, [t.rec(1, { 1: 1 }), t.rec(2, { 1: 2 })], 'merge');
+        await store.upsertRecords(kv, [t.rec('a', { 1: 1 }), t.rec('b', { 1: 2 })], 'merge');
+        await store.upsertRecords(kv, [t.rec('a', { 1: 3 }), t.rec('c', { 1: 4 })], 'merge');
+        // Retention dropped the least recently written KV record, b.
+        expect((await t.readAll(kv)).map((r) => r.key)).toEqual(['a', 'c']);
+
+        const indexes = await records.indexes();
+        expect(indexes.map((index) => index.name)).not.toContain('b_1_s_1');
+        expect(indexes.find((index) => index.name === 'kv_by_seq')).toMatchObject({
+          key: { b: 1, s: 1 },
+          partialFilterExpression: { k: { $type: 'string' } },
+        });
+        expect(await records.countDocuments({ b: tsv.id, s: { $exists: true } })).toBe(0);
+        expect(await records.countDocuments({ b: kv.id, s: { $exists: true } })).toBe(2);
+        const plan = await records
+          .find({ b: kv.id, k: { $type: 'string' } })
+          .sort({ s: 1 })
+          .explain();
+        expect(JSON.stringify(plan.queryPlanner.winningPlan)).toContain('kv_by_seq');
+      } finally {
+        await raw.close();
+      }
+    });
   });
 } else {
   console.warn('MongoDB store contract suite SKIPPED: set MONGODB_URI to run it');
   describe.skip('mongodb store contract (MONGODB_URI not set)', () => {
     it('runs the shared store contract against MongoDB', () => {});
   });
-}
-
-/**
- * The URI with its database replaced by `name`. Credentials in a URI are checked against
- * its database unless `authSource` says otherwise, so that one (or `admin`) stays the
- * authentication database.
- */
-function withDatabase(uri: string, name: string): string {
-  const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(?:\/([^?]*))?(\?.*)?$/.exec(uri);
-  if (!match) throw new Error('MONGODB_URI must start with mongodb:// or mongodb+srv://');
-  const [, scheme, hosts = '', database = '', query = ''] = match;
-  let options = query;
-  if (hosts.includes('@') && !/[?&](authSource|authMechanism)=/i.test(query)) {
-    const authSource = encodeURIComponent(decodeURIComponent(database) || 'admin');
-    options = `${query || '?'}${query.length > 1 ? '&' : ''}authSource=${authSource}`;
-  }
-  return `${scheme}${hosts}/${name}${options}`;
 }

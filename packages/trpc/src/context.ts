@@ -12,6 +12,8 @@ export interface Context {
   sessionId: string | null;
   /** The client's address, for sign-in throttling. */
   clientAddress: string;
+  /** The request's Cookie header (sign-in reads the device cookie from it). */
+  cookieHeader: string | undefined;
   /** Whether the request came over https (the session cookie is then Secure). */
   secure: boolean;
   /** Queues a Set-Cookie header on the response. */

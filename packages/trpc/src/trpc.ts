@@ -1,5 +1,6 @@
+import { asServiceUnavailable, getDashboardForMember } from '@bucketgrid/services';
 import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
-import type { Dashboard } from '@bucketgrid/store';
+import type { Dashboard, DashboardRef } from '@bucketgrid/store';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
@@ -13,6 +14,7 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   409: 'CONFLICT',
   422: 'UNPROCESSABLE_CONTENT',
   429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** A problem with one input field: `path` like `name` or `widgets.3.pos.w`. */
@@ -77,11 +79,11 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
-/** The one place an AppError thrown by a service becomes a tRPC error. */
+/** The one place an AppError thrown by a service (or a store that cannot answer) becomes a tRPC error. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  const cause = result.ok ? undefined : asServiceUnavailable(result.error.cause);
+  if (cause instanceof AppError) {
     throw new TRPCError({
       code: codeByStatus[cause.status] ?? 'INTERNAL_SERVER_ERROR',
       message: cause.message,
@@ -107,20 +109,20 @@ export interface DashboardScope {
 }
 
 /**
- * Loads the dashboard of `input.dashboardId` and the caller's membership. A non-member gets
- * NOT_FOUND, exactly as for an id that never existed; a member below `needed` gets FORBIDDEN.
+ * Loads the dashboard (by id or path) with the caller's role, in one query. A non-member gets
+ * NOT_FOUND, exactly as for an id that never existed and after the same work; a member below
+ * `needed` gets FORBIDDEN.
  */
 export async function resolveScope(
   ctx: Context & { user: { id: string } },
-  dashboard: Dashboard | null,
+  ref: DashboardRef,
   needed: Role,
 ): Promise<DashboardScope> {
-  const membership = dashboard ? await ctx.store.getMembership(dashboard.id, ctx.user.id) : null;
-  if (!dashboard || !membership) throw new AppError('not_found', 'No such dashboard.');
-  if (!roleAtLeast(membership.role, needed)) {
+  const scope = await getDashboardForMember(ctx.store, ref, ctx.user.id);
+  if (!roleAtLeast(scope.role, needed)) {
     throw new AppError('forbidden', `This needs the ${needed} role on this dashboard.`);
   }
-  return { dashboard, role: membership.role };
+  return scope;
 }
 
 /** A procedure on one dashboard that needs at least `needed` there. */
@@ -128,11 +130,7 @@ export function dashboardProcedure(needed: Role) {
   return authedProcedure
     .input(z.object({ dashboardId: idSchema }))
     .use(async ({ ctx, input, next }) => {
-      const scope = await resolveScope(
-        ctx,
-        await ctx.store.getDashboard(input.dashboardId),
-        needed,
-      );
+      const scope = await resolveScope(ctx, input.dashboardId, needed);
       return next({ ctx: { ...ctx, ...scope } });
     });
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Logger } from '../log.ts';
 import { sendProblem } from './responses.ts';
@@ -16,7 +17,9 @@ export function isClientGone(error: unknown): boolean {
 }
 
 export function createErrorResponder(logger: Logger): ErrorResponder {
-  return (req, res, error) => {
+  return (req, res, thrown) => {
+    // A store that did not answer in time is 503 with Retry-After, not an internal error.
+    const error = asServiceUnavailable(thrown);
     const fields = { method: req.method, path: pathOf(req) };
     if (isClientGone(error)) {
       // Nobody is left to answer, and nothing went wrong on our side: a fact, not a failure.

@@ -2,7 +2,8 @@ import { newId } from '../ids.ts';
 import type { ApiKeyRecord, Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
-import { type ApiKeyDoc, nextCreatedSeq } from './models.ts';
+import { type ApiKeyDoc, NEWEST_FIRST } from './models.ts';
+import { claimDashboard, requireUser } from './references.ts';
 
 type ApiKeyMethods = Pick<
   Store,
@@ -15,7 +16,8 @@ type ApiKeyMethods = Pick<
   | 'touchApiKeys'
 >;
 
-export function apiKeyMethods({ models }: Db): ApiKeyMethods {
+export function apiKeyMethods(db: Db): ApiKeyMethods {
+  const { models } = db;
   const { apiKeys } = models;
   return {
     async createApiKey(input) {
@@ -28,13 +30,16 @@ export function apiKeyMethods({ models }: Db): ApiKeyMethods {
         hint: input.hint,
         createdBy: input.createdBy,
         createdAt: input.createdAt,
-        createdSeq: nextCreatedSeq(),
         expiresAt: input.expiresAt,
         revokedAt: null,
         lastUsedAt: null,
       };
       try {
-        await apiKeys.insertOne(doc);
+        await db.transaction(async (session) => {
+          await claimDashboard(models, session, input.dashboardId);
+          if (input.createdBy !== null) await requireUser(models, input.createdBy, session);
+          await apiKeys.insertOne(doc, { session });
+        });
       } catch (error) {
         throw mapDuplicateKey(error, {});
       }
@@ -52,10 +57,7 @@ export function apiKeyMethods({ models }: Db): ApiKeyMethods {
     },
 
     async listApiKeys(dashboardId) {
-      const docs = await apiKeys
-        .find({ dashboardId })
-        .sort({ createdAt: -1, createdSeq: -1 })
-        .lean<ApiKeyDoc[]>();
+      const docs = await apiKeys.find({ dashboardId }).sort(NEWEST_FIRST).lean<ApiKeyDoc[]>();
       return docs.map(toApiKey);
     },
 

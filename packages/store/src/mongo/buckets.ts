@@ -1,8 +1,9 @@
 import type { PipelineStage } from 'mongoose';
 import { newId } from '../ids.ts';
-import { type Bucket, MissingEntity, type Store } from '../store.ts';
+import type { Bucket, Store } from '../store.ts';
 import type { Db } from './connection.ts';
-import { type BucketDoc, DASHBOARDS_COLLECTION, nextCreatedSeq } from './models.ts';
+import { type BucketDoc, DASHBOARDS_COLLECTION, LIST_ORDER } from './models.ts';
+import { claimDashboard } from './references.ts';
 
 type BucketMethods = Pick<
   Store,
@@ -13,13 +14,13 @@ type BucketMethods = Pick<
 type BucketRow = BucketDoc & { dashboard: { retention: number }[] };
 
 export function bucketMethods(db: Db): BucketMethods {
-  const { buckets, dashboards, records } = db.models;
+  const { buckets, records } = db.models;
 
   /** Buckets with their dashboard's retention, in one round trip (getBucket is on every API call). */
   async function findBuckets(match: PipelineStage.Match['$match']): Promise<Bucket[]> {
     const rows = await buckets.aggregate<BucketRow>([
       { $match: match },
-      { $sort: { createdAt: 1, createdSeq: 1 } },
+      { $sort: LIST_ORDER },
       {
         $lookup: {
           from: DASHBOARDS_COLLECTION,
@@ -40,10 +41,6 @@ export function bucketMethods(db: Db): BucketMethods {
 
   return {
     async createBucket(input) {
-      const dashboard = await dashboards
-        .findById(input.dashboardId, { retention: 1 })
-        .lean<{ retention: number }>();
-      if (!dashboard) throw new MissingEntity('dashboard');
       const doc: BucketDoc = {
         _id: newId(),
         dashboardId: input.dashboardId,
@@ -53,11 +50,14 @@ export function bucketMethods(db: Db): BucketMethods {
         lastWriteAt: null,
         writeSeq: 0,
         createdAt: Date.now(),
-        createdSeq: nextCreatedSeq(),
         series: [],
       };
-      await buckets.insertOne(doc);
-      return toBucket(doc, dashboard.retention);
+      const { retention } = await db.transaction(async (session) => {
+        const dashboard = await claimDashboard(db.models, session, input.dashboardId);
+        await buckets.insertOne(doc, { session });
+        return dashboard;
+      });
+      return toBucket(doc, retention);
     },
 
     async getBucket(id) {

@@ -1,15 +1,23 @@
 import type { Role } from '@bucketgrid/shared';
+import type { ClientSession } from 'mongoose';
 import { newId } from '../ids.ts';
-import type { Dashboard, Membership, MemberWithUser, Store } from '../store.ts';
+import {
+  type Dashboard,
+  LastOwner,
+  type Membership,
+  type MemberWithUser,
+  type Store,
+} from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
-import { type DashboardDoc, type MembershipDoc, nextCreatedSeq, type UserDoc } from './models.ts';
+import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
+import { claimDashboard, requireUser } from './references.ts';
 
 type DashboardMethods = Pick<
   Store,
   | 'createDashboard'
   | 'getDashboard'
-  | 'getDashboardBySlug'
+  | 'getDashboardForMember'
   | 'listDashboardsForUser'
   | 'updateDashboard'
   | 'deleteDashboard'
@@ -18,14 +26,43 @@ type DashboardMethods = Pick<
   | 'addMember'
   | 'setMemberRole'
   | 'removeMember'
-  | 'countOwners'
 >;
 
-const OLDEST_FIRST = { createdAt: 1, createdSeq: 1 } as const;
+/** Members have no id of their own: ties between them go by user id, as on SQLite. */
+const MEMBERS_ORDER = { createdAt: 1, userId: 1 } as const;
 const SLUG_TAKEN = { slug: 'slug' } as const;
 
 export function dashboardMethods(db: Db): DashboardMethods {
   const { dashboards, memberships, users, buckets, apiKeys, records, layouts } = db.models;
+
+  /**
+   * Runs `change` on the member unless they are the dashboard's last owner. The transaction
+   * writes the dashboard document first: two transactions changing members of one dashboard
+   * then conflict on it (snapshot isolation alone would let both count two owners and each
+   * remove one), and the driver retries the loser whole, so it counts what the winner left.
+   */
+  const changeUnlessLastOwner = (
+    dashboardId: string,
+    userId: string,
+    change: (session: ClientSession) => Promise<unknown>,
+    keepsOwner: boolean,
+  ) =>
+    db.transaction(async (session) => {
+      await dashboards.updateOne({ _id: dashboardId }, { $inc: { rev: 1 } }, { session });
+      const target = await memberships
+        .findOne({ dashboardId, userId }, { role: 1 })
+        .session(session)
+        .lean<Pick<MembershipDoc, 'role'>>();
+      if (!target) return;
+      if (target.role === 'owner' && !keepsOwner) {
+        const owners = await memberships
+          .countDocuments({ dashboardId, role: 'owner' })
+          .session(session);
+        if (owners <= 1) throw new LastOwner();
+      }
+      await change(session);
+    });
+
   return {
     async createDashboard(input) {
       const createdAt = Date.now();
@@ -36,12 +73,12 @@ export function dashboardMethods(db: Db): DashboardMethods {
         name: input.name,
         retention: input.retention,
         createdAt,
-        createdSeq: nextCreatedSeq(),
       };
       const owner = membershipDoc(doc._id, input.ownerId, 'owner', createdAt);
       try {
         // One transaction: a dashboard never exists without its owner.
         await db.transaction(async (session) => {
+          await requireUser(db.models, input.ownerId, session);
           await dashboards.insertOne(doc, { session });
           await memberships.insertOne(owner, { session });
         });
@@ -56,9 +93,27 @@ export function dashboardMethods(db: Db): DashboardMethods {
       return doc ? toDashboard(doc) : null;
     },
 
-    async getDashboardBySlug(workspace, slug) {
-      const doc = await dashboards.findOne({ workspace, slug }).lean<DashboardDoc>();
-      return doc ? toDashboard(doc) : null;
+    async getDashboardForMember(ref, userId) {
+      // One round trip on both paths: a missing dashboard and a foreign one both come back as
+      // no row from the same pipeline. ($lookup with both foreignField and a pipeline: MongoDB
+      // 5.0 or later, which every supported release is.)
+      const [row] = await dashboards.aggregate<DashboardDoc & { member: { role: Role }[] }>([
+        {
+          $match:
+            typeof ref === 'string' ? { _id: ref } : { workspace: ref.workspace, slug: ref.slug },
+        },
+        {
+          $lookup: {
+            from: memberships.collection.collectionName,
+            localField: '_id',
+            foreignField: 'dashboardId',
+            pipeline: [{ $match: { userId } }, { $project: { _id: 0, role: 1 } }],
+            as: 'member',
+          },
+        },
+        { $match: { 'member.0': { $exists: true } } },
+      ]);
+      return row ? { ...toDashboard(row), role: row.member[0]!.role } : null;
     },
 
     async listDashboardsForUser(userId) {
@@ -67,7 +122,7 @@ export function dashboardMethods(db: Db): DashboardMethods {
       const roleOf = new Map(mine.map((m) => [m.dashboardId, m.role]));
       const docs = await dashboards
         .find({ _id: { $in: [...roleOf.keys()] } })
-        .sort(OLDEST_FIRST)
+        .sort(LIST_ORDER)
         .lean<DashboardDoc[]>();
       return docs.map((doc) => ({ ...toDashboard(doc), role: roleOf.get(doc._id)! }));
     },
@@ -120,7 +175,7 @@ export function dashboardMethods(db: Db): DashboardMethods {
     async listMembers(dashboardId) {
       const docs = await memberships
         .find({ dashboardId })
-        .sort(OLDEST_FIRST)
+        .sort(MEMBERS_ORDER)
         .lean<MembershipDoc[]>();
       if (docs.length === 0) return [];
       const people = await users
@@ -139,7 +194,11 @@ export function dashboardMethods(db: Db): DashboardMethods {
     async addMember(dashboardId, userId, role) {
       const doc = membershipDoc(dashboardId, userId, role, Date.now());
       try {
-        await memberships.insertOne(doc);
+        await db.transaction(async (session) => {
+          await claimDashboard(db.models, session, dashboardId);
+          await requireUser(db.models, userId, session);
+          await memberships.insertOne(doc, { session });
+        });
       } catch (error) {
         throw mapDuplicateKey(error, { dashboardId: 'membership', userId: 'membership' });
       }
@@ -147,15 +206,22 @@ export function dashboardMethods(db: Db): DashboardMethods {
     },
 
     async setMemberRole(dashboardId, userId, role) {
-      await memberships.updateOne({ dashboardId, userId }, { $set: { role } });
+      await changeUnlessLastOwner(
+        dashboardId,
+        userId,
+        (session) =>
+          memberships.updateOne({ dashboardId, userId }, { $set: { role } }, { session }),
+        role === 'owner',
+      );
     },
 
     async removeMember(dashboardId, userId) {
-      await memberships.deleteOne({ dashboardId, userId });
-    },
-
-    async countOwners(dashboardId) {
-      return memberships.countDocuments({ dashboardId, role: 'owner' });
+      await changeUnlessLastOwner(
+        dashboardId,
+        userId,
+        (session) => memberships.deleteOne({ dashboardId, userId }, { session }),
+        false,
+      );
     },
   };
 }
@@ -166,7 +232,7 @@ function membershipDoc(
   role: Role,
   createdAt: number,
 ): MembershipDoc {
-  return { _id: newId(), dashboardId, userId, role, createdAt, createdSeq: nextCreatedSeq() };
+  return { _id: newId(), dashboardId, userId, role, createdAt };
 }
 
 function toDashboard(doc: DashboardDoc): Dashboard {

@@ -14,8 +14,8 @@ import { type Connection, Schema } from 'mongoose';
 /**
  * How documents are stored. Ids are `newId()` strings kept as `_id`; times are unix ms
  * numbers, exactly as the Store interface hands them over, so nothing converts at the
- * boundary. `createdSeq` breaks ties between documents created in the same millisecond
- * (see `nextCreatedSeq`), so "oldest first" lists come back in creation order.
+ * boundary. Lists order by creation time, then by id (`LIST_ORDER`), as SQLite does: the
+ * same order on both backends and from every process.
  */
 
 export interface UserDoc {
@@ -40,7 +40,12 @@ export interface DashboardDoc {
   name: string;
   retention: number;
   createdAt: number;
-  createdSeq: number;
+  /**
+   * Bumped by every transaction that must not interleave with another or with the
+   * dashboard's deletion (creating a bucket, key or member; changing members): they then
+   * write-conflict, and the one that retries sees what the other did (see references.ts).
+   */
+  rev?: number;
 }
 
 export interface MembershipDoc {
@@ -49,7 +54,6 @@ export interface MembershipDoc {
   userId: string;
   role: Role;
   createdAt: number;
-  createdSeq: number;
 }
 
 export interface BucketDoc {
@@ -63,7 +67,6 @@ export interface BucketDoc {
   /** The last write sequence number handed out to this bucket's records (see `RecordDoc.s`). */
   writeSeq: number;
   createdAt: number;
-  createdSeq: number;
   series: SeriesMeta[];
 }
 
@@ -85,8 +88,11 @@ export interface RecordDoc {
   b: string;
   /** Key: unix ms (TSV), integer (IV) or string (KV). */
   k: RecordKey;
-  /** Write sequence: the bucket's `writeSeq` when this record was last written (KV retention). */
-  s: number;
+  /**
+   * Write sequence, KV records only: the bucket's `writeSeq` when this record was last
+   * written (KV retention drops the least recently written).
+   */
+  s?: number;
   /** Series key (as a field name) → value; `null` is a known gap. */
   v: Record<string, number | null>;
 }
@@ -100,7 +106,6 @@ export interface ApiKeyDoc {
   hint: string;
   createdBy: string | null;
   createdAt: number;
-  createdSeq: number;
   expiresAt: number | null;
   revokedAt: number | null;
   lastUsedAt: number | null;
@@ -108,16 +113,10 @@ export interface ApiKeyDoc {
 
 export const DASHBOARDS_COLLECTION = 'dashboards';
 
-let lastCreatedSeq = 0;
-
-/**
- * Orders documents created in the same millisecond by this process. Across processes such
- * documents are equally old and their order is arbitrary, which no caller can tell apart.
- */
-export function nextCreatedSeq(): number {
-  lastCreatedSeq += 1;
-  return lastCreatedSeq;
-}
+/** Oldest first; documents created in the same millisecond by id. */
+export const LIST_ORDER = { createdAt: 1, _id: 1 } as const;
+/** Newest first: LIST_ORDER reversed. */
+export const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
 
 // `strict: 'throw'`: a misspelt path fails loudly instead of being dropped silently.
 // No `__v`: the store never loads a document to save it back, which is what it guards.
@@ -153,7 +152,7 @@ const dashboardSchema = new Schema<DashboardDoc>(
     name: String,
     retention: Number,
     createdAt: Number,
-    createdSeq: Number,
+    rev: Number,
   },
   options,
 );
@@ -166,7 +165,6 @@ const membershipSchema = new Schema<MembershipDoc>(
     userId: String,
     role: { type: String, enum: roles },
     createdAt: Number,
-    createdSeq: Number,
   },
   options,
 );
@@ -183,7 +181,6 @@ const bucketSchema = new Schema<BucketDoc>(
     lastWriteAt: nullableNumber(),
     writeSeq: Number,
     createdAt: Number,
-    createdSeq: Number,
     // Validated by the shared zod schema before it gets here; stored as given.
     series: { type: Schema.Types.Mixed, default: [] },
   },
@@ -202,6 +199,17 @@ const layoutSchema = new Schema<LayoutDoc>(
   options,
 );
 
+/**
+ * Records of KV buckets: theirs are the only string keys. Only they carry `s` and have an
+ * entry in the `{b, s}` index, as on SQLite (`records_kv_by_seq`): a TSV or IV write, the
+ * bulk of all writes, then costs one index entry per record instead of two, and a million
+ * TSV records no `{b, s}` entries (about 40 bytes each) at all.
+ */
+export const KV_RECORDS = { k: { $type: 'string' } } as const;
+const KV_BY_SEQ = 'kv_by_seq';
+/** The index `{b, s}` had on every record before it became partial. */
+const OLD_SEQ_INDEX = 'b_1_s_1';
+
 // Records keep the server-assigned ObjectId `_id`: they are addressed by (bucket, key) only,
 // and a random string id per record would cost space and time on every write.
 const recordSchema = new Schema<RecordDoc>(
@@ -209,7 +217,7 @@ const recordSchema = new Schema<RecordDoc>(
   options,
 );
 recordSchema.index({ b: 1, k: 1 }, { unique: true });
-recordSchema.index({ b: 1, s: 1 });
+recordSchema.index({ b: 1, s: 1 }, { name: KV_BY_SEQ, partialFilterExpression: KV_RECORDS });
 
 const apiKeySchema = new Schema<ApiKeyDoc>(
   {
@@ -221,7 +229,6 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
     hint: String,
     createdBy: { type: String, default: null },
     createdAt: Number,
-    createdSeq: Number,
     expiresAt: nullableNumber(),
     revokedAt: nullableNumber(),
     lastUsedAt: nullableNumber(),
@@ -255,6 +262,18 @@ export type Models = ReturnType<typeof compileModels>;
  */
 export async function createModels(conn: Connection): Promise<Models> {
   const models = compileModels(conn);
+  // Before its partial successor, which has the same key, can be built.
+  await dropIndexIfPresent(models.records, OLD_SEQ_INDEX);
   await Promise.all(Object.values(models).map((model) => model.init()));
   return models;
+}
+
+async function dropIndexIfPresent(model: Models['records'], name: string): Promise<void> {
+  try {
+    await model.collection.dropIndex(name);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // NamespaceNotFound (no collection yet), IndexNotFound (dropped already).
+    if (code !== 26 && code !== 27) throw error;
+  }
 }

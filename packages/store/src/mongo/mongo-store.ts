@@ -1,15 +1,13 @@
 import type { Store } from '../store.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
-import { connect } from './connection.ts';
+import { type ConnectOptions, connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
+import { mapUnavailable } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
 import { userMethods } from './users.ts';
-
-/** How long ping() waits: the driver would wait 30 s to find a server, far past any probe. */
-const PING_TIMEOUT_MS = 5_000;
 
 type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
 
@@ -18,8 +16,8 @@ type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
  * sharded cluster (writes are transactions; see connection.ts). Resolves once connected,
  * with every collection and index in place.
  */
-export async function openMongoStore(url: string): Promise<Store> {
-  const db = await connect(url);
+export async function openMongoStore(url: string, options: ConnectOptions): Promise<Store> {
+  const db = await connect(url, options);
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
@@ -42,17 +40,11 @@ export async function openMongoStore(url: string): Promise<Store> {
     ...methods,
 
     async ping() {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`MongoDB did not answer a ping within ${PING_TIMEOUT_MS} ms`)),
-          PING_TIMEOUT_MS,
-        );
-      });
+      // Bounded by server selection (the store's timeout) when no server answers.
       try {
-        await Promise.race([db.conn.getClient().db('admin').command({ ping: 1 }), timeout]);
-      } finally {
-        clearTimeout(timer);
+        await db.conn.getClient().db('admin').command({ ping: 1 });
+      } catch (error) {
+        throw mapUnavailable(error);
       }
     },
 
@@ -68,8 +60,9 @@ export async function openMongoStore(url: string): Promise<Store> {
 }
 
 /**
- * Wraps every method so that close() can wait for the calls in flight, and so that calls
- * made after close() fail plainly instead of on a half-closed connection.
+ * Wraps every method so that close() can wait for the calls in flight, so that calls made
+ * after close() fail plainly instead of on a half-closed connection, and so that errors that
+ * mean "the deployment cannot answer now" leave the store as StoreUnavailable.
  */
 function trackCalls(
   methods: Methods,
@@ -81,7 +74,9 @@ function trackCalls(
     const call = method as (...args: unknown[]) => Promise<unknown>;
     tracked[name] = (...args: unknown[]) => {
       if (isClosing()) return Promise.reject(new Error('the store is closed'));
-      const pending = call(...args);
+      const pending = call(...args).catch((error: unknown) => {
+        throw mapUnavailable(error);
+      });
       inFlight.add(pending);
       pending.then(
         () => inFlight.delete(pending),

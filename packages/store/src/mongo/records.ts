@@ -16,7 +16,7 @@ import {
   type WriteResult,
 } from '../store.ts';
 import type { Db } from './connection.ts';
-import type { RecordDoc } from './models.ts';
+import { KV_RECORDS, type RecordDoc } from './models.ts';
 import { PerKeyQueue } from './per-key-queue.ts';
 
 /*
@@ -32,7 +32,8 @@ type RecordMethods = Pick<
   'upsertRecords' | 'readRecords' | 'deleteRecords' | 'purgeRecords'
 >;
 
-type RecordFilter = mongo.Filter<RecordDoc>;
+// Required: mongoose types the model from its schema, where `s` is a plain (if absent) path.
+type RecordFilter = mongo.Filter<Required<RecordDoc>>;
 
 /**
  * The most records one transaction deletes. MongoDB aborts transactions that run longer
@@ -46,6 +47,14 @@ type RetentionOrder = 'k' | 's';
 
 function retentionOrder(type: BucketType): RetentionOrder {
   return type === 'KV' ? 's' : 'k';
+}
+
+/**
+ * The records retention looks at. KV records (string keys) also name the condition of the
+ * partial `{b, s}` index, which MongoDB uses only for queries that imply its filter.
+ */
+function retentionFilter(bucket: Bucket): RecordFilter {
+  return bucket.type === 'KV' ? { b: bucket.id, ...KV_RECORDS } : { b: bucket.id };
 }
 
 export function recordMethods(db: Db): RecordMethods {
@@ -99,7 +108,7 @@ export function recordMethods(db: Db): RecordMethods {
           .lean<{ recordCount: number }>();
         const excess = state ? state.recordCount - bucket.retention : 0;
         if (excess <= DELETE_BATCH) return false;
-        const batch = await deleteFirst(session, { b: bucket.id }, order, DELETE_BATCH);
+        const batch = await deleteFirst(session, retentionFilter(bucket), order, DELETE_BATCH);
         await adjustCount(session, bucket.id, -batch.deleted);
         return batch.more && excess - batch.deleted > DELETE_BATCH;
       });
@@ -140,6 +149,7 @@ export function recordMethods(db: Db): RecordMethods {
   ): Promise<WriteResult> {
     if (input.length === 0) return { inserted: 0, updated: 0 };
     const order = retentionOrder(bucket.type);
+    const kv = bucket.type === 'KV';
     if (bucket.recordCount - bucket.retention > DELETE_BATCH) await trimBacklog(bucket, order);
     return db.transaction(async (session) => {
       // First write the bucket: it reserves this call's sequence numbers and makes any
@@ -162,7 +172,9 @@ export function recordMethods(db: Db): RecordMethods {
         (record, i): mongo.AnyBulkWriteOperation<RecordDoc> => ({
           updateOne: {
             filter: { b: bucket.id, k: record.key },
-            update: { $set: recordUpdate(record.values, mode, firstSeq + i) },
+            update: {
+              $set: recordUpdate(record.values, mode, kv ? firstSeq + i : undefined),
+            },
             upsert: true,
           },
         }),
@@ -174,7 +186,9 @@ export function recordMethods(db: Db): RecordMethods {
 
       const excess = state.recordCount + inserted - bucket.retention;
       const trimmed =
-        excess > 0 ? (await deleteFirst(session, { b: bucket.id }, order, excess)).deleted : 0;
+        excess > 0
+          ? (await deleteFirst(session, retentionFilter(bucket), order, excess)).deleted
+          : 0;
       await adjustCount(session, bucket.id, inserted - trimmed);
       return { inserted, updated: input.length - inserted };
     });
@@ -234,19 +248,21 @@ export function recordMethods(db: Db): RecordMethods {
 
 /**
  * `merge` sets only the series the record names (`v.<seriesKey>`), so the others stay;
- * `replace` sets `v` as a whole. Either way the record takes its write sequence number.
+ * `replace` sets `v` as a whole. A KV record also takes its write sequence number `s` (only
+ * KV retention reads it; other records neither store nor index one).
  */
 function recordUpdate(
   values: SeriesValues,
   mode: 'merge' | 'replace',
-  seq: number,
+  seq: number | undefined,
 ): Record<string, unknown> {
-  if (mode === 'replace') return { v: { ...values }, s: seq };
-  const set: Record<string, unknown> = { s: seq };
-  for (const [seriesKey, value] of Object.entries(values)) set[`v.${seriesKey}`] = value;
+  const set: Record<string, unknown> = mode === 'replace' ? { v: { ...values } } : {};
+  if (seq !== undefined) set.s = seq;
+  if (mode === 'merge') {
+    for (const [seriesKey, value] of Object.entries(values)) set[`v.${seriesKey}`] = value;
+  }
   return set;
 }
-
 /** Series keys come back as field names ("1"); as object keys they are the same thing. */
 export function toDataRecord(doc: Pick<RecordDoc, 'k' | 'v'>): DataRecord {
   const values: SeriesValues = {};

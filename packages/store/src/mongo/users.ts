@@ -3,6 +3,7 @@ import type { Session, Store, User } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import type { SessionDoc, UserDoc } from './models.ts';
+import { requireUser } from './references.ts';
 
 type UserMethods = Pick<
   Store,
@@ -59,6 +60,8 @@ export function userMethods({ models }: Db): UserMethods {
         userId: session.userId,
         expiresAt: session.expiresAt,
       };
+      // Users are never deleted: the check cannot go stale before the insert.
+      await requireUser(models, session.userId);
       try {
         await sessions.insertOne(doc);
       } catch (error) {

@@ -1,6 +1,7 @@
 import { newId } from '../ids.ts';
 import type { ApiKeyRecord, Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
+import { isForeignKeyFailure, missingReference } from './errors.ts';
 
 type ApiKeyMethods = Pick<
   Store,
@@ -13,24 +14,32 @@ type ApiKeyMethods = Pick<
   | 'touchApiKeys'
 >;
 
-export function apiKeyMethods({ db, sql }: SqliteDb): ApiKeyMethods {
+export function apiKeyMethods(sqlite: SqliteDb): ApiKeyMethods {
+  const { db, sql } = sqlite;
+  const missingDashboardOr = missingReference(sqlite);
   return {
     async createApiKey(input) {
       const key: ApiKeyRecord = { id: newId(), revokedAt: null, lastUsedAt: null, ...input };
-      sql(
-        `INSERT INTO api_keys (id, dashboard_id, name, type, hash, hint, created_by, created_at,
-           expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        key.id,
-        key.dashboardId,
-        key.name,
-        key.type,
-        key.hash,
-        key.hint,
-        key.createdBy,
-        key.createdAt,
-        key.expiresAt,
-      );
+      try {
+        sql(
+          `INSERT INTO api_keys (id, dashboard_id, name, type, hash, hint, created_by, created_at,
+             expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          key.id,
+          key.dashboardId,
+          key.name,
+          key.type,
+          key.hash,
+          key.hint,
+          key.createdBy,
+          key.createdAt,
+          key.expiresAt,
+        );
+      } catch (error) {
+        // The creator is the other reference a key has.
+        if (isForeignKeyFailure(error)) throw missingDashboardOr('user', key.dashboardId);
+        throw error;
+      }
       return key;
     },
 
@@ -46,7 +55,7 @@ export function apiKeyMethods({ db, sql }: SqliteDb): ApiKeyMethods {
 
     async listApiKeys(dashboardId) {
       const rows = sql(
-        'SELECT * FROM api_keys WHERE dashboard_id = ? ORDER BY created_at DESC, id',
+        'SELECT * FROM api_keys WHERE dashboard_id = ? ORDER BY created_at DESC, id DESC',
       ).all(dashboardId) as Row[];
       return rows.map(toApiKey);
     },

@@ -2,6 +2,7 @@ import type { SeriesMeta } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import { type Bucket, MissingEntity, type Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
+import { isForeignKeyFailure } from './errors.ts';
 
 type BucketMethods = Pick<
   Store,
@@ -24,9 +25,7 @@ export function bucketMethods({ db, sql }: SqliteDb): BucketMethods {
           'INSERT INTO buckets (id, dashboard_id, name, type, created_at) VALUES (?, ?, ?, ?, ?)',
         ).run(id, input.dashboardId, input.name, input.type, Date.now());
       } catch (error) {
-        if ((error as Error).message === 'FOREIGN KEY constraint failed') {
-          throw new MissingEntity('dashboard');
-        }
+        if (isForeignKeyFailure(error)) throw new MissingEntity('dashboard');
         throw error;
       }
       return (await getBucket(id))!;
@@ -35,9 +34,9 @@ export function bucketMethods({ db, sql }: SqliteDb): BucketMethods {
     getBucket,
 
     async listBuckets(dashboardId) {
-      const rows = sql(
-        `${BUCKET_SELECT} WHERE b.dashboard_id = ? ORDER BY b.created_at, b.rowid`,
-      ).all(dashboardId) as Row[];
+      const rows = sql(`${BUCKET_SELECT} WHERE b.dashboard_id = ? ORDER BY b.created_at, b.id`).all(
+        dashboardId,
+      ) as Row[];
       return rows.map(toBucket);
     },
 

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GroupCommit } from './group-commit.ts';
 import { migrate } from './schema.ts';
+import { type ServerLock, takeServerLock } from './server-lock.ts';
 
 /** What the SQLite store's method groups share: the database, its statements, the group commit. */
 export interface SqliteDb {
@@ -10,20 +11,42 @@ export interface SqliteDb {
   /** Prepares each SQL text once and reuses the statement. */
   sql(text: string): Database.Statement;
   groupCommit: GroupCommit;
+  /** Closes the database and gives up the server lock. */
+  close(): void;
+}
+
+export interface ConnectOptions {
+  /**
+   * How long a statement waits for a lock another process holds (the CLI writing while the
+   * server runs) before it fails with SQLITE_BUSY, which the store raises as
+   * StoreUnavailable. better-sqlite3 waits synchronously: this process does nothing else
+   * meanwhile, so the bound matters.
+   */
+  timeoutMs: number;
+  /** Take the server lock (see server-lock.ts). */
+  asServer: boolean;
 }
 
 export type Row = Record<string, unknown>;
 
 /** Opens (creating if needed) the database file, in WAL mode with full fsync on commit. */
-export function connect(path: string): SqliteDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // FULL: every commit fsyncs the WAL, so an acknowledged write survives a power loss.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+export function connect(path: string, options: ConnectOptions): SqliteDb {
+  const onDisk = path !== ':memory:';
+  if (onDisk) mkdirSync(dirname(path), { recursive: true });
+  const lock: ServerLock | undefined =
+    options.asServer && onDisk ? takeServerLock(path) : undefined;
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: options.timeoutMs });
+    db.pragma('journal_mode = WAL');
+    // FULL: every commit fsyncs the WAL, so an acknowledged write survives a power loss.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const statements = new Map<string, Database.Statement>();
   return {
     db,
@@ -36,5 +59,9 @@ export function connect(path: string): SqliteDb {
       return statement;
     },
     groupCommit: new GroupCommit(db),
+    close() {
+      db.close();
+      lock?.release();
+    },
   };
 }

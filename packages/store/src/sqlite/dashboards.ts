@@ -1,14 +1,14 @@
 import type { Role } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
-import type { Dashboard, Membership, Store } from '../store.ts';
+import { type Dashboard, LastOwner, type Membership, MissingEntity, type Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
-import { rethrowUnique } from './errors.ts';
+import { isForeignKeyFailure, missingReference, rethrowUnique } from './errors.ts';
 
 type DashboardMethods = Pick<
   Store,
   | 'createDashboard'
   | 'getDashboard'
-  | 'getDashboardBySlug'
+  | 'getDashboardForMember'
   | 'listDashboardsForUser'
   | 'updateDashboard'
   | 'deleteDashboard'
@@ -17,14 +17,42 @@ type DashboardMethods = Pick<
   | 'addMember'
   | 'setMemberRole'
   | 'removeMember'
-  | 'countOwners'
 >;
 
-export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
+export function dashboardMethods(sqlite: SqliteDb): DashboardMethods {
+  const { db, sql } = sqlite;
+  const missingDashboardOr = missingReference(sqlite);
   const getDashboard = async (id: string) => {
     const row = sql('SELECT * FROM dashboards WHERE id = ?').get(id) as Row | undefined;
     return row ? toDashboard(row) : null;
   };
+
+  /**
+   * Runs `change` on the member's row unless it is the dashboard's last owner. IMMEDIATE takes
+   * the write lock before the count, so another process (the CLI) cannot change the owners
+   * between the count and the change.
+   */
+  const changeUnlessLastOwner = (
+    dashboardId: string,
+    userId: string,
+    change: () => void,
+    keepsOwner: boolean,
+  ) =>
+    db
+      .transaction(() => {
+        const target = sql(
+          'SELECT role FROM memberships WHERE dashboard_id = ? AND user_id = ?',
+        ).get(dashboardId, userId) as { role: Role } | undefined;
+        if (!target) return;
+        if (target.role === 'owner' && !keepsOwner) {
+          const { n } = sql(
+            `SELECT count(*) AS n FROM memberships WHERE dashboard_id = ? AND role = 'owner'`,
+          ).get(dashboardId) as { n: number };
+          if (n <= 1) throw new LastOwner();
+        }
+        change();
+      })
+      .immediate();
   return {
     async createDashboard(input) {
       const { ownerId, ...fields } = input;
@@ -48,6 +76,8 @@ export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
           ).run(dashboard.id, ownerId, dashboard.createdAt);
         })();
       } catch (error) {
+        // The dashboard is new: only the owner can be missing.
+        if (isForeignKeyFailure(error)) throw new MissingEntity('user');
         rethrowUnique(error);
       }
       return dashboard;
@@ -55,12 +85,23 @@ export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
 
     getDashboard,
 
-    async getDashboardBySlug(workspace, slug) {
-      const row = sql('SELECT * FROM dashboards WHERE workspace = ? AND slug = ?').get(
-        workspace,
-        slug,
+    async getDashboardForMember(ref, userId) {
+      // The same statement shape on both paths: a missing dashboard and a foreign one both
+      // come back as no row from one indexed lookup.
+      const row = (
+        typeof ref === 'string'
+          ? sql(
+              `SELECT d.*, m.role FROM dashboards d
+               JOIN memberships m ON m.dashboard_id = d.id AND m.user_id = ?
+               WHERE d.id = ?`,
+            ).get(userId, ref)
+          : sql(
+              `SELECT d.*, m.role FROM dashboards d
+               JOIN memberships m ON m.dashboard_id = d.id AND m.user_id = ?
+               WHERE d.workspace = ? AND d.slug = ?`,
+            ).get(userId, ref.workspace, ref.slug)
       ) as Row | undefined;
-      return row ? toDashboard(row) : null;
+      return row ? { ...toDashboard(row), role: row.role as Role } : null;
     },
 
     async listDashboardsForUser(userId) {
@@ -104,7 +145,7 @@ export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
     async listMembers(dashboardId) {
       const rows = sql(
         `SELECT m.*, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.dashboard_id = ? ORDER BY m.created_at, u.email`,
+         WHERE m.dashboard_id = ? ORDER BY m.created_at, m.user_id`,
       ).all(dashboardId) as Row[];
       return rows.map((row) => ({
         ...toMembership(row),
@@ -120,31 +161,37 @@ export function dashboardMethods({ db, sql }: SqliteDb): DashboardMethods {
           'INSERT INTO memberships (dashboard_id, user_id, role, created_at) VALUES (?, ?, ?, ?)',
         ).run(dashboardId, userId, role, membership.createdAt);
       } catch (error) {
+        if (isForeignKeyFailure(error)) throw missingDashboardOr('user', dashboardId);
         rethrowUnique(error);
       }
       return membership;
     },
 
     async setMemberRole(dashboardId, userId, role) {
-      sql('UPDATE memberships SET role = ? WHERE dashboard_id = ? AND user_id = ?').run(
-        role,
+      changeUnlessLastOwner(
         dashboardId,
         userId,
+        () =>
+          sql('UPDATE memberships SET role = ? WHERE dashboard_id = ? AND user_id = ?').run(
+            role,
+            dashboardId,
+            userId,
+          ),
+        role === 'owner',
       );
     },
 
     async removeMember(dashboardId, userId) {
-      sql('DELETE FROM memberships WHERE dashboard_id = ? AND user_id = ?').run(
+      changeUnlessLastOwner(
         dashboardId,
         userId,
+        () =>
+          sql('DELETE FROM memberships WHERE dashboard_id = ? AND user_id = ?').run(
+            dashboardId,
+            userId,
+          ),
+        false,
       );
-    },
-
-    async countOwners(dashboardId) {
-      const row = sql(
-        `SELECT count(*) AS n FROM memberships WHERE dashboard_id = ? AND role = 'owner'`,
-      ).get(dashboardId) as { n: number };
-      return row.n;
     },
   };
 }

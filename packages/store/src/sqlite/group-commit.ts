@@ -17,7 +17,9 @@ export class GroupCommit {
   private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
-  private readonly runBatch: (jobs: Job<unknown>[]) => { ok: boolean; value: unknown }[];
+  private readonly runBatch: Database.Transaction<
+    (jobs: Job<unknown>[]) => { ok: boolean; value: unknown }[]
+  >;
 
   constructor(db: Database.Database) {
     const runJob = db.transaction((job: Job<unknown>) => job.run());
@@ -58,9 +60,13 @@ export class GroupCommit {
     this.scheduled = false;
     let outcomes: { ok: boolean; value: unknown }[];
     try {
-      outcomes = this.runBatch(jobs);
+      // IMMEDIATE takes the write lock before the first job: when another process (the CLI)
+      // holds it, the batch waits for it once (busy_timeout) and fails as a whole, instead
+      // of every job's first write waiting for it again.
+      outcomes = this.runBatch.immediate(jobs);
     } catch (error) {
-      // COMMIT itself failed (disk full, I/O error): nothing of this batch is durable.
+      // The write lock was not to be had, or COMMIT itself failed (disk full, I/O error):
+      // nothing of this batch is durable.
       for (const job of jobs) job.reject(error);
       this.markIdle();
       return;

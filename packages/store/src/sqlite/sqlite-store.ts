@@ -1,21 +1,24 @@
 import type { Store } from '../store.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
-import { connect } from './connection.ts';
+import { type ConnectOptions, connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
+import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
 import { userMethods } from './users.ts';
 
+type Methods = Omit<Store, 'backend' | 'close'>;
+
 /**
- * Opens the embedded SQLite store on a file (created if needed): one process per file, every
- * write durable before it is acknowledged (see connection.ts and group-commit.ts).
+ * Opens the embedded SQLite store on a file (created if needed): one server process per
+ * file (see server-lock.ts), every write durable before it is acknowledged (see
+ * connection.ts and group-commit.ts).
  */
-export function openSqliteStore(path: string): Store {
-  const sqlite = connect(path);
-  return {
-    backend: 'sqlite',
+export function openSqliteStore(path: string, options: ConnectOptions): Store {
+  const sqlite = connect(path, options);
+  const methods: Methods = {
     ...userMethods(sqlite),
     ...dashboardMethods(sqlite),
     ...bucketMethods(sqlite),
@@ -27,10 +30,27 @@ export function openSqliteStore(path: string): Store {
     async ping() {
       sqlite.sql('SELECT 1').get();
     },
+  };
+  return {
+    backend: 'sqlite',
+    ...mapBusyErrors(methods),
 
     async close() {
       await sqlite.groupCommit.drain();
-      sqlite.db.close();
+      sqlite.close();
     },
   };
+}
+
+/** Every method, with a locked database raised as StoreUnavailable (see errors.ts). */
+function mapBusyErrors(methods: Methods): Methods {
+  const mapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    const call = method as (...args: unknown[]) => Promise<unknown>;
+    mapped[name] = (...args: unknown[]) =>
+      call(...args).catch((error: unknown) => {
+        throw mapBusy(error);
+      });
+  }
+  return mapped as unknown as Methods;
 }

@@ -1,7 +1,7 @@
 import { newId } from '../ids.ts';
-import type { Session, Store, User } from '../store.ts';
+import { MissingEntity, type Session, type Store, type User } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
-import { rethrowUnique } from './errors.ts';
+import { isForeignKeyFailure, rethrowUnique } from './errors.ts';
 
 type UserMethods = Pick<
   Store,
@@ -48,11 +48,16 @@ export function userMethods({ sql }: SqliteDb): UserMethods {
     },
 
     async createSession(session) {
-      sql('INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)').run(
-        session.id,
-        session.userId,
-        session.expiresAt,
-      );
+      try {
+        sql('INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)').run(
+          session.id,
+          session.userId,
+          session.expiresAt,
+        );
+      } catch (error) {
+        if (isForeignKeyFailure(error)) throw new MissingEntity('user');
+        throw error;
+      }
     },
 
     async getSession(id) {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store.ts';
+import { MissingEntity, type Store } from '../../src/store.ts';
 import type { ContractContext } from './context.ts';
 
 export function apiKeysContract(t: ContractContext): void {
@@ -10,14 +10,18 @@ export function apiKeysContract(t: ContractContext): void {
       store = t.store;
     });
 
-    async function makeKey(dashboardId: string, createdAt = Date.now()) {
+    async function makeKey(
+      dashboardId: string,
+      createdAt = Date.now(),
+      createdBy: string | null = null,
+    ) {
       return store.createApiKey({
         dashboardId,
         name: unique('key'),
         type: 'development',
         hash: unique('hash'),
         hint: 'bg_dev_abcd',
-        createdBy: null,
+        createdBy,
         createdAt,
         expiresAt: null,
       });
@@ -56,6 +60,29 @@ export function apiKeysContract(t: ContractContext): void {
         expiresAt: 333,
         lastUsedAt: 500,
       });
+    });
+
+    it('lists keys created in the same millisecond by id (newest first is that order reversed)', async () => {
+      const { dashboard } = await makeDashboard();
+      const tied = [];
+      for (let i = 0; i < 4; i++) tied.push((await makeKey(dashboard.id, 5000)).id);
+      const newest = await makeKey(dashboard.id, 6000);
+      expect((await store.listApiKeys(dashboard.id)).map((k) => k.id)).toEqual([
+        newest.id,
+        ...tied.sort().reverse(),
+      ]);
+    });
+
+    it('refuses a key of a dashboard or a creator that does not exist', async () => {
+      const { owner, dashboard } = await makeDashboard();
+      await expect(makeKey('missing', Date.now(), owner.id)).rejects.toEqual(
+        new MissingEntity('dashboard'),
+      );
+      await expect(makeKey(dashboard.id, Date.now(), 'missing')).rejects.toEqual(
+        new MissingEntity('user'),
+      );
+      expect(await store.listApiKeys(dashboard.id)).toEqual([]);
+      expect((await makeKey(dashboard.id, Date.now(), owner.id)).createdBy).toBe(owner.id);
     });
   });
 }

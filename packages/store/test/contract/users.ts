@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Store, UniqueViolation } from '../../src/store.ts';
+import { MissingEntity, type Store, UniqueViolation } from '../../src/store.ts';
 import type { ContractContext } from './context.ts';
 
 export function usersContract(t: ContractContext): void {
@@ -58,6 +58,12 @@ export function usersContract(t: ContractContext): void {
       await store.createSession(other);
       await store.deleteUserSessions(user.id);
       expect(await store.getSession(other.id)).toBeNull();
+    });
+
+    it('refuses a session of a user that does not exist with MissingEntity', async () => {
+      const session = { id: unique('s'), userId: 'missing', expiresAt: Date.now() + 1000 };
+      await expect(store.createSession(session)).rejects.toEqual(new MissingEntity('user'));
+      expect(await store.getSession(session.id)).toBeNull();
     });
   });
 }

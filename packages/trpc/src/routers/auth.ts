@@ -1,5 +1,7 @@
+import type { Client, SignedIn } from '@bucketgrid/auth';
 import { displayNameSchema, emailSchema } from '@bucketgrid/shared';
 import { z } from 'zod';
+import type { Context } from '../context.ts';
 import { authedProcedure, publicProcedure, router } from '../trpc.ts';
 
 export const signUpInput = z.object({
@@ -14,18 +16,28 @@ export const changePasswordInput = z.object({
   newPassword: z.string().max(256),
 });
 
-export const authRouter = router({
-  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const { user, cookie } = await ctx.auth.signUp(input, ctx.secure);
-    ctx.setCookie(cookie);
-    return user;
-  }),
+const client = (ctx: Context): Client => ({
+  address: ctx.clientAddress,
+  cookieHeader: ctx.cookieHeader,
+});
 
-  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
-    const { user, cookie } = await ctx.auth.signIn(input, ctx.clientAddress, ctx.secure);
-    ctx.setCookie(cookie);
-    return user;
-  }),
+function signedIn(ctx: Context, { user, cookies }: SignedIn) {
+  for (const cookie of cookies) ctx.setCookie(cookie);
+  return user;
+}
+
+export const authRouter = router({
+  signUp: publicProcedure
+    .input(signUpInput)
+    .mutation(async ({ ctx, input }) =>
+      signedIn(ctx, await ctx.auth.signUp(input, client(ctx), ctx.secure)),
+    ),
+
+  signIn: publicProcedure
+    .input(signInInput)
+    .mutation(async ({ ctx, input }) =>
+      signedIn(ctx, await ctx.auth.signIn(input, client(ctx), ctx.secure)),
+    ),
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     ctx.setCookie(await ctx.auth.signOut(ctx.sessionId, ctx.secure));
@@ -35,9 +47,9 @@ export const authRouter = router({
   /** The signed-in user, or null for a visitor (so the app can show its sign-in page). */
   me: publicProcedure.query(({ ctx }) => ctx.user),
 
-  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const { user, cookie } = await ctx.auth.changePassword(ctx.user, input, ctx.secure);
-    ctx.setCookie(cookie);
-    return user;
-  }),
+  changePassword: authedProcedure
+    .input(changePasswordInput)
+    .mutation(async ({ ctx, input }) =>
+      signedIn(ctx, await ctx.auth.changePassword(ctx.user, input, client(ctx), ctx.secure)),
+    ),
 });

@@ -42,8 +42,7 @@ export const dashboardsRouter = router({
 
   /** Resolves a web app path `/:workspace/:dashboard`; NOT_FOUND for non-members. */
   bySlug: authedProcedure.input(bySlugInput).query(async ({ ctx, input }) => {
-    const dashboard = await ctx.store.getDashboardBySlug(input.workspace, input.slug);
-    const scope = await resolveScope(ctx, dashboard, 'user');
+    const scope = await resolveScope(ctx, input, 'user');
     return toDashboardView(scope.dashboard, scope.role);
   }),
 

@@ -21,7 +21,7 @@ export function NewPasswordField({ label, value, onChange, error }: Props) {
       required
       value={value}
       onChange={onChange}
-      hint={`At least ${MIN_PASSWORD} characters.`}
+      hint={`At least ${MIN_PASSWORD} characters, hard to guess: a few unrelated words work well.`}
       error={error}
     />
   );
