@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
+import { startUpkeep, wakeAfterChanges } from './background-upkeep.ts';
 import { declaredLength } from './http/body.ts';
 import { bodyLimitOf } from './http/body-limits.ts';
 import {
@@ -36,7 +37,11 @@ export interface ServerOptions extends AppOptions {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { handle, stop } = createApp(options);
+  const upkeep = startUpkeep(options.store, options.logger);
+  const { handle, stop } = createApp({
+    ...options,
+    store: wakeAfterChanges(options.store, upkeep.wake),
+  });
   // Tight timeouts so slow or idle clients cannot hold descriptors (docs/architecture.md,
   // "Limits and abuse").
   const server = createServer(
@@ -63,6 +68,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', resolve);
+  }).catch(async (error: unknown) => {
+    await upkeep.stop();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
@@ -77,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       await closed;
       clearInterval(sweeper);
+      await upkeep.stop();
       await stop();
     },
   };

@@ -254,15 +254,29 @@ export interface Store {
    * `interval`, chosen by `chooseInterval`): `count` is its records; per series, min, max and
    * avg are over its non-null values and `last` is its value in the interval's latest record
    * (by key) where it is non-null; null where there is none. Intervals without records are
-   * left out. A range holding at most `points` records comes back as the records themselves
-   * (`interval: null`). `from`/`to` default to the first/last key; `series` filters. KV
-   * buckets are never aggregated: their first `points` records in key order, `truncated`
-   * when more match.
+   * left out; a series appears where it has a non-null value. A range holding at most `points`
+   * records comes back as the records themselves (`interval: null`, count 1, min = max = avg =
+   * last = the value). `from`/`to` default to the first/last key; `series` filters the series
+   * (not the records). KV buckets are never aggregated: their first `points` records in key
+   * order, `truncated` when more match.
+   *
+   * Exact whether or not `maintain` has run: intervals whose pre-aggregated figures are stale
+   * are computed from the records (see src/downsample/read.ts). Never writes.
    */
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled>;
   /** Deletes the selected records; returns how many there were. */
   deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
   purgeRecords(bucket: Bucket): Promise<number>;
+
+  /**
+   * One bounded step of background upkeep (a few milliseconds of work): trims a batch of a
+   * bucket left over its retention (a lowered retention; writes trim only as much as they add)
+   * and recomputes a batch of the pre-aggregated figures that writes and deletions left stale.
+   * `more`: work remains, call again. Safe to run from several processes at once. Cells
+   * written in the 2 s before `now` (default: the clock) wait for a later step: they are
+   * likely still being written.
+   */
+  maintain(now?: number): Promise<{ more: boolean }>;
 
   /**
    * MissingEntity when the dashboard or the creator does not exist (checked in that order),

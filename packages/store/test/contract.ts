@@ -5,8 +5,10 @@ import { bucketsContract } from './contract/buckets.ts';
 import { contractContext } from './contract/context.ts';
 import { dashboardsContract } from './contract/dashboards.ts';
 import { downsampleContract } from './contract/downsample.ts';
+import { downsampleModelContract } from './contract/downsample-model.ts';
 import { layoutsContract } from './contract/layouts.ts';
 import { recordsContract } from './contract/records.ts';
+import { retentionContract } from './contract/retention.ts';
 import { usersContract } from './contract/users.ts';
 
 /**
@@ -32,6 +34,8 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     bucketsContract(t);
     recordsContract(t);
     downsampleContract(t);
+    downsampleModelContract(t);
+    retentionContract(t);
     layoutsContract(t);
     apiKeysContract(t);
   });

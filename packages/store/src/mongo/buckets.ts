@@ -1,6 +1,7 @@
 import type { PipelineStage } from 'mongoose';
 import { newId } from '../ids.ts';
 import type { Bucket, Store } from '../store.ts';
+import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, DASHBOARDS_COLLECTION, LIST_ORDER } from './models.ts';
 import { claimDashboard } from './references.ts';
@@ -13,7 +14,7 @@ type BucketMethods = Pick<
 /** A bucket document joined with the retention of its dashboard. */
 type BucketRow = BucketDoc & { dashboard: { retention: number }[] };
 
-export function bucketMethods(db: Db): BucketMethods {
+export function bucketMethods(db: Db, aggregates: AggregateHooks): BucketMethods {
   const { buckets, records } = db.models;
 
   /** Buckets with their dashboard's retention, in one round trip (getBucket is on every API call). */
@@ -84,6 +85,7 @@ export function bucketMethods(db: Db): BucketMethods {
       // and deleting them outside a transaction has no size limit.
       await buckets.deleteOne({ _id: id });
       await records.deleteMany({ b: id });
+      await aggregates.forget([id]);
     },
   };
 }

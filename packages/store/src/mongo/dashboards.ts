@@ -8,6 +8,7 @@ import {
   type MemberWithUser,
   type Store,
 } from '../store.ts';
+import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
@@ -32,8 +33,9 @@ type DashboardMethods = Pick<
 const MEMBERS_ORDER = { createdAt: 1, userId: 1 } as const;
 const SLUG_TAKEN = { slug: 'slug' } as const;
 
-export function dashboardMethods(db: Db): DashboardMethods {
-  const { dashboards, memberships, users, buckets, apiKeys, records, layouts } = db.models;
+export function dashboardMethods(db: Db, aggregates: AggregateHooks): DashboardMethods {
+  const { dashboards, memberships, users, buckets, apiKeys, records, layouts, retentionBacklog } =
+    db.models;
 
   /**
    * Runs `change` on the member unless they are the dashboard's last owner. The transaction
@@ -138,10 +140,27 @@ export function dashboardMethods(db: Db): DashboardMethods {
         return doc ? toDashboard(doc) : null;
       }
       try {
-        const doc = await dashboards
-          .findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' })
-          .lean<DashboardDoc>();
-        // A lower retention is applied to each bucket at its next write (see records.ts).
+        const doc = await db.transaction(async (session) => {
+          const updated = await dashboards
+            .findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after', session })
+            .lean<DashboardDoc>();
+          // Buckets now over their retention are trimmed by upkeep (Store.maintain), in batches.
+          if (updated && patch.retention !== undefined) {
+            const over = await buckets
+              .find({ dashboardId: id, recordCount: { $gt: patch.retention } }, { _id: 1 })
+              .session(session)
+              .lean<{ _id: string }[]>();
+            if (over.length > 0) {
+              await retentionBacklog.bulkWrite(
+                over.map(({ _id }) => ({
+                  replaceOne: { filter: { _id }, replacement: { _id }, upsert: true },
+                })),
+                { session },
+              );
+            }
+          }
+          return updated;
+        });
         return doc ? toDashboard(doc) : null;
       } catch (error) {
         throw mapDuplicateKey(error, SLUG_TAKEN);
@@ -164,7 +183,10 @@ export function dashboardMethods(db: Db): DashboardMethods {
         await dashboards.deleteOne({ _id: id }, { session });
         return owned.map((bucket) => bucket._id);
       });
-      if (bucketIds.length > 0) await records.deleteMany({ b: { $in: bucketIds } });
+      if (bucketIds.length > 0) {
+        await records.deleteMany({ b: { $in: bucketIds } });
+        await aggregates.forget(bucketIds);
+      }
     },
 
     async getMembership(dashboardId, userId) {

@@ -1,96 +1,276 @@
-import { chooseInterval, type RecordKey } from '@bucketgrid/shared';
+import type { RecordKey } from '@bucketgrid/shared';
 import type { mongo, PipelineStage } from 'mongoose';
+import { maintainProgram } from '../downsample/maintain.ts';
 import {
-  downsampledFromIntervals,
-  downsampledFromRecords,
-  type IntervalCount,
-  type IntervalStats,
-} from '../downsample.ts';
+  type AsyncOperations,
+  type CellGroup,
+  type DirtyCell,
+  runAsync,
+} from '../downsample/program.ts';
+import { downsampleProgram } from '../downsample/read.ts';
+import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
 import type { Db } from './connection.ts';
-import type { RecordDoc } from './models.ts';
+import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
 
-type DownsampleMethods = Pick<Store, 'downsampleRecords'>;
+type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
 
-export function downsampleMethods({ models }: Db): DownsampleMethods {
-  const { records } = models;
+/** floor(field / width) * width, for negative values too ($mod keeps the dividend's sign). */
+function startOf(field: string, width: number) {
+  return { $subtract: [field, { $mod: [{ $add: [{ $mod: [field, width] }, width] }, width] }] };
+}
+
+/** A group as `$group` below produces it: `last` is the {key, value} with the greatest key. */
+interface GroupRow {
+  _id: { i: number; s: number | string };
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: { at: number; v: number } | null;
+}
+
+function toGroup(row: GroupRow): CellGroup {
+  const series = Number(row._id.s);
+  if (series === 0) return { start: row._id.i, series, n: row.n, sum: 0, min: 0, max: 0, last: 0 };
   return {
-    async downsampleRecords(bucket, query) {
-      const k: mongo.FilterOperators<RecordKey> = {};
-      if (query.from !== undefined) k.$gte = query.from;
-      if (query.to !== undefined) k.$lte = query.to;
-      const filter = Object.keys(k).length > 0 ? { b: bucket.id, k } : { b: bucket.id };
-      // One more than `points` tells whether the range is small enough to answer raw.
-      const docs = await records
-        .find(filter, { _id: 0, k: 1, v: 1 })
-        .sort({ k: 1 })
-        .limit(query.points + 1)
-        .lean<Pick<RecordDoc, 'k' | 'v'>[]>();
-      if (docs.length <= query.points || bucket.type === 'KV') {
-        const raw = docs.slice(0, query.points).map(toDataRecord);
-        return downsampledFromRecords(raw, docs.length > query.points, query.series);
-      }
+    start: row._id.i,
+    series,
+    n: row.n,
+    sum: row.sum,
+    min: row.min,
+    max: row.max,
+    last: row.last!.v,
+  };
+}
 
-      const from = (query.from ?? docs[0]!.k) as number;
-      let to = query.to as number | undefined;
-      if (to === undefined) {
-        const [last] = await records
-          .find(filter, { _id: 0, k: 1 })
-          .sort({ k: -1 })
+/**
+ * The primitive queries of the downsampling programs (../downsample/program.ts) on MongoDB,
+ * where a bucket is named by its id (`String(bucket)`).
+ * Every figure is computed by the server (`$group`); only groups (intervals × series) come
+ * back. Upkeep reads outside transactions and writes each tier's recomputed cells in one
+ * transaction that applies a cell only if its mark still has the version it read, so several
+ * processes may run upkeep at once.
+ */
+function mongoOperations({ models, transaction }: Db): AsyncOperations {
+  const { records, aggregates, dirtyCells, buckets } = models;
+  const aggregateCollection = aggregates.collection as unknown as mongo.Collection<AggregateDoc>;
+  const dirtyCollection = dirtyCells.collection as unknown as mongo.Collection<DirtyCellDoc>;
+  const keyRange = (from?: RecordKey, to?: RecordKey) => {
+    const k: mongo.FilterOperators<RecordKey> = {};
+    if (from !== undefined) k.$gte = from;
+    if (to !== undefined) k.$lte = to;
+    return k;
+  };
+
+  return {
+    async bounds({ bucket }) {
+      const edge = (direction: 1 | -1) =>
+        records
+          .find({ b: String(bucket) }, { _id: 0, k: 1 })
+          .sort({ k: direction })
           .limit(1)
           .lean<Pick<RecordDoc, 'k'>[]>();
-        to = last!.k as number;
-      }
-      const w = chooseInterval(bucket.type, to - from, query.points);
-      const match: PipelineStage.Match = { $match: { b: bucket.id, k: { $gte: from, $lte: to } } };
-      // floor(k / w) * w, also for negative keys ($mod keeps the dividend's sign).
-      const start = { $subtract: ['$k', { $mod: [{ $add: [{ $mod: ['$k', w] }, w] }, w] }] };
-      const counts = await records.aggregate<{ _id: number; count: number }>([
-        match,
-        { $group: { _id: start, count: { $sum: 1 } } },
-      ]);
-      const seriesMatch: Record<string, unknown> = { 'v.v': { $ne: null } };
-      if (query.series) seriesMatch['v.k'] = { $in: query.series.map(String) };
-      const stats = await records
-        .aggregate<{
-          _id: { start: number; sk: string };
-          min: number;
-          max: number;
-          avg: number;
-          last: number;
-        }>([
-          match,
-          // In key order, so $last in the group below is the latest record's value.
-          { $sort: { k: 1 } },
-          { $project: { _id: 0, start, v: { $objectToArray: '$v' } } },
-          { $unwind: '$v' },
-          { $match: seriesMatch },
-          {
-            $group: {
-              _id: { start: '$start', sk: '$v.k' },
-              min: { $min: '$v.v' },
-              max: { $max: '$v.v' },
-              avg: { $avg: '$v.v' },
-              last: { $last: '$v.v' },
+      const [[first], [last]] = await Promise.all([edge(1), edge(-1)]);
+      return first && last ? { first: first.k as number, last: last.k as number } : null;
+    },
+
+    async hasMoreThan({ bucket, from, to, count }) {
+      const beyond = await records
+        .find({ b: String(bucket), k: keyRange(from, to) }, { _id: 0, k: 1 })
+        .sort({ k: 1 })
+        .skip(count)
+        .limit(1)
+        .lean<Pick<RecordDoc, 'k'>[]>();
+      return beyond.length > 0;
+    },
+
+    async records({ bucket, from, to, limit }) {
+      const k = keyRange(from, to);
+      const docs = await records
+        .find(Object.keys(k).length > 0 ? { b: String(bucket), k } : { b: String(bucket) }, {
+          _id: 0,
+          k: 1,
+          v: 1,
+        })
+        .sort({ k: 1 })
+        .limit(limit)
+        .lean<Pick<RecordDoc, 'k' | 'v'>[]>();
+      return docs.map(toDataRecord);
+    },
+
+    async dirtyCells({ bucket, maxTier, from, to }) {
+      const marks = await dirtyCells
+        .find(
+          { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } },
+          { _id: 0, c: 1 },
+        )
+        .lean<Pick<DirtyCellDoc, 'c'>[]>();
+      return marks.map((mark) => mark.c);
+    },
+
+    async groupTier({ bucket, tier, from, to, interval, series }) {
+      const pipeline: PipelineStage[] = [
+        { $match: { b: String(bucket), t: tier, c: { $gte: from, $lte: to } } },
+        {
+          $project: {
+            _id: 0,
+            c: 1,
+            i: startOf('$c', interval),
+            // The cell's record count rides along as series 0.
+            f: { $concatArrays: [[{ s: { $literal: 0 }, n: '$n' }], '$f'] },
+          },
+        },
+        { $unwind: '$f' },
+      ];
+      if (series) pipeline.push({ $match: { 'f.s': { $in: [0, ...series] } } });
+      pipeline.push({
+        $group: {
+          _id: { i: '$i', s: '$f.s' },
+          n: { $sum: '$f.n' },
+          sum: { $sum: '$f.sum' },
+          min: { $min: '$f.min' },
+          max: { $max: '$f.max' },
+          // Documents compare field by field: the latest cell's last value.
+          last: { $max: { at: '$c', v: '$f.last' } },
+        },
+      });
+      const rows = await aggregates.aggregate<GroupRow>(pipeline).allowDiskUse(true);
+      return rows.map(toGroup);
+    },
+
+    async groupRaw({ bucket, ranges, interval, series }) {
+      const inRanges = ranges.map(([from, to]) => ({ k: { $gte: from, $lte: to } }));
+      const pipeline: PipelineStage[] = [
+        {
+          $match:
+            inRanges.length === 1
+              ? { b: String(bucket), ...inRanges[0] }
+              : { b: String(bucket), $or: inRanges },
+        },
+        {
+          $project: {
+            _id: 0,
+            k: 1,
+            i: startOf('$k', interval),
+            // Each record counts once as series "0".
+            e: {
+              $concatArrays: [
+                [{ k: { $literal: '0' }, v: { $literal: 1 } }],
+                { $objectToArray: '$v' },
+              ],
             },
           },
-        ])
-        .allowDiskUse(true);
-      return downsampledFromIntervals(
-        w,
-        counts.map((row): IntervalCount => ({ start: row._id, count: row.count })),
-        stats.map(
-          (row): IntervalStats => ({
-            start: row._id.start,
-            sk: Number(row._id.sk),
-            min: row.min,
-            max: row.max,
-            avg: row.avg,
-            last: row.last,
+        },
+        { $unwind: '$e' },
+        {
+          $match: series
+            ? { 'e.v': { $ne: null }, 'e.k': { $in: ['0', ...series.map(String)] } }
+            : { 'e.v': { $ne: null } },
+        },
+        {
+          $group: {
+            _id: { i: '$i', s: '$e.k' },
+            n: { $sum: 1 },
+            sum: { $sum: '$e.v' },
+            min: { $min: '$e.v' },
+            max: { $max: '$e.v' },
+            last: { $max: { at: '$k', v: '$e.v' } },
+          },
+        },
+      ];
+      const rows = await records.aggregate<GroupRow>(pipeline).allowDiskUse(true);
+      return rows.map(toGroup);
+    },
+
+    async takeDirty({ tier, limit }) {
+      const marks = await dirtyCells
+        .find({ t: tier })
+        .sort({ b: 1, c: 1 })
+        .limit(limit)
+        .lean<DirtyCellDoc[]>();
+      const bucketIds = [...new Set(marks.map((mark) => mark.b))];
+      const found = await buckets
+        .find({ _id: { $in: bucketIds } }, { _id: 1, type: 1 })
+        .lean<Pick<BucketDoc, '_id' | 'type'>[]>();
+      const typeOf = new Map(found.map((bucket) => [bucket._id, bucket.type]));
+      // Marks of a bucket deleted meanwhile (its figures go with it) are dropped here.
+      const gone = bucketIds.filter((id) => !typeOf.has(id));
+      if (gone.length > 0) await dirtyCells.deleteMany({ b: { $in: gone } });
+      return marks
+        .filter((mark) => typeOf.has(mark.b))
+        .map(
+          (mark): DirtyCell => ({
+            bucket: mark.b,
+            type: typeOf.get(mark.b) as AggregatedType,
+            tier,
+            cell: mark.c,
+            version: mark.ver,
           }),
-        ),
-      );
+        );
+    },
+
+    writeCells({ tier, cells }) {
+      return transaction(async (session) => {
+        const current = await dirtyCollection
+          .find(
+            { $or: cells.map(({ mark }) => ({ b: String(mark.bucket), c: mark.cell, t: tier })) },
+            { session, projection: { b: 1, c: 1, ver: 1 } },
+          )
+          .toArray();
+        const versionOf = new Map(current.map((mark) => [`${mark.b}:${mark.c}`, mark.ver]));
+        // Marked again while it was recomputed: it stays dirty for the next round.
+        const applied = cells.filter(
+          ({ mark }) => versionOf.get(`${mark.bucket}:${mark.cell}`) === mark.version,
+        );
+        if (applied.length === 0) return 0;
+        await aggregateCollection.bulkWrite(
+          applied.map(({ mark, groups }): mongo.AnyBulkWriteOperation<AggregateDoc> => {
+            const filter = { b: String(mark.bucket), t: tier, c: mark.cell };
+            const records = groups.find((group) => group.series === 0)?.n ?? 0;
+            if (records === 0) return { deleteOne: { filter } };
+            const f = groups
+              .filter((group) => group.series !== 0)
+              .map(({ series: s, n, sum, min, max, last }) => ({ s, n, sum, min, max, last }));
+            return {
+              replaceOne: { filter, replacement: { ...filter, n: records, f }, upsert: true },
+            };
+          }),
+          { session, ordered: false },
+        );
+        await dirtyCollection.bulkWrite(
+          applied.flatMap(({ mark, parent }): mongo.AnyBulkWriteOperation<DirtyCellDoc>[] => {
+            const b = String(mark.bucket);
+            const unmark = {
+              deleteOne: { filter: { b, c: mark.cell, t: tier, ver: mark.version } },
+            };
+            if (parent === undefined) return [unmark];
+            const up = { b, c: parent, t: tier + 1 };
+            const update = { $inc: { ver: 1 }, $setOnInsert: { at: 0 } };
+            return [unmark, { updateOne: { filter: up, update, upsert: true } }];
+          }),
+          { session, ordered: false },
+        );
+        return applied.length;
+      });
+    },
+  };
+}
+
+export function downsampleMethods(
+  db: Db,
+  trimRetentionBacklog: () => Promise<boolean>,
+): DownsampleMethods {
+  const operations = mongoOperations(db);
+  return {
+    downsampleRecords: (bucket, query) =>
+      runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
+
+    async maintain(now = Date.now()) {
+      const backlog = await trimRetentionBacklog();
+      const { more } = await runAsync(maintainProgram(now), operations);
+      return { more: backlog || more };
     },
   };
 }

@@ -97,6 +97,51 @@ export interface RecordDoc {
   v: Record<string, number | null>;
 }
 
+/** One series' figures in a cell of pre-aggregated figures (only series with a non-null value). */
+export interface SeriesFiguresDoc {
+  /** Series key. */
+  s: number;
+  /** Non-null values, their sum, min, max, and the last of them by key. */
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: number;
+}
+
+/**
+ * Pre-aggregated figures of one cell of a TSV or IV bucket (see src/downsample/tiers.ts):
+ * what downsampled reads take whole intervals from.
+ */
+export interface AggregateDoc {
+  /** Bucket id, tier, and the cell's first key. */
+  b: string;
+  t: number;
+  c: number;
+  /** Records in the cell. */
+  n: number;
+  f: SeriesFiguresDoc[];
+}
+
+/**
+ * A cell whose figures are stale (reads compute it from the records). `ver` grows each time
+ * it is marked, so upkeep clears a mark only if nobody marked it again while it recomputed.
+ */
+export interface DirtyCellDoc {
+  b: string;
+  t: number;
+  c: number;
+  ver: number;
+  /** When a write last marked it (ms); upkeep leaves cells marked in the last seconds. */
+  at: number;
+}
+
+/** A bucket that may hold more records than its retention: upkeep trims it in batches. */
+export interface RetentionBacklogDoc {
+  /** The bucket id. */
+  _id: string;
+}
+
 export interface ApiKeyDoc {
   _id: string;
   dashboardId: string;
@@ -219,6 +264,33 @@ const recordSchema = new Schema<RecordDoc>(
 recordSchema.index({ b: 1, k: 1 }, { unique: true });
 recordSchema.index({ b: 1, s: 1 }, { name: KV_BY_SEQ, partialFilterExpression: KV_RECORDS });
 
+const aggregateSchema = new Schema<AggregateDoc>(
+  {
+    b: String,
+    t: Number,
+    c: Number,
+    n: Number,
+    f: [
+      new Schema<SeriesFiguresDoc>(
+        { s: Number, n: Number, sum: Number, min: Number, max: Number, last: Number },
+        { ...options, _id: false },
+      ),
+    ],
+  },
+  options,
+);
+aggregateSchema.index({ b: 1, t: 1, c: 1 }, { unique: true });
+
+const dirtyCellSchema = new Schema<DirtyCellDoc>(
+  { b: String, t: Number, c: Number, ver: Number, at: Number },
+  options,
+);
+// Reads look up a bucket's marks by cell; upkeep takes them tier by tier.
+dirtyCellSchema.index({ b: 1, c: 1, t: 1 }, { unique: true });
+dirtyCellSchema.index({ t: 1, b: 1, c: 1 });
+
+const retentionBacklogSchema = new Schema<RetentionBacklogDoc>({ _id: String }, options);
+
 const apiKeySchema = new Schema<ApiKeyDoc>(
   {
     _id: String,
@@ -249,6 +321,9 @@ function compileModels(conn: Connection) {
     records: conn.model('Record', recordSchema, 'records'),
     apiKeys: conn.model('ApiKey', apiKeySchema, 'apiKeys'),
     layouts: conn.model('Layout', layoutSchema, 'layouts'),
+    aggregates: conn.model('Aggregate', aggregateSchema, 'aggregates'),
+    dirtyCells: conn.model('DirtyCell', dirtyCellSchema, 'dirtyCells'),
+    retentionBacklog: conn.model('RetentionBacklog', retentionBacklogSchema, 'retentionBacklog'),
   };
 }
 

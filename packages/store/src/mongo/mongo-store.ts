@@ -1,4 +1,5 @@
 import type { Store } from '../store.ts';
+import { aggregateHooks } from './aggregates.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { type ConnectOptions, connect } from './connection.ts';
@@ -7,6 +8,7 @@ import { downsampleMethods } from './downsample.ts';
 import { mapUnavailable } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
+import { upgradeAggregates } from './upgrade.ts';
 import { userMethods } from './users.ts';
 
 type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
@@ -18,17 +20,25 @@ type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
  */
 export async function openMongoStore(url: string, options: ConnectOptions): Promise<Store> {
   const db = await connect(url, options);
+  try {
+    await upgradeAggregates(db);
+  } catch (error) {
+    await db.conn.close().catch(() => {});
+    throw error;
+  }
+  const aggregates = aggregateHooks(db);
+  const { trimRetentionBacklog, ...records } = recordMethods(db, aggregates);
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
   const methods = trackCalls(
     {
       ...userMethods(db),
-      ...dashboardMethods(db),
-      ...bucketMethods(db),
+      ...dashboardMethods(db, aggregates),
+      ...bucketMethods(db, aggregates),
       ...layoutMethods(db),
-      ...recordMethods(db),
-      ...downsampleMethods(db),
+      ...records,
+      ...downsampleMethods(db, trimRetentionBacklog),
       ...apiKeyMethods(db),
     },
     inFlight,

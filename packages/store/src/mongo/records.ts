@@ -15,8 +15,9 @@ import {
   type WriteMode,
   type WriteResult,
 } from '../store.ts';
+import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
-import { KV_RECORDS, type RecordDoc } from './models.ts';
+import { type BucketDoc, KV_RECORDS, type RecordDoc } from './models.ts';
 import { PerKeyQueue } from './per-key-queue.ts';
 
 /*
@@ -45,20 +46,17 @@ const DELETE_BATCH = 10_000;
 /** Which records go first past retention: smallest keys (TSV, IV) or least recently written (KV). */
 type RetentionOrder = 'k' | 's';
 
-function retentionOrder(type: BucketType): RetentionOrder {
-  return type === 'KV' ? 's' : 'k';
-}
+/** Records one upkeep step trims off a bucket left over its retention. */
+const TRIM_BATCH = 5_000;
 
-/**
- * The records retention looks at. KV records (string keys) also name the condition of the
- * partial `{b, s}` index, which MongoDB uses only for queries that imply its filter.
- */
-function retentionFilter(bucket: Bucket): RecordFilter {
-  return bucket.type === 'KV' ? { b: bucket.id, ...KV_RECORDS } : { b: bucket.id };
-}
-
-export function recordMethods(db: Db): RecordMethods {
-  const { buckets, records } = db.models;
+export function recordMethods(
+  db: Db,
+  aggregates: AggregateHooks,
+): RecordMethods & {
+  /** Upkeep: trims a batch off a bucket left over its retention; says whether any remain. */
+  trimRetentionBacklog(): Promise<boolean>;
+} {
+  const { buckets, dashboards, records, retentionBacklog } = db.models;
   // The driver's collection, typed: mongoose types its collections as holding any document.
   const recordCollection = records.collection as unknown as mongo.Collection<RecordDoc>;
 
@@ -71,16 +69,17 @@ export function recordMethods(db: Db): RecordMethods {
 
   /**
    * Deletes up to `limit` records that match `filter`, smallest `order` first, and says
-   * whether matching records may remain. Both `k` and `s` are unique within a bucket (keys
-   * by index, sequence numbers by how upsertRecords hands them out), so everything up to the
-   * `limit`-th record's value is exactly `limit` records.
+   * whether matching records may remain, and (ordered by key) the last key it deleted. Both
+   * `k` and `s` are unique within a bucket (keys by index, sequence numbers by how
+   * upsertRecords hands them out), so everything up to the `limit`-th record's value is
+   * exactly `limit` records.
    */
   async function deleteFirst(
     session: ClientSession,
     filter: RecordFilter,
     order: RetentionOrder,
     limit: number,
-  ): Promise<{ deleted: number; more: boolean }> {
+  ): Promise<{ deleted: number; more: boolean; lastKey: RecordKey | undefined }> {
     const [last] = await records
       .find(filter, { _id: 0, [order]: 1 })
       .sort({ [order]: 1 })
@@ -91,49 +90,69 @@ export function recordMethods(db: Db): RecordMethods {
     const upTo =
       last === undefined ? filter : { $and: [filter, { [order]: { $lte: last[order] } }] };
     const { deletedCount } = await records.deleteMany(upTo, { session });
-    return { deleted: deletedCount, more: last !== undefined };
+    return { deleted: deletedCount, more: last !== undefined, lastKey: last?.k };
   }
 
   /**
-   * Brings a bucket whose retention was lowered (a million records over, at worst) back to
-   * within one batch of it, a batch per transaction, so the write that follows trims the
-   * rest in its own transaction without outgrowing it.
+   * Retention: deletes the `excess` first records of the bucket (smallest keys, or least
+   * recently written for KV), adjusts its count, and updates the aggregates.
    */
-  async function trimBacklog(bucket: Bucket, order: RetentionOrder): Promise<void> {
-    for (;;) {
-      const more = await db.transaction(async (session) => {
-        const state = await buckets
-          .findById(bucket.id, { recordCount: 1 })
-          .session(session)
-          .lean<{ recordCount: number }>();
-        const excess = state ? state.recordCount - bucket.retention : 0;
-        if (excess <= DELETE_BATCH) return false;
-        const batch = await deleteFirst(session, retentionFilter(bucket), order, DELETE_BATCH);
-        await adjustCount(session, bucket.id, -batch.deleted);
-        return batch.more && excess - batch.deleted > DELETE_BATCH;
-      });
-      if (!more) return;
+  async function trim(session: ClientSession, bucketId: string, type: BucketType, excess: number) {
+    if (type === 'KV') {
+      // KV records also name the condition of the partial `{b, s}` index, which MongoDB uses
+      // only for queries that imply its filter.
+      const kvRecords: RecordFilter = { b: bucketId, ...KV_RECORDS };
+      const { deleted } = await deleteFirst(session, kvRecords, 's', excess);
+      await adjustCount(session, bucketId, -deleted);
+      return;
+    }
+    const [first] = await records
+      .find({ b: bucketId }, { _id: 0, k: 1 })
+      .sort({ k: 1 })
+      .limit(1)
+      .session(session)
+      .lean<Pick<RecordDoc, 'k'>[]>();
+    const { deleted, lastKey } = await deleteFirst(session, { b: bucketId }, 'k', excess);
+    await adjustCount(session, bucketId, -deleted);
+    if (deleted > 0) {
+      await aggregates.deleted(session, bucketId, type, first?.k as number, lastKey as number);
     }
   }
 
   /**
    * Deletes every record that matches, a batch per transaction; returns how many. When the
-   * filter selects the whole bucket, the last batch sets the count to 0 outright: in that
+   * selection is the whole bucket, the last batch sets the count to 0 outright: in that
    * transaction's snapshot the bucket is empty, and a write that raced it makes it retry.
+   * Each batch updates the aggregates for what it deleted: all keys from `from` up to its
+   * last (up to `to` for the last batch).
    */
   async function deleteInBatches(
-    bucketId: string,
-    filter: RecordFilter,
-    wholeBucket: boolean,
+    bucket: Bucket,
+    selection: { from?: RecordKey; to?: RecordKey },
   ): Promise<number> {
+    const k: mongo.FilterOperators<RecordKey> = {};
+    if (selection.from !== undefined) k.$gte = selection.from;
+    if (selection.to !== undefined) k.$lte = selection.to;
+    const wholeBucket = Object.keys(k).length === 0;
+    const filter: RecordFilter = wholeBucket ? { b: bucket.id } : { b: bucket.id, k };
     let total = 0;
     for (;;) {
       const batch = await db.transaction(async (session) => {
-        const { deleted, more } = await deleteFirst(session, filter, 'k', DELETE_BATCH);
+        const { deleted, more, lastKey } = await deleteFirst(session, filter, 'k', DELETE_BATCH);
         if (wholeBucket && !more) {
-          await buckets.updateOne({ _id: bucketId }, { $set: { recordCount: 0 } }, { session });
+          await buckets.updateOne({ _id: bucket.id }, { $set: { recordCount: 0 } }, { session });
         } else {
-          await adjustCount(session, bucketId, -deleted);
+          await adjustCount(session, bucket.id, -deleted);
+        }
+        if (deleted > 0 && bucket.type !== 'KV') {
+          const to = more ? lastKey : selection.to;
+          await aggregates.deleted(
+            session,
+            bucket.id,
+            bucket.type,
+            selection.from as number | undefined,
+            to as number | undefined,
+          );
         }
         return { deleted, more };
       });
@@ -148,9 +167,6 @@ export function recordMethods(db: Db): RecordMethods {
     mode: WriteMode,
   ): Promise<WriteResult> {
     if (input.length === 0) return { inserted: 0, updated: 0 };
-    const order = retentionOrder(bucket.type);
-    const kv = bucket.type === 'KV';
-    if (bucket.recordCount - bucket.retention > DELETE_BATCH) await trimBacklog(bucket, order);
     return db.transaction(async (session) => {
       // First write the bucket: it reserves this call's sequence numbers and makes any
       // concurrent write to the bucket conflict with this one (see the invariant above).
@@ -173,7 +189,11 @@ export function recordMethods(db: Db): RecordMethods {
           updateOne: {
             filter: { b: bucket.id, k: record.key },
             update: {
-              $set: recordUpdate(record.values, mode, kv ? firstSeq + i : undefined),
+              $set: recordUpdate(
+                record.values,
+                mode,
+                bucket.type === 'KV' ? firstSeq + i : undefined,
+              ),
             },
             upsert: true,
           },
@@ -183,13 +203,29 @@ export function recordMethods(db: Db): RecordMethods {
       // Each operation either inserted a document or updated one (a key that comes twice
       // in a new record counts once inserted, then once updated).
       const inserted = result.upsertedCount;
+      await adjustCount(session, bucket.id, inserted);
+      if (bucket.type !== 'KV') {
+        await aggregates.written(
+          session,
+          bucket.id,
+          bucket.type,
+          input.map((record) => record.key),
+        );
+      }
 
+      // A write trims at most what it added; a larger excess (the retention was lowered) is
+      // upkeep's to trim in batches, never inside someone's write.
       const excess = state.recordCount + inserted - bucket.retention;
-      const trimmed =
-        excess > 0
-          ? (await deleteFirst(session, retentionFilter(bucket), order, excess)).deleted
-          : 0;
-      await adjustCount(session, bucket.id, inserted - trimmed);
+      if (excess > 0 && inserted > 0) {
+        await trim(session, bucket.id, bucket.type, Math.min(excess, inserted));
+      }
+      if (excess > inserted) {
+        await retentionBacklog.replaceOne(
+          { _id: bucket.id },
+          { _id: bucket.id },
+          { session, upsert: true },
+        );
+      }
       return { inserted, updated: input.length - inserted };
     });
   }
@@ -212,25 +248,39 @@ export function recordMethods(db: Db): RecordMethods {
   }
 
   async function deleteSelected(bucket: Bucket, selection: RecordSelection): Promise<number> {
-    if ('keys' in selection) {
-      let deleted = 0;
-      for (let i = 0; i < selection.keys.length; i += DELETE_BATCH) {
-        const keys = selection.keys.slice(i, i + DELETE_BATCH);
-        deleted += await db.transaction(async (session) => {
-          const filter = { b: bucket.id, k: { $in: keys } };
-          const { deletedCount } = await records.deleteMany(filter, { session });
-          await adjustCount(session, bucket.id, -deletedCount);
-          return deletedCount;
-        });
-      }
-      return deleted;
+    if (!('keys' in selection)) return deleteInBatches(bucket, selection);
+    let deleted = 0;
+    for (let i = 0; i < selection.keys.length; i += DELETE_BATCH) {
+      const keys = selection.keys.slice(i, i + DELETE_BATCH);
+      deleted += await db.transaction(async (session) => {
+        const filter = { b: bucket.id, k: { $in: keys } };
+        const { deletedCount } = await records.deleteMany(filter, { session });
+        await adjustCount(session, bucket.id, -deletedCount);
+        if (bucket.type !== 'KV') await aggregates.written(session, bucket.id, bucket.type, keys);
+        return deletedCount;
+      });
     }
-    const k: mongo.FilterOperators<RecordKey> = {};
-    if (selection.from !== undefined) k.$gte = selection.from;
-    if (selection.to !== undefined) k.$lte = selection.to;
-    // Neither bound selects every record of the bucket.
-    if (Object.keys(k).length === 0) return deleteInBatches(bucket.id, { b: bucket.id }, true);
-    return deleteInBatches(bucket.id, { b: bucket.id, k }, false);
+    return deleted;
+  }
+
+  /** One batch off the first bucket in the backlog (see `trimRetentionBacklog`). */
+  async function trimBacklogBatch(bucketId: string): Promise<boolean> {
+    return db.transaction(async (session) => {
+      const bucket = await buckets
+        .findById(bucketId, { type: 1, recordCount: 1, dashboardId: 1 })
+        .session(session)
+        .lean<Pick<BucketDoc, 'type' | 'recordCount' | 'dashboardId'>>();
+      const dashboard =
+        bucket &&
+        (await dashboards
+          .findById(bucket.dashboardId, { retention: 1 })
+          .session(session)
+          .lean<{ retention: number }>());
+      const excess = bucket && dashboard ? bucket.recordCount - dashboard.retention : 0;
+      if (excess > 0) await trim(session, bucketId, bucket!.type, Math.min(excess, TRIM_BATCH));
+      if (excess <= TRIM_BATCH) await retentionBacklog.deleteOne({ _id: bucketId }, { session });
+      return excess > TRIM_BATCH;
+    });
   }
 
   // Changes to one bucket's records queue up in this process instead of racing: in MongoDB
@@ -241,8 +291,15 @@ export function recordMethods(db: Db): RecordMethods {
     readRecords,
     deleteRecords: (bucket, selection) =>
       queue.run(bucket.id, () => deleteSelected(bucket, selection)),
-    purgeRecords: (bucket) =>
-      queue.run(bucket.id, () => deleteInBatches(bucket.id, { b: bucket.id }, true)),
+    purgeRecords: (bucket) => queue.run(bucket.id, () => deleteInBatches(bucket, {})),
+
+    async trimRetentionBacklog() {
+      const next = await retentionBacklog.find({}, { _id: 1 }).limit(2).lean<{ _id: string }[]>();
+      const first = next[0];
+      if (first === undefined) return false;
+      const more = await queue.run(first._id, () => trimBacklogBatch(first._id));
+      return more || next.length > 1;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SeriesMeta } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import { type Bucket, MissingEntity, type Store } from '../store.ts';
+import { forgetBuckets } from './aggregates.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure } from './errors.ts';
 
@@ -12,7 +13,8 @@ type BucketMethods = Pick<
 /** A bucket with its dashboard's retention (getBucket is on every API call: one query). */
 const BUCKET_SELECT = `SELECT b.*, d.retention FROM buckets b JOIN dashboards d ON d.id = b.dashboard_id`;
 
-export function bucketMethods({ db, sql }: SqliteDb): BucketMethods {
+export function bucketMethods(sqlite: SqliteDb): BucketMethods {
+  const { db, sql } = sqlite;
   const getBucket = async (id: string) => {
     const row = sql(`${BUCKET_SELECT} WHERE b.id = ?`).get(id) as Row | undefined;
     return row ? toBucket(row) : null;
@@ -51,7 +53,9 @@ export function bucketMethods({ db, sql }: SqliteDb): BucketMethods {
 
     async deleteBucket(id) {
       db.transaction(() => {
-        sql('DELETE FROM records WHERE bucket = (SELECT rowid FROM buckets WHERE id = ?)').run(id);
+        const bucket = 'SELECT rowid FROM buckets WHERE id = ?';
+        sql(`DELETE FROM records WHERE bucket IN (${bucket})`).run(id);
+        forgetBuckets(sqlite, bucket, id);
         sql('DELETE FROM buckets WHERE id = ?').run(id);
       })();
     },

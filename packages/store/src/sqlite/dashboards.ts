@@ -1,6 +1,7 @@
 import type { Role } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import { type Dashboard, LastOwner, type Membership, MissingEntity, type Store } from '../store.ts';
+import { forgetBuckets } from './aggregates.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, missingReference, rethrowUnique } from './errors.ts';
 
@@ -114,10 +115,19 @@ export function dashboardMethods(sqlite: SqliteDb): DashboardMethods {
 
     async updateDashboard(id, patch) {
       try {
-        sql(
-          `UPDATE dashboards SET name = coalesce(?, name), slug = coalesce(?, slug),
-           retention = coalesce(?, retention) WHERE id = ?`,
-        ).run(patch.name ?? null, patch.slug ?? null, patch.retention ?? null, id);
+        db.transaction(() => {
+          sql(
+            `UPDATE dashboards SET name = coalesce(?, name), slug = coalesce(?, slug),
+             retention = coalesce(?, retention) WHERE id = ?`,
+          ).run(patch.name ?? null, patch.slug ?? null, patch.retention ?? null, id);
+          // Buckets now over their retention are trimmed by upkeep (Store.maintain), in batches.
+          if (patch.retention !== undefined) {
+            sql(
+              `INSERT OR IGNORE INTO retention_backlog (bucket)
+               SELECT rowid FROM buckets WHERE dashboard_id = ? AND record_count > ?`,
+            ).run(id, patch.retention);
+          }
+        })();
       } catch (error) {
         rethrowUnique(error);
       }
@@ -126,9 +136,9 @@ export function dashboardMethods(sqlite: SqliteDb): DashboardMethods {
 
     async deleteDashboard(id) {
       db.transaction(() => {
-        sql(
-          'DELETE FROM records WHERE bucket IN (SELECT rowid FROM buckets WHERE dashboard_id = ?)',
-        ).run(id);
+        const buckets = 'SELECT rowid FROM buckets WHERE dashboard_id = ?';
+        sql(`DELETE FROM records WHERE bucket IN (${buckets})`).run(id);
+        forgetBuckets(sqlite, buckets, id);
         // Buckets, keys and memberships go with it through ON DELETE CASCADE.
         sql('DELETE FROM dashboards WHERE id = ?').run(id);
       })();

@@ -1,77 +1,183 @@
-import { chooseInterval, type DataRecord, type RecordKey } from '@bucketgrid/shared';
+import type { DataRecord, RecordKey } from '@bucketgrid/shared';
+import { columnsFromRecords } from '../downsample/columns.ts';
+import { GroupFolder } from '../downsample/fold.ts';
+import { maintainProgram } from '../downsample/maintain.ts';
 import {
-  downsampledFromIntervals,
-  downsampledFromRecords,
-  type IntervalCount,
-  type IntervalStats,
-} from '../downsample.ts';
+  type CellGroup,
+  type DirtyCell,
+  runSync,
+  type SyncOperations,
+} from '../downsample/program.ts';
+import { downsampleProgram } from '../downsample/read.ts';
+import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
 import type { SqliteDb } from './connection.ts';
+import type { SqliteRecords } from './records.ts';
 
-type DownsampleMethods = Pick<Store, 'downsampleRecords'>;
+type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
 
-/** `key`'s interval start: floor(key / @w) * @w, also for negative keys (SQLite's % truncates). */
-const START = 'key - (((key % @w) + @w) % @w)';
+type Range = { from?: RecordKey; to?: RecordKey };
 
-export function downsampleMethods({ db, sql }: SqliteDb): DownsampleMethods {
-  const rowidOf = (bucketId: string) =>
-    (sql('SELECT rowid FROM buckets WHERE id = ?').get(bucketId) as { rowid: number } | undefined)
-      ?.rowid;
+/** Bytes per series in a cell's figures: sk, n, sum, min, max, last as float64. */
+const FIGURES_BYTES = 48;
 
+/** A cell's series figures as the `aggregates.figures` blob (little-endian float64s). */
+function encodeFigures(groups: readonly CellGroup[]): Buffer {
+  const series = groups.filter((group) => group.series !== 0);
+  const blob = Buffer.allocUnsafe(series.length * FIGURES_BYTES);
+  series.forEach((group, i) => {
+    const at = i * FIGURES_BYTES;
+    blob.writeDoubleLE(group.series, at);
+    blob.writeDoubleLE(group.n, at + 8);
+    blob.writeDoubleLE(group.sum, at + 16);
+    blob.writeDoubleLE(group.min, at + 24);
+    blob.writeDoubleLE(group.max, at + 32);
+    blob.writeDoubleLE(group.last, at + 40);
+  });
+  return blob;
+}
+
+/** `bucket = ?` plus the bounds given (so SQLite walks the (bucket, key) index over just them). */
+function inRange({ from, to }: Range): string {
+  return `bucket = @bucket${from === undefined ? '' : ' AND key >= @from'}${to === undefined ? '' : ' AND key <= @to'}`;
+}
+
+/**
+ * The primitive queries of the downsampling programs (../downsample/program.ts), answered
+ * synchronously: a read runs in one read transaction, an upkeep step in one write job of the
+ * group commit, so neither needs version checks: nothing can change in between.
+ */
+function sqliteOperations({ sql }: SqliteDb): SyncOperations {
+  const seriesNames = (series: number[] | undefined) =>
+    series && new Set(series.map((sk) => String(sk)));
+  return {
+    bounds({ bucket }) {
+      const row = sql(
+        `SELECT (SELECT key FROM records WHERE bucket = @bucket ORDER BY key LIMIT 1) AS first,
+           (SELECT key FROM records WHERE bucket = @bucket ORDER BY key DESC LIMIT 1) AS last`,
+      ).get({ bucket }) as { first: number | null; last: number | null };
+      return row.first === null ? null : { first: row.first, last: row.last! };
+    },
+
+    hasMoreThan({ bucket, from, to, count }) {
+      const beyond = sql(
+        `SELECT 1 FROM records WHERE ${inRange({ from, to })} ORDER BY key LIMIT 1 OFFSET @count`,
+      ).get({ bucket, from, to, count });
+      return beyond !== undefined;
+    },
+
+    records({ bucket, from, to, limit }) {
+      const parameters: Record<string, unknown> = { bucket, limit };
+      if (from !== undefined) parameters.from = from;
+      if (to !== undefined) parameters.to = to;
+      const rows = sql(`SELECT key, vals FROM records WHERE ${inRange({ from, to })}
+        ORDER BY key LIMIT @limit`)
+        .raw()
+        .all(parameters) as [RecordKey, string][];
+      return rows.map(([key, vals]): DataRecord => ({ key, values: JSON.parse(vals) }));
+    },
+
+    dirtyCells({ bucket, maxTier, from, to }) {
+      return sql(
+        `SELECT cell FROM aggregate_dirty
+         WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ?`,
+      )
+        .pluck()
+        .all(bucket, from, to, maxTier) as number[];
+    },
+
+    groupTier({ bucket, tier, from, to, interval, series }) {
+      const folder = new GroupFolder(interval, seriesNames(series));
+      const rows = sql(
+        `SELECT cell, records, figures FROM aggregates
+         WHERE bucket = ? AND tier = ? AND cell >= ? AND cell <= ?`,
+      )
+        .raw()
+        .iterate(bucket, tier, from, to) as IterableIterator<[number, number, Buffer]>;
+      for (const [cell, records, figures] of rows) {
+        folder.addCell(cell, records);
+        const view = new DataView(figures.buffer, figures.byteOffset, figures.byteLength);
+        for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
+          folder.addFigures(
+            view.getFloat64(at, true),
+            view.getFloat64(at + 8, true),
+            view.getFloat64(at + 16, true),
+            view.getFloat64(at + 24, true),
+            view.getFloat64(at + 32, true),
+            view.getFloat64(at + 40, true),
+          );
+        }
+      }
+      return folder.finish();
+    },
+
+    groupRaw({ bucket, ranges, interval, series }) {
+      const folder = new GroupFolder(interval, seriesNames(series));
+      const statement = sql(
+        'SELECT key, vals FROM records WHERE bucket = ? AND key >= ? AND key <= ?',
+      ).raw();
+      for (const [from, to] of ranges) {
+        const rows = statement.iterate(bucket, from, to) as IterableIterator<[number, string]>;
+        for (const [key, vals] of rows) folder.addRecord(key, vals);
+      }
+      return folder.finish();
+    },
+
+    takeDirty({ tier, limit, markedBefore }) {
+      const rows = sql(
+        `SELECT d.bucket, d.cell, b.type FROM aggregate_dirty d JOIN buckets b ON b.rowid = d.bucket
+         WHERE d.tier = ? AND d.marked_at < ? ORDER BY d.bucket, d.cell LIMIT ?`,
+      ).all(tier, markedBefore, limit) as { bucket: number; cell: number; type: AggregatedType }[];
+      return rows.map((row): DirtyCell => ({ ...row, tier, version: 0 }));
+    },
+
+    writeCells({ tier, cells }) {
+      const clear = sql('DELETE FROM aggregates WHERE bucket = ? AND tier = ? AND cell = ?');
+      const save = sql(
+        `INSERT OR REPLACE INTO aggregates (bucket, tier, cell, records, figures)
+         VALUES (?, ?, ?, ?, ?)`,
+      );
+      const unmark = sql('DELETE FROM aggregate_dirty WHERE bucket = ? AND cell = ? AND tier = ?');
+      const markParent = sql(
+        'INSERT OR IGNORE INTO aggregate_dirty (bucket, cell, tier, marked_at) VALUES (?, ?, ?, 0)',
+      );
+      for (const { mark, groups, parent } of cells) {
+        const { bucket, cell } = mark;
+        const records = groups.find((group) => group.series === 0)?.n ?? 0;
+        if (records === 0) clear.run(bucket, tier, cell);
+        else save.run(bucket, tier, cell, records, encodeFigures(groups));
+        unmark.run(bucket, cell, tier);
+        if (parent !== undefined) markParent.run(bucket, parent, tier + 1);
+      }
+      return cells.length;
+    },
+  };
+}
+
+export function downsampleMethods(sqlite: SqliteDb, records: SqliteRecords): DownsampleMethods {
+  const operations = sqliteOperations(sqlite);
+  const { db, sql, groupCommit } = sqlite;
+  // One snapshot for all the queries of a read (other processes may write the file meanwhile).
+  const read = db.transaction((rowid: number, ...args: Parameters<Store['downsampleRecords']>) => {
+    const [bucket, query] = args;
+    return runSync(downsampleProgram(rowid, bucket.type, query), operations);
+  });
   return {
     async downsampleRecords(bucket, query) {
-      const rowid = rowidOf(bucket.id);
-      if (rowid === undefined) return downsampledFromRecords([], false);
-      const range = { bucket: rowid, from: query.from, to: query.to };
-      // Only the bounds given, so SQLite walks the (bucket, key) index over just the range.
-      const inRange = [
-        'bucket = @bucket',
-        ...(query.from === undefined ? [] : ['key >= @from']),
-        ...(query.to === undefined ? [] : ['key <= @to']),
-      ].join(' AND ');
-      const rows = sql(
-        `SELECT key, vals FROM records WHERE ${inRange} ORDER BY key LIMIT @limit`,
-      ).all({ ...range, limit: query.points + 1 }) as { key: RecordKey; vals: string }[];
-      const records: DataRecord[] = rows
-        .slice(0, query.points)
-        .map((row) => ({ key: row.key, values: JSON.parse(row.vals) }));
-      if (rows.length <= query.points || bucket.type === 'KV') {
-        return downsampledFromRecords(records, rows.length > query.points, query.series);
-      }
+      const row = sql('SELECT rowid FROM buckets WHERE id = ?').get(bucket.id) as
+        | { rowid: number }
+        | undefined;
+      if (row === undefined) return columnsFromRecords([], false);
+      return read(row.rowid, bucket, query);
+    },
 
-      const from = (query.from ?? rows[0]!.key) as number;
-      const to = (query.to ??
-        sql(`SELECT key FROM records WHERE ${inRange} ORDER BY key DESC LIMIT 1`)
-          .pluck()
-          .get(range)) as number;
-      const w = chooseInterval(bucket.type, to - from, query.points);
-      const params = { bucket: rowid, from, to, w };
-      const only = query.series
-        ? `AND j.key IN (${query.series.map((sk) => `'${sk}'`).join()})`
-        : '';
-      const bounded = 'bucket = @bucket AND key >= @from AND key <= @to';
-      const values = `(SELECT key, vals, ${START} AS start FROM records WHERE ${bounded}) r,
-        json_each(r.vals) j WHERE j.type <> 'null' ${only}`;
-      // Prepared per call: the series filter is part of the text (integers only, from zod).
-      const counts = db
-        .prepare(`SELECT ${START} AS start, count(*) AS count FROM records WHERE ${bounded}
-          GROUP BY start`)
-        .all(params) as IntervalCount[];
-      const stats = db
-        .prepare(`SELECT start, CAST(j.key AS INTEGER) AS sk, min(j.value) AS min,
-          max(j.value) AS max, avg(j.value) AS avg FROM ${values} GROUP BY start, j.key`)
-        .all(params) as Omit<IntervalStats, 'last'>[];
-      // A lone max() makes SQLite take the bare column (the value) from the row holding it.
-      const lasts = db
-        .prepare(`SELECT start, CAST(j.key AS INTEGER) AS sk, max(r.key), j.value AS last
-          FROM ${values} GROUP BY start, j.key`)
-        .all(params) as { start: number; sk: number; last: number }[];
-      const lastOf = new Map(lasts.map((row) => [`${row.start}:${row.sk}`, row.last]));
-      return downsampledFromIntervals(
-        w,
-        counts,
-        stats.map((row) => ({ ...row, last: lastOf.get(`${row.start}:${row.sk}`)! })),
-      );
+    maintain(now = Date.now()) {
+      // One job of the group commit: it shares its commit (and fsync) with the writes around it.
+      return groupCommit.submit(() => {
+        const backlog = records.trimBacklog();
+        const { more } = runSync(maintainProgram(now), operations);
+        return { more: backlog || more };
+      });
     },
   };
 }

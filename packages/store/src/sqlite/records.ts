@@ -1,4 +1,10 @@
-import type { DataRecord, ReadQuery, RecordKey, SeriesValues } from '@bucketgrid/shared';
+import type {
+  BucketType,
+  DataRecord,
+  ReadQuery,
+  RecordKey,
+  SeriesValues,
+} from '@bucketgrid/shared';
 import type Database from 'better-sqlite3';
 import {
   type Bucket,
@@ -9,6 +15,7 @@ import {
   type WriteMode,
   type WriteResult,
 } from '../store.ts';
+import { SqliteAggregates } from './aggregates.ts';
 import type { SqliteDb } from './connection.ts';
 
 /** Rows per multi-row INSERT: the largest chunk; smaller ones are powers of two below it. */
@@ -19,8 +26,13 @@ type RecordMethods = Pick<
   'upsertRecords' | 'readRecords' | 'deleteRecords' | 'purgeRecords'
 >;
 
-export function recordMethods({ db, groupCommit }: SqliteDb): RecordMethods {
-  const records = new SqliteRecords(db);
+/** Records a retention backlog trim deletes per upkeep step: about 1–3 ms of work. */
+const TRIM_BATCH = 5_000;
+
+export function recordMethods(
+  { db, groupCommit }: SqliteDb,
+  records: SqliteRecords,
+): RecordMethods {
   return {
     upsertRecords: (bucket, input, mode) =>
       groupCommit.submit(() => records.upsert(bucket, input, mode)),
@@ -35,7 +47,9 @@ export function recordMethods({ db, groupCommit }: SqliteDb): RecordMethods {
  * Record operations of the SQLite store. They run synchronously inside a transaction the
  * caller opens (the group commit for upserts), so each is all or nothing.
  */
-class SqliteRecords {
+export class SqliteRecords {
+  private readonly db: Database.Database;
+  private readonly aggregates: SqliteAggregates;
   private readonly reserveSeq: Database.Statement;
   /** insertChunk[n]: inserts n rows, skipping keys that exist; its parameters in chunkParams[n]. */
   private readonly insertChunk: Database.Statement[] = [];
@@ -48,9 +62,15 @@ class SqliteRecords {
   private readonly trimOrdered: Database.Statement;
   private readonly trimLeastRecent: Database.Statement;
   private readonly deleteOne: Database.Statement;
+  private readonly noteBacklog: Database.Statement;
+  private readonly nextBacklog: Database.Statement;
+  private readonly clearBacklog: Database.Statement;
   private readonly readCache = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(sqlite: SqliteDb) {
+    const { db } = sqlite;
+    this.db = db;
+    this.aggregates = new SqliteAggregates(sqlite);
     // The merge runs inside SQLite so an update is one statement, not a read and a write.
     db.function('bg_merge_values', { deterministic: true }, (stored, incoming) =>
       JSON.stringify(Object.assign(JSON.parse(stored as string), JSON.parse(incoming as string))),
@@ -91,6 +111,13 @@ class SqliteRecords {
          (SELECT key FROM records WHERE bucket = @bucket AND typeof(key) = 'text' ORDER BY seq LIMIT @excess)`,
     );
     this.deleteOne = db.prepare('DELETE FROM records WHERE bucket = ? AND key = ?');
+    this.noteBacklog = db.prepare('INSERT OR IGNORE INTO retention_backlog (bucket) VALUES (?)');
+    this.nextBacklog = db.prepare(
+      `SELECT r.bucket AS rowid, b.type, b.record_count - d.retention AS excess
+       FROM retention_backlog r JOIN buckets b ON b.rowid = r.bucket
+       JOIN dashboards d ON d.id = b.dashboard_id LIMIT 2`,
+    );
+    this.clearBacklog = db.prepare('DELETE FROM retention_backlog WHERE bucket = ?');
   }
 
   /**
@@ -130,27 +157,46 @@ class SqliteRecords {
       inserted += added;
       start += size;
     }
+    if (bucket.type !== 'KV') this.aggregates.written(rowid, bucket.type, records);
     if (inserted > 0) {
       const { record_count } = this.addCount.get(inserted, rowid) as { record_count: number };
-      if (record_count > bucket.retention)
-        this.trim(bucket, rowid, record_count - bucket.retention);
+      const excess = record_count - bucket.retention;
+      // A write trims at most what it added; a larger excess (the retention was lowered) is
+      // upkeep's to trim in batches, never inside someone's write.
+      if (excess > 0) this.trim(bucket.type, rowid, Math.min(excess, inserted));
+      if (excess > inserted) this.noteBacklog.run(rowid);
     }
     return { inserted, updated: count - inserted };
   }
 
+  /**
+   * Retention upkeep: trims a batch of the first bucket that holds more records than its
+   * retention, and forgets buckets that no longer do. Says whether any backlog remains.
+   */
+  trimBacklog(): boolean {
+    const rows = this.nextBacklog.all() as { rowid: number; type: BucketType; excess: number }[];
+    const next = rows[0];
+    if (next === undefined) return false;
+    if (next.excess > 0) this.trim(next.type, next.rowid, Math.min(next.excess, TRIM_BATCH));
+    if (next.excess <= TRIM_BATCH) this.clearBacklog.run(next.rowid);
+    return rows.length > 1 || next.excess > TRIM_BATCH;
+  }
+
   /** Retention: drops the smallest keys (TSV, IV) or the least recently written (KV). */
-  private trim(bucket: Bucket, rowid: number, excess: number): void {
+  private trim(type: BucketType, rowid: number, excess: number): void {
     let changes: number;
-    if (bucket.type === 'KV') {
+    if (type === 'KV') {
       changes = this.trimLeastRecent.run({ bucket: rowid, excess }).changes;
     } else {
       // The last key to drop, then one range delete up to it: SQLite deletes a range with a bound
       // end in one pass, where DELETE ... IN (subquery) first collects every key (twice the cost).
-      const last = this.nthKey.get(rowid, excess - 1);
+      const first = this.nthKey.get(rowid, 0) as number | undefined;
+      const last = this.nthKey.get(rowid, excess - 1) as number | undefined;
       changes =
         last === undefined
           ? this.trimOrdered.run({ bucket: rowid, excess }).changes
           : this.deleteUpTo.run(rowid, last).changes;
+      if (changes > 0) this.aggregates.deleted(rowid, type, first, last);
     }
     this.addCount.run(-changes, rowid);
   }
@@ -189,7 +235,13 @@ class SqliteRecords {
     if (rowid === undefined) return 0;
     let deleted = 0;
     if ('keys' in selection) {
-      for (const key of selection.keys) deleted += this.deleteOne.run(rowid, key).changes;
+      const gone: { key: RecordKey }[] = [];
+      for (const key of selection.keys) {
+        const { changes } = this.deleteOne.run(rowid, key);
+        if (changes > 0) gone.push({ key });
+        deleted += changes;
+      }
+      if (bucket.type !== 'KV') this.aggregates.written(rowid, bucket.type, gone);
     } else {
       const conditions = ['bucket = @rowid'];
       if (selection.from !== undefined) conditions.push('key >= @from');
@@ -200,6 +252,10 @@ class SqliteRecords {
       deleted = this.db
         .prepare(`DELETE FROM records WHERE ${conditions.join(' AND ')}`)
         .run(params).changes;
+      if (deleted > 0 && bucket.type !== 'KV') {
+        const { from, to } = selection as { from?: number; to?: number };
+        this.aggregates.deleted(rowid, bucket.type, from, to);
+      }
     }
     if (deleted > 0) this.addCount.run(-deleted, rowid);
     return deleted;
@@ -210,6 +266,7 @@ class SqliteRecords {
     if (rowid === undefined) return 0;
     const { changes } = this.db.prepare('DELETE FROM records WHERE bucket = ?').run(rowid);
     this.db.prepare('UPDATE buckets SET record_count = 0 WHERE rowid = ?').run(rowid);
+    this.aggregates.purged(rowid);
     return changes;
   }
 

@@ -6,7 +6,7 @@ import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
-import { recordMethods } from './records.ts';
+import { recordMethods, SqliteRecords } from './records.ts';
 import { userMethods } from './users.ts';
 
 type Methods = Omit<Store, 'backend' | 'close'>;
@@ -18,13 +18,14 @@ type Methods = Omit<Store, 'backend' | 'close'>;
  */
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
+  const records = new SqliteRecords(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
     ...dashboardMethods(sqlite),
     ...bucketMethods(sqlite),
     ...layoutMethods(sqlite),
-    ...recordMethods(sqlite),
-    ...downsampleMethods(sqlite),
+    ...recordMethods(sqlite, records),
+    ...downsampleMethods(sqlite, records),
     ...apiKeyMethods(sqlite),
 
     async ping() {

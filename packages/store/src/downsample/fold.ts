@@ -1,0 +1,97 @@
+import type { CellGroup } from './program.ts';
+import { cellStart } from './tiers.ts';
+
+interface Figures {
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: number;
+}
+
+/**
+ * Folds records, or stored cell figures, into per-interval groups in one pass, for backends
+ * that compute in JavaScript. Input must come in key (or cell) order: then each interval is
+ * finished when the next one starts, memory holds one interval at a time, and `last` is simply
+ * the latest value seen.
+ */
+export class GroupFolder {
+  readonly groups: CellGroup[] = [];
+  private start = Number.NaN;
+  private records = 0;
+  private figures = new Map<string, Figures>();
+
+  constructor(
+    private readonly interval: number,
+    /** Series to keep (others are skipped); all when undefined. */
+    private readonly only?: ReadonlySet<string>,
+  ) {}
+
+  /** One record: its key and its series values as stored (JSON text of an object). */
+  addRecord(key: number, valuesJson: string): void {
+    this.moveTo(key);
+    this.records += 1;
+    const values = JSON.parse(valuesJson) as Record<string, number | null>;
+    for (const series in values) {
+      const value = values[series];
+      if (value === null || value === undefined) continue;
+      if (this.only && !this.only.has(series)) continue;
+      const figures = this.figures.get(series);
+      if (figures === undefined) {
+        this.figures.set(series, { n: 1, sum: value, min: value, max: value, last: value });
+      } else {
+        figures.n += 1;
+        figures.sum += value;
+        if (value < figures.min) figures.min = value;
+        if (value > figures.max) figures.max = value;
+        figures.last = value;
+      }
+    }
+  }
+
+  /** A stored cell's record count; its series follow through `addFigures`. */
+  addCell(cell: number, records: number): void {
+    this.moveTo(cell);
+    this.records += records;
+  }
+
+  /** One series' stored figures in the cell `addCell` named last. */
+  addFigures(series: number, n: number, sum: number, min: number, max: number, last: number): void {
+    const name = String(series);
+    if (this.only && !this.only.has(name)) return;
+    const figures = this.figures.get(name);
+    if (figures === undefined) {
+      this.figures.set(name, { n, sum, min, max, last });
+    } else {
+      figures.n += n;
+      figures.sum += sum;
+      if (min < figures.min) figures.min = min;
+      if (max > figures.max) figures.max = max;
+      figures.last = last;
+    }
+  }
+
+  /** Finishes the last interval; returns every group. */
+  finish(): CellGroup[] {
+    this.flush();
+    return this.groups;
+  }
+
+  private moveTo(key: number): void {
+    const start = cellStart(key, this.interval);
+    if (start === this.start) return;
+    this.flush();
+    this.start = start;
+  }
+
+  private flush(): void {
+    if (this.records === 0) return;
+    const { start } = this;
+    this.groups.push({ start, series: 0, n: this.records, sum: 0, min: 0, max: 0, last: 0 });
+    for (const [series, f] of this.figures) {
+      this.groups.push({ start, series: Number(series), ...f });
+    }
+    this.records = 0;
+    this.figures = new Map();
+  }
+}

@@ -1,0 +1,110 @@
+import {
+  type BucketType,
+  chooseInterval,
+  type DataRecord,
+  type Downsampled,
+  type DownsampledSeries,
+  type DownsampleQuery,
+  type RecordKey,
+} from '@bucketgrid/shared';
+import { expect } from 'vitest';
+
+/**
+ * The reference model of `Store.downsampleRecords`: the documented semantics computed the
+ * plainest way, from every record of the bucket in memory. Shares no code with the store.
+ */
+export function referenceDownsample(
+  type: BucketType,
+  stored: readonly DataRecord[],
+  query: DownsampleQuery,
+): Downsampled {
+  const compare = (a: RecordKey, b: RecordKey) => (a < b ? -1 : a > b ? 1 : 0);
+  const all = [...stored].sort((a, b) => compare(a.key, b.key));
+  const from = query.from ?? all[0]?.key;
+  const to = query.to ?? all.at(-1)?.key;
+  const inRange = all.filter(
+    (r) => (from === undefined || r.key >= from) && (to === undefined || r.key <= to),
+  );
+  const wanted = (sk: number) => !query.series || query.series.includes(sk);
+
+  if (type === 'KV' || inRange.length <= query.points) {
+    const shown = inRange.slice(0, query.points);
+    const series: Record<number, DownsampledSeries> = {};
+    shown.forEach((record, i) => {
+      for (const [name, value] of Object.entries(record.values)) {
+        if (value === null || !wanted(Number(name))) continue;
+        series[Number(name)] ??= blank(shown.length);
+        const columns = series[Number(name)]!;
+        columns.min[i] = columns.max[i] = columns.avg[i] = columns.last[i] = value;
+      }
+    });
+    return {
+      interval: null,
+      keys: shown.map((r) => r.key),
+      count: shown.map(() => 1),
+      series,
+      truncated: inRange.length > shown.length,
+    };
+  }
+
+  const interval = chooseInterval(type, (to as number) - (from as number), query.points);
+  const byStart = new Map<number, DataRecord[]>();
+  for (const record of inRange) {
+    const start = Math.floor((record.key as number) / interval) * interval;
+    if (!byStart.has(start)) byStart.set(start, []);
+    byStart.get(start)!.push(record);
+  }
+  const starts = [...byStart.keys()].sort((a, b) => a - b);
+  const series: Record<number, DownsampledSeries> = {};
+  starts.forEach((start, i) => {
+    const values = new Map<number, number[]>();
+    for (const record of byStart.get(start)!) {
+      for (const [name, value] of Object.entries(record.values)) {
+        if (value === null || !wanted(Number(name))) continue;
+        if (!values.has(Number(name))) values.set(Number(name), []);
+        values.get(Number(name))!.push(value);
+      }
+    }
+    for (const [sk, list] of values) {
+      series[sk] ??= blank(starts.length);
+      const columns = series[sk]!;
+      columns.min[i] = Math.min(...list);
+      columns.max[i] = Math.max(...list);
+      columns.avg[i] = list.reduce((sum, v) => sum + v, 0) / list.length;
+      columns.last[i] = list.at(-1)!;
+    }
+  });
+  return {
+    interval,
+    keys: starts,
+    count: starts.map((start) => byStart.get(start)!.length),
+    series,
+    truncated: false,
+  };
+}
+
+function blank(length: number): DownsampledSeries {
+  const nulls = () => new Array<number | null>(length).fill(null);
+  return { min: nulls(), max: nulls(), avg: nulls(), last: nulls() };
+}
+
+/** Averages may differ in their last bits (sums in another order); everything else is exact. */
+export function expectSameDownsampled(actual: Downsampled, expected: Downsampled, what = ''): void {
+  const withoutAvg = (d: Downsampled) => ({
+    ...d,
+    series: Object.fromEntries(
+      Object.entries(d.series).map(([sk, s]) => [sk, { min: s.min, max: s.max, last: s.last }]),
+    ),
+  });
+  expect(withoutAvg(actual), what).toEqual(withoutAvg(expected));
+  for (const [sk, columns] of Object.entries(expected.series)) {
+    const avg = actual.series[Number(sk)]!.avg;
+    columns.avg.forEach((value, i) => {
+      if (value === null) expect(avg[i], what).toBeNull();
+      else
+        expect(Math.abs(avg[i]! - value), what).toBeLessThanOrEqual(
+          1e-9 * Math.max(1, Math.abs(value)),
+        );
+    });
+  }
+}
