@@ -5,7 +5,7 @@ export default defineConfig({
     // The browser tests each start a server and a Chromium: one file at a time on 2 cores.
     fileParallelism: false,
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['src/**/*.test.{ts,tsx}'] } },
       {
         test: {
           name: 'browser',

@@ -1,9 +1,9 @@
 import type { RequestListener } from 'node:http';
 import { createAuth } from '@bucketgrid/auth';
+import { InProcessLiveEvents, type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
 import { FixedWindowLimiter, STORE_RETRY_AFTER_SECONDS } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
-import { BucketEvents } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { withinBodyLimit } from './http/body-limits.ts';
 import { createErrorResponder } from './http/errors.ts';
@@ -39,6 +39,10 @@ export interface AppOptions {
   webDist?: string;
   /** How long a request waits for one store call before it gets 503 (see withDeadline). */
   storeTimeoutMs?: number;
+  /** How dashboards' changes reach this process's live views (default: within the process). */
+  liveEvents?: LiveEvents;
+  /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
+  liveLimits?: Partial<LiveLimits>;
 }
 
 export interface App {
@@ -49,6 +53,8 @@ export interface App {
    * its route's body limit, and Express.
    */
   handle: RequestListener;
+  /** The live views: `close()` ends them, so that their connections can close. */
+  live: LiveHub;
   /** Flushes what the app keeps in memory (last-used times). */
   stop(): Promise<void>;
 }
@@ -63,7 +69,13 @@ export function createApp(options: AppOptions): App {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', options.trustProxy ?? false);
-  const events = new BucketEvents();
+  const live = new LiveHub({
+    events: options.liveEvents ?? new InProcessLiveEvents(),
+    store,
+    now,
+    logger,
+    limits: options.liveLimits,
+  });
   const auth = createAuth(store, {
     now,
     failedSignInsPerEmail: options.failedSignInsPerEmail,
@@ -91,7 +103,8 @@ export function createApp(options: AppOptions): App {
   const ingest = createIngestHandlers({
     store,
     trustProxy: options.trustProxy ?? false,
-    onWrite: (bucketId) => events.written(bucketId, now()),
+    onWrite: (bucket) =>
+      live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
     keys: new KeyService({
       store,
       now,
@@ -103,7 +116,7 @@ export function createApp(options: AppOptions): App {
   const fastPath = createFastPath(ingest, respondToError);
   app.use('/api', createApiRouter(ingest));
 
-  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, events, now, logger }));
+  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
 
   const web = options.webDist ? createWebApp(options.webDist) : undefined;
   if (web) app.use(web);
@@ -122,6 +135,7 @@ export function createApp(options: AppOptions): App {
       setSecurityHeaders(res);
       if (withinBodyLimit(req, res)) app(req, res);
     },
+    live,
     stop: () => lastUsed.stop(),
   };
 }

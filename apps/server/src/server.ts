@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LiveHub } from '@bucketgrid/live';
 import type { Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
 import { startUpkeep, wakeAfterChanges } from './background-upkeep.ts';
@@ -21,6 +22,8 @@ import {
 export interface RunningServer {
   url: string;
   server: Server;
+  /** The live views this process serves. */
+  live: LiveHub;
   /** Stops accepting, lets in-flight requests finish, then flushes app state. */
   close(): Promise<void>;
 }
@@ -38,7 +41,7 @@ export interface ServerOptions extends AppOptions {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const upkeep = startUpkeep(options.store, options.logger);
-  const { handle, stop } = createApp({
+  const { handle, stop, live } = createApp({
     ...options,
     store: wakeAfterChanges(options.store, upkeep.wake),
   });
@@ -77,8 +80,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${host}:${port}`,
     server,
+    live,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live streams never finish by themselves: end them (clients reconnect elsewhere).
+      live.close();
       // Keep-alive connections go idle as their last request finishes: close each one then,
       // rather than waiting for the client to hang up.
       server.closeIdleConnections();

@@ -1,9 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
+import type { LiveHub } from '@bucketgrid/live';
 import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
-import { type AppRouter, appRouter, type BucketEvents, type Context } from '@bucketgrid/trpc';
+import { type AppRouter, appRouter, type Context } from '@bucketgrid/trpc';
 import { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -103,7 +104,7 @@ function decodePath(path: string): string {
 export function createTrpcHandler(deps: {
   store: Store;
   auth: Auth;
-  events: BucketEvents;
+  live: LiveHub;
   now: () => number;
   logger: Logger;
 }): RequestHandler {
@@ -136,7 +137,7 @@ export function createTrpcHandler(deps: {
       return {
         store: deps.store,
         auth: deps.auth,
-        events: deps.events,
+        live: deps.live,
         now: deps.now,
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,

@@ -41,7 +41,7 @@ export async function createBucket(
   name: string,
   type: 'TSV' | 'KV' | 'IV' = 'TSV',
 ): Promise<string> {
-  await page.goto(dashboardPath);
+  await page.goto(`${dashboardPath}/buckets`);
   await page.getByLabel('Bucket name').fill(name);
   await page.getByLabel('Type').selectOption(type);
   await page.getByRole('button', { name: 'Create bucket' }).click();
@@ -92,4 +92,55 @@ export async function addMember(
   await form.getByLabel('Role').selectOption(role);
   await form.getByRole('button', { name: 'Add member' }).click();
   await page.getByRole('row').filter({ hasText: email }).waitFor();
+}
+
+/** Names a bucket's series in its Series form (the bucket page must be open). */
+export async function nameSeries(
+  page: Page,
+  series: { sk: number; name: string; unit?: string }[],
+): Promise<void> {
+  const form = page.getByRole('form', { name: 'Series' });
+  for (const { sk, name, unit } of series) {
+    const row = form.getByLabel(`Name of series ${sk}`, { exact: true });
+    if ((await row.count()) === 0) {
+      await form.getByLabel('Series key to describe').fill(String(sk));
+      await form.getByRole('button', { name: 'Add a series key' }).click();
+    }
+    await form.getByLabel(`Name of series ${sk}`, { exact: true }).fill(name);
+    if (unit) await form.getByLabel(`Unit of series ${sk}`, { exact: true }).fill(unit);
+  }
+  const saved = page.waitForResponse((r) => r.url().includes('buckets.setSeries'));
+  await form.getByRole('button', { name: 'Save series' }).click();
+  expect((await saved).status()).toBe(200);
+  await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+}
+
+export interface WidgetChoice {
+  type: 'Time chart' | 'Bar chart' | 'Stat' | 'Table' | 'Text';
+  title?: string;
+  /** The bucket as the dialog lists it: `Temperatures (TSV)`. */
+  bucket?: string;
+  /** Series by their shown names. */
+  series?: string[];
+  markdown?: string;
+}
+
+/** Adds a widget through the Add widget dialog (the grid must be in edit mode). */
+export async function addWidget(page: Page, choice: WidgetChoice): Promise<void> {
+  await page.getByRole('button', { name: 'Add widget' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add widget' });
+  await dialog.getByRole('radio', { name: new RegExp(`^${choice.type}`) }).check();
+  if (choice.title) await dialog.getByLabel('Title').fill(choice.title);
+  if (choice.bucket) {
+    await dialog.getByLabel('Bucket', { exact: true }).selectOption({ label: choice.bucket });
+  }
+  for (const name of choice.series ?? []) {
+    await dialog
+      .getByRole(choice.type === 'Stat' ? 'radio' : 'checkbox', { name: new RegExp(`^${name}\\b`) })
+      .check();
+  }
+  if (choice.markdown !== undefined)
+    await dialog.getByLabel('Text (Markdown)').fill(choice.markdown);
+  await dialog.getByRole('button', { name: 'Add widget' }).click();
+  await dialog.waitFor({ state: 'hidden' });
 }

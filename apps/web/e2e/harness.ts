@@ -27,6 +27,11 @@ export interface Harness {
   url: string;
   /** A fresh browser profile: its own cookies, as a second person on another machine. */
   newPage(): Promise<Page>;
+  /**
+   * Stops the server (as a deploy or crash would) and starts it again on the same address
+   * and data; `whileDown` runs in between.
+   */
+  restartServer(whileDown: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,21 +54,25 @@ export async function startHarness(options: { now?: () => number } = {}): Promis
   }
   const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-web-'));
   const store = await openStore(`file:${join(dir, 'web.db')}`);
-  const server = await startServer({
-    store,
-    logger: () => {},
-    port: 0,
-    host: '127.0.0.1',
-    webDist,
-    now: options.now,
-  });
+  const serve = (port: number) =>
+    startServer({ store, logger: () => {}, port, host: '127.0.0.1', webDist, now: options.now });
+  let server = await serve(0);
+  const url = server.url;
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
   });
   const contexts: BrowserContext[] = [];
   return {
-    url: server.url,
+    url,
+    async restartServer(whileDown) {
+      const closed = server.close();
+      // Live streams never finish by themselves: cut every connection, as a crash would.
+      server.server.closeAllConnections();
+      await closed;
+      await whileDown();
+      server = await serve(Number(new URL(url).port));
+    },
     async newPage() {
       const context = await browser.newContext({
         baseURL: server.url,

@@ -61,7 +61,7 @@ test('owner sets up a live dashboard, shares it read-only, and revokes its key',
   const written = await postRecords(harness.url, bucketId, key, records);
   expect(written).toEqual({ status: 200, body: { written: 3, inserted: 3, updated: 0 } });
 
-  await owner.getByRole('img', { name: 'Line chart: All 3 records · 2 series' }).waitFor();
+  await owner.getByRole('img', { name: 'Line chart: 3 records · 2 series' }).waitFor();
   const table = owner.getByRole('table', { name: 'Records' });
   await table.getByRole('cell', { name: '27.5' }).waitFor();
   await expect(table.getByRole('row').count()).resolves.toBe(4);
@@ -84,12 +84,14 @@ test('owner sets up a live dashboard, shares it read-only, and revokes its key',
   const viewerTabs = viewer.getByRole('navigation', { name: 'Dashboard sections' });
   await viewerTabs.getByRole('link', { name: 'Members' }).waitFor();
   await expect(viewerTabs.getByRole('link').allTextContents()).resolves.toEqual([
+    'Dashboard',
     'Buckets',
     'Members',
   ]);
   await viewer.setViewportSize({ width: 390, height: 844 });
+  await viewerTabs.getByRole('link', { name: 'Buckets' }).click();
   await viewer.getByRole('link', { name: 'Temperature' }).click();
-  await viewer.getByRole('img', { name: 'Line chart: All 3 records · 2 series' }).waitFor();
+  await viewer.getByRole('img', { name: 'Line chart: 3 records · 2 series' }).waitFor();
   await viewer
     .getByRole('table', { name: 'Records' })
     .getByRole('cell', { name: '25.5' })

@@ -10,11 +10,13 @@ import { DashboardPage } from './pages/DashboardPage.tsx';
 import { ApiKeysTab } from './pages/dashboard/ApiKeysTab.tsx';
 import { BucketPage } from './pages/dashboard/BucketPage.tsx';
 import { BucketsTab } from './pages/dashboard/BucketsTab.tsx';
+import { GridTab } from './pages/dashboard/GridTab.tsx';
 import { MembersTab } from './pages/dashboard/MembersTab.tsx';
 import { SettingsTab } from './pages/dashboard/SettingsTab.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { SignUpPage } from './pages/SignUpPage.tsx';
+import { WallPage } from './pages/WallPage.tsx';
 import { WorkspacePage } from './pages/WorkspacePage.tsx';
 
 export function App() {
@@ -28,6 +30,14 @@ export function App() {
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
             <Route
+              path=":workspace/:dashboard/wall"
+              element={
+                <RequireAuth>
+                  <WallPage />
+                </RequireAuth>
+              }
+            />
+            <Route
               element={
                 <RequireAuth>
                   <AppShell />
@@ -37,7 +47,8 @@ export function App() {
               <Route index element={<WorkspacePage />} />
               <Route path="account" element={<AccountPage />} />
               <Route path=":workspace/:dashboard" element={<DashboardPage />}>
-                <Route index element={<BucketsTab />} />
+                <Route index element={<GridTab />} />
+                <Route path="buckets" element={<BucketsTab />} />
                 <Route path="buckets/:bucketId" element={<BucketPage />} />
                 <Route path="keys" element={<ApiKeysTab />} />
                 <Route path="keys/:keyId" element={<ApiKeysTab />} />

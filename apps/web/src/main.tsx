@@ -1,3 +1,5 @@
+// First: before any schema of @bucketgrid/shared is built.
+import './lib/zod-config.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

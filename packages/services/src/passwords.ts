@@ -140,25 +140,29 @@ export async function assertStrongPassword(
 ): Promise<string> {
   const result = passwordSchema.safeParse(password);
   if (!result.success) {
-    throw new AppError('weak_password', `${field}: ${result.error.issues[0]?.message}`);
+    const detail = result.error.issues[0]?.message ?? 'too weak';
+    throw new AppError('weak_password', `${field}: ${detail}`, {
+      errors: [{ pointer: `/${field}`, detail }],
+    });
   }
   const estimate = await estimator.estimate(result.data, ['bucketgrid', ...userInputs]);
   if (estimate === 'too_slow') {
-    throw new AppError(
-      'weak_password',
-      `${field}: it is made of so many look-alike substitutions that it could not be rated. ` +
-        'Use a few unrelated words instead.',
-    );
+    const detail =
+      'it is made of so many look-alike substitutions that it could not be rated. ' +
+      'Use a few unrelated words instead.';
+    throw new AppError('weak_password', `${field}: ${detail}`, {
+      errors: [{ pointer: `/${field}`, detail }],
+    });
   }
   if (estimate.score < MIN_PASSWORD_SCORE) {
     const { warning, suggestions } = estimate.feedback;
     const what = warning ? sentence(warning) : 'It is too easy to guess';
     const todo = suggestions.length > 0 ? suggestions.map(sentence) : [];
     todo.push('A few unrelated words make a strong password that is easy to remember');
-    throw new AppError(
-      'weak_password',
-      `${field}: ${what.charAt(0).toLowerCase()}${what.slice(1)}. ${todo.join('. ')}`,
-    );
+    const detail = `${what.charAt(0).toLowerCase()}${what.slice(1)}. ${todo.join('. ')}`;
+    throw new AppError('weak_password', `${field}: ${detail}`, {
+      errors: [{ pointer: `/${field}`, detail }],
+    });
   }
   return result.data;
 }

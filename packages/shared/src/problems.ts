@@ -39,8 +39,10 @@ export const problemCatalog = {
   rate_limited: { status: 429, title: 'Too many requests' },
   too_many_connections: { status: 429, title: 'Too many connections from this address' },
   headers_too_large: { status: 431, title: 'Request headers too large' },
+  too_many_live_views: { status: 429, title: 'Too many live views' },
   internal_error: { status: 500, title: 'Internal server error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  live_view_fell_behind: { status: 503, title: 'Live view fell behind' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof problemCatalog;

@@ -1,12 +1,13 @@
 import type { Auth, AuthUser } from '@bucketgrid/auth';
+import type { LiveHub } from '@bucketgrid/live';
 import type { Store } from '@bucketgrid/store';
-import type { BucketEvents } from './bucket-events.ts';
 
 /** What every procedure can use. Built per request by the server. */
 export interface Context {
   store: Store;
   auth: Auth;
-  events: BucketEvents;
+  /** Live views: publish a dashboard's changes, open views, end them when access ends. */
+  live: LiveHub;
   now: () => number;
   user: AuthUser | null;
   sessionId: string | null;

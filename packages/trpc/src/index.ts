@@ -1,4 +1,4 @@
-export { BucketEvents, type BucketWrite } from './bucket-events.ts';
+export type { LiveEvent } from '@bucketgrid/live';
 export type { Context } from './context.ts';
 export { type AppRouter, appRouter } from './root.ts';
 export type { ApiKeyView } from './routers/api-keys.ts';

@@ -17,6 +17,11 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** Live streams send a ping after this much silence, so proxies and clients see them alive. */
+export const LIVE_PING_MS = 15_000;
+/** A client that hears nothing (not even a ping) for this long reconnects by itself. */
+export const LIVE_RECONNECT_AFTER_MS = 40_000;
+
 /** A problem with one input field: `path` like `name` or `widgets.3.pos.w`. */
 export interface FieldError {
   path: string;
@@ -57,6 +62,10 @@ function messageOf(error: TRPCError, fallback: string): string {
 }
 
 const t = initTRPC.context<Context>().create({
+  sse: {
+    ping: { enabled: true, intervalMs: LIVE_PING_MS },
+    client: { reconnectAfterInactivityMs: LIVE_RECONNECT_AFTER_MS },
+  },
   /** Every tRPC error carries our stable code (`appCode`) and the fields it is about. */
   errorFormatter({ shape, error }) {
     const cause = error.cause instanceof AppError ? error.cause : undefined;
@@ -79,17 +88,24 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
-/** The one place an AppError thrown by a service (or a store that cannot answer) becomes a tRPC error. */
+/** How an AppError becomes a tRPC error (its code travels as `data.appCode`). */
+export function toTRPCError(cause: AppError): TRPCError {
+  return new TRPCError({
+    code: codeByStatus[cause.status] ?? 'INTERNAL_SERVER_ERROR',
+    message: cause.message,
+    cause,
+  });
+}
+
+/**
+ * The one place an AppError thrown by a service (or a store that cannot answer) becomes a
+ * tRPC error. (Errors a live stream raises after it started bypass middleware: `live.ts`
+ * converts those with `toTRPCError`.)
+ */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
   const cause = result.ok ? undefined : asServiceUnavailable(result.error.cause);
-  if (cause instanceof AppError) {
-    throw new TRPCError({
-      code: codeByStatus[cause.status] ?? 'INTERNAL_SERVER_ERROR',
-      message: cause.message,
-      cause,
-    });
-  }
+  if (cause instanceof AppError) throw toTRPCError(cause);
   return result;
 });
 

@@ -19,7 +19,7 @@ import {
   toLongRecord,
   toMinRecord,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
+import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
 import { parseJson, readJsonText } from './json-body.ts';
@@ -32,8 +32,8 @@ export interface IngestDeps {
   keys: KeyService;
   /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
   trustProxy: boolean;
-  /** Called after records of a bucket were written or deleted (live views listen). */
-  onWrite: (bucketId: string) => void;
+  /** Called after records of a bucket were written, deleted or purged (live views listen). */
+  onWrite: (bucket: Bucket) => void;
 }
 
 /**
@@ -108,7 +108,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
         ...SECURITY_HEADERS,
       ]);
       res.end(body);
-      deps.onWrite(bucket.id);
+      deps.onWrite(bucket);
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
@@ -157,14 +157,14 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
-    deps.onWrite(bucket.id);
+    deps.onWrite(bucket);
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
     const { key, bucket } = await authorize(req, res, bucketId);
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
-    deps.onWrite(bucket.id);
+    deps.onWrite(bucket);
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };

@@ -9,3 +9,8 @@ export function useDashboard(): Dashboard {
   if (!dashboard) throw new Error('useDashboard is used outside a dashboard page');
   return dashboard;
 }
+
+/** The id of the current page's dashboard. */
+export function useDashboardId(): string {
+  return useDashboard().id;
+}

@@ -21,7 +21,11 @@ describe('describeError', () => {
 
   it('points a weak password at the password field', () => {
     expect(
-      describeError(trpcError('weak_password', 'password: use at least 10 characters')),
+      describeError(
+        trpcError('weak_password', 'password: use at least 10 characters', {
+          fieldErrors: [{ path: 'password', message: 'use at least 10 characters' }],
+        }),
+      ),
     ).toEqual({
       code: 'weak_password',
       field: 'password',
@@ -43,20 +47,23 @@ describe('describeError', () => {
     );
   });
 
-  it('reads the field out of a service validation detail', () => {
-    expect(describeError(trpcError('invalid_input', 'slug: lowercase letters only'))).toEqual({
+  it('takes the field from the error’s data, never from its message', () => {
+    const error = trpcError('invalid_input', 'slug: lowercase letters only', {
+      fieldErrors: [{ path: 'slug', message: 'lowercase letters only' }],
+    });
+    expect(describeError(error)).toEqual({
       code: 'invalid_input',
       field: 'slug',
       message: 'Lowercase letters only',
     });
-  });
-
-  it('turns schema issues (JSON) into one readable message', () => {
-    const issues = JSON.stringify([{ path: ['email'], message: 'Invalid email address' }]);
-    expect(describeError(trpcError('invalid_input', issues))).toEqual({
+    const nested = trpcError('invalid_input', 'widgets.3.pos.w: too big', {
+      fieldErrors: [{ path: 'widgets.3.pos.w', message: 'too big' }],
+    });
+    expect(describeError(nested)).toMatchObject({ field: 'widgets', message: 'Too big' });
+    expect(describeError(trpcError('invalid_input', 'name: not a name'))).toEqual({
       code: 'invalid_input',
-      field: 'email',
-      message: 'Invalid email address',
+      field: undefined,
+      message: 'Name: not a name',
     });
   });
 
@@ -83,7 +90,9 @@ describe('formErrors', () => {
   const fields = ['currentPassword', 'newPassword'];
 
   it('puts an error about one of the form’s fields beside that field only', () => {
-    const weak = trpcError('weak_password', 'newPassword: use at least 10 characters');
+    const weak = trpcError('weak_password', 'newPassword: use at least 10 characters', {
+      fieldErrors: [{ path: 'newPassword', message: 'use at least 10 characters' }],
+    });
     const split = formErrors(weak, fields);
     expect(split.errorFor('newPassword')).toBe('Password too weak: use at least 10 characters.');
     expect(split.errorFor('currentPassword')).toBeUndefined();

@@ -26,7 +26,7 @@ const messages: Record<ProblemCode, string> = {
   already_member: 'That person is already a member.',
   last_owner: 'A dashboard keeps at least one owner: make someone else an owner first.',
   key_not_active: 'Only an active key can be rolled.',
-  layout_conflict: 'Someone else saved this dashboard meanwhile: reload to see their changes.',
+  layout_conflict: 'Someone else saved this dashboard’s layout since you started editing.',
   payload_too_large: 'The request is too large.',
   batch_exceeds_rate_limit: 'The write is larger than the key may send in a minute.',
   unsupported_media_type: 'The request must be JSON.',
@@ -38,8 +38,10 @@ const messages: Record<ProblemCode, string> = {
   rate_limited: 'Too many attempts. Wait a moment and try again.',
   too_many_connections: 'Too many connections from your network. Try again in a moment.',
   headers_too_large: 'The request headers are too large. Clear this site’s cookies and try again.',
+  too_many_live_views: 'Too many live views are open: close a tab or two.',
   internal_error: 'Something went wrong on our side. Try again in a moment.',
   service_unavailable: 'The service is unavailable right now. Try again in a moment.',
+  live_view_fell_behind: 'Live updates fell behind; reconnecting.',
 };
 
 /** The field an error is about when the server's detail does not name one. */
@@ -57,37 +59,36 @@ export interface ErrorInfo {
   retryAfterSeconds?: number;
 }
 
+/** One input field's problem as the server sends it: `path` like `name` or `widgets.3.pos.w`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
 interface ErrorShape {
   message?: unknown;
-  data?: { appCode?: ProblemCode; retryAfterSeconds?: number; httpStatus?: number } | null;
+  data?: {
+    appCode?: ProblemCode;
+    retryAfterSeconds?: number;
+    httpStatus?: number;
+    fieldErrors?: FieldError[];
+  } | null;
 }
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Server details name their field as `field: what is wrong`. */
-function splitField(detail: string): { field?: string; text: string } {
-  const match = /^([a-zA-Z]+): (.+)$/s.exec(detail);
-  return match ? { field: match[1], text: match[2]! } : { text: detail };
-}
-
-/** tRPC reports input that fails its schema as the schema's JSON list of issues. */
-function fromSchemaIssues(detail: string): { field?: string; text: string } | undefined {
-  try {
-    const issues = JSON.parse(detail) as { path?: unknown[]; message?: string }[];
-    const first = Array.isArray(issues) ? issues[0] : undefined;
-    if (!first?.message) return undefined;
-    const field = typeof first.path?.[0] === 'string' ? first.path[0] : undefined;
-    return { field, text: first.message };
-  } catch {
-    return undefined;
-  }
+/** The fields an error is about, as the server sends them (`error.data.fieldErrors`). */
+export function fieldErrorsOf(error: unknown): FieldError[] {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
+  return shape.data?.fieldErrors ?? [];
 }
 
 /**
  * Turns anything a tRPC call can throw into one readable message (and the field it is
- * about). The server's own detail is preferred: it says exactly what to fix.
+ * about, from the error's data). The server's own detail is preferred: it says exactly what
+ * to fix.
  */
 export function describeError(error: unknown): ErrorInfo {
   const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
@@ -115,12 +116,13 @@ export function describeError(error: unknown): ErrorInfo {
   if (code === 'internal_error' || code === 'unauthenticated' || detail === '') {
     return { code, message: messages[code] };
   }
-  const parsed = (code === 'invalid_input' && fromSchemaIssues(detail)) || splitField(detail);
-  const field = parsed.field ?? defaultFields[code];
+  const first = fieldErrorsOf(error)[0];
+  const field = first ? first.path.split('.')[0] : defaultFields[code];
+  const text = first?.message ?? detail;
   if (code === 'weak_password') {
-    return { code, field: field ?? 'password', message: `Password too weak: ${parsed.text}.` };
+    return { code, field: field ?? 'password', message: `Password too weak: ${text}.` };
   }
-  return { code, field, message: capitalize(parsed.text) };
+  return { code, field, message: capitalize(text) };
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatKey, formatRelative, formatWait } from './format.ts';
+import { formatCount, formatRelative, formatWait } from './format.ts';
 
 describe('formatting', () => {
   const now = Date.UTC(2025, 9, 20, 12);
@@ -18,12 +18,6 @@ describe('formatting', () => {
     expect(formatWait(45)).toBe('45 seconds');
     expect(formatWait(61)).toBe('2 minutes');
     expect(formatWait(60)).toBe('1 minute');
-  });
-
-  it('shows keys by bucket type', () => {
-    expect(formatKey('berlin', 'KV')).toBe('berlin');
-    expect(formatKey(42, 'IV')).toBe('42');
-    expect(formatKey(now, 'TSV')).toMatch(/^2025-10-2\d \d\d:00:00$/);
   });
 
   it('groups thousands', () => {

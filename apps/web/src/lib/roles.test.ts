@@ -58,6 +58,7 @@ describe('role rules in the UI', () => {
   it('hides key management and settings from users', () => {
     expect(capabilities('user')).toEqual({
       manageData: false,
+      editGrid: false,
       manageKeys: false,
       manageMembers: false,
       editSettings: false,

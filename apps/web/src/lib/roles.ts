@@ -1,8 +1,6 @@
-import type { Role } from '@bucketgrid/shared';
+import { roleAtLeast as atLeast, type Role, roles } from '@bucketgrid/shared';
 
-/** The UI side of SPEC §1's role table; the server enforces the same rules. */
-const rank: Record<Role, number> = { user: 0, admin: 1, owner: 2 };
-const ordered: Role[] = ['user', 'admin', 'owner'];
+/** The UI side of SPEC §1's role table, on the server's own role order and rank. */
 
 export const roleLabels: Record<Role, string> = { user: 'User', admin: 'Admin', owner: 'Owner' };
 
@@ -12,14 +10,11 @@ export const roleDescriptions: Record<Role, string> = {
   owner: 'also manages owners and can delete the dashboard',
 };
 
-export function atLeast(role: Role, needed: Role): boolean {
-  return rank[role] >= rank[needed];
-}
-
 /** What the viewer may do on a dashboard, for showing or hiding controls. */
 export function capabilities(role: Role) {
   return {
     manageData: atLeast(role, 'admin'),
+    editGrid: atLeast(role, 'admin'),
     manageKeys: atLeast(role, 'admin'),
     manageMembers: atLeast(role, 'admin'),
     editSettings: atLeast(role, 'admin'),
@@ -30,7 +25,7 @@ export function capabilities(role: Role) {
 /** Roles the viewer may give: none for users, never above their own. */
 export function grantableRoles(viewer: Role): Role[] {
   if (!atLeast(viewer, 'admin')) return [];
-  return ordered.filter((role) => atLeast(viewer, role));
+  return roles.filter((role) => atLeast(viewer, role));
 }
 
 /** Whether the viewer may change or remove a member who has `target` (only owners touch owners). */

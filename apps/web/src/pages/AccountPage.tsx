@@ -1,8 +1,10 @@
 import { ChangePasswordForm } from '../components/account/ChangePasswordForm.tsx';
+import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { useMe } from '../hooks/useMe.ts';
 
 export function AccountPage() {
   const me = useMe();
+  useDocumentTitle('Account');
   return (
     <>
       <div className="page-title">

@@ -3,10 +3,12 @@ import { Navigate } from 'react-router';
 import { AuthForm } from '../components/auth/AuthForm.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useAuthEntry } from '../hooks/useAuthEntry.ts';
+import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { trpc } from '../lib/trpc.ts';
 
 export function SignInPage() {
   const entry = useAuthEntry();
+  useDocumentTitle('Sign in');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const signIn = trpc.auth.signIn.useMutation({ onSuccess: entry.onSignedIn });

@@ -1,38 +1,50 @@
+import { displayNameSchema, emailSchema } from '@bucketgrid/shared';
 import { useState } from 'react';
 import { Navigate } from 'react-router';
 import { AuthForm } from '../components/auth/AuthForm.tsx';
 import { NewPasswordField } from '../components/auth/NewPasswordField.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useAuthEntry } from '../hooks/useAuthEntry.ts';
+import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { formErrors } from '../lib/errors.ts';
 import { trpc } from '../lib/trpc.ts';
+import { checkFields } from '../lib/validate.ts';
 
 const FIELDS = ['name', 'email', 'password'];
 
 export function SignUpPage() {
   const entry = useAuthEntry();
+  useDocumentTitle('Create your account');
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const signUp = trpc.auth.signUp.useMutation({ onSuccess: entry.onSignedIn });
   if (entry.signedIn) return <Navigate to={entry.next} replace />;
 
-  const { errorFor, formError } = formErrors(signUp.error, FIELDS);
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const server = formErrors(signUp.error, FIELDS);
+  const errorFor = (field: string) => invalid[field] ?? server.errorFor(field);
   return (
     <AuthForm
       title="Create your account"
-      error={formError}
+      error={server.formError}
       pending={signUp.isPending}
       actionLabel="Create account"
       pendingLabel="Creating account…"
-      onSubmit={() => signUp.mutate({ name, email, password })}
+      onSubmit={() => {
+        const problems = checkFields({
+          name: [displayNameSchema, name],
+          email: [emailSchema, email],
+        });
+        setInvalid(problems);
+        if (Object.keys(problems).length === 0) signUp.mutate({ name, email, password });
+      }}
       other="/signin"
     >
       <TextField
         label="Name"
         autoComplete="name"
         required
-        maxLength={100}
         value={name}
         onChange={(event) => setName(event.target.value)}
         error={errorFor('name')}

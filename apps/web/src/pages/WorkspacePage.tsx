@@ -2,11 +2,13 @@ import { ErrorState } from '../components/ErrorState.tsx';
 import { SkeletonRows } from '../components/SkeletonRows.tsx';
 import { CreateDashboardForm } from '../components/workspace/CreateDashboardForm.tsx';
 import { DashboardList } from '../components/workspace/DashboardList.tsx';
+import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { useMe } from '../hooks/useMe.ts';
 import { trpc } from '../lib/trpc.ts';
 
 export function WorkspacePage() {
   const me = useMe();
+  useDocumentTitle('Dashboards');
   const dashboards = trpc.dashboards.list.useQuery();
   return (
     <>

@@ -41,15 +41,17 @@ export const authRouter = router({
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     ctx.setCookie(await ctx.auth.signOut(ctx.sessionId, ctx.secure));
+    ctx.live.endSession(ctx.sessionId);
     return { signedOut: true };
   }),
 
   /** The signed-in user, or null for a visitor (so the app can show its sign-in page). */
   me: publicProcedure.query(({ ctx }) => ctx.user),
 
-  changePassword: authedProcedure
-    .input(changePasswordInput)
-    .mutation(async ({ ctx, input }) =>
-      signedIn(ctx, await ctx.auth.changePassword(ctx.user, input, client(ctx), ctx.secure)),
-    ),
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    const changed = await ctx.auth.changePassword(ctx.user, input, client(ctx), ctx.secure);
+    // Every other session of the user ended: so do the live views opened with them.
+    ctx.live.endUser(ctx.user.id);
+    return signedIn(ctx, changed);
+  }),
 });

@@ -63,13 +63,17 @@ export const bucketRecordProcedures = {
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
       const selection = resolveRecordSelection(bucket.type, input);
-      return { deleted: await deleteRecords(ctx.store, bucket, selection) };
+      const deleted = await deleteRecords(ctx.store, bucket, selection);
+      ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
+      return { deleted };
     }),
 
   purge: dashboardProcedure('admin')
     .input(bucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      return { deleted: await purgeRecords(ctx.store, bucket) };
+      const deleted = await purgeRecords(ctx.store, bucket);
+      ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
+      return { deleted };
     }),
 };

@@ -8,6 +8,7 @@ import {
 } from '@bucketgrid/services';
 import { bucketNameSchema, bucketTypeSchema, idSchema, seriesListSchema } from '@bucketgrid/shared';
 import { z } from 'zod';
+import { liveInput, trackedEvents, viewOwner } from '../live.ts';
 import { dashboardProcedure, router } from '../trpc.ts';
 import { bucketRecordProcedures } from './bucket-records.ts';
 
@@ -26,15 +27,19 @@ export const bucketsRouter = router({
 
   create: dashboardProcedure('admin')
     .input(createBucketInput)
-    .mutation(({ ctx, input }) =>
-      createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const bucket = await createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id });
+      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
+      return bucket;
+    }),
 
   rename: dashboardProcedure('admin')
     .input(renameBucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      return renameBucket(ctx.store, bucket, input.name);
+      const renamed = await renameBucket(ctx.store, bucket, input.name);
+      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
+      return renamed;
     }),
 
   /** Names, units, colours and decimals of the bucket's series keys (replaces the list). */
@@ -42,7 +47,9 @@ export const bucketsRouter = router({
     .input(setSeriesInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      return setBucketSeries(ctx.store, bucket, input.series);
+      const described = await setBucketSeries(ctx.store, bucket, input.series);
+      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
+      return described;
     }),
 
   delete: dashboardProcedure('admin')
@@ -50,14 +57,27 @@ export const bucketsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
       await deleteBucket(ctx.store, bucket);
+      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
+      ctx.live.endBucket(bucket.id);
       return { deleted: true };
     }),
 
-  /** Pushes an event each time records are written to the bucket (for live views). */
+  /**
+   * The bucket's `records` events (its records were written, deleted or purged). The bucket
+   * page's view; a dashboard's grid uses `dashboards.live`, one stream for all its buckets.
+   * The checks run before the stream starts, so an unknown bucket is a plain NOT_FOUND.
+   */
   live: dashboardProcedure('user')
-    .input(bucketInput)
-    .subscription(async function* ({ ctx, input, signal }) {
+    .input(bucketInput.extend(liveInput.shape))
+    .subscription(async ({ ctx, input, signal }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      yield* ctx.events.watch(bucket.id, signal);
+      const view = ctx.live.open({
+        dashboardId: ctx.dashboard.id,
+        bucketId: bucket.id,
+        owner: viewOwner(ctx),
+        lastEventId: input.lastEventId,
+        signal: signal ?? new AbortController().signal,
+      });
+      return trackedEvents(view);
     }),
 });

@@ -17,8 +17,8 @@ export const dashboardLayoutProcedures = {
 
   saveLayout: dashboardProcedure('admin')
     .input(saveLayoutInput)
-    .mutation(({ ctx, input }) =>
-      saveLayout(
+    .mutation(async ({ ctx, input }) => {
+      const layout = await saveLayout(
         ctx.store,
         {
           dashboardId: ctx.dashboard.id,
@@ -27,6 +27,12 @@ export const dashboardLayoutProcedures = {
           content: { widgets: input.widgets, defaultRange: input.defaultRange },
         },
         ctx.now(),
-      ),
-    ),
+      );
+      ctx.live.publish(ctx.dashboard.id, {
+        type: 'layout',
+        version: layout.version,
+        at: ctx.now(),
+      });
+      return layout;
+    }),
 };

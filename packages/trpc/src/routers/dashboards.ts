@@ -7,6 +7,7 @@ import {
 import { dashboardNameSchema, type Role, retentionSchema, slugSchema } from '@bucketgrid/shared';
 import type { Dashboard } from '@bucketgrid/store';
 import { z } from 'zod';
+import { liveInput, trackedEvents, viewOwner } from '../live.ts';
 import { authedProcedure, dashboardProcedure, resolveScope, router } from '../trpc.ts';
 import { dashboardLayoutProcedures } from './dashboard-layout.ts';
 
@@ -50,12 +51,38 @@ export const dashboardsRouter = router({
     .input(updateDashboardInput)
     .mutation(async ({ ctx, input }) => {
       const { dashboardId: _, ...patch } = input;
-      return toDashboardView(await updateDashboard(ctx.store, ctx.dashboard.id, patch), ctx.role);
+      const updated = await updateDashboard(ctx.store, ctx.dashboard.id, patch);
+      // Buckets show their dashboard's retention (and are trimmed to it).
+      if (patch.retention !== undefined) {
+        ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
+      }
+      return toDashboardView(updated, ctx.role);
     }),
 
   /** Deletes the dashboard with its buckets, records, keys and memberships. */
   delete: dashboardProcedure('owner').mutation(async ({ ctx }) => {
     await deleteDashboard(ctx.store, ctx.dashboard.id);
+    ctx.live.endDashboard(ctx.dashboard.id);
     return { deleted: true };
   }),
+
+  /**
+   * One stream per open dashboard, for any member: `records` (a bucket's records were
+   * written, deleted or purged), `buckets` (a bucket was created, renamed or deleted, or its
+   * series description changed), `layout` (the grid was saved). Events are tracked: a
+   * reconnecting client resumes where it was or, when that is no longer known, is sent a
+   * `buckets` event, a `records` event per bucket and the `layout` version, so that it
+   * refetches what it shows.
+   */
+  live: dashboardProcedure('user')
+    .input(liveInput)
+    .subscription(({ ctx, input, signal }) => {
+      const view = ctx.live.open({
+        dashboardId: ctx.dashboard.id,
+        owner: viewOwner(ctx),
+        lastEventId: input.lastEventId,
+        signal: signal ?? new AbortController().signal,
+      });
+      return trackedEvents(view);
+    }),
 });

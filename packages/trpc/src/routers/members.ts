@@ -46,6 +46,7 @@ export const membersRouter = router({
         { userId: ctx.user.id, role: ctx.role },
         { dashboardId: ctx.dashboard.id, userId: input.userId },
       );
+      ctx.live.endMembership(ctx.dashboard.id, input.userId);
       return { removed: true };
     }),
 });

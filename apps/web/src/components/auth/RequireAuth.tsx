@@ -9,7 +9,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const me = trpc.auth.me.useQuery();
   const location = useLocation();
   if (me.isPending) return <Loading label="Loading Bucketgrid…" />;
-  if (me.isError) {
+  // A failed refetch (the server restarting) keeps the signed-in pages and their data.
+  if (me.isError && me.data === undefined) {
     return (
       <main className="page">
         <ErrorState error={me.error} onRetry={() => me.refetch()} />

@@ -1,6 +1,7 @@
-import { formatCount, formatDateTime } from '../../lib/format.ts';
+import { formatCount } from '../../lib/format.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { CopyButton } from '../CopyButton.tsx';
+import { DateTime } from '../DateTime.tsx';
 import { TimeAgo } from '../TimeAgo.tsx';
 
 export function BucketFacts({ bucket }: { bucket: Bucket }) {
@@ -28,7 +29,9 @@ export function BucketFacts({ bucket }: { bucket: Bucket }) {
       </div>
       <div>
         <dt>Created</dt>
-        <dd>{formatDateTime(bucket.createdAt)}</dd>
+        <dd>
+          <DateTime ms={bucket.createdAt} />
+        </dd>
       </div>
     </dl>
   );

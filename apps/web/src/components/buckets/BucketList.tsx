@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { formatCount } from '../../lib/format.ts';
 import type { Bucket } from '../../lib/trpc.ts';
+import { ScrollHint } from '../ScrollHint.tsx';
 import { TimeAgo } from '../TimeAgo.tsx';
 import { BucketTypeBadge } from './BucketTypeBadge.tsx';
 
@@ -20,7 +21,7 @@ export function BucketList({ buckets, canCreate }: { buckets: Bucket[]; canCreat
     );
   }
   return (
-    <div className="table-wrap">
+    <ScrollHint>
       <table className="table">
         <caption className="visually-hidden">Buckets</caption>
         <thead>
@@ -52,6 +53,6 @@ export function BucketList({ buckets, canCreate }: { buckets: Bucket[]; canCreat
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollHint>
   );
 }

@@ -1,55 +1,113 @@
-import { keepPreviousData } from '@tanstack/react-query';
-import { useMemo } from 'react';
-import { useDashboard } from '../../hooks/useDashboard.ts';
-import { toChartData } from '../../lib/chart-data.ts';
+import { useMemo, useRef } from 'react';
+import { useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { useElementSize } from '../../hooks/useElementSize.ts';
+import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
+import { barsOf, chartColumns, seriesKeysOf } from '../../lib/downsampled.ts';
 import { formatCount } from '../../lib/format.ts';
-import { type Bucket, trpc } from '../../lib/trpc.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
+import type { ChartSeries } from '../../lib/time-chart-options.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { BarList } from '../charts/BarList.tsx';
+import { TimeChart } from '../charts/TimeChart.tsx';
 import { ErrorState } from '../ErrorState.tsx';
-import { BucketChart } from './BucketChart.tsx';
 
-/** Time series and integer keys chart their latest records; KV charts its first keys as bars. */
-const CHART_LIMIT = { TSV: 2000, IV: 2000, KV: 200 } as const;
+export const CHART_HEIGHT = 280;
+/** KV buckets chart their first keys (in key order). */
+const KV_BARS = 200;
 
-export function ChartPanel({ bucket }: { bucket: Bucket }) {
-  const dashboard = useDashboard();
+interface Props {
+  bucket: Bucket;
+  /** A key range the chart is zoomed to; null: the whole bucket. */
+  zoom: [number, number] | null;
+  onZoom: (range: [number, number] | null) => void;
+  /** Drag across the chart: the page offers zoom and delete for that range. */
+  onSelect?: (from: number, to: number) => void;
+}
+
+/** The bucket's chart: its whole life (or the zoomed part) as one downsampled read. */
+export function ChartPanel({ bucket, zoom, onZoom, onSelect }: Props) {
+  const dashboardId = useDashboardId();
+  const format = useTimeFormat();
+  const box = useRef<HTMLDivElement>(null);
+  const { width } = useElementSize(box);
   const isKv = bucket.type === 'KV';
-  const records = trpc.buckets.records.useQuery(
-    {
-      dashboardId: dashboard.id,
-      bucketId: bucket.id,
-      order: isKv ? 'asc' : 'desc',
-      limit: CHART_LIMIT[bucket.type],
-    },
-    { placeholderData: keepPreviousData },
+  const read = useDownsample({
+    dashboardId,
+    bucket,
+    range: null,
+    keyRange: isKv ? null : zoom,
+    points: isKv ? KV_BARS : Math.max(50, Math.min(1000, Math.round(width / 2))),
+    enabled: width > 0,
+  });
+  // The same array for as long as the set of series stays, so the chart is not rebuilt.
+  const sksKey = read.data ? seriesKeysOf(read.data).join(',') : '';
+  const sks = useMemo(() => (sksKey ? sksKey.split(',').map(Number) : []), [sksKey]);
+  const series: ChartSeries[] = useMemo(
+    () => sks.map((sk, i) => ({ ...seriesDisplay(bucket.series, sk, i), axis: 'left' as const })),
+    [sks, bucket.series],
   );
-  const data = useMemo(() => {
-    const rows = records.data?.records ?? [];
-    return toChartData(isKv ? rows : [...rows].reverse(), bucket.type);
-  }, [records.data, isKv, bucket.type]);
+  const values = useMemo(
+    () => (read.data && !isKv ? chartColumns(read.data, sks, 'avg') : null),
+    [read.data, sks, isKv],
+  );
 
-  const count = data.x.length;
-  const more = records.data?.nextCursor != null;
-  const which = isKv ? (more ? 'first' : 'all') : more ? 'latest' : 'all';
-  const series = `${data.series.length} series`;
-  const caption = `${which === 'all' ? 'All' : `The ${which}`} ${formatCount(count)} record${count === 1 ? '' : 's'} · ${series}`;
+  const data = read.data;
+  const points = data?.keys.length ?? 0;
+  const caption = data
+    ? isKv
+      ? `${data.truncated ? `The first ${formatCount(points)}` : `All ${formatCount(points)}`} keys · ${sks.length} series`
+      : data.interval === null
+        ? `${formatCount(points)} record${points === 1 ? '' : 's'} · ${sks.length} series`
+        : `${formatCount(data.count.reduce((a, b) => a + b, 0))} records as ${formatCount(points)} points · ${sks.length} series`
+    : '';
 
   return (
     <section className="card" aria-labelledby="chart-title">
       <div className="card-header">
         <h3 id="chart-title">Chart</h3>
-        {records.data && <p className="muted">{caption}</p>}
+        <p className="muted">{caption}</p>
+        {zoom && (
+          <button type="button" className="btn btn-small" onClick={() => onZoom(null)}>
+            Show everything
+          </button>
+        )}
       </div>
-      {records.isPending ? (
-        <div className="chart-placeholder skeleton" role="status" aria-label="Loading chart" />
-      ) : records.isError ? (
-        <ErrorState error={records.error} onRetry={() => records.refetch()} />
-      ) : (
-        <BucketChart
-          data={data}
-          type={bucket.type}
-          description={`${isKv ? 'Bar' : 'Line'} chart: ${caption}`}
-        />
-      )}
+      <div ref={box}>
+        {data === undefined ? (
+          read.isError ? (
+            <ErrorState error={read.error} onRetry={() => read.refetch()} />
+          ) : (
+            <div className="chart-placeholder skeleton" role="status" aria-label="Loading chart" />
+          )
+        ) : isKv ? (
+          <div className="bar-list-box">
+            <BarList
+              bars={barsOf(data, sks, true, String)}
+              series={series}
+              description={`Bar chart: ${caption}`}
+            />
+          </div>
+        ) : (
+          values && (
+            <TimeChart
+              columns={values}
+              values={values}
+              series={series}
+              keyType={bucket.type === 'IV' ? 'IV' : 'TSV'}
+              xRange={zoom}
+              height={CHART_HEIGHT}
+              onSelect={onSelect}
+              description={`Line chart: ${caption}`}
+            />
+          )
+        )}
+        {zoom && bucket.type === 'TSV' && (
+          <p className="muted chart-zoom-note">
+            Zoomed to {format.dateTime(zoom[0])} → {format.dateTime(zoom[1])} {format.zoneShort}
+          </p>
+        )}
+      </div>
     </section>
   );
 }

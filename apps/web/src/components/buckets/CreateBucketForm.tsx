@@ -1,9 +1,10 @@
-import type { BucketType } from '@bucketgrid/shared';
+import { type BucketType, bucketNameSchema } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { bucketTypeInfo, bucketTypeList } from '../../lib/bucket-types.ts';
 import { trpc } from '../../lib/trpc.ts';
+import { checkFields } from '../../lib/validate.ts';
 import { FormError } from '../FormError.tsx';
 import { SelectField } from '../SelectField.tsx';
 import { TextField } from '../TextField.tsx';
@@ -21,9 +22,13 @@ export function CreateBucketForm() {
     },
   });
 
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+
   function submit(event: FormEvent) {
     event.preventDefault();
-    create.mutate({ dashboardId: dashboard.id, name, type });
+    const problems = checkFields({ name: [bucketNameSchema, name] });
+    setInvalid(problems);
+    if (!problems.name) create.mutate({ dashboardId: dashboard.id, name, type });
   }
 
   return (
@@ -31,10 +36,10 @@ export function CreateBucketForm() {
       <TextField
         label="Bucket name"
         required
-        maxLength={100}
         placeholder="Temperature"
         value={name}
         onChange={(event) => setName(event.target.value)}
+        error={invalid.name}
       />
       <SelectField
         label="Type"

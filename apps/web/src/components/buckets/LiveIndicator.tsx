@@ -1,18 +1,20 @@
-import type { LiveStatus } from '../../hooks/useLiveBucket.ts';
+import { type LiveStatus, useLiveStatus } from '../../hooks/useDashboardLive.tsx';
 
 const text: Record<LiveStatus, string> = {
   live: 'Live',
   connecting: 'Connecting…',
-  offline: 'Not live',
+  reconnecting: 'Reconnecting…',
 };
 
 const help: Record<LiveStatus, string> = {
   live: 'New records appear as they arrive.',
   connecting: 'Connecting to live updates.',
-  offline: 'Live updates stopped; reload the page to resume.',
+  reconnecting: 'The connection was lost. The last data stays on screen; it reconnects by itself.',
 };
 
-export function LiveIndicator({ status }: { status: LiveStatus }) {
+/** The open dashboard's live stream: Live, or Reconnecting… while it is down. */
+export function LiveIndicator() {
+  const status = useLiveStatus();
   return (
     <span className={`live live-${status}`} role="status" title={help[status]}>
       <span className="live-dot" aria-hidden="true" />

@@ -1,16 +1,31 @@
+import type { RecordKey } from '@bucketgrid/shared';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useDashboard } from '../../hooks/useDashboard.ts';
-import { formatKey, formatValue } from '../../lib/format.ts';
-import { type Bucket, trpc } from '../../lib/trpc.ts';
+import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
+import { formatCount } from '../../lib/format.ts';
+import { formatSeriesValue, seriesDisplay } from '../../lib/series-display.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { trpc } from '../../lib/trpc.ts';
 import { ErrorState } from '../ErrorState.tsx';
+import { ScrollHint } from '../ScrollHint.tsx';
 import { SkeletonRows } from '../SkeletonRows.tsx';
 
 const PAGE_SIZE = 25;
 
+interface Props {
+  bucket: Bucket;
+  /** Admins: rows get checkboxes, and the chosen keys can be deleted. */
+  onDeleteKeys?: (keys: RecordKey[]) => void;
+  /** Keys chosen for deletion, kept by the page so a finished delete can clear them. */
+  selected: RecordKey[];
+  onSelect: (keys: RecordKey[]) => void;
+}
+
 /** Newest first for time series and integer keys, alphabetical for KV; paged by cursor. */
-export function RecordsTable({ bucket }: { bucket: Bucket }) {
+export function RecordsTable({ bucket, onDeleteKeys, selected, onSelect }: Props) {
   const dashboard = useDashboard();
+  const format = useTimeFormat();
   const isKv = bucket.type === 'KV';
   // One cursor per page seen, so "back" needs no reverse query.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -28,28 +43,67 @@ export function RecordsTable({ bucket }: { bucket: Bucket }) {
   const seriesKeys = [...new Set(records.flatMap((r) => r.data.map((d) => d.series_key)))].sort(
     (a, b) => a - b,
   );
+  const columns = seriesKeys.map((sk, i) => seriesDisplay(bucket.series, sk, i));
   const nextCursor = page.data?.nextCursor ?? null;
+  const chosen = new Set(selected.map(String));
+  const pageKeys = records.map((record) => record.key);
+  const allChosen = pageKeys.length > 0 && pageKeys.every((key) => chosen.has(String(key)));
+  const keyText = (key: RecordKey) =>
+    bucket.type === 'TSV' ? format.dateTime(Number(key)) : String(key);
+
+  const toggle = (key: RecordKey, on: boolean) =>
+    onSelect(on ? [...selected, key] : selected.filter((k) => String(k) !== String(key)));
+  const togglePage = (on: boolean) =>
+    onSelect(
+      on
+        ? [...selected, ...pageKeys.filter((key) => !chosen.has(String(key)))]
+        : selected.filter((k) => !pageKeys.some((key) => String(key) === String(k))),
+    );
 
   return (
     <section className="card" aria-labelledby="records-title">
       <div className="card-header">
         <h3 id="records-title">Records</h3>
         <p className="muted">{isKv ? 'By key' : 'Newest first'}</p>
+        {onDeleteKeys && selected.length > 0 && (
+          <button
+            type="button"
+            className="btn btn-small btn-danger-quiet"
+            onClick={() => onDeleteKeys(selected)}
+          >
+            Delete {formatCount(selected.length)} selected…
+          </button>
+        )}
       </div>
-      {page.isPending ? (
-        <SkeletonRows label="Loading records" />
-      ) : page.isError ? (
-        <ErrorState error={page.error} onRetry={() => page.refetch()} />
+      {page.data === undefined ? (
+        page.isError ? (
+          <ErrorState error={page.error} onRetry={() => page.refetch()} />
+        ) : (
+          <SkeletonRows label="Loading records" />
+        )
       ) : (
         <>
-          <div className="table-wrap">
+          <ScrollHint>
             <table className="table table-compact" aria-labelledby="records-title">
               <thead>
                 <tr>
-                  <th scope="col">{bucket.type === 'TSV' ? 'Time' : 'Key'}</th>
-                  {seriesKeys.map((key) => (
-                    <th key={key} scope="col" className="numeric">
-                      Series {key}
+                  {onDeleteKeys && (
+                    <th scope="col" className="select-cell">
+                      <input
+                        type="checkbox"
+                        aria-label="Select every record on this page"
+                        checked={allChosen}
+                        onChange={(event) => togglePage(event.target.checked)}
+                      />
+                    </th>
+                  )}
+                  <th scope="col">
+                    {bucket.type === 'TSV' ? `Time (${format.zoneShort})` : 'Key'}
+                  </th>
+                  {columns.map((c) => (
+                    <th key={c.sk} scope="col" className="numeric">
+                      {c.name}
+                      {c.unit && <span className="muted unit"> ({c.unit})</span>}
                     </th>
                   ))}
                 </tr>
@@ -57,12 +111,23 @@ export function RecordsTable({ bucket }: { bucket: Bucket }) {
               <tbody>
                 {records.map((record) => {
                   const values = new Map(record.data.map((d) => [d.series_key, d.value]));
+                  const isChosen = chosen.has(String(record.key));
                   return (
-                    <tr key={String(record.key)}>
-                      <td className="mono">{formatKey(record.key, bucket.type)}</td>
-                      {seriesKeys.map((key) => (
-                        <td key={key} className="numeric mono">
-                          {formatValue(values.get(key))}
+                    <tr key={String(record.key)} className={isChosen ? 'selected' : undefined}>
+                      {onDeleteKeys && (
+                        <td className="select-cell">
+                          <input
+                            type="checkbox"
+                            aria-label={`Select ${keyText(record.key)}`}
+                            checked={isChosen}
+                            onChange={(event) => toggle(record.key, event.target.checked)}
+                          />
+                        </td>
+                      )}
+                      <td className="mono">{keyText(record.key)}</td>
+                      {columns.map((c) => (
+                        <td key={c.sk} className="numeric mono">
+                          {formatSeriesValue(values.get(c.sk), { ...c, unit: '' })}
                         </td>
                       ))}
                     </tr>
@@ -70,7 +135,7 @@ export function RecordsTable({ bucket }: { bucket: Bucket }) {
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollHint>
           <nav className="pager" aria-label="Record pages">
             <button
               type="button"

@@ -1,6 +1,8 @@
+import { bucketNameSchema } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { type Bucket, trpc } from '../../lib/trpc.ts';
+import { checkFields } from '../../lib/validate.ts';
 import { FormError } from '../FormError.tsx';
 import { TextField } from '../TextField.tsx';
 
@@ -16,9 +18,13 @@ export function RenameBucketForm({ bucket, onDone }: { bucket: Bucket; onDone: (
     },
   });
 
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+
   function submit(event: FormEvent) {
     event.preventDefault();
-    rename.mutate({ dashboardId: dashboard.id, bucketId: bucket.id, name });
+    const problems = checkFields({ name: [bucketNameSchema, name] });
+    setInvalid(problems);
+    if (!problems.name) rename.mutate({ dashboardId: dashboard.id, bucketId: bucket.id, name });
   }
 
   return (
@@ -26,9 +32,9 @@ export function RenameBucketForm({ bucket, onDone }: { bucket: Bucket; onDone: (
       <TextField
         label="New name"
         required
-        maxLength={100}
         value={name}
         onChange={(event) => setName(event.target.value)}
+        error={invalid.name}
         hint="The bucket id, and so every program writing to it, stays the same."
       />
       <FormError error={rename.error} />

@@ -2,20 +2,24 @@ import { Link, useLocation } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { capabilities } from '../../lib/roles.ts';
 
-/** The dashboard's sections, as links: each tab has its own URL, so reload and sharing work. */
+/**
+ * The dashboard's sections, as links: each tab has its own URL, so reload and sharing work.
+ * On a narrow screen the bar scrolls sideways instead of cutting a tab off.
+ */
 export function DashboardTabs() {
   const dashboard = useDashboard();
   const { pathname } = useLocation();
   const can = capabilities(dashboard.role);
   const base = `/${dashboard.workspace}/${dashboard.slug}`;
   const tabs = [
-    { to: base, label: 'Buckets', section: 'buckets', shown: true },
+    { to: base, label: 'Dashboard', section: 'dashboard', shown: true },
+    { to: `${base}/buckets`, label: 'Buckets', section: 'buckets', shown: true },
     { to: `${base}/keys`, label: 'API Keys', section: 'keys', shown: can.manageKeys },
     { to: `${base}/members`, label: 'Members', section: 'members', shown: true },
     { to: `${base}/settings`, label: 'Settings', section: 'settings', shown: can.editSettings },
   ];
   const rest = pathname.slice(base.length).split('/')[1] ?? '';
-  const current = rest === '' ? 'buckets' : rest;
+  const current = rest === '' ? 'dashboard' : rest;
   return (
     <nav className="dashboard-tabs" aria-label="Dashboard sections">
       {tabs

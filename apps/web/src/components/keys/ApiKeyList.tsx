@@ -1,7 +1,8 @@
 import { Link } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
-import { formatDateTime } from '../../lib/format.ts';
 import type { ApiKey } from '../../lib/trpc.ts';
+import { DateTime } from '../DateTime.tsx';
+import { ScrollHint } from '../ScrollHint.tsx';
 import { TimeAgo } from '../TimeAgo.tsx';
 import { KeyState } from './KeyState.tsx';
 import { KeyTypeBadge } from './KeyTypeBadge.tsx';
@@ -17,7 +18,7 @@ export function ApiKeyList({ keys, selectedId }: { keys: ApiKey[]; selectedId?: 
     );
   }
   return (
-    <div className="table-wrap">
+    <ScrollHint>
       <table className="table">
         <caption className="visually-hidden">API keys</caption>
         <thead>
@@ -47,8 +48,8 @@ export function ApiKeyList({ keys, selectedId }: { keys: ApiKey[]; selectedId?: 
               </td>
               <td className="mono">{key.hint}…</td>
               <td>{key.createdBy?.name ?? <span className="muted">admin CLI</span>}</td>
-              <td title={formatDateTime(key.createdAt)}>
-                {formatDateTime(key.createdAt).slice(0, 10)}
+              <td>
+                <DateTime ms={key.createdAt} dateOnly />
               </td>
               <td>
                 <TimeAgo ms={key.lastUsedAt} />
@@ -60,6 +61,6 @@ export function ApiKeyList({ keys, selectedId }: { keys: ApiKey[]; selectedId?: 
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollHint>
   );
 }

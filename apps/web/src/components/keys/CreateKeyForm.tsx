@@ -1,5 +1,6 @@
-import type { ApiKeyType } from '@bucketgrid/shared';
+import { type ApiKeyType, apiKeyNameSchema } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
+import { checkFields } from '../../lib/validate.ts';
 import { FormError } from '../FormError.tsx';
 import { type RadioChoice, RadioGroup } from '../RadioGroup.tsx';
 import { SelectField } from '../SelectField.tsx';
@@ -40,8 +41,13 @@ export function CreateKeyForm({ pending, error, onCreate, onCancel }: Props) {
   const [type, setType] = useState<ApiKeyType>('production');
   const [expiryDays, setExpiryDays] = useState('');
 
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+
   function submit(event: FormEvent) {
     event.preventDefault();
+    const problems = checkFields({ name: [apiKeyNameSchema, name] });
+    setInvalid(problems);
+    if (problems.name) return;
     const expiresAt = expiryDays === '' ? null : Date.now() + Number(expiryDays) * DAY_MS;
     onCreate({ name, type, expiresAt });
   }
@@ -51,7 +57,7 @@ export function CreateKeyForm({ pending, error, onCreate, onCancel }: Props) {
       <TextField
         label="Name"
         required
-        maxLength={100}
+        error={invalid.name}
         placeholder="greenhouse-sensor-1"
         value={name}
         onChange={(event) => setName(event.target.value)}

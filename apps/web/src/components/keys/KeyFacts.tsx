@@ -1,5 +1,5 @@
-import { formatDateTime } from '../../lib/format.ts';
 import type { ApiKey } from '../../lib/trpc.ts';
+import { DateTime } from '../DateTime.tsx';
 import { TimeAgo } from '../TimeAgo.tsx';
 import { KeyState } from './KeyState.tsx';
 
@@ -19,7 +19,7 @@ export function KeyFacts({ apiKey }: { apiKey: ApiKey }) {
       <div>
         <dt>Created</dt>
         <dd>
-          {formatDateTime(apiKey.createdAt)}
+          <DateTime ms={apiKey.createdAt} />
           {apiKey.createdBy && <span className="muted"> by {apiKey.createdBy.name}</span>}
         </dd>
       </div>
@@ -31,12 +31,14 @@ export function KeyFacts({ apiKey }: { apiKey: ApiKey }) {
       </div>
       <div>
         <dt>{apiKey.state === 'expired' ? 'Expired' : 'Expires'}</dt>
-        <dd>{apiKey.expiresAt === null ? 'never' : formatDateTime(apiKey.expiresAt)}</dd>
+        <dd>{apiKey.expiresAt === null ? 'never' : <DateTime ms={apiKey.expiresAt} />}</dd>
       </div>
       {apiKey.revokedAt !== null && (
         <div>
           <dt>Revoked</dt>
-          <dd>{formatDateTime(apiKey.revokedAt)}</dd>
+          <dd>
+            <DateTime ms={apiKey.revokedAt} />
+          </dd>
         </div>
       )}
     </dl>

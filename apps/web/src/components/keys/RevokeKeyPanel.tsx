@@ -1,7 +1,7 @@
 import { useDashboard } from '../../hooks/useDashboard.ts';
-import { formatDateTime } from '../../lib/format.ts';
 import { type ApiKey, trpc } from '../../lib/trpc.ts';
 import { DangerConfirm } from '../DangerConfirm.tsx';
+import { DateTime } from '../DateTime.tsx';
 
 export function RevokeKeyPanel({ apiKey }: { apiKey: ApiKey }) {
   const dashboard = useDashboard();
@@ -12,7 +12,7 @@ export function RevokeKeyPanel({ apiKey }: { apiKey: ApiKey }) {
   if (apiKey.revokedAt !== null) {
     return (
       <p className="muted">
-        This key was revoked on {formatDateTime(apiKey.revokedAt)}. Every request with it gets{' '}
+        This key was revoked on <DateTime ms={apiKey.revokedAt} />. Every request with it gets{' '}
         <code>401 revoked_api_key</code>.
       </p>
     );

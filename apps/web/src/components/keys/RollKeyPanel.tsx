@@ -2,8 +2,9 @@ import type { RollGrace } from '@bucketgrid/shared';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
-import { formatDateTime, formatRelative } from '../../lib/format.ts';
+import { formatRelative } from '../../lib/format.ts';
 import { type ApiKey, trpc } from '../../lib/trpc.ts';
+import { DateTime } from '../DateTime.tsx';
 import { Dialog } from '../Dialog.tsx';
 import { RollKeyForm } from './RollKeyForm.tsx';
 import { ShowKeyOnce } from './ShowKeyOnce.tsx';
@@ -52,8 +53,10 @@ export function RollKeyPanel({ apiKey }: { apiKey: ApiKey }) {
                 ) : (
                   <>
                     The old key ({apiKey.hint}…) keeps working until{' '}
-                    <strong>{formatDateTime(rolled.previous.expiresAt)}</strong> (
-                    {formatRelative(rolled.previous.expiresAt, Date.now())}).
+                    <strong>
+                      <DateTime ms={rolled.previous.expiresAt} />
+                    </strong>{' '}
+                    ({formatRelative(rolled.previous.expiresAt, Date.now())}).
                   </>
                 )}
               </p>

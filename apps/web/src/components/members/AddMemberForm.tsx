@@ -1,8 +1,9 @@
-import type { Role } from '@bucketgrid/shared';
+import { emailSchema, type Role } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { grantableRoles, roleDescriptions, roleLabels } from '../../lib/roles.ts';
 import { trpc } from '../../lib/trpc.ts';
+import { checkFields } from '../../lib/validate.ts';
 import { FormError } from '../FormError.tsx';
 import { SelectField } from '../SelectField.tsx';
 import { TextField } from '../TextField.tsx';
@@ -20,9 +21,13 @@ export function AddMemberForm() {
     },
   });
 
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+
   function submit(event: FormEvent) {
     event.preventDefault();
-    add.mutate({ dashboardId: dashboard.id, email, role });
+    const problems = checkFields({ email: [emailSchema, email] });
+    setInvalid(problems);
+    if (!problems.email) add.mutate({ dashboardId: dashboard.id, email, role });
   }
 
   return (
@@ -34,6 +39,7 @@ export function AddMemberForm() {
         placeholder="teammate@example.com"
         value={email}
         onChange={(event) => setEmail(event.target.value)}
+        error={invalid.email}
         hint="They need a Bucketgrid account."
       />
       <SelectField

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMe } from '../../hooks/useMe.ts';
 import type { Member } from '../../lib/trpc.ts';
 import { Dialog } from '../Dialog.tsx';
+import { ScrollHint } from '../ScrollHint.tsx';
 import { MemberRow } from './MemberRow.tsx';
 import { RemoveMemberForm } from './RemoveMemberForm.tsx';
 
@@ -12,7 +13,7 @@ export function MemberList({ members }: { members: Member[] }) {
   const ownerCount = members.filter((member) => member.role === 'owner').length;
   return (
     <>
-      <div className="table-wrap">
+      <ScrollHint>
         <table className="table">
           <caption className="visually-hidden">Members</caption>
           <thead>
@@ -37,7 +38,7 @@ export function MemberList({ members }: { members: Member[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollHint>
       <Dialog
         open={removing !== null}
         title={removing?.userId === me.id ? 'Leave dashboard' : 'Remove member'}

@@ -1,10 +1,10 @@
 import type { Role } from '@bucketgrid/shared';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { errorMessage } from '../../lib/errors.ts';
-import { formatDateTime } from '../../lib/format.ts';
 import { memberControls, roleLabels } from '../../lib/roles.ts';
 import { type Member, trpc } from '../../lib/trpc.ts';
 import { Badge } from '../Badge.tsx';
+import { DateTime } from '../DateTime.tsx';
 import { RoleBadge } from '../RoleBadge.tsx';
 
 interface Props {
@@ -71,8 +71,8 @@ export function MemberRow({ member, isMe, ownerCount, onRemove }: Props) {
           <RoleBadge role={member.role} />
         )}
       </td>
-      <td title={formatDateTime(member.createdAt)}>
-        {formatDateTime(member.createdAt).slice(0, 10)}
+      <td>
+        <DateTime ms={member.createdAt} dateOnly />
       </td>
       <td className="actions-cell">
         {mayRemove && (

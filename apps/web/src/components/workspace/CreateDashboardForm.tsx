@@ -1,7 +1,9 @@
+import { dashboardNameSchema, slugSchema } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { formErrors } from '../../lib/errors.ts';
 import { trpc } from '../../lib/trpc.ts';
+import { checkFields } from '../../lib/validate.ts';
 import { FormError } from '../FormError.tsx';
 import { TextField } from '../TextField.tsx';
 
@@ -20,11 +22,19 @@ export function CreateDashboardForm() {
       navigate(`/${dashboard.workspace}/${dashboard.slug}`);
     },
   });
-  const { errorFor, formError } = formErrors(create.error, ['name', 'slug']);
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const server = formErrors(create.error, ['name', 'slug']);
+  const errorFor = (field: string) => invalid[field] ?? server.errorFor(field);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    create.mutate({ name, slug: slug.trim() === '' ? undefined : slug.trim() });
+    const chosenSlug = slug.trim() === '' ? undefined : slug.trim();
+    const problems = checkFields({
+      name: [dashboardNameSchema, name],
+      ...(chosenSlug === undefined ? {} : { slug: [slugSchema, chosenSlug] }),
+    });
+    setInvalid(problems);
+    if (Object.keys(problems).length === 0) create.mutate({ name, slug: chosenSlug });
   }
 
   return (
@@ -32,7 +42,6 @@ export function CreateDashboardForm() {
       <TextField
         label="Dashboard name"
         required
-        maxLength={100}
         placeholder="Greenhouse sensors"
         value={name}
         onChange={(event) => setName(event.target.value)}
@@ -41,9 +50,6 @@ export function CreateDashboardForm() {
       <TextField
         label="Slug (optional)"
         placeholder="made from the name"
-        pattern="[a-z0-9]([a-z0-9\-]*[a-z0-9])?"
-        title="Lowercase letters, digits and inner hyphens"
-        maxLength={48}
         value={slug}
         onChange={(event) => setSlug(event.target.value)}
         error={errorFor('slug')}
@@ -51,7 +57,7 @@ export function CreateDashboardForm() {
       <button type="submit" className="btn btn-primary" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create dashboard'}
       </button>
-      <FormError error={formError} />
+      <FormError error={server.formError} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
-import { formatDateTime } from '../../lib/format.ts';
 import type { Dashboard } from '../../lib/trpc.ts';
+import { DateTime } from '../DateTime.tsx';
 import { RoleBadge } from '../RoleBadge.tsx';
 
 interface Props {
@@ -31,8 +31,8 @@ export function DashboardList({ dashboards, workspace }: Props) {
                 {dashboard.workspace !== workspace && (
                   <span className="muted">shared with you</span>
                 )}
-                <span className="muted" title={formatDateTime(dashboard.createdAt)}>
-                  created {formatDateTime(dashboard.createdAt).slice(0, 10)}
+                <span className="muted">
+                  created <DateTime ms={dashboard.createdAt} dateOnly />
                 </span>
               </span>
             </Link>

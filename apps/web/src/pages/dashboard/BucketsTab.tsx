@@ -3,11 +3,13 @@ import { CreateBucketForm } from '../../components/buckets/CreateBucketForm.tsx'
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { SkeletonRows } from '../../components/SkeletonRows.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
+import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { trpc } from '../../lib/trpc.ts';
 
 export function BucketsTab() {
   const dashboard = useDashboard();
+  useDocumentTitle('Buckets', dashboard.name);
   const can = capabilities(dashboard.role);
   const buckets = trpc.buckets.list.useQuery({ dashboardId: dashboard.id });
   return (

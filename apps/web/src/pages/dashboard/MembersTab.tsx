@@ -3,11 +3,13 @@ import { AddMemberForm } from '../../components/members/AddMemberForm.tsx';
 import { MemberList } from '../../components/members/MemberList.tsx';
 import { SkeletonRows } from '../../components/SkeletonRows.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
+import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { trpc } from '../../lib/trpc.ts';
 
 export function MembersTab() {
   const dashboard = useDashboard();
+  useDocumentTitle('Members', dashboard.name);
   const members = trpc.members.list.useQuery({ dashboardId: dashboard.id });
   return (
     <section className="stack-lg" aria-labelledby="members-title">

@@ -2,10 +2,12 @@ import { RoleRequired } from '../../components/dashboard/RoleRequired.tsx';
 import { DashboardSettingsForm } from '../../components/settings/DashboardSettingsForm.tsx';
 import { DeleteDashboardPanel } from '../../components/settings/DeleteDashboardPanel.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
+import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
 import { capabilities } from '../../lib/roles.ts';
 
 export function SettingsTab() {
   const dashboard = useDashboard();
+  useDocumentTitle('Settings', dashboard.name);
   const can = capabilities(dashboard.role);
   if (!can.editSettings) return <RoleRequired what="settings" />;
   return (

@@ -1,0 +1,64 @@
+import type { Widget } from '@bucketgrid/shared';
+import { useLatestRecords } from '../../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../../hooks/useDashboard.ts';
+import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
+import { formatSeriesValue, seriesDisplay } from '../../../lib/series-display.ts';
+import type { DashboardRange } from '../../../lib/time-range.ts';
+import type { Bucket } from '../../../lib/trpc.ts';
+import { NoData, widgetStatus } from './WidgetStatus.tsx';
+
+interface Props {
+  widget: Extract<Widget, { type: 'table' }>;
+  bucket: Bucket;
+  range: DashboardRange;
+}
+
+/** A bucket's latest records in the range, newest first (KV: by key). */
+export function TableWidget({ widget, bucket, range }: Props) {
+  const dashboardId = useDashboardId();
+  const format = useTimeFormat();
+  const read = useLatestRecords({ dashboardId, bucket, range, limit: widget.limit });
+  const status = widgetStatus(read);
+  if (status || !read.data) return status;
+  const records = read.data.records;
+  if (records.length === 0) return <NoData />;
+  const sks =
+    widget.series.length > 0
+      ? widget.series
+      : [...new Set(records.flatMap((r) => r.data.map((d) => d.series_key)))].sort((a, b) => a - b);
+  const columns = sks.map((sk, i) => seriesDisplay(bucket.series, sk, i));
+  return (
+    <div className="widget-scroll table-wrap">
+      <table className="table table-compact">
+        <thead>
+          <tr>
+            <th scope="col">{bucket.type === 'TSV' ? `Time (${format.zoneShort})` : 'Key'}</th>
+            {columns.map((c) => (
+              <th key={c.sk} scope="col" className="numeric">
+                {c.name}
+                {c.unit && <span className="muted unit"> ({c.unit})</span>}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((record) => {
+            const values = new Map(record.data.map((d) => [d.series_key, d.value]));
+            return (
+              <tr key={String(record.key)}>
+                <td className="mono">
+                  {bucket.type === 'TSV' ? format.dateTime(Number(record.key)) : String(record.key)}
+                </td>
+                {columns.map((c) => (
+                  <td key={c.sk} className="numeric mono">
+                    {formatSeriesValue(values.get(c.sk), { ...c, unit: '' })}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

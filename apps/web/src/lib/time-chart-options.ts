@@ -1,0 +1,190 @@
+import uPlot from 'uplot';
+import type { SeriesDisplay } from './series-display.ts';
+import { formatNumber } from './series-display.ts';
+import type { TimeFormat } from './time-format.ts';
+
+export type ChartKeyType = 'TSV' | 'IV';
+
+export interface ChartSeries extends SeriesDisplay {
+  axis: 'left' | 'right';
+}
+
+export interface TimeChartConfig {
+  keyType: ChartKeyType;
+  series: ChartSeries[];
+  style: 'line' | 'area';
+  stacked: boolean;
+  /** `low`: points and smoothed lines; `high`: thin lines, no points. */
+  preset: 'low' | 'high';
+  format: TimeFormat;
+  width: number;
+  height: number;
+  /** The x range to show (the dashboard's), read at each redraw; null: the data's own. */
+  xRange: () => [number, number] | null;
+  /** A drag across the chart selected this key range. */
+  onSelect?: (from: number, to: number) => void;
+  /** The cursor moved to data index `idx` (null: it left the chart). */
+  onCursor?: (idx: number | null) => void;
+}
+
+const AXIS = {
+  stroke: '#5f6b7a',
+  grid: { stroke: '#eef0f4', width: 1 },
+  ticks: { stroke: '#e2e5ea', width: 1, size: 4 },
+  font: '12px system-ui, sans-serif',
+};
+
+/** Whole-number steps for integer keys: an IV axis never shows 2.5. */
+const INTEGER_INCREMENTS = Array.from({ length: 16 }, (_, power) =>
+  [1, 2, 5].map((step) => step * 10 ** power),
+).flat();
+
+/** Width of an axis that fits its longest label (about 7 px a character at 12 px). */
+function axisWidth(values: string[] | undefined, withLabel: boolean): number {
+  const longest = Math.max(1, ...(values ?? []).map((value) => value.length));
+  return Math.ceil(longest * 7 + 14 + (withLabel ? 18 : 0));
+}
+
+function decimalsFor(series: ChartSeries[], axis: 'left' | 'right'): number | null {
+  return series.find((s) => s.axis === axis)?.decimals ?? null;
+}
+
+function unitFor(series: ChartSeries[], axis: 'left' | 'right'): string {
+  return series.find((s) => s.axis === axis)?.unit ?? '';
+}
+
+function yAxis(series: ChartSeries[], axis: 'left' | 'right'): uPlot.Axis {
+  const unit = unitFor(series, axis);
+  const decimals = decimalsFor(series, axis);
+  return {
+    ...AXIS,
+    scale: axis === 'left' ? 'y' : 'y2',
+    side: axis === 'left' ? 3 : 1,
+    grid: axis === 'left' ? AXIS.grid : { show: false },
+    label: unit || undefined,
+    labelSize: unit ? 18 : 0,
+    labelFont: AXIS.font,
+    space: 28,
+    values: (_u, splits) => splits.map((value) => formatNumber(value, decimals)),
+    size: (_u, values) => axisWidth(values, unit !== ''),
+  };
+}
+
+function xAxis(config: TimeChartConfig): uPlot.Axis {
+  if (config.keyType === 'IV') {
+    return {
+      ...AXIS,
+      incrs: INTEGER_INCREMENTS,
+      space: 56,
+      values: (_u, splits) => splits.map((value) => formatNumber(value, 0)),
+      size: 36,
+    };
+  }
+  return {
+    ...AXIS,
+    // Room for `2025-10-20` under a time, and at least 80 px between labels.
+    space: 80,
+    size: 48,
+    values: (_u, splits, _axis, _space, increment) => config.format.ticks(splits, increment),
+  };
+}
+
+function alpha(color: string, hex: string): string {
+  return `${color}${hex}`;
+}
+
+/** uPlot options for a time (TSV) or integer-key (IV) chart. */
+export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
+  const { series, preset, style, stacked } = config;
+  const low = preset === 'low';
+  const spline = low ? uPlot.paths.spline?.() : undefined;
+  const hasRight = series.some((s) => s.axis === 'right');
+  const bands: uPlot.Band[] = [];
+  if (stacked) {
+    // Fill between each stacked series and the one below it on its axis, not down to zero.
+    const below = new Map<string, number>();
+    series.forEach((s, i) => {
+      const lower = below.get(s.axis);
+      if (lower !== undefined) bands.push({ series: [i + 1, lower + 1] });
+      below.set(s.axis, i);
+    });
+  }
+  const utc = config.format.zone === 'utc';
+  return {
+    width: config.width,
+    height: config.height,
+    ms: 1,
+    tzDate: utc ? (ts) => uPlot.tzDate(new Date(ts), 'Etc/UTC') : undefined,
+    legend: { show: false },
+    // Room on the right for the last tick's label, which is centred on the plot's edge.
+    padding: [12, 28, 0, 4],
+    scales: {
+      x: {
+        time: config.keyType === 'TSV',
+        range: (_u, min, max) => {
+          const fixed = config.xRange();
+          if (fixed) return fixed;
+          if (min === max) return [min - 1, max + 1];
+          return [min, max];
+        },
+      },
+      y: {
+        range: (_u, min, max) => padRange(min, max, stacked || style === 'area'),
+      },
+      ...(hasRight ? { y2: { range: (_u, min, max) => padRange(min, max, false) } } : {}),
+    },
+    series: [
+      {},
+      ...series.map((s) => ({
+        label: s.name,
+        scale: s.axis === 'left' ? 'y' : 'y2',
+        stroke: s.color,
+        width: low ? 2 : 1,
+        fill:
+          style === 'area' || stacked ? alpha(s.color, style === 'area' ? '33' : '00') : undefined,
+        points: { show: low, size: 5, width: 1 },
+        paths: spline,
+        spanGaps: false,
+      })),
+    ],
+    bands,
+    axes: [xAxis(config), yAxis(series, 'left'), ...(hasRight ? [yAxis(series, 'right')] : [])],
+    cursor: {
+      drag: { x: Boolean(config.onSelect), y: false, setScale: false },
+      points: { size: 6 },
+    },
+    hooks: {
+      setSelect: [
+        (u) => {
+          const { left, width } = u.select;
+          if (width > 4 && config.onSelect) {
+            const from = u.posToVal(left, 'x');
+            const to = u.posToVal(left + width, 'x');
+            config.onSelect(Math.round(from), Math.round(to));
+          }
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        },
+      ],
+      setCursor: [(u) => config.onCursor?.(u.cursor.idx ?? null)],
+    },
+  };
+}
+
+/** Some air above and below the data; areas and stacks start at zero. */
+export function padRange(
+  min: number | null,
+  max: number | null,
+  fromZero: boolean,
+): [number, number] {
+  if (min === null || max === null) return [0, 1];
+  let low = fromZero ? Math.min(0, min) : min;
+  let high = fromZero ? Math.max(0, max) : max;
+  if (low === high) {
+    const pad = Math.abs(low) * 0.1 || 1;
+    return [low - pad, high + pad];
+  }
+  const pad = (high - low) * 0.08;
+  if (!(fromZero && low === 0)) low -= pad;
+  high += pad;
+  return [low, high];
+}

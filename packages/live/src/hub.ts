@@ -1,0 +1,403 @@
+import { randomBytes } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { AppError } from '@bucketgrid/shared';
+import type { Store } from '@bucketgrid/store';
+import { Coalescer } from './coalescer.ts';
+import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './limits.ts';
+import type { LiveEvent, LiveEvents } from './live-events.ts';
+import { type LiveMessage, LiveView, type ViewOwner } from './view.ts';
+
+export type LiveLogger = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+export interface OpenViewRequest {
+  /** The dashboard, already authorised for `owner` by the caller. */
+  dashboardId: string;
+  /** A bucket of that dashboard, for a view of one bucket's records. */
+  bucketId?: string;
+  owner: ViewOwner;
+  /** The id of the last event the client got, when it reconnects. */
+  lastEventId?: string | null;
+  /** Aborts when the client goes away: the view ends and its caps are released. */
+  signal: AbortSignal;
+}
+
+export interface LiveStats {
+  views: number;
+  dashboards: number;
+  sessions: number;
+  users: number;
+  addresses: number;
+  /** The most events any open view holds undelivered. */
+  longestQueue: number;
+}
+
+/** A stored message with its position, for resuming. */
+interface Sequenced extends LiveMessage {
+  seq: number;
+}
+
+/** The shared fan-out of one dashboard: one subscription, one coalescer, many views. */
+interface Channel {
+  views: Set<LiveView>;
+  /** The last `limits.replay` events, oldest first. */
+  recent: Sequenced[];
+  /** Every event after this position is still in `recent`. */
+  completeAfter: number;
+  coalescer: Coalescer<LiveEvent>;
+  subscription: AbortController;
+  linger: NodeJS.Timeout | undefined;
+}
+
+/** Per-key counts of open views, for the caps. */
+class Counts {
+  private readonly counts = new Map<string, number>();
+
+  get size(): number {
+    return this.counts.size;
+  }
+
+  of(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.counts.set(key, this.of(key) + 1);
+  }
+
+  remove(key: string): void {
+    const left = this.of(key) - 1;
+    if (left > 0) this.counts.set(key, left);
+    else this.counts.delete(key);
+  }
+}
+
+const eventKey = (event: LiveEvent): string =>
+  event.type === 'records' ? `records:${event.bucketId}` : event.type;
+
+/** Re-checks yield to other work after this many store lookups. */
+const RECHECK_BATCH = 100;
+
+/**
+ * Every live view of this process. Events reach it through `LiveEvents`, once per dashboard
+ * with open views, are coalesced per (dashboard, bucket) and fanned out to that dashboard's
+ * views; each view has a bounded queue. Opening a view counts it against per-session, per-user,
+ * per-address and per-process caps; ending it (the client left, it fell behind, its session
+ * or membership ended) releases them. Views re-check their authorisation periodically, so
+ * changes made by another process (the CLI) end them too.
+ */
+export class LiveHub {
+  private readonly limits: LiveLimits;
+  /** Distinguishes this hub's event ids from those of an earlier process. */
+  private readonly epoch = randomBytes(6).toString('base64url');
+  private seq = 0;
+  private readonly channels = new Map<string, Channel>();
+  private readonly views = new Set<LiveView>();
+  private readonly perSession = new Counts();
+  private readonly perUser = new Counts();
+  private readonly perAddress = new Counts();
+  private readonly recheckTimer: NodeJS.Timeout;
+  private rechecking = false;
+  private closed = false;
+
+  constructor(
+    private readonly deps: {
+      events: LiveEvents;
+      store: Store;
+      now: () => number;
+      logger: LiveLogger;
+      limits?: Partial<LiveLimits>;
+    },
+  ) {
+    this.limits = { ...DEFAULT_LIVE_LIMITS, ...deps.limits };
+    this.recheckTimer = setInterval(() => void this.recheck(), this.limits.recheckMs);
+    this.recheckTimer.unref();
+  }
+
+  /** Tells every view of the dashboard, in every process `LiveEvents` reaches. */
+  publish(dashboardId: string, event: LiveEvent): void {
+    this.deps.events.publish(dashboardId, event);
+  }
+
+  /**
+   * Opens a view, or throws `too_many_live_views` past a cap. The caller has checked that
+   * the owner may see the dashboard (and that the bucket is the dashboard's).
+   */
+  open(request: OpenViewRequest): LiveView {
+    const { owner } = request;
+    if (this.closed || this.views.size >= this.limits.perProcess) {
+      throw new AppError(
+        'service_unavailable',
+        'The server has as many live views open as it serves; try again in a minute.',
+        { retryAfterSeconds: 60 },
+      );
+    }
+    const cap = (count: number, limit: number, who: string) => {
+      if (count >= limit) {
+        throw new AppError(
+          'too_many_live_views',
+          `${who} has ${limit} live views open, the most allowed: close a tab or view first.`,
+          { retryAfterSeconds: 10 },
+        );
+      }
+    };
+    cap(this.perSession.of(owner.sessionId), this.limits.perSession, 'This session');
+    cap(this.perUser.of(owner.userId), this.limits.perUser, 'Your account');
+    cap(this.perAddress.of(owner.address), this.limits.perAddress, 'Your network address');
+
+    const existing = this.channels.get(request.dashboardId);
+    const channel = existing ?? this.openChannel(request.dashboardId);
+    const preface = this.resume(channel, existing !== undefined, request);
+    const view = new LiveView(
+      request.dashboardId,
+      request.bucketId,
+      owner,
+      this.limits.queue,
+      preface,
+      (ended) => this.release(ended, channel),
+    );
+    this.views.add(view);
+    this.perSession.add(owner.sessionId);
+    this.perUser.add(owner.userId);
+    this.perAddress.add(owner.address);
+    channel.views.add(view);
+    clearTimeout(channel.linger);
+    channel.linger = undefined;
+
+    if (request.signal.aborted) view.end();
+    else request.signal.addEventListener('abort', () => view.end(), { once: true });
+    return view;
+  }
+
+  /** Ends the views opened with this session (signed out). */
+  endSession(sessionId: string): void {
+    this.endWhere((view) => view.owner.sessionId === sessionId, sessionEnded());
+  }
+
+  /** Ends every view of the user (their sessions were all ended). */
+  endUser(userId: string): void {
+    this.endWhere((view) => view.owner.userId === userId, sessionEnded());
+  }
+
+  /** Ends the user's views of the dashboard (they are no longer a member). */
+  endMembership(dashboardId: string, userId: string): void {
+    this.endWhere(
+      (view) => view.dashboardId === dashboardId && view.owner.userId === userId,
+      dashboardGone(),
+    );
+  }
+
+  /** Ends every view of the dashboard (it was deleted). */
+  endDashboard(dashboardId: string): void {
+    this.endWhere((view) => view.dashboardId === dashboardId, dashboardGone());
+  }
+
+  /** Ends the views of one bucket (it was deleted). */
+  endBucket(bucketId: string): void {
+    this.endWhere((view) => view.bucketId === bucketId, bucketGone());
+  }
+
+  stats(): LiveStats {
+    return {
+      views: this.views.size,
+      dashboards: this.channels.size,
+      sessions: this.perSession.size,
+      users: this.perUser.size,
+      addresses: this.perAddress.size,
+      longestQueue: [...this.views].reduce((longest, view) => Math.max(longest, view.queued), 0),
+    };
+  }
+
+  /** Ends every view (the server is stopping; clients reconnect to the next process). */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.recheckTimer);
+    this.endWhere(
+      () => true,
+      new AppError('service_unavailable', 'The server is restarting; reconnect in a moment.'),
+    );
+    for (const dashboardId of [...this.channels.keys()]) this.closeChannel(dashboardId);
+  }
+
+  /**
+   * Looks up, for every open view, whether its session is still valid, its owner still a
+   * member and its bucket still there, ending those that are not. One lookup per distinct
+   * session, membership and bucket; never two runs at once.
+   */
+  async recheck(): Promise<void> {
+    if (this.rechecking) return;
+    this.rechecking = true;
+    const { store } = this.deps;
+    const sessions = new Map<string, boolean>();
+    const memberships = new Map<string, boolean>();
+    const buckets = new Map<string, boolean>();
+    let lookups = 0;
+    const known = async (
+      cache: Map<string, boolean>,
+      key: string,
+      lookup: () => Promise<boolean>,
+    ) => {
+      let valid = cache.get(key);
+      if (valid === undefined) {
+        valid = await lookup();
+        cache.set(key, valid);
+        if (++lookups % RECHECK_BATCH === 0) await yieldToEventLoop();
+      }
+      return valid;
+    };
+    try {
+      for (const view of [...this.views]) {
+        if (view.ended) continue;
+        const { owner, dashboardId, bucketId } = view;
+        const sessionValid = await known(sessions, owner.sessionId, async () => {
+          const session = await store.getSession(owner.sessionId);
+          return session?.userId === owner.userId && session.expiresAt > this.deps.now();
+        });
+        if (!sessionValid) {
+          view.end(sessionEnded());
+          continue;
+        }
+        const member = await known(
+          memberships,
+          `${dashboardId}\n${owner.userId}`,
+          async () => (await store.getMembership(dashboardId, owner.userId)) !== null,
+        );
+        if (!member) {
+          view.end(dashboardGone());
+          continue;
+        }
+        if (bucketId === undefined) continue;
+        const bucketThere = await known(
+          buckets,
+          bucketId,
+          async () => (await store.getBucket(bucketId))?.dashboardId === dashboardId,
+        );
+        if (!bucketThere) view.end(bucketGone());
+      }
+    } catch (error) {
+      this.deps.logger('error', 'live view re-check failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      this.rechecking = false;
+    }
+  }
+
+  private endWhere(match: (view: LiveView) => boolean, error: AppError): void {
+    for (const view of [...this.views]) if (match(view)) view.end(error);
+  }
+
+  private release(view: LiveView, channel: Channel): void {
+    if (!this.views.delete(view)) return;
+    this.perSession.remove(view.owner.sessionId);
+    this.perUser.remove(view.owner.userId);
+    this.perAddress.remove(view.owner.address);
+    channel.views.delete(view);
+    if (channel.views.size === 0 && !this.closed) {
+      channel.linger = setTimeout(() => this.closeChannel(view.dashboardId), this.limits.lingerMs);
+      channel.linger.unref();
+    }
+  }
+
+  private openChannel(dashboardId: string): Channel {
+    const channel: Channel = {
+      views: new Set(),
+      recent: [],
+      completeAfter: this.seq,
+      coalescer: new Coalescer(this.limits.coalesceMs, this.limits.eventsPerSecond, (event) =>
+        this.fanOut(channel, event),
+      ),
+      subscription: new AbortController(),
+      linger: undefined,
+    };
+    this.channels.set(dashboardId, channel);
+    this.deps.events.subscribe(
+      dashboardId,
+      (event) => channel.coalescer.push(eventKey(event), event),
+      channel.subscription.signal,
+    );
+    return channel;
+  }
+
+  private closeChannel(dashboardId: string): void {
+    const channel = this.channels.get(dashboardId);
+    if (!channel || channel.views.size > 0) return;
+    clearTimeout(channel.linger);
+    channel.coalescer.close();
+    channel.subscription.abort();
+    this.channels.delete(dashboardId);
+  }
+
+  private fanOut(channel: Channel, event: LiveEvent): void {
+    const seq = ++this.seq;
+    const message: Sequenced = { seq, id: `${this.epoch}:${seq}`, event };
+    channel.recent.push(message);
+    if (channel.recent.length > this.limits.replay) {
+      channel.completeAfter = channel.recent.shift()!.seq;
+    }
+    for (const view of channel.views) {
+      if (view.wants(event)) view.deliver(message);
+    }
+  }
+
+  /**
+   * What a view sends first. A new client: nothing (it has just loaded what it shows). A
+   * client reconnecting from a position this hub still covers: the events it missed. Any
+   * other reconnect (another process's id, events since evicted): one event per thing that
+   * may have changed (the bucket list, each bucket's records, the layout's version), so that
+   * the client refetches what it shows.
+   */
+  private resume(
+    channel: Channel,
+    channelExisted: boolean,
+    request: OpenViewRequest,
+  ): () => Promise<LiveMessage[]> {
+    const { lastEventId, dashboardId, bucketId } = request;
+    if (!lastEventId) return async () => [];
+    const [epoch, position] = lastEventId.split(':');
+    const seq = Number(position);
+    const wanted = (message: Sequenced) =>
+      bucketId === undefined ||
+      (message.event.type === 'records' && message.event.bucketId === bucketId);
+    if (
+      channelExisted &&
+      epoch === this.epoch &&
+      Number.isSafeInteger(seq) &&
+      seq >= channel.completeAfter &&
+      seq <= this.seq
+    ) {
+      const missed = channel.recent.filter((message) => message.seq > seq && wanted(message));
+      return async () => missed.map(({ id, event }) => ({ id, event }));
+    }
+    const id = `${this.epoch}:${this.seq}`;
+    const at = this.deps.now();
+    return async () => {
+      if (bucketId !== undefined) return [{ id, event: { type: 'records', bucketId, at } }];
+      const [buckets, layout] = await Promise.all([
+        this.deps.store.listBuckets(dashboardId),
+        this.deps.store.getLayout(dashboardId),
+      ]);
+      const messages: LiveMessage[] = [{ id, event: { type: 'buckets', at } }];
+      for (const bucket of buckets) {
+        messages.push({ id, event: { type: 'records', bucketId: bucket.id, at } });
+      }
+      if (layout) messages.push({ id, event: { type: 'layout', version: layout.version, at } });
+      return messages;
+    };
+  }
+}
+
+function sessionEnded(): AppError {
+  return new AppError('unauthenticated', 'Your session ended; sign in again.');
+}
+
+function dashboardGone(): AppError {
+  return new AppError('not_found', 'No such dashboard.');
+}
+
+function bucketGone(): AppError {
+  return new AppError('not_found', 'No such bucket in this dashboard (check the bucket id).');
+}

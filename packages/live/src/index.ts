@@ -1,0 +1,10 @@
+export { Coalescer } from './coalescer.ts';
+export { LiveHub, type LiveLogger, type LiveStats, type OpenViewRequest } from './hub.ts';
+export { DEFAULT_LIVE_LIMITS, type LiveLimits } from './limits.ts';
+export {
+  InProcessLiveEvents,
+  type LiveEvent,
+  type LiveEvents,
+  type LiveListener,
+} from './live-events.ts';
+export { type LiveMessage, LiveView, type ViewOwner } from './view.ts';

@@ -1,0 +1,41 @@
+/**
+ * The bounds of live views (docs/architecture.md, "Limits and abuse", says why each value).
+ * A browser holds one stream per open dashboard tab, and HTTP/1.1 lets it hold only six
+ * connections per server at all: the caps sit well above any real use (many tabs, a few
+ * devices, a wall screen) and far below what would cost the server.
+ */
+export interface LiveLimits {
+  /** Open views per session (one signed-in browser). */
+  perSession: number;
+  /** Open views per user, over all their sessions. */
+  perUser: number;
+  /** Open views per client address (an office behind one NAT address shares it). */
+  perAddress: number;
+  /** Open views in this server process. */
+  perProcess: number;
+  /** Undelivered events a view may hold; a view that falls further behind is ended. */
+  queue: number;
+  /** After an event of a (dashboard, bucket), the least time until the next one. */
+  coalesceMs: number;
+  /** The most events per second a dashboard's views get: many busy buckets share it. */
+  eventsPerSecond: number;
+  /** Recent events kept per dashboard, so that a reconnecting view can resume. */
+  replay: number;
+  /** How long a dashboard's recent events outlive its last view (reconnects take seconds). */
+  lingerMs: number;
+  /** How often open views re-check their session, membership and bucket in the store. */
+  recheckMs: number;
+}
+
+export const DEFAULT_LIVE_LIMITS: LiveLimits = {
+  perSession: 16,
+  perUser: 32,
+  perAddress: 128,
+  perProcess: 10_000,
+  queue: 256,
+  coalesceMs: 100,
+  eventsPerSecond: 50,
+  replay: 256,
+  lingerMs: 30_000,
+  recheckMs: 30_000,
+};
