@@ -1,5 +1,7 @@
+import { constants } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 const server = 'http://127.0.0.1:3000';
 
@@ -17,7 +19,21 @@ const apiReferencePage: Plugin = {
 };
 
 export default defineConfig({
-  plugins: [react(), apiReferencePage],
+  plugins: [
+    react(),
+    apiReferencePage,
+    // Compressed once at build, at the highest levels, rather than on every request: the
+    // server sends the .br or .gz a client accepts (docs/performance.md, "Static files").
+    compression({
+      algorithms: [
+        defineAlgorithm('brotliCompress', {
+          params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
+        }),
+        defineAlgorithm('gzip', { level: 9 }),
+      ],
+      threshold: 1024,
+    }),
+  ],
   server: {
     // The object form keeps the Host header as the browser sent it (the string shorthand would
     // rewrite it), so the server's same-origin check on mutations sees the dev server's origin.
@@ -25,7 +41,8 @@ export default defineConfig({
     proxy: { '^/api/': { target: server }, '/trpc': { target: server } },
   },
   build: {
-    sourcemap: true,
+    // Source maps would publish the whole source next to the app.
+    sourcemap: false,
     rollupOptions: {
       input: { app: 'index.html', 'api-reference': 'api-reference.html' },
     },

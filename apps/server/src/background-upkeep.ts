@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Store } from '@bucketgrid/store';
+import type { MaintainResult, Store } from '@bucketgrid/store';
 import type { Logger } from './log.ts';
 
 export interface UpkeepOptions {
@@ -11,6 +11,8 @@ export interface UpkeepOptions {
   wakeDelayMs?: number;
   /** With nothing to do, how often to look for work another process left (ms, 10 000). */
   idlePollMs?: number;
+  /** Told of the buckets a step removed records from (live views refresh them). */
+  onTrimmed?: (trimmed: MaintainResult['trimmed']) => void;
 }
 
 export interface BackgroundUpkeep {
@@ -72,7 +74,9 @@ export function startUpkeep(
     const began = performance.now();
     let more = false;
     try {
-      ({ more } = await store.maintain());
+      const result = await store.maintain();
+      more = result.more;
+      if (result.trimmed.length > 0) options.onTrimmed?.(result.trimmed);
     } catch (error) {
       logger('error', 'background upkeep failed', { error: (error as Error).message });
     }

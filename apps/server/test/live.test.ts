@@ -97,6 +97,25 @@ describe('dashboards.live', () => {
     live.close();
   });
 
+  it('announces the records a lowered retention trims in the background', async () => {
+    const owner = await ownerWithBuckets(server, ['Big']);
+    const bucket = owner.buckets[0]!;
+    const dashboardId = owner.dashboard.id;
+    const records = Array.from({ length: 1_500 }, (_, i) => ({ k: i + 1, d: [{ sk: 1, v: i }] }));
+    const url = `${server.url}/api/buckets/${bucket.id}`;
+    expect((await call(url, { method: 'POST', key: owner.key, body: records })).status).toBe(200);
+    const live = owner.watch();
+    await live.started;
+    await owner.client.dashboards.update.mutate({ dashboardId, retention: 1000 });
+    // Upkeep trims after the change; the view hears of it and finds the bucket at its retention.
+    await live.until((stream) =>
+      events(stream).some((event) => event.type === 'records' && event.bucketId === bucket.id),
+    );
+    const [trimmed] = await owner.client.buckets.list.query({ dashboardId });
+    expect(trimmed?.recordCount).toBe(1000);
+    live.close();
+  });
+
   it('is open to every member, and NOT_FOUND to anyone else, as for an id that never existed', async () => {
     const owner = await ownerWithBuckets(server);
     const member = await memberOf(server, owner);

@@ -147,10 +147,13 @@ test('the wall screen stays live through hundreds of updates without growing', a
   const second = await stream();
   console.log('wall screen footprint after each half:', first, second);
 
-  // The second half of the updates leaves the page as the first did: the same DOM, the same
-  // listeners, and a heap that did not keep what it drew (a leak of one chart per update
-  // would be far more than this bound).
-  expect(Math.abs(second.nodes - first.nodes)).toBeLessThanOrEqual(first.nodes * 0.02);
+  // The second half of the updates leaves the page as the first did: about the same DOM (what
+  // is on screen at the moment varies by a few nodes: a legend value, a table row), the same
+  // listeners, and a heap that did not keep what it drew. A leak of even one node per update
+  // would add WRITES / 2 nodes, far beyond these bounds.
+  expect(Math.abs(second.nodes - first.nodes)).toBeLessThanOrEqual(
+    Math.min(first.nodes * 0.1, WRITES / 4),
+  );
   expect(second.listeners).toBeLessThanOrEqual(first.listeners);
   expect(second.heap - first.heap).toBeLessThan(2 * 1024 * 1024);
   await expect(page.getByRole('status').filter({ hasText: 'Reconnecting' }).count()).resolves.toBe(

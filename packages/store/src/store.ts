@@ -98,6 +98,14 @@ export interface ReadResult {
 
 export type RecordSelection = { keys: RecordKey[] } | { from?: RecordKey; to?: RecordKey };
 
+/** What one upkeep step did. */
+export interface MaintainResult {
+  /** Work remains: call again. */
+  more: boolean;
+  /** Buckets whose records this step removed (retention), for live views to refresh. */
+  trimmed: { bucketId: string; dashboardId: string }[];
+}
+
 /** A layout save: applied only if the stored version is still `expectedVersion`. */
 export interface LayoutSave {
   expectedVersion: number;
@@ -274,9 +282,9 @@ export interface Store {
    * and recomputes a batch of the pre-aggregated figures that writes and deletions left stale.
    * `more`: work remains, call again. Safe to run from several processes at once. Cells
    * written in the 2 s before `now` (default: the clock) wait for a later step: they are
-   * likely still being written.
+   * likely still being written. Says which buckets lost records, for their live views.
    */
-  maintain(now?: number): Promise<{ more: boolean }>;
+  maintain(now?: number): Promise<MaintainResult>;
 
   /**
    * MissingEntity when the dashboard or the creator does not exist (checked in that order),

@@ -1,8 +1,8 @@
+import type { LiveEvent } from '@bucketgrid/trpc';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { type Coalescer, coalesce } from '../lib/coalesce.ts';
 import { describeError } from '../lib/errors.ts';
-import { type LiveApi, type LiveEvent, liveApi } from '../lib/grid-api.ts';
 import { keepLive, type LiveStatus } from '../lib/live-connection.ts';
 import { gridKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
@@ -39,7 +39,6 @@ export function DashboardLive({
   const [status, setStatus] = useState<LiveStatus>('connecting');
 
   useEffect(() => {
-    const api: LiveApi = liveApi(utils.client);
     const perBucket = new Map<string, Coalescer>();
     const list = coalesce(
       () => utils.buckets.list.invalidate({ dashboardId }),
@@ -67,7 +66,7 @@ export function DashboardLive({
     const stop = keepLive<LiveEvent>({
       open(handlers) {
         openedAt = Date.now();
-        const subscription = api.dashboards.live.subscribe(
+        const subscription = utils.client.dashboards.live.subscribe(
           { dashboardId },
           {
             onStarted: handlers.onStarted,

@@ -9,7 +9,7 @@ import {
 } from '../downsample/program.ts';
 import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
-import type { Store } from '../store.ts';
+import type { MaintainResult, Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
@@ -260,7 +260,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
 
 export function downsampleMethods(
   db: Db,
-  trimRetentionBacklog: () => Promise<boolean>,
+  trimRetentionBacklog: () => Promise<MaintainResult>,
 ): DownsampleMethods {
   const operations = mongoOperations(db);
   return {
@@ -270,7 +270,7 @@ export function downsampleMethods(
     async maintain(now = Date.now()) {
       const backlog = await trimRetentionBacklog();
       const { more } = await runAsync(maintainProgram(now), operations);
-      return { more: backlog || more };
+      return { more: backlog.more || more, trimmed: backlog.trimmed };
     },
   };
 }

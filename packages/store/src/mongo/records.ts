@@ -8,6 +8,7 @@ import type {
 import type { ClientSession, mongo } from 'mongoose';
 import {
   type Bucket,
+  type MaintainResult,
   MissingEntity,
   type ReadResult,
   type RecordSelection,
@@ -54,7 +55,7 @@ export function recordMethods(
   aggregates: AggregateHooks,
 ): RecordMethods & {
   /** Upkeep: trims a batch off a bucket left over its retention; says whether any remain. */
-  trimRetentionBacklog(): Promise<boolean>;
+  trimRetentionBacklog(): Promise<MaintainResult>;
 } {
   const { buckets, dashboards, records, retentionBacklog } = db.models;
   // The driver's collection, typed: mongoose types its collections as holding any document.
@@ -264,7 +265,9 @@ export function recordMethods(
   }
 
   /** One batch off the first bucket in the backlog (see `trimRetentionBacklog`). */
-  async function trimBacklogBatch(bucketId: string): Promise<boolean> {
+  async function trimBacklogBatch(
+    bucketId: string,
+  ): Promise<{ more: boolean; trimmed: MaintainResult['trimmed'] }> {
     return db.transaction(async (session) => {
       const bucket = await buckets
         .findById(bucketId, { type: 1, recordCount: 1, dashboardId: 1 })
@@ -277,9 +280,13 @@ export function recordMethods(
           .session(session)
           .lean<{ retention: number }>());
       const excess = bucket && dashboard ? bucket.recordCount - dashboard.retention : 0;
-      if (excess > 0) await trim(session, bucketId, bucket!.type, Math.min(excess, TRIM_BATCH));
+      const trimmed: MaintainResult['trimmed'] = [];
+      if (excess > 0) {
+        await trim(session, bucketId, bucket!.type, Math.min(excess, TRIM_BATCH));
+        trimmed.push({ bucketId, dashboardId: bucket!.dashboardId });
+      }
       if (excess <= TRIM_BATCH) await retentionBacklog.deleteOne({ _id: bucketId }, { session });
-      return excess > TRIM_BATCH;
+      return { more: excess > TRIM_BATCH, trimmed };
     });
   }
 
@@ -296,9 +303,9 @@ export function recordMethods(
     async trimRetentionBacklog() {
       const next = await retentionBacklog.find({}, { _id: 1 }).limit(2).lean<{ _id: string }[]>();
       const first = next[0];
-      if (first === undefined) return false;
-      const more = await queue.run(first._id, () => trimBacklogBatch(first._id));
-      return more || next.length > 1;
+      if (first === undefined) return { more: false, trimmed: [] };
+      const batch = await queue.run(first._id, () => trimBacklogBatch(first._id));
+      return { more: batch.more || next.length > 1, trimmed: batch.trimmed };
     },
   };
 }

@@ -176,7 +176,7 @@ export function downsampleMethods(sqlite: SqliteDb, records: SqliteRecords): Dow
       return groupCommit.submit(() => {
         const backlog = records.trimBacklog();
         const { more } = runSync(maintainProgram(now), operations);
-        return { more: backlog || more };
+        return { more: backlog.more || more, trimmed: backlog.trimmed };
       });
     },
   };

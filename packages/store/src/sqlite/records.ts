@@ -8,6 +8,7 @@ import type {
 import type Database from 'better-sqlite3';
 import {
   type Bucket,
+  type MaintainResult,
   MissingEntity,
   type ReadResult,
   type RecordSelection,
@@ -113,7 +114,8 @@ export class SqliteRecords {
     this.deleteOne = db.prepare('DELETE FROM records WHERE bucket = ? AND key = ?');
     this.noteBacklog = db.prepare('INSERT OR IGNORE INTO retention_backlog (bucket) VALUES (?)');
     this.nextBacklog = db.prepare(
-      `SELECT r.bucket AS rowid, b.type, b.record_count - d.retention AS excess
+      `SELECT r.bucket AS rowid, b.id, b.dashboard_id, b.type,
+         b.record_count - d.retention AS excess
        FROM retention_backlog r JOIN buckets b ON b.rowid = r.bucket
        JOIN dashboards d ON d.id = b.dashboard_id LIMIT 2`,
     );
@@ -173,13 +175,23 @@ export class SqliteRecords {
    * Retention upkeep: trims a batch of the first bucket that holds more records than its
    * retention, and forgets buckets that no longer do. Says whether any backlog remains.
    */
-  trimBacklog(): boolean {
-    const rows = this.nextBacklog.all() as { rowid: number; type: BucketType; excess: number }[];
+  trimBacklog(): { more: boolean; trimmed: MaintainResult['trimmed'] } {
+    const rows = this.nextBacklog.all() as {
+      rowid: number;
+      id: string;
+      dashboard_id: string;
+      type: BucketType;
+      excess: number;
+    }[];
     const next = rows[0];
-    if (next === undefined) return false;
-    if (next.excess > 0) this.trim(next.type, next.rowid, Math.min(next.excess, TRIM_BATCH));
+    if (next === undefined) return { more: false, trimmed: [] };
+    const trimmed: MaintainResult['trimmed'] = [];
+    if (next.excess > 0) {
+      this.trim(next.type, next.rowid, Math.min(next.excess, TRIM_BATCH));
+      trimmed.push({ bucketId: next.id, dashboardId: next.dashboard_id });
+    }
     if (next.excess <= TRIM_BATCH) this.clearBacklog.run(next.rowid);
-    return rows.length > 1 || next.excess > TRIM_BATCH;
+    return { more: rows.length > 1 || next.excess > TRIM_BATCH, trimmed };
   }
 
   /** Retention: drops the smallest keys (TSV, IV) or the least recently written (KV). */
