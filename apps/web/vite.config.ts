@@ -43,8 +43,12 @@ export default defineConfig({
   build: {
     // Source maps would publish the whole source next to the app.
     sourcemap: false,
-    rollupOptions: {
+    rolldownOptions: {
       input: { app: 'index.html', 'api-reference': 'api-reference.html' },
+      // The two pages share chunks (zod, which the reference renderer uses too). Without
+      // this, a shared chunk runs all its modules on load, so the app's schemas were built
+      // before main.tsx's first import turned zod's eval probe off (a CSP violation).
+      output: { strictExecutionOrder: true },
     },
   },
 });
