@@ -8,7 +8,9 @@
 import { createApiKey, createBucket, revokeApiKey } from '@bucketgrid/services';
 import type { BucketType } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, provision, startTestServer, type TestServer } from './helpers.ts';
+import { createApp } from '../src/app.ts';
+import { silentLogger } from '../src/log.ts';
+import { call, expressRoutes, provision, startTestServer, type TestServer } from './helpers.ts';
 import {
   type OpenApiDocument,
   type Operation,
@@ -137,6 +139,18 @@ describe('the examples, replayed', () => {
 });
 
 describe('the routes', () => {
+  it('of the app under /api are the document’s operations, no more and no fewer', async () => {
+    const app = createApp({ store: server.store, logger: silentLogger });
+    const served = expressRoutes(app)
+      .filter((route) => route.path.startsWith('/api/'))
+      .map((route) => `${route.method} ${route.path.replaceAll(/:(\w+)/g, '{$1}')}`);
+    await app.stop();
+    const documented = operationsOf(document).map(
+      ({ method, path }) => `${method.toUpperCase()} ${path}`,
+    );
+    expect(served.sort()).toEqual(documented.sort());
+  });
+
   it('are those of the document: its paths allow exactly its methods, other paths are 404', async () => {
     const methods = new Map<string, string[]>();
     for (const { path, method } of operationsOf(document)) {
