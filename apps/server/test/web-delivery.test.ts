@@ -113,7 +113,7 @@ describe('the API reference page', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
     expect(brotliDecompressSync(page.body).toString()).toBe(reference);
     // Its renderer injects style elements: that, and nothing else, differs from the app's.
-    const app = (await send('/')).headers['content-security-policy']!;
+    const app = String((await send('/')).headers['content-security-policy']);
     expect(page.headers['content-security-policy']).toBe(
       app.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
     );
