@@ -63,6 +63,8 @@ export interface App {
   handle: RequestListener;
   /** The live views: `close()` ends them, so that their connections can close. */
   live: LiveHub;
+  /** What the app counts (the server adds the connections it refuses). */
+  metrics: ServerMetrics;
   /** Flushes what the app keeps in memory (last-used times). */
   stop(): Promise<void>;
 }
@@ -157,6 +159,7 @@ export function createApp(options: AppOptions): App {
       logger,
     ),
     live,
+    metrics,
     stop: () => lastUsed.stop(),
   };
 }

@@ -11,6 +11,7 @@ import { ServerMetrics } from '../src/metrics/metrics.ts';
 import { type RunningServer, type ServerOptions, startServer } from '../src/server.ts';
 import { call, provision, startTestServer } from './helpers.ts';
 import { openLive } from './live-client.ts';
+import { openSocket } from './raw-http.ts';
 import { stallingStore } from './stalling-store.ts';
 import { signUp } from './trpc-client.ts';
 
@@ -231,6 +232,36 @@ describe('GET /metrics on the server’s own port, with METRICS_TOKEN', () => {
       );
     } finally {
       await limited.stopAll();
+    }
+  });
+});
+
+describe('connections over the per-address cap', () => {
+  it('are counted as refusals of route "(connection)"', async () => {
+    const capped = await startMeteredServer({ maxConnectionsPerAddress: 2 });
+    try {
+      const sockets = await Promise.all(
+        Array.from({ length: 5 }, () => openSocket(capped.url, '127.0.0.3')),
+      );
+      // The server closes the three over the cap (the scrape below comes from 127.0.0.1).
+      let closed = 0;
+      await new Promise<void>((resolve) => {
+        for (const socket of sockets) {
+          socket.resume();
+          socket.once('close', () => {
+            if (++closed === 3) resolve();
+          });
+        }
+      });
+      for (const socket of sockets) socket.destroy();
+      const text = (
+        await call(`${capped.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).text;
+      expect(sample(text, 'bucketgrid_rate_limit_refusals_total', { route: '(connection)' })).toBe(
+        3,
+      );
+    } finally {
+      await capped.stopAll();
     }
   });
 });

@@ -52,7 +52,7 @@ export class ServerMetrics {
   });
   private readonly rateLimitRefusals = new Counter({
     name: 'bucketgrid_rate_limit_refusals_total',
-    help: 'Requests refused with 429 (rate limits, throttling, connection caps), by route pattern',
+    help: 'Refusals with 429 (rate limits, throttling, live-view caps) by route pattern; connections over the per-address cap as route "(connection)"',
     labelNames: ['route'] as const,
     registers: [this.registry],
   });
@@ -76,6 +76,11 @@ export class ServerMetrics {
   ingested(records: number, values: number): void {
     this.recordsIngested.inc(records);
     this.valuesIngested.inc(values);
+  }
+
+  /** A connection refused by the per-address cap, before any request was read. */
+  connectionRefused(): void {
+    this.rateLimitRefusals.inc({ route: '(connection)' });
   }
 
   liveStreamOpened(): void {
