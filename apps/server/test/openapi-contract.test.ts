@@ -18,6 +18,7 @@ import {
   schemaChecker,
   segment,
 } from './openapi-schemas.ts';
+import { openSocket } from './raw-http.ts';
 
 let server: TestServer;
 let document: OpenApiDocument;
@@ -51,7 +52,10 @@ interface Answer {
   json: unknown;
 }
 
-/** Fails unless the document lists this answer for the operation and its schema accepts it. */
+/**
+ * Fails unless the document lists this answer for the operation (its status and, for a
+ * problem, its code) and its schema accepts it.
+ */
 function expectDocumented(operation: Operation, answer: Answer, what: string): void {
   const where = `${operation.method.toUpperCase()} ${operation.path} (${what})`;
   const response = operation.spec.responses[String(answer.status)];
@@ -60,6 +64,11 @@ function expectDocumented(operation: Operation, answer: Answer, what: string): v
   expect(Object.keys(response.content ?? {}), `${where}: content type`).toContain(type);
   const schema = `${operation.pointer}/responses/${answer.status}/content/${segment(type)}/schema`;
   expect(check(schema, answer.json), `${where}: ${JSON.stringify(answer.json)}`).toEqual([]);
+  if (type === 'application/problem+json') {
+    // The operation lists each problem it may answer with as an example, by code.
+    const codes = Object.keys(response.content[type].examples ?? {});
+    expect(codes, `${where}: code`).toContain((answer.json as { code: string }).code);
+  }
 }
 
 function url(operation: Operation, bucketId: string, query: Record<string, string> = {}): string {
@@ -253,6 +262,44 @@ describe('the errors every operation can meet', () => {
     }
   });
 
+  it('a DELETE with both a body and a range', async () => {
+    const operation = operationsOf(document).find((o) => o.spec.operationId === 'deleteRecords')!;
+    const answer = await call(url(operation, buckets.IV, { from: '1' }), {
+      method: 'DELETE',
+      headers: { 'x-api-key': key },
+      body: { keys: [1] },
+    });
+    expect(answer.json?.code).toBe('conflicting_selection');
+    expectDocumented(operation, answer, 'body and range');
+  });
+
+  it('request heads over 16 KiB', async () => {
+    for (const operation of operationsOf(document)) {
+      const answer = await call(url(operation, buckets.TSV), {
+        method: operation.method.toUpperCase(),
+        headers: { 'x-api-key': key, 'x-padding': 'x'.repeat(17 * 1024) },
+      });
+      expect(answer.json?.code, operation.spec.operationId).toBe('headers_too_large');
+      expectDocumented(operation, answer, 'a 17 KiB header');
+    }
+  });
+
+  it('connections over the per-address cap', async () => {
+    const capped = await startTestServer({ maxConnectionsPerAddress: 1 });
+    const held = await openSocket(capped.url);
+    try {
+      for (const operation of operationsOf(document)) {
+        const target = url(operation, buckets.TSV).replace(server.url, capped.url);
+        const answer = await call(target, { method: operation.method.toUpperCase() });
+        expect(answer.json?.code, operation.spec.operationId).toBe('too_many_connections');
+        expectDocumented(operation, answer, 'a second connection');
+      }
+    } finally {
+      held.destroy();
+      await capped.stopAll();
+    }
+  });
+
   it('query parameters: unknown, and just inside and just outside each documented bound', async () => {
     for (const operation of operationsOf(document).filter(secured)) {
       const parameters = (operation.spec.parameters ?? []).filter(
@@ -286,7 +333,7 @@ describe('the errors every operation can meet', () => {
     }
   });
 
-  it('rate limits: 429 with Retry-After once a key has spent its minute', async () => {
+  it('rate limits: 429 with Retry-After once a key has spent its minute, 413 for a write larger than it', async () => {
     const limited = await startTestServer({ keyRateLimitPerMinute: 1 });
     try {
       const setup = await provision(limited.store, 'TSV');
@@ -309,6 +356,15 @@ describe('the errors every operation can meet', () => {
         expect(answer!.headers.get('retry-after')).toMatch(/^\d+$/);
         expectDocumented(operation, answer!, 'over the limit');
         limited.clock.now += 60_000;
+        if (body === undefined || operation.method === 'delete') continue;
+        // A write larger than the whole minute's budget could never succeed: 413, not 429.
+        const tooLarge = await call(target, {
+          method: operation.method.toUpperCase(),
+          headers: { 'x-api-key': setup.key },
+          body: [...(body as unknown[]), { k: 2, d: [{ sk: 1, v: 2 }] }],
+        });
+        expect(tooLarge.json?.code, operation.spec.operationId).toBe('batch_exceeds_rate_limit');
+        expectDocumented(operation, tooLarge, 'more records than a minute allows');
       }
     } finally {
       await limited.stopAll();

@@ -221,6 +221,7 @@ export const bucketIdSchema = z
 /** Every code an /api answer may carry (the contract test holds the server to this list). */
 export const REST_PROBLEM_CODES = [
   'malformed_json',
+  'malformed_request',
   'invalid_query',
   'invalid_cursor',
   'missing_api_key',
@@ -230,11 +231,16 @@ export const REST_PROBLEM_CODES = [
   'not_found',
   'bucket_not_found',
   'method_not_allowed',
+  'request_timeout',
   'payload_too_large',
+  'batch_exceeds_rate_limit',
   'unsupported_media_type',
   'invalid_records',
   'empty_selection',
+  'conflicting_selection',
   'rate_limited',
+  'too_many_connections',
+  'headers_too_large',
   'internal_error',
   'service_unavailable',
 ] as const satisfies readonly ProblemCode[];

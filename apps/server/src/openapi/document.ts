@@ -128,7 +128,7 @@ function writeOperation(method: 'post' | 'put'): RouteConfig {
     },
     responses: {
       ...ok(writeResultSchema, 'Written: the records are on disk.'),
-      ...problemResponses([...BODY_ERRORS, ...KEY_ERRORS]),
+      ...problemResponses([...BODY_ERRORS, 'batch_exceeds_rate_limit', ...KEY_ERRORS]),
     },
   };
 }
@@ -220,7 +220,13 @@ function buildRegistry(): OpenAPIRegistry {
     },
     responses: {
       ...ok(deletedSchema, 'Deleted.'),
-      ...problemResponses(['invalid_query', ...BODY_ERRORS, 'empty_selection', ...KEY_ERRORS]),
+      ...problemResponses([
+        'invalid_query',
+        ...BODY_ERRORS,
+        'empty_selection',
+        'conflicting_selection',
+        ...KEY_ERRORS,
+      ]),
     },
   });
   registry.registerPath({
@@ -249,6 +255,7 @@ function buildRegistry(): OpenAPIRegistry {
         description: 'The document.',
         content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
       },
+      ...problemResponses([]),
     },
   });
   return registry;
