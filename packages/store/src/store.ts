@@ -11,6 +11,7 @@ import type {
   Role,
   SeriesMeta,
 } from '@bucketgrid/shared';
+import type { EventLog } from './event-log.ts';
 
 /** All times are unix milliseconds. All ids are opaque, URL-safe, unguessable strings. */
 
@@ -175,6 +176,11 @@ export class StoreUnavailable extends StoreError {
  */
 export interface Store {
   readonly backend: 'sqlite' | 'mongodb';
+  /**
+   * How live events travel between the server processes sharing this store; absent where
+   * one server process serves the database (SQLite), whose events stay in the process.
+   */
+  readonly eventLog?: EventLog;
   /** Throws when the database cannot be reached (for /readyz). */
   ping(): Promise<void>;
   /** Waits for pending writes, then closes. */

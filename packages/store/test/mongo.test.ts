@@ -32,6 +32,48 @@ if (mongoUri) {
     for (const database of databases) await database.destroy();
   });
 
+  describe('mongodb event log', () => {
+    /** Watches `store`'s log from `after` until `count` batches came, then stops. */
+    async function watchFor(
+      store: Store,
+      after: unknown,
+      count: number,
+      appendOnOpen: () => Promise<void>,
+    ) {
+      const batches: { origin: string; events: unknown[]; position: unknown }[] = [];
+      const stop = new AbortController();
+      await store.eventLog!.watch(
+        after,
+        {
+          opened: () => void appendOnOpen(),
+          batch: (batch, position) => {
+            batches.push({ ...batch, events: [...batch.events], position });
+            if (batches.length === count) stop.abort();
+          },
+          idle: () => {},
+        },
+        stop.signal,
+      );
+      return batches;
+    }
+
+    it('carries batches between two stores on one database and resumes after a position', async () => {
+      const database = createTestDatabase('event-log');
+      databases.push(database);
+      const a = await openStore(database.url);
+      const b = await openStore(database.url);
+      stores.push(a, b);
+      const batch = (n: number) => ({ origin: 'a', events: [{ n }] });
+      const first = await watchFor(b, undefined, 1, () => a.eventLog!.append(batch(1)));
+      expect(first).toMatchObject([{ origin: 'a', events: [{ n: 1 }] }]);
+      // Appended while nobody watched: a watch from the last position gets them, in order.
+      await a.eventLog!.append(batch(2));
+      await a.eventLog!.append(batch(3));
+      const resumed = await watchFor(b, first[0]!.position, 2, async () => {});
+      expect(resumed.map((entry) => entry.events)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
+    });
+  });
+
   describe('mongodb storage details', () => {
     it('indexes and stores write sequences for KV records only, replacing the old full index', async () => {
       const database = createTestDatabase('indexes');

@@ -156,6 +156,18 @@ export interface ApiKeyDoc {
   lastUsedAt: number | null;
 }
 
+/**
+ * A batch of live events one server process appended (see event-log.ts). Nobody reads these
+ * documents back: every process watches the collection's change stream, which carries each
+ * inserted document; the TTL index removes them after a minute or two.
+ */
+export interface LiveEventsDoc {
+  origin: string;
+  events: Record<string, unknown>[];
+  /** When it was appended (a Date: the TTL index reads it). */
+  at: Date;
+}
+
 export const DASHBOARDS_COLLECTION = 'dashboards';
 
 /** Oldest first; documents created in the same millisecond by id. */
@@ -310,6 +322,12 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
 apiKeySchema.index({ hash: 1 }, { unique: true });
 apiKeySchema.index({ dashboardId: 1 });
 
+const liveEventsSchema = new Schema<LiveEventsDoc>(
+  { origin: String, events: Schema.Types.Mixed, at: Date },
+  options,
+);
+liveEventsSchema.index({ at: 1 }, { expireAfterSeconds: 60 });
+
 /** Compiles the models on this connection (never on mongoose's global one). */
 function compileModels(conn: Connection) {
   return {
@@ -324,6 +342,7 @@ function compileModels(conn: Connection) {
     aggregates: conn.model('Aggregate', aggregateSchema, 'aggregates'),
     dirtyCells: conn.model('DirtyCell', dirtyCellSchema, 'dirtyCells'),
     retentionBacklog: conn.model('RetentionBacklog', retentionBacklogSchema, 'retentionBacklog'),
+    liveEvents: conn.model('LiveEvents', liveEventsSchema, 'liveEvents'),
   };
 }
 

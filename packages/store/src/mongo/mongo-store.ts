@@ -6,12 +6,13 @@ import { type ConnectOptions, connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapUnavailable } from './errors.ts';
+import { mongoEventLog } from './event-log.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
 import { upgradeAggregates } from './upgrade.ts';
 import { userMethods } from './users.ts';
 
-type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
+type Methods = Omit<Store, 'backend' | 'eventLog' | 'ping' | 'close'>;
 
 /**
  * Opens the MongoDB store: `mongodb://` or `mongodb+srv://`, naming a replica set or a
@@ -47,6 +48,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
 
   return {
     backend: 'mongodb',
+    eventLog: mongoEventLog(db),
     ...methods,
 
     async ping() {

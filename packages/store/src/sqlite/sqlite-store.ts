@@ -9,7 +9,7 @@ import { layoutMethods } from './layouts.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
 import { userMethods } from './users.ts';
 
-type Methods = Omit<Store, 'backend' | 'close'>;
+type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
 
 /**
  * Opens the embedded SQLite store on a file (created if needed): one server process per
