@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { createAuth } from '@bucketgrid/auth';
-import { InProcessLiveEvents, type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
+import {
+  InProcessLiveEvents,
+  type LiveEvents,
+  LiveHub,
+  type LiveLimits,
+  SharedLiveEvents,
+} from '@bucketgrid/live';
 import {
   asServiceUnavailable,
   FixedWindowLimiter,
@@ -38,7 +44,11 @@ export interface AppOptions {
   webDist?: string;
   /** How long a request waits for one store call before it gets 503 (see withDeadline). */
   storeTimeoutMs?: number;
-  /** How dashboards' changes reach this process's live views (default: within the process). */
+  /**
+   * How dashboards' changes reach the live views of this process and of the others (default:
+   * through the store's event log when it has one, as MongoDB does, else within the
+   * process). The app closes it when it stops.
+   */
   liveEvents?: LiveEvents;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
@@ -55,7 +65,7 @@ export interface App {
   handle: RequestListener;
   /** The live views: `close()` ends them, so that their connections can close. */
   live: LiveHub;
-  /** Flushes what the app keeps in memory (last-used times). */
+  /** Flushes what the app keeps in memory (last-used times, live events on their way). */
   stop(): Promise<void>;
 }
 
@@ -68,8 +78,13 @@ export function createApp(options: AppOptions): App {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', options.trustProxy ?? false);
+  const liveEvents =
+    options.liveEvents ??
+    (options.store.eventLog
+      ? new SharedLiveEvents({ log: options.store.eventLog, logger })
+      : new InProcessLiveEvents());
   const live = new LiveHub({
-    events: options.liveEvents ?? new InProcessLiveEvents(),
+    events: liveEvents,
     store,
     now,
     logger,
@@ -147,6 +162,8 @@ export function createApp(options: AppOptions): App {
     app,
     handle: (req, res) => api.ingest(req, res, () => app(req, res)),
     live,
-    stop: () => lastUsed.stop(),
+    stop: async () => {
+      await Promise.all([lastUsed.stop(), liveEvents.close()]);
+    },
   };
 }
