@@ -1,22 +1,25 @@
 /**
  * `pnpm bench`: ingestion throughput of POST /api/buckets/:id on the real server process,
- * against the ceiling of a bare Express app that only parses the same JSON bodies.
+ * against the ceiling of a bare Express app that only parses the same JSON bodies, and
+ * optionally against another checkout of Bucketgrid in the same run (BENCH_BASELINE=/path:
+ * its server runs beside this one, on its own database, and the two take turns, BENCH_ROUNDS
+ * times per batch size, so a busy machine slows both alike).
  *
  * The server (and the bare app) run pinned to core 0, this process (autocannon, the load) to
  * core 1. Every request carries new, increasing TSV timestamps, so every record is an insert.
  * Environment: BENCH_SECONDS (10) and BENCH_WARMUP_SECONDS (2) per run, BENCH_BATCHES
  * ("1,100,1000"), BENCH_CONNECTIONS (32), BENCH_RETENTION (1000000, the dashboard setting),
  * BENCH_TARGETS ("bare,bucketgrid"), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
- * --cpu-prof-dir=/tmp/prof" to profile the server). Listens on 127.0.0.1 only; the database
- * lives in a temporary directory that is removed at the end.
+ * --cpu-prof-dir=/tmp/prof" to profile the server), BENCH_BASELINE (a checkout's root, e.g. a
+ * `git worktree` of main), BENCH_ROUNDS (2 with a baseline, else 1). Listens on 127.0.0.1 only;
+ * the databases live in a temporary directory that is removed at the end.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createApiKey, createBucket, createDashboard, createUser } from '@bucketgrid/services';
 import { openStore } from '@bucketgrid/store';
 import autocannon from 'autocannon';
 
@@ -27,8 +30,10 @@ const BATCHES = (env.BENCH_BATCHES ?? '1,100,1000').split(',').map(Number);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const RETENTION = Number(env.BENCH_RETENTION ?? 1_000_000);
 const TARGETS = (env.BENCH_TARGETS ?? 'bare,bucketgrid').split(',');
+const BASELINE = env.BENCH_BASELINE ? resolve(env.BENCH_BASELINE) : undefined;
+const ROUNDS = Number(env.BENCH_ROUNDS ?? (BASELINE ? 2 : 1));
 const SERIES = 4;
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
+const checkout = fileURLToPath(new URL('../../..', import.meta.url));
 
 // Server on core 0, load generator on core 1: re-run this script under `taskset -c 1`.
 const cores = cpus().length;
@@ -49,11 +54,14 @@ interface Child {
   url: string;
 }
 
-/** Starts `node <args>` (pinned to core 0) and waits for its {"message":"listening"} line. */
-function startChild(args: string[], extraEnv: Record<string, string>): Promise<Child> {
+/**
+ * Starts `node <args>` (pinned to core 0) in `cwd` (a checkout's apps/server) and waits for
+ * its {"message":"listening"} line.
+ */
+function startChild(args: string[], cwd: string, extraEnv: Record<string, string>): Promise<Child> {
   const node = [process.execPath, ...args];
   const child = spawn(canPin ? 'taskset' : node[0]!, canPin ? ['-c', '0', ...node] : args, {
-    cwd: serverDir,
+    cwd,
     env: { ...env, HOST: '127.0.0.1', PORT: '0', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -68,6 +76,66 @@ function startChild(args: string[], extraEnv: Record<string, string>): Promise<C
       else if (entry.level === 'error') console.error(line);
     });
   });
+}
+
+/**
+ * A user, a dashboard (retention RETENTION), one TSV bucket per batch size and a production
+ * key, made by the checkout's own admin CLI on its own database: any checkout can be measured.
+ */
+function provision(root: string, databaseUrl: string) {
+  const cli = (...args: string[]) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
+        cwd: root,
+        env: { ...env, DATABASE_URL: databaseUrl },
+      }).toString(),
+    ) as Record<string, string>;
+  const email = 'bench@example.com';
+  cli(
+    'user',
+    'create',
+    '--email',
+    email,
+    '--password',
+    'correct horse battery staple',
+    '--name',
+    'Bench',
+  );
+  const dashboard = cli(
+    'dashboard',
+    'create',
+    '--owner',
+    email,
+    '--name',
+    'Bench',
+    '--retention',
+    String(RETENTION),
+  );
+  const buckets = new Map<number, string>();
+  for (const batch of BATCHES) {
+    const bucket = cli(
+      'bucket',
+      'create',
+      '--dashboard',
+      dashboard.id!,
+      '--name',
+      `batch ${batch}`,
+      '--type',
+      'TSV',
+    );
+    buckets.set(batch, bucket.id!);
+  }
+  const { key } = cli(
+    'key',
+    'create',
+    '--dashboard',
+    dashboard.id!,
+    '--name',
+    'bench',
+    '--type',
+    'production',
+  );
+  return { buckets, key: key! };
 }
 
 const children = new Set<ChildProcess>();
@@ -192,10 +260,18 @@ function printTable(batch: number, rows: Row[]): void {
         .join('  '),
     );
   }
-  const [bare, ours] = [rows.find((r) => r.target === 'bare express'), rows.at(-1)!];
-  if (bare && ours !== bare) {
+  const mean = (target: string) => {
+    const runs = rows.filter((r) => r.target === target);
+    if (runs.length === 0) return undefined;
+    const avg = (f: (r: Row) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+    return { rps: avg((r) => r.requestsPerSecond), cpu: avg((r) => r.cpuMicrosPerRequest) };
+  };
+  const [bare, baseline, ours] = ['bare express', 'baseline', 'bucketgrid'].map(mean);
+  if (bare && ours)
+    console.log(`bucketgrid / bare express: ${fmt(ours.rps / bare.rps, 2)} (req/s)`);
+  if (baseline && ours) {
     console.log(
-      `bucketgrid / bare express: ${fmt(ours.requestsPerSecond / bare.requestsPerSecond, 2)}`,
+      `bucketgrid / baseline: ${fmt(ours.rps / baseline.rps, 3)} (req/s, mean of ${ROUNDS}), ${fmt(ours.cpu / baseline.cpu, 3)} (CPU µs/req)`,
     );
   }
 }
@@ -210,48 +286,36 @@ process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
 let failed = false;
 try {
-  // Provision through the real services, on the file the server will open.
   const databaseUrl = `file:${join(dir, 'bench.db')}`;
-  const store = await openStore(databaseUrl);
-  const user = await createUser(store, {
-    email: 'bench@example.com',
-    password: 'correct horse battery staple',
-    name: 'Bench',
-  });
-  const dashboard = await createDashboard(store, {
-    ownerId: user.id,
-    name: 'Bench',
-    retention: RETENTION,
-  });
-  const buckets = new Map<number, string>();
-  for (const batch of BATCHES) {
-    const bucket = await createBucket(store, {
-      dashboardId: dashboard.id,
-      name: `batch ${batch}`,
-      type: 'TSV',
-    });
-    buckets.set(batch, bucket.id);
-  }
-  const { key } = await createApiKey(
-    store,
-    { dashboardId: dashboard.id, name: 'bench', type: 'production', createdBy: user.id },
-    Date.now(),
-  );
-  await store.close();
-
+  const { buckets, key } = provision(checkout, databaseUrl);
   const serverArgs = (env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const serverEnv = { KEY_RATE_LIMIT_PER_MINUTE: String(1e12) };
+  const serverDir = join(checkout, 'apps/server');
   const bare = TARGETS.includes('bare')
-    ? await startChild(['--import', 'tsx', 'bench/bare-express.ts'], {})
+    ? await startChild(['--import', 'tsx', 'bench/bare-express.ts'], serverDir, {})
     : undefined;
   const server = TARGETS.includes('bucketgrid')
-    ? await startChild([...serverArgs, '--import', 'tsx', 'src/main.ts'], {
+    ? await startChild([...serverArgs, '--import', 'tsx', 'src/main.ts'], serverDir, {
+        ...serverEnv,
         DATABASE_URL: databaseUrl,
-        KEY_RATE_LIMIT_PER_MINUTE: String(1e12),
       })
     : undefined;
+  let baseline: (Child & ReturnType<typeof provision>) | undefined;
+  if (BASELINE) {
+    const baselineUrl = `file:${join(dir, 'baseline.db')}`;
+    const provisioned = provision(BASELINE, baselineUrl);
+    const child = await startChild(
+      [...serverArgs, '--import', 'tsx', 'src/main.ts'],
+      join(BASELINE, 'apps/server'),
+      { ...serverEnv, DATABASE_URL: baselineUrl },
+    );
+    baseline = { ...child, ...provisioned };
+  }
   console.log(
-    `Node ${process.version}, ${cores} cores, ${canPin ? 'server pinned to core 0, load to core 1' : 'not pinned (taskset or a second core missing)'}; retention ${fmt(RETENTION)}; load average ${fmt(loadavg()[0]!, 2)}`,
+    `Node ${process.version}, ${cores} cores, ${canPin ? 'servers pinned to core 0, load to core 1' : 'not pinned (taskset or a second core missing)'}; retention ${fmt(RETENTION)}; load average ${fmt(loadavg()[0]!, 2)}`,
   );
+  if (BASELINE)
+    console.log(`baseline: ${BASELINE} (${gitDescribe(BASELINE)}), this: ${gitDescribe(checkout)}`);
 
   const summary: Row[] = [];
   const written = new Map<number, number>();
@@ -259,13 +323,35 @@ try {
     const path = `/api/buckets/${buckets.get(batch)}`;
     const rows: Row[] = [];
     if (bare) rows.push(await measure('bare express', bare, path, key, batch));
-    if (server) {
-      const before = nextKey;
-      const row = await measure('bucketgrid', server, path, key, batch);
-      rows.push(row);
-      // Every acknowledged record of every run (warm-up included) is a new key.
-      written.set(batch, nextKey - before);
-      if (row.non2xx + row.errors > 0) failed = true;
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate who goes first, so a drift in the machine's load favours neither.
+      const turns: (() => Promise<void>)[] = [];
+      if (server) {
+        turns.push(async () => {
+          const before = nextKey;
+          const row = await measure('bucketgrid', server, path, key, batch);
+          rows.push(row);
+          // Every acknowledged record of every run (warm-up included) is a new key.
+          written.set(batch, (written.get(batch) ?? 0) + nextKey - before);
+          if (row.non2xx + row.errors > 0) failed = true;
+        });
+      }
+      if (baseline) {
+        const { buckets: theirs, key: theirKey } = baseline;
+        turns.push(async () => {
+          rows.push(
+            await measure(
+              'baseline',
+              baseline,
+              `/api/buckets/${theirs.get(batch)}`,
+              theirKey,
+              batch,
+            ),
+          );
+        });
+      }
+      if (round % 2 === 1) turns.reverse();
+      for (const turn of turns) await turn();
     }
     printTable(batch, rows);
     summary.push(...rows);
@@ -280,7 +366,7 @@ try {
       const stored = (await check.getBucket(buckets.get(batch)!))!.recordCount;
       const sent = written.get(batch)!;
       // Requests still in flight when a run stopped were sent but not all acknowledged.
-      const unsure = 2 * CONNECTIONS * batch;
+      const unsure = 2 * CONNECTIONS * batch * ROUNDS;
       counts.push(`${fmt(stored)} of ${fmt(sent)} sent`);
       if (stored > Math.min(RETENTION, sent) || stored < Math.min(RETENTION, sent - unsure)) {
         console.log(`batch ${batch}: ${stored} records stored, ${sent} sent: MISMATCH`);
@@ -289,8 +375,12 @@ try {
     }
     await check.close();
     console.log(`\nstored after the runs (retention ${fmt(RETENTION)}): ${counts.join('; ')}`);
-    const get = (batch: number) =>
-      summary.find((r) => r.target === 'bucketgrid' && r.batch === batch);
+    const get = (batch: number) => {
+      const runs = summary.filter((r) => r.target === 'bucketgrid' && r.batch === batch);
+      if (runs.length === 0) return undefined;
+      const mean = (f: (r: Row) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+      return { requestsPerSecond: mean((r) => r.requestsPerSecond), p99: mean((r) => r.p99) };
+    };
     const ceiling = summary.find((r) => r.target === 'bare express' && r.batch === 1);
     const goals: [string, boolean | undefined][] = [
       [
@@ -315,3 +405,15 @@ try {
   await cleanup();
 }
 process.exit(failed ? 1 : 0);
+
+/** The commit a checkout is at, for the record. */
+function gitDescribe(root: string): string {
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%h %s'], { cwd: root })
+      .toString()
+      .trim()
+      .slice(0, 72);
+  } catch {
+    return 'not a git checkout';
+  }
+}

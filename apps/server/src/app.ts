@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
-import { join } from 'node:path';
 import { createAuth } from '@bucketgrid/auth';
 import {
   InProcessLiveEvents,
@@ -9,19 +7,22 @@ import {
   type LiveLimits,
   SharedLiveEvents,
 } from '@bucketgrid/live';
-import {
-  asServiceUnavailable,
-  FixedWindowLimiter,
-  STORE_RETRY_AFTER_SECONDS,
-} from '@bucketgrid/services';
+import { FixedWindowLimiter, STORE_RETRY_AFTER_SECONDS } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { withinBodyLimit } from './http/body-limits.ts';
+import { createErrorResponder } from './http/errors.ts';
+import { sendJson, sendProblem, setSecurityHeaders } from './http/responses.ts';
+import { createWebApp } from './http/static-files.ts';
+import {
+  createApiRouter,
+  createFastPath,
+  createIngestHandlers,
+  KeyService,
+  LastUsedTracker,
+} from './ingest/index.ts';
 import type { Logger } from './log.ts';
-import { createApiRouter } from './rest/api-router.ts';
-import { LastUsedTracker } from './rest/last-used.ts';
-
-import { sendJson, sendProblem } from './rest/send.ts';
 import { createTrpcHandler, requireSameOrigin } from './trpc-handler.ts';
 
 export interface AppOptions {
@@ -57,10 +58,9 @@ export interface AppOptions {
 export interface App {
   app: Express;
   /**
-   * The server's request listener: it offers each request to the ingestion route first, which
-   * serves POST/PUT /api/buckets/{id} before Express's per-request setup (that setup alone
-   * costs more CPU than a whole one-record write, see docs/performance.md) and hands every
-   * other request, and every failed write, to Express.
+   * The server's request listener: writes (POST/PUT /api/buckets/{id}) take the ingest fast
+   * path, before Express's per-request setup; every other request gets the security headers,
+   * its route's body limit, and Express.
    */
   handle: RequestListener;
   /** The live views: `close()` ends them, so that their connections can close. */
@@ -73,6 +73,7 @@ export function createApp(options: AppOptions): App {
   const { logger } = options;
   const store = withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
   const now = options.now ?? Date.now;
+  const respondToError = createErrorResponder(logger);
   const lastUsed = new LastUsedTracker(store);
   const app = express();
   app.disable('x-powered-by');
@@ -114,53 +115,41 @@ export function createApp(options: AppOptions): App {
     }
   });
 
-  const api = createApiRouter({
+  const ingest = createIngestHandlers({
     store,
-    now,
-    lastUsed,
     trustProxy: options.trustProxy ?? false,
     onWrite: (bucket) =>
       live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
-    keyLimiter: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
-    failedKeyLimiter: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
+    keys: new KeyService({
+      store,
+      now,
+      lastUsed,
+      usage: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
+      failedAttempts: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
+    }),
   });
-  app.use('/api', api);
+  const fastPath = createFastPath(ingest, respondToError);
+  app.use('/api', createApiRouter(ingest));
 
   app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
 
-  if (options.webDist && existsSync(join(options.webDist, 'index.html'))) {
-    const index = join(options.webDist, 'index.html');
-    app.use(express.static(options.webDist, { index: false, maxAge: '1h' }));
-    // Client-side routes (/:workspace/:dashboard) load the app on reload and from shared links.
-    app.get(['/', '/*splat'], (_req, res) => res.sendFile(index, { maxAge: 0 }));
-  }
+  const web = options.webDist ? createWebApp(options.webDist) : undefined;
+  if (web) app.use(web);
 
   app.use((_req: Request, _res: Response) => {
     throw new AppError('not_found', 'No such path.');
   });
-  app.use((thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return;
-    const error = asServiceUnavailable(thrown);
-    if (error instanceof AppError) {
-      sendProblem(res, error);
-      return;
-    }
-    if ((error as { status?: number }).status === 400) {
-      // Express refuses a path it cannot decode (a stray %) before any handler runs.
-      sendProblem(res, new AppError('invalid_query', 'The URL is malformed.'));
-      return;
-    }
-    logger('error', 'unhandled error', {
-      method: req.method,
-      path: req.path,
-      error: error instanceof Error ? error.stack : String(error),
-    });
-    sendProblem(res, new AppError('internal_error', 'Something went wrong on our side.'));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    respondToError(req, res, error);
   });
 
   return {
     app,
-    handle: (req, res) => api.ingest(req, res, () => app(req, res)),
+    handle: (req, res) => {
+      if (fastPath(req, res)) return;
+      setSecurityHeaders(res);
+      if (withinBodyLimit(req, res)) app(req, res);
+    },
     live,
     stop: async () => {
       await Promise.all([lastUsed.stop(), liveEvents.close()]);

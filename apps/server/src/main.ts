@@ -26,6 +26,9 @@ const running = await startServer({
     ? Number(process.env.KEY_RATE_LIMIT_PER_MINUTE)
     : undefined,
   trustProxy: process.env.TRUST_PROXY === '1',
+  maxConnectionsPerAddress: process.env.MAX_CONNECTIONS_PER_ADDRESS
+    ? Number(process.env.MAX_CONNECTIONS_PER_ADDRESS)
+    : undefined,
   storeTimeoutMs,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 });

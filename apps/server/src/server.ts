@@ -4,6 +4,20 @@ import type { LiveHub } from '@bucketgrid/live';
 import type { MaintainResult, Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
 import { startUpkeep, wakeAfterChanges } from './background-upkeep.ts';
+import { declaredLength } from './http/body.ts';
+import { bodyLimitOf } from './http/body-limits.ts';
+import {
+  answerClientErrors,
+  capConnections,
+  capConnectionsPerAddress,
+} from './http/connections.ts';
+import {
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  TIMEOUT_CHECK_INTERVAL_MS,
+} from './limits.ts';
 
 export interface RunningServer {
   url: string;
@@ -18,6 +32,11 @@ export interface ServerOptions extends AppOptions {
   port: number;
   host?: string;
   store: Store;
+  /**
+   * Open connections one client address may hold (default 256; 0 for no cap). Behind a
+   * trusted proxy every connection comes from the proxy, so the default there is no cap.
+   */
+  maxConnectionsPerAddress?: number;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -36,10 +55,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       live.publish(dashboardId, { type: 'records', bucketId, at: now() });
     }
   };
-  const server = createServer(handle);
-  // Clients that keep connections open between writes should not be cut off by Node's
-  // 5 s default while idle between batches.
-  server.keepAliveTimeout = 65_000;
+  // Tight timeouts so slow or idle clients cannot hold descriptors (docs/architecture.md,
+  // "Limits and abuse").
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    handle,
+  );
+  capConnections(server);
+  capConnectionsPerAddress(
+    server,
+    options.maxConnectionsPerAddress ??
+      (options.trustProxy ? 0 : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+  );
+  answerClientErrors(server);
+  // "Expect: 100-continue": a body over the route's limit is refused before the client sends it.
+  server.on('checkContinue', (req, res) => {
+    if (declaredLength(req) <= bodyLimitOf(req)) res.writeContinue();
+    handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', resolve);

@@ -125,33 +125,3 @@ export async function rollApiKey(
   }
   return { ...created, previous: (await store.getApiKey(key.id))! };
 }
-
-/**
- * Authenticates an X-API-Key value: format and checksum first (no lookup for junk), then one
- * lookup by SHA-256 hash, then revocation and expiry against `now`.
- */
-export async function verifyApiKey(
-  store: Store,
-  presented: string | undefined,
-  now: number,
-): Promise<ApiKeyRecord> {
-  if (presented === undefined || presented === '') {
-    throw new AppError('missing_api_key', 'Send your API key in the X-API-Key header.');
-  }
-  if (!parseApiKey(presented)) {
-    throw new AppError(
-      'invalid_api_key',
-      'The X-API-Key value is not a Bucketgrid API key (check for truncation or extra characters).',
-    );
-  }
-  const key = await store.getApiKeyByHash(hashApiKey(presented));
-  if (!key) throw new AppError('invalid_api_key', 'This API key does not exist.');
-  switch (apiKeyState(key, now)) {
-    case 'revoked':
-      throw new AppError('revoked_api_key', 'This API key was revoked; create a new one.');
-    case 'expired':
-      throw new AppError('expired_api_key', 'This API key has expired; create or roll a new one.');
-    default:
-      return key;
-  }
-}

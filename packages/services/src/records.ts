@@ -4,11 +4,10 @@ import {
   type Downsampled,
   type DownsampleQuery,
   type DownsampleQueryInput,
-  downsampleQueryInput,
-  KeyError,
   type ProblemDetailItem,
-  parseKeyParam,
+  queryProblem,
   type ReadQuery,
+  readDownsampleOf,
 } from '@bucketgrid/shared';
 import {
   type Bucket,
@@ -68,32 +67,8 @@ export function downsampleRecords(
 }
 
 function resolveDownsampleQuery(bucket: Bucket, input: DownsampleQueryInput): DownsampleQuery {
-  const parsed = downsampleQueryInput.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError('invalid_query', 'The downsampling query is not valid.', {
-      errors: parsed.error.issues.map((issue) => ({
-        pointer: `/${issue.path.join('/')}`,
-        detail: issue.message,
-      })),
-    });
-  }
-  const { from, to, points, series } = parsed.data;
-  const query: DownsampleQuery = { points };
-  if (series) query.series = series;
   const problems: ProblemDetailItem[] = [];
-  for (const [bound, raw] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    if (raw === undefined) continue;
-    const key = parseKeyParam(bucket.type, raw);
-    if (key instanceof KeyError) problems.push({ pointer: `/${bound}`, detail: key.detail });
-    else query[bound] = key;
-  }
-  if (problems.length > 0) {
-    throw new AppError('invalid_query', 'The range is not valid for this bucket.', {
-      errors: problems,
-    });
-  }
+  const query = readDownsampleOf(bucket.type, input, problems);
+  if (problems.length > 0) throw queryProblem(problems);
   return query;
 }

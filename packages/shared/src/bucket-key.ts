@@ -16,6 +16,14 @@ const MAX_TIMESTAMP_MS = 8.64e15;
 const ISO_8601 =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+const NOT_UNICODE =
+  'a KV key must be valid Unicode text: it holds bytes that are not UTF-8, or an unpaired surrogate escape (\\ud800 to \\udfff)';
+
+/** String.prototype.isWellFormed (ES2024, in Node 20 and browsers; not in TypeScript's ES2023 lib). */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
 /** Parses an ISO 8601 date-time that names its zone; returns unix ms or undefined. */
 export function parseIsoTimestamp(text: string): number | undefined {
   const m = ISO_8601.exec(text);
@@ -29,9 +37,13 @@ export function parseIsoTimestamp(text: string): number | undefined {
   const second = Number(s);
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Date.UTC rolls 31 February over into March; a calendar-invalid date is refused instead.
-  if (new Date(local).getUTCDate() !== day) return undefined;
+  // Not Date.UTC: it reads years 0 to 99 as 1900 to 1999. setUTCFullYear takes them as given.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  // A calendar-invalid date (31 February) rolls over into the next month: refuse it instead.
+  if (date.getUTCDate() !== day) return undefined;
+  const local = date.getTime();
   let offsetMinutes = 0;
   if (zone !== 'Z') {
     const sign = zone!.startsWith('-') ? -1 : 1;
@@ -71,8 +83,13 @@ export function normalizeKey(type: BucketType, raw: unknown): RecordKey | KeyErr
       if (typeof raw === 'number' && Number.isSafeInteger(raw)) return raw === 0 ? 0 : raw;
       return new KeyError('an IV key must be a safe integer');
     case 'KV':
-      if (typeof raw === 'string' && raw.length >= 1 && raw.length <= MAX_KV_KEY_LENGTH) return raw;
-      return new KeyError(`a KV key must be a string of 1 to ${MAX_KV_KEY_LENGTH} characters`);
+      if (typeof raw !== 'string' || raw.length < 1 || raw.length > MAX_KV_KEY_LENGTH) {
+        return new KeyError(`a KV key must be a string of 1 to ${MAX_KV_KEY_LENGTH} characters`);
+      }
+      // A lone surrogate (an escape like "\ud800", or invalid UTF-8 in the body) cannot be
+      // stored as text: it would come back as U+FFFD, and two such keys would become one.
+      if (!isWellFormed(raw)) return new KeyError(NOT_UNICODE);
+      return raw;
   }
 }
 

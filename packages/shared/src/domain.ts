@@ -43,6 +43,12 @@ export const retentionSchema = z.union(retentionChoices.map((n) => z.literal(n))
 export const apiKeyNameSchema = z.string().trim().min(1).max(100);
 export const rollGraceSchema = z.enum(['none', '1h', '24h', '7d']);
 /** Ids are opaque strings; the length cap keeps junk out of lookups. */
+/**
+ * A tRPC batch runs its calls concurrently: the server takes at most this many per request,
+ * and the web app's batching link never sends more.
+ */
+export const MAX_TRPC_BATCH_CALLS = 20;
+
 export const idSchema = z.string().min(1).max(64);
 
 /** A URL-safe slug from a free-form name ("Q3 Sales!" → "q3-sales"); never empty. */

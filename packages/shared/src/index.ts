@@ -1,3 +1,4 @@
+export * from './base62.ts';
 export * from './bucket-key.ts';
 export * from './domain.ts';
 export * from './downsample.ts';

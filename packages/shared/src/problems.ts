@@ -5,6 +5,9 @@
  */
 export const problemCatalog = {
   malformed_json: { status: 400, title: 'Malformed JSON' },
+  malformed_request: { status: 400, title: 'Malformed HTTP request' },
+  batch_too_large: { status: 400, title: 'Too many calls in one batch' },
+  not_batchable: { status: 400, title: 'Call not allowed in a batch' },
   invalid_query: { status: 400, title: 'Invalid query parameters' },
   invalid_cursor: { status: 400, title: 'Invalid cursor' },
   missing_api_key: { status: 401, title: 'Missing API key' },
@@ -18,6 +21,7 @@ export const problemCatalog = {
   not_found: { status: 404, title: 'Not found' },
   bucket_not_found: { status: 404, title: 'Bucket not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  request_timeout: { status: 408, title: 'Request not received in time' },
   email_taken: { status: 409, title: 'Email already registered' },
   slug_taken: { status: 409, title: 'Slug already in use' },
   already_member: { status: 409, title: 'Already a member' },
@@ -25,12 +29,16 @@ export const problemCatalog = {
   key_not_active: { status: 409, title: 'API key is not active' },
   layout_conflict: { status: 409, title: 'The layout was changed by someone else' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  batch_exceeds_rate_limit: { status: 413, title: 'Write larger than the key rate limit' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   invalid_records: { status: 422, title: 'Invalid records' },
   empty_selection: { status: 422, title: 'Empty selection' },
+  conflicting_selection: { status: 422, title: 'Two selections in one request' },
   invalid_input: { status: 422, title: 'Invalid input' },
   weak_password: { status: 422, title: 'Password too weak' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  too_many_connections: { status: 429, title: 'Too many connections from this address' },
+  headers_too_large: { status: 431, title: 'Request headers too large' },
   too_many_live_views: { status: 429, title: 'Too many live views' },
   internal_error: { status: 500, title: 'Internal server error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
@@ -39,9 +47,13 @@ export const problemCatalog = {
 
 export type ProblemCode = keyof typeof problemCatalog;
 
-/** A problem located in the request body, as a JSON pointer (RFC 6901). */
+/**
+ * One problem of a request, with exactly one of `pointer` (in the body: a JSON pointer,
+ * RFC 6901) or `parameter` (in the query string: the parameter's name).
+ */
 export interface ProblemDetailItem {
-  pointer: string;
+  pointer?: string;
+  parameter?: string;
   detail: string;
 }
 

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import type { BucketType, RecordKey } from './bucket-key.ts';
 import { KeyError, parseKeyParam } from './bucket-key.ts';
-import { AppError } from './problems.ts';
+import {
+  DEFAULT_DOWNSAMPLE_POINTS,
+  type DownsampleQuery,
+  MAX_DOWNSAMPLE_POINTS,
+} from './downsample.ts';
+import { AppError, type ProblemDetailItem } from './problems.ts';
+import { MAX_SERIES_KEY } from './records.ts';
 
 export const DEFAULT_READ_LIMIT = 1000;
 export const MAX_READ_LIMIT = 10_000;
+const MAX_CURSOR_LENGTH = 1024;
 
 const keyParam = z.union([z.string().min(1).max(256), z.number()]);
 
@@ -15,7 +22,7 @@ export const readQueryInput = z
     to: keyParam.optional(),
     order: z.enum(['asc', 'desc']).default('asc'),
     limit: z.coerce.number().int().min(1).max(MAX_READ_LIMIT).default(DEFAULT_READ_LIMIT),
-    cursor: z.string().max(1024).optional(),
+    cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   })
   .strict();
 export type ReadQueryInput = z.input<typeof readQueryInput>;
@@ -30,25 +37,83 @@ export interface ReadQuery {
   after?: RecordKey;
 }
 
-/** Checks a read query against the bucket's key type; throws AppError with what to fix. */
+const READ_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor'];
+
+/**
+ * Checks a read query against the bucket's key type and resolves it. Every problem is
+ * reported at once, as `{"parameter", "detail"}` items (query parameters are not a JSON
+ * document, so they get `parameter` where body problems get `pointer`); a query whose only
+ * problem is its cursor is `invalid_cursor`, any other `invalid_query`.
+ */
 export function resolveReadQuery(type: BucketType, input: ReadQueryInput): ReadQuery {
-  const parsed = readQueryInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError('invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}`);
-  }
-  const { from, to, order, limit, cursor } = parsed.data;
-  const query: ReadQuery = { order, limit };
-  if (from !== undefined) query.from = resolveBound(type, 'from', from);
-  if (to !== undefined) query.to = resolveBound(type, 'to', to);
-  if (cursor !== undefined) query.after = decodeCursor(type, order, cursor);
+  const problems: ProblemDetailItem[] = [];
+  const query = readQueryOf(type, input as Record<string, unknown>, problems);
+  if (problems.length > 0) throw queryProblem(problems);
   return query;
 }
 
-function resolveBound(type: BucketType, name: string, raw: string | number): RecordKey {
-  const key = parseKeyParam(type, raw);
-  if (key instanceof KeyError) throw new AppError('invalid_query', `${name}: ${key.detail}`);
-  return key;
+/** The problems of a query string as one AppError. */
+export function queryProblem(problems: ProblemDetailItem[]): AppError {
+  const onlyCursor = problems.every((p) => p.parameter === 'cursor');
+  const summary = problems.map((p) => `${p.parameter ?? 'query'}: ${p.detail}`).join('; ');
+  return new AppError(onlyCursor ? 'invalid_cursor' : 'invalid_query', summary, {
+    errors: problems,
+  });
+}
+
+/**
+ * Reads a query's parameters, pushing a problem (in our words) for each one that is unknown
+ * or invalid; the returned query is meaningful only when none was pushed. `otherParameters`
+ * are known to the caller, which checks them itself.
+ */
+export function readQueryOf(
+  type: BucketType,
+  input: Record<string, unknown>,
+  problems: ProblemDetailItem[],
+  otherParameters: readonly string[] = [],
+): ReadQuery {
+  const query: ReadQuery = { order: 'asc', limit: DEFAULT_READ_LIMIT };
+  for (const name in input) {
+    if (input[name] === undefined || otherParameters.includes(name)) continue;
+    if (!READ_PARAMETERS.includes(name)) {
+      const known = [...READ_PARAMETERS, ...otherParameters].join(', ');
+      problems.push({ parameter: name, detail: `unknown parameter; a read takes ${known}` });
+    }
+  }
+  const { from, to, order, limit, cursor } = input;
+  if (order === 'desc' || order === 'asc') query.order = order;
+  else if (order !== undefined) problems.push({ parameter: 'order', detail: 'use asc or desc' });
+  if (limit !== undefined) {
+    const n = typeof limit === 'string' && /^\d{1,6}$/.test(limit) ? Number(limit) : limit;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_READ_LIMIT) {
+      query.limit = n;
+    } else {
+      problems.push({ parameter: 'limit', detail: `an integer from 1 to ${MAX_READ_LIMIT}` });
+    }
+  }
+  const bound = (name: 'from' | 'to', raw: unknown) => {
+    if (raw === undefined) return;
+    const key =
+      typeof raw === 'string' || typeof raw === 'number'
+        ? parseKeyParam(type, raw)
+        : new KeyError('a key of the bucket (text, or a number)');
+    if (key instanceof KeyError) problems.push({ parameter: name, detail: key.detail });
+    else query[name] = key;
+  };
+  bound('from', from);
+  bound('to', to);
+  if (cursor !== undefined) {
+    const after = typeof cursor === 'string' ? decodeCursor(type, query.order, cursor) : undefined;
+    if (after === undefined || after instanceof KeyError) {
+      problems.push({
+        parameter: 'cursor',
+        detail: after?.detail ?? 'not a cursor this API returned',
+      });
+    } else {
+      query.after = after;
+    }
+  }
+  return query;
 }
 
 /**
@@ -59,24 +124,27 @@ export function encodeCursor(order: 'asc' | 'desc', lastKey: RecordKey): string 
   return toBase64Url(JSON.stringify([order, lastKey]));
 }
 
-function decodeCursor(type: BucketType, order: 'asc' | 'desc', cursor: string): RecordKey {
+function decodeCursor(
+  type: BucketType,
+  order: 'asc' | 'desc',
+  cursor: string,
+): RecordKey | KeyError {
   let decoded: unknown;
   try {
-    decoded = JSON.parse(fromBase64Url(cursor));
+    decoded = cursor.length <= MAX_CURSOR_LENGTH ? JSON.parse(fromBase64Url(cursor)) : undefined;
   } catch {
-    throw new AppError('invalid_cursor', 'The cursor is not one this API returned.');
+    decoded = undefined;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || decoded[0] !== order) {
-    throw new AppError(
-      'invalid_cursor',
-      'The cursor does not belong to this query: keep `order` as it was for the first page.',
+  if (!Array.isArray(decoded) || decoded.length !== 2) {
+    return new KeyError('not a cursor this API returned');
+  }
+  if (decoded[0] !== order) {
+    return new KeyError(
+      'this cursor belongs to another order: keep order as it was for the first page',
     );
   }
   const key = parseKeyParam(type, decoded[1]);
-  if (key instanceof KeyError) {
-    throw new AppError('invalid_cursor', 'The cursor does not belong to this bucket.');
-  }
-  return key;
+  return key instanceof KeyError ? new KeyError('this cursor belongs to another bucket') : key;
 }
 
 // Cursors are opaque base64url text. btoa/atob (not Buffer) keep this module browser-safe.
@@ -92,4 +160,60 @@ function fromBase64Url(encoded: string): string {
   const binary = atob(encoded.replaceAll('-', '+').replaceAll('_', '/'));
   const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+const DOWNSAMPLE_PARAMETERS = ['from', 'to', 'points', 'series'];
+const MAX_DOWNSAMPLE_SERIES = 100;
+
+/**
+ * Reads a downsampled read's parameters (tRPC input, or a query string where `series` is
+ * "1,2,3"), pushing a problem in our words for each one that is unknown or invalid, as
+ * readQueryOf does.
+ */
+export function readDownsampleOf(
+  type: BucketType,
+  input: Record<string, unknown>,
+  problems: ProblemDetailItem[],
+): DownsampleQuery {
+  const query: DownsampleQuery = { points: DEFAULT_DOWNSAMPLE_POINTS };
+  for (const name in input) {
+    if (input[name] !== undefined && !DOWNSAMPLE_PARAMETERS.includes(name)) {
+      const known = DOWNSAMPLE_PARAMETERS.join(', ');
+      problems.push({
+        parameter: name,
+        detail: `unknown parameter; a downsampled read takes ${known}`,
+      });
+    }
+  }
+  const { from, to, points, series } = input;
+  const bounds = readQueryOf(type, { from, to }, problems);
+  if (bounds.from !== undefined) query.from = bounds.from;
+  if (bounds.to !== undefined) query.to = bounds.to;
+  if (points !== undefined) {
+    const n = typeof points === 'string' && /^\d{1,6}$/.test(points) ? Number(points) : points;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_DOWNSAMPLE_POINTS) {
+      query.points = n;
+    } else {
+      problems.push({
+        parameter: 'points',
+        detail: `an integer from 1 to ${MAX_DOWNSAMPLE_POINTS}`,
+      });
+    }
+  }
+  if (series !== undefined) {
+    const list = typeof series === 'string' ? series.split(',') : series;
+    const keys = Array.isArray(list)
+      ? list.map((sk) => (typeof sk === 'string' && /^\d{1,4}$/.test(sk) ? Number(sk) : sk))
+      : [];
+    const valid = keys.every((sk) => Number.isInteger(sk) && sk >= 1 && sk <= MAX_SERIES_KEY);
+    if (valid && keys.length >= 1 && keys.length <= MAX_DOWNSAMPLE_SERIES) {
+      query.series = keys as number[];
+    } else {
+      problems.push({
+        parameter: 'series',
+        detail: `1 to ${MAX_DOWNSAMPLE_SERIES} series keys (integers from 1 to ${MAX_SERIES_KEY}), separated by commas`,
+      });
+    }
+  }
+  return query;
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   apiKeyChecksum,
   apiKeyHint,
-  crc32,
   generateApiKey,
   hashApiKey,
   parseApiKey,
@@ -21,9 +20,9 @@ describe('API key format', () => {
     );
   });
 
-  it('uses the standard CRC-32', () => {
-    expect(crc32('123456789')).toBe(0xcbf43926);
-    expect(crc32('')).toBe(0);
+  it('checksums with the standard CRC-32, in 6 base62 characters', () => {
+    // The check value of CRC-32: "123456789" → 0xcbf43926, which is 3jZRME in base62.
+    expect(apiKeyChecksum('123456789')).toBe('3jZRME');
     expect(apiKeyChecksum('')).toBe('000000');
   });
 

@@ -10,6 +10,18 @@ describe('parseIsoTimestamp', () => {
     expect(parseIsoTimestamp('2025-10-20T10:00:00.123456789Z')).toBe(1_760_954_400_123);
   });
 
+  it('takes years 0000 to 0099 as written, not as 1900 to 1999', () => {
+    expect(parseIsoTimestamp('0099-12-31T00:00:00Z')).toBe(-59_011_545_600_000);
+    expect(new Date(parseIsoTimestamp('0099-12-31T00:00:00Z')!).toISOString()).toBe(
+      '0099-12-31T00:00:00.000Z',
+    );
+    expect(new Date(parseIsoTimestamp('0000-01-01T00:00:00+01:00')!).toISOString()).toBe(
+      '-000001-12-31T23:00:00.000Z',
+    );
+    expect(parseIsoTimestamp('0004-02-29T00:00:00Z')).toBe(Date.parse('0004-02-29T00:00:00Z'));
+    expect(parseIsoTimestamp('0001-02-29T00:00:00Z')).toBeUndefined();
+  });
+
   it('refuses strings without a zone, impossible dates and other formats', () => {
     for (const text of [
       '2025-10-20T10:00:00',
@@ -42,6 +54,16 @@ describe('normalizeKey', () => {
     expect(normalizeKey('KV', '')).toBeInstanceOf(KeyError);
     expect(normalizeKey('KV', 'x'.repeat(257))).toBeInstanceOf(KeyError);
     expect(normalizeKey('KV', 2025)).toBeInstanceOf(KeyError);
+  });
+
+  it('refuses KV keys that text cannot hold exactly (lone surrogates), keeps pairs', () => {
+    for (const key of ['\ud800', 'a\udfff', '\udc00\ud800', `${'x'.repeat(255)}\ud83d`]) {
+      const refused = normalizeKey('KV', key);
+      expect(refused, JSON.stringify(key)).toBeInstanceOf(KeyError);
+      expect((refused as KeyError).detail).toMatch(/valid Unicode/);
+    }
+    expect(normalizeKey('KV', '\ud83d\ude00')).toBe('😀');
+    expect(normalizeKey('KV', '\ufffd')).toBe('\ufffd');
   });
 
   it('accepts only safe integers as IV keys', () => {

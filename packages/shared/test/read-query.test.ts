@@ -32,4 +32,34 @@ describe('resolveReadQuery', () => {
       expect(() => resolveReadQuery('IV', input as Record<string, string>)).toThrow(fragment);
     }
   });
+
+  it('lists every problem in our words, each with its parameter', () => {
+    let error: AppError | undefined;
+    try {
+      resolveReadQuery('IV', { order: 'up', limit: '0', from: 'x', limt: '5' } as never);
+    } catch (caught) {
+      error = caught as AppError;
+    }
+    expect(error?.code).toBe('invalid_query');
+    expect(error?.errors).toEqual([
+      {
+        parameter: 'limt',
+        detail: 'unknown parameter; a read takes from, to, order, limit, cursor',
+      },
+      { parameter: 'order', detail: 'use asc or desc' },
+      { parameter: 'limit', detail: 'an integer from 1 to 10000' },
+      { parameter: 'from', detail: 'an IV key must be a safe integer' },
+    ]);
+    expect(error?.message).not.toMatch(/Invalid option|expected/);
+  });
+
+  it('calls a query whose only fault is its cursor invalid_cursor', () => {
+    const cursor = encodeCursor('asc', 5);
+    expect(() => resolveReadQuery('IV', { order: 'desc', cursor })).toThrow(
+      expect.objectContaining({ code: 'invalid_cursor' }),
+    );
+    expect(() => resolveReadQuery('IV', { order: 'up', cursor } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_query' }),
+    );
+  });
 });

@@ -41,7 +41,7 @@ function fieldErrorsOf(error: TRPCError): FieldError[] | undefined {
   }
   if (error.cause instanceof AppError && error.cause.errors) {
     return error.cause.errors.map((item) => ({
-      path: item.pointer.split('/').slice(1).join('.'),
+      path: item.parameter ?? (item.pointer ?? '').split('/').slice(1).join('.'),
       message: item.detail,
     }));
   }

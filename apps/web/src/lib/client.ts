@@ -1,5 +1,6 @@
+import { MAX_TRPC_BATCH_CALLS } from '@bucketgrid/shared';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { getQueryKey } from '@trpc/react-query';
 import { describeError } from './errors.ts';
 import { trpc } from './trpc.ts';
@@ -35,7 +36,12 @@ export function createTrpcClient() {
         // Live views stream over server-sent events; everything else is batched HTTP.
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: '/trpc' }),
-        false: httpBatchLink({ url: '/trpc' }),
+        false: splitLink({
+          // The server refuses sign-in, sign-up and sign-out inside a batch (not_batchable).
+          condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.'),
+          true: httpLink({ url: '/trpc' }),
+          false: httpBatchLink({ url: '/trpc', maxItems: MAX_TRPC_BATCH_CALLS }),
+        }),
       }),
     ],
   });

@@ -1,5 +1,5 @@
 import type { DataRecord } from '@bucketgrid/shared';
-import type { Bucket, Dashboard, Store, User } from '../../src/store.ts';
+import type { Bucket, Dashboard, MaintainResult, Store, User } from '../../src/store.ts';
 
 /** What every part of the contract suite gets: the store under test and helpers to fill it. */
 export interface ContractContext {
@@ -18,11 +18,14 @@ export interface ContractContext {
 /**
  * Runs upkeep until it has nothing left, as it stands once every cell has settled (upkeep
  * leaves cells written in the last seconds for later; a clock a minute ahead counts them in).
- * Bounded: an endless loop would be a bug.
+ * Bounded: an endless loop would be a bug. Returns the buckets the steps trimmed.
  */
-export async function settleUpkeep(store: Store): Promise<void> {
+export async function settleUpkeep(store: Store): Promise<MaintainResult['trimmed']> {
+  const trimmed: MaintainResult['trimmed'] = [];
   for (let step = 0; step < 10_000; step++) {
-    if (!(await store.maintain(Date.now() + 60_000)).more) return;
+    const result = await store.maintain(Date.now() + 60_000);
+    trimmed.push(...result.trimmed);
+    if (!result.more) return trimmed;
   }
   throw new Error('maintain() still had work after 10,000 steps');
 }

@@ -1,0 +1,237 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  deleteRecords,
+  downsampleRecords,
+  getBucketOrThrow,
+  purgeRecords,
+  type RateLimitOutcome,
+  readRecords,
+  writeRecords,
+} from '@bucketgrid/services';
+import {
+  AppError,
+  encodeCursor,
+  type ProblemDetailItem,
+  parseRecordBatch,
+  parseRecordBatchText,
+  queryProblem,
+  readQueryOf,
+  toLongRecord,
+  toMinRecord,
+} from '@bucketgrid/shared';
+import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
+import { hasBody } from '../http/body.ts';
+import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
+import { parseJson, readJsonText } from './json-body.ts';
+import type { KeyService, KeySpend, KeyVerification } from './key-service.ts';
+import { parseQueryString } from './query.ts';
+import { conflictingSelection, selectionFromBody, selectionFromQuery } from './selection.ts';
+
+export interface IngestDeps {
+  store: Store;
+  keys: KeyService;
+  /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
+  trustProxy: boolean;
+  /** Called after records of a bucket were written, deleted or purged (live views listen). */
+  onWrite: (bucket: Bucket) => void;
+}
+
+/**
+ * One REST data API request on a bucket (SPEC §3). Handlers throw AppError for what the
+ * client must fix; the caller hands anything thrown to the one error responder.
+ */
+export type BucketHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucketId: string,
+) => Promise<void>;
+
+export interface IngestHandlers {
+  /** POST: the given series replace those series; the record's other series stay. */
+  merge: BucketHandler;
+  /** PUT: the record's series are replaced as a whole. */
+  replace: BucketHandler;
+  read: BucketHandler;
+  downsample: BucketHandler;
+  remove: BucketHandler;
+  purge: BucketHandler;
+}
+
+export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
+  const { store, keys } = deps;
+
+  /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
+  async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
+    const verified = await keys.verify(
+      headerValue(req, 'x-api-key'),
+      clientAddress(req, deps.trustProxy),
+    );
+    if (!verified.valid) throw keyRefusal(res, verified);
+    const bucket = await getBucketOrThrow(
+      store,
+      bucketId,
+      verified.key.dashboardId,
+      'bucket_not_found',
+    );
+    return { key: verified.key, bucket };
+  }
+
+  function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
+    const spent = keys.spend(key, weight);
+    if (!spent.allowed) throw spendRefusal(res, spent, weight);
+    return spent.limit;
+  }
+
+  const write =
+    (mode: WriteMode): BucketHandler =>
+    async (req, res, bucketId) => {
+      const { key, bucket } = await authorize(req, res, bucketId);
+      const text = await readJsonText(req);
+      const records =
+        parseRecordBatchText(text, bucket.type) ?? parseRecordBatch(parseJson(text), bucket.type);
+      const limit = spend(res, key, records.length);
+      let result: { inserted: number; updated: number };
+      try {
+        result = await writeRecords(store, bucket, records, mode);
+      } catch (error) {
+        setRateLimitHeaders(res, limit);
+        throw error;
+      }
+      // The 200 of a write, headers and all in one writeHead (the hot path).
+      const body = `{"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}}`;
+      res.writeHead(200, [
+        'content-type',
+        'application/json; charset=utf-8',
+        'content-length',
+        String(body.length),
+        ...rateLimitHeaders(limit),
+        ...SECURITY_HEADERS,
+      ]);
+      res.end(body);
+      deps.onWrite(bucket);
+    };
+
+  const read: BucketHandler = async (req, res, bucketId) => {
+    const { key, bucket } = await authorize(req, res, bucketId);
+    const problems: ProblemDetailItem[] = [];
+    const params = parseQueryString(req.url!, problems);
+    const { format } = params;
+    const query = readQueryOf(bucket.type, params, problems, ['format']);
+    if (format !== undefined && format !== 'min') {
+      problems.push({
+        parameter: 'format',
+        detail: 'the only format is min (omit it for the long form)',
+      });
+    }
+    if (problems.length > 0) throw queryProblem(problems);
+    setRateLimitHeaders(res, spend(res, key, 1));
+    const { records, hasMore } = await readRecords(store, bucket, query);
+    const last = records.at(-1);
+    sendJson(res, 200, {
+      records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
+      next_cursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+    });
+  };
+
+  /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */
+  const downsample: BucketHandler = async (req, res, bucketId) => {
+    const { key, bucket } = await authorize(req, res, bucketId);
+    const problems: ProblemDetailItem[] = [];
+    const params = parseQueryString(req.url!, problems);
+    if (problems.length > 0) throw queryProblem(problems);
+    setRateLimitHeaders(res, spend(res, key, 1));
+    sendJson(res, 200, await downsampleRecords(store, bucket, params));
+  };
+
+  const remove: BucketHandler = async (req, res, bucketId) => {
+    const { key, bucket } = await authorize(req, res, bucketId);
+    const problems: ProblemDetailItem[] = [];
+    const query = parseQueryString(req.url!, problems);
+    if (problems.length > 0) throw queryProblem(problems);
+    let selection: ReturnType<typeof selectionFromQuery>;
+    if (hasBody(req)) {
+      if (Object.keys(query).length > 0) throw conflictingSelection(query);
+      selection = selectionFromBody(parseJson(await readJsonText(req)), bucket);
+    } else {
+      selection = selectionFromQuery(query, bucket);
+    }
+    setRateLimitHeaders(res, spend(res, key, 1));
+    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
+    deps.onWrite(bucket);
+  };
+
+  const purge: BucketHandler = async (req, res, bucketId) => {
+    const { key, bucket } = await authorize(req, res, bucketId);
+    setRateLimitHeaders(res, spend(res, key, 1));
+    sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
+    deps.onWrite(bucket);
+  };
+
+  return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
+}
+
+function rateLimitHeaders(limit: RateLimitOutcome): string[] {
+  return [
+    'ratelimit-limit',
+    String(limit.limit),
+    'ratelimit-remaining',
+    String(limit.remaining),
+    'ratelimit-reset',
+    String(limit.resetSeconds),
+  ];
+}
+
+function setRateLimitHeaders(res: ServerResponse, limit: RateLimitOutcome): void {
+  const headers = rateLimitHeaders(limit);
+  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+}
+
+const KEY_REFUSALS = {
+  missing_api_key: 'Send your API key in the X-API-Key header.',
+  invalid_api_key:
+    'The X-API-Key value is not a Bucketgrid API key, or no such key exists (check for truncation or extra characters).',
+  revoked_api_key: 'This API key was revoked; create a new one.',
+  expired_api_key: 'This API key has expired; create or roll a new one.',
+} as const;
+
+function keyRefusal(res: ServerResponse, verified: KeyVerification & { valid: false }): AppError {
+  if (verified.code !== 'rate_limited') {
+    return new AppError(verified.code, KEY_REFUSALS[verified.code]);
+  }
+  setRateLimitHeaders(res, verified.limit);
+  return new AppError(
+    'rate_limited',
+    `Too many requests with invalid API keys from this address. Retry in ${verified.limit.resetSeconds} s.`,
+    { retryAfterSeconds: verified.limit.resetSeconds },
+  );
+}
+
+function spendRefusal(res: ServerResponse, spent: KeySpend & { allowed: false }, weight: number) {
+  setRateLimitHeaders(res, spent.limit);
+  if (spent.code === 'batch_exceeds_rate_limit') {
+    return new AppError(
+      'batch_exceeds_rate_limit',
+      `This write has ${weight} records, more than this API key may write in a minute (${spent.limit.limit}); split it into smaller writes.`,
+    );
+  }
+  return new AppError(
+    'rate_limited',
+    `This API key is over its rate limit. Retry in ${spent.limit.resetSeconds} s.`,
+    { retryAfterSeconds: spent.limit.resetSeconds },
+  );
+}
+
+/**
+ * The client's address: the socket's peer, or behind a trusted proxy the first address of
+ * X-Forwarded-For (as Express's req.ip gives it with `trust proxy` on).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() : '';
+  return forwarded || req.socket.remoteAddress || 'unknown';
+}
+
+/** A request header that may have been sent more than once, as Express's req.get() gives it. */
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

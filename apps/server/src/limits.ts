@@ -1,0 +1,36 @@
+import { MAX_WRITE_BODY_BYTES } from '@bucketgrid/shared';
+
+export { MAX_TRPC_BATCH_CALLS } from '@bucketgrid/shared';
+
+/**
+ * The server's limits against abuse from outside, in one place (docs/architecture.md,
+ * "Limits and abuse", says why each has its value).
+ */
+
+/** REST writes and deletes: 5 MiB (the spec's write limit), also after gunzip. */
+export const MAX_API_BODY_BYTES = MAX_WRITE_BODY_BYTES;
+/**
+ * tRPC: 1 MiB. The largest legitimate input is a dashboard layout of 50 text widgets with
+ * 4,000-character notes: 210 KB in ASCII, 610 KB in a 3-byte script (apps/server/test/
+ * body-limits.test.ts builds it from the shared schemas and checks that it fits).
+ */
+export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
+/** Routes that read no body (health checks, static files, GET, purge): a small one is tolerated. */
+export const MAX_UNREAD_BODY_BYTES = 16 * 1024;
+
+/** Open connections one client address may hold at once (0: no cap, e.g. behind a proxy). */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+/**
+ * All connections together stay this far below the process's descriptor limit, so a flood
+ * from many addresses cannot leave the store without a file to open (the server then refuses
+ * new connections until some close).
+ */
+export const DESCRIPTOR_RESERVE = 512;
+/** The whole request head must arrive within this. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** The whole request, body included, must arrive within this (5 MiB at ~1 Mbit/s). */
+export const REQUEST_TIMEOUT_MS = 60_000;
+/** An idle keep-alive connection is closed after this. */
+export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
+/** How often Node checks the two timeouts above (its default, 30 s, would let them overrun). */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
