@@ -105,6 +105,8 @@ export interface MaintainResult {
   more: boolean;
   /** Buckets whose records this step removed (retention), for live views to refresh. */
   trimmed: { bucketId: string; dashboardId: string }[];
+  /** Records of deleted buckets this step removed (see deleteBucket). */
+  swept: number;
 }
 
 /** A layout save: applied only if the stored version is still `expectedVersion`. */
@@ -219,7 +221,11 @@ export interface Store {
     id: string,
     patch: Partial<Pick<Dashboard, 'name' | 'slug' | 'retention'>>,
   ): Promise<Dashboard | null>;
-  /** Deletes the dashboard with its buckets, records, keys, memberships and layout. */
+  /**
+   * Deletes the dashboard with its buckets, keys, memberships and layout at once: none of
+   * them is found by any read from then on, and no write reaches its buckets. Their records
+   * go in batches in later upkeep steps (`maintain`), which resume after a crash.
+   */
   deleteDashboard(id: string): Promise<void>;
 
   /** The dashboard's widget grid (version 0 and no widgets before the first save); null: no such dashboard. */
@@ -254,6 +260,11 @@ export interface Store {
   renameBucket(id: string, name: string): Promise<void>;
   /** Replaces the bucket's series descriptions; null: no such bucket. */
   setBucketSeries(id: string, series: SeriesMeta[]): Promise<Bucket | null>;
+  /**
+   * Deletes the bucket at once (no read finds it or its records from then on, no write
+   * reaches it); its records go in batches in later upkeep steps (`maintain`), which resume
+   * after a crash.
+   */
   deleteBucket(id: string): Promise<void>;
 
   /**
@@ -283,8 +294,8 @@ export interface Store {
   purgeRecords(bucket: Bucket): Promise<number>;
 
   /**
-   * One bounded step of background upkeep (a few milliseconds of work): trims a batch of a
-   * bucket left over its retention (a lowered retention; writes trim only as much as they add)
+   * One bounded step of background upkeep (a few milliseconds of work): removes a batch of
+   * the records of deleted buckets, trims a batch of a bucket left over its retention (a lowered retention; writes trim only as much as they add)
    * and recomputes a batch of the pre-aggregated figures that writes and deletions left stale.
    * `more`: work remains, call again. Safe to run from several processes at once. Cells
    * written in the 2 s before `now` (default: the clock) wait for a later step: they are

@@ -4,6 +4,7 @@ import { apiKeysContract } from './contract/api-keys.ts';
 import { bucketsContract } from './contract/buckets.ts';
 import { contractContext } from './contract/context.ts';
 import { dashboardsContract } from './contract/dashboards.ts';
+import { deletionContract } from './contract/deletion.ts';
 import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
 import { layoutsContract } from './contract/layouts.ts';
@@ -36,6 +37,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     downsampleContract(t);
     downsampleModelContract(t);
     retentionContract(t);
+    deletionContract(t);
     layoutsContract(t);
     apiKeysContract(t);
   });

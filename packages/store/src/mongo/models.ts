@@ -136,6 +136,14 @@ export interface DirtyCellDoc {
   at: number;
 }
 
+/** A deleted bucket whose documents upkeep has yet to remove (see sweeper.ts). */
+export interface DeletedBucketDoc {
+  /** The bucket id. */
+  _id: string;
+  /** When it was deleted (ms). */
+  at: number;
+}
+
 /** A bucket that may hold more records than its retention: upkeep trims it in batches. */
 export interface RetentionBacklogDoc {
   /** The bucket id. */
@@ -303,6 +311,8 @@ dirtyCellSchema.index({ t: 1, b: 1, c: 1 });
 
 const retentionBacklogSchema = new Schema<RetentionBacklogDoc>({ _id: String }, options);
 
+const deletedBucketSchema = new Schema<DeletedBucketDoc>({ _id: String, at: Number }, options);
+
 const apiKeySchema = new Schema<ApiKeyDoc>(
   {
     _id: String,
@@ -342,6 +352,7 @@ function compileModels(conn: Connection) {
     aggregates: conn.model('Aggregate', aggregateSchema, 'aggregates'),
     dirtyCells: conn.model('DirtyCell', dirtyCellSchema, 'dirtyCells'),
     retentionBacklog: conn.model('RetentionBacklog', retentionBacklogSchema, 'retentionBacklog'),
+    deletedBuckets: conn.model('DeletedBucket', deletedBucketSchema, 'deletedBuckets'),
     liveEvents: conn.model('LiveEvents', liveEventsSchema, 'liveEvents'),
   };
 }

@@ -9,6 +9,7 @@ import { mapUnavailable } from './errors.ts';
 import { mongoEventLog } from './event-log.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods } from './records.ts';
+import { mongoSweeper } from './sweeper.ts';
 import { upgradeAggregates } from './upgrade.ts';
 import { userMethods } from './users.ts';
 
@@ -28,6 +29,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
     throw error;
   }
   const aggregates = aggregateHooks(db);
+  const sweeper = mongoSweeper(db);
   const { trimRetentionBacklog, ...records } = recordMethods(db, aggregates);
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
@@ -35,11 +37,11 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
   const methods = trackCalls(
     {
       ...userMethods(db),
-      ...dashboardMethods(db, aggregates),
-      ...bucketMethods(db, aggregates),
+      ...dashboardMethods(db, sweeper),
+      ...bucketMethods(db, sweeper),
       ...layoutMethods(db),
       ...records,
-      ...downsampleMethods(db, trimRetentionBacklog),
+      ...downsampleMethods(db, trimRetentionBacklog, sweeper),
       ...apiKeyMethods(db),
     },
     inFlight,

@@ -7,6 +7,7 @@ import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
+import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
 
 type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
@@ -19,13 +20,14 @@ type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
   const records = new SqliteRecords(sqlite);
+  const sweeper = new SqliteSweeper(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
-    ...dashboardMethods(sqlite),
-    ...bucketMethods(sqlite),
+    ...dashboardMethods(sqlite, sweeper),
+    ...bucketMethods(sqlite, sweeper),
     ...layoutMethods(sqlite),
     ...recordMethods(sqlite, records),
-    ...downsampleMethods(sqlite, records),
+    ...downsampleMethods(sqlite, records, sweeper),
     ...apiKeyMethods(sqlite),
 
     async ping() {
