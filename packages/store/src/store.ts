@@ -109,6 +109,16 @@ export interface MaintainResult {
   swept: number;
 }
 
+/** A change to a rate-limit counter: see `Store.countRateWindows`. */
+export interface RateWindowChange {
+  /** The counter, named by the caller (what is limited, for whom, in which window). */
+  key: string;
+  /** Added to the counter; negative gives units back. */
+  delta: number;
+  /** When the counter's window ends (ms): the store may forget it from then on. */
+  expiresAt: number;
+}
+
 /** A layout save: applied only if the stored version is still `expectedVersion`. */
 export interface LayoutSave {
   expectedVersion: number;
@@ -302,6 +312,14 @@ export interface Store {
    * likely still being written. Says which buckets lost records, for their live views.
    */
   maintain(now?: number): Promise<MaintainResult>;
+
+  /**
+   * Adds each change's delta to its counter (a counter not seen before starts at 0), each
+   * atomically, whichever process of the deployment counts, and returns each counter's total
+   * just after its change, in order (the keys of one call are distinct): how rate limits hold across server processes. Expired
+   * counters are removed in the background (`maintain` on SQLite, a TTL index on MongoDB).
+   */
+  countRateWindows(changes: readonly RateWindowChange[]): Promise<number[]>;
 
   /**
    * MissingEntity when the dashboard or the creator does not exist (checked in that order),

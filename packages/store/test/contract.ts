@@ -8,6 +8,7 @@ import { deletionContract } from './contract/deletion.ts';
 import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
 import { layoutsContract } from './contract/layouts.ts';
+import { rateWindowsContract } from './contract/rate-windows.ts';
 import { recordsContract } from './contract/records.ts';
 import { retentionContract } from './contract/retention.ts';
 import { usersContract } from './contract/users.ts';
@@ -40,5 +41,6 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     deletionContract(t);
     layoutsContract(t);
     apiKeysContract(t);
+    rateWindowsContract(t);
   });
 }

@@ -136,6 +136,15 @@ export interface DirtyCellDoc {
   at: number;
 }
 
+/** A rate-limit counter (see rate-windows.ts). */
+export interface RateWindowDoc {
+  /** The counter's key, as the caller names it. */
+  _id: string;
+  n: number;
+  /** When its window ends: the TTL index removes it from then on. */
+  exp: Date;
+}
+
 /** A deleted bucket whose documents upkeep has yet to remove (see sweeper.ts). */
 export interface DeletedBucketDoc {
   /** The bucket id. */
@@ -311,6 +320,9 @@ dirtyCellSchema.index({ t: 1, b: 1, c: 1 });
 
 const retentionBacklogSchema = new Schema<RetentionBacklogDoc>({ _id: String }, options);
 
+const rateWindowSchema = new Schema<RateWindowDoc>({ _id: String, n: Number, exp: Date }, options);
+rateWindowSchema.index({ exp: 1 }, { expireAfterSeconds: 0 });
+
 const deletedBucketSchema = new Schema<DeletedBucketDoc>({ _id: String, at: Number }, options);
 
 const apiKeySchema = new Schema<ApiKeyDoc>(
@@ -352,6 +364,7 @@ function compileModels(conn: Connection) {
     aggregates: conn.model('Aggregate', aggregateSchema, 'aggregates'),
     dirtyCells: conn.model('DirtyCell', dirtyCellSchema, 'dirtyCells'),
     retentionBacklog: conn.model('RetentionBacklog', retentionBacklogSchema, 'retentionBacklog'),
+    rateWindows: conn.model('RateWindow', rateWindowSchema, 'rateWindows'),
     deletedBuckets: conn.model('DeletedBucket', deletedBucketSchema, 'deletedBuckets'),
     liveEvents: conn.model('LiveEvents', liveEventsSchema, 'liveEvents'),
   };

@@ -8,6 +8,7 @@ import { downsampleMethods } from './downsample.ts';
 import { mapUnavailable } from './errors.ts';
 import { mongoEventLog } from './event-log.ts';
 import { layoutMethods } from './layouts.ts';
+import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods } from './records.ts';
 import { mongoSweeper } from './sweeper.ts';
 import { upgradeAggregates } from './upgrade.ts';
@@ -43,6 +44,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
       ...records,
       ...downsampleMethods(db, trimRetentionBacklog, sweeper),
       ...apiKeyMethods(db),
+      ...rateWindowMethods(db),
     },
     inFlight,
     () => closing !== undefined,

@@ -12,6 +12,7 @@ import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
 import type { SqliteDb } from './connection.ts';
+import { expireRateWindows } from './rate-windows.ts';
 import type { SqliteRecords } from './records.ts';
 import type { SqliteSweeper } from './sweeper.ts';
 
@@ -181,9 +182,11 @@ export function downsampleMethods(
       return groupCommit.submit(() => {
         const sweep = sweeper.step();
         const backlog = records.trimBacklog();
+        // By the real clock: `now` may run ahead to settle recent cells.
+        const expiring = expireRateWindows(sqlite, Date.now());
         const { more } = runSync(maintainProgram(now), operations);
         return {
-          more: sweep.more || backlog.more || more,
+          more: sweep.more || backlog.more || expiring || more,
           trimmed: backlog.trimmed,
           swept: sweep.swept,
         };

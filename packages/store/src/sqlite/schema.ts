@@ -130,6 +130,14 @@ const migrations: string[] = [
   -- batches: records, figures and dirty marks, keyed by the bucket's rowid, which
   -- AUTOINCREMENT never hands out again. See sweeper.ts.
   CREATE TABLE deleted_buckets (bucket INTEGER PRIMARY KEY);
+  -- Rate-limit counters (Store.countRateWindows): one per limit, client and window, removed
+  -- by upkeep once the window has ended.
+  CREATE TABLE rate_windows (
+    key TEXT PRIMARY KEY,
+    used INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX rate_windows_by_expiry ON rate_windows (expires_at);
   `,
 ];
 

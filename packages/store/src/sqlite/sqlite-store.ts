@@ -6,6 +6,7 @@ import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
+import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
@@ -29,6 +30,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...recordMethods(sqlite, records),
     ...downsampleMethods(sqlite, records, sweeper),
     ...apiKeyMethods(sqlite),
+    ...rateWindowMethods(sqlite),
 
     async ping() {
       sqlite.sql('SELECT 1').get();
