@@ -7,7 +7,11 @@ import {
   type LiveLimits,
   SharedLiveEvents,
 } from '@bucketgrid/live';
-import { FixedWindowLimiter, STORE_RETRY_AFTER_SECONDS } from '@bucketgrid/services';
+import {
+  BatchedWindowLimiter,
+  SharedWindowLimiter,
+  STORE_RETRY_AFTER_SECONDS,
+} from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -65,7 +69,7 @@ export interface App {
   handle: RequestListener;
   /** The live views: `close()` ends them, so that their connections can close. */
   live: LiveHub;
-  /** Flushes what the app keeps in memory (last-used times, live events on their way). */
+  /** Flushes what the app keeps in memory (last-used times, live events, key usage on their way). */
   stop(): Promise<void>;
 }
 
@@ -115,6 +119,19 @@ export function createApp(options: AppOptions): App {
     }
   });
 
+  // The per-key limit is on the ingestion hot path: decided here, shared in batches.
+  const keyUsage = new BatchedWindowLimiter(
+    store,
+    'key-usage',
+    options.keyRateLimitPerMinute ?? 6_000_000,
+    60_000,
+    {
+      onSyncError: (error) =>
+        logger('warn', 'rate limits: cannot reach the store; counting here meanwhile', {
+          error: (error as Error).message,
+        }),
+    },
+  );
   const ingest = createIngestHandlers({
     store,
     trustProxy: options.trustProxy ?? false,
@@ -124,8 +141,13 @@ export function createApp(options: AppOptions): App {
       store,
       now,
       lastUsed,
-      usage: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
-      failedAttempts: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
+      usage: keyUsage,
+      failedAttempts: new SharedWindowLimiter(
+        store,
+        'failed-key-address',
+        options.failedKeyAttemptsPerMinute ?? 30,
+        60_000,
+      ),
     }),
   });
   const fastPath = createFastPath(ingest, respondToError);
@@ -152,7 +174,7 @@ export function createApp(options: AppOptions): App {
     },
     live,
     stop: async () => {
-      await Promise.all([lastUsed.stop(), liveEvents.close()]);
+      await Promise.all([lastUsed.stop(), liveEvents.close(), keyUsage.stop()]);
     },
   };
 }
