@@ -315,9 +315,11 @@ export interface Store {
 
   /**
    * Adds each change's delta to its counter (a counter not seen before starts at 0), each
-   * atomically, whichever process of the deployment counts, and returns each counter's total
-   * just after its change, in order (the keys of one call are distinct): how rate limits hold across server processes. Expired
-   * counters are removed in the background (`maintain` on SQLite, a TTL index on MongoDB).
+   * atomically whichever process of the deployment counts, and returns the counters' totals
+   * in order: how rate limits hold across server processes. The keys of one call are
+   * distinct. A call with one change gets the total just after it; with several, totals at
+   * least that large (MongoDB reads them after the whole batch). Expired counters are
+   * removed in the background (`maintain` on SQLite, a TTL index on MongoDB).
    */
   countRateWindows(changes: readonly RateWindowChange[]): Promise<number[]>;
 
