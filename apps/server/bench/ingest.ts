@@ -11,17 +11,31 @@
  * ("1,100,1000"), BENCH_CONNECTIONS (32), BENCH_RETENTION (1000000, the dashboard setting),
  * BENCH_TARGETS ("bare,bucketgrid"), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof" to profile the server), BENCH_BASELINE (a checkout's root, e.g. a
- * `git worktree` of main), BENCH_ROUNDS (2 with a baseline, else 1). Listens on 127.0.0.1 only;
+ * `git worktree` of main), BENCH_ROUNDS (2 with a baseline, else 1), BENCH_LIVE_VIEWS (0; N adds
+ * a turn per round with N live views of the written dashboard open, as N browser tabs would
+ * hold, so their cost is measured against the same server without them). Listens on 127.0.0.1 only;
  * the databases live in a temporary directory that is removed at the end.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@bucketgrid/store';
 import autocannon from 'autocannon';
+import { type LiveStream, openLive } from '../test/live-client.ts';
+import {
+  canPin,
+  cpuSeconds,
+  hasExited,
+  peakRssMiB,
+  pinToCoreOne,
+  resetPeak,
+  type ServerProcess,
+  signIn,
+  startServerProcess,
+  stopAll,
+} from './harness.ts';
 
 const env = process.env;
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
@@ -32,51 +46,13 @@ const RETENTION = Number(env.BENCH_RETENTION ?? 1_000_000);
 const TARGETS = (env.BENCH_TARGETS ?? 'bare,bucketgrid').split(',');
 const BASELINE = env.BENCH_BASELINE ? resolve(env.BENCH_BASELINE) : undefined;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? (BASELINE ? 2 : 1));
+const LIVE_VIEWS = Number(env.BENCH_LIVE_VIEWS ?? 0);
 const SERIES = 4;
+const EMAIL = 'bench@example.com';
+const PASSWORD = 'correct horse battery staple';
 const checkout = fileURLToPath(new URL('../../..', import.meta.url));
 
-// Server on core 0, load generator on core 1: re-run this script under `taskset -c 1`.
-const cores = cpus().length;
-const canPin =
-  env.BENCH_PINNED === '1' ||
-  (cores >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0);
-if (canPin && env.BENCH_PINNED !== '1') {
-  const self = [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url)];
-  const run = spawnSync('taskset', ['-c', '1', ...self], {
-    stdio: 'inherit',
-    env: { ...env, BENCH_PINNED: '1' },
-  });
-  process.exit(run.status ?? 1);
-}
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-}
-
-/**
- * Starts `node <args>` (pinned to core 0) in `cwd` (a checkout's apps/server) and waits for
- * its {"message":"listening"} line.
- */
-function startChild(args: string[], cwd: string, extraEnv: Record<string, string>): Promise<Child> {
-  const node = [process.execPath, ...args];
-  const child = spawn(canPin ? 'taskset' : node[0]!, canPin ? ['-c', '0', ...node] : args, {
-    cwd,
-    env: { ...env, HOST: '127.0.0.1', PORT: '0', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-    // Keep reading stdout for the whole run, so the child never blocks on a full pipe.
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { message: string; level?: string; url?: string };
-      if (entry.message === 'listening') resolve({ process: child, url: entry.url! });
-      else if (entry.level === 'error') console.error(line);
-    });
-  });
-}
+pinToCoreOne(import.meta.url);
 
 /**
  * A user, a dashboard (retention RETENTION), one TSV bucket per batch size and a production
@@ -90,22 +66,12 @@ function provision(root: string, databaseUrl: string) {
         env: { ...env, DATABASE_URL: databaseUrl },
       }).toString(),
     ) as Record<string, string>;
-  const email = 'bench@example.com';
-  cli(
-    'user',
-    'create',
-    '--email',
-    email,
-    '--password',
-    'correct horse battery staple',
-    '--name',
-    'Bench',
-  );
+  cli('user', 'create', '--email', EMAIL, '--password', PASSWORD, '--name', 'Bench');
   const dashboard = cli(
     'dashboard',
     'create',
     '--owner',
-    email,
+    EMAIL,
     '--name',
     'Bench',
     '--retention',
@@ -135,36 +101,7 @@ function provision(root: string, databaseUrl: string) {
     '--type',
     'production',
   );
-  return { buckets, key: key! };
-}
-
-const children = new Set<ChildProcess>();
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  return exited;
-}
-
-/** Peak resident memory (VmHWM, a high-water mark, so no polling is needed), in MiB. */
-function peakRssMiB(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
-}
-
-/** Starts a new peak for peakRssMiB (Linux: clear_refs 5), so each run reports its own. */
-function resetPeak(pid: number): void {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    // Not supported here: the figure is then the peak since the process started.
-  }
-}
-
-/** CPU seconds the process has used (all threads): steadier than req/s on a busy machine. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { buckets, key: key!, dashboardId: dashboard.id! };
 }
 
 // Bodies: minified records, 4 series each, keys one millisecond apart and never reused.
@@ -192,7 +129,13 @@ interface Row {
   cpuMicrosPerRequest: number;
 }
 
-async function load(target: Child, path: string, key: string, batch: number, seconds: number) {
+async function load(
+  target: ServerProcess,
+  path: string,
+  key: string,
+  batch: number,
+  seconds: number,
+) {
   return autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -208,13 +151,19 @@ async function load(target: Child, path: string, key: string, batch: number, sec
   });
 }
 
-async function measure(name: string, target: Child, path: string, key: string, batch: number) {
-  const pid = target.process.pid!;
+async function measure(
+  name: string,
+  target: ServerProcess,
+  path: string,
+  key: string,
+  batch: number,
+) {
+  const { pid } = target;
   if (WARMUP_SECONDS > 0) await load(target, path, key, batch, WARMUP_SECONDS);
   resetPeak(pid);
   const cpuBefore = cpuSeconds(pid);
   const result = await load(target, path, key, batch, SECONDS);
-  if (target.process.exitCode !== null || target.process.signalCode !== null) {
+  if (hasExited(target)) {
     throw new Error(`${name} exited during the run`);
   }
   const row: Row = {
@@ -266,9 +215,19 @@ function printTable(batch: number, rows: Row[]): void {
     const avg = (f: (r: Row) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
     return { rps: avg((r) => r.requestsPerSecond), cpu: avg((r) => r.cpuMicrosPerRequest) };
   };
-  const [bare, baseline, ours] = ['bare express', 'baseline', 'bucketgrid'].map(mean);
+  const [bare, baseline, ours, live] = [
+    'bare express',
+    'baseline',
+    'bucketgrid',
+    `with ${LIVE_VIEWS} live views`,
+  ].map(mean);
   if (bare && ours)
     console.log(`bucketgrid / bare express: ${fmt(ours.rps / bare.rps, 2)} (req/s)`);
+  if (live && ours) {
+    console.log(
+      `with ${LIVE_VIEWS} live views / without: ${fmt(live.rps / ours.rps, 3)} (req/s, mean of ${ROUNDS}), ${fmt(live.cpu / ours.cpu, 3)} (CPU µs/req)`,
+    );
+  }
   if (baseline && ours) {
     console.log(
       `bucketgrid / baseline: ${fmt(ours.rps / baseline.rps, 3)} (req/s, mean of ${ROUNDS}), ${fmt(ours.cpu / baseline.cpu, 3)} (CPU µs/req)`,
@@ -276,9 +235,20 @@ function printTable(batch: number, rows: Row[]): void {
   }
 }
 
+/** LIVE_VIEWS live views of the dashboard (one signed-in session), each past its first event. */
+async function openViews(server: ServerProcess, dashboardId: string): Promise<LiveStream[]> {
+  const jar = await signIn(server.url, EMAIL, PASSWORD);
+  const views = Array.from({ length: LIVE_VIEWS }, () =>
+    openLive(server.url, 'dashboards.live', { dashboardId }, { jar }),
+  );
+  await Promise.all(views.map((view) => view.started));
+  if (views.some((view) => view.isEnded)) throw new Error('a live view was refused');
+  return views;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-bench-'));
 const cleanup = async () => {
-  await Promise.all([...children].map(stopChild));
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
 };
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -287,32 +257,30 @@ process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 let failed = false;
 try {
   const databaseUrl = `file:${join(dir, 'bench.db')}`;
-  const { buckets, key } = provision(checkout, databaseUrl);
+  const { buckets, key, dashboardId } = provision(checkout, databaseUrl);
   const serverArgs = (env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const serverEnv = { KEY_RATE_LIMIT_PER_MINUTE: String(1e12) };
-  const serverDir = join(checkout, 'apps/server');
   const bare = TARGETS.includes('bare')
-    ? await startChild(['--import', 'tsx', 'bench/bare-express.ts'], serverDir, {})
+    ? await startServerProcess({}, { script: 'bench/bare-express.ts' })
     : undefined;
   const server = TARGETS.includes('bucketgrid')
-    ? await startChild([...serverArgs, '--import', 'tsx', 'src/main.ts'], serverDir, {
-        ...serverEnv,
-        DATABASE_URL: databaseUrl,
-      })
+    ? await startServerProcess(
+        { ...serverEnv, DATABASE_URL: databaseUrl },
+        { nodeArgs: serverArgs },
+      )
     : undefined;
-  let baseline: (Child & ReturnType<typeof provision>) | undefined;
+  let baseline: (ServerProcess & ReturnType<typeof provision>) | undefined;
   if (BASELINE) {
     const baselineUrl = `file:${join(dir, 'baseline.db')}`;
     const provisioned = provision(BASELINE, baselineUrl);
-    const child = await startChild(
-      [...serverArgs, '--import', 'tsx', 'src/main.ts'],
-      join(BASELINE, 'apps/server'),
+    const child = await startServerProcess(
       { ...serverEnv, DATABASE_URL: baselineUrl },
+      { cwd: join(BASELINE, 'apps/server'), nodeArgs: serverArgs },
     );
     baseline = { ...child, ...provisioned };
   }
   console.log(
-    `Node ${process.version}, ${cores} cores, ${canPin ? 'servers pinned to core 0, load to core 1' : 'not pinned (taskset or a second core missing)'}; retention ${fmt(RETENTION)}; load average ${fmt(loadavg()[0]!, 2)}`,
+    `Node ${process.version}, ${cpus().length} cores, ${canPin ? 'servers pinned to core 0, load to core 1' : 'not pinned (taskset or a second core missing)'}; retention ${fmt(RETENTION)}; load average ${fmt(loadavg()[0]!, 2)}`,
   );
   if (BASELINE)
     console.log(`baseline: ${BASELINE} (${gitDescribe(BASELINE)}), this: ${gitDescribe(checkout)}`);
@@ -333,6 +301,22 @@ try {
           rows.push(row);
           // Every acknowledged record of every run (warm-up included) is a new key.
           written.set(batch, (written.get(batch) ?? 0) + nextKey - before);
+          if (row.non2xx + row.errors > 0) failed = true;
+        });
+      }
+      if (server && LIVE_VIEWS > 0) {
+        turns.push(async () => {
+          const before = nextKey;
+          const views = await openViews(server, dashboardId);
+          const row = await measure(`with ${LIVE_VIEWS} live views`, server, path, key, batch);
+          for (const view of views) view.close();
+          rows.push(row);
+          written.set(batch, (written.get(batch) ?? 0) + nextKey - before);
+          // A view that saw nothing measured nothing.
+          if (views.some((view) => view.isEnded || view.data.length === 0)) {
+            console.log('a live view ended or received no event during the run');
+            failed = true;
+          }
           if (row.non2xx + row.errors > 0) failed = true;
         });
       }
@@ -358,7 +342,7 @@ try {
   }
 
   if (server) {
-    await stopChild(server.process);
+    await server.stop();
     // Sanity check on disk: every record was an insert, nothing acknowledged is missing.
     const check = await openStore(databaseUrl);
     const counts: string[] = [];

@@ -10,13 +10,10 @@
  * server's CPU and memory. The server runs on core 0, this process on core 1 (when `taskset`
  * and two cores exist). Environment: BENCH_SECONDS (5) per phase. Listens on 127.0.0.1 only.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import {
   addMember,
   createApiKey,
@@ -26,74 +23,20 @@ import {
 } from '@bucketgrid/services';
 import { openStore } from '@bucketgrid/store';
 import { type LiveStream, openLive } from '../test/live-client.ts';
+import {
+  cpuSeconds,
+  percentile,
+  pinToCoreOne,
+  rssMiB,
+  signIn,
+  startServerProcess,
+} from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ATTACK_SESSIONS = 10;
 const PASSWORD = 'correct horse battery';
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
 
-const canPin =
-  process.env.BENCH_PINNED === '1' ||
-  (cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0);
-if (canPin && process.env.BENCH_PINNED !== '1') {
-  const self = [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url)];
-  const run = spawnSync('taskset', ['-c', '1', ...self], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_PINNED: '1' },
-  });
-  process.exit(run.status ?? 1);
-}
-
-function startServer(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const node = [process.execPath, '--import', 'tsx', 'src/main.ts'];
-  const child = spawn(
-    canPin ? 'taskset' : node[0]!,
-    canPin ? ['-c', '0', ...node] : node.slice(1),
-    {
-      cwd: serverDir,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { message: string; level?: string; url?: string };
-      if (entry.message === 'listening') resolve({ child, url: entry.url! });
-      else if (entry.level === 'error') console.error(line);
-    });
-  });
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) / 1024;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function signIn(url: string, email: string): Promise<Map<string, string>> {
-  const response = await fetch(`${url}/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
-  const jar = new Map<string, string>();
-  for (const cookie of response.headers.getSetCookie()) {
-    const [name, value] = cookie.split(';')[0]!.split('=') as [string, string];
-    jar.set(name, value);
-  }
-  return jar;
-}
+pinToCoreOne(import.meta.url);
 
 // --- Setup: an owner with a dashboard, a bucket and a key; a member who attacks. ---
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-live-bench-'));
@@ -119,11 +62,12 @@ const { key } = await createApiKey(
 );
 await store.close();
 
-const { child, url } = await startServer(databaseUrl);
-const pid = child.pid!;
-const ownerJar = await signIn(url, owner.email);
+const server = await startServerProcess({ DATABASE_URL: databaseUrl });
+const { pid, url } = server;
+const ownerJar = await signIn(url, owner.email, PASSWORD);
 const attackerJars: Map<string, string>[] = [];
-for (let i = 0; i < ATTACK_SESSIONS; i++) attackerJars.push(await signIn(url, attacker.email));
+for (let i = 0; i < ATTACK_SESSIONS; i++)
+  attackerJars.push(await signIn(url, attacker.email, PASSWORD));
 
 let k = Date.now();
 const write = () =>
@@ -243,7 +187,6 @@ console.log(
 
 for (const view of views) view.close();
 ownerView.close();
-child.kill('SIGTERM');
-await new Promise((resolve) => child.once('exit', resolve));
+await server.stop();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

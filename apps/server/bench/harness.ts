@@ -1,0 +1,164 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * What the benchmark scripts share: the server runs as its own process pinned to core 0, the
+ * script (the load) to core 1, when `taskset` and two cores exist; figures are read from
+ * /proc, so they are the server's own.
+ */
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+
+export const canPin =
+  process.env.BENCH_PINNED === '1' ||
+  (cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0);
+
+/** Re-runs the calling script under `taskset -c 1` (once), so the load has a core of its own. */
+export function pinToCoreOne(script: string): void {
+  if (!canPin || process.env.BENCH_PINNED === '1') return;
+  const self = [process.execPath, ...process.execArgv, fileURLToPath(script)];
+  const run = spawnSync('taskset', ['-c', '1', ...self], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_PINNED: '1' },
+  });
+  process.exit(run.status ?? 1);
+}
+
+export interface ServerProcess {
+  process: ChildProcess;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The server package to run (another checkout's `apps/server`): this one by default. */
+  cwd?: string;
+  /** Node options before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** The script, relative to `cwd`: `src/main.ts` by default. */
+  script?: string;
+}
+
+const running = new Set<ServerProcess>();
+
+/** Stops every server this process started (on the way out, and on Ctrl-C). */
+export function stopAll(): Promise<void> {
+  return Promise.all([...running].map((server) => server.stop())).then(() => undefined);
+}
+
+/**
+ * Starts the real server (or another script that logs {"message":"listening","url"}) on
+ * core 0 and waits until it listens.
+ */
+export function startServerProcess(
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Promise<ServerProcess> {
+  const node = [
+    process.execPath,
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    options.script ?? 'src/main.ts',
+  ];
+  const child = spawn(
+    canPin ? 'taskset' : node[0]!,
+    canPin ? ['-c', '0', ...node] : node.slice(1),
+    {
+      cwd: options.cwd ?? serverDir,
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`${node.slice(1).join(' ')} exited with ${code}`)),
+    );
+    // Keep reading stdout for the whole run, so the server never blocks on a full pipe.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { message: string; level?: string; url?: string };
+      if (entry.message === 'listening') {
+        const server: ServerProcess = {
+          process: child,
+          url: entry.url!,
+          pid: child.pid!,
+          stop: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+        };
+        running.add(server);
+        void exited.then(() => running.delete(server));
+        resolve(server);
+      } else if (entry.level === 'error') console.error(line);
+    });
+  });
+}
+
+/** Whether the process has exited (e.g. crashed during a run). */
+export function hasExited(server: ServerProcess): boolean {
+  return server.process.exitCode !== null || server.process.signalCode !== null;
+}
+
+/** CPU seconds the process has used (all threads): steadier than wall time on a busy machine. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory now, in MiB. */
+export function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) / 1024;
+}
+
+/** Peak resident memory (VmHWM, a high-water mark: no polling needed), in MiB. */
+export function peakRssMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Starts a new peak for peakRssMiB (Linux: clear_refs 5), so each run reports its own. */
+export function resetPeak(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // Not supported here: the figure is then the peak since the process started.
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Signs in over tRPC as the web app does; returns the session's cookies. */
+export async function signIn(
+  url: string,
+  email: string,
+  password: string,
+): Promise<Map<string, string>> {
+  const response = await fetch(`${url}/trpc/auth.signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
+  const jar = new Map<string, string>();
+  for (const cookie of response.headers.getSetCookie()) {
+    const [name, value] = cookie.split(';')[0]!.split('=') as [string, string];
+    jar.set(name, value);
+  }
+  return jar;
+}
