@@ -14,11 +14,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBucket, createDashboard, createUser } from '@bucketgrid/services';
-import type { DataRecord } from '@bucketgrid/shared';
+import { type DataRecord, MAX_TRPC_BATCH_CALLS } from '@bucketgrid/shared';
 import { openStore, type Store } from '@bucketgrid/store';
 import type { AppRouter } from '@bucketgrid/trpc';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { cpuSeconds, median, pinToCoreOne, rssMiB, startServerProcess } from './harness.ts';
+import {
+  cpuSeconds,
+  median,
+  pinToCoreOne,
+  rssMiB,
+  signIn,
+  startServerProcess,
+  stopAll,
+} from './harness.ts';
 
 pinToCoreOne(import.meta.url);
 
@@ -92,22 +100,17 @@ try {
   await store.close();
 
   const server = await startServerProcess({ DATABASE_URL: databaseUrl });
-  let cookie = '';
+  const jar = await signIn(server.url, user.email, PASSWORD);
+  const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
   const client = createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
         url: `${server.url}/trpc`,
-        maxItems: 20,
+        maxItems: MAX_TRPC_BATCH_CALLS,
         headers: () => ({ origin: server.url, cookie }),
-        fetch: async (url, init) => {
-          const response = await fetch(url, init as RequestInit);
-          cookie = response.headers.getSetCookie()[0]?.split(';')[0] ?? cookie;
-          return response;
-        },
       }),
     ],
   });
-  await client.auth.signIn.mutate({ email: user.email, password: PASSWORD });
   const dashboardId = dashboard.id;
 
   /** Everything the app asks for when it opens the dashboard on [from, to]. */
@@ -173,7 +176,7 @@ try {
         )}  ${cpu.toFixed(1).padStart(19)}  ${rssMiB(server.pid).toFixed(0).padStart(7)} MiB`,
     );
   }
-  await server.stop();
 } finally {
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
 }

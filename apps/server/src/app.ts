@@ -1,7 +1,17 @@
 import type { RequestListener } from 'node:http';
 import { createAuth } from '@bucketgrid/auth';
-import { InProcessLiveEvents, type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
-import { FixedWindowLimiter, STORE_RETRY_AFTER_SECONDS } from '@bucketgrid/services';
+import {
+  InProcessLiveEvents,
+  type LiveEvents,
+  LiveHub,
+  type LiveLimits,
+  SharedLiveEvents,
+} from '@bucketgrid/live';
+import {
+  BatchedWindowLimiter,
+  SharedWindowLimiter,
+  STORE_RETRY_AFTER_SECONDS,
+} from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -43,7 +53,11 @@ export interface AppOptions {
   webDist?: string;
   /** How long a request waits for one store call before it gets 503 (see withDeadline). */
   storeTimeoutMs?: number;
-  /** How dashboards' changes reach this process's live views (default: within the process). */
+  /**
+   * How dashboards' changes reach the live views of this process and of the others (default:
+   * through the store's event log when it has one, as MongoDB does, else within the
+   * process). The app closes it when it stops.
+   */
   liveEvents?: LiveEvents;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
@@ -65,7 +79,7 @@ export interface App {
   live: LiveHub;
   /** What the app counts (the server adds the connections it refuses). */
   metrics: ServerMetrics;
-  /** Flushes what the app keeps in memory (last-used times). */
+  /** Flushes what the app keeps in memory (last-used times, live events, key usage on their way). */
   stop(): Promise<void>;
 }
 
@@ -82,8 +96,13 @@ export function createApp(options: AppOptions): App {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', options.trustProxy ?? false);
+  const liveEvents =
+    options.liveEvents ??
+    (options.store.eventLog
+      ? new SharedLiveEvents({ log: options.store.eventLog, logger })
+      : new InProcessLiveEvents());
   const live = new LiveHub({
-    events: options.liveEvents ?? new InProcessLiveEvents(),
+    events: liveEvents,
     store,
     now,
     logger,
@@ -113,6 +132,19 @@ export function createApp(options: AppOptions): App {
     }
   });
 
+  // The per-key limit is on the ingestion hot path: decided here, shared in batches.
+  const keyUsage = new BatchedWindowLimiter(
+    store,
+    'key-usage',
+    options.keyRateLimitPerMinute ?? 6_000_000,
+    60_000,
+    {
+      onSyncError: (error) =>
+        logger('warn', 'rate limits: cannot reach the store; counting here meanwhile', {
+          error: (error as Error).message,
+        }),
+    },
+  );
   const ingest = createIngestHandlers({
     store,
     trustProxy: options.trustProxy ?? false,
@@ -123,8 +155,13 @@ export function createApp(options: AppOptions): App {
       store,
       now,
       lastUsed,
-      usage: new FixedWindowLimiter(options.keyRateLimitPerMinute ?? 6_000_000, 60_000),
-      failedAttempts: new FixedWindowLimiter(options.failedKeyAttemptsPerMinute ?? 30, 60_000),
+      usage: keyUsage,
+      failedAttempts: new SharedWindowLimiter(
+        store,
+        'failed-key-address',
+        options.failedKeyAttemptsPerMinute ?? 30,
+        60_000,
+      ),
     }),
   });
   const fastPath = createFastPath(ingest, respondToError);
@@ -160,6 +197,8 @@ export function createApp(options: AppOptions): App {
     ),
     live,
     metrics,
-    stop: () => lastUsed.stop(),
+    stop: async () => {
+      await Promise.all([lastUsed.stop(), liveEvents.close(), keyUsage.stop()]);
+    },
   };
 }

@@ -26,11 +26,11 @@ export interface BackgroundUpkeep {
 const BUSY_UTILISATION = 0.5;
 
 /**
- * Runs `store.maintain()` in the background (retention backlogs, stale aggregates), one
- * bounded step at a time. While steps report more work, each is followed by a pause that keeps
- * upkeep to its share of the time: a small one while requests keep the event loop busy, so
- * ingestion keeps its throughput, a large one when nothing else runs. With nothing left it
- * sleeps until woken, or polls now and then for work left by other processes (the CLI, other
+ * Runs `store.maintain()` in the background (deleted buckets' records, retention backlogs,
+ * stale aggregates), one bounded step at a time. While steps report more work, each is
+ * followed by a pause that keeps upkeep to its share of the time: a small one while requests
+ * keep the event loop busy, so ingestion keeps its throughput, a large one when nothing else
+ * runs. With nothing left it sleeps until woken, or polls now and then for work left by other processes (the CLI, other
  * servers on the same MongoDB). Reads stay exact however far upkeep lags; only their speed
  * depends on it.
  */
@@ -109,6 +109,8 @@ const CHANGES: ReadonlySet<PropertyKey> = new Set<keyof Store>([
   'deleteRecords',
   'purgeRecords',
   'updateDashboard',
+  'deleteBucket',
+  'deleteDashboard',
 ]);
 
 /** The store, calling `wake` whenever one of its changes above has settled. */

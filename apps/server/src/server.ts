@@ -84,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port, options.host ?? '0.0.0.0', resolve);
   }).catch(async (error: unknown) => {
     await upkeep.stop();
+    await stop();
     throw error;
   });
   const { port } = server.address() as AddressInfo;

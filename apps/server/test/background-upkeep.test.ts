@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { startUpkeep } from '../src/background-upkeep.ts';
 import { silentLogger } from '../src/log.ts';
 import { call, provision, startTestServer } from './helpers.ts';
+import { ownerWithBuckets } from './live-fixture.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -76,4 +77,32 @@ it('finds work left by another process by polling, and stops for good', async ()
   const after = steps;
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(steps).toBe(after);
+});
+
+it('sweeps the records of a bucket deleted through the API in the background', async () => {
+  let swept = 0;
+  const server = await startTestServer({
+    wrapStore: (store) => ({
+      ...store,
+      maintain: async (now) => {
+        const result = await store.maintain(now);
+        swept += result.swept;
+        return result;
+      },
+    }),
+  });
+  cleanups.push(() => server.stopAll());
+  const owner = await ownerWithBuckets(server, ['Doomed']);
+  const bucket = owner.buckets[0]!;
+  const url = `${server.url}/api/buckets/${bucket.id}`;
+  expect((await call(url, { method: 'POST', key: owner.key, body: records(1_500) })).status).toBe(
+    200,
+  );
+  await owner.client.buckets.delete.mutate({
+    dashboardId: owner.dashboard.id,
+    bucketId: bucket.id,
+  });
+  // Gone at once for the API; its records follow in the background.
+  expect((await call(url, { key: owner.key })).status).toBe(404);
+  await eventually(async () => swept === 1_500);
 });

@@ -59,7 +59,7 @@ export function createAuth(
   for (const name of Object.keys(limits) as (keyof ThrottleLimits)[]) {
     limits[name] = options[name] ?? limits[name];
   }
-  const throttle = new Throttle(limits);
+  const throttle = new Throttle(limits, store);
   const devices = new DeviceCookies();
   warmUpPasswordRating();
 
@@ -88,7 +88,7 @@ export function createAuth(
   ): Promise<User | null> {
     const device = devices.knownDevice(client.cookieHeader, account);
     return throttle.passwordCheck(client.address, async () => {
-      const attempt = throttle.signInAttempt(client.address, account, device, now());
+      const attempt = await throttle.signInAttempt(client.address, account, device, now());
       let found: User | null;
       let valid: boolean;
       try {
@@ -96,11 +96,11 @@ export function createAuth(
         valid = await verifyPassword(found?.passwordHash ?? (await DUMMY_HASH), password);
       } catch (error) {
         // No password was checked (the server was busy, or the store failed).
-        attempt.giveBack();
+        await attempt.giveBack();
         throw error;
       }
       if (!found || !valid) return null;
-      attempt.giveBack();
+      await attempt.giveBack();
       return found;
     });
   }
@@ -140,7 +140,7 @@ export function createAuth(
       client: Client,
       secure: boolean,
     ): Promise<SignedIn> {
-      throttle.signUpAttempt(client.address, now());
+      await throttle.signUpAttempt(client.address, now());
       return signedIn(await createUser(store, input), secure);
     },
 

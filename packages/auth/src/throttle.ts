@@ -1,4 +1,8 @@
-import { FixedWindowLimiter, type RateLimitOutcome } from '@bucketgrid/services';
+import {
+  type RateCounters,
+  type RateLimitOutcome,
+  SharedWindowLimiter,
+} from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 
 /** The limits of docs/architecture.md, "Limits and abuse". */
@@ -29,59 +33,71 @@ function wait(outcome: RateLimitOutcome): string {
 }
 
 /**
- * Who may try a password now. Attempts are counted before the password is checked, in one
- * synchronous step, so concurrent guesses cannot all pass a check none of them has counted
- * yet; a success gives its unit back, so only failures use up the budgets.
+ * Who may try a password now. The budgets are counted in the store, so they hold across every
+ * server process of a deployment. Attempts are counted before the password is checked, and
+ * an attempt over a budget gives back what it counted, so concurrent guesses cannot all pass
+ * a check none of them has counted yet; a success gives its unit back, so only failures use
+ * up the budgets.
  */
 export class Throttle {
-  private readonly perAddress: FixedWindowLimiter;
-  private readonly perEmail: FixedWindowLimiter;
-  private readonly perDevice: FixedWindowLimiter;
-  private readonly signUps: FixedWindowLimiter;
+  private readonly perAddress: SharedWindowLimiter;
+  private readonly perEmail: SharedWindowLimiter;
+  private readonly perDevice: SharedWindowLimiter;
+  private readonly signUps: SharedWindowLimiter;
   private readonly checksRunning = new Map<string, number>();
 
-  constructor(private readonly limits: ThrottleLimits) {
-    this.perAddress = new FixedWindowLimiter(limits.failedSignInsPerAddress, FAILURE_WINDOW_MS);
-    this.perEmail = new FixedWindowLimiter(limits.failedSignInsPerEmail, FAILURE_WINDOW_MS);
-    this.perDevice = new FixedWindowLimiter(limits.failedSignInsPerEmail, FAILURE_WINDOW_MS);
-    this.signUps = new FixedWindowLimiter(limits.signUpsPerAddress, SIGN_UP_WINDOW_MS);
+  constructor(
+    private readonly limits: ThrottleLimits,
+    counters: RateCounters,
+  ) {
+    const limiter = (scope: string, limit: number, windowMs: number) =>
+      new SharedWindowLimiter(counters, scope, limit, windowMs);
+    this.perAddress = limiter('sign-in-address', limits.failedSignInsPerAddress, FAILURE_WINDOW_MS);
+    this.perEmail = limiter('sign-in-email', limits.failedSignInsPerEmail, FAILURE_WINDOW_MS);
+    this.perDevice = limiter('sign-in-device', limits.failedSignInsPerEmail, FAILURE_WINDOW_MS);
+    this.signUps = limiter('sign-up-address', limits.signUpsPerAddress, SIGN_UP_WINDOW_MS);
   }
 
   /**
    * Counts a sign-in attempt against the address and against the email's budget for unknown
-   * devices, or the known device's own budget. Returns what gives the attempt back.
+   * devices, or the known device's own budget. Returns what gives the attempt back (never
+   * throws).
    */
-  signInAttempt(
+  async signInAttempt(
     address: string,
     email: string,
     device: string | null,
     at: number,
-  ): { giveBack(): void } {
-    const budgets: [FixedWindowLimiter, string][] = [
+  ): Promise<{ giveBack(): Promise<void> }> {
+    const budgets: [SharedWindowLimiter, string][] = [
       [this.perAddress, address],
       device === null ? [this.perEmail, email] : [this.perDevice, device],
     ];
-    for (const [limiter, id] of budgets) {
-      const outcome = limiter.peek(id, at);
-      if (!outcome.allowed) {
-        throw new AppError(
-          'rate_limited',
-          `Too many failed sign-ins. Try again in ${wait(outcome)}.`,
-          { retryAfterSeconds: outcome.resetSeconds },
-        );
-      }
-    }
-    for (const [limiter, id] of budgets) limiter.consume(id, 1, at);
-    return {
-      giveBack: () => {
-        for (const [limiter, id] of budgets) limiter.refund(id, 1, at);
-      },
+    const outcomes = await Promise.all(budgets.map(([limiter, id]) => limiter.consume(id, 1, at)));
+    const refused = outcomes.find((outcome) => !outcome.allowed);
+    const giveBack = async () => {
+      await Promise.all(
+        budgets.map(([limiter, id], i) =>
+          outcomes[i]!.allowed ? limiter.refund(id, 1, at) : undefined,
+        ),
+      );
     };
+    if (refused) {
+      await giveBack();
+      throw new AppError(
+        'rate_limited',
+        `Too many failed sign-ins. Try again in ${wait(refused)}.`,
+        {
+          retryAfterSeconds: refused.resetSeconds,
+        },
+      );
+    }
+    return { giveBack };
   }
 
   /** Counts a sign-up attempt against the address. */
-  signUpAttempt(address: string, at: number): void {
-    const outcome = this.signUps.consume(address, 1, at);
+  async signUpAttempt(address: string, at: number): Promise<void> {
+    const outcome = await this.signUps.consume(address, 1, at);
     if (!outcome.allowed) {
       throw new AppError(
         'rate_limited',

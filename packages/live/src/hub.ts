@@ -4,7 +4,7 @@ import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { Coalescer } from './coalescer.ts';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './limits.ts';
-import type { LiveEvent, LiveEvents } from './live-events.ts';
+import { eventKey, type LiveEvent, type LiveEvents } from './live-events.ts';
 import { type LiveMessage, LiveView, type ViewOwner } from './view.ts';
 
 export type LiveLogger = (
@@ -74,9 +74,6 @@ class Counts {
     else this.counts.delete(key);
   }
 }
-
-const eventKey = (event: LiveEvent): string =>
-  event.type === 'records' ? `records:${event.bucketId}` : event.type;
 
 /** Re-checks yield to other work after this many store lookups. */
 const RECHECK_BATCH = 100;
@@ -316,10 +313,62 @@ export class LiveHub {
     this.channels.set(dashboardId, channel);
     this.deps.events.subscribe(
       dashboardId,
-      (event) => channel.coalescer.push(eventKey(event), event),
+      {
+        event: (event) => channel.coalescer.push(eventKey(event), event),
+        missed: () => void this.refreshChannel(dashboardId, channel),
+      },
       channel.subscription.signal,
     );
     return channel;
+  }
+
+  /**
+   * After events of the dashboard may have been lost on their way here: sends each of its
+   * views one event per thing that may have changed (as a reconnect this hub cannot place
+   * gets), so that they refetch what they show, and makes every earlier event id one that a
+   * reconnect cannot resume from. If the refresh cannot be read, the views are ended instead
+   * (retryable): their clients reconnect, and their reconnects get the refresh.
+   */
+  private async refreshChannel(dashboardId: string, channel: Channel): Promise<void> {
+    const seq = ++this.seq;
+    channel.recent = [];
+    channel.completeAfter = seq;
+    if (channel.views.size === 0) return;
+    const id = `${this.epoch}:${seq}`;
+    const wantsDashboard = [...channel.views].some((view) => view.bucketId === undefined);
+    let messages: LiveMessage[];
+    try {
+      messages = wantsDashboard
+        ? await this.refresh(dashboardId, id)
+        : [...new Set([...channel.views].map((view) => view.bucketId!))].map((bucketId) => ({
+            id,
+            event: { type: 'records', bucketId, at: this.deps.now() },
+          }));
+    } catch (error) {
+      this.deps.logger('warn', 'live views could not be refreshed; ending them', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      for (const view of [...channel.views]) view.end(storeBusy());
+      return;
+    }
+    for (const view of [...channel.views]) {
+      for (const message of messages) if (view.wants(message.event)) view.deliver(message);
+    }
+  }
+
+  /** One event per thing a dashboard view shows: its bucket list, each bucket's records, the layout. */
+  private async refresh(dashboardId: string, id: string): Promise<LiveMessage[]> {
+    const at = this.deps.now();
+    const [buckets, layout] = await Promise.all([
+      this.deps.store.listBuckets(dashboardId),
+      this.deps.store.getLayout(dashboardId),
+    ]);
+    const messages: LiveMessage[] = [{ id, event: { type: 'buckets', at } }];
+    for (const bucket of buckets) {
+      messages.push({ id, event: { type: 'records', bucketId: bucket.id, at } });
+    }
+    if (layout) messages.push({ id, event: { type: 'layout', version: layout.version, at } });
+    return messages;
   }
 
   private closeChannel(dashboardId: string): void {
@@ -373,20 +422,11 @@ export class LiveHub {
       return async () => missed.map(({ id, event }) => ({ id, event }));
     }
     const id = `${this.epoch}:${this.seq}`;
-    const at = this.deps.now();
-    return async () => {
-      if (bucketId !== undefined) return [{ id, event: { type: 'records', bucketId, at } }];
-      const [buckets, layout] = await Promise.all([
-        this.deps.store.listBuckets(dashboardId),
-        this.deps.store.getLayout(dashboardId),
-      ]);
-      const messages: LiveMessage[] = [{ id, event: { type: 'buckets', at } }];
-      for (const bucket of buckets) {
-        messages.push({ id, event: { type: 'records', bucketId: bucket.id, at } });
-      }
-      if (layout) messages.push({ id, event: { type: 'layout', version: layout.version, at } });
-      return messages;
-    };
+    if (bucketId !== undefined) {
+      const at = this.deps.now();
+      return async () => [{ id, event: { type: 'records', bucketId, at } }];
+    }
+    return () => this.refresh(dashboardId, id);
   }
 }
 
@@ -396,6 +436,16 @@ function sessionEnded(): AppError {
 
 function dashboardGone(): AppError {
   return new AppError('not_found', 'No such dashboard.');
+}
+
+function storeBusy(): AppError {
+  return new AppError(
+    'service_unavailable',
+    'Live updates were interrupted; reconnect in a moment.',
+    {
+      retryAfterSeconds: 1,
+    },
+  );
 }
 
 function bucketGone(): AppError {

@@ -5,6 +5,7 @@ export {
   InProcessLiveEvents,
   type LiveEvent,
   type LiveEvents,
-  type LiveListener,
+  type LiveSubscriber,
 } from './live-events.ts';
+export { SharedLiveEvents, type SharedLiveEventsOptions } from './shared-live-events.ts';
 export { type LiveMessage, LiveView, type ViewOwner } from './view.ts';

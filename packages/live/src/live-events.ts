@@ -7,48 +7,86 @@ export type LiveEvent =
   /** The grid was saved; `version` is the saved layout's version. */
   | { type: 'layout'; version: number; at: number };
 
-export type LiveListener = (event: LiveEvent) => void;
+/** What a subscription to a dashboard's events is told. */
+export interface LiveSubscriber {
+  /** An event published to the dashboard. */
+  event(event: LiveEvent): void;
+  /**
+   * Events of the dashboard may have been lost on their way (the stream between processes
+   * broke off for longer than it can catch up): whatever its views show may be stale.
+   */
+  missed(): void;
+}
 
 /**
  * How a dashboard's events travel from whoever caused them to every live hub that has views
- * of the dashboard open. In-process on SQLite (one server process per database file); a
- * deployment of many processes on MongoDB puts a change stream behind the same interface.
+ * of the dashboard open: within the process on SQLite (one server process per database file,
+ * `InProcessLiveEvents`), through the store's event log between the processes sharing a
+ * MongoDB deployment (`SharedLiveEvents`).
  */
 export interface LiveEvents {
   /** Never waits and never throws: callers are write paths whose answer is already sent. */
   publish(dashboardId: string, event: LiveEvent): void;
-  /** Calls `listener` with each event published to the dashboard until `signal` aborts. */
-  subscribe(dashboardId: string, listener: LiveListener, signal: AbortSignal): void;
+  /** Tells `subscriber` of each event published to the dashboard until `signal` aborts. */
+  subscribe(dashboardId: string, subscriber: LiveSubscriber, signal: AbortSignal): void;
+  /** Stops delivering; sends what is still on its way to other processes, if anything. */
+  close(): Promise<void>;
 }
 
-/** Events delivered to subscribers in this process, synchronously. */
-export class InProcessLiveEvents implements LiveEvents {
-  private readonly listeners = new Map<string, Set<LiveListener>>();
+/** What coalescing merges: a later event with the same key replaces an earlier one. */
+export const eventKey = (event: LiveEvent): string =>
+  event.type === 'records' ? `records:${event.bucketId}` : event.type;
 
-  publish(dashboardId: string, event: LiveEvent): void {
-    const listeners = this.listeners.get(dashboardId);
-    if (!listeners) return;
-    for (const listener of listeners) listener(event);
+/** The subscriptions of this process, by dashboard. */
+export class LiveSubscribers {
+  private readonly byDashboard = new Map<string, Set<LiveSubscriber>>();
+
+  deliver(dashboardId: string, event: LiveEvent): void {
+    const subscribers = this.byDashboard.get(dashboardId);
+    if (!subscribers) return;
+    for (const subscriber of subscribers) subscriber.event(event);
   }
 
-  subscribe(dashboardId: string, listener: LiveListener, signal: AbortSignal): void {
-    if (signal.aborted) return;
-    let listeners = this.listeners.get(dashboardId);
-    if (!listeners) {
-      listeners = new Set();
-      this.listeners.set(dashboardId, listeners);
+  /** Tells every subscription that events may have been lost. */
+  missed(): void {
+    for (const subscribers of this.byDashboard.values()) {
+      for (const subscriber of subscribers) subscriber.missed();
     }
-    listeners.add(listener);
-    const subscribed = listeners;
+  }
+
+  subscribe(dashboardId: string, subscriber: LiveSubscriber, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    let subscribers = this.byDashboard.get(dashboardId);
+    if (!subscribers) {
+      subscribers = new Set();
+      this.byDashboard.set(dashboardId, subscribers);
+    }
+    subscribers.add(subscriber);
+    const subscribed = subscribers;
     signal.addEventListener(
       'abort',
       () => {
-        subscribed.delete(listener);
-        if (subscribed.size === 0 && this.listeners.get(dashboardId) === subscribed) {
-          this.listeners.delete(dashboardId);
+        subscribed.delete(subscriber);
+        if (subscribed.size === 0 && this.byDashboard.get(dashboardId) === subscribed) {
+          this.byDashboard.delete(dashboardId);
         }
       },
       { once: true },
     );
   }
+}
+
+/** Events delivered to subscribers in this process, synchronously. */
+export class InProcessLiveEvents implements LiveEvents {
+  private readonly subscribers = new LiveSubscribers();
+
+  publish(dashboardId: string, event: LiveEvent): void {
+    this.subscribers.deliver(dashboardId, event);
+  }
+
+  subscribe(dashboardId: string, subscriber: LiveSubscriber, signal: AbortSignal): void {
+    this.subscribers.subscribe(dashboardId, subscriber, signal);
+  }
+
+  async close(): Promise<void> {}
 }

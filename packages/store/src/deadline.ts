@@ -5,9 +5,9 @@ import { type Store, StoreUnavailable } from './store.ts';
  * answer "unavailable" while they go on and succeed. They stay unbounded here; each of
  * their steps is bounded by the backend itself (on MongoDB: server selection, the majority's
  * acknowledgement, commits; see mongo/connection.ts), so a store that cannot answer still
- * fails them.
+ * fails them. (Deleting a bucket or a dashboard is short: upkeep sweeps their records.)
  */
-const BULK = new Set<string>(['deleteDashboard', 'deleteBucket', 'deleteRecords', 'purgeRecords']);
+const BULK = new Set<string>(['deleteRecords', 'purgeRecords']);
 
 interface PendingCall {
   /** The sweep count when the call started. */

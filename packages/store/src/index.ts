@@ -1,4 +1,11 @@
 export { withDeadline } from './deadline.ts';
+export {
+  type EventBatch,
+  type EventLog,
+  EventLogHistoryLost,
+  type EventLogPosition,
+  type EventLogWatcher,
+} from './event-log.ts';
 export { newId } from './ids.ts';
 export {
   type CommitObserver,

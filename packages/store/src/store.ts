@@ -11,6 +11,7 @@ import type {
   Role,
   SeriesMeta,
 } from '@bucketgrid/shared';
+import type { EventLog } from './event-log.ts';
 
 /** All times are unix milliseconds. All ids are opaque, URL-safe, unguessable strings. */
 
@@ -104,6 +105,18 @@ export interface MaintainResult {
   more: boolean;
   /** Buckets whose records this step removed (retention), for live views to refresh. */
   trimmed: { bucketId: string; dashboardId: string }[];
+  /** Records of deleted buckets this step removed (see deleteBucket). */
+  swept: number;
+}
+
+/** A change to a rate-limit counter: see `Store.countRateWindows`. */
+export interface RateWindowChange {
+  /** The counter, named by the caller (what is limited, for whom, in which window). */
+  key: string;
+  /** Added to the counter; negative gives units back. */
+  delta: number;
+  /** When the counter's window ends (ms): the store may forget it from then on. */
+  expiresAt: number;
 }
 
 /** A layout save: applied only if the stored version is still `expectedVersion`. */
@@ -175,6 +188,11 @@ export class StoreUnavailable extends StoreError {
  */
 export interface Store {
   readonly backend: 'sqlite' | 'mongodb';
+  /**
+   * How live events travel between the server processes sharing this store; absent where
+   * one server process serves the database (SQLite), whose events stay in the process.
+   */
+  readonly eventLog?: EventLog;
   /** Throws when the database cannot be reached (for /readyz). */
   ping(): Promise<void>;
   /** Waits for pending writes, then closes. */
@@ -213,7 +231,11 @@ export interface Store {
     id: string,
     patch: Partial<Pick<Dashboard, 'name' | 'slug' | 'retention'>>,
   ): Promise<Dashboard | null>;
-  /** Deletes the dashboard with its buckets, records, keys, memberships and layout. */
+  /**
+   * Deletes the dashboard with its buckets, keys, memberships and layout at once: none of
+   * them is found by any read from then on, and no write reaches its buckets. Their records
+   * go in batches in later upkeep steps (`maintain`), which resume after a crash.
+   */
   deleteDashboard(id: string): Promise<void>;
 
   /** The dashboard's widget grid (version 0 and no widgets before the first save); null: no such dashboard. */
@@ -248,6 +270,11 @@ export interface Store {
   renameBucket(id: string, name: string): Promise<void>;
   /** Replaces the bucket's series descriptions; null: no such bucket. */
   setBucketSeries(id: string, series: SeriesMeta[]): Promise<Bucket | null>;
+  /**
+   * Deletes the bucket at once (no read finds it or its records from then on, no write
+   * reaches it); its records go in batches in later upkeep steps (`maintain`), which resume
+   * after a crash.
+   */
   deleteBucket(id: string): Promise<void>;
 
   /**
@@ -277,14 +304,24 @@ export interface Store {
   purgeRecords(bucket: Bucket): Promise<number>;
 
   /**
-   * One bounded step of background upkeep (a few milliseconds of work): trims a batch of a
-   * bucket left over its retention (a lowered retention; writes trim only as much as they add)
+   * One bounded step of background upkeep (a few milliseconds of work): removes a batch of
+   * the records of deleted buckets, trims a batch of a bucket left over its retention (a lowered retention; writes trim only as much as they add)
    * and recomputes a batch of the pre-aggregated figures that writes and deletions left stale.
    * `more`: work remains, call again. Safe to run from several processes at once. Cells
    * written in the 2 s before `now` (default: the clock) wait for a later step: they are
    * likely still being written. Says which buckets lost records, for their live views.
    */
   maintain(now?: number): Promise<MaintainResult>;
+
+  /**
+   * Adds each change's delta to its counter (a counter not seen before starts at 0), each
+   * atomically whichever process of the deployment counts, and returns the counters' totals
+   * in order: how rate limits hold across server processes. The keys of one call are
+   * distinct. A call with one change gets the total just after it; with several, totals at
+   * least that large (MongoDB reads them after the whole batch). Expired counters are
+   * removed in the background (`maintain` on SQLite, a TTL index on MongoDB).
+   */
+  countRateWindows(changes: readonly RateWindowChange[]): Promise<number[]>;
 
   /**
    * MissingEntity when the dashboard or the creator does not exist (checked in that order),

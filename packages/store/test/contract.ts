@@ -4,9 +4,11 @@ import { apiKeysContract } from './contract/api-keys.ts';
 import { bucketsContract } from './contract/buckets.ts';
 import { contractContext } from './contract/context.ts';
 import { dashboardsContract } from './contract/dashboards.ts';
+import { deletionContract } from './contract/deletion.ts';
 import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
 import { layoutsContract } from './contract/layouts.ts';
+import { rateWindowsContract } from './contract/rate-windows.ts';
 import { recordsContract } from './contract/records.ts';
 import { retentionContract } from './contract/retention.ts';
 import { usersContract } from './contract/users.ts';
@@ -36,7 +38,9 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     downsampleContract(t);
     downsampleModelContract(t);
     retentionContract(t);
+    deletionContract(t);
     layoutsContract(t);
     apiKeysContract(t);
+    rateWindowsContract(t);
   });
 }

@@ -2,7 +2,8 @@ import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
-import { contractContext } from './contract/context.ts';
+import { SWEEP_BATCH } from '../src/sweep.ts';
+import { contractContext, settleUpkeep } from './contract/context.ts';
 import { runStoreContract } from './contract.ts';
 import { createTestDatabase, mongoUri, type TestDatabase } from './test-database.ts';
 
@@ -30,6 +31,84 @@ if (mongoUri) {
   afterAll(async () => {
     await Promise.allSettled(stores.map((store) => store.close()));
     for (const database of databases) await database.destroy();
+  });
+
+  describe('mongodb event log', () => {
+    /** Watches `store`'s log from `after` until `count` batches came, then stops. */
+    async function watchFor(
+      store: Store,
+      after: unknown,
+      count: number,
+      appendOnOpen: () => Promise<void>,
+    ) {
+      const batches: { origin: string; events: unknown[]; position: unknown }[] = [];
+      const stop = new AbortController();
+      await store.eventLog!.watch(
+        after,
+        {
+          opened: () => void appendOnOpen(),
+          batch: (batch, position) => {
+            batches.push({ ...batch, events: [...batch.events], position });
+            if (batches.length === count) stop.abort();
+          },
+          idle: () => {},
+        },
+        stop.signal,
+      );
+      return batches;
+    }
+
+    it('carries batches between two stores on one database and resumes after a position', async () => {
+      const database = createTestDatabase('event-log');
+      databases.push(database);
+      const a = await openStore(database.url);
+      const b = await openStore(database.url);
+      stores.push(a, b);
+      const batch = (n: number) => ({ origin: 'a', events: [{ n }] });
+      const first = await watchFor(b, undefined, 1, () => a.eventLog!.append(batch(1)));
+      expect(first).toMatchObject([{ origin: 'a', events: [{ n: 1 }] }]);
+      // Appended while nobody watched: a watch from the last position gets them, in order.
+      await a.eventLog!.append(batch(2));
+      await a.eventLog!.append(batch(3));
+      const resumed = await watchFor(b, first[0]!.position, 2, async () => {});
+      expect(resumed.map((entry) => entry.events)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
+    });
+  });
+
+  describe('mongodb sweep', () => {
+    it('resumes a sweep another process left in the middle, and leaves nothing behind', async () => {
+      const database = createTestDatabase('sweep');
+      databases.push(database);
+      const first = await openStore(database.url);
+      stores.push(first);
+      const t = contractContext(() => first);
+      const bucket = await t.makeBucket('TSV', 1_000_000);
+      const records = Array.from({ length: 2 * SWEEP_BATCH + 10 }, (_, i) => t.rec(i, { 1: i }));
+      await first.upsertRecords(bucket, records, 'merge');
+      await settleUpkeep(first);
+      await first.deleteBucket(bucket.id);
+      let swept = 0;
+      for (let step = 0; step < 3; step++) swept += (await first.maintain()).swept;
+      await first.close();
+
+      const second = await openStore(database.url);
+      stores.push(second);
+      for (let step = 0; step < 100; step++) {
+        const result = await second.maintain(Date.now() + 60_000);
+        swept += result.swept;
+        if (!result.more) break;
+      }
+      expect(swept).toBe(records.length);
+      const raw = await mongoose.createConnection(database.url).asPromise();
+      try {
+        for (const name of ['records', 'aggregates', 'dirtyCells']) {
+          expect(await raw.collection(name).countDocuments({ b: bucket.id })).toBe(0);
+        }
+        expect(await raw.collection('deletedBuckets').countDocuments()).toBe(0);
+      } finally {
+        await raw.close();
+      }
+    });
   });
 
   describe('mongodb storage details', () => {

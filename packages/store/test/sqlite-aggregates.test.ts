@@ -73,10 +73,10 @@ it('builds the figures of records written before the upgrade that added them', a
   const { store, bucket } = await filled();
   await store.updateDashboard(bucket.dashboardId, { retention: 1_000 });
   await store.close();
-  // Back to schema version 2: no aggregates, no marks, no backlog.
+  // Back to schema version 2: no aggregates, no marks, no backlog, no deleted buckets, no rate windows.
   const raw = new Database(path);
   raw.exec(`DROP TABLE aggregates; DROP TABLE aggregate_dirty; DROP TABLE retention_backlog;
-    PRAGMA user_version = 2;`);
+    DROP TABLE deleted_buckets; DROP TABLE rate_windows; PRAGMA user_version = 2;`);
   raw.close();
 
   const upgraded = await openStore(`file:${path}`);
@@ -106,7 +106,7 @@ it('leaves cells written in the last seconds for a later step', async () => {
     check.close();
     return n;
   };
-  expect(await store.maintain()).toEqual({ more: false, trimmed: [] });
+  expect(await store.maintain()).toEqual({ more: false, trimmed: [], swept: 0 });
   expect(dirty()).toBeGreaterThan(0);
   await settleUpkeep(store);
   expect(dirty()).toBe(0);

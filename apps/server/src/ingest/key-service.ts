@@ -1,4 +1,9 @@
-import { apiKeyState, type FixedWindowLimiter, type RateLimitOutcome } from '@bucketgrid/services';
+import {
+  apiKeyState,
+  type BatchedWindowLimiter,
+  type RateLimitOutcome,
+  type SharedWindowLimiter,
+} from '@bucketgrid/services';
 import { hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
 import type { ApiKeyRecord, Store } from '@bucketgrid/store';
 import type { LastUsedTracker } from './last-used.ts';
@@ -24,10 +29,10 @@ export type KeySpend =
 
 export interface KeyServiceDeps {
   store: Pick<Store, 'getApiKeyByHash'>;
-  /** Per client address, counting failed attempts. */
-  failedAttempts: FixedWindowLimiter;
-  /** Per key, weighted by records written (1 for other requests). */
-  usage: FixedWindowLimiter;
+  /** Per client address, counting failed attempts (each one counted in the store). */
+  failedAttempts: SharedWindowLimiter;
+  /** Per key, weighted by records written (1 for other requests); decided in the process. */
+  usage: BatchedWindowLimiter;
   lastUsed: LastUsedTracker;
   now: () => number;
 }
@@ -42,7 +47,9 @@ export class KeyService {
 
   /**
    * Format and checksum first (no lookup for junk), then one lookup by SHA-256 hash, then
-   * revocation and expiry. Failures count against the address; the last-used time is noted.
+   * revocation and expiry. Failures count against the address, in the store, so that every
+   * process refuses an address that failed too often on any of them (a process learns it
+   * with the address's next failure there); the last-used time is noted.
    */
   async verify(presented: string | undefined, address: string): Promise<KeyVerification> {
     const { failedAttempts, lastUsed } = this.deps;
@@ -54,7 +61,7 @@ export class KeyService {
       lastUsed.note(found.id, now);
       return { valid: true, key: found };
     }
-    failedAttempts.consume(address, 1, now);
+    await failedAttempts.consume(address, 1, now);
     return { valid: false, code: found };
   }
 

@@ -68,14 +68,6 @@ export function aggregateHooks({ models }: Db) {
       }
       await mark(session, bucketId, 0, effects.mark);
     },
-
-    /** Forgets every figure, mark and retention backlog of the buckets (deleted or purged). */
-    async forget(bucketIds: string[], session?: ClientSession): Promise<void> {
-      const b = { $in: bucketIds };
-      await aggregates.deleteMany({ b }, { session });
-      await dirtyCells.deleteMany({ b }, { session });
-      await models.retentionBacklog.deleteMany({ _id: b }, { session });
-    },
   };
 }
 

@@ -1,10 +1,10 @@
 import type { PipelineStage } from 'mongoose';
 import { newId } from '../ids.ts';
 import type { Bucket, Store } from '../store.ts';
-import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, DASHBOARDS_COLLECTION, LIST_ORDER } from './models.ts';
 import { claimDashboard } from './references.ts';
+import type { MongoSweeper } from './sweeper.ts';
 
 type BucketMethods = Pick<
   Store,
@@ -14,8 +14,8 @@ type BucketMethods = Pick<
 /** A bucket document joined with the retention of its dashboard. */
 type BucketRow = BucketDoc & { dashboard: { retention: number }[] };
 
-export function bucketMethods(db: Db, aggregates: AggregateHooks): BucketMethods {
-  const { buckets, records } = db.models;
+export function bucketMethods(db: Db, sweeper: MongoSweeper): BucketMethods {
+  const { buckets } = db.models;
 
   /** Buckets with their dashboard's retention, in one round trip (getBucket is on every API call). */
   async function findBuckets(match: PipelineStage.Match['$match']): Promise<Bucket[]> {
@@ -81,11 +81,11 @@ export function bucketMethods(db: Db, aggregates: AggregateHooks): BucketMethods
     },
 
     async deleteBucket(id) {
-      // The bucket first: from then on no write can reach its records (see upsertRecords),
-      // and deleting them outside a transaction has no size limit.
-      await buckets.deleteOne({ _id: id });
-      await records.deleteMany({ b: id });
-      await aggregates.forget([id]);
+      // Gone from every read at once; upkeep removes its records in batches (sweeper.ts).
+      await db.transaction(async (session) => {
+        const { deletedCount } = await buckets.deleteOne({ _id: id }, { session });
+        if (deletedCount > 0) await sweeper.mark(session, [id]);
+      });
     },
   };
 }

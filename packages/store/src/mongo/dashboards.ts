@@ -8,11 +8,11 @@ import {
   type MemberWithUser,
   type Store,
 } from '../store.ts';
-import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
 import { claimDashboard, requireUser } from './references.ts';
+import type { MongoSweeper } from './sweeper.ts';
 
 type DashboardMethods = Pick<
   Store,
@@ -33,9 +33,8 @@ type DashboardMethods = Pick<
 const MEMBERS_ORDER = { createdAt: 1, userId: 1 } as const;
 const SLUG_TAKEN = { slug: 'slug' } as const;
 
-export function dashboardMethods(db: Db, aggregates: AggregateHooks): DashboardMethods {
-  const { dashboards, memberships, users, buckets, apiKeys, records, layouts, retentionBacklog } =
-    db.models;
+export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethods {
+  const { dashboards, memberships, users, buckets, apiKeys, layouts, retentionBacklog } = db.models;
 
   /**
    * Runs `change` on the member unless they are the dashboard's last owner. The transaction
@@ -168,10 +167,10 @@ export function dashboardMethods(db: Db, aggregates: AggregateHooks): DashboardM
     },
 
     async deleteDashboard(id) {
-      // The dashboard and everything that names it go in one transaction; its records are
-      // deleted after it, outside: a bucket can hold a million records, too many for one
-      // transaction, and once the buckets are gone nothing can read or write them anyway.
-      const bucketIds = await db.transaction(async (session) => {
+      // The dashboard and everything that names it go in one transaction; its buckets'
+      // records, which can be millions, too many for one transaction, are removed by upkeep
+      // in batches (sweeper.ts).
+      await db.transaction(async (session) => {
         const owned = await buckets
           .find({ dashboardId: id }, { _id: 1 })
           .session(session)
@@ -181,12 +180,11 @@ export function dashboardMethods(db: Db, aggregates: AggregateHooks): DashboardM
         await memberships.deleteMany({ dashboardId: id }, { session });
         await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });
-        return owned.map((bucket) => bucket._id);
+        await sweeper.mark(
+          session,
+          owned.map((bucket) => bucket._id),
+        );
       });
-      if (bucketIds.length > 0) {
-        await records.deleteMany({ b: { $in: bucketIds } });
-        await aggregates.forget(bucketIds);
-      }
     },
 
     async getMembership(dashboardId, userId) {

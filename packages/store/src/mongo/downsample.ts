@@ -1,5 +1,6 @@
 import type { RecordKey } from '@bucketgrid/shared';
 import type { mongo, PipelineStage } from 'mongoose';
+import { columnsFromRecords } from '../downsample/columns.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
 import {
   type AsyncOperations,
@@ -13,6 +14,7 @@ import type { MaintainResult, Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
+import type { MongoSweeper } from './sweeper.ts';
 
 type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
 
@@ -260,17 +262,29 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
 
 export function downsampleMethods(
   db: Db,
-  trimRetentionBacklog: () => Promise<MaintainResult>,
+  trimRetentionBacklog: () => Promise<Omit<MaintainResult, 'swept'>>,
+  sweeper: MongoSweeper,
 ): DownsampleMethods {
   const operations = mongoOperations(db);
   return {
-    downsampleRecords: (bucket, query) =>
-      runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
+    async downsampleRecords(bucket, query) {
+      // A deleted bucket's records may wait for the sweeper: they are no longer its to show.
+      const [exists, downsampled] = await Promise.all([
+        db.models.buckets.exists({ _id: bucket.id }),
+        runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
+      ]);
+      return exists ? downsampled : columnsFromRecords([], false);
+    },
 
     async maintain(now = Date.now()) {
+      const sweep = await sweeper.step();
       const backlog = await trimRetentionBacklog();
       const { more } = await runAsync(maintainProgram(now), operations);
-      return { more: backlog.more || more, trimmed: backlog.trimmed };
+      return {
+        more: sweep.more || backlog.more || more,
+        trimmed: backlog.trimmed,
+        swept: sweep.swept,
+      };
     },
   };
 }

@@ -136,6 +136,23 @@ export interface DirtyCellDoc {
   at: number;
 }
 
+/** A rate-limit counter (see rate-windows.ts). */
+export interface RateWindowDoc {
+  /** The counter's key, as the caller names it. */
+  _id: string;
+  n: number;
+  /** When its window ends: the TTL index removes it from then on. */
+  exp: Date;
+}
+
+/** A deleted bucket whose documents upkeep has yet to remove (see sweeper.ts). */
+export interface DeletedBucketDoc {
+  /** The bucket id. */
+  _id: string;
+  /** When it was deleted (ms). */
+  at: number;
+}
+
 /** A bucket that may hold more records than its retention: upkeep trims it in batches. */
 export interface RetentionBacklogDoc {
   /** The bucket id. */
@@ -154,6 +171,18 @@ export interface ApiKeyDoc {
   expiresAt: number | null;
   revokedAt: number | null;
   lastUsedAt: number | null;
+}
+
+/**
+ * A batch of live events one server process appended (see event-log.ts). Nobody reads these
+ * documents back: every process watches the collection's change stream, which carries each
+ * inserted document; the TTL index removes them after a minute or two.
+ */
+export interface LiveEventsDoc {
+  origin: string;
+  events: Record<string, unknown>[];
+  /** When it was appended (a Date: the TTL index reads it). */
+  at: Date;
 }
 
 export const DASHBOARDS_COLLECTION = 'dashboards';
@@ -291,6 +320,11 @@ dirtyCellSchema.index({ t: 1, b: 1, c: 1 });
 
 const retentionBacklogSchema = new Schema<RetentionBacklogDoc>({ _id: String }, options);
 
+const rateWindowSchema = new Schema<RateWindowDoc>({ _id: String, n: Number, exp: Date }, options);
+rateWindowSchema.index({ exp: 1 }, { expireAfterSeconds: 0 });
+
+const deletedBucketSchema = new Schema<DeletedBucketDoc>({ _id: String, at: Number }, options);
+
 const apiKeySchema = new Schema<ApiKeyDoc>(
   {
     _id: String,
@@ -310,6 +344,12 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
 apiKeySchema.index({ hash: 1 }, { unique: true });
 apiKeySchema.index({ dashboardId: 1 });
 
+const liveEventsSchema = new Schema<LiveEventsDoc>(
+  { origin: String, events: Schema.Types.Mixed, at: Date },
+  options,
+);
+liveEventsSchema.index({ at: 1 }, { expireAfterSeconds: 60 });
+
 /** Compiles the models on this connection (never on mongoose's global one). */
 function compileModels(conn: Connection) {
   return {
@@ -324,6 +364,9 @@ function compileModels(conn: Connection) {
     aggregates: conn.model('Aggregate', aggregateSchema, 'aggregates'),
     dirtyCells: conn.model('DirtyCell', dirtyCellSchema, 'dirtyCells'),
     retentionBacklog: conn.model('RetentionBacklog', retentionBacklogSchema, 'retentionBacklog'),
+    rateWindows: conn.model('RateWindow', rateWindowSchema, 'rateWindows'),
+    deletedBuckets: conn.model('DeletedBucket', deletedBucketSchema, 'deletedBuckets'),
+    liveEvents: conn.model('LiveEvents', liveEventsSchema, 'liveEvents'),
   };
 }
 

@@ -6,12 +6,15 @@ import { type ConnectOptions, connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapUnavailable } from './errors.ts';
+import { mongoEventLog } from './event-log.ts';
 import { layoutMethods } from './layouts.ts';
+import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods } from './records.ts';
+import { mongoSweeper } from './sweeper.ts';
 import { upgradeAggregates } from './upgrade.ts';
 import { userMethods } from './users.ts';
 
-type Methods = Omit<Store, 'backend' | 'ping' | 'close'>;
+type Methods = Omit<Store, 'backend' | 'eventLog' | 'ping' | 'close'>;
 
 /**
  * Opens the MongoDB store: `mongodb://` or `mongodb+srv://`, naming a replica set or a
@@ -27,6 +30,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
     throw error;
   }
   const aggregates = aggregateHooks(db);
+  const sweeper = mongoSweeper(db);
   const { trimRetentionBacklog, ...records } = recordMethods(db, aggregates);
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
@@ -34,12 +38,13 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
   const methods = trackCalls(
     {
       ...userMethods(db),
-      ...dashboardMethods(db, aggregates),
-      ...bucketMethods(db, aggregates),
+      ...dashboardMethods(db, sweeper),
+      ...bucketMethods(db, sweeper),
       ...layoutMethods(db),
       ...records,
-      ...downsampleMethods(db, trimRetentionBacklog),
+      ...downsampleMethods(db, trimRetentionBacklog, sweeper),
       ...apiKeyMethods(db),
+      ...rateWindowMethods(db),
     },
     inFlight,
     () => closing !== undefined,
@@ -47,6 +52,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
 
   return {
     backend: 'mongodb',
+    eventLog: mongoEventLog(db),
     ...methods,
 
     async ping() {

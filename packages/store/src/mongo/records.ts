@@ -55,7 +55,7 @@ export function recordMethods(
   aggregates: AggregateHooks,
 ): RecordMethods & {
   /** Upkeep: trims a batch off a bucket left over its retention; says whether any remain. */
-  trimRetentionBacklog(): Promise<MaintainResult>;
+  trimRetentionBacklog(): Promise<Omit<MaintainResult, 'swept'>>;
 } {
   const { buckets, dashboards, records, retentionBacklog } = db.models;
   // The driver's collection, typed: mongoose types its collections as holding any document.
@@ -237,12 +237,17 @@ export function recordMethods(
     if (query.to !== undefined) k.$lte = query.to;
     if (query.after !== undefined) k[query.order === 'asc' ? '$gt' : '$lt'] = query.after;
     const filter: RecordFilter = Object.keys(k).length > 0 ? { b: bucket.id, k } : { b: bucket.id };
-    // One more than asked for tells whether there is a next page.
-    const docs = await records
-      .find(filter, { _id: 0, k: 1, v: 1 })
-      .sort({ k: query.order === 'asc' ? 1 : -1 })
-      .limit(query.limit + 1)
-      .lean<Pick<RecordDoc, 'k' | 'v'>[]>();
+    // One more than asked for tells whether there is a next page. A deleted bucket's
+    // records may wait for the sweeper: they are no longer its to show.
+    const [exists, docs] = await Promise.all([
+      buckets.exists({ _id: bucket.id }),
+      records
+        .find(filter, { _id: 0, k: 1, v: 1 })
+        .sort({ k: query.order === 'asc' ? 1 : -1 })
+        .limit(query.limit + 1)
+        .lean<Pick<RecordDoc, 'k' | 'v'>[]>(),
+    ]);
+    if (!exists) return { records: [], hasMore: false };
     const hasMore = docs.length > query.limit;
     if (hasMore) docs.length = query.limit;
     return { records: docs.map(toDataRecord), hasMore };

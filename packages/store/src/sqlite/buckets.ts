@@ -1,9 +1,9 @@
 import type { SeriesMeta } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import { type Bucket, MissingEntity, type Store } from '../store.ts';
-import { forgetBuckets } from './aggregates.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure } from './errors.ts';
+import type { SqliteSweeper } from './sweeper.ts';
 
 type BucketMethods = Pick<
   Store,
@@ -13,8 +13,7 @@ type BucketMethods = Pick<
 /** A bucket with its dashboard's retention (getBucket is on every API call: one query). */
 const BUCKET_SELECT = `SELECT b.*, d.retention FROM buckets b JOIN dashboards d ON d.id = b.dashboard_id`;
 
-export function bucketMethods(sqlite: SqliteDb): BucketMethods {
-  const { db, sql } = sqlite;
+export function bucketMethods({ db, sql }: SqliteDb, sweeper: SqliteSweeper): BucketMethods {
   const getBucket = async (id: string) => {
     const row = sql(`${BUCKET_SELECT} WHERE b.id = ?`).get(id) as Row | undefined;
     return row ? toBucket(row) : null;
@@ -52,10 +51,9 @@ export function bucketMethods(sqlite: SqliteDb): BucketMethods {
     },
 
     async deleteBucket(id) {
+      // Gone from every read at once; upkeep removes its records in batches (sweeper.ts).
       db.transaction(() => {
-        const bucket = 'SELECT rowid FROM buckets WHERE id = ?';
-        sql(`DELETE FROM records WHERE bucket IN (${bucket})`).run(id);
-        forgetBuckets(sqlite, bucket, id);
+        sweeper.mark('SELECT rowid FROM buckets WHERE id = ?', id);
         sql('DELETE FROM buckets WHERE id = ?').run(id);
       })();
     },

@@ -1,9 +1,9 @@
 import type { Role } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import { type Dashboard, LastOwner, type Membership, MissingEntity, type Store } from '../store.ts';
-import { forgetBuckets } from './aggregates.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, missingReference, rethrowUnique } from './errors.ts';
+import type { SqliteSweeper } from './sweeper.ts';
 
 type DashboardMethods = Pick<
   Store,
@@ -20,7 +20,7 @@ type DashboardMethods = Pick<
   | 'removeMember'
 >;
 
-export function dashboardMethods(sqlite: SqliteDb): DashboardMethods {
+export function dashboardMethods(sqlite: SqliteDb, sweeper: SqliteSweeper): DashboardMethods {
   const { db, sql } = sqlite;
   const missingDashboardOr = missingReference(sqlite);
   const getDashboard = async (id: string) => {
@@ -135,11 +135,10 @@ export function dashboardMethods(sqlite: SqliteDb): DashboardMethods {
     },
 
     async deleteDashboard(id) {
+      // Gone from every read at once; upkeep removes its records in batches (sweeper.ts).
       db.transaction(() => {
-        const buckets = 'SELECT rowid FROM buckets WHERE dashboard_id = ?';
-        sql(`DELETE FROM records WHERE bucket IN (${buckets})`).run(id);
-        forgetBuckets(sqlite, buckets, id);
-        // Buckets, keys and memberships go with it through ON DELETE CASCADE.
+        sweeper.mark('SELECT rowid FROM buckets WHERE dashboard_id = ?', id);
+        // Buckets, keys, memberships and the layout go with it through ON DELETE CASCADE.
         sql('DELETE FROM dashboards WHERE id = ?').run(id);
       })();
     },

@@ -12,7 +12,9 @@ import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
 import type { SqliteDb } from './connection.ts';
+import { expireRateWindows } from './rate-windows.ts';
 import type { SqliteRecords } from './records.ts';
+import type { SqliteSweeper } from './sweeper.ts';
 
 type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
 
@@ -154,7 +156,11 @@ function sqliteOperations({ sql }: SqliteDb): SyncOperations {
   };
 }
 
-export function downsampleMethods(sqlite: SqliteDb, records: SqliteRecords): DownsampleMethods {
+export function downsampleMethods(
+  sqlite: SqliteDb,
+  records: SqliteRecords,
+  sweeper: SqliteSweeper,
+): DownsampleMethods {
   const operations = sqliteOperations(sqlite);
   const { db, sql, groupCommit } = sqlite;
   // One snapshot for all the queries of a read (other processes may write the file meanwhile).
@@ -174,9 +180,16 @@ export function downsampleMethods(sqlite: SqliteDb, records: SqliteRecords): Dow
     maintain(now = Date.now()) {
       // One job of the group commit: it shares its commit (and fsync) with the writes around it.
       return groupCommit.submit(() => {
+        const sweep = sweeper.step();
         const backlog = records.trimBacklog();
+        // By the real clock: `now` may run ahead to settle recent cells.
+        const expiring = expireRateWindows(sqlite, Date.now());
         const { more } = runSync(maintainProgram(now), operations);
-        return { more: backlog.more || more, trimmed: backlog.trimmed };
+        return {
+          more: sweep.more || backlog.more || expiring || more,
+          trimmed: backlog.trimmed,
+          swept: sweep.swept,
+        };
       });
     },
   };

@@ -125,6 +125,20 @@ const migrations: string[] = [
     SELECT b.rowid FROM buckets b JOIN dashboards d ON d.id = b.dashboard_id
     WHERE b.record_count > d.retention;
   `,
+  `
+  -- Buckets deleted (alone or with their dashboard) whose rows upkeep has yet to remove in
+  -- batches: records, figures and dirty marks, keyed by the bucket's rowid, which
+  -- AUTOINCREMENT never hands out again. See sweeper.ts.
+  CREATE TABLE deleted_buckets (bucket INTEGER PRIMARY KEY);
+  -- Rate-limit counters (Store.countRateWindows): one per limit, client and window, removed
+  -- by upkeep once the window has ended.
+  CREATE TABLE rate_windows (
+    key TEXT PRIMARY KEY,
+    used INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX rate_windows_by_expiry ON rate_windows (expires_at);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

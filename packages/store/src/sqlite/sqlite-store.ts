@@ -6,10 +6,12 @@ import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
+import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
+import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
 
-type Methods = Omit<Store, 'backend' | 'close'>;
+type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
 
 /**
  * Opens the embedded SQLite store on a file (created if needed): one server process per
@@ -19,14 +21,16 @@ type Methods = Omit<Store, 'backend' | 'close'>;
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
   const records = new SqliteRecords(sqlite);
+  const sweeper = new SqliteSweeper(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
-    ...dashboardMethods(sqlite),
-    ...bucketMethods(sqlite),
+    ...dashboardMethods(sqlite, sweeper),
+    ...bucketMethods(sqlite, sweeper),
     ...layoutMethods(sqlite),
     ...recordMethods(sqlite, records),
-    ...downsampleMethods(sqlite, records),
+    ...downsampleMethods(sqlite, records, sweeper),
     ...apiKeyMethods(sqlite),
+    ...rateWindowMethods(sqlite),
 
     async ping() {
       sqlite.sql('SELECT 1').get();

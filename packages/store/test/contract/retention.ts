@@ -25,7 +25,7 @@ export function retentionContract(t: ContractContext): void {
 
     it('has nothing to do on a store without backlog once settled', async () => {
       await settleUpkeep(store);
-      expect(await store.maintain()).toEqual({ more: false, trimmed: [] });
+      expect(await store.maintain()).toEqual({ more: false, trimmed: [], swept: 0 });
     });
 
     for (const type of ['TSV', 'IV', 'KV'] as const) {
@@ -62,7 +62,7 @@ export function retentionContract(t: ContractContext): void {
                 .sort((a, b) => a - b)
                 .slice(-30);
         expect(kept.map((r) => r.key).sort()).toEqual(expected.sort());
-        expect(await store.maintain()).toEqual({ more: false, trimmed: [] });
+        expect(await store.maintain()).toEqual({ more: false, trimmed: [], swept: 0 });
       });
     }
 
