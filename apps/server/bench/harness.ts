@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -161,4 +161,18 @@ export async function signIn(
     jar.set(name, value);
   }
   return jar;
+}
+
+/**
+ * The admin CLI of a checkout (`root`) on a database, each call's JSON answer parsed: a
+ * benchmark provisions with the measured checkout's own CLI, so any checkout can be measured.
+ */
+export function cliOf(root: string, databaseUrl: string) {
+  return (...args: string[]) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      }).toString(),
+    ) as Record<string, string>;
 }

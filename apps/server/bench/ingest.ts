@@ -26,6 +26,7 @@ import autocannon from 'autocannon';
 import { type LiveStream, openLive } from '../test/live-client.ts';
 import {
   canPin,
+  cliOf,
   cpuSeconds,
   hasExited,
   peakRssMiB,
@@ -59,13 +60,7 @@ pinToCoreOne(import.meta.url);
  * key, made by the checkout's own admin CLI on its own database: any checkout can be measured.
  */
 function provision(root: string, databaseUrl: string) {
-  const cli = (...args: string[]) =>
-    JSON.parse(
-      execFileSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
-        cwd: root,
-        env: { ...env, DATABASE_URL: databaseUrl },
-      }).toString(),
-    ) as Record<string, string>;
+  const cli = cliOf(root, databaseUrl);
   cli('user', 'create', '--email', EMAIL, '--password', PASSWORD, '--name', 'Bench');
   const dashboard = cli(
     'dashboard',

@@ -11,14 +11,14 @@
  * The attackers are two child processes (each holds up to 10,200 descriptors, within the
  * default limit of a process here). The server runs pinned to core 0 when it can be.
  */
-import { type ChildProcess, execFileSync, fork, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { canPin, cliOf, startServerProcess, stopAll } from './harness.ts';
 
 const env = process.env;
 const SECONDS = Number(env.SLOW_SECONDS ?? 10);
@@ -75,23 +75,15 @@ function attack(url: string, first: number, addresses: number): void {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-slow-'));
   const children = new Set<ChildProcess>();
-  const stopAll = () => {
+  const cleanup = async () => {
     for (const child of children) child.kill('SIGTERM');
+    await stopAll();
     rmSync(dir, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => {
-    stopAll();
-    process.exit(130);
-  });
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     const databaseUrl = `file:${join(dir, 'slow.db')}`;
-    const cli = (...args: string[]) =>
-      JSON.parse(
-        execFileSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
-          cwd: checkout,
-          env: { ...env, DATABASE_URL: databaseUrl },
-        }).toString(),
-      ) as Record<string, string>;
+    const cli = cliOf(checkout, databaseUrl);
     cli(
       'user',
       'create',
@@ -124,22 +116,10 @@ async function main(): Promise<void> {
       'production',
     );
 
-    const pin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-    const node = [process.execPath, '--import', 'tsx', 'src/main.ts'];
-    const server = spawn(pin ? 'taskset' : node[0]!, pin ? ['-c', '0', ...node] : node.slice(1), {
-      cwd: join(checkout, 'apps/server'),
-      env: { ...env, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.add(server);
-    const url = await new Promise<string>((resolve) => {
-      createInterface({ input: server.stdout! }).on('line', (line) => {
-        const entry = JSON.parse(line) as { message: string; url?: string };
-        if (entry.message === 'listening') resolve(entry.url!);
-      });
-    });
+    const server = await startServerProcess({ DATABASE_URL: databaseUrl });
+    const { url } = server;
     console.log(
-      `server ${url} (${pin ? 'pinned to core 0' : 'not pinned'}); ${SECONDS} s per phase`,
+      `server ${url} (${canPin ? 'pinned to core 0' : 'not pinned'}); ${SECONDS} s per phase`,
     );
     console.log(
       'phase                      requests  errors  p50 ms  p95 ms  p99 ms  max ms  attack peak  closed by server',
@@ -203,7 +183,7 @@ async function main(): Promise<void> {
       [42, 40],
     ]);
   } finally {
-    stopAll();
+    await cleanup();
   }
   process.exit(0);
 }

@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { LiveIndicator } from '../components/buckets/LiveIndicator.tsx';
 import { ErrorState } from '../components/ErrorState.tsx';
 import { DashboardGrid } from '../components/grid/DashboardGrid.tsx';
 import { Loading } from '../components/Loading.tsx';
+import { useBucketsById } from '../hooks/useBucketsById.ts';
 import { DashboardContext, useDashboard } from '../hooks/useDashboard.ts';
 import { DashboardLive, useLiveStatus } from '../hooks/useDashboardLive.tsx';
 import { useDashboardRange } from '../hooks/useDashboardRange.ts';
@@ -13,7 +14,6 @@ import { useTimeFormat } from '../hooks/useTimeFormat.ts';
 import { describeError } from '../lib/errors.ts';
 import { GRID_MARGIN, ROW_HEIGHT } from '../lib/grid.ts';
 import { rangeLabels } from '../lib/time-range.ts';
-import { type Bucket, trpc } from '../lib/trpc.ts';
 import { useDashboardBySlug } from './DashboardPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
@@ -57,14 +57,7 @@ function WallGrid() {
   const status = useLiveStatus();
   const format = useTimeFormat();
   const layout = useLayout(dashboard.id);
-  const bucketList = trpc.buckets.list.useQuery({ dashboardId: dashboard.id });
-  const buckets = useMemo(
-    () =>
-      bucketList.data
-        ? new Map<string, Bucket>(bucketList.data.map((bucket) => [bucket.id, bucket]))
-        : undefined,
-    [bucketList.data],
-  );
+  const buckets = useBucketsById(dashboard.id);
   const defaultRange = layout.data?.defaultRange ?? '24h';
   const { range, setRange } = useDashboardRange(defaultRange);
   const [viewportHeight] = useState(() => window.innerHeight);

@@ -4,12 +4,13 @@ import { useState } from 'react';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
-import { formatSeriesValue, seriesDisplay } from '../../lib/series-display.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { ErrorState } from '../ErrorState.tsx';
 import { ScrollHint } from '../ScrollHint.tsx';
 import { SkeletonRows } from '../SkeletonRows.tsx';
+import { RecordHeaderCells, RecordValueCells } from './RecordCells.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -97,20 +98,11 @@ export function RecordsTable({ bucket, onDeleteKeys, selected, onSelect }: Props
                       />
                     </th>
                   )}
-                  <th scope="col">
-                    {bucket.type === 'TSV' ? `Time (${format.zoneShort})` : 'Key'}
-                  </th>
-                  {columns.map((c) => (
-                    <th key={c.sk} scope="col" className="numeric">
-                      {c.name}
-                      {c.unit && <span className="muted unit"> ({c.unit})</span>}
-                    </th>
-                  ))}
+                  <RecordHeaderCells bucket={bucket} columns={columns} />
                 </tr>
               </thead>
               <tbody>
                 {records.map((record) => {
-                  const values = new Map(record.data.map((d) => [d.series_key, d.value]));
                   const isChosen = chosen.has(String(record.key));
                   return (
                     <tr key={String(record.key)} className={isChosen ? 'selected' : undefined}>
@@ -125,11 +117,7 @@ export function RecordsTable({ bucket, onDeleteKeys, selected, onSelect }: Props
                         </td>
                       )}
                       <td className="mono">{keyText(record.key)}</td>
-                      {columns.map((c) => (
-                        <td key={c.sk} className="numeric mono">
-                          {formatSeriesValue(values.get(c.sk), { ...c, unit: '' })}
-                        </td>
-                      ))}
+                      <RecordValueCells record={record} columns={columns} />
                     </tr>
                   );
                 })}

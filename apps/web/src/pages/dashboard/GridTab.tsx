@@ -4,7 +4,7 @@ import {
   relativeRangeNames,
   type Widget,
 } from '@bucketgrid/shared';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { LiveIndicator } from '../../components/buckets/LiveIndicator.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -13,6 +13,7 @@ import { DashboardGrid } from '../../components/grid/DashboardGrid.tsx';
 import { RangePicker } from '../../components/grid/RangePicker.tsx';
 import { SkeletonRows } from '../../components/SkeletonRows.tsx';
 import { ZoneToggle } from '../../components/ZoneToggle.tsx';
+import { useBucketsById } from '../../hooks/useBucketsById.ts';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useDashboardRange } from '../../hooks/useDashboardRange.ts';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
@@ -20,7 +21,7 @@ import { useLayout, useSetLayout } from '../../hooks/useLayout.ts';
 import { describeError, errorMessage } from '../../lib/errors.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { rangeLabels } from '../../lib/time-range.ts';
-import { type Bucket, trpc } from '../../lib/trpc.ts';
+import { trpc } from '../../lib/trpc.ts';
 
 /** The widget dialog (forms for every widget type) loads when an admin first opens it. */
 const WidgetDialogForm = lazy(() =>
@@ -46,14 +47,7 @@ export function GridTab() {
   const utils = trpc.useUtils();
   const layout = useLayout(dashboard.id);
   const setLayout = useSetLayout(dashboard.id);
-  const bucketList = trpc.buckets.list.useQuery({ dashboardId: dashboard.id });
-  const buckets = useMemo(
-    () =>
-      bucketList.data
-        ? new Map<string, Bucket>(bucketList.data.map((bucket) => [bucket.id, bucket]))
-        : undefined,
-    [bucketList.data],
-  );
+  const buckets = useBucketsById(dashboard.id);
   const defaultRange = layout.data?.defaultRange ?? '24h';
   const { range, setRange, reset } = useDashboardRange(defaultRange);
   const [draft, setDraft] = useState<Draft | null>(null);

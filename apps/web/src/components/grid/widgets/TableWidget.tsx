@@ -2,9 +2,10 @@ import type { Widget } from '@bucketgrid/shared';
 import { useLatestRecords } from '../../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
-import { formatSeriesValue, seriesDisplay } from '../../../lib/series-display.ts';
+import { seriesDisplay } from '../../../lib/series-display.ts';
 import type { DashboardRange } from '../../../lib/time-range.ts';
 import type { Bucket } from '../../../lib/trpc.ts';
+import { RecordHeaderCells, RecordValueCells } from '../../buckets/RecordCells.tsx';
 import { NoData, widgetStatus } from './WidgetStatus.tsx';
 
 interface Props {
@@ -32,31 +33,18 @@ export function TableWidget({ widget, bucket, range }: Props) {
       <table className="table table-compact">
         <thead>
           <tr>
-            <th scope="col">{bucket.type === 'TSV' ? `Time (${format.zoneShort})` : 'Key'}</th>
-            {columns.map((c) => (
-              <th key={c.sk} scope="col" className="numeric">
-                {c.name}
-                {c.unit && <span className="muted unit"> ({c.unit})</span>}
-              </th>
-            ))}
+            <RecordHeaderCells bucket={bucket} columns={columns} />
           </tr>
         </thead>
         <tbody>
-          {records.map((record) => {
-            const values = new Map(record.data.map((d) => [d.series_key, d.value]));
-            return (
-              <tr key={String(record.key)}>
-                <td className="mono">
-                  {bucket.type === 'TSV' ? format.dateTime(Number(record.key)) : String(record.key)}
-                </td>
-                {columns.map((c) => (
-                  <td key={c.sk} className="numeric mono">
-                    {formatSeriesValue(values.get(c.sk), { ...c, unit: '' })}
-                  </td>
-                ))}
-              </tr>
-            );
-          })}
+          {records.map((record) => (
+            <tr key={String(record.key)}>
+              <td className="mono">
+                {bucket.type === 'TSV' ? format.dateTime(Number(record.key)) : String(record.key)}
+              </td>
+              <RecordValueCells record={record} columns={columns} />
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>
