@@ -1,13 +1,27 @@
 import { constants } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 const server = 'http://127.0.0.1:3000';
 
+/** In development, /api-reference is the reference page, as the server serves it in production. */
+const apiReferencePage: Plugin = {
+  name: 'api-reference-page',
+  configureServer(dev) {
+    dev.middlewares.use((req, _res, next) => {
+      if (req.url && /^\/api-reference(?:\?|$)/.test(req.url)) {
+        req.url = req.url.replace('/api-reference', '/api-reference.html');
+      }
+      next();
+    });
+  },
+};
+
 export default defineConfig({
   plugins: [
     react(),
+    apiReferencePage,
     // Compressed once at build, at the highest levels, rather than on every request: the
     // server sends the .br or .gz a client accepts (docs/performance.md, "Static files").
     compression({
@@ -23,8 +37,18 @@ export default defineConfig({
   server: {
     // The object form keeps the Host header as the browser sent it (the string shorthand would
     // rewrite it), so the server's same-origin check on mutations sees the dev server's origin.
-    proxy: { '/api': { target: server }, '/trpc': { target: server } },
+    // `^/api/`, not `/api`: the prefix would also take /api-reference, which is this app's page.
+    proxy: { '^/api/': { target: server }, '/trpc': { target: server } },
   },
-  // Source maps would publish the whole source next to the app.
-  build: { sourcemap: false },
+  build: {
+    // Source maps would publish the whole source next to the app.
+    sourcemap: false,
+    rolldownOptions: {
+      input: { app: 'index.html', 'api-reference': 'api-reference.html' },
+      // The two pages share chunks (zod, which the reference renderer uses too). Without
+      // this, a shared chunk runs all its modules on load, so the app's schemas were built
+      // before main.tsx's first import turned zod's eval probe off (a CSP violation).
+      output: { strictExecutionOrder: true },
+    },
+  },
 });

@@ -1,88 +1,192 @@
 import {
+  apiKeyState,
   createApiKey,
   createBucket,
   createDashboard,
   createUser,
   getApiKeyOrThrow,
+  getDashboardOrThrow,
   getUserByEmailOrThrow,
+  listApiKeys,
+  listBuckets,
+  listDashboardsForUser,
   revokeApiKey,
 } from '@bucketgrid/services';
-import { type ApiKeyType, AppError, type BucketType } from '@bucketgrid/shared';
+import type { ApiKeyType, BucketType } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 
-type Flags = Record<string, string>;
-type Command = (store: Store, flags: Flags) => Promise<Record<string, unknown>>;
-
-function required(flags: Flags, name: string): string {
-  const value = flags[name];
-  if (value === undefined) throw new AppError('invalid_input', `missing --${name}`);
-  return value;
+export interface OptionSpec {
+  /** What to pass, as the help shows it: `--email EMAIL`. */
+  value: string;
+  description: string;
+  optional?: true;
 }
 
-/** Every command: "noun verb" → what it prints (one JSON object). */
-export const commands: Record<string, Command> = {
-  'user create': async (store, flags) => {
-    const user = await createUser(store, {
-      email: required(flags, 'email'),
-      password: required(flags, 'password'),
-      name: required(flags, 'name'),
-    });
-    return { id: user.id, email: user.email, workspace: user.workspace };
-  },
-  'dashboard create': async (store, flags) => {
-    const owner = await getUserByEmailOrThrow(store, required(flags, 'owner'));
-    const dashboard = await createDashboard(store, {
-      ownerId: owner.id,
-      name: required(flags, 'name'),
-      slug: flags.slug,
-      retention: flags.retention === undefined ? undefined : Number(flags.retention),
-    });
-    return { id: dashboard.id, slug: dashboard.slug };
-  },
-  'bucket create': async (store, flags) => {
-    const bucket = await createBucket(store, {
-      dashboardId: required(flags, 'dashboard'),
-      name: required(flags, 'name'),
-      type: required(flags, 'type') as BucketType,
-    });
-    return { id: bucket.id, type: bucket.type };
-  },
-  'key create': async (store, flags) => {
-    const { apiKey, key } = await createApiKey(
-      store,
-      {
-        dashboardId: required(flags, 'dashboard'),
-        name: required(flags, 'name'),
-        type: required(flags, 'type') as ApiKeyType,
-        createdBy: null,
+export interface Command {
+  summary: string;
+  options: Record<string, OptionSpec>;
+  /** Runs with every required option present; returns the one JSON object to print. */
+  run(store: Store, options: Record<string, string | undefined>): Promise<Record<string, unknown>>;
+}
+
+/** Every command, by noun and verb. */
+export const commands: Record<string, Record<string, Command>> = {
+  user: {
+    create: {
+      summary: 'Create a user (who can then sign in to the web app).',
+      options: {
+        email: { value: 'EMAIL', description: 'their sign-in email' },
+        password: { value: 'PASSWORD', description: 'at least 10 characters, not a common one' },
+        name: { value: 'NAME', description: 'their display name' },
       },
-      Date.now(),
-    );
-    return { id: apiKey.id, key };
+      run: async (store, o) => {
+        const user = await createUser(store, {
+          email: o.email!,
+          password: o.password!,
+          name: o.name!,
+        });
+        return { id: user.id, email: user.email, workspace: user.workspace };
+      },
+    },
   },
-  'key revoke': async (store, flags) => {
-    const key = await getApiKeyOrThrow(store, required(flags, 'id'));
-    const revoked = await revokeApiKey(store, key, Date.now());
-    return { id: revoked.id, revokedAt: revoked.revokedAt };
+  dashboard: {
+    create: {
+      summary: 'Create a dashboard owned by a user.',
+      options: {
+        owner: { value: 'EMAIL', description: 'the owner’s email' },
+        name: { value: 'NAME', description: 'the dashboard’s name' },
+        slug: {
+          value: 'SLUG',
+          description: 'its URL slug (default: from the name)',
+          optional: true,
+        },
+        retention: {
+          value: 'N',
+          description: 'records each bucket keeps: 1000, 10000, 100000 (default) or 1000000',
+          optional: true,
+        },
+      },
+      run: async (store, o) => {
+        const owner = await getUserByEmailOrThrow(store, o.owner!);
+        const dashboard = await createDashboard(store, {
+          ownerId: owner.id,
+          name: o.name!,
+          slug: o.slug,
+          retention: o.retention === undefined ? undefined : Number(o.retention),
+        });
+        return { id: dashboard.id, slug: dashboard.slug };
+      },
+    },
+    list: {
+      summary: 'List the dashboards a user is a member of, with their role.',
+      options: { user: { value: 'EMAIL', description: 'the user’s email' } },
+      run: async (store, o) => {
+        const user = await getUserByEmailOrThrow(store, o.user!);
+        const dashboards = await listDashboardsForUser(store, user.id);
+        return {
+          dashboards: dashboards.map((d) => ({
+            id: d.id,
+            name: d.name,
+            path: `/${d.workspace}/${d.slug}`,
+            role: d.role,
+            retention: d.retention,
+            createdAt: d.createdAt,
+          })),
+        };
+      },
+    },
+  },
+  bucket: {
+    create: {
+      summary: 'Create a bucket in a dashboard.',
+      options: {
+        dashboard: { value: 'ID', description: 'the dashboard’s id' },
+        name: { value: 'NAME', description: 'the bucket’s name' },
+        type: {
+          value: 'TYPE',
+          description: 'TSV (time keys), KV (string keys) or IV (integer keys); fixed for good',
+        },
+      },
+      run: async (store, o) => {
+        const bucket = await createBucket(store, {
+          dashboardId: o.dashboard!,
+          name: o.name!,
+          type: o.type as BucketType,
+        });
+        return { id: bucket.id, type: bucket.type };
+      },
+    },
+    list: {
+      summary: 'List the buckets of a dashboard.',
+      options: { dashboard: { value: 'ID', description: 'the dashboard’s id' } },
+      run: async (store, o) => {
+        const dashboard = await getDashboardOrThrow(store, o.dashboard!);
+        const buckets = await listBuckets(store, dashboard.id);
+        return {
+          buckets: buckets.map((b) => ({
+            id: b.id,
+            name: b.name,
+            type: b.type,
+            recordCount: b.recordCount,
+            lastWriteAt: b.lastWriteAt,
+            createdAt: b.createdAt,
+          })),
+        };
+      },
+    },
+  },
+  key: {
+    create: {
+      summary: 'Create an API key for a dashboard; the key is printed this once.',
+      options: {
+        dashboard: { value: 'ID', description: 'the dashboard’s id' },
+        name: { value: 'NAME', description: 'what the key is for' },
+        type: { value: 'TYPE', description: 'production or development' },
+      },
+      run: async (store, o) => {
+        const { apiKey, key } = await createApiKey(
+          store,
+          {
+            dashboardId: o.dashboard!,
+            name: o.name!,
+            type: o.type as ApiKeyType,
+            createdBy: null,
+          },
+          Date.now(),
+        );
+        return { id: apiKey.id, key };
+      },
+    },
+    list: {
+      summary: 'List the API keys of a dashboard (never the keys themselves).',
+      options: { dashboard: { value: 'ID', description: 'the dashboard’s id' } },
+      run: async (store, o) => {
+        const dashboard = await getDashboardOrThrow(store, o.dashboard!);
+        const now = Date.now();
+        const keys = await listApiKeys(store, dashboard.id);
+        return {
+          keys: keys.map((k) => ({
+            id: k.id,
+            name: k.name,
+            type: k.type,
+            hint: k.hint,
+            state: apiKeyState(k, now),
+            createdAt: k.createdAt,
+            lastUsedAt: k.lastUsedAt,
+            expiresAt: k.expiresAt,
+            revokedAt: k.revokedAt,
+          })),
+        };
+      },
+    },
+    revoke: {
+      summary: 'Revoke an API key, at once and for good.',
+      options: { id: { value: 'ID', description: 'the key’s id (from key list)' } },
+      run: async (store, o) => {
+        const key = await getApiKeyOrThrow(store, o.id!);
+        const revoked = await revokeApiKey(store, key, Date.now());
+        return { id: revoked.id, revokedAt: revoked.revokedAt };
+      },
+    },
   },
 };
-
-/** Splits `noun verb --flag value …` into a command name and its flags. */
-export function parseArgs(argv: string[]): { name: string; flags: Flags } {
-  const words: string[] = [];
-  const flags: Flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith('--')) {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) {
-        throw new AppError('invalid_input', `${arg} needs a value`);
-      }
-      flags[arg.slice(2)] = value;
-      i++;
-    } else {
-      words.push(arg);
-    }
-  }
-  return { name: words.join(' '), flags };
-}

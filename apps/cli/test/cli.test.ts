@@ -13,9 +13,19 @@ const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-cli-'));
 const databaseUrl = `file:${join(dir, 'cli.db')}`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/** Runs the real CLI process; returns its stdout as text. */
+async function usage(...args: string[]) {
+  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', main, ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  expect(stderr).toBe('');
+  return stdout;
+}
+
 /** Runs the real CLI process; returns its exit code and stdout/stderr parsed as one JSON object. */
 async function cli(...args: string[]) {
-  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   try {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', main, ...args], {
       env: { ...process.env, DATABASE_URL: databaseUrl },
@@ -77,6 +87,47 @@ it('provisions a user, dashboard, bucket and key, and revokes the key', async ()
   const revoked = await cli('key', 'revoke', '--id', key.out.id);
   expect(revoked.out).toEqual({ id: key.out.id, revokedAt: expect.any(Number) });
 
+  expect((await cli('dashboard', 'list', '--user', 'ada@example.com')).out).toEqual({
+    dashboards: [
+      {
+        id: dashboard.out.id,
+        name: 'Plant 1',
+        path: '/ada-l/plant-1',
+        role: 'owner',
+        retention: 100_000,
+        createdAt: expect.any(Number),
+      },
+    ],
+  });
+  expect((await cli('bucket', 'list', `--dashboard=${dashboard.out.id}`)).out).toEqual({
+    buckets: [
+      {
+        id: bucket.out.id,
+        name: 'T',
+        type: 'TSV',
+        recordCount: 0,
+        lastWriteAt: null,
+        createdAt: expect.any(Number),
+      },
+    ],
+  });
+  const keys = await cli('key', 'list', '--dashboard', dashboard.out.id);
+  expect(keys.out).toEqual({
+    keys: [
+      {
+        id: key.out.id,
+        name: 'gw',
+        type: 'production',
+        hint: key.out.key.slice(0, 12),
+        state: 'revoked',
+        createdAt: expect.any(Number),
+        lastUsedAt: null,
+        expiresAt: null,
+        revokedAt: revoked.out.revokedAt,
+      },
+    ],
+  });
+
   const store = await openStore(databaseUrl);
   const stored = await store.getApiKeyByHash(hashApiKey(key.out.key));
   expect(stored).toMatchObject({
@@ -85,7 +136,7 @@ it('provisions a user, dashboard, bucket and key, and revokes the key', async ()
     revokedAt: revoked.out.revokedAt,
   });
   await store.close();
-}, 30_000);
+}, 120_000);
 
 it('answers errors with one JSON object on stderr and a non-zero exit', async () => {
   expect(
@@ -105,4 +156,40 @@ it('answers errors with one JSON object on stderr and a non-zero exit', async ()
     out: { error: 'invalid_input' },
   });
   expect(await cli('frobnicate')).toMatchObject({ code: 1, out: { error: 'invalid_input' } });
-}, 30_000);
+  expect(await cli('key')).toMatchObject({
+    code: 1,
+    out: { error: 'invalid_input', message: expect.stringContaining('create, list, revoke') },
+  });
+  expect(await cli('key', 'list', '--dashboard', 'x', '--frobnicate', 'y')).toMatchObject({
+    code: 1,
+    out: { error: 'invalid_input', message: expect.stringContaining("'--frobnicate'") },
+  });
+  expect(await cli('key', 'list', '--dashboard', 'nope')).toMatchObject({
+    code: 1,
+    out: { error: 'not_found' },
+  });
+  expect(await cli('dashboard', 'list', '--user', 'nobody@example.com')).toMatchObject({
+    code: 1,
+    out: { error: 'not_found' },
+  });
+}, 120_000);
+
+it('prints usage for the CLI, each noun and each command', async () => {
+  const all = await usage('--help');
+  for (const command of [
+    'user create',
+    'dashboard list',
+    'bucket list',
+    'key list',
+    'key revoke',
+  ]) {
+    expect(all).toContain(`  ${command} `);
+  }
+  expect(await usage()).toBe(all);
+  const keyHelp = await usage('key', '--help');
+  expect(keyHelp).toContain('bucketgrid key create --dashboard ID --name NAME --type TYPE\n');
+  expect(keyHelp).toContain('bucketgrid key revoke --id ID\n');
+  expect(await usage('dashboard', 'create', '-h')).toContain(
+    'Usage: bucketgrid dashboard create --owner EMAIL --name NAME [--slug SLUG] [--retention N]\n',
+  );
+}, 120_000);

@@ -27,6 +27,10 @@ import {
   LastUsedTracker,
 } from './ingest/index.ts';
 import type { Logger } from './log.ts';
+import { sendMetrics } from './metrics/endpoint.ts';
+import { ServerMetrics } from './metrics/metrics.ts';
+import { instrumentRequests } from './metrics/requests.ts';
+import { createOpenApiRouter } from './openapi/routes.ts';
 import { createTrpcHandler, requireSameOrigin } from './trpc-handler.ts';
 
 export interface AppOptions {
@@ -57,6 +61,10 @@ export interface AppOptions {
   liveEvents?: LiveEvents;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
+  /** Where the app counts what it does (GET /metrics); its own when not given. */
+  metrics?: ServerMetrics;
+  /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
+  metricsToken?: string;
 }
 
 export interface App {
@@ -69,13 +77,18 @@ export interface App {
   handle: RequestListener;
   /** The live views: `close()` ends them, so that their connections can close. */
   live: LiveHub;
+  /** What the app counts (the server adds the connections it refuses). */
+  metrics: ServerMetrics;
   /** Flushes what the app keeps in memory (last-used times, live events, key usage on their way). */
   stop(): Promise<void>;
 }
 
 export function createApp(options: AppOptions): App {
   const { logger } = options;
-  const store = withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
+  const metrics = options.metrics ?? new ServerMetrics();
+  const store = metrics.instrumentStore(
+    withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS),
+  );
   const now = options.now ?? Date.now;
   const respondToError = createErrorResponder(logger);
   const lastUsed = new LastUsedTracker(store);
@@ -137,6 +150,7 @@ export function createApp(options: AppOptions): App {
     trustProxy: options.trustProxy ?? false,
     onWrite: (bucket) =>
       live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
+    metrics,
     keys: new KeyService({
       store,
       now,
@@ -151,7 +165,12 @@ export function createApp(options: AppOptions): App {
     }),
   });
   const fastPath = createFastPath(ingest, respondToError);
+  app.use(createOpenApiRouter());
   app.use('/api', createApiRouter(ingest));
+  if (options.metricsToken !== undefined) {
+    const token = options.metricsToken;
+    app.get('/metrics', (req, res) => sendMetrics(req, res, metrics, token));
+  }
 
   app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
 
@@ -167,12 +186,17 @@ export function createApp(options: AppOptions): App {
 
   return {
     app,
-    handle: (req, res) => {
-      if (fastPath(req, res)) return;
-      setSecurityHeaders(res);
-      if (withinBodyLimit(req, res)) app(req, res);
-    },
+    handle: instrumentRequests(
+      (req, res) => {
+        if (fastPath(req, res)) return;
+        setSecurityHeaders(res);
+        if (withinBodyLimit(req, res)) app(req, res);
+      },
+      metrics,
+      logger,
+    ),
     live,
+    metrics,
     stop: async () => {
       await Promise.all([lastUsed.stop(), liveEvents.close(), keyUsage.stop()]);
     },

@@ -1,16 +1,42 @@
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@bucketgrid/store';
 import { jsonLogger as log } from './log.ts';
+import { metricsListener } from './metrics/endpoint.ts';
+import { ServerMetrics } from './metrics/metrics.ts';
 import { startServer } from './server.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** Why listening failed, for the errors a person starting the server can fix. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is in use (another Bucketgrid?). Stop that process or set PORT.',
+  EACCES: 'not allowed to use this port (below 1024?). Set PORT to 1024 or above.',
+  EADDRNOTAVAIL: 'this machine has no such address. Set HOST to one of its addresses.',
+};
+
+/** Fails the start with one line that says what to fix. */
+function refuse(message: string): never {
+  log('error', message);
+  process.exit(1);
+}
+
+const port = Number(process.env.PORT ?? 3000);
+// Loopback unless told otherwise: a laptop's `pnpm start` is not served to its whole network.
+const host = process.env.HOST || '127.0.0.1';
 const storeTimeoutMs = process.env.STORE_TIMEOUT_MS
   ? Number(process.env.STORE_TIMEOUT_MS)
   : undefined;
+// GET /metrics is off the public internet unless asked for: with a token, or on its own address.
+const metricsToken = process.env.METRICS_TOKEN || undefined;
+if (metricsToken !== undefined && metricsToken.length < 16) {
+  refuse('METRICS_TOKEN is too short to keep metrics private: use 16 characters or more.');
+}
+const metrics = new ServerMetrics();
 const store = await openStore(process.env.DATABASE_URL, {
   timeoutMs: storeTimeoutMs,
   asServer: true,
+  commitObserver: metrics.commitObserver,
 }).catch((error: unknown) => {
   // A startup refusal (another server on this SQLite file, MongoDB not a replica set) is
   // for the operator: one log line that says what to do, not a stack trace.
@@ -20,8 +46,8 @@ const store = await openStore(process.env.DATABASE_URL, {
 const running = await startServer({
   store,
   logger: log,
-  port: Number(process.env.PORT ?? 3000),
-  host: process.env.HOST,
+  port,
+  host,
   keyRateLimitPerMinute: process.env.KEY_RATE_LIMIT_PER_MINUTE
     ? Number(process.env.KEY_RATE_LIMIT_PER_MINUTE)
     : undefined,
@@ -30,9 +56,40 @@ const running = await startServer({
     ? Number(process.env.MAX_CONNECTIONS_PER_ADDRESS)
     : undefined,
   storeTimeoutMs,
+  metrics,
+  metricsToken,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+}).catch(async (error: NodeJS.ErrnoException) => {
+  const reason = LISTEN_ERRORS[error.code ?? ''];
+  if (!reason) throw error;
+  await store.close();
+  refuse(`Cannot listen on ${host}:${port}: ${reason}`);
 });
 log('info', 'listening', { url: running.url, store: store.backend });
+
+/** METRICS_ADDRESS: `port`, `host:port` or `[ipv6]:port`; the host defaults to loopback. */
+async function startMetricsServer(address: string): Promise<Server> {
+  const match = /^(?:\[?([^\]]+?)\]?:)?(\d{1,5})$/.exec(address);
+  if (!match) refuse(`METRICS_ADDRESS "${address}" is not port, host:port or [ipv6]:port.`);
+  const [, metricsHost = '127.0.0.1', metricsPort] = match;
+  const server = createServer(metricsListener(metrics, metricsToken));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(metricsPort), metricsHost, resolve);
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    const reason = LISTEN_ERRORS[error.code ?? ''];
+    if (!reason) throw error;
+    await running.close();
+    await store.close();
+    refuse(`Cannot serve metrics on ${metricsHost}:${metricsPort}: ${reason}`);
+  });
+  const shown = metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
+  log('info', 'metrics listening', { url: `http://${shown}:${metricsPort}/metrics` });
+  return server;
+}
+const metricsServer = process.env.METRICS_ADDRESS
+  ? await startMetricsServer(process.env.METRICS_ADDRESS)
+  : undefined;
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -43,6 +100,7 @@ async function shutdown(signal: string): Promise<void> {
     log('error', 'in-flight requests did not finish in time; exiting');
     process.exit(1);
   }, SHUTDOWN_GRACE_MS).unref();
+  metricsServer?.close();
   await running.close();
   await store.close();
   log('info', 'stopped');

@@ -46,7 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const upkeep = startUpkeep(options.store, options.logger, {
     onTrimmed: (trimmed) => refreshViews(trimmed),
   });
-  const { handle, stop, live } = createApp({
+  const { handle, stop, live, metrics } = createApp({
     ...options,
     store: wakeAfterChanges(options.store, upkeep.wake),
   });
@@ -71,6 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server,
     options.maxConnectionsPerAddress ??
       (options.trustProxy ? 0 : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+    () => metrics.connectionRefused(),
   );
   answerClientErrors(server);
   // "Expect: 100-continue": a body over the route's limit is refused before the client sends it.

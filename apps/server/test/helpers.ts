@@ -2,6 +2,7 @@ import { createApiKey, createBucket, createDashboard, createUser } from '@bucket
 import type { BucketType } from '@bucketgrid/shared';
 import { openStore, type Store } from '@bucketgrid/store';
 import { createTestDatabase } from '@bucketgrid/store/test-database';
+import type { App } from '../src/app.ts';
 import { silentLogger } from '../src/log.ts';
 import { type RunningServer, type ServerOptions, startServer } from '../src/server.ts';
 
@@ -97,4 +98,31 @@ export async function call(url: string, options: CallOptions = {}) {
   }
   // biome-ignore lint/suspicious/noExplicitAny: tests assert on response bodies field by field
   return { status: response.status, headers: response.headers, json: json as any, text };
+}
+
+/** Method and path (`/api/buckets/:bucketId`) of every route of the app's Express routers. */
+export function expressRoutes(app: App): { method: string; path: string }[] {
+  type Layer = {
+    rawPath?: string;
+    route?: { path: string; methods: Record<string, boolean> };
+    handle: { stack?: Layer[] };
+  };
+  const found: { method: string; path: string }[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods)) {
+          if (method !== '_all')
+            found.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
+        }
+      } else if (layer.handle.stack) {
+        // A router used without a path is mounted at '/': it adds nothing to the prefix.
+        const mount =
+          typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+        walk(layer.handle.stack, prefix + mount);
+      }
+    }
+  };
+  walk((app.app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  return found;
 }

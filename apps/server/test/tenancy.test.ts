@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { createApp } from '../src/app.ts';
 import { silentLogger } from '../src/log.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
+import { expressRoutes } from './helpers.ts';
 import { signUp } from './trpc-client.ts';
 
 /**
@@ -449,28 +450,7 @@ describe(
     /** Method and path of every route of the Express app, found by walking its routers. */
     function routes(): { method: string; path: string }[] {
       const app = createApp({ store, logger: silentLogger });
-      const found: { method: string; path: string }[] = [];
-      type Layer = {
-        rawPath?: string;
-        route?: { path: string; methods: Record<string, boolean> };
-        handle: { stack?: Layer[] };
-      };
-      const walk = (stack: Layer[], prefix: string) => {
-        for (const layer of stack) {
-          if (layer.route) {
-            for (const method of Object.keys(layer.route.methods)) {
-              if (method !== '_all')
-                found.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
-            }
-          } else if (layer.handle.stack) {
-            walk(
-              layer.handle.stack,
-              prefix + (typeof layer.rawPath === 'string' ? layer.rawPath : ''),
-            );
-          }
-        }
-      };
-      walk((app.app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+      const found = expressRoutes(app);
       void app.stop();
       return found.filter(
         (route) => route.path.startsWith('/api/') && route.path.includes(':bucketId'),

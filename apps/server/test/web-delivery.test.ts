@@ -15,6 +15,9 @@ const script = `console.log(${JSON.stringify('bucketgrid '.repeat(500))});\n`;
 const dist = mkdtempSync(join(tmpdir(), 'bucketgrid-dist-'));
 mkdirSync(join(dist, 'assets'));
 writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+const reference = `<!doctype html><title>API reference</title>${'<p>bucketgrid</p>'.repeat(100)}`;
+writeFileSync(join(dist, 'api-reference.html'), reference);
+writeFileSync(join(dist, 'api-reference.html.br'), brotliCompressSync(reference));
 writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 writeFileSync(join(dist, 'assets', 'index-Ab12Cd34.js'), script);
 writeFileSync(join(dist, 'assets', 'index-Ab12Cd34.js.br'), brotliCompressSync(script));
@@ -95,6 +98,26 @@ describe('security headers', () => {
     expect(policy).toContain("default-src 'none'");
     expect(policy).toContain("script-src 'self'");
     expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+});
+
+describe('the API reference page', () => {
+  it('is served at /api-reference, compressed, under the app’s policy plus inline styles', async () => {
+    const page = await send('/api-reference?bucket=abc&type=KV', {
+      headers: { 'accept-encoding': 'br' },
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers).toMatchObject(SECURITY);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-encoding']).toBe('br');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(brotliDecompressSync(page.body).toString()).toBe(reference);
+    // Its renderer injects style elements: that, and nothing else, differs from the app's.
+    const app = String((await send('/')).headers['content-security-policy']);
+    expect(page.headers['content-security-policy']).toBe(
+      app.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+    );
+    expect(page.headers['content-security-policy']).not.toMatch(/unsafe-eval|\*/);
   });
 });
 

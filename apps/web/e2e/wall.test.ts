@@ -148,13 +148,14 @@ test('the wall screen stays live through hundreds of updates without growing', a
   console.log('wall screen footprint after each half:', first, second);
 
   // The second half of the updates leaves the page as the first did: about the same DOM (what
-  // is on screen at the moment varies by a few nodes: a legend value, a table row), the same
-  // listeners, and a heap that did not keep what it drew. A leak of even one node per update
-  // would add WRITES / 2 nodes, far beyond these bounds.
+  // is on screen at the moment varies by a few nodes: a legend value, a table row), about the
+  // same listeners (a refetch in flight at the moment holds a few: 195 and 198 were both seen,
+  // either way round), and a heap that did not keep what it drew. A leak of even one node or
+  // listener per update would add WRITES / 2, far beyond these bounds.
   expect(Math.abs(second.nodes - first.nodes)).toBeLessThanOrEqual(
     Math.min(first.nodes * 0.1, WRITES / 4),
   );
-  expect(second.listeners).toBeLessThanOrEqual(first.listeners);
+  expect(second.listeners - first.listeners).toBeLessThanOrEqual(10);
   expect(second.heap - first.heap).toBeLessThan(2 * 1024 * 1024);
   await expect(page.getByRole('status').filter({ hasText: 'Reconnecting' }).count()).resolves.toBe(
     0,

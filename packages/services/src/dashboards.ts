@@ -86,3 +86,13 @@ export function listDashboardsForUser(store: Store, userId: string) {
 export function deleteDashboard(store: Store, dashboardId: string): Promise<void> {
   return store.deleteDashboard(dashboardId);
 }
+
+/**
+ * The dashboard by id, for callers that act on any dashboard (the admin CLI); people reach
+ * dashboards through their membership instead.
+ */
+export async function getDashboardOrThrow(store: Store, dashboardId: string): Promise<Dashboard> {
+  const dashboard = await store.getDashboard(dashboardId);
+  if (!dashboard) throw new AppError('not_found', 'No such dashboard.');
+  return dashboard;
+}

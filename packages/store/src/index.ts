@@ -7,5 +7,10 @@ export {
   type EventLogWatcher,
 } from './event-log.ts';
 export { newId } from './ids.ts';
-export { DEFAULT_STORE_TIMEOUT_MS, openStore, type StoreOptions } from './open-store.ts';
+export {
+  type CommitObserver,
+  DEFAULT_STORE_TIMEOUT_MS,
+  openStore,
+  type StoreOptions,
+} from './open-store.ts';
 export * from './store.ts';

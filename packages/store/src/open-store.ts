@@ -1,4 +1,7 @@
+import type { CommitObserver } from './sqlite/group-commit.ts';
 import type { Store } from './store.ts';
+
+export type { CommitObserver };
 
 export const DEFAULT_DATABASE_URL = 'file:./data/bucketgrid.db';
 
@@ -18,6 +21,8 @@ export interface StoreOptions {
    * MongoDB serves any number of server processes and ignores this.
    */
   asServer?: boolean;
+  /** Told about each SQLite group commit (for metrics); MongoDB has none to tell. */
+  commitObserver?: CommitObserver;
 }
 
 /**
@@ -34,6 +39,7 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
     return openSqliteStore(databaseUrl.slice('file:'.length), {
       timeoutMs,
       asServer: options.asServer ?? false,
+      commitObserver: options.commitObserver,
     });
   }
   if (databaseUrl.startsWith('mongodb://') || databaseUrl.startsWith('mongodb+srv://')) {

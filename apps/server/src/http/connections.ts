@@ -9,9 +9,10 @@ import { rawProblem } from './responses.ts';
 /**
  * At most `max` open connections per client address (the socket's peer: behind a proxy that
  * is the proxy, so there the cap is off by default). One address cannot take every descriptor
- * with slow or idle connections; one over the cap is answered 429 and closed at once.
+ * with slow or idle connections; one over the cap is answered 429 and closed at once, and
+ * `onRefused` is told (the metrics count it).
  */
-export function capConnectionsPerAddress(server: Server, max: number): void {
+export function capConnectionsPerAddress(server: Server, max: number, onRefused: () => void): void {
   if (!(max > 0 && Number.isFinite(max))) return;
   const open = new Map<string, number>();
   const refusal = rawProblem(
@@ -25,6 +26,7 @@ export function capConnectionsPerAddress(server: Server, max: number): void {
     const address = socket.remoteAddress ?? 'unknown';
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
+      onRefused();
       refuse(socket, refusal);
       return;
     }

@@ -19,6 +19,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The API reference page's: the app's, except that its renderer (Scalar) injects style
+ * elements, so inline styles are allowed there, and only there. Scripts stay 'self'.
+ */
+export const API_REFERENCE_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+);
+
 /** A JSON answer loads nothing and is framed by nothing, whatever opens it. */
 const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 

@@ -3,6 +3,7 @@ import { join, sep } from 'node:path';
 import { AppError } from '@bucketgrid/shared';
 import express, { type Router } from 'express';
 import expressStaticGzip from 'express-static-gzip';
+import { API_REFERENCE_POLICY } from './responses.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -11,7 +12,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * cached for a year and never revalidated. Everything else (index.html, the favicon) is
  * revalidated on every use, so a new build shows at once. The build writes .br and .gz beside
  * each compressible file; the client gets the smallest it accepts (Vary: Accept-Encoding).
- * Client-side routes (/:workspace/:dashboard) get index.html, on reload and from shared links.
+ * Client-side routes (/:workspace/:dashboard) get index.html, on reload and from shared links;
+ * /api-reference gets the data API's reference page.
  */
 export function createWebApp(webDist: string): Router | undefined {
   const index = join(webDist, 'index.html');
@@ -37,6 +39,12 @@ export function createWebApp(webDist: string): Router | undefined {
     } catch {
       throw new AppError('not_found', 'No such path (check its % escapes).');
     }
+    files(req, res, next);
+  });
+  // The data API's reference page (apps/web/api-reference.html), under its own policy.
+  router.get('/api-reference', (req, res, next) => {
+    res.setHeader('content-security-policy', API_REFERENCE_POLICY);
+    req.url = '/api-reference.html';
     files(req, res, next);
   });
   router.use('/assets', () => {

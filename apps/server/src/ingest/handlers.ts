@@ -22,6 +22,8 @@ import {
 import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
+import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
+import { noteKeyId } from '../metrics/requests.ts';
 import { parseJson, readJsonText } from './json-body.ts';
 import type { KeyService, KeySpend, KeyVerification } from './key-service.ts';
 import { parseQueryString } from './query.ts';
@@ -34,6 +36,8 @@ export interface IngestDeps {
   trustProxy: boolean;
   /** Called after records of a bucket were written, deleted or purged (live views listen). */
   onWrite: (bucket: Bucket) => void;
+  /** Counts the records and values written. */
+  metrics: ServerMetrics;
 }
 
 /**
@@ -67,6 +71,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       clientAddress(req, deps.trustProxy),
     );
     if (!verified.valid) throw keyRefusal(res, verified);
+    noteKeyId(req, verified.key.id);
     const bucket = await getBucketOrThrow(
       store,
       bucketId,
@@ -108,6 +113,9 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
         ...SECURITY_HEADERS,
       ]);
       res.end(body);
+      let values = 0;
+      for (const record of records) values += countValues(record);
+      deps.metrics.ingested(records.length, values);
       deps.onWrite(bucket);
     };
 

@@ -53,7 +53,10 @@ export function createApiRouter(handlers: IngestHandlers): Router {
     .all(notAllowed('GET'));
   router.route('/buckets/:bucketId/purge').post(route(handlers.purge)).all(notAllowed('POST'));
   router.use(() => {
-    throw new AppError('not_found', 'No such API path; see the data API reference.');
+    throw new AppError(
+      'not_found',
+      'No such API path: the routes are listed at /api-reference (and /api/openapi.json).',
+    );
   });
   return router;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { GroupCommit } from './group-commit.ts';
+import { type CommitObserver, GroupCommit } from './group-commit.ts';
 import { migrate } from './schema.ts';
 import { type ServerLock, takeServerLock } from './server-lock.ts';
 
@@ -25,6 +25,8 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** Take the server lock (see server-lock.ts). */
   asServer: boolean;
+  /** Told about each group commit (for metrics). */
+  commitObserver?: CommitObserver;
 }
 
 export type Row = Record<string, unknown>;
@@ -58,7 +60,7 @@ export function connect(path: string, options: ConnectOptions): SqliteDb {
       }
       return statement;
     },
-    groupCommit: new GroupCommit(db),
+    groupCommit: new GroupCommit(db, options.commitObserver),
     close() {
       db.close();
       lock?.release();

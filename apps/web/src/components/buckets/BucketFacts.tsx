@@ -1,3 +1,4 @@
+import { apiReferenceHref } from '../../lib/api-reference.ts';
 import { formatCount } from '../../lib/format.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { CopyButton } from '../CopyButton.tsx';
@@ -12,6 +13,9 @@ export function BucketFacts({ bucket }: { bucket: Bucket }) {
         <dd className="fact-with-action">
           <code>{bucket.id}</code>
           <CopyButton text={bucket.id} what="bucket ID" />
+          <a href={apiReferenceHref(bucket)} target="_blank" rel="noopener">
+            API reference
+          </a>
         </dd>
       </div>
       <div>

@@ -1,5 +1,6 @@
 import { type ReactNode, useId, useState } from 'react';
 import { useDashboard } from '../../hooks/useDashboard.ts';
+import { apiReferenceHref } from '../../lib/api-reference.ts';
 import { curlExample } from '../../lib/curl.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { CodeBlock } from '../CodeBlock.tsx';
@@ -55,6 +56,14 @@ export function ShowKeyOnce({ fullKey, note, onDone }: Props) {
         </p>
       </div>
       <CodeBlock code={command} what="curl example" />
+      <p className="muted">
+        Every route, with examples in curl, Python, Go and Node:{' '}
+        {/* A new tab: this dialog is the only place the key is ever shown. */}
+        <a href={apiReferenceHref(first)} target="_blank" rel="noopener">
+          API reference
+        </a>
+        .
+      </p>
       <div className="dialog-actions">
         <button type="button" className="btn btn-primary" onClick={onDone}>
           Done

@@ -1,0 +1,92 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
+import { type Harness, newUser, screenshot, startHarness } from './harness.ts';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+/** Opens a link that opens a new tab, and returns that tab once it has loaded. */
+async function openInNewTab(page: Page, link: ReturnType<Page['getByRole']>): Promise<Page> {
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  await tab.waitForLoadState();
+  tab.setDefaultTimeout(20_000);
+  return tab;
+}
+
+test('the API reference renders offline, under its CSP, with the bucket’s id in its samples', async () => {
+  const page = await harness.newPage();
+  await signUp(page, newUser('Dev'));
+  const dashboardPath = await createDashboard(page, 'Sensors');
+  const bucketId = await createBucket(page, dashboardPath, 'Cities', 'KV');
+
+  // Everything the page loads comes from this server: nothing from a CDN, no fonts, no telemetry.
+  const elsewhere: string[] = [];
+  const violations: string[] = [];
+  page.context().on('request', (request) => {
+    if (!request.url().startsWith(harness.url)) elsewhere.push(request.url());
+  });
+  page.context().on('console', (message) => {
+    if (message.type() === 'error') violations.push(message.text());
+  });
+
+  const link = page.getByRole('link', { name: 'API reference' });
+  expect(await link.getAttribute('href')).toBe(`/api-reference?bucket=${bucketId}&type=KV`);
+  const reference = await openInNewTab(page, link);
+  await reference.getByRole('heading', { name: 'Bucketgrid data API' }).waitFor();
+  for (const operation of ['Write records (merge)', 'Read records', 'Delete every record']) {
+    await reference.getByRole('button', { name: operation }).first().waitFor();
+  }
+
+  // The first write's sample: this bucket's id, and the KV example first (the bucket's type).
+  await reference.goto(`${reference.url()}#tag/records/POST/api/buckets/{bucketId}`);
+  const sample = reference
+    .locator('pre')
+    .filter({ hasText: `/api/buckets/${bucketId}` })
+    .first();
+  await sample.waitFor();
+  expect(await sample.textContent()).toContain('curl');
+  expect(await sample.textContent()).toContain('"berlin"');
+  await screenshot(reference, 'api-reference');
+
+  // The same request in Python (requests), Go and Node (fetch).
+  for (const [client, code] of [
+    ['Requests', 'requests.post('],
+    ['NewRequest', 'http.NewRequest('],
+    ['Fetch', 'fetch('],
+  ] as const) {
+    await reference
+      .getByRole('button', { name: /^(Shell Curl|Python|Go|Node\.js)/ })
+      .first()
+      .click();
+    await reference.getByRole('option', { name: client, exact: true }).click();
+    await reference.locator('pre').filter({ hasText: code }).first().waitFor();
+    const text = await reference.locator('pre').filter({ hasText: code }).first().textContent();
+    expect(text).toContain(`/api/buckets/${bucketId}`);
+  }
+
+  expect(elsewhere).toEqual([]);
+  expect(violations).toEqual([]);
+});
+
+test('the key dialog links the reference for the dashboard’s first bucket, in a new tab', async () => {
+  const page = await harness.newPage();
+  await signUp(page, newUser('Kai'));
+  const dashboardPath = await createDashboard(page, 'Plant');
+  const bucketId = await createBucket(page, dashboardPath, 'Temperatures');
+  await createApiKey(page, dashboardPath, 'gateway');
+  const dialog = page.getByRole('dialog', { name: 'API key created' });
+  await dialog.getByText('Writes one record to the bucket "Temperatures".').waitFor();
+  const link = dialog.getByRole('link', { name: 'API reference' });
+  expect(await link.getAttribute('href')).toBe(`/api-reference?bucket=${bucketId}&type=TSV`);
+  expect(await link.getAttribute('target')).toBe('_blank');
+  const reference = await openInNewTab(page, link);
+  await reference.getByRole('heading', { name: 'Bucketgrid data API' }).waitFor();
+  // The key is still on screen in the app's tab.
+  await dialog.getByLabel('Your new API key').waitFor();
+});
