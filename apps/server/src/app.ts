@@ -38,7 +38,7 @@ export interface AppOptions {
   keyRateLimitPerMinute?: number;
   /** Failed API key attempts one client address may make per minute. */
   failedKeyAttemptsPerMinute?: number;
-  /** Sign-in and sign-up limits (defaults and reasons: docs/limits.md). */
+  /** Sign-in and sign-up limits (defaults and reasons: docs/architecture.md). */
   failedSignInsPerEmail?: number;
   failedSignInsPerAddress?: number;
   signUpsPerAddress?: number;

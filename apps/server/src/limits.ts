@@ -3,8 +3,8 @@ import { MAX_WRITE_BODY_BYTES } from '@bucketgrid/shared';
 export { MAX_TRPC_BATCH_CALLS } from '@bucketgrid/shared';
 
 /**
- * The server's limits against abuse from outside, in one place (docs/limits.md says why each
- * has its value).
+ * The server's limits against abuse from outside, in one place (docs/architecture.md,
+ * "Limits and abuse", says why each has its value).
  */
 
 /** REST writes and deletes: 5 MiB (the spec's write limit), also after gunzip. */

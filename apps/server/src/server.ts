@@ -55,7 +55,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       live.publish(dashboardId, { type: 'records', bucketId, at: now() });
     }
   };
-  // Tight timeouts so slow or idle clients cannot hold descriptors (docs/limits.md).
+  // Tight timeouts so slow or idle clients cannot hold descriptors (docs/architecture.md,
+  // "Limits and abuse").
   const server = createServer(
     {
       headersTimeout: HEADERS_TIMEOUT_MS,

@@ -5,7 +5,7 @@ import {
 } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 
-/** The limits of docs/limits.md. */
+/** The limits of docs/architecture.md, "Limits and abuse". */
 export interface ThrottleLimits {
   /** Failed sign-ins per email from unknown devices, and per known device, in 15 minutes. */
   failedSignInsPerEmail: number;

@@ -1,5 +1,5 @@
 /**
- * The bounds of live views (docs/limits.md, says why each value).
+ * The bounds of live views (docs/architecture.md, "Limits and abuse", says why each value).
  * A browser holds one stream per open dashboard tab, and HTTP/1.1 lets it hold only six
  * connections per server at all: the caps sit well above any real use (many tabs, a few
  * devices, a wall screen) and far below what would cost the server.
