@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createApiKey, createBucket, createDashboard, openKey, signUp } from './flows.ts';
-import { type Harness, newUser, postRecords, screenshot, startHarness } from './harness.ts';
+import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const oneRecord = [{ key: Date.UTC(2025, 9, 20), data: [{ series_key: 1, value: 1 }] }];
 

@@ -1,15 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
-import { type Harness, newUser, screenshot, startHarness } from './harness.ts';
+import { newUser, screenshot, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 /** Opens a link that opens a new tab, and returns that tab once it has loaded. */
 async function openInNewTab(page: Page, link: ReturnType<Page['getByRole']>): Promise<Page> {

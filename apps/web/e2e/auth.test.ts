@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { signIn } from './flows.ts';
-import { type Harness, newUser, startHarness } from './harness.ts';
+import { newUser, useHarness } from './harness.ts';
 
 // Sign-in throttling counts failures in fixed 15-minute windows. The server's clock stands
 // still at the start of one, so the five failures share it and the wait is exactly 15 minutes.
 const WINDOW_MS = 15 * 60_000;
 const frozenAt = Date.now() - (Date.now() % WINDOW_MS);
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ now: () => frozenAt });
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness({ now: () => frozenAt });
 
 test('sign-up and sign-in say what went wrong', async () => {
   const page = await harness.newPage();

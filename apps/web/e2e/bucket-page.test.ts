@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createApiKey, createBucket, createDashboard, nameSeries, signUp } from './flows.ts';
-import { type Harness, newUser, postRecords, screenshot, startHarness } from './harness.ts';
+import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const T0 = Date.UTC(2025, 9, 20, 10, 0, 0);
 const MINUTE = 60_000;

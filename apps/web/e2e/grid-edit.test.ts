@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
   addMember,
   addWidget,
@@ -7,15 +7,9 @@ import {
   createDashboard,
   signUp,
 } from './flows.ts';
-import { type Harness, newUser, postRecords, startHarness } from './harness.ts';
+import { newUser, postRecords, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 test('editing: resize and save, a clear conflict when someone saved first, a deleted bucket, a safe note', async () => {
   const first = await harness.newPage();

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
   addMember,
   addWidget,
@@ -9,15 +9,9 @@ import {
   nameSeries,
   signUp,
 } from './flows.ts';
-import { type Harness, newUser, postRecords, screenshot, startHarness } from './harness.ts';
+import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const MINUTE = 60_000;
 

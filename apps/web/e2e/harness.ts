@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '@bucketgrid/server';
 import { openStore } from '@bucketgrid/store';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const webDist = join(appRoot, 'dist');
@@ -43,8 +44,13 @@ function newestSource(): number {
   return Math.max(...[join(appRoot, 'index.html'), ...sources].map((f) => statSync(f).mtimeMs));
 }
 
+export interface HarnessOptions {
+  /** The server's clock (Date.now by default). */
+  now?: () => number;
+}
+
 /** The real server (production build of the app, SQLite in a temp dir) and a Chromium. */
-export async function startHarness(options: { now?: () => number } = {}): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   // The tests drive the production build; testing a stale one would test old code.
   const built = join(webDist, 'index.html');
   if (!existsSync(built) || statSync(built).mtimeMs < newestSource()) {
@@ -124,4 +130,30 @@ export async function postRecords(url: string, bucketId: string, key: string, re
     body: JSON.stringify(records),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * The harness of one test file: started before its first test, stopped after its last. The
+ * object stands for the running harness, so tests use it as they would the harness itself.
+ */
+export function useHarness(options: HarnessOptions = {}): Harness {
+  let running: Harness | undefined;
+  beforeAll(async () => {
+    running = await startHarness(options);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  const current = (): Harness => {
+    if (!running) throw new Error('the harness starts in beforeAll: use it inside a test');
+    return running;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    newPage: () => current().newPage(),
+    restartServer: (whileDown) => current().restartServer(whileDown),
+    stop: () => current().stop(),
+  };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
   addMember,
   createApiKey,
@@ -7,15 +7,9 @@ import {
   openKey,
   signUp,
 } from './flows.ts';
-import { type Harness, newUser, postRecords, screenshot, startHarness } from './harness.ts';
+import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const T0 = Date.UTC(2025, 9, 20, 10, 0, 0);
 const records = [0, 1, 2].map((i) => ({

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createBucket, createDashboard, signIn, signUp } from './flows.ts';
-import { type Harness, newUser, screenshot, startHarness } from './harness.ts';
+import { newUser, screenshot, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 test('deep links load after a reload, and after signing in', async () => {
   const ownerUser = newUser('Dana');

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { addWidget, createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
-import { type Harness, newUser, postRecords, startHarness } from './harness.ts';
+import { newUser, postRecords, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 test('a server restart keeps the page and its data, shows Reconnecting…, and recovers by itself', async () => {
   const page = await harness.newPage();

@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
-import { type Harness, newUser, postRecords, startHarness } from './harness.ts';
+import { newUser, postRecords, useHarness } from './harness.ts';
 
-let harness: Harness;
+const harness = useHarness();
 let otherOrigin: Server;
 let otherUrl: string;
 
 beforeAll(async () => {
-  harness = await startHarness();
   // Another origin (another port): a page that frames the app, and one that frames itself.
   otherOrigin = createServer((req, res) => {
     res.setHeader('content-type', 'text/html');
@@ -33,7 +32,6 @@ beforeAll(async () => {
   otherUrl = `http://127.0.0.1:${(otherOrigin.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await harness?.stop();
   await new Promise((resolve) => otherOrigin?.close(resolve));
 });
 

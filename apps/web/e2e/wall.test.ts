@@ -1,16 +1,10 @@
 import type { WidgetInput } from '@bucketgrid/shared';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
-import { type Harness, newUser, postRecords, startHarness } from './harness.ts';
+import { newUser, postRecords, useHarness } from './harness.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 /** Calls a tRPC procedure from inside the page, with its session (setup only). */
 function trpcCall(page: Page, path: string, input: unknown, mutation = false): Promise<unknown> {
