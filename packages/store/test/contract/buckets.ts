@@ -22,7 +22,13 @@ export function bucketsContract(t: ContractContext): void {
         recordCount: 0,
         lastWriteAt: null,
       });
-      expect((await store.listBuckets(dashboard.id)).map((x) => x.id)).toEqual([a.id, b.id]);
+      // Lists run in creation order, then by id: a and b may share a millisecond.
+      const inListOrder = [a, b].sort(
+        (x, y) => x.createdAt - y.createdAt || (x.id < y.id ? -1 : 1),
+      );
+      expect((await store.listBuckets(dashboard.id)).map((x) => x.id)).toEqual(
+        inListOrder.map((x) => x.id),
+      );
       await store.renameBucket(a.id, 'renamed');
       expect((await store.getBucket(a.id))?.name).toBe('renamed');
       await store.upsertRecords(b, [rec('x', { 1: 1 })], 'merge');
