@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { MaintainResult, Store } from '@bucketgrid/store';
+import { type MaintainResult, type Store, wrapMethods } from '@bucketgrid/store';
 import type { Logger } from './log.ts';
 
 export interface UpkeepOptions {
@@ -104,7 +104,7 @@ export function startUpkeep(
 }
 
 /** Store methods whose changes leave upkeep work behind. */
-const CHANGES: ReadonlySet<PropertyKey> = new Set<keyof Store>([
+const CHANGES: ReadonlySet<string> = new Set<keyof Store>([
   'upsertRecords',
   'deleteRecords',
   'purgeRecords',
@@ -115,15 +115,13 @@ const CHANGES: ReadonlySet<PropertyKey> = new Set<keyof Store>([
 
 /** The store, calling `wake` whenever one of its changes above has settled. */
 export function wakeAfterChanges(store: Store, wake: () => void): Store {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function' || !CHANGES.has(name)) return value;
-      return (...args: unknown[]) => {
-        const result = value.apply(target, args) as Promise<unknown>;
-        result.then(wake, wake);
-        return result;
-      };
-    },
-  });
+  return wrapMethods(store, (name, method) =>
+    CHANGES.has(name)
+      ? (...args) => {
+          const result = method(...args) as Promise<unknown>;
+          result.then(wake, wake);
+          return result;
+        }
+      : undefined,
+  );
 }

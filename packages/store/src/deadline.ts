@@ -1,4 +1,5 @@
 import { type Store, StoreUnavailable } from './store.ts';
+import { wrapMethods } from './wrap-methods.ts';
 
 /**
  * Calls whose time grows with the data (a million records to delete): a deadline would
@@ -50,25 +51,23 @@ export function withDeadline(store: Store, timeoutMs: number): Store {
     }
   }
 
-  const bounded: Record<string, unknown> = { ...store };
-  for (const [name, value] of Object.entries(store)) {
-    if (typeof value !== 'function' || name === 'close' || BULK.has(name)) continue;
-    const method = value as (...args: unknown[]) => Promise<unknown>;
-    bounded[name] = (...args: unknown[]) =>
-      new Promise((resolve, reject) => {
-        const call: PendingCall = { startedAt: sweeps, name, reject };
-        pending.add(call);
-        // Unref'd: it must not keep alive a process that has nothing else to do.
-        sweeper ??= setInterval(sweep, Math.ceil(timeoutMs / SWEEPS_PER_TIMEOUT)).unref();
-        method.apply(store, args).then(
-          (result) => {
-            if (pending.delete(call)) resolve(result);
-          },
-          (error: unknown) => {
-            if (pending.delete(call)) reject(error);
-          },
-        );
-      });
-  }
-  return bounded as unknown as Store;
+  return wrapMethods(store, (name, method) =>
+    name === 'close' || BULK.has(name)
+      ? undefined
+      : (...args) =>
+          new Promise((resolve, reject) => {
+            const call: PendingCall = { startedAt: sweeps, name, reject };
+            pending.add(call);
+            // Unref'd: it must not keep alive a process that has nothing else to do.
+            sweeper ??= setInterval(sweep, Math.ceil(timeoutMs / SWEEPS_PER_TIMEOUT)).unref();
+            (method(...args) as Promise<unknown>).then(
+              (result) => {
+                if (pending.delete(call)) resolve(result);
+              },
+              (error: unknown) => {
+                if (pending.delete(call)) reject(error);
+              },
+            );
+          }),
+  );
 }

@@ -14,3 +14,4 @@ export {
   type StoreOptions,
 } from './open-store.ts';
 export * from './store.ts';
+export { wrapMethods } from './wrap-methods.ts';

@@ -1,4 +1,10 @@
-import { type CommitObserver, type Store, StoreError, StoreUnavailable } from '@bucketgrid/store';
+import {
+  type CommitObserver,
+  type Store,
+  StoreError,
+  StoreUnavailable,
+  wrapMethods,
+} from '@bucketgrid/store';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -108,24 +114,17 @@ export class ServerMetrics {
    */
   instrumentStore(store: Store): Store {
     const errors = this.storeErrors;
-    // A plain object of wrapped methods, as withDeadline makes: no proxy trap per call.
-    const instrumented: Record<string, unknown> = { ...store };
-    for (const [name, value] of Object.entries(store)) {
-      if (typeof value !== 'function') continue;
-      const method = value as (...args: unknown[]) => unknown;
-      instrumented[name] = (...args: unknown[]) => {
-        const result = method.apply(store, args);
-        if (result instanceof Promise) {
-          result.catch((error: unknown) => {
-            if (error instanceof StoreUnavailable || !(error instanceof StoreError)) {
-              errors.inc({ operation: name });
-            }
-          });
-        }
-        return result;
-      };
-    }
-    return instrumented as unknown as Store;
+    return wrapMethods(store, (name, method) => (...args) => {
+      const result = method(...args);
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => {
+          if (error instanceof StoreUnavailable || !(error instanceof StoreError)) {
+            errors.inc({ operation: name });
+          }
+        });
+      }
+      return result;
+    });
   }
 }
 

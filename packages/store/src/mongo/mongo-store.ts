@@ -1,4 +1,5 @@
 import type { Store } from '../store.ts';
+import { wrapMethods } from '../wrap-methods.ts';
 import { aggregateHooks } from './aggregates.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
@@ -85,21 +86,16 @@ function trackCalls(
   inFlight: Set<Promise<unknown>>,
   isClosing: () => boolean,
 ): Methods {
-  const tracked: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(methods)) {
-    const call = method as (...args: unknown[]) => Promise<unknown>;
-    tracked[name] = (...args: unknown[]) => {
-      if (isClosing()) return Promise.reject(new Error('the store is closed'));
-      const pending = call(...args).catch((error: unknown) => {
-        throw mapUnavailable(error);
-      });
-      inFlight.add(pending);
-      pending.then(
-        () => inFlight.delete(pending),
-        () => inFlight.delete(pending),
-      );
-      return pending;
-    };
-  }
-  return tracked as unknown as Methods;
+  return wrapMethods(methods, (_name, call) => (...args) => {
+    if (isClosing()) return Promise.reject(new Error('the store is closed'));
+    const pending = (call(...args) as Promise<unknown>).catch((error: unknown) => {
+      throw mapUnavailable(error);
+    });
+    inFlight.add(pending);
+    pending.then(
+      () => inFlight.delete(pending),
+      () => inFlight.delete(pending),
+    );
+    return pending;
+  });
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../store.ts';
+import { wrapMethods } from '../wrap-methods.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { type ConnectOptions, connect } from './connection.ts';
@@ -49,13 +50,12 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
 
 /** Every method, with a locked database raised as StoreUnavailable (see errors.ts). */
 function mapBusyErrors(methods: Methods): Methods {
-  const mapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(methods)) {
-    const call = method as (...args: unknown[]) => Promise<unknown>;
-    mapped[name] = (...args: unknown[]) =>
-      call(...args).catch((error: unknown) => {
-        throw mapBusy(error);
-      });
-  }
-  return mapped as unknown as Methods;
+  return wrapMethods(
+    methods,
+    (_name, call) =>
+      (...args) =>
+        (call(...args) as Promise<unknown>).catch((error: unknown) => {
+          throw mapBusy(error);
+        }),
+  );
 }
