@@ -21,12 +21,14 @@ function refuse(message: string): never {
   process.exit(1);
 }
 
+/** A number from the environment, or undefined when the variable is unset or empty. */
+const numberFromEnv = (name: string): number | undefined =>
+  process.env[name] ? Number(process.env[name]) : undefined;
+
 const port = Number(process.env.PORT ?? 3000);
 // Loopback unless told otherwise: a laptop's `pnpm start` is not served to its whole network.
 const host = process.env.HOST || '127.0.0.1';
-const storeTimeoutMs = process.env.STORE_TIMEOUT_MS
-  ? Number(process.env.STORE_TIMEOUT_MS)
-  : undefined;
+const storeTimeoutMs = numberFromEnv('STORE_TIMEOUT_MS');
 // GET /metrics is off the public internet unless asked for: with a token, or on its own address.
 const metricsToken = process.env.METRICS_TOKEN || undefined;
 if (metricsToken !== undefined && metricsToken.length < 16) {
@@ -48,13 +50,9 @@ const running = await startServer({
   logger: log,
   port,
   host,
-  keyRateLimitPerMinute: process.env.KEY_RATE_LIMIT_PER_MINUTE
-    ? Number(process.env.KEY_RATE_LIMIT_PER_MINUTE)
-    : undefined,
+  keyRateLimitPerMinute: numberFromEnv('KEY_RATE_LIMIT_PER_MINUTE'),
   trustProxy: process.env.TRUST_PROXY === '1',
-  maxConnectionsPerAddress: process.env.MAX_CONNECTIONS_PER_ADDRESS
-    ? Number(process.env.MAX_CONNECTIONS_PER_ADDRESS)
-    : undefined,
+  maxConnectionsPerAddress: numberFromEnv('MAX_CONNECTIONS_PER_ADDRESS'),
   storeTimeoutMs,
   metrics,
   metricsToken,
