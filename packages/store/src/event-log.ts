@@ -1,4 +1,4 @@
-import { StoreError } from './store.ts';
+import { StoreError } from './errors.ts';
 
 /**
  * A log of small batches of events that every server process of a deployment appends to and

@@ -1,0 +1,45 @@
+/**
+ * What the store raises for outcomes its callers handle (services turn them into API errors);
+ * anything else it throws is a fault.
+ */
+export class StoreError extends Error {}
+
+/** A unique field (email, workspace, slug, membership) is taken. */
+export class UniqueViolation extends StoreError {
+  constructor(readonly field: 'email' | 'workspace' | 'slug' | 'membership') {
+    super(`unique violation on ${field}`);
+    this.name = 'UniqueViolation';
+  }
+}
+
+/**
+ * The entity a change was made to (or under, or that it names) does not exist: it never did,
+ * or it was deleted meanwhile.
+ */
+export class MissingEntity extends StoreError {
+  constructor(readonly entity: 'bucket' | 'dashboard' | 'user') {
+    super(`the ${entity} does not exist`);
+    this.name = 'MissingEntity';
+  }
+}
+
+/** The change would leave a dashboard without an owner; nothing was changed. */
+export class LastOwner extends StoreError {
+  constructor() {
+    super('the dashboard would have no owner left');
+    this.name = 'LastOwner';
+  }
+}
+
+/**
+ * The database did not answer in time or cannot be reached (no primary, no majority to
+ * acknowledge, a lock held elsewhere). Callers answer "try again shortly". Like any answer
+ * that never came, it leaves open whether a change was applied; record upserts and deletes
+ * have the same effect when retried.
+ */
+export class StoreUnavailable extends StoreError {
+  constructor(readonly reason: string) {
+    super(`the store is unavailable: ${reason}`);
+    this.name = 'StoreUnavailable';
+  }
+}

@@ -1,0 +1,33 @@
+/** Users and their sessions. All times are unix milliseconds. */
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  /** The user's workspace slug: the first segment of their dashboards' paths. */
+  workspace: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  expiresAt: number;
+}
+
+export interface AccountStore {
+  createUser(input: Omit<User, 'id' | 'createdAt'>): Promise<User>;
+  getUserById(id: string): Promise<User | null>;
+  getUserByEmail(email: string): Promise<User | null>;
+  setUserPassword(userId: string, passwordHash: string): Promise<void>;
+
+  /** MissingEntity('user') when the user does not exist. */
+  createSession(session: Session): Promise<void>;
+  getSession(id: string): Promise<Session | null>;
+  listUserSessions(userId: string): Promise<Session[]>;
+  setSessionExpiry(id: string, expiresAt: number): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  deleteUserSessions(userId: string): Promise<void>;
+  deleteExpiredSessions(now: number): Promise<void>;
+}

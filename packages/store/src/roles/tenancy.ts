@@ -1,0 +1,163 @@
+import type {
+  ApiKeyType,
+  BucketType,
+  DashboardLayout,
+  LayoutContent,
+  Role,
+  SeriesMeta,
+} from '@bucketgrid/shared';
+
+/**
+ * Who owns what: dashboards, their members, buckets, widget layout and API keys. All times are
+ * unix milliseconds; all ids are opaque, URL-safe, unguessable strings.
+ */
+
+export interface Dashboard {
+  id: string;
+  /** The workspace (slug) it lives in: its creator's. */
+  workspace: string;
+  slug: string;
+  name: string;
+  retention: number;
+  createdAt: number;
+}
+
+export interface Membership {
+  dashboardId: string;
+  userId: string;
+  role: Role;
+  createdAt: number;
+}
+
+export interface MemberWithUser extends Membership {
+  email: string;
+  name: string;
+}
+
+export interface Bucket {
+  id: string;
+  dashboardId: string;
+  name: string;
+  type: BucketType;
+  /** The owning dashboard's retention: the most records this bucket keeps. */
+  retention: number;
+  recordCount: number;
+  lastWriteAt: number | null;
+  createdAt: number;
+  /** How the bucket describes its series keys (names, units, colours), by series key. */
+  series: SeriesMeta[];
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  dashboardId: string;
+  name: string;
+  type: ApiKeyType;
+  /** Hex SHA-256 of the full key: the key itself is never stored. */
+  hash: string;
+  hint: string;
+  /** The user who created it, or null when made by the admin CLI. */
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+/** A layout save: applied only if the stored version is still `expectedVersion`. */
+export interface LayoutSave {
+  expectedVersion: number;
+  content: LayoutContent;
+  updatedBy: string | null;
+  at: number;
+}
+
+export type SaveLayoutResult =
+  | { status: 'saved'; layout: DashboardLayout }
+  | { status: 'conflict'; current: DashboardLayout }
+  | { status: 'not_found' };
+
+/** A dashboard by its id, or by its path: workspace and slug. */
+export type DashboardRef = string | { workspace: string; slug: string };
+
+/** Dashboards, members, layouts, buckets and API keys: the tenancy boundary. */
+export interface TenancyStore {
+  /** Creates the dashboard and makes `ownerId` its owner, in one step; MissingEntity('user'). */
+  createDashboard(
+    input: Omit<Dashboard, 'id' | 'createdAt'> & { ownerId: string },
+  ): Promise<Dashboard>;
+  getDashboard(id: string): Promise<Dashboard | null>;
+  /**
+   * The dashboard with the user's role in it, in one query that joins both: null when it does
+   * not exist and when the user is not a member, after the same work either way.
+   */
+  getDashboardForMember(
+    ref: DashboardRef,
+    userId: string,
+  ): Promise<(Dashboard & { role: Role }) | null>;
+  /** Every dashboard the user is a member of, with their role, oldest first (ties by id). */
+  listDashboardsForUser(userId: string): Promise<(Dashboard & { role: Role })[]>;
+  updateDashboard(
+    id: string,
+    patch: Partial<Pick<Dashboard, 'name' | 'slug' | 'retention'>>,
+  ): Promise<Dashboard | null>;
+  /**
+   * Deletes the dashboard with its buckets, keys, memberships and layout at once: none of
+   * them is found by any read from then on, and no write reaches its buckets. Their records
+   * go in batches in later upkeep steps (`maintain`), which resume after a crash.
+   */
+  deleteDashboard(id: string): Promise<void>;
+
+  /** The dashboard's widget grid (version 0 and no widgets before the first save); null: no such dashboard. */
+  getLayout(dashboardId: string): Promise<DashboardLayout | null>;
+  /**
+   * Saves the grid as version `expectedVersion + 1`, atomically: when someone saved since
+   * `expectedVersion`, nothing changes and the current layout comes back as a conflict.
+   */
+  saveLayout(dashboardId: string, save: LayoutSave): Promise<SaveLayoutResult>;
+
+  getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
+  /** Oldest first (ties by user id). */
+  listMembers(dashboardId: string): Promise<MemberWithUser[]>;
+  /** MissingEntity when the dashboard or the user does not exist (checked in that order). */
+  addMember(dashboardId: string, userId: string, role: Role): Promise<Membership>;
+  /**
+   * Changes a member's role, or removes the member, in one atomic step that refuses with
+   * LastOwner (changing nothing) when the dashboard would be left without an owner, however
+   * many such calls run at once. A user who is not a member is no change.
+   */
+  setMemberRole(dashboardId: string, userId: string, role: Role): Promise<void>;
+  removeMember(dashboardId: string, userId: string): Promise<void>;
+
+  /**
+   * MissingEntity('dashboard') when the dashboard does not exist, also when it is deleted
+   * concurrently: a bucket never outlives its dashboard (nor does a key or a membership).
+   */
+  createBucket(input: { dashboardId: string; name: string; type: BucketType }): Promise<Bucket>;
+  getBucket(id: string): Promise<Bucket | null>;
+  /** Oldest first (ties by id). */
+  listBuckets(dashboardId: string): Promise<Bucket[]>;
+  renameBucket(id: string, name: string): Promise<void>;
+  /** Replaces the bucket's series descriptions; null: no such bucket. */
+  setBucketSeries(id: string, series: SeriesMeta[]): Promise<Bucket | null>;
+  /**
+   * Deletes the bucket at once (no read finds it or its records from then on, no write
+   * reaches it); its records go in batches in later upkeep steps (`maintain`), which resume
+   * after a crash.
+   */
+  deleteBucket(id: string): Promise<void>;
+
+  /**
+   * MissingEntity when the dashboard or the creator does not exist (checked in that order),
+   * also when the dashboard is being deleted at the same moment: a key never outlives it.
+   */
+  createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** Newest first (ties by id, descending: the oldest-first order reversed). */
+  listApiKeys(dashboardId: string): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, at: number): Promise<void>;
+  setApiKeyExpiry(id: string, expiresAt: number | null): Promise<void>;
+  /** Records last-used times in one batch (the server coalesces them per minute). */
+  touchApiKeys(lastUsed: Map<string, number>): Promise<void>;
+}
