@@ -12,16 +12,12 @@ import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { MaintainResult, Store } from '../store.ts';
 import type { Db } from './connection.ts';
+import { cellStartOf } from './cell-start.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
 
 type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
-
-/** floor(field / width) * width, for negative values too ($mod keeps the dividend's sign). */
-function startOf(field: string, width: number) {
-  return { $subtract: [field, { $mod: [{ $add: [{ $mod: [field, width] }, width] }, width] }] };
-}
 
 /** A group as `$group` below produces it: `last` is the {key, value} with the greatest key. */
 interface GroupRow {
@@ -119,7 +115,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           $project: {
             _id: 0,
             c: 1,
-            i: startOf('$c', interval),
+            i: cellStartOf('$c', interval),
             // The cell's record count rides along as series 0.
             f: { $concatArrays: [[{ s: { $literal: 0 }, n: '$n' }], '$f'] },
           },
@@ -155,7 +151,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           $project: {
             _id: 0,
             k: 1,
-            i: startOf('$k', interval),
+            i: cellStartOf('$k', interval),
             // Each record counts once as series "0".
             e: {
               $concatArrays: [

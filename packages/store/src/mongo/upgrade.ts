@@ -1,4 +1,5 @@
 import { TIER_WIDTHS } from '../downsample/tiers.ts';
+import { cellStartOf } from './cell-start.ts';
 import type { Db } from './connection.ts';
 import type { BucketDoc } from './models.ts';
 
@@ -23,9 +24,7 @@ export async function upgradeAggregates({ conn, models }: Db): Promise<void> {
   for (const bucket of all) {
     if (bucket.type !== 'KV') {
       const width = TIER_WIDTHS[bucket.type][0]!;
-      const cell = {
-        $subtract: ['$k', { $mod: [{ $add: [{ $mod: ['$k', width] }, width] }, width] }],
-      };
+      const cell = cellStartOf('$k', width);
       await records
         .aggregate([
           { $match: { b: bucket._id } },
