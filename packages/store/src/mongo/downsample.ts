@@ -11,8 +11,8 @@ import {
 import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { MaintainResult, Store } from '../store.ts';
-import type { Db } from './connection.ts';
 import { cellStartOf } from './cell-start.ts';
+import type { Db } from './connection.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
