@@ -73,6 +73,34 @@ if (mongoUri) {
       const resumed = await watchFor(b, first[0]!.position, 2, async () => {});
       expect(resumed.map((entry) => entry.events)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
     });
+
+    it('ends a watch whose collection is dropped, and gives the collection its TTL index back', async () => {
+      const database = createTestDatabase('event-log-drop');
+      databases.push(database);
+      const store = await openStore(database.url);
+      stores.push(store);
+      await store.eventLog!.append({ origin: 'a', events: [{ n: 1 }] });
+      const raw = await mongoose.createConnection(database.url).asPromise();
+      const stop = new AbortController();
+      // A spinning stream never yields, so this would not fire either: the test hangs.
+      const bound = setTimeout(() => stop.abort(), 60_000);
+      try {
+        const watching = store.eventLog!.watch(
+          undefined,
+          { opened: () => void raw.dropCollection('liveEvents'), batch: () => {}, idle: () => {} },
+          stop.signal,
+        );
+        await expect(watching).rejects.toThrow(/the live events stream ended/);
+        expect(stop.signal.aborted).toBe(false);
+        const ttl = (await raw.collection('liveEvents').indexes()).find(
+          (index) => index.name === 'at_1',
+        );
+        expect(ttl).toMatchObject({ expireAfterSeconds: 60 });
+      } finally {
+        clearTimeout(bound);
+        await raw.close();
+      }
+    }, 90_000);
   });
 
   describe('mongodb sweep', () => {
