@@ -140,6 +140,28 @@ if (mongoUri) {
   });
 
   describe('mongodb storage details', () => {
+    it('leaves cells marked in the last seconds to a later upkeep step', async () => {
+      const database = createTestDatabase('settle');
+      databases.push(database);
+      const store = await openStore(database.url);
+      stores.push(store);
+      const t = contractContext(() => store);
+      const bucket = await t.makeBucket('TSV', 1_000);
+      await store.upsertRecords(bucket, [t.rec(1, { 1: 1 }), t.rec(20_000, { 1: 2 })], 'merge');
+      const raw = await mongoose.createConnection(database.url).asPromise();
+      try {
+        const marks = () => raw.collection('dirtyCells').countDocuments({ b: bucket.id });
+        expect(await marks()).toBe(2);
+        // Now: both cells were marked within the settling time, so neither is taken.
+        await store.maintain(Date.now());
+        expect(await marks()).toBe(2);
+        await settleUpkeep(store);
+        expect(await marks()).toBe(0);
+      } finally {
+        await raw.close();
+      }
+    });
+
     it('indexes and stores write sequences for KV records only, replacing the old full index', async () => {
       const database = createTestDatabase('indexes');
       databases.push(database);

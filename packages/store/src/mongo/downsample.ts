@@ -182,9 +182,10 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
       return rows.map(toGroup);
     },
 
-    async takeDirty({ tier, limit }) {
+    async takeDirty({ tier, limit, markedBefore }) {
+      // Cells marked in the last seconds are still being written: left for a later step.
       const marks = await dirtyCells
-        .find({ t: tier })
+        .find({ t: tier, at: { $lt: markedBefore } })
         .sort({ b: 1, c: 1 })
         .limit(limit)
         .lean<DirtyCellDoc[]>();
