@@ -140,6 +140,22 @@ if (mongoUri) {
   });
 
   describe('mongodb storage details', () => {
+    it('trims a write by the retention of its transaction, not the one its caller read', async () => {
+      const database = createTestDatabase('retention-race');
+      databases.push(database);
+      const store = await openStore(database.url);
+      stores.push(store);
+      const t = contractContext(() => store);
+      const bucket = await t.makeBucket('TSV', 10);
+      await store.upsertRecords(bucket, [t.rec(1, { 1: 1 }), t.rec(2, { 1: 2 })], 'merge');
+      // Lowered after the writer looked the bucket up (its `bucket` still says 10); the bucket
+      // was within the new retention then, so nothing was noted for upkeep.
+      await store.updateDashboard(bucket.dashboardId, { retention: 3 });
+      await store.upsertRecords(bucket, [t.rec(3, { 1: 3 }), t.rec(4, { 1: 4 })], 'merge');
+      expect((await t.readAll(bucket)).map((r) => r.key)).toEqual([2, 3, 4]);
+      expect((await store.getBucket(bucket.id))?.recordCount).toBe(3);
+    });
+
     it('leaves cells marked in the last seconds to a later upkeep step', async () => {
       const database = createTestDatabase('settle');
       databases.push(database);

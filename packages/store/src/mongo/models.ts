@@ -68,6 +68,12 @@ export interface BucketDoc {
   writeSeq: number;
   createdAt: number;
   series: SeriesMeta[];
+  /**
+   * The dashboard's retention, written to each of its buckets whenever it changes, so that a
+   * write racing the change conflicts with it (both write this document) instead of trimming
+   * by the old one; absent until the first change, when writes read the dashboard's.
+   */
+  retention?: number;
 }
 
 /** A dashboard's widget grid, `_id` being the dashboard's id; absent until the first save. */
@@ -257,6 +263,7 @@ const bucketSchema = new Schema<BucketDoc>(
     createdAt: Number,
     // Validated by the shared zod schema before it gets here; stored as given.
     series: { type: Schema.Types.Mixed, default: [] },
+    retention: Number,
   },
   options,
 );
