@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UPGRADE_BATCH } from '../src/mongo/upgrade.ts';
 import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
 import { SWEEP_BATCH } from '../src/sweep.ts';
@@ -140,6 +141,56 @@ if (mongoUri) {
   });
 
   describe('mongodb storage details', () => {
+    it('upgrades a database without aggregates in bounded, resumable steps, serving exact reads meanwhile', async () => {
+      const database = createTestDatabase('upgrade');
+      databases.push(database);
+      const first = await openStore(database.url);
+      stores.push(first);
+      const t = contractContext(() => first);
+      const bucket = await t.makeBucket('TSV', 1_000_000);
+      const count = 2 * UPGRADE_BATCH + 10;
+      await first.upsertRecords(
+        bucket,
+        Array.from({ length: count }, (_, i) => t.rec(i * 1_000, { 1: i % 97 })),
+        'merge',
+      );
+      await settleUpkeep(first);
+      const query = { points: 50 };
+      const expected = await first.downsampleRecords(bucket, query);
+      expect(expected.interval).not.toBeNull();
+      await first.close();
+
+      // As a database from before the aggregates: records only, no figures, no marks.
+      const raw = await mongoose.createConnection(database.url).asPromise();
+      try {
+        for (const name of ['aggregates', 'dirtyCells', 'upgrades']) {
+          await raw.collection(name).deleteMany({});
+        }
+        const second = await openStore(database.url);
+        stores.push(second);
+        expect(await second.downsampleRecords(bucket, query)).toEqual(expected);
+        // One step marks one batch and saves where it stopped; then the process stops.
+        expect((await second.maintain()).more).toBe(true);
+        const saved = await raw.collection('upgrades').findOne({ _id: 'aggregates-v1' as never });
+        expect(saved).toMatchObject({ bucket: bucket.id, key: (UPGRADE_BATCH - 1) * 1_000 });
+        expect(await second.downsampleRecords(bucket, query)).toEqual(expected);
+        await second.close();
+
+        const third = await openStore(database.url);
+        stores.push(third);
+        await settleUpkeep(third);
+        expect(
+          await raw.collection('upgrades').findOne({ _id: 'aggregates-v1' as never }),
+        ).toHaveProperty('at');
+        expect(await raw.collection('aggregates').countDocuments({ b: bucket.id })).toBeGreaterThan(
+          0,
+        );
+        expect(await third.downsampleRecords(bucket, query)).toEqual(expected);
+      } finally {
+        await raw.close();
+      }
+    }, 300_000);
+
     it('trims a write by the retention of its transaction, not the one its caller read', async () => {
       const database = createTestDatabase('retention-race');
       databases.push(database);
