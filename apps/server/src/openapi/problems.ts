@@ -9,7 +9,7 @@ const WHEN: Record<RestProblemCode, string> = {
   malformed_json: 'The body is not JSON, or not valid gzip.',
   malformed_request: 'The request is not valid HTTP/1.1.',
   invalid_query:
-    'A query parameter is unknown, given twice, or not valid; `errors` names each one.',
+    'A query parameter is unknown, given twice, or not valid, or `from` is after `to`; `errors` names each one.',
   invalid_cursor: 'The cursor is not one this bucket returned for this order.',
   missing_api_key: 'Send your API key in the X-API-Key header.',
   invalid_api_key:
