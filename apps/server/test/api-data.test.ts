@@ -251,6 +251,15 @@ describe('deletes', () => {
     expect(badKeys.json.errors).toEqual([
       { pointer: '/keys/1', detail: 'an IV key must be a safe integer' },
     ]);
+    // A purge with a body is refused, and deletes nothing: the body may have meant a selection.
+    const withBody = await call(`${b.url}/purge`, {
+      method: 'POST',
+      key: b.key,
+      body: { keys: [3] },
+    });
+    expect(withBody.status).toBe(415);
+    expect(withBody.json).toMatchObject({ code: 'unsupported_media_type' });
+    expect((await b.read()).records).toHaveLength(6);
     const purge = await call(`${b.url}/purge`, { method: 'POST', key: b.key });
     expect(purge.json).toEqual({ deleted: 6 });
     expect((await b.read()).records).toEqual([]);

@@ -170,6 +170,13 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   const purge: BucketHandler = async (req, res, bucketId) => {
     const { key, bucket } = await authorize(req, res, bucketId);
+    // Unknown input is an error everywhere; for a call that deletes everything, all the more.
+    if (hasBody(req)) {
+      throw new AppError(
+        'unsupported_media_type',
+        'Purge takes no body: send the POST without one (it deletes every record of the bucket).',
+      );
+    }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
     deps.onWrite(bucket);
