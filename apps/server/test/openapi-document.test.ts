@@ -5,6 +5,11 @@ import { buildOpenApiDocument } from '../src/openapi/document.ts';
 import { type OpenApiDocument, operationsOf, schemaChecker, segment } from './openapi-schemas.ts';
 
 const document = buildOpenApiDocument() as OpenApiDocument;
+
+interface RequestExample {
+  value: unknown;
+  'x-expect-status'?: number;
+}
 const check = schemaChecker(document);
 
 it('is a valid OpenAPI 3.1 document', async () => {
@@ -43,19 +48,21 @@ it('holds examples that match their own schemas, and error examples that do not'
     for (const [type, media] of Object.entries<any>(spec.requestBody?.content ?? {})) {
       const schema = `${pointer}/requestBody/content/${segment(type)}/schema`;
       // The examples tools offer to send are all valid; the refused ones sit apart.
-      for (const [name, example] of Object.entries<any>(media.examples ?? {})) {
+      const offered: Record<string, RequestExample> = media.examples ?? {};
+      for (const [name, example] of Object.entries(offered)) {
         checked++;
         problems.push(...check(schema, example.value).map((p) => `${pointer} ${name}: ${p}`));
         if (example['x-expect-status'] !== undefined) {
           problems.push(`${pointer} ${name}: a refused example among those offered`);
         }
       }
-      for (const [name, example] of Object.entries<any>(media['x-refused-examples'] ?? {})) {
+      const refused: Record<string, RequestExample> = media['x-refused-examples'] ?? {};
+      for (const [name, example] of Object.entries(refused)) {
         checked++;
         if (check(schema, example.value).length === 0) {
           problems.push(`${pointer} ${name}: should be invalid`);
         }
-        if (!(example['x-expect-status'] >= 400)) {
+        if (!((example['x-expect-status'] ?? 0) >= 400)) {
           problems.push(`${pointer} ${name}: a refused example without its x-expect-status`);
         }
       }
