@@ -97,9 +97,11 @@ async function stop(): Promise<void> {
 // Ctrl-C under `pnpm start` arrives twice (the terminal signals the whole foreground group,
 // and pnpm passes its own on): every signal after the first is taken, not left to kill the
 // process half way through sending what it holds.
-let stopping: Promise<void> | undefined;
+let stopping = false;
 const onSignal = () => {
-  stopping ??= stop();
+  if (stopping) return;
+  stopping = true;
+  void stop();
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
