@@ -11,6 +11,7 @@ import {
 import {
   AppError,
   encodeCursor,
+  keysLookLikeSeconds,
   type ProblemDetailItem,
   parseRecordBatch,
   parseRecordBatchText,
@@ -92,8 +93,10 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     async (req, res, bucketId) => {
       const { key, bucket } = await authorize(req, res, bucketId);
       const text = await readJsonText(req);
+      const tally = bucket.type === 'TSV' ? { numeric: 0, before2001: 0 } : undefined;
       const records =
-        parseRecordBatchText(text, bucket.type) ?? parseRecordBatch(parseJson(text), bucket.type);
+        parseRecordBatchText(text, bucket.type, tally) ??
+        parseRecordBatch(parseJson(text), bucket.type, tally);
       const limit = spend(res, key, records.length);
       let result: { inserted: number; updated: number };
       try {
@@ -103,15 +106,20 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
         throw error;
       }
       // The 200 of a write, headers and all in one writeHead (the hot path).
-      const body = `{"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}}`;
-      res.writeHead(200, [
+      const counts = `"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}`;
+      const headers = [
         'content-type',
         'application/json; charset=utf-8',
-        'content-length',
-        String(body.length),
         ...rateLimitHeaders(limit),
         ...SECURITY_HEADERS,
-      ]);
+      ];
+      let body = `{${counts}}`;
+      if (tally !== undefined && keysLookLikeSeconds(tally)) {
+        body = `{${counts},"warnings":[${JSON.stringify(SECONDS_WARNING)}]}`;
+        headers.push('warning', `299 - "${SECONDS_WARNING.detail}"`);
+      }
+      headers.push('content-length', String(body.length));
+      res.writeHead(200, headers);
       res.end(body);
       let values = 0;
       for (const record of records) values += countValues(record);
@@ -184,6 +192,17 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
 }
+
+/**
+ * A TSV write whose numeric keys all fall before 2001 is written as sent (1970 is a valid
+ * time), but said to be suspicious: almost always unix seconds where milliseconds belong.
+ * ASCII only, as it also goes in the Warning header (RFC 9111's form, as Kubernetes sends it).
+ */
+const SECONDS_WARNING = {
+  code: 'keys_look_like_seconds',
+  detail:
+    'Every numeric key of this write is before 2001-01-01: TSV keys are unix milliseconds, and these look like seconds (multiply them by 1000). The records were written as sent.',
+} as const;
 
 function rateLimitHeaders(limit: RateLimitOutcome): string[] {
   return [
