@@ -55,7 +55,7 @@ function toGroup(row: GroupRow): CellGroup {
  * transaction that applies a cell only if its mark still has the version it read, so several
  * processes may run upkeep at once.
  */
-function mongoOperations({ models, transaction }: Db): AsyncOperations {
+function mongoOperations({ models, transaction, readTimeMs }: Db): AsyncOperations {
   const { records, aggregates, dirtyCells, buckets } = models;
   const aggregateCollection = aggregates.collection as unknown as mongo.Collection<AggregateDoc>;
   const dirtyCollection = dirtyCells.collection as unknown as mongo.Collection<DirtyCellDoc>;
@@ -73,6 +73,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           .find({ b: String(bucket) }, { _id: 0, k: 1 })
           .sort({ k: direction })
           .limit(1)
+          .maxTimeMS(readTimeMs)
           .lean<Pick<RecordDoc, 'k'>[]>();
       const [[first], [last]] = await Promise.all([edge(1), edge(-1)]);
       return first && last ? { first: first.k as number, last: last.k as number } : null;
@@ -84,6 +85,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
         .sort({ k: 1 })
         .skip(count)
         .limit(1)
+        .maxTimeMS(readTimeMs)
         .lean<Pick<RecordDoc, 'k'>[]>();
       return beyond.length > 0;
     },
@@ -98,6 +100,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
         })
         .sort({ k: 1 })
         .limit(limit)
+        .maxTimeMS(readTimeMs)
         .lean<Pick<RecordDoc, 'k' | 'v'>[]>();
       return docs.map(toDataRecord);
     },
@@ -108,6 +111,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } },
           { _id: 0, c: 1 },
         )
+        .maxTimeMS(readTimeMs)
         .lean<Pick<DirtyCellDoc, 'c'>[]>();
       return marks.map((mark) => mark.c);
     },
@@ -138,7 +142,10 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           last: { $max: { at: '$c', v: '$f.last' } },
         },
       });
-      const rows = await aggregates.aggregate<GroupRow>(pipeline).allowDiskUse(true);
+      const rows = await aggregates
+        .aggregate<GroupRow>(pipeline)
+        .allowDiskUse(true)
+        .option({ maxTimeMS: readTimeMs });
       return rows.map(toGroup);
     },
 
@@ -182,7 +189,10 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           },
         },
       ];
-      const rows = await records.aggregate<GroupRow>(pipeline).allowDiskUse(true);
+      const rows = await records
+        .aggregate<GroupRow>(pipeline)
+        .allowDiskUse(true)
+        .option({ maxTimeMS: readTimeMs });
       return rows.map(toGroup);
     },
 
@@ -270,7 +280,7 @@ export function downsampleMethods(
     async downsampleRecords(bucket, query) {
       // A deleted bucket's records may wait for the sweeper: they are no longer its to show.
       const [exists, downsampled] = await Promise.all([
-        db.models.buckets.exists({ _id: bucket.id }),
+        db.models.buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
         runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
       ]);
       return exists ? downsampled : columnsFromRecords([], false);
