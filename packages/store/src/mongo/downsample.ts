@@ -90,6 +90,28 @@ function mongoOperations({ models, transaction, readTimeMs }: Db): AsyncOperatio
       return beyond.length > 0;
     },
 
+    async seriesCount({ bucket }) {
+      const [latest] = await aggregates
+        .find({ b: String(bucket) }, { _id: 0, f: 1 })
+        .sort({ t: -1, c: -1 })
+        .limit(1)
+        .maxTimeMS(readTimeMs)
+        .lean<Pick<AggregateDoc, 'f'>[]>();
+      return latest?.f.length ?? 0;
+    },
+
+    async countRecords({ bucket, ranges, limit }) {
+      let total = 0;
+      for (const [from, to] of ranges) {
+        total += await records.countDocuments(
+          { b: String(bucket), k: { $gte: from, $lte: to } },
+          { limit: limit + 1 - total, maxTimeMS: readTimeMs },
+        );
+        if (total > limit) break;
+      }
+      return total;
+    },
+
     async records({ bucket, from, to, limit }) {
       const k = keyRange(from, to);
       const docs = await records

@@ -66,6 +66,29 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
       return beyond !== undefined;
     },
 
+    seriesCount({ bucket }) {
+      const bytes = sql(
+        `SELECT length(figures) FROM aggregates WHERE bucket = ?
+         ORDER BY tier DESC, cell DESC LIMIT 1`,
+      )
+        .pluck()
+        .get(bucket) as number | undefined;
+      return (bytes ?? 0) / FIGURES_BYTES;
+    },
+
+    countRecords({ bucket, ranges, limit }) {
+      const count = sql(
+        `SELECT count(*) FROM (SELECT 1 FROM records WHERE bucket = ? AND key >= ? AND key <= ?
+         LIMIT ?)`,
+      ).pluck();
+      let total = 0;
+      for (const [from, to] of ranges) {
+        total += count.get(bucket, from, to, limit + 1 - total) as number;
+        if (total > limit) break;
+      }
+      return total;
+    },
+
     records({ bucket, from, to, limit }) {
       const parameters: Record<string, unknown> = { bucket, limit };
       if (from !== undefined) parameters.from = from;

@@ -35,6 +35,8 @@ interface Job {
 /** One thread, started on first use, and the job it runs. */
 interface Slot {
   worker: Worker | undefined;
+  /** The thread has opened its connection (its start, tsx included, is not a read's time). */
+  ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
 }
@@ -55,6 +57,7 @@ export class ReaderPool {
   ) {
     this.slots = Array.from({ length: options.threads }, () => ({
       worker: undefined,
+      ready: false,
       job: undefined,
       timer: undefined,
     }));
@@ -105,13 +108,16 @@ export class ReaderPool {
     slot.job = job;
     // Busy, the thread keeps the process alive (a CLI awaiting its read); idle, it must not.
     worker.ref();
+    if (slot.ready) this.send(slot, job);
+  }
+
+  /** Hands the job to the ready thread, with its deadline. */
+  private send(slot: Slot, job: Job): void {
+    const { timeoutMs } = this.options;
     slot.timer = setTimeout(() => {
-      this.replace(
-        slot,
-        new StoreUnavailable(`no answer within ${this.options.timeoutMs} ms (read)`),
-      );
-    }, this.options.timeoutMs);
-    worker.postMessage(job.task);
+      this.replace(slot, new StoreUnavailable(`no answer within ${timeoutMs} ms (read)`));
+    }, timeoutMs);
+    slot.worker!.postMessage(job.task);
   }
 
   private workerOf(slot: Slot): Worker {
@@ -120,9 +126,15 @@ export class ReaderPool {
       workerData: { path: this.path, timeoutMs: this.options.timeoutMs },
       execArgv: [],
     });
-    worker.on('message', (reply: ReaderReply) => {
+    worker.on('message', (reply: ReaderReply | 'ready') => {
       const { job } = slot;
-      if (slot.worker !== worker || !job) return;
+      if (slot.worker !== worker) return;
+      if (reply === 'ready') {
+        slot.ready = true;
+        if (job) this.send(slot, job);
+        return;
+      }
+      if (!job) return;
       this.release(slot);
       if (reply.ok) job.resolve(reply.result);
       else job.reject(mapBusy(Object.assign(new Error(reply.message), { code: reply.code })));
@@ -136,14 +148,15 @@ export class ReaderPool {
     });
     worker.unref();
     slot.worker = worker;
+    slot.ready = false;
     return worker;
   }
 
   /** Fails the slot's job, drops its thread (a new one starts on next use), runs the next job. */
   private replace(slot: Slot, error: unknown): void {
     const { worker, job } = slot;
-    slot.worker = undefined;
     this.release(slot);
+    slot.worker = undefined;
     void worker?.terminate();
     job?.reject(error);
     this.next(slot);

@@ -42,3 +42,4 @@ parentPort!.on('message', (task: ReaderTask) => {
   }
   parentPort!.postMessage(reply);
 });
+parentPort!.postMessage('ready');
