@@ -1,8 +1,10 @@
+import type { AuthUser } from '@bucketgrid/auth';
 import {
   deleteRecords,
   downsampleRecords,
   getBucketOrThrow,
   purgeRecords,
+  type Reader,
   readRecords,
   resolveRecordSelection,
 } from '@bucketgrid/services';
@@ -16,6 +18,7 @@ import {
   toLongRecord,
 } from '@bucketgrid/shared';
 import { z } from 'zod';
+import type { Context } from '../context.ts';
 import { dashboardProcedure } from '../trpc.ts';
 
 /** The records of one bucket: read, downsampled, deleted. Part of the `buckets` router. */
@@ -34,6 +37,11 @@ export const deleteRecordsInput = bucketInput.extend({
   to: keyParam.optional(),
 });
 
+/** A member's reads count against that member, across every dashboard they read. */
+function memberReader(ctx: Context & { user: AuthUser }): Reader {
+  return { limits: ctx.readLimits, principal: `user:${ctx.user.id}` };
+}
+
 export const bucketRecordProcedures = {
   records: dashboardProcedure('user')
     .input(recordsInput)
@@ -41,7 +49,7 @@ export const bucketRecordProcedures = {
       const { dashboardId: _d, bucketId, ...params } = input;
       const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
       const query = resolveReadQuery(bucket.type, params);
-      const { records, hasMore } = await readRecords(ctx.store, bucket, query);
+      const { records, hasMore } = await readRecords(ctx.store, bucket, query, memberReader(ctx));
       const last = records.at(-1);
       return {
         records: records.map(toLongRecord),
@@ -55,7 +63,7 @@ export const bucketRecordProcedures = {
     .query(async ({ ctx, input }) => {
       const { dashboardId: _d, bucketId, ...query } = input;
       const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      return downsampleRecords(ctx.store, bucket, query);
+      return downsampleRecords(ctx.store, bucket, query, memberReader(ctx));
     }),
 
   deleteRecords: dashboardProcedure('admin')
