@@ -8,6 +8,7 @@ import {
   queryProblem,
   type ReadQuery,
   readDownsampleOf,
+  type SeriesSummary,
 } from '@bucketgrid/shared';
 import {
   type Bucket,
@@ -83,6 +84,15 @@ export function downsampleRecords(
 ): Promise<Downsampled> {
   const query = resolveDownsampleQuery(bucket, input);
   return reader.limits.run(reader.principal, () => store.downsampleRecords(bucket, query));
+}
+
+/** Which series the bucket's data holds, with their values: a bounded read, for pickers. */
+export function seriesSummary(
+  store: Store,
+  bucket: Bucket,
+  reader: Reader,
+): Promise<SeriesSummary> {
+  return reader.limits.run(reader.principal, () => store.seriesSummary(bucket));
 }
 
 function resolveDownsampleQuery(bucket: Bucket, input: DownsampleQueryInput): DownsampleQuery {

@@ -1,4 +1,4 @@
-import type { RecordKey } from '@bucketgrid/shared';
+import { type RecordKey, SERIES_SCAN_ROWS } from '@bucketgrid/shared';
 import type { mongo, PipelineStage } from 'mongoose';
 import { columnsFromRecords } from '../downsample/columns.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
@@ -16,7 +16,7 @@ import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.
 import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
 
-type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
+type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'seriesSummary' | 'maintain'>;
 
 /** floor(field / width) * width, for negative values too ($mod keeps the dividend's sign). */
 function startOf(field: string, width: number) {
@@ -306,6 +306,49 @@ export function downsampleMethods(
         runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
       ]);
       return exists ? downsampled : columnsFromRecords([], false);
+    },
+
+    /** As on SQLite (sqlite/reads.ts): the coarsest stored tier's latest cells, else records. */
+    async seriesSummary(bucket) {
+      const { aggregates, records } = db.models;
+      const maxTimeMS = db.readTimeMs;
+      const counts = new Map<number, number>();
+      const [top] = await aggregates
+        .find({ b: bucket.id }, { _id: 0, t: 1 })
+        .sort({ t: -1 })
+        .limit(1)
+        .maxTimeMS(maxTimeMS)
+        .lean<Pick<AggregateDoc, 't'>[]>();
+      let rows: number;
+      if (top === undefined) {
+        const latest = await records
+          .find({ b: bucket.id }, { _id: 0, v: 1 })
+          .sort(bucket.type === 'KV' ? { s: -1 } : { k: -1 })
+          .limit(SERIES_SCAN_ROWS)
+          .maxTimeMS(maxTimeMS)
+          .lean<Pick<RecordDoc, 'v'>[]>();
+        for (const doc of latest) {
+          for (const [sk, value] of Object.entries(toDataRecord({ k: 0, ...doc }).values)) {
+            if (value !== null) counts.set(Number(sk), (counts.get(Number(sk)) ?? 0) + 1);
+          }
+        }
+        rows = latest.length;
+      } else {
+        const cells = await aggregates
+          .find({ b: bucket.id, t: top.t }, { _id: 0, f: 1 })
+          .sort({ c: -1 })
+          .limit(SERIES_SCAN_ROWS)
+          .maxTimeMS(maxTimeMS)
+          .lean<Pick<AggregateDoc, 'f'>[]>();
+        for (const cell of cells) {
+          for (const { s, n } of cell.f) counts.set(s, (counts.get(s) ?? 0) + n);
+        }
+        rows = cells.length;
+      }
+      return {
+        series: [...counts].sort((a, b) => a[0] - b[0]).map(([sk, values]) => ({ sk, values })),
+        partial: rows === SERIES_SCAN_ROWS,
+      };
     },
 
     async maintain(now = Date.now()) {

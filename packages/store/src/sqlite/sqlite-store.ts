@@ -9,7 +9,7 @@ import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { rateWindowMethods } from './rate-windows.ts';
 import { ReaderPool } from './reader-pool.ts';
-import { downsampleOn, readRecordsOn } from './reads.ts';
+import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
@@ -60,6 +60,9 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     }),
     ...apiKeyMethods(sqlite),
     ...rateWindowMethods(sqlite),
+
+    // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.
+    seriesSummary: async (bucket) => seriesSummaryOn(sqlite, bucket),
 
     async ping() {
       sqlite.sql('SELECT 1').get();

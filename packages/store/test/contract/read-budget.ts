@@ -2,6 +2,7 @@ import {
   type DataRecord,
   READ_FIGURES_BUDGET,
   READ_RAW_RECORDS_BUDGET,
+  SERIES_SCAN_ROWS,
   type SeriesValues,
 } from '@bucketgrid/shared';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +130,54 @@ export function readBudgetContract(t: ContractContext): void {
         expect(answer.series[1]!.last).toEqual([1]);
         expect(Object.keys(answer.series)).toHaveLength(20);
       }
+    });
+  });
+
+  describe('series summary', () => {
+    it('names each series with its values, before and after upkeep, in a bounded read', async () => {
+      const bucket = await t.makeBucket('TSV');
+      await t.store.upsertRecords(
+        bucket,
+        Array.from({ length: 50 }, (_, i): DataRecord => {
+          const values: SeriesValues = { 1: i, 2: i % 2 === 0 ? i : null };
+          if (i < 5) values[9] = i;
+          return { key: i * 1_000, values };
+        }),
+        'merge',
+      );
+      const expected = {
+        series: [
+          { sk: 1, values: 50 },
+          { sk: 2, values: 25 },
+          { sk: 9, values: 5 },
+        ],
+        partial: false,
+      };
+      expect(await t.store.seriesSummary(bucket)).toEqual(expected);
+      await settleUpkeep(t.store);
+      expect(await t.store.seriesSummary(bucket)).toEqual(expected);
+      expect(await t.store.seriesSummary(await t.makeBucket('TSV'))).toEqual({
+        series: [],
+        partial: false,
+      });
+    });
+
+    it('reads at most SERIES_SCAN_ROWS records of a KV bucket, and says it stopped', {
+      timeout: 60_000,
+    }, async () => {
+      const bucket = await t.makeBucket('KV');
+      await t.store.upsertRecords(
+        bucket,
+        Array.from({ length: SERIES_SCAN_ROWS + 10 }, (_, i) => ({
+          key: `k${i}`,
+          values: { 3: i },
+        })),
+        'merge',
+      );
+      expect(await t.store.seriesSummary(bucket)).toEqual({
+        series: [{ sk: 3, values: SERIES_SCAN_ROWS }],
+        partial: true,
+      });
     });
   });
 }

@@ -7,6 +7,7 @@ import {
   type Reader,
   readRecords,
   resolveRecordSelection,
+  seriesSummary,
 } from '@bucketgrid/services';
 import {
   downsampleQueryInput,
@@ -64,6 +65,17 @@ export const bucketRecordProcedures = {
       const { dashboardId: _d, bucketId, ...query } = input;
       const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
       return downsampleRecords(ctx.store, bucket, query, memberReader(ctx));
+    }),
+
+  /**
+   * Which series the bucket's data holds and how many values each has: what a series picker
+   * needs, in a read bounded whatever the bucket's size (not a whole-range downsample).
+   */
+  series: dashboardProcedure('user')
+    .input(bucketInput)
+    .query(async ({ ctx, input }) => {
+      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
+      return seriesSummary(ctx.store, bucket, memberReader(ctx));
     }),
 
   deleteRecords: dashboardProcedure('admin')
