@@ -1,7 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type { Downsampled, DownsampleQuery, ReadQuery } from '@bucketgrid/shared';
-import { type Bucket, type ReadResult, StoreUnavailable } from '../store.ts';
+import { type Bucket, type ReadResult, type Store, StoreUnavailable } from '../store.ts';
 import { mapBusy } from './errors.ts';
+
+/** The reads the pool runs. */
+export type ReadsOf = Pick<Store, 'readRecords' | 'downsampleRecords'>;
 
 /** What a reader thread is asked (reader-worker.ts). */
 export type ReaderTask =
@@ -54,6 +57,12 @@ export class ReaderPool {
   constructor(
     private readonly path: string,
     private readonly options: ReaderPoolOptions,
+    /**
+     * The same reads on the caller's own connection, for while no thread has started yet
+     * (a second or more on a busy machine): the first reads after the store opens need not
+     * wait for a thread, nor fail a short deadline because of it.
+     */
+    private readonly beforeReady: ReadsOf,
   ) {
     this.slots = Array.from({ length: options.threads }, () => ({
       worker: undefined,
@@ -64,11 +73,18 @@ export class ReaderPool {
   }
 
   readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult> {
+    if (!this.started()) return this.beforeReady.readRecords(bucket, query);
     return this.run({ op: 'read', bucket, query }) as Promise<ReadResult>;
   }
 
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled> {
+    if (!this.started()) return this.beforeReady.downsampleRecords(bucket, query);
     return this.run({ op: 'downsample', bucket, query }) as Promise<Downsampled>;
+  }
+
+  /** Whether any thread is ready (or the pool is closed, which `run` refuses). */
+  private started(): boolean {
+    return this.closed || this.slots.some((slot) => slot.ready);
   }
 
   /** Starts every thread now, so that the first reads do not wait for them. */

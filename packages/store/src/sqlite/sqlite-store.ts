@@ -8,7 +8,7 @@ import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { rateWindowMethods } from './rate-windows.ts';
-import { ReaderPool } from './reader-pool.ts';
+import { ReaderPool, type ReadsOf } from './reader-pool.ts';
 import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
 import { SqliteSweeper } from './sweeper.ts';
@@ -32,20 +32,27 @@ export const MAX_WAITING_READS = 256;
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
   const records = new SqliteRecords(sqlite);
+  const onThisConnection: ReadsOf = {
+    readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
+    downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
+  };
   // An in-memory database exists only on this connection: its reads stay on it.
   const pool =
     path === ':memory:' || options.readerThreads === 0
       ? undefined
-      : new ReaderPool(path, {
-          threads: options.readerThreads ?? DEFAULT_READER_THREADS,
-          maxWaiting: MAX_WAITING_READS,
-          timeoutMs: options.timeoutMs,
-        });
-  if (options.asServer) pool?.warmUp();
-  const reads: Pick<Store, 'readRecords' | 'downsampleRecords'> = pool ?? {
-    readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
-    downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
-  };
+      : new ReaderPool(
+          path,
+          {
+            threads: options.readerThreads ?? DEFAULT_READER_THREADS,
+            maxWaiting: MAX_WAITING_READS,
+            timeoutMs: options.timeoutMs,
+          },
+          onThisConnection,
+        );
+  // Started now: a thread's start (loading the read code) takes a second or more on a busy
+  // machine; reads run on this connection until one is ready.
+  pool?.warmUp();
+  const reads: ReadsOf = pool ?? onThisConnection;
   const sweeper = new SqliteSweeper(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
