@@ -9,6 +9,9 @@ import {
 } from '@bucketgrid/live';
 import {
   BatchedWindowLimiter,
+  DEFAULT_READ_LIMITS,
+  type ReadLimitOptions,
+  ReadLimits,
   SharedWindowLimiter,
   STORE_RETRY_AFTER_SECONDS,
 } from '@bucketgrid/services';
@@ -61,6 +64,8 @@ export interface AppOptions {
   liveEvents?: LiveEvents;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
+  /** Reads per API key, member or share link (defaults: DEFAULT_READ_LIMITS in services). */
+  readLimits?: Partial<Omit<ReadLimitOptions, 'now'>>;
   /** Where the app counts what it does (GET /metrics); its own when not given. */
   metrics?: ServerMetrics;
   /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
@@ -145,8 +150,11 @@ export function createApp(options: AppOptions): App {
         }),
     },
   );
+  // One set of read limits for every reader: API keys, members, share links.
+  const readLimits = new ReadLimits({ ...DEFAULT_READ_LIMITS, ...options.readLimits, now });
   const ingest = createIngestHandlers({
     store,
+    readLimits,
     trustProxy: options.trustProxy ?? false,
     onWrite: (bucket) =>
       live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
@@ -172,7 +180,11 @@ export function createApp(options: AppOptions): App {
     app.get('/metrics', (req, res) => sendMetrics(req, res, metrics, token));
   }
 
-  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
+  app.use(
+    '/trpc',
+    requireSameOrigin,
+    createTrpcHandler({ store, auth, live, readLimits, now, logger }),
+  );
 
   const web = options.webDist ? createWebApp(options.webDist) : undefined;
   if (web) app.use(web);

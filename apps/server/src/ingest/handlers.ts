@@ -5,6 +5,8 @@ import {
   getBucketOrThrow,
   purgeRecords,
   type RateLimitOutcome,
+  type Reader,
+  type ReadLimits,
   readRecords,
   writeRecords,
 } from '@bucketgrid/services';
@@ -32,6 +34,8 @@ import { conflictingSelection, selectionFromBody, selectionFromQuery } from './s
 
 export interface IngestDeps {
   store: Store;
+  /** Reads count against their API key here (read-limits.ts in @bucketgrid/services). */
+  readLimits: ReadLimits;
   keys: KeyService;
   /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
   trustProxy: boolean;
@@ -81,6 +85,11 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     );
     return { key: verified.key, bucket };
   }
+
+  const keyReader = (key: ApiKeyRecord): Reader => ({
+    limits: deps.readLimits,
+    principal: `key:${key.id}`,
+  });
 
   function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
     const spent = keys.spend(key, weight);
@@ -141,7 +150,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    const { records, hasMore } = await readRecords(store, bucket, query);
+    const { records, hasMore } = await readRecords(store, bucket, query, keyReader(key));
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
@@ -156,7 +165,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, await downsampleRecords(store, bucket, params));
+    sendJson(res, 200, await downsampleRecords(store, bucket, params, keyReader(key)));
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
