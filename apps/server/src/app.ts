@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { createAuth } from '@bucketgrid/auth';
 import {
   InProcessLiveEvents,
@@ -16,6 +16,7 @@ import { AppError } from '@bucketgrid/shared';
 import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { withinBodyLimit } from './http/body-limits.ts';
+import { clientAddress, type TrustProxy, trustFunction } from './http/client-address.ts';
 import { createErrorResponder } from './http/errors.ts';
 import { sendJson, sendProblem, setSecurityHeaders } from './http/responses.ts';
 import { createWebApp } from './http/static-files.ts';
@@ -47,8 +48,11 @@ export interface AppOptions {
   failedSignInsPerAddress?: number;
   signUpsPerAddress?: number;
   passwordChecksPerAddress?: number;
-  /** Trust X-Forwarded-* from a reverse proxy (client address, https). */
-  trustProxy?: boolean;
+  /**
+   * The reverse proxies trusted to name the client and the scheme in X-Forwarded-* (hops or
+   * addresses; none by default): see http/client-address.ts.
+   */
+  trustProxy?: TrustProxy;
   /** The built web app to serve, if present. */
   webDist?: string;
   /** How long a request waits for one store call before it gets 503 (see withDeadline). */
@@ -95,7 +99,10 @@ export function createApp(options: AppOptions): App {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.set('trust proxy', options.trustProxy ?? false);
+  // One trust decision for Express (https, host) and for every per-address limit.
+  const trust = trustFunction(options.trustProxy ?? false);
+  app.set('trust proxy', trust);
+  const addressOf = (req: IncomingMessage) => clientAddress(req, trust);
   const liveEvents =
     options.liveEvents ??
     (options.store.eventLog
@@ -147,7 +154,7 @@ export function createApp(options: AppOptions): App {
   );
   const ingest = createIngestHandlers({
     store,
-    trustProxy: options.trustProxy ?? false,
+    clientAddress: addressOf,
     onWrite: (bucket) =>
       live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
     metrics,
@@ -172,7 +179,11 @@ export function createApp(options: AppOptions): App {
     app.get('/metrics', (req, res) => sendMetrics(req, res, metrics, token));
   }
 
-  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
+  app.use(
+    '/trpc',
+    requireSameOrigin,
+    createTrpcHandler({ store, auth, live, now, logger, clientAddress: addressOf }),
+  );
 
   const web = options.webDist ? createWebApp(options.webDist) : undefined;
   if (web) app.use(web);

@@ -107,6 +107,8 @@ export function createTrpcHandler(deps: {
   live: LiveHub;
   now: () => number;
   logger: Logger;
+  /** The client's address, for the per-address limits (http/client-address.ts). */
+  clientAddress: (req: Request) => string;
 }): RequestHandler {
   return createExpressMiddleware<AppRouter>({
     router: appRouter,
@@ -141,7 +143,7 @@ export function createTrpcHandler(deps: {
         now: deps.now,
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,
-        clientAddress: req.ip ?? 'unknown',
+        clientAddress: deps.clientAddress(req),
         cookieHeader: req.headers.cookie,
         secure,
         setCookie: (cookie) => res.append('set-cookie', cookie),

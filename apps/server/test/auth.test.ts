@@ -18,7 +18,7 @@ const BUSY_MACHINE = { timeout: 60_000 };
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ trustProxy: true, failedSignInsPerEmail: LIMIT });
+  server = await startTestServer({ trustProxy: 1, failedSignInsPerEmail: LIMIT });
 });
 afterAll(() => server.stopAll());
 
@@ -144,7 +144,7 @@ describe('sign-in throttling', BUSY_MACHINE, () => {
   });
 
   it('limits failures per address whatever the email, and only for that address', async () => {
-    const limited = await startTestServer({ trustProxy: true, failedSignInsPerAddress: 3 });
+    const limited = await startTestServer({ trustProxy: 1, failedSignInsPerAddress: 3 });
     try {
       const email = newEmail();
       const signUp = { email, password: PASSWORD, name: 'Owner' };
@@ -184,7 +184,7 @@ describe('sign-in throttling', BUSY_MACHINE, () => {
 
 describe('sign-up', BUSY_MACHINE, () => {
   it('is throttled per client address, counting every attempt', async () => {
-    const limited = await startTestServer({ trustProxy: true, signUpsPerAddress: 3 });
+    const limited = await startTestServer({ trustProxy: 1, signUpsPerAddress: 3 });
     try {
       const busy = device();
       const signUp = (password: string) =>

@@ -148,7 +148,7 @@ describe('the address and process caps', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      trustProxy: true,
+      trustProxy: 1,
       liveLimits: { perSession: 100, perUser: 100, perAddress: 3, perProcess: 5 },
     });
   });

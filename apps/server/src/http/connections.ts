@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError } from '@bucketgrid/shared';
 import { DESCRIPTOR_RESERVE } from '../limits.ts';
+import { plainAddress } from './client-address.ts';
 import { isClientGone } from './errors.ts';
 import { rawProblem } from './responses.ts';
 
@@ -23,7 +24,7 @@ export function capConnectionsPerAddress(server: Server, max: number, onRefused:
     ),
   );
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = plainAddress(socket.remoteAddress ?? 'unknown');
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
       onRefused();

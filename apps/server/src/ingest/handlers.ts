@@ -32,8 +32,8 @@ import { conflictingSelection, selectionFromBody, selectionFromQuery } from './s
 export interface IngestDeps {
   store: Store;
   keys: KeyService;
-  /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
-  trustProxy: boolean;
+  /** The client's address, for the failed-key limit (http/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string;
   /** Called after records of a bucket were written, deleted or purged (live views listen). */
   onWrite: (bucket: Bucket) => void;
   /** Counts the records and values written. */
@@ -66,10 +66,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
   async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
-    const verified = await keys.verify(
-      headerValue(req, 'x-api-key'),
-      clientAddress(req, deps.trustProxy),
-    );
+    const verified = await keys.verify(headerValue(req, 'x-api-key'), deps.clientAddress(req));
     if (!verified.valid) throw keyRefusal(res, verified);
     noteKeyId(req, verified.key.id);
     const bucket = await getBucketOrThrow(
@@ -227,15 +224,6 @@ function spendRefusal(res: ServerResponse, spent: KeySpend & { allowed: false },
     `This API key is over its rate limit. Retry in ${spent.limit.resetSeconds} s.`,
     { retryAfterSeconds: spent.limit.resetSeconds },
   );
-}
-
-/**
- * The client's address: the socket's peer, or behind a trusted proxy the first address of
- * X-Forwarded-For (as Express's req.ip gives it with `trust proxy` on).
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() : '';
-  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /** A request header that may have been sent more than once, as Express's req.get() gives it. */
