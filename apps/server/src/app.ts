@@ -1,19 +1,13 @@
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { createAuth } from '@bucketgrid/auth';
-import {
-  InProcessLiveEvents,
-  type LiveEvents,
-  LiveHub,
-  type LiveLimits,
-  SharedLiveEvents,
-} from '@bucketgrid/live';
+import { type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
 import {
   BatchedWindowLimiter,
   SharedWindowLimiter,
   STORE_RETRY_AFTER_SECONDS,
 } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
-import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
+import type { Store } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { withinBodyLimit } from './http/body-limits.ts';
 import { clientAddress, type TrustProxy, trustFunction } from './http/client-address.ts';
@@ -32,6 +26,7 @@ import { sendMetrics } from './metrics/endpoint.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
 import { instrumentRequests } from './metrics/requests.ts';
 import { createOpenApiRouter } from './openapi/routes.ts';
+import { liveEventsFor, requestStore } from './store-layers.ts';
 import { createTrpcHandler, requireSameOrigin } from './trpc-handler.ts';
 
 export interface AppOptions {
@@ -63,6 +58,8 @@ export interface AppOptions {
    * process). The app closes it when it stops.
    */
   liveEvents?: LiveEvents;
+  /** Told after each change that leaves background upkeep work (the server's upkeep). */
+  wakeUpkeep?: () => void;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
   /** Where the app counts what it does (GET /metrics); its own when not given. */
@@ -90,10 +87,15 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const { logger } = options;
   const metrics = options.metrics ?? new ServerMetrics();
-  const store = metrics.instrumentStore(
-    withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS),
-  );
   const now = options.now ?? Date.now;
+  const liveEvents = options.liveEvents ?? liveEventsFor(options.store, logger);
+  const store = requestStore(options.store, {
+    liveEvents,
+    now,
+    metrics,
+    timeoutMs: options.storeTimeoutMs,
+    wakeUpkeep: options.wakeUpkeep,
+  });
   const respondToError = createErrorResponder(logger);
   const lastUsed = new LastUsedTracker(store);
   const app = express();
@@ -103,11 +105,6 @@ export function createApp(options: AppOptions): App {
   const trust = trustFunction(options.trustProxy ?? false);
   app.set('trust proxy', trust);
   const addressOf = (req: IncomingMessage) => clientAddress(req, trust);
-  const liveEvents =
-    options.liveEvents ??
-    (options.store.eventLog
-      ? new SharedLiveEvents({ log: options.store.eventLog, logger })
-      : new InProcessLiveEvents());
   const live = new LiveHub({
     events: liveEvents,
     store,
@@ -155,8 +152,6 @@ export function createApp(options: AppOptions): App {
   const ingest = createIngestHandlers({
     store,
     clientAddress: addressOf,
-    onWrite: (bucket) =>
-      live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
     metrics,
     keys: new KeyService({
       store,

@@ -19,7 +19,7 @@ import {
   toLongRecord,
   toMinRecord,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
+import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
@@ -34,8 +34,6 @@ export interface IngestDeps {
   keys: KeyService;
   /** The client's address, for the failed-key limit (http/client-address.ts). */
   clientAddress: (req: IncomingMessage) => string;
-  /** Called after records of a bucket were written, deleted or purged (live views listen). */
-  onWrite: (bucket: Bucket) => void;
   /** Counts the records and values written. */
   metrics: ServerMetrics;
 }
@@ -113,7 +111,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       let values = 0;
       for (const record of records) values += countValues(record);
       deps.metrics.ingested(records.length, values);
-      deps.onWrite(bucket);
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
@@ -162,14 +159,12 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
-    deps.onWrite(bucket);
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
     const { key, bucket } = await authorize(req, res, bucketId);
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
-    deps.onWrite(bucket);
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };

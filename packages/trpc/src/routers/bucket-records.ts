@@ -1,7 +1,6 @@
 import {
   deleteRecords,
   downsampleRecords,
-  getBucketOrThrow,
   purgeRecords,
   readRecords,
   resolveRecordSelection,
@@ -16,7 +15,7 @@ import {
   toLongRecord,
 } from '@bucketgrid/shared';
 import { z } from 'zod';
-import { dashboardProcedure } from '../trpc.ts';
+import { bucketProcedure } from '../trpc.ts';
 
 /** The records of one bucket: read, downsampled, deleted. Part of the `buckets` router. */
 
@@ -35,13 +34,12 @@ export const deleteRecordsInput = bucketInput.extend({
 });
 
 export const bucketRecordProcedures = {
-  records: dashboardProcedure('user')
+  records: bucketProcedure('user')
     .input(recordsInput)
     .query(async ({ ctx, input }) => {
-      const { dashboardId: _d, bucketId, ...params } = input;
-      const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      const query = resolveReadQuery(bucket.type, params);
-      const { records, hasMore } = await readRecords(ctx.store, bucket, query);
+      const { dashboardId: _d, bucketId: _b, ...params } = input;
+      const query = resolveReadQuery(ctx.bucket.type, params);
+      const { records, hasMore } = await readRecords(ctx.store, ctx.bucket, query);
       const last = records.at(-1);
       return {
         records: records.map(toLongRecord),
@@ -50,30 +48,21 @@ export const bucketRecordProcedures = {
     }),
 
   /** A range as about `points` points per series: min, max, avg, last and a record count. */
-  downsample: dashboardProcedure('user')
+  downsample: bucketProcedure('user')
     .input(downsampleInput)
-    .query(async ({ ctx, input }) => {
-      const { dashboardId: _d, bucketId, ...query } = input;
-      const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      return downsampleRecords(ctx.store, bucket, query);
+    .query(({ ctx, input }) => {
+      const { dashboardId: _d, bucketId: _b, ...query } = input;
+      return downsampleRecords(ctx.store, ctx.bucket, query);
     }),
 
-  deleteRecords: dashboardProcedure('admin')
+  deleteRecords: bucketProcedure('admin')
     .input(deleteRecordsInput)
     .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const selection = resolveRecordSelection(bucket.type, input);
-      const deleted = await deleteRecords(ctx.store, bucket, selection);
-      ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
-      return { deleted };
+      const selection = resolveRecordSelection(ctx.bucket.type, input);
+      return { deleted: await deleteRecords(ctx.store, ctx.bucket, selection) };
     }),
 
-  purge: dashboardProcedure('admin')
-    .input(bucketInput)
-    .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const deleted = await purgeRecords(ctx.store, bucket);
-      ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
-      return { deleted };
-    }),
+  purge: bucketProcedure('admin').mutation(async ({ ctx }) => ({
+    deleted: await purgeRecords(ctx.store, ctx.bucket),
+  })),
 };
