@@ -10,6 +10,7 @@ import {
   answerClientErrors,
   capConnections,
   capConnectionsPerAddress,
+  defaultMaxConnections,
 } from './http/connections.ts';
 import {
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
@@ -38,6 +39,8 @@ export interface ServerOptions extends AppOptions {
    * trusted proxy every connection comes from the proxy, so the default there is no cap.
    */
   maxConnectionsPerAddress?: number;
+  /** Open connections in all (default: the descriptor limit less DESCRIPTOR_RESERVE). */
+  maxConnections?: number;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -62,7 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     handle,
   );
-  capConnections(server);
+  capConnections(server, options.maxConnections ?? defaultMaxConnections());
   capConnectionsPerAddress(
     server,
     options.maxConnectionsPerAddress ??
