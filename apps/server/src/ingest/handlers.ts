@@ -22,7 +22,7 @@ import {
   toLongRecord,
   toMinRecord,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
+import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
@@ -37,10 +37,8 @@ export interface IngestDeps {
   /** Reads count against their API key here (read-limits.ts in @bucketgrid/services). */
   readLimits: ReadLimits;
   keys: KeyService;
-  /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
-  trustProxy: boolean;
-  /** Called after records of a bucket were written, deleted or purged (live views listen). */
-  onWrite: (bucket: Bucket) => void;
+  /** The client's address, for the failed-key limit (http/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string;
   /** Counts the records and values written. */
   metrics: ServerMetrics;
 }
@@ -71,10 +69,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
   async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
-    const verified = await keys.verify(
-      headerValue(req, 'x-api-key'),
-      clientAddress(req, deps.trustProxy),
-    );
+    const verified = await keys.verify(headerValue(req, 'x-api-key'), deps.clientAddress(req));
     if (!verified.valid) throw keyRefusal(res, verified);
     noteKeyId(req, verified.key.id);
     const bucket = await getBucketOrThrow(
@@ -133,7 +128,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       let values = 0;
       for (const record of records) values += countValues(record);
       deps.metrics.ingested(records.length, values);
-      deps.onWrite(bucket);
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
@@ -182,7 +176,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
-    deps.onWrite(bucket);
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
@@ -196,7 +189,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
-    deps.onWrite(bucket);
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
@@ -262,15 +254,6 @@ function spendRefusal(res: ServerResponse, spent: KeySpend & { allowed: false },
     `This API key is over its rate limit. Retry in ${spent.limit.resetSeconds} s.`,
     { retryAfterSeconds: spent.limit.resetSeconds },
   );
-}
-
-/**
- * The client's address: the socket's peer, or behind a trusted proxy the first address of
- * X-Forwarded-For (as Express's req.ip gives it with `trust proxy` on).
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() : '';
-  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /** A request header that may have been sent more than once, as Express's req.get() gives it. */
