@@ -5,6 +5,7 @@ import type {
   ReadQuery,
   RecordKey,
 } from '@bucketgrid/shared';
+import type { Activity } from './activity.ts';
 import type { Bucket } from './tenancy.ts';
 
 /** `merge` (POST) keeps series the write does not name; `replace` (PUT) drops them. */
@@ -58,8 +59,8 @@ export interface SeriesStore {
    */
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled>;
   /** Deletes the selected records; returns how many there were. */
-  deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
-  purgeRecords(bucket: Bucket): Promise<number>;
+  deleteRecords(bucket: Bucket, selection: RecordSelection, activity?: Activity): Promise<number>;
+  purgeRecords(bucket: Bucket, activity?: Activity): Promise<number>;
 
   /**
    * One bounded step of background upkeep (a few milliseconds of work): removes a batch of

@@ -16,6 +16,7 @@ import {
   type WriteMode,
   type WriteResult,
 } from '../store.ts';
+import type { ActivityWriter } from './activity.ts';
 import { SqliteAggregates } from './aggregates.ts';
 import type { SqliteDb } from './connection.ts';
 
@@ -33,14 +34,24 @@ const TRIM_BATCH = 5_000;
 export function recordMethods(
   { db, groupCommit }: SqliteDb,
   records: SqliteRecords,
+  writeActivity: ActivityWriter,
 ): RecordMethods {
   return {
     upsertRecords: (bucket, input, mode) =>
       groupCommit.submit(() => records.upsert(bucket, input, mode)),
     readRecords: async (bucket, query) => records.read(bucket, query),
-    deleteRecords: async (bucket, selection) =>
-      db.transaction(() => records.delete(bucket, selection))(),
-    purgeRecords: async (bucket) => db.transaction(() => records.purge(bucket))(),
+    deleteRecords: async (bucket, selection, activity) =>
+      db.transaction(() => {
+        const deleted = records.delete(bucket, selection);
+        writeActivity(activity && { ...activity, after: { deleted } });
+        return deleted;
+      })(),
+    purgeRecords: async (bucket, activity) =>
+      db.transaction(() => {
+        const deleted = records.purge(bucket);
+        writeActivity(activity && { ...activity, after: { deleted } });
+        return deleted;
+      })(),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
+import { activityMethods, activityWriter } from './activity.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { type ConnectOptions, connect } from './connection.ts';
@@ -23,14 +24,16 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
   const records = new SqliteRecords(sqlite);
   const sweeper = new SqliteSweeper(sqlite);
+  const writeActivity = activityWriter(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
-    ...dashboardMethods(sqlite, sweeper),
-    ...bucketMethods(sqlite, sweeper),
-    ...layoutMethods(sqlite),
-    ...recordMethods(sqlite, records),
+    ...dashboardMethods(sqlite, sweeper, writeActivity),
+    ...bucketMethods(sqlite, sweeper, writeActivity),
+    ...layoutMethods(sqlite, writeActivity),
+    ...recordMethods(sqlite, records, writeActivity),
     ...downsampleMethods(sqlite, records, sweeper),
-    ...apiKeyMethods(sqlite),
+    ...apiKeyMethods(sqlite, writeActivity),
+    ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),
 
     async ping() {
