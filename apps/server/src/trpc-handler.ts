@@ -143,6 +143,7 @@ export function createTrpcHandler(deps: {
         sessionId: session?.sessionId ?? null,
         clientAddress: req.ip ?? 'unknown',
         cookieHeader: req.headers.cookie,
+        userAgent: req.headers['user-agent'],
         secure,
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };

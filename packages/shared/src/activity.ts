@@ -53,3 +53,7 @@ export const MAX_ACTIVITY_PAGE = 200;
 /** Account-level history: what happened to a person's account, shown on the Account page. */
 export const accountEventKinds = ['signed_in', 'password_changed'] as const;
 export type AccountEventKind = (typeof accountEventKinds)[number];
+/** An account event keeps this much of the browser's User-Agent. */
+export const MAX_USER_AGENT = 200;
+/** The Account page shows this many of the latest account events. */
+export const ACCOUNT_HISTORY_LENGTH = 50;

@@ -1,4 +1,4 @@
-import { asServiceUnavailable, getDashboardForMember } from '@bucketgrid/services';
+import { asServiceUnavailable, getDashboardForMember, userAuthor } from '@bucketgrid/services';
 import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
 import type { Dashboard, DashboardRef } from '@bucketgrid/store';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -115,7 +115,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.sessionId) {
     throw new AppError('unauthenticated', 'Sign in first.');
   }
-  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+  // Who the activity log names for this caller's changes.
+  const author = userAuthor(ctx.user, ctx.clientAddress);
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, author } });
 });
 
 /** What a dashboard-scoped procedure knows: the dashboard and the caller's role in it. */

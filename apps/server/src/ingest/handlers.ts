@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  apiKeyAuthor,
   deleteRecords,
   downsampleRecords,
   getBucketOrThrow,
@@ -11,6 +12,7 @@ import {
 import {
   AppError,
   encodeCursor,
+  type KeyPermission,
   type ProblemDetailItem,
   parseRecordBatch,
   parseRecordBatchText,
@@ -64,21 +66,26 @@ export interface IngestHandlers {
 export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   const { store, keys } = deps;
 
-  /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
-  async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
-    const verified = await keys.verify(
-      headerValue(req, 'x-api-key'),
-      clientAddress(req, deps.trustProxy),
-    );
+  /**
+   * X-API-Key → the key, which must hold `permission`, and the path's bucket, which must
+   * belong to the key's dashboard (else 404, as for a bucket that never existed) and be
+   * within the key's buckets (else 403).
+   */
+  async function authorize(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucketId: string,
+    permission: KeyPermission,
+  ) {
+    const address = clientAddress(req, deps.trustProxy);
+    const verified = await keys.verify(headerValue(req, 'x-api-key'), address);
     if (!verified.valid) throw keyRefusal(res, verified);
-    noteKeyId(req, verified.key.id);
-    const bucket = await getBucketOrThrow(
-      store,
-      bucketId,
-      verified.key.dashboardId,
-      'bucket_not_found',
-    );
-    return { key: verified.key, bucket };
+    const { key } = verified;
+    noteKeyId(req, key.id);
+    keys.checkScope(key, permission);
+    const bucket = await getBucketOrThrow(store, bucketId, key.dashboardId, 'bucket_not_found');
+    keys.checkScope(key, permission, bucket.id);
+    return { key, bucket, address };
   }
 
   function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
@@ -90,7 +97,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   const write =
     (mode: WriteMode): BucketHandler =>
     async (req, res, bucketId) => {
-      const { key, bucket } = await authorize(req, res, bucketId);
+      const { key, bucket } = await authorize(req, res, bucketId, 'write');
       const text = await readJsonText(req);
       const records =
         parseRecordBatchText(text, bucket.type) ?? parseRecordBatch(parseJson(text), bucket.type);
@@ -120,7 +127,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket } = await authorize(req, res, bucketId, 'read');
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     const { format } = params;
@@ -143,7 +150,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */
   const downsample: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket } = await authorize(req, res, bucketId, 'read');
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
@@ -152,7 +159,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket, address } = await authorize(req, res, bucketId, 'delete');
     const problems: ProblemDetailItem[] = [];
     const query = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
@@ -164,14 +171,16 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       selection = selectionFromQuery(query, bucket);
     }
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
+    const by = apiKeyAuthor(key, address);
+    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection, by) });
     deps.onWrite(bucket);
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket, address } = await authorize(req, res, bucketId, 'delete');
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
+    const by = apiKeyAuthor(key, address);
+    sendJson(res, 200, { deleted: await purgeRecords(store, bucket, by) });
     deps.onWrite(bucket);
   };
 

@@ -1,3 +1,4 @@
+import { ACTIVITY_RETENTION_MS } from '@bucketgrid/shared';
 import type { ClientSession } from 'mongoose';
 import { decodeActivityCursor, encodeActivityCursor } from '../activity-cursor.ts';
 import { newId } from '../ids.ts';
@@ -5,10 +6,7 @@ import type { AccountEvent, Activity, ActivityEntry, Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import type { AccountEventDoc, ActivityDoc, Models } from './models.ts';
 
-type ActivityMethods = Pick<
-  Store,
-  'listActivity' | 'trimActivity' | 'addAccountEvent' | 'listAccountEvents'
->;
+type ActivityMethods = Pick<Store, 'listActivity' | 'addAccountEvent' | 'listAccountEvents'>;
 
 /**
  * Writes an activity entry in the session's transaction: the change it notes and the entry
@@ -32,6 +30,28 @@ export async function writeActivity(
     address: activity.address,
   };
   await models.activity.insertOne(doc, { session });
+}
+
+/** Entries and account events one upkeep step removes past their retention. */
+const EXPIRE_BATCH = 1_000;
+
+/**
+ * Upkeep: removes a batch of the entries and account events older than a year (by the real
+ * clock); says whether more may remain.
+ */
+export async function expireActivity(models: Models, now: number): Promise<boolean> {
+  const before = now - ACTIVITY_RETENTION_MS;
+  let more = false;
+  for (const model of [models.activity, models.accountEvents] as const) {
+    const old = await (model as Models['activity'])
+      .find({ at: { $lt: before } }, { _id: 1 })
+      .limit(EXPIRE_BATCH)
+      .lean<{ _id: string }[]>();
+    if (old.length === 0) continue;
+    await (model as Models['activity']).deleteMany({ _id: { $in: old.map((doc) => doc._id) } });
+    more ||= old.length === EXPIRE_BATCH;
+  }
+  return more;
 }
 
 export function activityMethods(db: Db): ActivityMethods {
@@ -59,14 +79,6 @@ export function activityMethods(db: Db): ActivityMethods {
         entries,
         nextCursor: docs.length > page.limit && last ? encodeActivityCursor(last) : null,
       };
-    },
-
-    async trimActivity(before) {
-      const [entries, events] = await Promise.all([
-        activity.deleteMany({ at: { $lt: before } }),
-        accountEvents.deleteMany({ at: { $lt: before } }),
-      ]);
-      return entries.deletedCount + events.deletedCount;
     },
 
     async addAccountEvent(event) {

@@ -11,6 +11,7 @@ import {
 import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { MaintainResult, Store } from '../store.ts';
+import { expireActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
@@ -279,9 +280,11 @@ export function downsampleMethods(
     async maintain(now = Date.now()) {
       const sweep = await sweeper.step();
       const backlog = await trimRetentionBacklog();
+      // By the real clock: `now` may run ahead to settle recent cells.
+      const ageing = await expireActivity(db.models, Date.now());
       const { more } = await runAsync(maintainProgram(now), operations);
       return {
-        more: sweep.more || backlog.more || more,
+        more: sweep.more || backlog.more || ageing || more,
         trimmed: backlog.trimmed,
         swept: sweep.swept,
       };

@@ -54,10 +54,14 @@ export interface AccountEvent {
   at: number;
   kind: AccountEventKind;
   address: string | null;
-  /** The browser's user agent, cut to 200 characters. */
+  /** The browser's user agent, cut to MAX_USER_AGENT characters. */
   userAgent: string | null;
 }
 
+/**
+ * Entries and account events older than ACTIVITY_RETENTION_MS are removed by upkeep
+ * (`maintain`), a batch per step.
+ */
 export interface ActivityStore {
   /**
    * Newest first (ties by id, descending), `limit` at a time, of one dashboard only: an
@@ -68,9 +72,6 @@ export interface ActivityStore {
     filter: ActivityFilter,
     page: { limit: number; cursor?: string | null },
   ): Promise<ActivityPage>;
-  /** Removes the entries and account events older than `before`; how many went. */
-  trimActivity(before: number): Promise<number>;
-
   /** Notes a sign-in or a password change of an account. */
   addAccountEvent(event: Omit<AccountEvent, 'id'>): Promise<void>;
   /** Newest first, at most `limit`. */

@@ -1,12 +1,10 @@
+import { ACTIVITY_RETENTION_MS } from '@bucketgrid/shared';
 import { decodeActivityCursor, encodeActivityCursor } from '../activity-cursor.ts';
 import { newId } from '../ids.ts';
 import type { AccountEvent, Activity, ActivityEntry, Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
 
-type ActivityMethods = Pick<
-  Store,
-  'listActivity' | 'trimActivity' | 'addAccountEvent' | 'listAccountEvents'
->;
+type ActivityMethods = Pick<Store, 'listActivity' | 'addAccountEvent' | 'listAccountEvents'>;
 
 /**
  * Writes an activity entry. Call it inside the transaction of the change it notes (every
@@ -39,6 +37,25 @@ export function activityWriter({ sql }: SqliteDb): ActivityWriter {
   };
 }
 
+/** Entries and account events one upkeep step removes past their retention. */
+const EXPIRE_BATCH = 1_000;
+
+/**
+ * Upkeep: removes a batch of the entries and account events older than a year (by the real
+ * clock); says whether more may remain.
+ */
+export function expireActivity({ sql }: SqliteDb, now: number): boolean {
+  const before = now - ACTIVITY_RETENTION_MS;
+  const entries = sql(
+    `DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE at < ? LIMIT ?)`,
+  ).run(before, EXPIRE_BATCH).changes;
+  const events = sql(
+    `DELETE FROM account_events WHERE id IN
+       (SELECT id FROM account_events WHERE at < ? LIMIT ?)`,
+  ).run(before, EXPIRE_BATCH).changes;
+  return entries === EXPIRE_BATCH || events === EXPIRE_BATCH;
+}
+
 export function activityMethods(sqlite: SqliteDb): ActivityMethods {
   const { db, sql } = sqlite;
   return {
@@ -68,14 +85,6 @@ export function activityMethods(sqlite: SqliteDb): ActivityMethods {
         entries,
         nextCursor: rows.length > page.limit && last ? encodeActivityCursor(last) : null,
       };
-    },
-
-    async trimActivity(before) {
-      return db.transaction(
-        () =>
-          sql('DELETE FROM activity WHERE at < ?').run(before).changes +
-          sql('DELETE FROM account_events WHERE at < ?').run(before).changes,
-      )();
     },
 
     async addAccountEvent(event) {

@@ -1,7 +1,7 @@
 import { type ActivityAction, EMPTY_LAYOUT } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Activity, LastOwner, type Store } from '../../src/store.ts';
-import type { ContractContext } from './context.ts';
+import { type ContractContext, settleUpkeep } from './context.ts';
 
 export function activityContract(t: ContractContext): void {
   describe('activity log and scoped keys', () => {
@@ -187,7 +187,7 @@ export function activityContract(t: ContractContext): void {
       expect((await listAll(b.dashboard.id)).map((e) => e.action)).toEqual(['dashboard.deleted']);
     });
 
-    it('filters by actor, action and time, pages newest first, and trims by age', async () => {
+    it('filters by actor, action and time, and pages newest first', async () => {
       const { dashboard } = await makeDashboard();
       const base = 1_000_000;
       for (let i = 0; i < 7; i++) {
@@ -233,13 +233,27 @@ export function activityContract(t: ContractContext): void {
       expect(
         (await store.listActivity(dashboard.id, { actorType: 'apiKey' }, { limit: 50 })).entries,
       ).toEqual([]);
+    });
 
-      await store.trimActivity(base + 3);
-      expect((await listAll(dashboard.id)).map((e) => e.at)).toEqual([
-        base + 6,
-        base + 5,
-        base + 4,
-        base + 3,
+    it('keeps entries and account events a year, then upkeep removes them', async () => {
+      const { dashboard } = await makeDashboard();
+      const user = await makeUser();
+      const day = 86_400_000;
+      const yearAgo = Date.now() - 365 * day;
+      for (const at of [yearAgo - day, yearAgo + day]) {
+        await store.createApiKey(newKey(dashboard.id), noteOf(dashboard.id, 'key.created', at));
+        await store.addAccountEvent({
+          userId: user.id,
+          at,
+          kind: 'signed_in',
+          address: null,
+          userAgent: null,
+        });
+      }
+      await settleUpkeep(store);
+      expect((await listAll(dashboard.id)).map((e) => e.at)).toEqual([yearAgo + day]);
+      expect((await store.listAccountEvents(user.id, 10)).map((e) => e.at)).toEqual([
+        yearAgo + day,
       ]);
     });
 

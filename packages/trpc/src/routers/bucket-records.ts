@@ -63,7 +63,7 @@ export const bucketRecordProcedures = {
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
       const selection = resolveRecordSelection(bucket.type, input);
-      const deleted = await deleteRecords(ctx.store, bucket, selection);
+      const deleted = await deleteRecords(ctx.store, bucket, selection, ctx.author);
       ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
       return { deleted };
     }),
@@ -72,7 +72,7 @@ export const bucketRecordProcedures = {
     .input(bucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const deleted = await purgeRecords(ctx.store, bucket);
+      const deleted = await purgeRecords(ctx.store, bucket, ctx.author);
       ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
       return { deleted };
     }),

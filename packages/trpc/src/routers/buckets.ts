@@ -28,7 +28,11 @@ export const bucketsRouter = router({
   create: dashboardProcedure('admin')
     .input(createBucketInput)
     .mutation(async ({ ctx, input }) => {
-      const bucket = await createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id });
+      const bucket = await createBucket(
+        ctx.store,
+        { ...input, dashboardId: ctx.dashboard.id },
+        ctx.author,
+      );
       ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
       return bucket;
     }),
@@ -37,7 +41,7 @@ export const bucketsRouter = router({
     .input(renameBucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const renamed = await renameBucket(ctx.store, bucket, input.name);
+      const renamed = await renameBucket(ctx.store, bucket, input.name, ctx.author);
       ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
       return renamed;
     }),
@@ -47,7 +51,7 @@ export const bucketsRouter = router({
     .input(setSeriesInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const described = await setBucketSeries(ctx.store, bucket, input.series);
+      const described = await setBucketSeries(ctx.store, bucket, input.series, ctx.author);
       ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
       return described;
     }),
@@ -56,7 +60,7 @@ export const bucketsRouter = router({
     .input(bucketInput)
     .mutation(async ({ ctx, input }) => {
       const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      await deleteBucket(ctx.store, bucket);
+      await deleteBucket(ctx.store, bucket, ctx.author);
       ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
       ctx.live.endBucket(bucket.id);
       return { deleted: true };
