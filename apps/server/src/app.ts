@@ -147,6 +147,7 @@ export function createApp(options: AppOptions): App {
   );
   const ingest = createIngestHandlers({
     store,
+    now,
     trustProxy: options.trustProxy ?? false,
     onWrite: (bucket) =>
       live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),

@@ -21,19 +21,31 @@ export interface ChangeAuthor {
   actor: ActivityActor;
   /** The client's address; null for the CLI. */
   address: string | null;
+  /** The clock the entry point runs on (the server's, which tests move). */
+  now: () => number;
 }
 
 export const CLI_AUTHOR: ChangeAuthor = {
   actor: { type: 'cli', id: null, label: 'admin CLI' },
   address: null,
+  now: Date.now,
 };
 
-export function userAuthor(user: { id: string; email: string }, address: string): ChangeAuthor {
-  return { actor: { type: 'user', id: user.id, label: user.email }, address };
+export function userAuthor(
+  user: { id: string; email: string },
+  address: string,
+  now: () => number = Date.now,
+): ChangeAuthor {
+  return { actor: { type: 'user', id: user.id, label: user.email }, address, now };
 }
 
-export function apiKeyAuthor(key: ApiKeyRecord, address: string): ChangeAuthor {
-  return { actor: { type: 'apiKey', id: key.id, label: `${key.name} (${key.hint}…)` }, address };
+export function apiKeyAuthor(
+  key: ApiKeyRecord,
+  address: string,
+  now: () => number = Date.now,
+): ChangeAuthor {
+  const label = `${key.name} (${key.hint}…)`;
+  return { actor: { type: 'apiKey', id: key.id, label }, address, now };
 }
 
 /** The entry for a change, or none when no author was given (store-level tooling, tests). */
@@ -43,10 +55,10 @@ export function noteOf(
   action: ActivityAction,
   target: ActivityTarget,
   change: { before?: unknown; after?: unknown } = {},
-  at = Date.now(),
 ): Activity | undefined {
   if (!by) return undefined;
-  return { dashboardId, at, actor: by.actor, action, target, ...change, address: by.address };
+  const { actor, address } = by;
+  return { dashboardId, at: by.now(), actor, action, target, ...change, address };
 }
 
 /** One page of a dashboard's log, newest first; `limit` is capped at MAX_ACTIVITY_PAGE. */

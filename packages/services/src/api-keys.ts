@@ -63,7 +63,6 @@ export async function createApiKey(
       logAs.action,
       { type: 'key', id: '', label: `${name} (${parsed.hint}…)` },
       { before: logAs.before, after: { type, ...scopeView(scope), expiresAt } },
-      now,
     );
     const apiKey = await store.createApiKey(
       {
@@ -116,11 +115,7 @@ export async function revokeApiKey(
   now: number,
   by?: ChangeAuthor,
 ): Promise<ApiKeyRecord> {
-  await store.revokeApiKey(
-    key.id,
-    now,
-    noteOf(by, key.dashboardId, 'key.revoked', keyTarget(key), {}, now),
-  );
+  await store.revokeApiKey(key.id, now, noteOf(by, key.dashboardId, 'key.revoked', keyTarget(key)));
   return (await store.getApiKey(key.id))!;
 }
 
@@ -208,10 +203,12 @@ async function validScope(
     return { scopes: cleanScopes, bucketIds: null };
   }
   const ids = validate(keyBucketIdsSchema, bucketIds, 'bucketIds');
-  for (const id of ids) {
+  for (const [index, id] of ids.entries()) {
     const bucket = await store.getBucket(id);
     if (!bucket || bucket.dashboardId !== dashboardId) {
-      throw new AppError('invalid_input', `bucketIds: no bucket ${id} in this dashboard`);
+      throw new AppError('invalid_input', `bucketIds: no such bucket in this dashboard`, {
+        errors: [{ pointer: `/bucketIds/${index}`, detail: 'no such bucket in this dashboard' }],
+      });
     }
   }
   return { scopes: cleanScopes, bucketIds: ids };

@@ -24,7 +24,6 @@ export async function saveLayout(
     'layout.saved',
     { type: 'layout', id: input.dashboardId, label: `version ${input.version + 1}` },
     { before: { version: input.version }, after: { widgets: input.content.widgets.length } },
-    now,
   );
   const result = await store.saveLayout(
     input.dashboardId,

@@ -116,7 +116,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     throw new AppError('unauthenticated', 'Sign in first.');
   }
   // Who the activity log names for this caller's changes.
-  const author = userAuthor(ctx.user, ctx.clientAddress);
+  const author = userAuthor(ctx.user, ctx.clientAddress, ctx.now);
   return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, author } });
 });
 

@@ -40,6 +40,8 @@ export interface IngestDeps {
   onWrite: (bucket: Bucket) => void;
   /** Counts the records and values written. */
   metrics: ServerMetrics;
+  /** The server's clock (for the activity log's times). */
+  now: () => number;
 }
 
 /**
@@ -171,7 +173,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       selection = selectionFromQuery(query, bucket);
     }
     setRateLimitHeaders(res, spend(res, key, 1));
-    const by = apiKeyAuthor(key, address);
+    const by = apiKeyAuthor(key, address, deps.now);
     sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection, by) });
     deps.onWrite(bucket);
   };
@@ -179,7 +181,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   const purge: BucketHandler = async (req, res, bucketId) => {
     const { key, bucket, address } = await authorize(req, res, bucketId, 'delete');
     setRateLimitHeaders(res, spend(res, key, 1));
-    const by = apiKeyAuthor(key, address);
+    const by = apiKeyAuthor(key, address, deps.now);
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket, by) });
     deps.onWrite(bucket);
   };
