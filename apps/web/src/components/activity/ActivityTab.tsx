@@ -1,4 +1,5 @@
 import { MAX_ACTIVITY_PAGE } from '@bucketgrid/shared';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
@@ -30,7 +31,11 @@ export function ActivityTab() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors.at(-1) ?? null;
   const query = { dashboardId: dashboard.id, ...toQuery(filters) };
-  const page = trpc.activity.list.useQuery({ ...query, limit: PAGE_SIZE, cursor });
+  // The page shown stays while the next filters or page load, instead of a flash of skeleton.
+  const page = trpc.activity.list.useQuery(
+    { ...query, limit: PAGE_SIZE, cursor },
+    { placeholderData: keepPreviousData },
+  );
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState<unknown>(null);
 
