@@ -1,3 +1,4 @@
+import { MAX_ACTIVITY_PAGE, MAX_USER_AGENT } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { browserClient, outcome, signUp } from './trpc-client.ts';
@@ -114,6 +115,14 @@ describe('activity log', () => {
     );
   });
 
+  it('answers at most MAX_ACTIVITY_PAGE entries a page', async () => {
+    expect(
+      await outcome(() =>
+        owner.client.activity.list.query({ dashboardId, limit: MAX_ACTIVITY_PAGE + 1 }),
+      ),
+    ).toBe('BAD_REQUEST:invalid_input');
+  });
+
   it('is for owners and admins of the dashboard only', async () => {
     const reader = await signUp(server.url, 'Rita');
     await owner.client.members.add.mutate({ dashboardId, email: reader.email, role: 'user' });
@@ -136,7 +145,7 @@ describe('activity log', () => {
 describe('account history', () => {
   it('shows the account its own sign-ins and password changes, newest first', async () => {
     const person = await signUp(server.url, 'Hana');
-    const browser = browserClient(server.url);
+    const browser = browserClient(server.url, { userAgent: 'x'.repeat(10_000) });
     await browser.client.auth.signIn.mutate({
       email: person.email,
       password: 'correct horse battery',
@@ -149,6 +158,8 @@ describe('account history', () => {
     const history = await browser.client.activity.account.query();
     expect(history.map((e) => e.kind)).toEqual(['password_changed', 'signed_in']);
     expect(history[0]).toMatchObject({ address: '127.0.0.1' });
+    // A 10,000-character User-Agent is kept to MAX_USER_AGENT characters.
+    expect(history[1]?.userAgent).toBe('x'.repeat(MAX_USER_AGENT));
     // Another account sees none of it.
     expect(await owner.client.activity.account.query()).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { MAX_KEY_BUCKETS } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { outcome, signUp } from './trpc-client.ts';
@@ -105,6 +106,11 @@ describe('scoped API keys', () => {
     expect(await outcome(() => keyWith(['read'], [foreignBucket]))).toBe(
       'UNPROCESSABLE_CONTENT:invalid_input',
     );
+  });
+
+  it('refuses a list of more buckets than MAX_KEY_BUCKETS', async () => {
+    const tooMany = Array.from({ length: MAX_KEY_BUCKETS + 1 }, (_, i) => `${bucketA}${i}`);
+    expect(await outcome(() => keyWith(['read'], tooMany))).toBe('BAD_REQUEST:invalid_input');
   });
 
   it('keeps the scope when a key is rolled, and changes it at once when re-scoped', async () => {
