@@ -26,8 +26,9 @@ export function varintLength(n: number): number {
 export class ByteWriter {
   private bytes: Uint8Array;
   length = 0;
-  /** Bits already used in the last byte of a bit run (0: the next bit starts a new byte). */
-  private bitsUsed = 0;
+  /** Bits of a bit run not yet written out (fewer than 8), and how many. */
+  private pending = 0;
+  private pendingBits = 0;
 
   constructor(capacity = 4096) {
     this.bytes = new Uint8Array(capacity);
@@ -41,13 +42,11 @@ export class ByteWriter {
   }
 
   byte(b: number): void {
-    this.bitsUsed = 0;
     this.reserve(1);
     this.bytes[this.length++] = b;
   }
 
   varint(n: number): void {
-    this.bitsUsed = 0;
     this.reserve(8);
     while (n >= 128) {
       this.bytes[this.length++] = (n % 128) | 128;
@@ -57,14 +56,12 @@ export class ByteWriter {
   }
 
   float64(value: number): void {
-    this.bitsUsed = 0;
     this.reserve(8);
     new DataView(this.bytes.buffer, this.bytes.byteOffset).setFloat64(this.length, value, true);
     this.length += 8;
   }
 
   raw(source: Uint8Array): void {
-    this.bitsUsed = 0;
     this.reserve(source.length);
     this.bytes.set(source, this.length);
     this.length += source.length;
@@ -72,23 +69,31 @@ export class ByteWriter {
 
   /** The low `count` (≤ 32) bits of `value`, most significant first. */
   bits(value: number, count: number): void {
-    while (count > 0) {
-      if (this.bitsUsed === 0) {
-        this.reserve(1);
-        this.bytes[this.length++] = 0;
-      }
-      const free = 8 - this.bitsUsed;
-      const take = Math.min(count, free);
-      const chunk = (value >>> (count - take)) & ((1 << take) - 1);
-      this.bytes[this.length - 1]! |= chunk << (free - take);
-      this.bitsUsed = (this.bitsUsed + take) & 7;
-      count -= take;
+    if (count > 24) {
+      this.bits(Math.floor(value / 65536), count - 16);
+      this.bits(value & 0xffff, 16);
+      return;
     }
+    // Fewer than 8 bits wait in `pending`, so pending + count stays within 31 bits.
+    this.pending = (this.pending << count) | (value & ((1 << count) - 1));
+    this.pendingBits += count;
+    if (this.pendingBits < 8) return;
+    this.reserve(4);
+    while (this.pendingBits >= 8) {
+      this.pendingBits -= 8;
+      this.bytes[this.length++] = (this.pending >>> this.pendingBits) & 255;
+    }
+    this.pending &= (1 << this.pendingBits) - 1;
   }
 
-  /** Ends a bit run: the next write starts on a fresh byte. */
+  /** Ends a bit run: its last bits are padded with zeros to a whole byte. */
   alignToByte(): void {
-    this.bitsUsed = 0;
+    if (this.pendingBits > 0) {
+      this.reserve(1);
+      this.bytes[this.length++] = (this.pending << (8 - this.pendingBits)) & 255;
+    }
+    this.pending = 0;
+    this.pendingBits = 0;
   }
 
   finish(): Uint8Array {
@@ -98,7 +103,8 @@ export class ByteWriter {
 
 export class ByteReader {
   offset = 0;
-  private bitsUsed = 0;
+  private pending = 0;
+  private pendingBits = 0;
   private readonly view: DataView;
 
   constructor(private readonly bytes: Uint8Array) {
@@ -110,13 +116,11 @@ export class ByteReader {
   }
 
   byte(): number {
-    this.bitsUsed = 0;
     this.need(1);
     return this.bytes[this.offset++]!;
   }
 
   varint(): number {
-    this.bitsUsed = 0;
     let n = 0;
     let scale = 1;
     for (;;) {
@@ -129,7 +133,6 @@ export class ByteReader {
   }
 
   float64(): number {
-    this.bitsUsed = 0;
     this.need(8);
     const value = this.view.getFloat64(this.offset, true);
     this.offset += 8;
@@ -137,7 +140,6 @@ export class ByteReader {
   }
 
   raw(length: number): Uint8Array {
-    this.bitsUsed = 0;
     this.need(length);
     const slice = this.bytes.subarray(this.offset, this.offset + length);
     this.offset += length;
@@ -146,24 +148,25 @@ export class ByteReader {
 
   /** `count` (≤ 32) bits as an unsigned number, most significant first. */
   bits(count: number): number {
-    let value = 0;
-    while (count > 0) {
-      if (this.bitsUsed === 0) {
-        this.need(1);
-        this.offset++;
-      }
-      const free = 8 - this.bitsUsed;
-      const take = Math.min(count, free);
-      const chunk = (this.bytes[this.offset - 1]! >>> (free - take)) & ((1 << take) - 1);
-      value = value * (1 << take) + chunk;
-      this.bitsUsed = (this.bitsUsed + take) & 7;
-      count -= take;
+    if (count > 24) {
+      const high = this.bits(count - 16);
+      return high * 65536 + this.bits(16);
     }
+    while (this.pendingBits < count) {
+      this.need(1);
+      this.pending = (this.pending << 8) | this.bytes[this.offset++]!;
+      this.pendingBits += 8;
+    }
+    this.pendingBits -= count;
+    const value = (this.pending >>> this.pendingBits) & ((1 << count) - 1);
+    this.pending &= (1 << this.pendingBits) - 1;
     return value;
   }
 
+  /** Ends a bit run: the rest of its last byte is padding. */
   alignToByte(): void {
-    this.bitsUsed = 0;
+    this.pending = 0;
+    this.pendingBits = 0;
   }
 }
 

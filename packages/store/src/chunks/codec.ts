@@ -55,22 +55,25 @@ export interface ChunkColumns {
 export function columnsFromRecords(
   records: readonly { key: number; values: SeriesValues }[],
 ): ChunkColumns {
-  const bySeries = new Map<number, (number | null | undefined)[]>();
+  // Series keys are small integers (1–1000): a sparse array indexes them faster than a Map.
+  const bySeries: (number | null | undefined)[][] = [];
   const keys = new Array<number>(records.length);
-  records.forEach((record, i) => {
-    keys[i] = record.key;
-    for (const name in record.values) {
-      const sk = Number(name);
-      let column = bySeries.get(sk);
+  for (let i = 0; i < records.length; i++) {
+    const { key, values } = records[i]!;
+    keys[i] = key;
+    for (const name in values) {
+      const sk = +name;
+      let column = bySeries[sk];
       if (column === undefined) {
         column = new Array(records.length).fill(undefined);
-        bySeries.set(sk, column);
+        bySeries[sk] = column;
       }
-      column[i] = record.values[sk];
+      column[i] = values[sk];
     }
-  });
-  const series = [...bySeries.keys()].sort((a, b) => a - b);
-  return { keys, series, values: series.map((sk) => bySeries.get(sk)!) };
+  }
+  const series: number[] = [];
+  bySeries.forEach((_, sk) => series.push(sk));
+  return { keys, series, values: series.map((sk) => bySeries[sk]!) };
 }
 
 export function recordsFromColumns({ keys, series, values }: ChunkColumns) {
@@ -255,8 +258,6 @@ function writeValues(out: ByteWriter, values: readonly number[]): void {
     out.float64(first);
     return;
   }
-  const xor = new ByteWriter(values.length * 4);
-  writeXor(xor, values);
   const exponent = decimalExponent(values);
   if (exponent !== undefined) {
     const scale = POWERS[exponent]!;
@@ -266,10 +267,12 @@ function writeValues(out: ByteWriter, values: readonly number[]): void {
     for (let i = 1; i < mantissas.length; i++) {
       const delta = mantissas[i]! - mantissas[i - 1]!;
       deltaBytes += varintLength(zigzag(delta));
-      if (i > 1)
-        delta2Bytes += varintLength(zigzag(delta - (mantissas[i - 1]! - mantissas[i - 2]!)));
+      if (i > 1) delta2Bytes += varintLength(zigzag(delta - (mantissas[i - 1]! - mantissas[i - 2]!)));
     }
-    if (Math.min(deltaBytes, delta2Bytes) < xor.length) {
+    const decimalBytes = Math.min(deltaBytes, delta2Bytes);
+    // Two bytes a value or less: XOR (a bit for an unchanged value, 2+ bytes for a changed
+    // one) could not do much better, so it is not even tried.
+    if (decimalBytes <= 2 * values.length || decimalBytes < xorLength(values)) {
       const secondOrder = delta2Bytes < deltaBytes;
       out.byte(secondOrder ? VALUES_DECIMAL_DELTA2 : VALUES_DECIMAL_DELTA);
       out.byte(exponent);
@@ -283,7 +286,13 @@ function writeValues(out: ByteWriter, values: readonly number[]): void {
     }
   }
   out.byte(VALUES_XOR);
-  out.raw(xor.finish());
+  writeXor(out, values);
+}
+
+function xorLength(values: readonly number[]): number {
+  const scratch = new ByteWriter(values.length * 8);
+  writeXor(scratch, values);
+  return scratch.length;
 }
 
 function readValues(input: ByteReader, count: number, into: number[]): void {
