@@ -209,6 +209,12 @@ const CHUNK_SCHEMA = `CREATE TABLE chunks (id INTEGER PRIMARY KEY, bucket INTEGE
 
 const FIGURES_BYTES = 48;
 
+function float64Blob(numbers: readonly number[]): Buffer {
+  const blob = Buffer.allocUnsafe(numbers.length * 8);
+  for (let i = 0; i < numbers.length; i++) blob.writeDoubleLE(numbers[i]!, i * 8);
+  return blob;
+}
+
 /** Per series with a non-null value: sk, n, sum, min, max, last as float64 (as `aggregates`). */
 function chunkFigures(columns: ChunkColumns): Buffer {
   const parts: number[] = [];
@@ -228,9 +234,7 @@ function chunkFigures(columns: ChunkColumns): Buffer {
     }
     if (n > 0) parts.push(sk, n, sum, min, max, last);
   });
-  const blob = Buffer.allocUnsafe(parts.length * 8);
-  parts.forEach((value, i) => blob.writeDoubleLE(value, i * 8));
-  return blob;
+  return float64Blob(parts);
 }
 
 type Cut = (keys: readonly number[], start: number) => number;
@@ -418,9 +422,7 @@ function writeTiers(
           const g = groups[i]!;
           parts.push(g.series, g.n, g.sum, g.min, g.max, g.last);
         }
-        const blob = Buffer.allocUnsafe(parts.length * 8);
-        parts.forEach((value, at) => blob.writeDoubleLE(value, at * 8));
-        insert.run(BUCKET, tier, start, count, blob);
+        insert.run(BUCKET, tier, start, count, float64Blob(parts));
       }
     });
   })();

@@ -267,7 +267,8 @@ function writeValues(out: ByteWriter, values: readonly number[]): void {
     for (let i = 1; i < mantissas.length; i++) {
       const delta = mantissas[i]! - mantissas[i - 1]!;
       deltaBytes += varintLength(zigzag(delta));
-      if (i > 1) delta2Bytes += varintLength(zigzag(delta - (mantissas[i - 1]! - mantissas[i - 2]!)));
+      if (i > 1)
+        delta2Bytes += varintLength(zigzag(delta - (mantissas[i - 1]! - mantissas[i - 2]!)));
     }
     const decimalBytes = Math.min(deltaBytes, delta2Bytes);
     // Two bytes a value or less: XOR (a bit for an unchanged value, 2+ bytes for a changed
