@@ -71,8 +71,11 @@ export function columnsFromRecords(
       column[i] = values[sk];
     }
   }
+  // forEach visits only the indexes that were set: the series present, in ascending order.
   const series: number[] = [];
-  bySeries.forEach((_, sk) => series.push(sk));
+  bySeries.forEach((_, sk) => {
+    series.push(sk);
+  });
   return { keys, series, values: series.map((sk) => bySeries[sk]!) };
 }
 
