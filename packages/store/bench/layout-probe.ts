@@ -12,8 +12,8 @@
  *   newer than the bucket's last key (checked against the bucket row, no lookup per record);
  * - chunks: the head sealed into column-encoded chunks (src/chunks/codec.ts), each row with
  *   its first and last key, record count and figures (per series n, sum, min, max, last),
- *   cut either every 1,000 records or at the coarsest cell boundary (TIER_WIDTHS) that keeps
- *   a chunk at most 2,048 records ("aligned").
+ *   cut either every 1,000 records or as sealing will ("aligned": whole cells of the coarsest
+ *   width that keeps a chunk at most 2,048 records, src/chunks/cut.ts).
  *
  * It prints insert µs per record at batch 1, 100 and 1,000 (rows and head taking turns), bytes
  * on disk per stored value after a checkpoint, sealing cost, encode/decode µs per chunk and
@@ -33,6 +33,7 @@ import {
   decodeChunk,
   encodeChunk,
 } from '../src/chunks/codec.ts';
+import { chunkEnd } from '../src/chunks/cut.ts';
 import { GroupFolder } from '../src/downsample/fold.ts';
 import type { CellGroup } from '../src/downsample/program.ts';
 import { cellStart, TIER_WIDTHS } from '../src/downsample/tiers.ts';
@@ -48,7 +49,6 @@ const START = Date.UTC(2024, 0, 1);
 const SECOND = 1_000;
 const BUCKET = 1;
 const CHUNK_RECORDS = 1_000;
-const ALIGNED_MAX = 2_048;
 
 interface ProbeRecord {
   key: number;
@@ -237,32 +237,13 @@ function chunkFigures(columns: ChunkColumns): Buffer {
   return float64Blob(parts);
 }
 
-type Cut = (keys: readonly number[], start: number) => number;
+/** `previous`: the last key sealed before keys[0] (none: -Infinity). */
+type Cut = (keys: readonly number[], start: number, previous: number) => number;
 
 const fixedCut: Cut = (keys, start) => Math.min(keys.length, start + CHUNK_RECORDS);
 
-/**
- * Cut points: widths each dividing the next, and dividing every interval `chooseInterval`
- * picks at or above them (but 7 and 14 days against 5 days), so a chunk inside one cell
- * lies inside one interval of any read whose intervals are at least that cell.
- */
-const LADDER = [1, 10, 100, SECOND, ...TIER_WIDTHS.TSV.slice(0, -1)];
-
-/** The end of the coarsest ladder cell from keys[start] holding at most ALIGNED_MAX records. */
-const alignedCut: Cut = (keys, start) => {
-  for (let rung = LADDER.length - 1; rung >= 0; rung--) {
-    const end = cellStart(keys[start]!, LADDER[rung]!) + LADDER[rung]!;
-    let low = start;
-    let high = Math.min(keys.length, start + ALIGNED_MAX + 1);
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (keys[mid]! < end) low = mid + 1;
-      else high = mid;
-    }
-    if (low - start <= ALIGNED_MAX) return low;
-  }
-  return Math.min(keys.length, start + CHUNK_RECORDS);
-};
+const alignedCut: Cut = (keys, start, previous) =>
+  chunkEnd('TSV', keys, start, start > 0 ? keys[start - 1]! : previous);
 
 interface SealStats {
   chunks: number;
@@ -276,6 +257,7 @@ function writeChunks(
   records: readonly { key: number; values: SeriesValues }[],
   cut: Cut,
   stats: SealStats,
+  previous = Number.NEGATIVE_INFINITY,
 ): void {
   const insert = db.prepare(
     'INSERT INTO chunks (bucket, first_key, last_key, count, data, figures) VALUES (?, ?, ?, ?, ?, ?)',
@@ -287,7 +269,7 @@ function writeChunks(
     pending.length = 0;
   });
   for (let start = 0; start < records.length; ) {
-    const end = cut(keys, start);
+    const end = cut(keys, start, previous);
     const t0 = cpuMs();
     const columns = columnsFromRecords(records.slice(start, end));
     const data = encodeChunk(columns, 'deflate');
@@ -564,6 +546,7 @@ try {
     sizes: { none: 0, deflate: 0, brotli: 0 },
   };
   const SEAL_HEAD_ROWS = 100;
+  let sealedThrough = Number.NEGATIVE_INFINITY;
   for (;;) {
     const rows = headDb
       .prepare('SELECT id, records FROM head WHERE bucket = ? ORDER BY first_key LIMIT ?')
@@ -574,7 +557,8 @@ try {
       (JSON.parse(text) as [number, SeriesValues][]).map(([key, values]) => ({ key, values })),
     );
     headDb.transaction(() => {
-      writeChunks(headDb, batch, alignedCut, sealStats);
+      writeChunks(headDb, batch, alignedCut, sealStats, sealedThrough);
+      sealedThrough = batch.at(-1)!.key;
       const drop = headDb.prepare('DELETE FROM head WHERE id = ?');
       for (const [id] of rows) drop.run(id);
     })();
