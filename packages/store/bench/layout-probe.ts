@@ -626,7 +626,7 @@ try {
     '\nbytes on disk per stored value, chunks (pages in use / file, after a checkpoint):',
   );
   console.log(
-    `  aligned, sealed in place: ${perValue(sealedBytes.used)} / ${perValue(sealedBytes.file)} (the file keeps the head's free pages)`,
+    `  aligned, sealed in place: ${perValue(sealedBytes.used)} / ${perValue(sealedBytes.file)} (the file keeps the head's free pages); the blobs alone ${perValue(sealStats.sizes.deflate)}`,
   );
   console.log(
     `  1,000 records, written once: ${perValue(fixedBytes.used)} / ${perValue(fixedBytes.file)}`,

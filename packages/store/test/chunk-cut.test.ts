@@ -17,7 +17,7 @@ function cuts(type: 'TSV' | 'IV', keys: number[]): number[] {
 }
 
 describe('chunk cuts', () => {
-  it('cut records a second apart into whole 5 minutes, so 30-minute intervals hold whole chunks', () => {
+  it('cut records a second apart into whole 30 minutes, so 30-minute intervals hold whole chunks', () => {
     const keys = Array.from({ length: 20_000 }, (_, i) => START + i * SECOND);
     const ends = cuts('TSV', keys);
     expect(ends.at(-1)).toBe(keys.length);
@@ -26,15 +26,15 @@ describe('chunk cuts', () => {
       expect(end - previous).toBeLessThanOrEqual(CHUNK_MAX_RECORDS);
       const first = keys[previous]!;
       const last = keys[end - 1]!;
-      expect(cellStart(first, 5 * 60 * SECOND)).toBe(cellStart(last, 5 * 60 * SECOND));
+      expect(cellStart(first, 30 * 60 * SECOND)).toBe(cellStart(last, 30 * 60 * SECOND));
       const interval = chooseInterval('TSV', keys.at(-1)! - keys[0]!, 20);
       expect(interval).toBe(30 * 60 * SECOND);
       expect(cellStart(first, interval)).toBe(cellStart(last, interval));
       previous = end;
     }
-    // The first chunk ends at the first 5-minute boundary, the others are whole 5 minutes.
-    expect(ends[0]).toBe(113);
-    expect(new Set(ends.slice(1, -1).map((end, i) => end - ends[i]!))).toEqual(new Set([300]));
+    // The first chunk ends at the first 30-minute boundary, the others are whole 30 minutes.
+    expect(ends[0]).toBe(1_800 - 187);
+    expect(new Set(ends.slice(1, -1).map((end, i) => end - ends[i]!))).toEqual(new Set([1_800]));
   });
 
   it('cut a millisecond apart at whole seconds', () => {
@@ -69,9 +69,17 @@ describe('chunk cuts', () => {
     expect(previous).toBe(dense.length);
   });
 
-  it('use widths that divide every read interval at or above them (TSV: up to a day)', () => {
-    for (const width of CUT_WIDTHS.TSV) {
+  it('use widths that divide the next and every read interval at or above them', () => {
+    CUT_WIDTHS.TSV.forEach((width, i) => {
+      expect((CUT_WIDTHS.TSV[i + 1] ?? width) % width).toBe(0);
       for (const interval of TSV_INTERVALS) if (interval >= width) expect(interval % width).toBe(0);
-    }
+    });
+    CUT_WIDTHS.IV.forEach((width, i) => {
+      expect((CUT_WIDTHS.IV[i + 1] ?? width) % width).toBe(0);
+      for (const span of [1e3, 1e9, 1e15]) {
+        const interval = chooseInterval('IV', span, 1_000);
+        if (interval >= width) expect(interval % width).toBe(0);
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { type AggregatedType, cellStart, TIER_WIDTHS } from '../downsample/tiers.ts';
+import { type AggregatedType, cellStart } from '../downsample/tiers.ts';
 
 /**
  * Where sealing cuts a bucket's records into chunks (docs/storage.md, "Sealing"). A chunk
@@ -11,12 +11,25 @@ import { type AggregatedType, cellStart, TIER_WIDTHS } from '../downsample/tiers
 export const CHUNK_MAX_RECORDS = 2_048;
 
 const SECOND = 1_000;
-const DAY = 86_400 * SECOND;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
 
-/** TSV stops at a day: no longer width divides 7, 14, 30 and 365 days. */
+/**
+ * TSV stops at a day: no longer width divides 7, 14, 30 and 365 days. Widths as fine as the
+ * rungs between tiers (30 s, 15 and 30 min, 3, 6 and 12 h) let a bucket of one record a
+ * second fill chunks of 30 minutes (1,800 records): large enough to pack the database's pages
+ * (a 300-record chunk is a 3 KB row, and a 4 KB page holds one), small enough to lie inside
+ * every interval of a read of a week or more.
+ */
 export const CUT_WIDTHS: Readonly<Record<AggregatedType, readonly number[]>> = {
-  TSV: [1, 10, 100, SECOND, ...TIER_WIDTHS.TSV.filter((width) => width <= DAY)],
-  IV: [1, ...TIER_WIDTHS.IV],
+  TSV: [
+    ...[1, 5, 10, 50, 100, 500],
+    ...[1, 5, 10, 30].map((n) => n * SECOND),
+    ...[1, 5, 15, 30].map((n) => n * MINUTE),
+    ...[1, 3, 6, 12, 24].map((n) => n * HOUR),
+  ],
+  // 1 and 5 × 10^n: each divides the next and every 1, 2, 5 × 10^m interval at or above it.
+  IV: Array.from({ length: 32 }, (_, i) => (i % 2 === 0 ? 1 : 5) * 10 ** (i >> 1)),
 };
 
 /** The first index in [low, high) whose key is at least `bound` (high when none is). */
