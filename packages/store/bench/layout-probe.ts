@@ -31,6 +31,7 @@ import {
   type Compression,
   columnsFromRecords,
   decodeChunk,
+  type EncodedChunk,
   encodeChunk,
 } from '../src/chunks/codec.ts';
 import { chunkEnd } from '../src/chunks/cut.ts';
@@ -204,10 +205,12 @@ function headLayout(db: Database.Database): Writer {
 
 const CHUNK_SCHEMA = `CREATE TABLE chunks (id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL,
     first_key INTEGER NOT NULL, last_key INTEGER NOT NULL, count INTEGER NOT NULL,
-    data BLOB NOT NULL, figures BLOB NOT NULL);
+    keys BLOB NOT NULL, data BLOB NOT NULL, figures BLOB NOT NULL);
   CREATE UNIQUE INDEX chunks_by_key ON chunks (bucket, first_key);`;
 
 const FIGURES_BYTES = 48;
+
+const size = (chunk: EncodedChunk) => chunk.keys.length + chunk.data.length;
 
 function float64Blob(numbers: readonly number[]): Buffer {
   const blob = Buffer.allocUnsafe(numbers.length * 8);
@@ -260,7 +263,7 @@ function writeChunks(
   previous = Number.NEGATIVE_INFINITY,
 ): void {
   const insert = db.prepare(
-    'INSERT INTO chunks (bucket, first_key, last_key, count, data, figures) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO chunks (bucket, first_key, last_key, count, keys, data, figures) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const keys = records.map((record) => record.key);
   const pending: unknown[][] = [];
@@ -272,11 +275,20 @@ function writeChunks(
     const end = cut(keys, start, previous);
     const t0 = cpuMs();
     const columns = columnsFromRecords(records.slice(start, end));
-    const data = encodeChunk(columns, 'deflate');
+    const chunk = encodeChunk(columns, 'deflate');
     stats.encodeMs += cpuMs() - t0;
-    stats.sizes.deflate += data.length;
+    stats.sizes.deflate += size(chunk);
     stats.chunks++;
-    pending.push([BUCKET, keys[start], keys[end - 1], end - start, data, chunkFigures(columns)]);
+    const figures = chunkFigures(columns);
+    pending.push([
+      BUCKET,
+      keys[start],
+      keys[end - 1],
+      end - start,
+      chunk.keys,
+      chunk.data,
+      figures,
+    ]);
     if (pending.length === 100) flush();
     start = end;
   }
@@ -289,13 +301,15 @@ function readChunks(db: Database.Database, from: number, to: number, points: num
   const folder = new GroupFolder(interval);
   const rows = db
     .prepare(
-      `SELECT first_key, last_key, count, data, figures FROM chunks
+      `SELECT first_key, last_key, count, keys, data, figures FROM chunks
        WHERE bucket = ? AND first_key <= ? AND last_key >= ? ORDER BY first_key`,
     )
     .raw()
-    .iterate(BUCKET, to, from) as IterableIterator<[number, number, number, Buffer, Buffer]>;
+    .iterate(BUCKET, to, from) as IterableIterator<
+    [number, number, number, Buffer, Buffer, Buffer]
+  >;
   let decoded = 0;
-  for (const [first, last, count, data, figures] of rows) {
+  for (const [first, last, count, keyBlob, data, figures] of rows) {
     if (first >= from && last <= to && cellStart(first, interval) === cellStart(last, interval)) {
       folder.addCell(first, count);
       for (let at = 0; at < figures.length; at += FIGURES_BYTES) {
@@ -311,7 +325,7 @@ function readChunks(db: Database.Database, from: number, to: number, points: num
       continue;
     }
     decoded++;
-    const { keys, series, values } = decodeChunk(data);
+    const { keys, series, values } = decodeChunk({ keys: keyBlob, data });
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       if (key < from || key > to) continue;
@@ -647,7 +661,7 @@ try {
     const d0 = cpuMs();
     for (const blob of blobs) decodeChunk(blob);
     const decodeUs = ((cpuMs() - d0) * 1000) / sample.length;
-    const bytes = blobs.reduce((sum, blob) => sum + blob.length, 0);
+    const bytes = blobs.reduce((sum, blob) => sum + size(blob), 0);
     console.log(
       `  ${compression.padEnd(8)} encode ${fmt(encodeUs, 0).padStart(6)} µs  decode ${fmt(decodeUs, 0).padStart(6)} µs  ${fmt(bytes / blobValues, 2)} B/value`,
     );
@@ -666,12 +680,12 @@ try {
         encodeChunk(
           { keys: columns.keys, series: [columns.series[s]!], values: [columns.values[s]!] },
           'deflate',
-        ).length,
+        ).data.length,
       0,
     );
     const keysOnly = sample.reduce(
       (sum, columns) =>
-        sum + encodeChunk({ keys: columns.keys, series: [], values: [] }, 'deflate').length,
+        sum + encodeChunk({ keys: columns.keys, series: [], values: [] }, 'deflate').data.length,
       0,
     );
     console.log(
@@ -681,9 +695,9 @@ try {
   const rounded = makeRecords(CHUNK_RECORDS * 50, START, 3);
   let roundedBytes = 0;
   for (let start = 0; start < rounded.length; start += CHUNK_RECORDS) {
-    roundedBytes += encodeChunk(
-      columnsFromRecords(rounded.slice(start, start + CHUNK_RECORDS)),
-    ).length;
+    roundedBytes += size(
+      encodeChunk(columnsFromRecords(rounded.slice(start, start + CHUNK_RECORDS))),
+    );
   }
   console.log(
     `  all four with the sine at 3 decimals (deflate): ${fmt(roundedBytes / (rounded.length * SERIES), 2)} B/value`,

@@ -4,6 +4,8 @@ import {
   type Compression,
   columnsFromRecords,
   decodeChunk,
+  decodeKeys,
+  type EncodedChunk,
   encodeChunk,
   recordsFromColumns,
 } from '../src/chunks/codec.ts';
@@ -35,9 +37,10 @@ function expectSame(actual: ChunkColumns, expected: ChunkColumns): void {
   });
 }
 
-function roundTrip(columns: ChunkColumns, compression: Compression = 'deflate'): Buffer {
+function roundTrip(columns: ChunkColumns, compression: Compression = 'deflate'): EncodedChunk {
   const chunk = encodeChunk(columns, compression);
   expectSame(decodeChunk(chunk), columns);
+  expect(decodeKeys(chunk.keys)).toEqual(columns.keys);
   return chunk;
 }
 
@@ -63,7 +66,7 @@ describe('chunk codec', () => {
     for (const compression of ['none', 'deflate', 'brotli'] as const) {
       const chunk = roundTrip(columnsFromRecords(records), compression);
       const json = records.reduce((sum, r) => sum + JSON.stringify(r.values).length + 8, 0);
-      expect(chunk.length).toBeLessThan(json / 3);
+      expect(chunk.keys.length + chunk.data.length).toBeLessThan(json / 3);
     }
     expect(recordsFromColumns(decodeChunk(encodeChunk(columnsFromRecords(records))))).toEqual(
       records,
@@ -111,7 +114,11 @@ describe('chunk codec', () => {
 
   it('refuses a chunk it did not write', () => {
     const chunk = encodeChunk({ keys: [1, 2], series: [1], values: [[1, 2]] }, 'none');
-    expect(() => decodeChunk(Buffer.from([9, ...chunk.subarray(1)]))).toThrow(/compression/);
-    expect(() => decodeChunk(chunk.subarray(0, chunk.length - 1))).toThrow(/ends too early/);
+    const retagged = Buffer.from([9, ...chunk.data.subarray(1)]);
+    expect(() => decodeChunk({ keys: chunk.keys, data: retagged })).toThrow(/compression/);
+    const cut = chunk.data.subarray(0, chunk.data.length - 1);
+    expect(() => decodeChunk({ keys: chunk.keys, data: cut })).toThrow(/ends too early/);
+    const other = encodeChunk({ keys: [1, 2, 3], series: [], values: [] }, 'none');
+    expect(() => decodeChunk({ keys: other.keys, data: chunk.data })).toThrow(/disagree/);
   });
 });

@@ -15,8 +15,8 @@ import { readXor, writeXor } from './xor.ts';
  * records have it (a presence bitmap, left out when all do), which of those are null (a null
  * bitmap, left out when none is), then the non-null values in the smallest of: one constant,
  * decimal mantissas (value × 10^e as integers) as zigzag varints of their deltas or of their
- * deltas' deltas, or XOR float64. Then the whole is compressed. Lossless for every finite
- * float64 and every safe-integer key.
+ * deltas' deltas, or XOR float64. Keys and values are compressed apart, so a write can read
+ * the keys alone. Lossless for every finite float64 and every safe-integer key.
  */
 
 const FORMAT = 1;
@@ -90,16 +90,52 @@ export function recordsFromColumns({ keys, series, values }: ChunkColumns) {
   });
 }
 
-export function encodeChunk(columns: ChunkColumns, compression: Compression = 'deflate'): Buffer {
-  const out = new ByteWriter();
-  out.byte(FORMAT);
-  writeKeys(out, columns.keys);
-  out.varint(columns.series.length);
+/** A chunk as stored: its keys and its series, each compressed on its own. */
+export interface EncodedChunk {
+  /** Read alone to tell an insert from an update (a late write), without the values. */
+  keys: Buffer;
+  data: Buffer;
+}
+
+export function encodeChunk(
+  columns: ChunkColumns,
+  compression: Compression = 'deflate',
+): EncodedChunk {
+  const keys = new ByteWriter(columns.keys.length + 16);
+  keys.byte(FORMAT);
+  writeKeys(keys, columns.keys);
+  const data = new ByteWriter();
+  data.byte(FORMAT);
+  data.varint(columns.keys.length);
+  data.varint(columns.series.length);
   columns.series.forEach((sk, s) => {
-    out.varint(sk);
-    writeSeries(out, columns.values[s]!);
+    data.varint(sk);
+    writeSeries(data, columns.values[s]!);
   });
-  const payload = out.finish();
+  return { keys: compress(keys.finish(), compression), data: compress(data.finish(), compression) };
+}
+
+export function decodeKeys(keys: Uint8Array): number[] {
+  const input = formatted(decompress(keys));
+  return readKeys(input);
+}
+
+export function decodeChunk(chunk: EncodedChunk): ChunkColumns {
+  const keys = decodeKeys(chunk.keys);
+  const input = formatted(decompress(chunk.data));
+  const count = input.varint();
+  if (count !== keys.length) throw new RangeError('chunk keys and values disagree');
+  const seriesCount = input.varint();
+  const series: number[] = [];
+  const values: (number | null | undefined)[][] = [];
+  for (let s = 0; s < seriesCount; s++) {
+    series.push(input.varint());
+    values.push(readSeries(input, count));
+  }
+  return { keys, series, values };
+}
+
+function compress(payload: Uint8Array, compression: Compression): Buffer {
   const body =
     compression === 'deflate'
       ? deflateRawSync(payload)
@@ -111,35 +147,26 @@ export function encodeChunk(columns: ChunkColumns, compression: Compression = 'd
             },
           })
         : payload;
-  const chunk = Buffer.allocUnsafe(body.length + 1);
-  chunk[0] = COMPRESSION_TAG[compression];
-  chunk.set(body, 1);
-  return chunk;
+  const blob = Buffer.allocUnsafe(body.length + 1);
+  blob[0] = COMPRESSION_TAG[compression];
+  blob.set(body, 1);
+  return blob;
 }
 
-export function decodeChunk(chunk: Uint8Array): ChunkColumns {
-  const body = chunk.subarray(1);
-  const payload =
-    chunk[0] === COMPRESSION_TAG.deflate
-      ? inflateRawSync(body)
-      : chunk[0] === COMPRESSION_TAG.brotli
-        ? brotliDecompressSync(body)
-        : chunk[0] === COMPRESSION_TAG.none
-          ? body
-          : undefined;
-  if (payload === undefined) throw new RangeError(`unknown chunk compression ${chunk[0]}`);
+function decompress(blob: Uint8Array): Uint8Array {
+  const body = blob.subarray(1);
+  if (blob[0] === COMPRESSION_TAG.deflate) return inflateRawSync(body);
+  if (blob[0] === COMPRESSION_TAG.brotli) return brotliDecompressSync(body);
+  if (blob[0] === COMPRESSION_TAG.none) return body;
+  throw new RangeError(`unknown chunk compression ${blob[0]}`);
+}
+
+/** A reader past the format byte, which it checks. */
+function formatted(payload: Uint8Array): ByteReader {
   const input = new ByteReader(payload);
   const format = input.byte();
   if (format !== FORMAT) throw new RangeError(`unknown chunk format ${format}`);
-  const keys = readKeys(input);
-  const seriesCount = input.varint();
-  const series: number[] = [];
-  const values: (number | null | undefined)[][] = [];
-  for (let s = 0; s < seriesCount; s++) {
-    series.push(input.varint());
-    values.push(readSeries(input, keys.length));
-  }
-  return { keys, series, values };
+  return input;
 }
 
 function writeKeys(out: ByteWriter, keys: readonly number[]): void {
