@@ -15,6 +15,9 @@
  *   cut either every 1,000 records or as sealing will ("aligned": whole cells of the coarsest
  *   width that keeps a chunk at most 2,048 records, src/chunks/cut.ts).
  *
+ * Last, requests of 1,000 records with 10 % of their keys in the sealed history, taking turns
+ * with requests all in order (the out-of-order path of docs/storage.md).
+ *
  * It prints insert µs per record at batch 1, 100 and 1,000 (rows and head taking turns), bytes
  * on disk per stored value after a checkpoint, sealing cost, encode/decode µs per chunk and
  * compressed sizes, and the whole range as 1,000 points right after the import: from the rows
@@ -31,6 +34,7 @@ import {
   type Compression,
   columnsFromRecords,
   decodeChunk,
+  decodeKeys,
   type EncodedChunk,
   encodeChunk,
 } from '../src/chunks/codec.ts';
@@ -44,6 +48,8 @@ const RECORDS = Number(env.PROBE_RECORDS ?? 1_000_000);
 const BATCH1_REQUESTS = Number(env.PROBE_BATCH1_REQUESTS ?? 2_000);
 const BATCH100_RECORDS = Number(env.PROBE_BATCH100_RECORDS ?? 100_000);
 const ROUNDS = Number(env.PROBE_ROUNDS ?? 2);
+/** PROBE_EVEN_STEP=0: no chunk records its key step, so late writes always decode keys. */
+const EVEN_STEPS = env.PROBE_EVEN_STEP !== '0';
 const READ_RUNS = Number(env.PROBE_READ_RUNS ?? 10);
 const SERIES = 4;
 const START = Date.UTC(2024, 0, 1);
@@ -173,6 +179,10 @@ const HEAD_SCHEMA = `CREATE TABLE head (id INTEGER PRIMARY KEY, bucket INTEGER N
 /** One head row per request whose keys are all newer than the bucket's last key. */
 function headLayout(db: Database.Database): Writer {
   db.exec(HEAD_SCHEMA);
+  return headWriter(db);
+}
+
+function headWriter(db: Database.Database): Writer {
   const advance = db.prepare(
     `UPDATE buckets SET write_seq = write_seq + 1, record_count = record_count + @count,
        last_key = @last, last_write_at = @now
@@ -205,7 +215,7 @@ function headLayout(db: Database.Database): Writer {
 
 const CHUNK_SCHEMA = `CREATE TABLE chunks (id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL,
     first_key INTEGER NOT NULL, last_key INTEGER NOT NULL, count INTEGER NOT NULL,
-    keys BLOB NOT NULL, data BLOB NOT NULL, figures BLOB NOT NULL);
+    step INTEGER NOT NULL, keys BLOB NOT NULL, data BLOB NOT NULL, figures BLOB NOT NULL);
   CREATE UNIQUE INDEX chunks_by_key ON chunks (bucket, first_key);`;
 
 const FIGURES_BYTES = 48;
@@ -240,6 +250,14 @@ function chunkFigures(columns: ChunkColumns): Buffer {
   return float64Blob(parts);
 }
 
+/** The spacing of keys[start, end) when even (a steady rate: membership is arithmetic), else 0. */
+function evenStep(keys: readonly number[], start: number, end: number): number {
+  if (end - start < 2 || !EVEN_STEPS) return 0;
+  const step = keys[start + 1]! - keys[start]!;
+  for (let i = start + 2; i < end; i++) if (keys[i]! - keys[i - 1]! !== step) return 0;
+  return step;
+}
+
 /** `previous`: the last key sealed before keys[0] (none: -Infinity). */
 type Cut = (keys: readonly number[], start: number, previous: number) => number;
 
@@ -263,7 +281,7 @@ function writeChunks(
   previous = Number.NEGATIVE_INFINITY,
 ): void {
   const insert = db.prepare(
-    'INSERT INTO chunks (bucket, first_key, last_key, count, keys, data, figures) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO chunks (bucket, first_key, last_key, count, step, keys, data, figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const keys = records.map((record) => record.key);
   const pending: unknown[][] = [];
@@ -280,11 +298,13 @@ function writeChunks(
     stats.sizes.deflate += size(chunk);
     stats.chunks++;
     const figures = chunkFigures(columns);
+    const step = evenStep(keys, start, end);
     pending.push([
       BUCKET,
       keys[start],
       keys[end - 1],
       end - start,
+      step,
       chunk.keys,
       chunk.data,
       figures,
@@ -447,6 +467,58 @@ function readTier(db: Database.Database, tier: number, from: number, to: number,
     }
   }
   return folder.finish();
+}
+
+/**
+ * The out-of-order path of docs/storage.md: records into the sealed range go to `late` rows,
+ * each after one chunk lookup and a decode of that chunk's keys (once per chunk and request)
+ * to tell an insert from an update; the newer records of the request take the head path.
+ */
+function lateWriter(db: Database.Database): (records: ProbeRecord[], newest: number) => number {
+  db.exec(`CREATE TABLE late (bucket INTEGER NOT NULL, key INTEGER NOT NULL, op INTEGER NOT NULL,
+    vals TEXT, PRIMARY KEY (bucket, key)) WITHOUT ROWID;`);
+  const head = headWriter(db);
+  const chunkOf = db.prepare(
+    'SELECT id, first_key, last_key, step, keys FROM chunks WHERE bucket = ? AND first_key <= ? ORDER BY first_key DESC LIMIT 1',
+  );
+  const upsert = db.prepare(
+    `INSERT INTO late (bucket, key, op, vals) VALUES (?, ?, 0, ?)
+     ON CONFLICT DO UPDATE SET vals = json_patch(late.vals, excluded.vals)`,
+  );
+  return db.transaction((records: ProbeRecord[], newest: number) => {
+    const keysOf = new Map<number, number[]>();
+    let updated = 0;
+    const fresh: ProbeRecord[] = [];
+    for (const record of records) {
+      if (record.key > newest) {
+        fresh.push(record);
+        continue;
+      }
+      const chunk = chunkOf.get(BUCKET, record.key) as
+        | { id: number; first_key: number; last_key: number; step: number; keys: Buffer }
+        | undefined;
+      if (chunk !== undefined && chunk.step > 0 && record.key <= chunk.last_key) {
+        if ((record.key - chunk.first_key) % chunk.step === 0) updated++;
+      } else if (chunk !== undefined && record.key <= chunk.last_key) {
+        let keys = keysOf.get(chunk.id);
+        if (keys === undefined) {
+          keys = decodeKeys(chunk.keys);
+          keysOf.set(chunk.id, keys);
+        }
+        let low = 0;
+        let high = keys.length;
+        while (low < high) {
+          const middle = (low + high) >> 1;
+          if (keys[middle]! < record.key) low = middle + 1;
+          else high = middle;
+        }
+        if (keys[low] === record.key) updated++;
+      }
+      upsert.run(BUCKET, record.key, record.json);
+    }
+    if (fresh.length > 0) head(fresh);
+    return updated;
+  });
 }
 
 function timeInserts(write: Writer, records: ProbeRecord[], batch: number) {
@@ -701,6 +773,40 @@ try {
   }
   console.log(
     `  all four with the sine at 3 decimals (deflate): ${fmt(roundedBytes / (rounded.length * SERIES), 2)} B/value`,
+  );
+
+  // Out of order: requests of 1,000 records, 10 % of them keys spread at random over the
+  // sealed history (half existing, half new), taking turns with requests all in order.
+  const late = lateWriter(headDb);
+  const inOrder = headWriter(headDb);
+  const shuffle = random(11);
+  let newest = records.at(-1)!.key;
+  const timing = { late: 0, inOrder: 0, records: 0 };
+  for (let turn = 0; turn < 10; turn++) {
+    for (const kind of ['late', 'inOrder'] as const) {
+      const batches = Array.from({ length: 10 }, (_, request) => {
+        const batch = makeRecords(1_000, newest + (request * 1_000 + 1) * SECOND);
+        if (kind === 'late') {
+          for (let i = 0; i < 100; i++) {
+            const old = records[Math.floor(shuffle() * records.length)]!;
+            batch[i * 10] = { ...batch[i * 10]!, key: old.key + (i % 2 === 0 ? 0 : 500) };
+          }
+        }
+        return batch;
+      });
+      const c0 = cpuMs();
+      for (const batch of batches) {
+        if (kind === 'late') late(batch, newest);
+        else inOrder(batch);
+        newest = batch.at(-1)!.key;
+      }
+      timing[kind] += cpuMs() - c0;
+    }
+    timing.records += 10_000;
+  }
+  console.log('\nout of order: 1,000 records a request, 10 % of them into sealed history (CPU):');
+  console.log(
+    `  in order ${fmt((timing.inOrder * 1000) / timing.records, 2)} µs per record, 10 % late ${fmt((timing.late * 1000) / timing.records, 2)} µs per record: ${fmt(timing.inOrder / timing.late, 2)} × the in-order throughput`,
   );
   console.log(`\nload average at the end: ${fmt(loadavg()[0]!, 2)}`);
   rowsDb.close();
