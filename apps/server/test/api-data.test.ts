@@ -180,6 +180,48 @@ describe('reads', () => {
     expect(reused.json.code).toBe('invalid_cursor');
   });
 
+  it('refuses a cursor of another bucket, whatever its type', async () => {
+    const source = await bucketFor('TSV');
+    await source.write(
+      'POST',
+      [1, 2, 3].map((k) => ({ k, d: [{ sk: 1, v: k }] })),
+    );
+    const page = await source.read('?limit=1');
+    expect(page.next_cursor).toEqual(expect.any(String));
+    expect((await source.read(`?limit=1&cursor=${page.next_cursor}`)).records).toHaveLength(1);
+    for (const type of ['TSV', 'IV'] as const) {
+      const other = await bucketFor(type);
+      await other.write(
+        'POST',
+        [1, 2, 3].map((k) => ({ k, d: [{ sk: 1, v: k }] })),
+      );
+      const r = await call(`${other.url}?cursor=${page.next_cursor}`, { key: other.key });
+      expect(r.status, type).toBe(400);
+      expect(r.json).toMatchObject({ code: 'invalid_cursor' });
+      expect(r.json.detail).toContain('another bucket');
+    }
+  });
+
+  it('refuses an inverted range with a 400 that says so: read, downsample and delete', async () => {
+    const b = await bucketFor('IV');
+    await b.write(
+      'POST',
+      [1, 2, 3, 4, 5].map((k) => ({ k, d: [{ sk: 1, v: k }] })),
+    );
+    for (const [method, path] of [
+      ['GET', '?from=5&to=1'],
+      ['GET', '/downsample?from=5&to=1'],
+      ['DELETE', '?from=5&to=1'],
+    ] as const) {
+      const r = await call(`${b.url}${path}`, { method, key: b.key });
+      expect(r.status, `${method} ${path}`).toBe(400);
+      expect(r.json).toMatchObject({ code: 'invalid_query', errors: [{ parameter: 'from' }] });
+      expect(r.json.detail).toContain('from (5) is after to (1)');
+    }
+    expect((await b.read('?from=3&to=3')).records).toHaveLength(1);
+    expect((await b.read()).records).toHaveLength(5);
+  });
+
   it('defaults to 1000 records per page', async () => {
     const b = await bucketFor('IV');
     await b.write(
@@ -209,6 +251,15 @@ describe('deletes', () => {
     expect(badKeys.json.errors).toEqual([
       { pointer: '/keys/1', detail: 'an IV key must be a safe integer' },
     ]);
+    // A purge with a body is refused, and deletes nothing: the body may have meant a selection.
+    const withBody = await call(`${b.url}/purge`, {
+      method: 'POST',
+      key: b.key,
+      body: { keys: [3] },
+    });
+    expect(withBody.status).toBe(415);
+    expect(withBody.json).toMatchObject({ code: 'unsupported_media_type' });
+    expect((await b.read()).records).toHaveLength(6);
     const purge = await call(`${b.url}/purge`, { method: 'POST', key: b.key });
     expect(purge.json).toEqual({ deleted: 6 });
     expect((await b.read()).records).toEqual([]);

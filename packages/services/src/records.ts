@@ -68,7 +68,7 @@ export function downsampleRecords(
 
 function resolveDownsampleQuery(bucket: Bucket, input: DownsampleQueryInput): DownsampleQuery {
   const problems: ProblemDetailItem[] = [];
-  const query = readDownsampleOf(bucket.type, input, problems);
+  const query = readDownsampleOf(bucket, input, problems);
   if (problems.length > 0) throw queryProblem(problems);
   return query;
 }

@@ -124,7 +124,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     const { format } = params;
-    const query = readQueryOf(bucket.type, params, problems, ['format']);
+    const query = readQueryOf(bucket, params, problems, ['format']);
     if (format !== undefined && format !== 'min') {
       problems.push({
         parameter: 'format',
@@ -137,7 +137,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
-      next_cursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+      next_cursor: hasMore && last ? encodeCursor(bucket.id, query.order, last.key) : null,
     });
   };
 
@@ -170,6 +170,13 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   const purge: BucketHandler = async (req, res, bucketId) => {
     const { key, bucket } = await authorize(req, res, bucketId);
+    // Unknown input is an error everywhere; for a call that deletes everything, all the more.
+    if (hasBody(req)) {
+      throw new AppError(
+        'unsupported_media_type',
+        'Purge takes no body: send the POST without one (it deletes every record of the bucket).',
+      );
+    }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
     deps.onWrite(bucket);

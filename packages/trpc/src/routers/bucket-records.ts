@@ -40,12 +40,12 @@ export const bucketRecordProcedures = {
     .query(async ({ ctx, input }) => {
       const { dashboardId: _d, bucketId, ...params } = input;
       const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      const query = resolveReadQuery(bucket.type, params);
+      const query = resolveReadQuery(bucket, params);
       const { records, hasMore } = await readRecords(ctx.store, bucket, query);
       const last = records.at(-1);
       return {
         records: records.map(toLongRecord),
-        nextCursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+        nextCursor: hasMore && last ? encodeCursor(bucket.id, query.order, last.key) : null,
       };
     }),
 
