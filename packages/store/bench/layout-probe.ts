@@ -39,6 +39,7 @@ import {
   encodeChunk,
 } from '../src/chunks/codec.ts';
 import { chunkEnd } from '../src/chunks/cut.ts';
+import { chunkFigures, FIGURES_BYTES } from '../src/chunks/figures.ts';
 import { GroupFolder } from '../src/downsample/fold.ts';
 import type { CellGroup } from '../src/downsample/program.ts';
 import { cellStart, TIER_WIDTHS } from '../src/downsample/tiers.ts';
@@ -218,36 +219,12 @@ const CHUNK_SCHEMA = `CREATE TABLE chunks (id INTEGER PRIMARY KEY, bucket INTEGE
     step INTEGER NOT NULL, keys BLOB NOT NULL, data BLOB NOT NULL, figures BLOB NOT NULL);
   CREATE UNIQUE INDEX chunks_by_key ON chunks (bucket, first_key);`;
 
-const FIGURES_BYTES = 48;
-
 const size = (chunk: EncodedChunk) => chunk.keys.length + chunk.data.length;
 
 function float64Blob(numbers: readonly number[]): Buffer {
   const blob = Buffer.allocUnsafe(numbers.length * 8);
   for (let i = 0; i < numbers.length; i++) blob.writeDoubleLE(numbers[i]!, i * 8);
   return blob;
-}
-
-/** Per series with a non-null value: sk, n, sum, min, max, last as float64 (as `aggregates`). */
-function chunkFigures(columns: ChunkColumns): Buffer {
-  const parts: number[] = [];
-  columns.series.forEach((sk, s) => {
-    let n = 0;
-    let sum = 0;
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    let last = 0;
-    for (const value of columns.values[s]!) {
-      if (value === null || value === undefined) continue;
-      n++;
-      sum += value;
-      if (value < min) min = value;
-      if (value > max) max = value;
-      last = value;
-    }
-    if (n > 0) parts.push(sk, n, sum, min, max, last);
-  });
-  return float64Blob(parts);
 }
 
 /** The spacing of keys[start, end) when even (a steady rate: membership is arithmetic), else 0. */
