@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ByteReader, ByteWriter, varintLength } from '../src/chunks/bytes.ts';
 import {
   type ChunkColumns,
   type Compression,
@@ -48,6 +49,18 @@ const SECOND = 1_000;
 const START = Date.UTC(2024, 0, 1);
 
 describe('chunk codec', () => {
+  it('sizes varints as it writes them, up to 2^53', () => {
+    for (let bits = 0; bits <= 53; bits++) {
+      for (const n of [2 ** bits - 1, 2 ** bits, 2 ** bits + 1]) {
+        if (n < 0 || n > Number.MAX_SAFE_INTEGER) continue;
+        const out = new ByteWriter();
+        out.varint(n);
+        expect(varintLength(n)).toBe(out.length);
+        expect(new ByteReader(out.finish()).varint()).toBe(n);
+      }
+    }
+  });
+
   it('keeps the four kinds of series of the storage probe exactly, in a tenth of their JSON', () => {
     const next = random(1);
     let walk = 20;

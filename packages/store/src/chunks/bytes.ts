@@ -15,11 +15,11 @@ export function unzigzag(z: number): number {
 
 /** Bytes the unsigned varint of `n` takes. */
 export function varintLength(n: number): number {
-  let length = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    length++;
-  }
+  if (n < 128) return 1;
+  if (n < 16_384) return 2;
+  if (n < 2_097_152) return 3;
+  let length = 4;
+  for (let rest = Math.floor(n / 268_435_456); rest > 0; rest = Math.floor(rest / 128)) length++;
   return length;
 }
 
@@ -48,6 +48,10 @@ export class ByteWriter {
 
   varint(n: number): void {
     this.reserve(8);
+    if (n < 128) {
+      this.bytes[this.length++] = n;
+      return;
+    }
     while (n >= 128) {
       this.bytes[this.length++] = (n % 128) | 128;
       n = Math.floor(n / 128);

@@ -210,14 +210,6 @@ function readKeys(input: ByteReader): number[] {
   return keys;
 }
 
-function writeBitmap(out: ByteWriter, bits: readonly boolean[]): void {
-  const bytes = new Uint8Array((bits.length + 7) >> 3);
-  bits.forEach((bit, i) => {
-    if (bit) bytes[i >> 3]! |= 1 << (i & 7);
-  });
-  out.raw(bytes);
-}
-
 function readBitmap(input: ByteReader, count: number): Uint8Array {
   return input.raw((count + 7) >> 3);
 }
@@ -225,18 +217,25 @@ function readBitmap(input: ByteReader, count: number): Uint8Array {
 const bitAt = (bitmap: Uint8Array, i: number) => (bitmap[i >> 3]! & (1 << (i & 7))) !== 0;
 
 function writeSeries(out: ByteWriter, column: readonly (number | null | undefined)[]): void {
-  const present = column.map((value) => value !== undefined);
-  const inEvery = present.every(Boolean);
-  const given = column.filter((value) => value !== undefined);
-  const nulls = given.map((value) => value === null);
-  const hasNulls = nulls.some(Boolean);
+  // One pass: the bitmaps are filled as if needed and written only when they say something.
+  const presence = new Uint8Array((column.length + 7) >> 3);
+  const nulls = new Uint8Array((column.length + 7) >> 3);
+  const numbers: number[] = [];
+  let given = 0;
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i];
+    if (value === undefined) continue;
+    presence[i >> 3]! |= 1 << (i & 7);
+    if (value === null) nulls[given >> 3]! |= 1 << (given & 7);
+    else numbers.push(value);
+    given++;
+  }
+  const inEvery = given === column.length;
+  const hasNulls = numbers.length < given;
   out.byte((inEvery ? SERIES_IN_EVERY_RECORD : 0) | (hasNulls ? SERIES_HAS_NULLS : 0));
-  if (!inEvery) writeBitmap(out, present);
-  if (hasNulls) writeBitmap(out, nulls);
-  writeValues(
-    out,
-    given.filter((value): value is number => value !== null),
-  );
+  if (!inEvery) out.raw(presence);
+  if (hasNulls) out.raw(nulls.subarray(0, (given + 7) >> 3));
+  writeValues(out, numbers);
 }
 
 function readSeries(input: ByteReader, count: number): (number | null | undefined)[] {
