@@ -234,6 +234,60 @@ describe('reads', () => {
   });
 });
 
+describe('keys that look like seconds', () => {
+  it('warns, in the body and a Warning header, when every numeric TSV key is before 2001', async () => {
+    const b = await bucketFor('TSV');
+    const seconds = 1_760_954_400;
+    for (const body of [
+      // The scanning parser's path, and the generic one (an exponent, a record given twice).
+      [
+        { k: seconds, d: [{ sk: 1, v: 1 }] },
+        { key: seconds + 60, data: [{ series_key: 1, value: 2 }] },
+      ],
+      JSON.parse(
+        `[{"k": 1.76095452e9, "d": [{"sk": 1, "v": 3}]}, {"k": "2025-10-20T10:00:00Z", "d": [{"sk": 1, "v": 4}]}]`,
+      ),
+    ]) {
+      const r = await b.write('POST', body);
+      expect(r.status).toBe(200);
+      expect(r.json.warnings).toEqual([
+        {
+          code: 'keys_look_like_seconds',
+          detail: expect.stringContaining('multiply them by 1000'),
+        },
+      ]);
+      expect(r.headers.get('warning')).toMatch(
+        /^299 - "Every numeric key of this write is before 2001-01-01/,
+      );
+    }
+    expect((await b.read()).records).toHaveLength(4);
+  });
+
+  it('says nothing for milliseconds, for ISO dates before 2001, or when one numeric key is later', async () => {
+    const b = await bucketFor('TSV');
+    for (const body of [
+      [{ k: 1_760_954_400_000, d: [{ sk: 1, v: 1 }] }],
+      [{ k: '1999-12-31T23:59:59Z', d: [{ sk: 1, v: 1 }] }],
+      [
+        { k: 5, d: [{ sk: 1, v: 1 }] },
+        { k: 1_760_954_400_000, d: [{ sk: 1, v: 1 }] },
+      ],
+    ]) {
+      const r = await b.write('PUT', body);
+      expect(r.json).toEqual({
+        written: body.length,
+        inserted: expect.any(Number),
+        updated: expect.any(Number),
+      });
+      expect(r.headers.get('warning')).toBeNull();
+    }
+    const iv = await bucketFor('IV');
+    expect(
+      (await iv.write('POST', [{ k: 5, d: [{ sk: 1, v: 1 }] }])).json.warnings,
+    ).toBeUndefined();
+  });
+});
+
 describe('deletes', () => {
   it('deletes by keys, by range, and purges', async () => {
     const b = await bucketFor('IV');

@@ -207,6 +207,27 @@ if (mongoUri) {
       expect((await store.getBucket(bucket.id))?.recordCount).toBe(3);
     });
 
+    it('opens with the unique indexes built and builds the other missing ones in the background', async () => {
+      const database = createTestDatabase('index-builds');
+      databases.push(database);
+      const raw = await mongoose.createConnection(database.url).asPromise();
+      try {
+        // A database that holds marks but none of the indexes on them.
+        await raw.collection('dirtyCells').insertOne({ b: 'x', c: 0, t: 0, ver: 1, at: 0 });
+        const store = await openStore(database.url);
+        stores.push(store);
+        const names = async () =>
+          (await raw.collection('dirtyCells').indexes()).map((index) => index.name);
+        expect(await names()).toContain('b_1_c_1_t_1');
+        for (let attempt = 0; !(await names()).includes('t_1_b_1_c_1'); attempt++) {
+          expect(attempt).toBeLessThan(600);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await raw.close();
+      }
+    }, 90_000);
+
     it('leaves cells marked in the last seconds to a later upkeep step', async () => {
       const database = createTestDatabase('settle');
       databases.push(database);

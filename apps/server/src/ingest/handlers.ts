@@ -5,12 +5,15 @@ import {
   getBucketOrThrow,
   purgeRecords,
   type RateLimitOutcome,
+  type Reader,
+  type ReadLimits,
   readRecords,
   writeRecords,
 } from '@bucketgrid/services';
 import {
   AppError,
   encodeCursor,
+  keysLookLikeSeconds,
   type ProblemDetailItem,
   parseRecordBatch,
   parseRecordBatchText,
@@ -19,7 +22,7 @@ import {
   toLongRecord,
   toMinRecord,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
+import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
@@ -31,11 +34,11 @@ import { conflictingSelection, selectionFromBody, selectionFromQuery } from './s
 
 export interface IngestDeps {
   store: Store;
+  /** Reads count against their API key here (read-limits.ts in @bucketgrid/services). */
+  readLimits: ReadLimits;
   keys: KeyService;
-  /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
-  trustProxy: boolean;
-  /** Called after records of a bucket were written, deleted or purged (live views listen). */
-  onWrite: (bucket: Bucket) => void;
+  /** The client's address, for the failed-key limit (http/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string;
   /** Counts the records and values written. */
   metrics: ServerMetrics;
 }
@@ -66,10 +69,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
   async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
-    const verified = await keys.verify(
-      headerValue(req, 'x-api-key'),
-      clientAddress(req, deps.trustProxy),
-    );
+    const verified = await keys.verify(headerValue(req, 'x-api-key'), deps.clientAddress(req));
     if (!verified.valid) throw keyRefusal(res, verified);
     noteKeyId(req, verified.key.id);
     const bucket = await getBucketOrThrow(
@@ -80,6 +80,11 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     );
     return { key: verified.key, bucket };
   }
+
+  const keyReader = (key: ApiKeyRecord): Reader => ({
+    limits: deps.readLimits,
+    principal: `key:${key.id}`,
+  });
 
   function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
     const spent = keys.spend(key, weight);
@@ -92,8 +97,10 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     async (req, res, bucketId) => {
       const { key, bucket } = await authorize(req, res, bucketId);
       const text = await readJsonText(req);
+      const tally = bucket.type === 'TSV' ? { numeric: 0, before2001: 0 } : undefined;
       const records =
-        parseRecordBatchText(text, bucket.type) ?? parseRecordBatch(parseJson(text), bucket.type);
+        parseRecordBatchText(text, bucket.type, tally) ??
+        parseRecordBatch(parseJson(text), bucket.type, tally);
       const limit = spend(res, key, records.length);
       let result: { inserted: number; updated: number };
       try {
@@ -103,20 +110,24 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
         throw error;
       }
       // The 200 of a write, headers and all in one writeHead (the hot path).
-      const body = `{"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}}`;
-      res.writeHead(200, [
+      const counts = `"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}`;
+      const headers = [
         'content-type',
         'application/json; charset=utf-8',
-        'content-length',
-        String(body.length),
         ...rateLimitHeaders(limit),
         ...SECURITY_HEADERS,
-      ]);
+      ];
+      let body = `{${counts}}`;
+      if (tally !== undefined && keysLookLikeSeconds(tally)) {
+        body = `{${counts},"warnings":[${JSON.stringify(SECONDS_WARNING)}]}`;
+        headers.push('warning', `299 - "${SECONDS_WARNING.detail}"`);
+      }
+      headers.push('content-length', String(body.length));
+      res.writeHead(200, headers);
       res.end(body);
       let values = 0;
       for (const record of records) values += countValues(record);
       deps.metrics.ingested(records.length, values);
-      deps.onWrite(bucket);
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
@@ -133,7 +144,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    const { records, hasMore } = await readRecords(store, bucket, query);
+    const { records, hasMore } = await readRecords(store, bucket, query, keyReader(key));
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
@@ -148,7 +159,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, await downsampleRecords(store, bucket, params));
+    sendJson(res, 200, await downsampleRecords(store, bucket, params, keyReader(key)));
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
@@ -165,7 +176,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
-    deps.onWrite(bucket);
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
@@ -179,11 +189,21 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
-    deps.onWrite(bucket);
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
 }
+
+/**
+ * A TSV write whose numeric keys all fall before 2001 is written as sent (1970 is a valid
+ * time), but said to be suspicious: almost always unix seconds where milliseconds belong.
+ * ASCII only, as it also goes in the Warning header (RFC 9111's form, as Kubernetes sends it).
+ */
+const SECONDS_WARNING = {
+  code: 'keys_look_like_seconds',
+  detail:
+    'Every numeric key of this write is before 2001-01-01: TSV keys are unix milliseconds, and these look like seconds (multiply them by 1000). The records were written as sent.',
+} as const;
 
 function rateLimitHeaders(limit: RateLimitOutcome): string[] {
   return [
@@ -234,15 +254,6 @@ function spendRefusal(res: ServerResponse, spent: KeySpend & { allowed: false },
     `This API key is over its rate limit. Retry in ${spent.limit.resetSeconds} s.`,
     { retryAfterSeconds: spent.limit.resetSeconds },
   );
-}
-
-/**
- * The client's address: the socket's peer, or behind a trusted proxy the first address of
- * X-Forwarded-For (as Express's req.ip gives it with `trust proxy` on).
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() : '';
-  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /** A request header that may have been sent more than once, as Express's req.get() gives it. */

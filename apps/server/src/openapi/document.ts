@@ -112,15 +112,27 @@ function json(
   };
 }
 
-function ok(schema: z.ZodType, description: string): Record<string, ResponseConfig> {
+function ok(
+  schema: z.ZodType,
+  description: string,
+  headers: ResponseConfig['headers'] = {},
+): Record<string, ResponseConfig> {
   return {
     200: {
       description,
-      headers: successHeaders,
+      headers: { ...successHeaders, ...headers },
       content: { 'application/json': { schema } },
     },
   };
 }
+
+const warningHeader = {
+  Warning: {
+    description:
+      'Sent when the write looks like a mistake (the records were written as sent), as `299 - "text"`, with the same text as the body’s `warnings`: every numeric key of a TSV write before 2001, likely unix seconds instead of milliseconds.',
+    schema: { type: 'string' as const },
+  },
+};
 
 const bucketParams = z.object({ bucketId: bucketIdSchema });
 
@@ -143,7 +155,7 @@ function writeOperation(method: 'post' | 'put'): RouteConfig {
       },
     },
     responses: {
-      ...ok(writeResultSchema, 'Written: the records are on disk.'),
+      ...ok(writeResultSchema, 'Written: the records are on disk.', warningHeader),
       ...problemResponses([...BODY_ERRORS, 'batch_exceeds_rate_limit', ...KEY_ERRORS]),
     },
   };

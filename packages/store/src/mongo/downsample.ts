@@ -1,4 +1,4 @@
-import type { RecordKey } from '@bucketgrid/shared';
+import { type RecordKey, SERIES_SCAN_ROWS } from '@bucketgrid/shared';
 import type { mongo, PipelineStage } from 'mongoose';
 import { columnsFromRecords } from '../downsample/columns.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
@@ -18,7 +18,7 @@ import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
 import type { AggregatesUpgrade } from './upgrade.ts';
 
-type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
+type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'seriesSummary' | 'maintain'>;
 
 /** A group as `$group` below produces it: `last` is the {key, value} with the greatest key. */
 interface GroupRow {
@@ -52,7 +52,10 @@ function toGroup(row: GroupRow): CellGroup {
  * transaction that applies a cell only if its mark still has the version it read, so several
  * processes may run upkeep at once.
  */
-function mongoOperations({ models, transaction }: Db, upgrade: AggregatesUpgrade): AsyncOperations {
+function mongoOperations(
+  { models, transaction, readTimeMs }: Db,
+  upgrade: AggregatesUpgrade,
+): AsyncOperations {
   const { records, aggregates, dirtyCells, buckets } = models;
   const aggregateCollection = aggregates.collection as unknown as mongo.Collection<AggregateDoc>;
   const dirtyCollection = dirtyCells.collection as unknown as mongo.Collection<DirtyCellDoc>;
@@ -108,7 +111,10 @@ function mongoOperations({ models, transaction }: Db, upgrade: AggregatesUpgrade
         },
       },
     ];
-    const rows = await records.aggregate<GroupRow>(pipeline).allowDiskUse(true);
+    const rows = await records
+      .aggregate<GroupRow>(pipeline)
+      .allowDiskUse(true)
+      .option({ maxTimeMS: readTimeMs });
     return rows.map(toGroup);
   }
 
@@ -119,6 +125,7 @@ function mongoOperations({ models, transaction }: Db, upgrade: AggregatesUpgrade
           .find({ b: String(bucket) }, { _id: 0, k: 1 })
           .sort({ k: direction })
           .limit(1)
+          .maxTimeMS(readTimeMs)
           .lean<Pick<RecordDoc, 'k'>[]>();
       const [[first], [last]] = await Promise.all([edge(1), edge(-1)]);
       return first && last ? { first: first.k as number, last: last.k as number } : null;
@@ -130,8 +137,31 @@ function mongoOperations({ models, transaction }: Db, upgrade: AggregatesUpgrade
         .sort({ k: 1 })
         .skip(count)
         .limit(1)
+        .maxTimeMS(readTimeMs)
         .lean<Pick<RecordDoc, 'k'>[]>();
       return beyond.length > 0;
+    },
+
+    async seriesCount({ bucket }) {
+      const [latest] = await aggregates
+        .find({ b: String(bucket) }, { _id: 0, f: 1 })
+        .sort({ t: -1, c: -1 })
+        .limit(1)
+        .maxTimeMS(readTimeMs)
+        .lean<Pick<AggregateDoc, 'f'>[]>();
+      return latest?.f.length ?? 0;
+    },
+
+    async countRecords({ bucket, ranges, limit }) {
+      let total = 0;
+      for (const [from, to] of ranges) {
+        total += await records.countDocuments(
+          { b: String(bucket), k: { $gte: from, $lte: to } },
+          { limit: limit + 1 - total, maxTimeMS: readTimeMs },
+        );
+        if (total > limit) break;
+      }
+      return total;
     },
 
     async records({ bucket, from, to, limit }) {
@@ -144,6 +174,7 @@ function mongoOperations({ models, transaction }: Db, upgrade: AggregatesUpgrade
         })
         .sort({ k: 1 })
         .limit(limit)
+        .maxTimeMS(readTimeMs)
         .lean<Pick<RecordDoc, 'k' | 'v'>[]>();
       return docs.map(toDataRecord);
     },
@@ -154,6 +185,7 @@ function mongoOperations({ models, transaction }: Db, upgrade: AggregatesUpgrade
           { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } },
           { _id: 0, c: 1 },
         )
+        .maxTimeMS(readTimeMs)
         .lean<Pick<DirtyCellDoc, 'c'>[]>();
       return marks.map((mark) => mark.c);
     },
@@ -189,7 +221,10 @@ function mongoOperations({ models, transaction }: Db, upgrade: AggregatesUpgrade
           last: { $max: { at: '$c', v: '$f.last' } },
         },
       });
-      const rows = await aggregates.aggregate<GroupRow>(pipeline).allowDiskUse(true);
+      const rows = await aggregates
+        .aggregate<GroupRow>(pipeline)
+        .allowDiskUse(true)
+        .option({ maxTimeMS: readTimeMs });
       return rows.map(toGroup);
     },
 
@@ -281,10 +316,53 @@ export function downsampleMethods(
     async downsampleRecords(bucket, query) {
       // A deleted bucket's records may wait for the sweeper: they are no longer its to show.
       const [exists, downsampled] = await Promise.all([
-        db.models.buckets.exists({ _id: bucket.id }),
+        db.models.buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
         runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
       ]);
       return exists ? downsampled : columnsFromRecords([], false);
+    },
+
+    /** As on SQLite (sqlite/reads.ts): the coarsest stored tier's latest cells, else records. */
+    async seriesSummary(bucket) {
+      const { aggregates, records } = db.models;
+      const maxTimeMS = db.readTimeMs;
+      const counts = new Map<number, number>();
+      const [top] = await aggregates
+        .find({ b: bucket.id }, { _id: 0, t: 1 })
+        .sort({ t: -1 })
+        .limit(1)
+        .maxTimeMS(maxTimeMS)
+        .lean<Pick<AggregateDoc, 't'>[]>();
+      let rows: number;
+      if (top === undefined) {
+        const latest = await records
+          .find({ b: bucket.id }, { _id: 0, v: 1 })
+          .sort(bucket.type === 'KV' ? { s: -1 } : { k: -1 })
+          .limit(SERIES_SCAN_ROWS)
+          .maxTimeMS(maxTimeMS)
+          .lean<Pick<RecordDoc, 'v'>[]>();
+        for (const doc of latest) {
+          for (const [sk, value] of Object.entries(toDataRecord({ k: 0, ...doc }).values)) {
+            if (value !== null) counts.set(Number(sk), (counts.get(Number(sk)) ?? 0) + 1);
+          }
+        }
+        rows = latest.length;
+      } else {
+        const cells = await aggregates
+          .find({ b: bucket.id, t: top.t }, { _id: 0, f: 1 })
+          .sort({ c: -1 })
+          .limit(SERIES_SCAN_ROWS)
+          .maxTimeMS(maxTimeMS)
+          .lean<Pick<AggregateDoc, 'f'>[]>();
+        for (const cell of cells) {
+          for (const { s, n } of cell.f) counts.set(s, (counts.get(s) ?? 0) + n);
+        }
+        rows = cells.length;
+      }
+      return {
+        series: [...counts].sort((a, b) => a[0] - b[0]).map(([sk, values]) => ({ sk, values })),
+        partial: rows === SERIES_SCAN_ROWS,
+      };
     },
 
     async maintain(now = Date.now()) {

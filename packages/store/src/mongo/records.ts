@@ -256,11 +256,12 @@ export function recordMethods(
     // One more than asked for tells whether there is a next page. A deleted bucket's
     // records may wait for the sweeper: they are no longer its to show.
     const [exists, docs] = await Promise.all([
-      buckets.exists({ _id: bucket.id }),
+      buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
       records
         .find(filter, { _id: 0, k: 1, v: 1 })
         .sort({ k: query.order === 'asc' ? 1 : -1 })
         .limit(query.limit + 1)
+        .maxTimeMS(db.readTimeMs)
         .lean<Pick<RecordDoc, 'k' | 'v'>[]>(),
     ]);
     if (!exists) return { records: [], hasMore: false };
