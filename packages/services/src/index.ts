@@ -9,3 +9,4 @@ export * from './rate-limit.ts';
 export * from './record-selection.ts';
 export * from './records.ts';
 export * from './unavailable.ts';
+export * from './mailer.ts';
