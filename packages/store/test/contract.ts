@@ -7,7 +7,9 @@ import { dashboardsContract } from './contract/dashboards.ts';
 import { deletionContract } from './contract/deletion.ts';
 import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
+import { invitationsContract } from './contract/invitations.ts';
 import { layoutsContract } from './contract/layouts.ts';
+import { passwordResetsContract } from './contract/password-resets.ts';
 import { rateWindowsContract } from './contract/rate-windows.ts';
 import { recordsContract } from './contract/records.ts';
 import { retentionContract } from './contract/retention.ts';
@@ -42,5 +44,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     layoutsContract(t);
     apiKeysContract(t);
     rateWindowsContract(t);
+    invitationsContract(t);
+    passwordResetsContract(t);
   });
 }

@@ -6,7 +6,9 @@ import { type ConnectOptions, connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
+import { invitationMethods } from './invitations.ts';
 import { layoutMethods } from './layouts.ts';
+import { passwordResetMethods } from './password-resets.ts';
 import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
 import { SqliteSweeper } from './sweeper.ts';
@@ -32,6 +34,8 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...downsampleMethods(sqlite, records, sweeper),
     ...apiKeyMethods(sqlite),
     ...rateWindowMethods(sqlite),
+    ...invitationMethods(sqlite),
+    ...passwordResetMethods(sqlite),
 
     async ping() {
       sqlite.sql('SELECT 1').get();
