@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { checkSmtpUrl } from '@bucketgrid/services';
 import { openStore } from '@bucketgrid/store';
 import { jsonLogger as log } from './log.ts';
 import { metricsListener } from './metrics/endpoint.ts';
@@ -34,6 +35,9 @@ const metricsToken = process.env.METRICS_TOKEN || undefined;
 if (metricsToken !== undefined && metricsToken.length < 16) {
   refuse('METRICS_TOKEN is too short to keep metrics private: use 16 characters or more.');
 }
+const smtpUrl = process.env.SMTP_URL || undefined;
+const smtpProblem = smtpUrl === undefined ? null : checkSmtpUrl(smtpUrl);
+if (smtpProblem) refuse(smtpProblem);
 const metrics = new ServerMetrics();
 const store = await openStore(process.env.DATABASE_URL, {
   timeoutMs: storeTimeoutMs,
@@ -56,6 +60,9 @@ const running = await startServer({
   storeTimeoutMs,
   metrics,
   metricsToken,
+  smtpUrl,
+  mailFrom: process.env.MAIL_FROM || undefined,
+  publicUrl: process.env.PUBLIC_URL || undefined,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 }).catch(async (error: NodeJS.ErrnoException) => {
   const reason = LISTEN_ERRORS[error.code ?? ''];
@@ -63,7 +70,11 @@ const running = await startServer({
   await store.close();
   refuse(`Cannot listen on ${host}:${port}: ${reason}`);
 });
-log('info', 'listening', { url: running.url, store: store.backend });
+log('info', 'listening', {
+  url: running.url,
+  store: store.backend,
+  email: smtpUrl ? 'on' : 'off (set SMTP_URL)',
+});
 
 /** METRICS_ADDRESS: `port`, `host:port` or `[ipv6]:port`; the host defaults to loopback. */
 async function startMetricsServer(address: string): Promise<Server> {

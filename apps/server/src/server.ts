@@ -46,7 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const upkeep = startUpkeep(options.store, options.logger, {
     onTrimmed: (trimmed) => refreshViews(trimmed),
   });
-  const { handle, stop, live, metrics } = createApp({
+  const { handle, stop, live, metrics, listeningAt } = createApp({
     ...options,
     store: wakeAfterChanges(options.store, upkeep.wake),
   });
@@ -89,8 +89,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  const url = `http://${host}:${port}`;
+  listeningAt(url);
   return {
-    url: `http://${host}:${port}`,
+    url,
     server,
     live,
     async close() {
