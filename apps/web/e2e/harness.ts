@@ -55,6 +55,8 @@ function newestSource(): number {
 export interface HarnessOptions {
   /** The server's clock (Date.now by default). */
   now?: () => number;
+  /** SMTP_URL: email on, through this server (see startTestMailServer). */
+  smtpUrl?: string;
 }
 
 /** The real server (production build of the app, SQLite in a temp dir) and a Chromium. */
@@ -69,7 +71,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-web-'));
   const store = await openStore(`file:${join(dir, 'web.db')}`);
   const serve = (port: number) =>
-    startServer({ store, logger: () => {}, port, host: '127.0.0.1', webDist, now: options.now });
+    startServer({
+      store,
+      logger: () => {},
+      port,
+      host: '127.0.0.1',
+      webDist,
+      now: options.now,
+      smtpUrl: options.smtpUrl,
+    });
   let server = await serve(0);
   const url = server.url;
   const browser: Browser = await chromium.launch({

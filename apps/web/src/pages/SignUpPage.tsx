@@ -16,7 +16,8 @@ export function SignUpPage() {
   const entry = useAuthEntry();
   useDocumentTitle('Create your account');
   const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
+  // An invitation's link fills in the address it was sent to.
+  const [email, setEmail] = useState(() => new URLSearchParams(location.search).get('email') ?? '');
   const [password, setPassword] = useState('');
   const [invalid, setInvalid] = useState<Record<string, string>>({});
   const signUp = trpc.auth.signUp.useMutation({ onSuccess: entry.onSignedIn });
