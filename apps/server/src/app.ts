@@ -10,8 +10,11 @@ import {
 import {
   BatchedWindowLimiter,
   createMailer,
+  DEFAULT_READ_LIMITS,
   INVITATION_WINDOW_MS,
   INVITATIONS_PER_DASHBOARD_PER_DAY,
+  type ReadLimitOptions,
+  ReadLimits,
   SharedWindowLimiter,
   STORE_RETRY_AFTER_SECONDS,
 } from '@bucketgrid/services';
@@ -65,6 +68,8 @@ export interface AppOptions {
   liveEvents?: LiveEvents;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
+  /** Reads per API key, member or share link (defaults: DEFAULT_READ_LIMITS in services). */
+  readLimits?: Partial<Omit<ReadLimitOptions, 'now'>>;
   /** Where the app counts what it does (GET /metrics); its own when not given. */
   metrics?: ServerMetrics;
   /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
@@ -176,8 +181,11 @@ export function createApp(options: AppOptions): App {
         }),
     },
   );
+  // One set of read limits for every reader: API keys, members, share links.
+  const readLimits = new ReadLimits({ ...DEFAULT_READ_LIMITS, ...options.readLimits, now });
   const ingest = createIngestHandlers({
     store,
+    readLimits,
     trustProxy: options.trustProxy ?? false,
     onWrite: (bucket) =>
       live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
@@ -206,7 +214,7 @@ export function createApp(options: AppOptions): App {
   app.use(
     '/trpc',
     requireSameOrigin,
-    createTrpcHandler({ store, auth, live, sharing, now, logger }),
+    createTrpcHandler({ store, auth, live, sharing, readLimits, now, logger }),
   );
 
   const web = options.webDist ? createWebApp(options.webDist) : undefined;

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
-import { asServiceUnavailable } from '@bucketgrid/services';
+import { asServiceUnavailable, type ReadLimits } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type AppRouter, appRouter, type Context, type Sharing } from '@bucketgrid/trpc';
@@ -106,6 +106,7 @@ export function createTrpcHandler(deps: {
   auth: Auth;
   live: LiveHub;
   sharing: Sharing;
+  readLimits: ReadLimits;
   now: () => number;
   logger: Logger;
 }): RequestHandler {
@@ -140,6 +141,7 @@ export function createTrpcHandler(deps: {
         auth: deps.auth,
         live: deps.live,
         sharing: deps.sharing,
+        readLimits: deps.readLimits,
         now: deps.now,
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,

@@ -9,6 +9,7 @@ export * from './members.ts';
 export * from './password-reset-mail.ts';
 export * from './passwords.ts';
 export * from './rate-limit.ts';
+export * from './read-limits.ts';
 export * from './record-selection.ts';
 export * from './records.ts';
 export * from './tokens.ts';

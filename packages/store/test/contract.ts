@@ -11,6 +11,7 @@ import { invitationsContract } from './contract/invitations.ts';
 import { layoutsContract } from './contract/layouts.ts';
 import { passwordResetsContract } from './contract/password-resets.ts';
 import { rateWindowsContract } from './contract/rate-windows.ts';
+import { readBudgetContract } from './contract/read-budget.ts';
 import { recordsContract } from './contract/records.ts';
 import { retentionContract } from './contract/retention.ts';
 import { usersContract } from './contract/users.ts';
@@ -39,6 +40,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     recordsContract(t);
     downsampleContract(t);
     downsampleModelContract(t);
+    readBudgetContract(t);
     retentionContract(t);
     deletionContract(t);
     layoutsContract(t);

@@ -1,10 +1,13 @@
+import type { AuthUser } from '@bucketgrid/auth';
 import {
   deleteRecords,
   downsampleRecords,
   getBucketOrThrow,
   purgeRecords,
+  type Reader,
   readRecords,
   resolveRecordSelection,
+  seriesSummary,
 } from '@bucketgrid/services';
 import {
   downsampleQueryInput,
@@ -16,6 +19,7 @@ import {
   toLongRecord,
 } from '@bucketgrid/shared';
 import { z } from 'zod';
+import type { Context } from '../context.ts';
 import { dashboardProcedure } from '../trpc.ts';
 
 /** The records of one bucket: read, downsampled, deleted. Part of the `buckets` router. */
@@ -34,18 +38,23 @@ export const deleteRecordsInput = bucketInput.extend({
   to: keyParam.optional(),
 });
 
+/** A member's reads count against that member, across every dashboard they read. */
+function memberReader(ctx: Context & { user: AuthUser }): Reader {
+  return { limits: ctx.readLimits, principal: `user:${ctx.user.id}` };
+}
+
 export const bucketRecordProcedures = {
   records: dashboardProcedure('user')
     .input(recordsInput)
     .query(async ({ ctx, input }) => {
       const { dashboardId: _d, bucketId, ...params } = input;
       const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      const query = resolveReadQuery(bucket.type, params);
-      const { records, hasMore } = await readRecords(ctx.store, bucket, query);
+      const query = resolveReadQuery(bucket, params);
+      const { records, hasMore } = await readRecords(ctx.store, bucket, query, memberReader(ctx));
       const last = records.at(-1);
       return {
         records: records.map(toLongRecord),
-        nextCursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+        nextCursor: hasMore && last ? encodeCursor(bucket.id, query.order, last.key) : null,
       };
     }),
 
@@ -55,7 +64,18 @@ export const bucketRecordProcedures = {
     .query(async ({ ctx, input }) => {
       const { dashboardId: _d, bucketId, ...query } = input;
       const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      return downsampleRecords(ctx.store, bucket, query);
+      return downsampleRecords(ctx.store, bucket, query, memberReader(ctx));
+    }),
+
+  /**
+   * Which series the bucket's data holds and how many values each has: what a series picker
+   * needs, in a read bounded whatever the bucket's size (not a whole-range downsample).
+   */
+  series: dashboardProcedure('user')
+    .input(bucketInput)
+    .query(async ({ ctx, input }) => {
+      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
+      return seriesSummary(ctx.store, bucket, memberReader(ctx));
     }),
 
   deleteRecords: dashboardProcedure('admin')
