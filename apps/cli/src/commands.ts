@@ -14,6 +14,7 @@ import {
   listDashboardsForUser,
   revokeApiKey,
   scopeView,
+  setUserPassword,
 } from '@bucketgrid/services';
 import {
   type ApiKeyType,
@@ -57,6 +58,17 @@ export const commands: Record<string, Record<string, Command>> = {
           name: o.name!,
         });
         return { id: user.id, email: user.email, workspace: user.workspace };
+      },
+    },
+    'set-password': {
+      summary: 'Set a user’s password and sign them out everywhere (when email is off).',
+      options: {
+        email: { value: 'EMAIL', description: 'their sign-in email' },
+        password: { value: 'PASSWORD', description: 'at least 10 characters, not a common one' },
+      },
+      run: async (store, o) => {
+        const user = await setUserPassword(store, { email: o.email!, password: o.password! });
+        return { id: user.id, email: user.email, sessionsEnded: true };
       },
     },
   },

@@ -256,10 +256,49 @@ it('answers errors with one JSON object on stderr and a non-zero exit', async ()
   });
 }, 120_000);
 
+it('sets a password for an installation without email, ending the user’s sessions', async () => {
+  await cli(
+    'user',
+    'create',
+    '--email',
+    'bo@example.com',
+    '--password',
+    'a long password',
+    '--name',
+    'Bo',
+  );
+  const store = await openStore(databaseUrl);
+  const user = (await store.getUserByEmail('bo@example.com'))!;
+  await store.createSession({ id: 'old-session', userId: user.id, expiresAt: Date.now() + 60_000 });
+  const before = user.passwordHash;
+  await store.close();
+  expect(
+    await cli('user', 'set-password', '--email', 'bo@example.com', '--password', 'short'),
+  ).toMatchObject({
+    code: 1,
+    out: { error: 'weak_password' },
+  });
+  expect(
+    await cli(
+      'user',
+      'set-password',
+      '--email',
+      'bo@example.com',
+      '--password',
+      'another long password',
+    ),
+  ).toEqual({ code: 0, out: { id: user.id, email: 'bo@example.com', sessionsEnded: true } });
+  const after = await openStore(databaseUrl);
+  expect((await after.getUserByEmail('bo@example.com'))?.passwordHash).not.toBe(before);
+  expect(await after.getSession('old-session')).toBeNull();
+  await after.close();
+}, 120_000);
+
 it('prints usage for the CLI, each noun and each command', async () => {
   const all = await usage('--help');
   for (const command of [
     'user create',
+    'user set-password',
     'dashboard list',
     'bucket list',
     'key list',

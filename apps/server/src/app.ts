@@ -3,7 +3,10 @@ import { createAuth } from '@bucketgrid/auth';
 import { type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
 import {
   BatchedWindowLimiter,
+  createMailer,
   DEFAULT_READ_LIMITS,
+  INVITATION_WINDOW_MS,
+  INVITATIONS_PER_DASHBOARD_PER_DAY,
   type ReadLimitOptions,
   ReadLimits,
   SharedWindowLimiter,
@@ -11,6 +14,7 @@ import {
 } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
+import type { Sharing } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { withinBodyLimit } from './http/body-limits.ts';
 import { clientAddress, type TrustProxy, trustFunction } from './http/client-address.ts';
@@ -71,6 +75,16 @@ export interface AppOptions {
   metrics?: ServerMetrics;
   /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
   metricsToken?: string;
+  /** SMTP_URL and MAIL_FROM: email on (invitations, password resets); off without a URL. */
+  smtpUrl?: string;
+  mailFrom?: string;
+  /**
+   * PUBLIC_URL: where people reach the app, the base of links sent by email (never taken from
+   * a request's Host header, which a client chooses). Default: the address the server listens on.
+   */
+  publicUrl?: string;
+  /** Invitations per dashboard per day (default INVITATIONS_PER_DASHBOARD_PER_DAY). */
+  invitationsPerDashboardPerDay?: number;
 }
 
 export interface App {
@@ -85,6 +99,8 @@ export interface App {
   live: LiveHub;
   /** What the app counts (the server adds the connections it refuses). */
   metrics: ServerMetrics;
+  /** Tells the app the address it listens on (the base of emailed links without PUBLIC_URL). */
+  listeningAt(url: string): void;
   /** Flushes what the app keeps in memory (last-used times, live events, key usage on their way). */
   stop(): Promise<void>;
 }
@@ -124,6 +140,21 @@ export function createApp(options: AppOptions): App {
     signUpsPerAddress: options.signUpsPerAddress,
     passwordChecksPerAddress: options.passwordChecksPerAddress,
   });
+
+  const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, logger });
+  let ownUrl = 'http://127.0.0.1';
+  const sharing: Sharing = {
+    mailer,
+    get publicUrl() {
+      return options.publicUrl ?? ownUrl;
+    },
+    invitationsPerDashboard: new SharedWindowLimiter(
+      store,
+      'invitations-dashboard',
+      options.invitationsPerDashboardPerDay ?? INVITATIONS_PER_DASHBOARD_PER_DAY,
+      INVITATION_WINDOW_MS,
+    ),
+  };
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
@@ -186,7 +217,16 @@ export function createApp(options: AppOptions): App {
   app.use(
     '/trpc',
     requireSameOrigin,
-    createTrpcHandler({ store, auth, live, readLimits, now, logger, clientAddress: addressOf }),
+    createTrpcHandler({
+      store,
+      auth,
+      live,
+      sharing,
+      readLimits,
+      now,
+      logger,
+      clientAddress: addressOf,
+    }),
   );
 
   const web = options.webDist ? createWebApp(options.webDist) : undefined;
@@ -212,7 +252,11 @@ export function createApp(options: AppOptions): App {
     ),
     live,
     metrics,
+    listeningAt(url) {
+      ownUrl = url;
+    },
     stop: async () => {
+      mailer.close();
       await Promise.all([lastUsed.stop(), liveEvents.close(), keyUsage.stop()]);
     },
   };

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { checkSmtpUrl } from '@bucketgrid/services';
 import { openStore } from '@bucketgrid/store';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { jsonLogger as log } from './log.ts';
@@ -43,6 +44,9 @@ try {
     `TRUST_PROXY: ${(error as Error).message} Set the number of proxies in front (1 behind one) or their addresses, comma-separated.`,
   );
 }
+const smtpUrl = process.env.SMTP_URL || undefined;
+const smtpProblem = smtpUrl === undefined ? null : checkSmtpUrl(smtpUrl);
+if (smtpProblem) refuse(smtpProblem);
 const metrics = new ServerMetrics();
 const store = await openStore(process.env.DATABASE_URL, {
   timeoutMs: storeTimeoutMs,
@@ -65,6 +69,9 @@ const running = await startServer({
   storeTimeoutMs,
   metrics,
   metricsToken,
+  smtpUrl,
+  mailFrom: process.env.MAIL_FROM || undefined,
+  publicUrl: process.env.PUBLIC_URL || undefined,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 }).catch(async (error: NodeJS.ErrnoException) => {
   const reason = LISTEN_ERRORS[error.code ?? ''];
@@ -72,7 +79,11 @@ const running = await startServer({
   await store.close();
   refuse(`Cannot listen on ${host}:${port}: ${reason}`);
 });
-log('info', 'listening', { url: running.url, store: store.backend });
+log('info', 'listening', {
+  url: running.url,
+  store: store.backend,
+  email: smtpUrl ? 'on' : 'off (set SMTP_URL)',
+});
 
 /** METRICS_ADDRESS: `port`, `host:port` or `[ipv6]:port`; the host defaults to loopback. */
 async function startMetricsServer(address: string): Promise<Server> {

@@ -49,7 +49,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // the same events as every other change.
   const liveEvents = options.liveEvents ?? liveEventsFor(options.store, options.logger);
   const upkeep = startUpkeep(upkeepStore(options.store, liveEvents, now), options.logger);
-  const { handle, stop, live, metrics } = createApp({
+  const { handle, stop, live, metrics, listeningAt } = createApp({
     ...options,
     liveEvents,
     wakeUpkeep: upkeep.wake,
@@ -88,8 +88,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  const url = `http://${host}:${port}`;
+  listeningAt(url);
   return {
-    url: `http://${host}:${port}`,
+    url,
     server,
     live,
     async close() {

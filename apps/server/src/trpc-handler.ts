@@ -4,7 +4,7 @@ import type { LiveHub } from '@bucketgrid/live';
 import { asServiceUnavailable, type ReadLimits } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
-import { type AppRouter, appRouter, type Context } from '@bucketgrid/trpc';
+import { type AppRouter, appRouter, type Context, type Sharing } from '@bucketgrid/trpc';
 import { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -105,6 +105,7 @@ export function createTrpcHandler(deps: {
   store: Store;
   auth: Auth;
   live: LiveHub;
+  sharing: Sharing;
   readLimits: ReadLimits;
   now: () => number;
   logger: Logger;
@@ -141,6 +142,7 @@ export function createTrpcHandler(deps: {
         store: deps.store,
         auth: deps.auth,
         live: deps.live,
+        sharing: deps.sharing,
         readLimits: deps.readLimits,
         now: deps.now,
         user: session?.user ?? null,

@@ -71,12 +71,13 @@ function counted(store: Store, calls: string[]): Store {
   });
 }
 
-type Kind = 'dashboard' | 'bucket' | 'key' | 'member' | 'path';
+type Kind = 'dashboard' | 'bucket' | 'key' | 'member' | 'invitation' | 'path';
 const ID_FIELDS: Record<string, Kind> = {
   dashboardId: 'dashboard',
   bucketId: 'bucket',
   keyId: 'key',
   userId: 'member',
+  invitationId: 'invitation',
 };
 
 interface Tenant {
@@ -86,6 +87,7 @@ interface Tenant {
   /** The full API key. */
   key: string;
   memberId: string;
+  invitationId: string;
   path: { workspace: string; slug: string };
   /** Every string of it that must never appear in an answer to someone else. */
   secrets: string[];
@@ -146,14 +148,33 @@ async function tenant(owner: User, member: User, label: string): Promise<Tenant>
     // An entry in its activity log, which no outsider may read or add to.
     userAuthor(owner, '10.9.8.7'),
   );
+  const invitation = await store.createInvitation({
+    dashboardId: dashboard.id,
+    email: `invited-${randomText(8).toLowerCase()}@example.com`,
+    role: 'user',
+    tokenHash: randomText(64),
+    invitedBy: owner.id,
+    expiresAt: Date.now() + 86_400_000,
+  });
   return {
     dashboardId: dashboard.id,
     bucketId: bucket.id,
     keyId: apiKey.id,
     key,
     memberId: member.id,
+    invitationId: invitation.id,
     path: { workspace: dashboard.workspace, slug: dashboard.slug },
-    secrets: [dashboard.id, name, dashboard.slug, bucket.id, bucket.name, apiKey.hint, key],
+    secrets: [
+      dashboard.id,
+      name,
+      dashboard.slug,
+      bucket.id,
+      bucket.name,
+      apiKey.hint,
+      key,
+      invitation.id,
+      invitation.email,
+    ],
   };
 }
 
@@ -171,6 +192,7 @@ async function snapshot(t: Tenant) {
   return {
     dashboard: await store.getDashboard(t.dashboardId),
     members: await listMembers(store, t.dashboardId),
+    invitations: await store.listInvitations(t.dashboardId, Date.now()),
     buckets: await listBuckets(store, t.dashboardId),
     keys: await listApiKeys(store, t.dashboardId),
     layout: await getLayout(store, t.dashboardId),
@@ -261,7 +283,7 @@ function sample(
 function containsId(name: string, schema: JsonSchema): boolean {
   return (
     name in ID_FIELDS ||
-    JSON.stringify(schema).match(/"(dashboardId|bucketId|keyId|userId)"/) !== null
+    JSON.stringify(schema).match(/"(dashboardId|bucketId|keyId|userId|invitationId)"/) !== null
   );
 }
 
@@ -298,6 +320,7 @@ function idsOf(t: Tenant): (kind: Kind) => unknown {
       bucket: t.bucketId,
       key: t.keyId,
       member: t.memberId,
+      invitation: t.invitationId,
       path: t.path,
     })[kind];
 }
@@ -403,10 +426,15 @@ describe('tRPC: another dashboard’s ids are answered exactly as random ones', 
     for (const path of ['dashboards.get', 'dashboards.bySlug', 'members.setRole', 'apiKeys.roll']) {
       expect(withIds.map((p) => p.path)).toContain(path);
     }
-    // Procedures without ids act on the caller's own account only.
+    // Procedures without ids act on the caller's own account only, or on what a link's token
+    // opens (an invitation joins only its own dashboard: invitations.test.ts).
     const without = procedures.filter((p) => !withIds.includes(p)).map((p) => p.path);
     expect(
-      without.every((path) => /^(auth\.|dashboards\.(list|create)$|activity\.account$)/.test(path)),
+      without.every((path) =>
+        /^(auth\.|dashboards\.(list|create)$|activity\.account$|invitations\.(preview|accept)$)/.test(
+          path,
+        ),
+      ),
     ).toBe(true);
   });
 

@@ -49,3 +49,17 @@ test('sign-up and sign-in say what went wrong', async () => {
   await page.getByText('Too many attempts. Try again in 15 minutes.').waitFor();
   await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
 });
+
+test('the first page after signing up renders without a React error', async () => {
+  // Signing up used to return early from the sign-up page before one of its hooks, so React
+  // 19's production build logged error #300 ("rendered fewer hooks than expected").
+  const page = await harness.newPage();
+  await page.goto('/signup');
+  const user = newUser('Fay');
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Dashboards', level: 1 }).waitFor();
+  expect(harness.takeErrors()).toEqual([]);
+});

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '@bucketgrid/server';
 import { openStore } from '@bucketgrid/store';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const webDist = join(appRoot, 'dist');
@@ -33,8 +33,16 @@ export interface Harness {
    * and data; `whileDown` runs in between.
    */
   restartServer(whileDown: () => Promise<void>): Promise<void>;
+  /** Page errors and console errors since the last call (each test must end with none). */
+  takeErrors(): string[];
   stop(): Promise<void>;
 }
+
+/**
+ * Chromium logs every 4xx/5xx answer to fetch as a console error; the app shows those to the
+ * person (a wrong password, a throttled sign-in), so they are the tests' business, not a defect.
+ */
+const HTTP_STATUS_MESSAGE = /^Failed to load resource: the server responded with a status of \d{3}/;
 
 /** Newest change to what the build is made of (tests excluded), in ms. */
 function newestSource(): number {
@@ -47,6 +55,8 @@ function newestSource(): number {
 export interface HarnessOptions {
   /** The server's clock (Date.now by default). */
   now?: () => number;
+  /** SMTP_URL: email on, through this server (see startTestMailServer). */
+  smtpUrl?: string;
 }
 
 /** The real server (production build of the app, SQLite in a temp dir) and a Chromium. */
@@ -61,7 +71,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-web-'));
   const store = await openStore(`file:${join(dir, 'web.db')}`);
   const serve = (port: number) =>
-    startServer({ store, logger: () => {}, port, host: '127.0.0.1', webDist, now: options.now });
+    startServer({
+      store,
+      logger: () => {},
+      port,
+      host: '127.0.0.1',
+      webDist,
+      now: options.now,
+      smtpUrl: options.smtpUrl,
+    });
   let server = await serve(0);
   const url = server.url;
   const browser: Browser = await chromium.launch({
@@ -69,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     args: CHROMIUM_ARGS,
   });
   const contexts: BrowserContext[] = [];
+  let errors: string[] = [];
   return {
     url,
     async restartServer(whileDown) {
@@ -86,10 +105,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         permissions: ['clipboard-read', 'clipboard-write'],
       });
       contexts.push(context);
+      context.on('weberror', (error) => errors.push(`page error: ${error.error().message}`));
+      context.on('console', (message) => {
+        if (message.type() === 'error' && !HTTP_STATUS_MESSAGE.test(message.text())) {
+          errors.push(`console error: ${message.text()}`);
+        }
+      });
       const page = await context.newPage();
       // Every wait is on visible state; a step that takes this long has failed.
       page.setDefaultTimeout(10_000);
       return page;
+    },
+    takeErrors() {
+      const taken = errors;
+      errors = [];
+      return taken;
     },
     async stop() {
       // The browser goes first: its open live streams would otherwise hold the server open.
@@ -141,6 +171,10 @@ export function useHarness(options: HarnessOptions = {}): Harness {
   beforeAll(async () => {
     running = await startHarness(options);
   });
+  afterEach(() => {
+    const errors = running?.takeErrors() ?? [];
+    if (errors.length > 0) throw new Error(`the app logged errors:\n${errors.join('\n')}`);
+  });
   afterAll(async () => {
     await running?.stop();
   });
@@ -154,6 +188,7 @@ export function useHarness(options: HarnessOptions = {}): Harness {
     },
     newPage: () => current().newPage(),
     restartServer: (whileDown) => current().restartServer(whileDown),
+    takeErrors: () => current().takeErrors(),
     stop: () => current().stop(),
   };
 }

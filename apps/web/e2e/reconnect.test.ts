@@ -45,4 +45,9 @@ test('a server restart keeps the page and its data, shows Reconnecting…, and r
   await live.filter({ hasText: 'Live' }).waitFor({ timeout: 20_000 });
   await expect(write(8)).resolves.toMatchObject({ status: 200 });
   await stat.getByText('8', { exact: true }).waitFor();
+  // Chromium logs the cut stream and the requests made while the server was away: the only
+  // errors this test expects, and no page error among them.
+  for (const error of harness.takeErrors()) {
+    expect(error).toMatch(/^console error: Failed to load resource: net::ERR_/);
+  }
 });

@@ -74,6 +74,12 @@ test('a page on another origin cannot frame the app', async () => {
   // The app's frame shows Chromium's refusal, not the app.
   await expect(app.evaluate(() => document.getElementById('root'))).resolves.toBeNull();
   expect(app.url()).not.toBe(`${harness.url}/`);
+  // Chromium reports the refusal on the console: the one error this test expects.
+  expect(harness.takeErrors()).toEqual([
+    expect.stringMatching(
+      /violates the following Content Security Policy directive: "frame-ancestors 'none'"/,
+    ),
+  ]);
 });
 
 test('the build ships compressed assets and no source maps', async () => {

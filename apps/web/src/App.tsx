@@ -17,6 +17,9 @@ import { SettingsTab } from './pages/dashboard/SettingsTab.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { SignUpPage } from './pages/SignUpPage.tsx';
+import { ForgotPasswordPage } from './pages/sharing/ForgotPasswordPage.tsx';
+import { InvitePage } from './pages/sharing/InvitePage.tsx';
+import { ResetPasswordPage } from './pages/sharing/ResetPasswordPage.tsx';
 import { WallPage } from './pages/WallPage.tsx';
 import { WorkspacePage } from './pages/WorkspacePage.tsx';
 
@@ -30,6 +33,9 @@ export function App() {
           <Routes>
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/signup" element={<SignUpPage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
+            <Route path="/invite/:token" element={<InvitePage />} />
             <Route
               path=":workspace/:dashboard/wall"
               element={

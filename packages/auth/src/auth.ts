@@ -1,7 +1,9 @@
 import {
   assertStrongPassword,
   createUser,
+  hashLinkToken,
   hashPassword,
+  newLinkToken,
   personalWords,
   verifyPassword,
   warmUpPasswordRating,
@@ -41,6 +43,8 @@ export interface Client {
 }
 
 const SESSION_COOKIE = 'bucketgrid_session';
+/** How long a password reset link works. */
+export const PASSWORD_RESET_LIFETIME_MS = 60 * 60_000;
 // A valid argon2id hash of a random string: unknown emails cost as much as wrong passwords,
 // so response time does not reveal which emails have accounts.
 const DUMMY_HASH = hashPassword(crypto.randomUUID());
@@ -163,6 +167,61 @@ export function createAuth(
     async signOut(sessionId: string, secure: boolean): Promise<string> {
       await lucia.invalidateSession(sessionId);
       return serialize(lucia.createBlankSessionCookie(), secure);
+    },
+
+    /**
+     * A reset link's token for the account with this email, or null (no such account, or its
+     * email's budget spent): callers answer the same either way. Throttled per address first.
+     */
+    async requestPasswordReset(
+      input: { email: string },
+      client: Client,
+    ): Promise<{ user: AuthUser; token: string } | null> {
+      const email = emailSchema.safeParse(input.email);
+      const account = email.success ? email.data : input.email.toLowerCase();
+      const allowed = await throttle.resetRequest(client.address, account, now());
+      if (!allowed || !email.success) return null;
+      const user = await store.getUserByEmail(email.data);
+      if (!user) return null;
+      const { token, hash } = newLinkToken();
+      // Expired resets go as new ones come: the table stays as small as the throttle allows.
+      await store.deleteExpiredPasswordResets(now());
+      await store.createPasswordReset({
+        tokenHash: hash,
+        userId: user.id,
+        expiresAt: now() + PASSWORD_RESET_LIFETIME_MS,
+      });
+      return { user: toAuthUser(user), token };
+    },
+
+    /**
+     * Sets a new password with a reset token (once, within its hour), ends every session of
+     * the account, and signs this browser in.
+     */
+    async resetPassword(
+      input: { token: string; newPassword: string },
+      client: Client,
+      secure: boolean,
+    ): Promise<SignedIn> {
+      // Checked before the token is used, so a weak password does not spend the link.
+      const password = await throttle.passwordCheck(client.address, () =>
+        assertStrongPassword(input.newPassword, 'newPassword', []),
+      );
+      const reset = await store.takePasswordReset(hashLinkToken(input.token), now());
+      const user = reset && (await store.getUserById(reset.userId));
+      if (!user) {
+        throw new AppError(
+          'not_found',
+          'This reset link is not valid: it was used or has expired. Ask for a new one.',
+        );
+      }
+      const passwordHash = await throttle.passwordCheck(client.address, async () => {
+        await assertStrongPassword(password, 'newPassword', personalWords(user.email, user.name));
+        return hashPassword(password);
+      });
+      await store.setUserPassword(user.id, passwordHash);
+      await lucia.invalidateUserSessions(user.id);
+      return signedIn(user, secure);
     },
 
     /** Changes the password and ends every session of the user, then starts a new one. */

@@ -4,5 +4,6 @@ export {
   type Client,
   createAuth,
   isSameOrigin,
+  PASSWORD_RESET_LIFETIME_MS,
   type SignedIn,
 } from './auth.ts';

@@ -15,6 +15,10 @@ export interface ThrottleLimits {
   signUpsPerAddress: number;
   /** Password checks (sign-in, password change) one address may have running at once. */
   passwordChecksPerAddress: number;
+  /** Password reset emails per email address per hour. */
+  resetRequestsPerEmail: number;
+  /** Password reset requests per client address per hour, whatever the email. */
+  resetRequestsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: ThrottleLimits = {
@@ -22,10 +26,13 @@ export const DEFAULT_LIMITS: ThrottleLimits = {
   failedSignInsPerAddress: 50,
   signUpsPerAddress: 20,
   passwordChecksPerAddress: 4,
+  resetRequestsPerEmail: 3,
+  resetRequestsPerAddress: 10,
 };
 
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const SIGN_UP_WINDOW_MS = 60 * 60_000;
+const RESET_WINDOW_MS = 60 * 60_000;
 
 function wait(outcome: RateLimitOutcome): string {
   const minutes = Math.ceil(outcome.resetSeconds / 60);
@@ -44,6 +51,8 @@ export class Throttle {
   private readonly perEmail: SharedWindowLimiter;
   private readonly perDevice: SharedWindowLimiter;
   private readonly signUps: SharedWindowLimiter;
+  private readonly resetsPerEmail: SharedWindowLimiter;
+  private readonly resetsPerAddress: SharedWindowLimiter;
   private readonly checksRunning = new Map<string, number>();
 
   constructor(
@@ -56,6 +65,12 @@ export class Throttle {
     this.perEmail = limiter('sign-in-email', limits.failedSignInsPerEmail, FAILURE_WINDOW_MS);
     this.perDevice = limiter('sign-in-device', limits.failedSignInsPerEmail, FAILURE_WINDOW_MS);
     this.signUps = limiter('sign-up-address', limits.signUpsPerAddress, SIGN_UP_WINDOW_MS);
+    this.resetsPerEmail = limiter('reset-email', limits.resetRequestsPerEmail, RESET_WINDOW_MS);
+    this.resetsPerAddress = limiter(
+      'reset-address',
+      limits.resetRequestsPerAddress,
+      RESET_WINDOW_MS,
+    );
   }
 
   /**
@@ -103,6 +118,24 @@ export class Throttle {
         { retryAfterSeconds: outcome.resetSeconds },
       );
     }
+  }
+
+  /**
+   * Counts a password reset request against the client's address (refused with rate_limited:
+   * the same for every email, so it reveals nothing) and then against the email. Returns
+   * whether this email may be sent another reset now; when it may not, the answer to the
+   * client stays the same, so a flood of requests fills nobody's mailbox and reveals nothing.
+   */
+  async resetRequest(address: string, email: string, at: number): Promise<boolean> {
+    const byAddress = await this.resetsPerAddress.consume(address, 1, at);
+    if (!byAddress.allowed) {
+      throw new AppError(
+        'rate_limited',
+        `Too many password reset requests from your network. Try again in ${wait(byAddress)}.`,
+        { retryAfterSeconds: byAddress.resetSeconds },
+      );
+    }
+    return (await this.resetsPerEmail.consume(email, 1, at)).allowed;
   }
 
   /**

@@ -44,3 +44,22 @@ export async function getUserByEmailOrThrow(store: Store, email: string): Promis
   if (!user) throw new AppError('not_found', 'No account uses that email; create it first.');
   return user;
 }
+
+/**
+ * Sets a user's password (the admin CLI, for installations without email) and ends every
+ * session of the account: whoever had the old password is signed out.
+ */
+export async function setUserPassword(
+  store: Store,
+  input: { email: string; password: string },
+): Promise<User> {
+  const user = await getUserByEmailOrThrow(store, input.email);
+  const password = await assertStrongPassword(
+    input.password,
+    'password',
+    personalWords(user.email, user.name),
+  );
+  await store.setUserPassword(user.id, await hashPassword(password));
+  await store.deleteUserSessions(user.id);
+  return user;
+}

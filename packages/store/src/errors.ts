@@ -6,7 +6,7 @@ export class StoreError extends Error {}
 
 /** A unique field (email, workspace, slug, membership) is taken. */
 export class UniqueViolation extends StoreError {
-  constructor(readonly field: 'email' | 'workspace' | 'slug' | 'membership') {
+  constructor(readonly field: 'email' | 'workspace' | 'slug' | 'membership' | 'invitation') {
     super(`unique violation on ${field}`);
     this.name = 'UniqueViolation';
   }

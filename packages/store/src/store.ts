@@ -1,6 +1,8 @@
 import type { EventLog } from './event-log.ts';
 import type { AccountStore } from './roles/accounts.ts';
 import type { ActivityStore } from './roles/activity.ts';
+import type { InvitationStore } from './roles/invitations.ts';
+import type { PasswordResetStore } from './roles/password-resets.ts';
 import type { RateWindowStore } from './roles/rate-windows.ts';
 import type { SeriesStore } from './roles/series.ts';
 import type { TenancyStore } from './roles/tenancy.ts';
@@ -8,6 +10,8 @@ import type { TenancyStore } from './roles/tenancy.ts';
 export * from './errors.ts';
 export type * from './roles/accounts.ts';
 export type * from './roles/activity.ts';
+export type * from './roles/invitations.ts';
+export type * from './roles/password-resets.ts';
 export type * from './roles/rate-windows.ts';
 export type * from './roles/series.ts';
 export type * from './roles/tenancy.ts';
@@ -23,7 +27,9 @@ export interface Store
     TenancyStore,
     SeriesStore,
     RateWindowStore,
-    ActivityStore {
+    ActivityStore,
+    InvitationStore,
+    PasswordResetStore {
   readonly backend: 'sqlite' | 'mongodb';
   /**
    * How live events travel between the server processes sharing this store; absent where

@@ -8,7 +8,9 @@ import { dashboardsContract } from './contract/dashboards.ts';
 import { deletionContract } from './contract/deletion.ts';
 import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
+import { invitationsContract } from './contract/invitations.ts';
 import { layoutsContract } from './contract/layouts.ts';
+import { passwordResetsContract } from './contract/password-resets.ts';
 import { rateWindowsContract } from './contract/rate-windows.ts';
 import { readBudgetContract } from './contract/read-budget.ts';
 import { recordsContract } from './contract/records.ts';
@@ -46,5 +48,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     apiKeysContract(t);
     rateWindowsContract(t);
     activityContract(t);
+    invitationsContract(t);
+    passwordResetsContract(t);
   });
 }

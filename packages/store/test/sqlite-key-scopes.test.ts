@@ -27,7 +27,8 @@ it('gives the keys made before scopes existed all three permissions on every buc
   await store.close();
   // The schema as it was before scopes, with a key made then.
   const raw = new Database(path);
-  raw.exec(`DROP TABLE activity; DROP TABLE account_events;
+  raw.exec(`DROP TABLE activity; DROP TABLE account_events; DROP TABLE invitations;
+    DROP TABLE password_resets;
     ALTER TABLE api_keys DROP COLUMN scopes; ALTER TABLE api_keys DROP COLUMN bucket_ids;
     PRAGMA user_version = 4;`);
   raw

@@ -1,7 +1,16 @@
 import type { Auth, AuthUser } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
-import type { ReadLimits } from '@bucketgrid/services';
+import type { Mailer, ReadLimits, SharedWindowLimiter } from '@bucketgrid/services';
 import type { Store } from '@bucketgrid/store';
+
+/** Email and the links it carries, shared by every request. */
+export interface Sharing {
+  mailer: Mailer;
+  /** Where the app is served (PUBLIC_URL): the base of every link sent by email. */
+  publicUrl: string;
+  /** Counts invitations per dashboard per day (INVITATIONS_PER_DASHBOARD_PER_DAY). */
+  invitationsPerDashboard: SharedWindowLimiter;
+}
 
 /** What every procedure can use. Built per request by the server. */
 export interface Context {
@@ -9,6 +18,7 @@ export interface Context {
   auth: Auth;
   /** Live views: publish a dashboard's changes, open views, end them when access ends. */
   live: LiveHub;
+  sharing: Sharing;
   /** The limits every member's record reads go through (per user). */
   readLimits: ReadLimits;
   now: () => number;

@@ -3,6 +3,7 @@ import { apiKeysRouter } from './routers/api-keys.ts';
 import { authRouter } from './routers/auth.ts';
 import { bucketsRouter } from './routers/buckets.ts';
 import { dashboardsRouter } from './routers/dashboards.ts';
+import { invitationsRouter } from './routers/invitations.ts';
 import { membersRouter } from './routers/members.ts';
 import { router } from './trpc.ts';
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   dashboards: dashboardsRouter,
   members: membersRouter,
+  invitations: invitationsRouter,
   buckets: bucketsRouter,
   apiKeys: apiKeysRouter,
   activity: activityRouter,

@@ -8,12 +8,16 @@ import { Logo } from './Logo.tsx';
 export function AppHeader() {
   const me = useMe();
   const queryClient = useQueryClient();
+  const utils = trpc.useUtils();
   const navigate = useNavigate();
   const signOut = trpc.auth.signOut.useMutation({
     onSuccess() {
+      // Signed out first, so the guard above this header unmounts it before anything renders
+      // without a user (the header rendering after a bare clear() was React error #520).
+      utils.auth.me.setData(undefined, null);
+      navigate('/signin', { replace: true });
       // Nothing of this user's data may linger for whoever signs in next in this tab.
       queryClient.clear();
-      navigate('/signin', { replace: true });
     },
   });
   return (

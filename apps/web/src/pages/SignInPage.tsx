@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Navigate } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import { AuthForm } from '../components/auth/AuthForm.tsx';
 import { TextField } from '../components/TextField.tsx';
 import { useAuthEntry } from '../hooks/useAuthEntry.ts';
@@ -39,6 +39,7 @@ export function SignInPage() {
         required
         value={password}
         onChange={(event) => setPassword(event.target.value)}
+        hint={<Link to="/forgot-password">Forgot password?</Link>}
       />
     </AuthForm>
   );

@@ -16,12 +16,14 @@ export function SignUpPage() {
   const entry = useAuthEntry();
   useDocumentTitle('Create your account');
   const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
+  // An invitation's link fills in the address it was sent to.
+  const [email, setEmail] = useState(() => new URLSearchParams(location.search).get('email') ?? '');
   const [password, setPassword] = useState('');
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
   const signUp = trpc.auth.signUp.useMutation({ onSuccess: entry.onSignedIn });
+  // Every hook runs before this return: once signed in the page renders fewer of them otherwise.
   if (entry.signedIn) return <Navigate to={entry.next} replace />;
 
-  const [invalid, setInvalid] = useState<Record<string, string>>({});
   const server = formErrors(signUp.error, FIELDS);
   const errorFor = (field: string) => invalid[field] ?? server.errorFor(field);
   return (

@@ -187,6 +187,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
         await buckets.deleteMany({ dashboardId: id }, { session });
         await apiKeys.deleteMany({ dashboardId: id }, { session });
         await memberships.deleteMany({ dashboardId: id }, { session });
+        await db.models.invitations.deleteMany({ dashboardId: id }, { session });
         await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });
         await sweeper.mark(

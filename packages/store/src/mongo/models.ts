@@ -220,6 +220,25 @@ export interface LiveEventsDoc {
   at: Date;
 }
 
+/** A pending invitation; the token only as its hex SHA-256. */
+export interface InvitationDoc {
+  _id: string;
+  dashboardId: string;
+  email: string;
+  role: Role;
+  tokenHash: string;
+  invitedBy: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A password reset, keyed by its token's hex SHA-256. */
+export interface PasswordResetDoc {
+  _id: string;
+  userId: string;
+  expiresAt: number;
+}
+
 export const DASHBOARDS_COLLECTION = 'dashboards';
 
 /** Oldest first; documents created in the same millisecond by id. */
@@ -421,6 +440,28 @@ const liveEventsSchema = new Schema<LiveEventsDoc>(
 );
 liveEventsSchema.index({ at: 1 }, { expireAfterSeconds: 60 });
 
+const invitationSchema = new Schema<InvitationDoc>(
+  {
+    _id: String,
+    dashboardId: String,
+    email: String,
+    role: { type: String, enum: roles },
+    tokenHash: String,
+    invitedBy: String,
+    createdAt: Number,
+    expiresAt: Number,
+  },
+  options,
+);
+invitationSchema.index({ dashboardId: 1, email: 1 }, { unique: true });
+invitationSchema.index({ tokenHash: 1 }, { unique: true });
+
+const passwordResetSchema = new Schema<PasswordResetDoc>(
+  { _id: String, userId: String, expiresAt: Number },
+  options,
+);
+passwordResetSchema.index({ expiresAt: 1 });
+
 /** Compiles the models on this connection (never on mongoose's global one). */
 function compileModels(conn: Connection) {
   return {
@@ -440,6 +481,8 @@ function compileModels(conn: Connection) {
     liveEvents: conn.model('LiveEvents', liveEventsSchema, 'liveEvents'),
     activity: conn.model('Activity', activitySchema, 'activity'),
     accountEvents: conn.model('AccountEvent', accountEventSchema, 'accountEvents'),
+    invitations: conn.model('Invitation', invitationSchema, 'invitations'),
+    passwordResets: conn.model('PasswordReset', passwordResetSchema, 'passwordResets'),
   };
 }
 

@@ -9,7 +9,9 @@ import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapUnavailable } from './errors.ts';
 import { mongoEventLog } from './event-log.ts';
+import { invitationMethods } from './invitations.ts';
 import { layoutMethods } from './layouts.ts';
+import { passwordResetMethods } from './password-resets.ts';
 import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods } from './records.ts';
 import { mongoSweeper } from './sweeper.ts';
@@ -43,6 +45,8 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
       ...apiKeyMethods(db),
       ...rateWindowMethods(db),
       ...activityMethods(db),
+      ...invitationMethods(db),
+      ...passwordResetMethods(db),
     },
     inFlight,
     () => closing !== undefined,

@@ -9,6 +9,7 @@ export function rethrowUnique(error: unknown): never {
     if (message.includes('users.workspace')) throw new UniqueViolation('workspace');
     if (message.includes('dashboards.')) throw new UniqueViolation('slug');
     if (message.includes('memberships.')) throw new UniqueViolation('membership');
+    if (message.includes('invitations.')) throw new UniqueViolation('invitation');
   }
   throw error;
 }

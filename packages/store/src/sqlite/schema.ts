@@ -175,6 +175,27 @@ const migrations: string[] = [
   CREATE INDEX account_events_by_user ON account_events (user_id, at DESC, id DESC);
   CREATE INDEX account_events_by_time ON account_events (at);
   `,
+  `
+  -- Pending invitations (token stored as its hex SHA-256 only); one per address and dashboard.
+  CREATE TABLE invitations (
+    id TEXT PRIMARY KEY,
+    dashboard_id TEXT NOT NULL REFERENCES dashboards(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'user')),
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    UNIQUE (dashboard_id, email)
+  );
+  -- Password reset tokens, as hex SHA-256, removed when used or by upkeep once expired.
+  CREATE TABLE password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX password_resets_by_expiry ON password_resets (expires_at);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -7,7 +7,9 @@ import { type ConnectOptions, connect } from './connection.ts';
 import { dashboardMethods } from './dashboards.ts';
 import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
+import { invitationMethods } from './invitations.ts';
 import { layoutMethods } from './layouts.ts';
+import { passwordResetMethods } from './password-resets.ts';
 import { rateWindowMethods } from './rate-windows.ts';
 import { ReaderPool, type ReadsOf } from './reader-pool.ts';
 import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
@@ -70,6 +72,8 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...apiKeyMethods(sqlite, writeActivity),
     ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),
+    ...invitationMethods(sqlite),
+    ...passwordResetMethods(sqlite),
 
     // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.
     seriesSummary: async (bucket) => seriesSummaryOn(sqlite, bucket),

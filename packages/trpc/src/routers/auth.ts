@@ -1,4 +1,5 @@
 import type { Client, SignedIn } from '@bucketgrid/auth';
+import { passwordResetMail } from '@bucketgrid/services';
 import {
   type AccountEventKind,
   displayNameSchema,
@@ -16,6 +17,11 @@ export const signUpInput = z.object({
   name: displayNameSchema,
 });
 export const signInInput = z.object({ email: z.string().max(254), password: z.string().max(256) });
+export const requestPasswordResetInput = z.object({ email: z.string().max(254) });
+export const resetPasswordInput = z.object({
+  token: z.string().min(1).max(64),
+  newPassword: z.string().max(256),
+});
 export const changePasswordInput = z.object({
   currentPassword: z.string().max(256),
   newPassword: z.string().max(256),
@@ -63,6 +69,33 @@ export const authRouter = router({
 
   /** The signed-in user, or null for a visitor (so the app can show its sign-in page). */
   me: publicProcedure.query(({ ctx }) => ctx.user),
+
+  /** Whether this server sends email (SMTP_URL): else the app shows links to copy. */
+  email: publicProcedure.query(({ ctx }) => ({ enabled: ctx.sharing.mailer.enabled })),
+
+  /**
+   * Emails a reset link when the address has an account. The answer is the same whether or
+   * not it has one, and does not wait for the mail server (its time would tell).
+   */
+  requestPasswordReset: publicProcedure
+    .input(requestPasswordResetInput)
+    .mutation(async ({ ctx, input }) => {
+      const reset = await ctx.auth.requestPasswordReset(input, client(ctx));
+      if (reset) {
+        const link = `${ctx.sharing.publicUrl.replace(/\/+$/, '')}/reset-password/${reset.token}`;
+        void ctx.sharing.mailer.send(
+          passwordResetMail({ to: reset.user.email, name: reset.user.name, link }),
+        );
+      }
+      return { emailEnabled: ctx.sharing.mailer.enabled };
+    }),
+
+  /** Sets a new password with a reset link's token; every session of the account ends. */
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+    const reset = await ctx.auth.resetPassword(input, client(ctx), ctx.secure);
+    ctx.live.endUser(reset.user.id);
+    return signedIn(ctx, reset);
+  }),
 
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const changed = await ctx.auth.changePassword(ctx.user, input, client(ctx), ctx.secure);

@@ -1,6 +1,7 @@
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { AddMemberForm } from '../../components/members/AddMemberForm.tsx';
 import { MemberList } from '../../components/members/MemberList.tsx';
+import { PendingInvitations } from '../../components/members/PendingInvitations.tsx';
 import { SkeletonRows } from '../../components/SkeletonRows.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
@@ -15,6 +16,7 @@ export function MembersTab() {
     <section className="stack-lg" aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
       {capabilities(dashboard.role).manageMembers && <AddMemberForm />}
+      {capabilities(dashboard.role).manageMembers && <PendingInvitations />}
       {members.isPending ? (
         <SkeletonRows label="Loading members" />
       ) : members.isError ? (
