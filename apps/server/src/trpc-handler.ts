@@ -108,6 +108,8 @@ export function createTrpcHandler(deps: {
   readLimits: ReadLimits;
   now: () => number;
   logger: Logger;
+  /** The client's address, for the per-address limits (http/client-address.ts). */
+  clientAddress: (req: Request) => string;
 }): RequestHandler {
   return createExpressMiddleware<AppRouter>({
     router: appRouter,
@@ -143,8 +145,9 @@ export function createTrpcHandler(deps: {
         now: deps.now,
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,
-        clientAddress: req.ip ?? 'unknown',
+        clientAddress: deps.clientAddress(req),
         cookieHeader: req.headers.cookie,
+        userAgent: req.headers['user-agent'],
         secure,
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };

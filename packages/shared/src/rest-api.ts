@@ -94,6 +94,12 @@ export const writeBodySchema = z
       'A JSON array of 1–10,000 records in either form (mixed freely), at most 5 MiB after decompression. Records with the same key apply in order.',
   });
 
+/**
+ * What a successful write may warn about: `keys_look_like_seconds`, a TSV write whose numeric
+ * keys all fall before 2001 (unix seconds sent where milliseconds are expected).
+ */
+export const WRITE_WARNING_CODES = ['keys_look_like_seconds'] as const;
+
 export const writeResultSchema = z
   .strictObject({
     written: z.int().min(0).meta({ description: 'Records in the request.' }),
@@ -101,6 +107,18 @@ export const writeResultSchema = z
     updated: z.int().min(0).meta({
       description: 'Of those, records whose key existed (or came earlier in the same request).',
     }),
+    warnings: z
+      .array(
+        z.strictObject({
+          code: z.enum(WRITE_WARNING_CODES).meta({ description: 'Stable and machine readable.' }),
+          detail: z.string().meta({ description: 'What looks wrong, and what to check.' }),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'Present only when something in a written request looks like a mistake. The records were written as sent; the same warnings come in the Warning header.',
+      }),
   })
   .meta({ id: 'WriteResult' });
 
@@ -246,6 +264,7 @@ export const REST_PROBLEM_CODES = [
   'invalid_api_key',
   'revoked_api_key',
   'expired_api_key',
+  'insufficient_scope',
   'not_found',
   'bucket_not_found',
   'method_not_allowed',

@@ -11,17 +11,15 @@ import {
 import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { MaintainResult, Store } from '../store.ts';
+import { expireActivity } from './activity.ts';
+import { cellStartOf } from './cell-start.ts';
 import type { Db } from './connection.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
+import type { AggregatesUpgrade } from './upgrade.ts';
 
 type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'seriesSummary' | 'maintain'>;
-
-/** floor(field / width) * width, for negative values too ($mod keeps the dividend's sign). */
-function startOf(field: string, width: number) {
-  return { $subtract: [field, { $mod: [{ $add: [{ $mod: [field, width] }, width] }, width] }] };
-}
 
 /** A group as `$group` below produces it: `last` is the {key, value} with the greatest key. */
 interface GroupRow {
@@ -55,7 +53,10 @@ function toGroup(row: GroupRow): CellGroup {
  * transaction that applies a cell only if its mark still has the version it read, so several
  * processes may run upkeep at once.
  */
-function mongoOperations({ models, transaction, readTimeMs }: Db): AsyncOperations {
+function mongoOperations(
+  { models, transaction, readTimeMs }: Db,
+  upgrade: AggregatesUpgrade,
+): AsyncOperations {
   const { records, aggregates, dirtyCells, buckets } = models;
   const aggregateCollection = aggregates.collection as unknown as mongo.Collection<AggregateDoc>;
   const dirtyCollection = dirtyCells.collection as unknown as mongo.Collection<DirtyCellDoc>;
@@ -65,6 +66,58 @@ function mongoOperations({ models, transaction, readTimeMs }: Db): AsyncOperatio
     if (to !== undefined) k.$lte = to;
     return k;
   };
+
+  async function groupRaw({
+    bucket,
+    ranges,
+    interval,
+    series,
+  }: Parameters<AsyncOperations['groupRaw']>[0]): Promise<CellGroup[]> {
+    const inRanges = ranges.map(([from, to]) => ({ k: { $gte: from, $lte: to } }));
+    const pipeline: PipelineStage[] = [
+      {
+        $match:
+          inRanges.length === 1
+            ? { b: String(bucket), ...inRanges[0] }
+            : { b: String(bucket), $or: inRanges },
+      },
+      {
+        $project: {
+          _id: 0,
+          k: 1,
+          i: cellStartOf('$k', interval),
+          // Each record counts once as series "0".
+          e: {
+            $concatArrays: [
+              [{ k: { $literal: '0' }, v: { $literal: 1 } }],
+              { $objectToArray: '$v' },
+            ],
+          },
+        },
+      },
+      { $unwind: '$e' },
+      {
+        $match: series
+          ? { 'e.v': { $ne: null }, 'e.k': { $in: ['0', ...series.map(String)] } }
+          : { 'e.v': { $ne: null } },
+      },
+      {
+        $group: {
+          _id: { i: '$i', s: '$e.k' },
+          n: { $sum: 1 },
+          sum: { $sum: '$e.v' },
+          min: { $min: '$e.v' },
+          max: { $max: '$e.v' },
+          last: { $max: { at: '$k', v: '$e.v' } },
+        },
+      },
+    ];
+    const rows = await records
+      .aggregate<GroupRow>(pipeline)
+      .allowDiskUse(true)
+      .option({ maxTimeMS: readTimeMs });
+    return rows.map(toGroup);
+  }
 
   return {
     async bounds({ bucket }) {
@@ -139,13 +192,18 @@ function mongoOperations({ models, transaction, readTimeMs }: Db): AsyncOperatio
     },
 
     async groupTier({ bucket, tier, from, to, interval, series }) {
+      // Cells the aggregates upgrade has not marked yet would read as empty: the records
+      // answer for every interval until it has.
+      if (await upgrade.pending(String(bucket))) {
+        return groupRaw({ bucket, ranges: [[from, to]], interval, series });
+      }
       const pipeline: PipelineStage[] = [
         { $match: { b: String(bucket), t: tier, c: { $gte: from, $lte: to } } },
         {
           $project: {
             _id: 0,
             c: 1,
-            i: startOf('$c', interval),
+            i: cellStartOf('$c', interval),
             // The cell's record count rides along as series 0.
             f: { $concatArrays: [[{ s: { $literal: 0 }, n: '$n' }], '$f'] },
           },
@@ -171,56 +229,12 @@ function mongoOperations({ models, transaction, readTimeMs }: Db): AsyncOperatio
       return rows.map(toGroup);
     },
 
-    async groupRaw({ bucket, ranges, interval, series }) {
-      const inRanges = ranges.map(([from, to]) => ({ k: { $gte: from, $lte: to } }));
-      const pipeline: PipelineStage[] = [
-        {
-          $match:
-            inRanges.length === 1
-              ? { b: String(bucket), ...inRanges[0] }
-              : { b: String(bucket), $or: inRanges },
-        },
-        {
-          $project: {
-            _id: 0,
-            k: 1,
-            i: startOf('$k', interval),
-            // Each record counts once as series "0".
-            e: {
-              $concatArrays: [
-                [{ k: { $literal: '0' }, v: { $literal: 1 } }],
-                { $objectToArray: '$v' },
-              ],
-            },
-          },
-        },
-        { $unwind: '$e' },
-        {
-          $match: series
-            ? { 'e.v': { $ne: null }, 'e.k': { $in: ['0', ...series.map(String)] } }
-            : { 'e.v': { $ne: null } },
-        },
-        {
-          $group: {
-            _id: { i: '$i', s: '$e.k' },
-            n: { $sum: 1 },
-            sum: { $sum: '$e.v' },
-            min: { $min: '$e.v' },
-            max: { $max: '$e.v' },
-            last: { $max: { at: '$k', v: '$e.v' } },
-          },
-        },
-      ];
-      const rows = await records
-        .aggregate<GroupRow>(pipeline)
-        .allowDiskUse(true)
-        .option({ maxTimeMS: readTimeMs });
-      return rows.map(toGroup);
-    },
+    groupRaw,
 
-    async takeDirty({ tier, limit }) {
+    async takeDirty({ tier, limit, markedBefore }) {
+      // Cells marked in the last seconds are still being written: left for a later step.
       const marks = await dirtyCells
-        .find({ t: tier })
+        .find({ t: tier, at: { $lt: markedBefore } })
         .sort({ b: 1, c: 1 })
         .limit(limit)
         .lean<DirtyCellDoc[]>();
@@ -296,8 +310,9 @@ export function downsampleMethods(
   db: Db,
   trimRetentionBacklog: () => Promise<Omit<MaintainResult, 'swept'>>,
   sweeper: MongoSweeper,
+  upgrade: AggregatesUpgrade,
 ): DownsampleMethods {
-  const operations = mongoOperations(db);
+  const operations = mongoOperations(db, upgrade);
   return {
     async downsampleRecords(bucket, query) {
       // A deleted bucket's records may wait for the sweeper: they are no longer its to show.
@@ -352,11 +367,15 @@ export function downsampleMethods(
     },
 
     async maintain(now = Date.now()) {
+      // A database from before the aggregates: one bounded batch of their upgrade per step.
+      const upgrading = await upgrade.step();
       const sweep = await sweeper.step();
       const backlog = await trimRetentionBacklog();
+      // By the real clock: `now` may run ahead to settle recent cells.
+      const ageing = await expireActivity(db.models, Date.now());
       const { more } = await runAsync(maintainProgram(now), operations);
       return {
-        more: sweep.more || backlog.more || more,
+        more: upgrading || sweep.more || backlog.more || ageing || more,
         trimmed: backlog.trimmed,
         swept: sweep.swept,
       };
