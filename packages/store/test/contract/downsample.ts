@@ -94,12 +94,13 @@ export function downsampleContract(t: ContractContext): void {
         series: { 1: { min: [0, 2, 4, 7], max: [1, 3, 6, 8], last: [1, 3, 6, 8] } },
       });
       // Intervals are aligned to multiples of their width, so 0 always starts one: the whole
-      // range is two intervals at any width, and one side of it is one.
+      // range falls in two intervals at any width, which points=1 answers as one (their
+      // extent); one side of it is one.
       expect(await read(-edge, 1)).toMatchObject({
-        interval: 2e16,
-        keys: [-2e16, 0],
-        count: [4, 5],
-        series: { 1: { min: [0, 4], max: [3, 8], avg: [1.5, 6], last: [3, 8] } },
+        interval: 4e16,
+        keys: [-2e16],
+        count: [9],
+        series: { 1: { min: [0], max: [8], avg: [4], last: [8] } },
       });
       expect(await read(0, 1)).toMatchObject({
         interval: 1e16,
