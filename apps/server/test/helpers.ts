@@ -16,6 +16,8 @@ export interface TestServer extends RunningServer {
 export interface TestServerOptions extends Partial<Omit<ServerOptions, 'store' | 'port'>> {
   /** What the server gets instead of the store itself (to inject faults below it). */
   wrapStore?: (store: Store) => Store;
+  /** Opens the store as the server process does (its reader threads start at once). */
+  asServer?: boolean;
 }
 
 /**
@@ -23,9 +25,12 @@ export interface TestServerOptions extends Partial<Omit<ServerOptions, 'store' |
  * database of its own when MONGODB_URI is set (see createTestDatabase).
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { wrapStore = (store: Store) => store, ...serverOptions } = options;
+  const { wrapStore = (store: Store) => store, asServer, ...serverOptions } = options;
   const database = createTestDatabase('server');
-  const store = await openStore(database.url, { timeoutMs: serverOptions.storeTimeoutMs });
+  const store = await openStore(database.url, {
+    timeoutMs: serverOptions.storeTimeoutMs,
+    asServer,
+  });
   const clock = { now: Date.now() };
   const running = await startServer({
     store: wrapStore(store),

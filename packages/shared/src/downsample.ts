@@ -44,6 +44,13 @@ export type DownsampleQueryInput = z.input<typeof downsampleQueryInput>;
  *   (docs/architecture.md, "Limits and abuse").
  */
 export const READ_FIGURES_BUDGET = 100_000;
+/**
+ * Series values one page of records (`GET /api/buckets/{id}`, `buckets.records`) holds at
+ * most: a page stops after the record that reaches it and says there is more (a cursor). 10,000
+ * records of 100 series were a 30 MB answer whose serialisation held the event loop for
+ * seconds; 100,000 values is about 3 MB in the long form.
+ */
+export const READ_PAGE_VALUES_BUDGET = 100_000;
 export const READ_RAW_RECORDS_BUDGET = 20_000;
 
 /** Said in a downsampled answer that went past a budget: what it gave up. */

@@ -60,7 +60,10 @@ async function dashboardWithRecords(store: Store, name: string) {
   return dashboard;
 }
 
-it('resumes a sweep after the process stopped in the middle of it', async () => {
+// Two stores and 60,000 records: seconds on a busy machine.
+it('resumes a sweep after the process stopped in the middle of it', {
+  timeout: 60_000,
+}, async () => {
   let store = await openStore(`file:${path}`);
   const gone = await dashboardWithRecords(store, 'gone');
   const kept = await dashboardWithRecords(store, 'kept');

@@ -6,6 +6,7 @@ import type {
   SeriesValues,
 } from '@bucketgrid/shared';
 import type { ClientSession, mongo } from 'mongoose';
+import { pageOf } from '../read-page.ts';
 import {
   type Activity,
   type Bucket,
@@ -273,9 +274,7 @@ export function recordMethods(
         .lean<Pick<RecordDoc, 'k' | 'v'>[]>(),
     ]);
     if (!exists) return { records: [], hasMore: false };
-    const hasMore = docs.length > query.limit;
-    if (hasMore) docs.length = query.limit;
-    return { records: docs.map(toDataRecord), hasMore };
+    return pageOf(docs.map(toDataRecord), query.limit);
   }
 
   async function deleteSelected(

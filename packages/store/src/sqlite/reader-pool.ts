@@ -73,12 +73,18 @@ export class ReaderPool {
   }
 
   readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult> {
-    if (!this.started()) return this.beforeReady.readRecords(bucket, query);
+    if (!this.started()) {
+      this.warmUp();
+      return this.beforeReady.readRecords(bucket, query);
+    }
     return this.run({ op: 'read', bucket, query }) as Promise<ReadResult>;
   }
 
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled> {
-    if (!this.started()) return this.beforeReady.downsampleRecords(bucket, query);
+    if (!this.started()) {
+      this.warmUp();
+      return this.beforeReady.downsampleRecords(bucket, query);
+    }
     return this.run({ op: 'downsample', bucket, query }) as Promise<Downsampled>;
   }
 
@@ -87,7 +93,7 @@ export class ReaderPool {
     return this.closed || this.slots.some((slot) => slot.ready);
   }
 
-  /** Starts every thread now, so that the first reads do not wait for them. */
+  /** Starts every thread not started yet (reads start them too, at the first). */
   warmUp(): void {
     for (const slot of this.slots) this.workerOf(slot);
   }

@@ -1,4 +1,5 @@
 import {
+  type DataRecord,
   type Downsampled,
   type DownsampleQuery,
   type ReadQuery,
@@ -10,6 +11,7 @@ import {
 import { columnsFromRecords } from '../downsample/columns.ts';
 import { runSync } from '../downsample/program.ts';
 import { downsampleProgram } from '../downsample/read.ts';
+import { pageOf } from '../read-page.ts';
 import type { Bucket, ReadResult } from '../store.ts';
 import type { SqliteDb } from './connection.ts';
 import { sqliteOperations } from './downsample.ts';
@@ -36,16 +38,15 @@ export function readRecordsOn({ sql }: SqliteReadDb, bucket: Bucket, query: Read
   if (query.to !== undefined) params.to = query.to;
   if (query.after !== undefined) params.after = query.after;
   const rows = sql(`SELECT key, vals FROM records WHERE ${conditions.join(' AND ')}
-      ORDER BY key ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT @limit`).all(params) as {
-    key: RecordKey;
-    vals: string;
-  }[];
-  const hasMore = rows.length > query.limit;
-  if (hasMore) rows.pop();
-  return {
-    records: rows.map((row) => ({ key: row.key, values: JSON.parse(row.vals) as SeriesValues })),
-    hasMore,
-  };
+      ORDER BY key ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT @limit`)
+    .raw()
+    .iterate(params) as IterableIterator<[RecordKey, string]>;
+  return pageOf(parsed(rows), query.limit);
+}
+
+/** Stored rows as records, parsed only as the page takes them. */
+function* parsed(rows: Iterable<[RecordKey, string]>): Generator<DataRecord> {
+  for (const [key, vals] of rows) yield { key, values: JSON.parse(vals) as SeriesValues };
 }
 
 /** Every query of a downsampled read in one transaction (other writers may commit meanwhile). */

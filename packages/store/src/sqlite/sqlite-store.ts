@@ -52,9 +52,10 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
           },
           onThisConnection,
         );
-  // Started now: a thread's start (loading the read code) takes a second or more on a busy
-  // machine; reads run on this connection until one is ready.
-  pool?.warmUp();
+  // A thread's start (loading the read code) takes a second or more on a busy machine: a server
+  // starts them now, any other process at its first read; reads run on this connection until
+  // one is ready.
+  if (options.asServer) pool?.warmUp();
   const reads: ReadsOf = pool ?? onThisConnection;
   const sweeper = new SqliteSweeper(sqlite);
   const writeActivity = activityWriter(sqlite);

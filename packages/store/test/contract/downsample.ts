@@ -93,8 +93,9 @@ export function downsampleContract(t: ContractContext): void {
         count: [2, 2, 3, 2],
         series: { 1: { min: [0, 2, 4, 7], max: [1, 3, 6, 8], last: [1, 3, 6, 8] } },
       });
-      // Aligned intervals put a boundary at 0, so the whole range spans two of any width;
-      // `points=1` asks for one figure, so the two are merged into one interval.
+      // Intervals are aligned to multiples of their width, so 0 always starts one: the whole
+      // range falls in two intervals at any width, which points=1 answers as one (their
+      // extent); one side of it is one.
       expect(await read(-edge, 1)).toMatchObject({
         interval: 4e16,
         keys: [-2e16],

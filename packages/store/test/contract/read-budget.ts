@@ -1,6 +1,7 @@
 import {
   type DataRecord,
   READ_FIGURES_BUDGET,
+  READ_PAGE_VALUES_BUDGET,
   READ_RAW_RECORDS_BUDGET,
   SERIES_SCAN_ROWS,
   type SeriesValues,
@@ -50,6 +51,24 @@ export function readBudgetContract(t: ContractContext): void {
       expect(one.coarsened).toBeUndefined();
       expect(one.interval).toBeNull();
       expect(one.keys).toHaveLength(2_000);
+    });
+
+    it('ends a page of records at READ_PAGE_VALUES_BUDGET values, with more to follow', {
+      timeout: 120_000,
+    }, async () => {
+      const bucket = await t.makeBucket('TSV');
+      await fill(bucket, 2_000, 10, 100);
+      const perPage = READ_PAGE_VALUES_BUDGET / 100;
+      const first = await t.store.readRecords(bucket, { order: 'asc', limit: 10_000 });
+      expect(first.records).toHaveLength(perPage);
+      expect(first.hasMore).toBe(true);
+      const rest = await t.store.readRecords(bucket, {
+        order: 'asc',
+        limit: 10_000,
+        after: first.records.at(-1)!.key,
+      });
+      expect(rest.records).toHaveLength(2_000 - perPage);
+      expect(rest.hasMore).toBe(false);
     });
 
     it('widens intervals finer than the stored cells when they would fold too many records', {
