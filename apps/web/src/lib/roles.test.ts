@@ -55,16 +55,18 @@ describe('role rules in the UI', () => {
     });
   });
 
-  it('hides key management and settings from users', () => {
+  it('hides key management, settings and the activity log from users', () => {
     expect(capabilities('user')).toEqual({
       manageData: false,
       editGrid: false,
       manageKeys: false,
       manageMembers: false,
       editSettings: false,
+      readActivity: false,
       deleteDashboard: false,
     });
     expect(capabilities('admin').manageKeys).toBe(true);
+    expect(capabilities('admin').readActivity).toBe(true);
     expect(capabilities('admin').deleteDashboard).toBe(false);
     expect(capabilities('owner').deleteDashboard).toBe(true);
   });
