@@ -3,6 +3,7 @@ import {
   createUser,
   hashPassword,
   personalWords,
+  trimSessions,
   verifyPassword,
   warmUpPasswordRating,
 } from '@bucketgrid/services';
@@ -71,6 +72,7 @@ export function createAuth(
 
   async function startSession(user: AuthUser, secure: boolean): Promise<string> {
     const session = await lucia.createSession(user.id, {});
+    await trimSessions(store, user.id);
     return serialize(lucia.createSessionCookie(session.id), secure);
   }
 

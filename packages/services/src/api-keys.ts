@@ -8,6 +8,7 @@ import {
 } from '@bucketgrid/shared';
 import { generateApiKey, hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
 import { type ApiKeyRecord, MissingEntity, type Store } from '@bucketgrid/store';
+import { QUOTAS, withinQuota } from './quotas.ts';
 import { validate } from './validate.ts';
 
 export type ApiKeyState = 'active' | 'revoked' | 'expired';
@@ -41,18 +42,42 @@ export async function createApiKey(
   if (expiresAt !== null && expiresAt <= now) {
     throw new AppError('invalid_input', 'expiresAt: the expiry must be in the future');
   }
-  const key = generateApiKey(type);
+  const active = async () =>
+    (await store.listApiKeys(input.dashboardId)).filter((k) => apiKeyState(k, now) === 'active')
+      .length;
+  return withinQuota(
+    `api-keys:${input.dashboardId}`,
+    QUOTAS.apiKeysPerDashboard,
+    active,
+    `This dashboard has ${QUOTAS.apiKeysPerDashboard} active API keys, the most it may: revoke one it no longer uses first.`,
+    () => insertApiKey(store, { ...input, name, type, expiresAt }, now),
+  );
+}
+
+/** A new key, without the quota check (a roll replaces a key rather than adding one). */
+async function insertApiKey(
+  store: Store,
+  input: {
+    dashboardId: string;
+    name: string;
+    type: ApiKeyType;
+    createdBy: string | null;
+    expiresAt: number | null;
+  },
+  now: number,
+): Promise<CreatedApiKey> {
+  const key = generateApiKey(input.type);
   const parsed = parseApiKey(key)!;
   try {
     const apiKey = await store.createApiKey({
       dashboardId: input.dashboardId,
-      name,
-      type,
+      name: input.name,
+      type: input.type,
       hash: hashApiKey(key),
       hint: parsed.hint,
       createdBy: input.createdBy,
       createdAt: now,
-      expiresAt,
+      expiresAt: input.expiresAt,
     });
     return { apiKey, key };
   } catch (error) {
@@ -108,9 +133,15 @@ export async function rollApiKey(
   if (apiKeyState(key, now) !== 'active') {
     throw new AppError('key_not_active', 'Only an active key can be rolled.');
   }
-  const created = await createApiKey(
+  const created = await insertApiKey(
     store,
-    { dashboardId: key.dashboardId, name: key.name, type: key.type, createdBy: actorId },
+    {
+      dashboardId: key.dashboardId,
+      name: key.name,
+      type: key.type,
+      createdBy: actorId,
+      expiresAt: null,
+    },
     now,
   );
   const graceMs = rollGraceMs[grace];

@@ -7,6 +7,7 @@ import {
   seriesListSchema,
 } from '@bucketgrid/shared';
 import { type Bucket, MissingEntity, type Store } from '@bucketgrid/store';
+import { QUOTAS, withinQuota } from './quotas.ts';
 import { validate } from './validate.ts';
 
 export async function createBucket(
@@ -16,17 +17,23 @@ export async function createBucket(
   if (!(await store.getDashboard(input.dashboardId))) {
     throw new AppError('not_found', 'No such dashboard.');
   }
-  try {
-    return await store.createBucket({
-      dashboardId: input.dashboardId,
-      name: validate(bucketNameSchema, input.name, 'name'),
-      type: validate(bucketTypeSchema, input.type, 'type'),
-    });
-  } catch (error) {
-    // The dashboard was deleted between the check and the insert.
-    if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
-    throw error;
-  }
+  const name = validate(bucketNameSchema, input.name, 'name');
+  const type = validate(bucketTypeSchema, input.type, 'type');
+  return withinQuota(
+    `buckets:${input.dashboardId}`,
+    QUOTAS.bucketsPerDashboard,
+    async () => (await store.listBuckets(input.dashboardId)).length,
+    `This dashboard has ${QUOTAS.bucketsPerDashboard} buckets, the most it may: delete one it no longer needs first.`,
+    async () => {
+      try {
+        return await store.createBucket({ dashboardId: input.dashboardId, name, type });
+      } catch (error) {
+        // The dashboard was deleted between the check and the insert.
+        if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
+        throw error;
+      }
+    },
+  );
 }
 
 /**

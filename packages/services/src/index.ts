@@ -5,6 +5,7 @@ export * from './dashboards.ts';
 export * from './layouts.ts';
 export * from './members.ts';
 export * from './passwords.ts';
+export * from './quotas.ts';
 export * from './rate-limit.ts';
 export * from './record-selection.ts';
 export * from './records.ts';
