@@ -3,6 +3,9 @@ import { createAuth } from '@bucketgrid/auth';
 import { type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
 import {
   BatchedWindowLimiter,
+  DEFAULT_READ_LIMITS,
+  type ReadLimitOptions,
+  ReadLimits,
   SharedWindowLimiter,
   STORE_RETRY_AFTER_SECONDS,
 } from '@bucketgrid/services';
@@ -62,6 +65,8 @@ export interface AppOptions {
   wakeUpkeep?: () => void;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
+  /** Reads per API key, member or share link (defaults: DEFAULT_READ_LIMITS in services). */
+  readLimits?: Partial<Omit<ReadLimitOptions, 'now'>>;
   /** Where the app counts what it does (GET /metrics); its own when not given. */
   metrics?: ServerMetrics;
   /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
@@ -149,8 +154,11 @@ export function createApp(options: AppOptions): App {
         }),
     },
   );
+  // One set of read limits for every reader: API keys, members, share links.
+  const readLimits = new ReadLimits({ ...DEFAULT_READ_LIMITS, ...options.readLimits, now });
   const ingest = createIngestHandlers({
     store,
+    readLimits,
     clientAddress: addressOf,
     metrics,
     keys: new KeyService({
@@ -177,7 +185,7 @@ export function createApp(options: AppOptions): App {
   app.use(
     '/trpc',
     requireSameOrigin,
-    createTrpcHandler({ store, auth, live, now, logger, clientAddress: addressOf }),
+    createTrpcHandler({ store, auth, live, readLimits, now, logger, clientAddress: addressOf }),
   );
 
   const web = options.webDist ? createWebApp(options.webDist) : undefined;

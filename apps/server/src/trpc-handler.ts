@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
-import { asServiceUnavailable } from '@bucketgrid/services';
+import { asServiceUnavailable, type ReadLimits } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type AppRouter, appRouter, type Context } from '@bucketgrid/trpc';
@@ -105,6 +105,7 @@ export function createTrpcHandler(deps: {
   store: Store;
   auth: Auth;
   live: LiveHub;
+  readLimits: ReadLimits;
   now: () => number;
   logger: Logger;
   /** The client's address, for the per-address limits (http/client-address.ts). */
@@ -140,6 +141,7 @@ export function createTrpcHandler(deps: {
         store: deps.store,
         auth: deps.auth,
         live: deps.live,
+        readLimits: deps.readLimits,
         now: deps.now,
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,

@@ -5,12 +5,15 @@ import {
   getBucketOrThrow,
   purgeRecords,
   type RateLimitOutcome,
+  type Reader,
+  type ReadLimits,
   readRecords,
   writeRecords,
 } from '@bucketgrid/services';
 import {
   AppError,
   encodeCursor,
+  keysLookLikeSeconds,
   type ProblemDetailItem,
   parseRecordBatch,
   parseRecordBatchText,
@@ -31,6 +34,8 @@ import { conflictingSelection, selectionFromBody, selectionFromQuery } from './s
 
 export interface IngestDeps {
   store: Store;
+  /** Reads count against their API key here (read-limits.ts in @bucketgrid/services). */
+  readLimits: ReadLimits;
   keys: KeyService;
   /** The client's address, for the failed-key limit (http/client-address.ts). */
   clientAddress: (req: IncomingMessage) => string;
@@ -76,6 +81,11 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     return { key: verified.key, bucket };
   }
 
+  const keyReader = (key: ApiKeyRecord): Reader => ({
+    limits: deps.readLimits,
+    principal: `key:${key.id}`,
+  });
+
   function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
     const spent = keys.spend(key, weight);
     if (!spent.allowed) throw spendRefusal(res, spent, weight);
@@ -87,8 +97,10 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     async (req, res, bucketId) => {
       const { key, bucket } = await authorize(req, res, bucketId);
       const text = await readJsonText(req);
+      const tally = bucket.type === 'TSV' ? { numeric: 0, before2001: 0 } : undefined;
       const records =
-        parseRecordBatchText(text, bucket.type) ?? parseRecordBatch(parseJson(text), bucket.type);
+        parseRecordBatchText(text, bucket.type, tally) ??
+        parseRecordBatch(parseJson(text), bucket.type, tally);
       const limit = spend(res, key, records.length);
       let result: { inserted: number; updated: number };
       try {
@@ -98,15 +110,20 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
         throw error;
       }
       // The 200 of a write, headers and all in one writeHead (the hot path).
-      const body = `{"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}}`;
-      res.writeHead(200, [
+      const counts = `"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}`;
+      const headers = [
         'content-type',
         'application/json; charset=utf-8',
-        'content-length',
-        String(body.length),
         ...rateLimitHeaders(limit),
         ...SECURITY_HEADERS,
-      ]);
+      ];
+      let body = `{${counts}}`;
+      if (tally !== undefined && keysLookLikeSeconds(tally)) {
+        body = `{${counts},"warnings":[${JSON.stringify(SECONDS_WARNING)}]}`;
+        headers.push('warning', `299 - "${SECONDS_WARNING.detail}"`);
+      }
+      headers.push('content-length', String(body.length));
+      res.writeHead(200, headers);
       res.end(body);
       let values = 0;
       for (const record of records) values += countValues(record);
@@ -118,7 +135,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     const { format } = params;
-    const query = readQueryOf(bucket.type, params, problems, ['format']);
+    const query = readQueryOf(bucket, params, problems, ['format']);
     if (format !== undefined && format !== 'min') {
       problems.push({
         parameter: 'format',
@@ -127,11 +144,11 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    const { records, hasMore } = await readRecords(store, bucket, query);
+    const { records, hasMore } = await readRecords(store, bucket, query, keyReader(key));
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
-      next_cursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+      next_cursor: hasMore && last ? encodeCursor(bucket.id, query.order, last.key) : null,
     });
   };
 
@@ -142,7 +159,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, await downsampleRecords(store, bucket, params));
+    sendJson(res, 200, await downsampleRecords(store, bucket, params, keyReader(key)));
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
@@ -163,12 +180,30 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   const purge: BucketHandler = async (req, res, bucketId) => {
     const { key, bucket } = await authorize(req, res, bucketId);
+    // Unknown input is an error everywhere; for a call that deletes everything, all the more.
+    if (hasBody(req)) {
+      throw new AppError(
+        'unsupported_media_type',
+        'Purge takes no body: send the POST without one (it deletes every record of the bucket).',
+      );
+    }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
 }
+
+/**
+ * A TSV write whose numeric keys all fall before 2001 is written as sent (1970 is a valid
+ * time), but said to be suspicious: almost always unix seconds where milliseconds belong.
+ * ASCII only, as it also goes in the Warning header (RFC 9111's form, as Kubernetes sends it).
+ */
+const SECONDS_WARNING = {
+  code: 'keys_look_like_seconds',
+  detail:
+    'Every numeric key of this write is before 2001-01-01: TSV keys are unix milliseconds, and these look like seconds (multiply them by 1000). The records were written as sent.',
+} as const;
 
 function rateLimitHeaders(limit: RateLimitOutcome): string[] {
   return [

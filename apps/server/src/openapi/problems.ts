@@ -9,7 +9,7 @@ const WHEN: Record<RestProblemCode, string> = {
   malformed_json: 'The body is not JSON, or not valid gzip.',
   malformed_request: 'The request is not valid HTTP/1.1.',
   invalid_query:
-    'A query parameter is unknown, given twice, or not valid; `errors` names each one.',
+    'A query parameter is unknown, given twice, or not valid, or `from` is after `to`; `errors` names each one.',
   invalid_cursor: 'The cursor is not one this bucket returned for this order.',
   missing_api_key: 'Send your API key in the X-API-Key header.',
   invalid_api_key:
@@ -23,11 +23,11 @@ const WHEN: Record<RestProblemCode, string> = {
   request_timeout:
     'The headers did not arrive within 10 s, or the whole request within 60 s: send faster, or less at once.',
   payload_too_large:
-    'The body is over 5 MiB (after decompression); send fewer records per request.',
+    'The body is over 5 MiB (after decompression) on a write or delete, or over 16 KiB on a route that takes none; send fewer records per request.',
   batch_exceeds_rate_limit:
     'This write holds more records than the key may write in a minute: split it into smaller writes (waiting would not help).',
   unsupported_media_type:
-    'Send the body as JSON with the header Content-Type: application/json (gzip is the only Content-Encoding).',
+    'Send the body as JSON with the header Content-Type: application/json (gzip is the only Content-Encoding); a route that takes no body (purge) refuses one.',
   invalid_records:
     'Some records (or keys) are not valid; `errors` points at each problem, and nothing was written.',
   empty_selection:

@@ -1,9 +1,12 @@
+import type { AuthUser } from '@bucketgrid/auth';
 import {
   deleteRecords,
   downsampleRecords,
   purgeRecords,
+  type Reader,
   readRecords,
   resolveRecordSelection,
+  seriesSummary,
 } from '@bucketgrid/services';
 import {
   downsampleQueryInput,
@@ -15,6 +18,7 @@ import {
   toLongRecord,
 } from '@bucketgrid/shared';
 import { z } from 'zod';
+import type { Context } from '../context.ts';
 import { bucketProcedure } from '../trpc.ts';
 
 /** The records of one bucket: read, downsampled, deleted. Part of the `buckets` router. */
@@ -33,17 +37,27 @@ export const deleteRecordsInput = bucketInput.extend({
   to: keyParam.optional(),
 });
 
+/** A member's reads count against that member, across every dashboard they read. */
+function memberReader(ctx: Context & { user: AuthUser }): Reader {
+  return { limits: ctx.readLimits, principal: `user:${ctx.user.id}` };
+}
+
 export const bucketRecordProcedures = {
   records: bucketProcedure('user')
     .input(recordsInput)
     .query(async ({ ctx, input }) => {
       const { dashboardId: _d, bucketId: _b, ...params } = input;
-      const query = resolveReadQuery(ctx.bucket.type, params);
-      const { records, hasMore } = await readRecords(ctx.store, ctx.bucket, query);
+      const query = resolveReadQuery(ctx.bucket, params);
+      const { records, hasMore } = await readRecords(
+        ctx.store,
+        ctx.bucket,
+        query,
+        memberReader(ctx),
+      );
       const last = records.at(-1);
       return {
         records: records.map(toLongRecord),
-        nextCursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+        nextCursor: hasMore && last ? encodeCursor(ctx.bucket.id, query.order, last.key) : null,
       };
     }),
 
@@ -52,8 +66,16 @@ export const bucketRecordProcedures = {
     .input(downsampleInput)
     .query(({ ctx, input }) => {
       const { dashboardId: _d, bucketId: _b, ...query } = input;
-      return downsampleRecords(ctx.store, ctx.bucket, query);
+      return downsampleRecords(ctx.store, ctx.bucket, query, memberReader(ctx));
     }),
+
+  /**
+   * Which series the bucket's data holds and how many values each has: what a series picker
+   * needs, in a read bounded whatever the bucket's size (not a whole-range downsample).
+   */
+  series: bucketProcedure('user').query(({ ctx }) =>
+    seriesSummary(ctx.store, ctx.bucket, memberReader(ctx)),
+  ),
 
   deleteRecords: bucketProcedure('admin')
     .input(deleteRecordsInput)
