@@ -160,6 +160,7 @@ export function createApp(options: AppOptions): App {
     store,
     readLimits,
     clientAddress: addressOf,
+    now,
     metrics,
     keys: new KeyService({
       store,

@@ -147,6 +147,7 @@ export function createTrpcHandler(deps: {
         sessionId: session?.sessionId ?? null,
         clientAddress: deps.clientAddress(req),
         cookieHeader: req.headers.cookie,
+        userAgent: req.headers['user-agent'],
         secure,
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };

@@ -19,6 +19,8 @@ import {
   type WriteMode,
   type WriteResult,
 } from '@bucketgrid/store';
+import { type ChangeAuthor, noteOf } from './activity.ts';
+import { bucketTarget } from './buckets.ts';
 import type { ReadLimits, ReadPrincipal } from './read-limits.ts';
 
 /**
@@ -63,12 +65,19 @@ export function deleteRecords(
   store: Store,
   bucket: Bucket,
   selection: RecordSelection,
+  by?: ChangeAuthor,
 ): Promise<number> {
-  return store.deleteRecords(bucket, selection).catch(bucketGone);
+  // The range as given, or how many keys: a list of 10,000 keys is no log entry.
+  const before = 'keys' in selection ? { keys: selection.keys.length } : selection;
+  const note = noteOf(by, bucket.dashboardId, 'records.deleted', bucketTarget(bucket), { before });
+  return store.deleteRecords(bucket, selection, note).catch(bucketGone);
 }
 
-export function purgeRecords(store: Store, bucket: Bucket): Promise<number> {
-  return store.purgeRecords(bucket).catch(bucketGone);
+export function purgeRecords(store: Store, bucket: Bucket, by?: ChangeAuthor): Promise<number> {
+  const note = noteOf(by, bucket.dashboardId, 'bucket.purged', bucketTarget(bucket), {
+    before: { records: bucket.recordCount },
+  });
+  return store.purgeRecords(bucket, note).catch(bucketGone);
 }
 
 /**

@@ -264,6 +264,7 @@ export const REST_PROBLEM_CODES = [
   'invalid_api_key',
   'revoked_api_key',
   'expired_api_key',
+  'insufficient_scope',
   'not_found',
   'bucket_not_found',
   'method_not_allowed',

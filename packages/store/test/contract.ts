@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Store } from '../src/store.ts';
+import { activityContract } from './contract/activity.ts';
 import { apiKeysContract } from './contract/api-keys.ts';
 import { bucketsContract } from './contract/buckets.ts';
 import { contractContext } from './contract/context.ts';
@@ -44,5 +45,6 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     layoutsContract(t);
     apiKeysContract(t);
     rateWindowsContract(t);
+    activityContract(t);
   });
 }

@@ -18,6 +18,8 @@ export interface Context {
   clientAddress: string;
   /** The request's Cookie header (sign-in reads the device cookie from it). */
   cookieHeader: string | undefined;
+  /** The browser's User-Agent, for the account's sign-in history. */
+  userAgent: string | undefined;
   /** Whether the request came over https (the session cookie is then Secure). */
   secure: boolean;
   /** Queues a Set-Cookie header on the response. */

@@ -2,6 +2,7 @@ import {
   asServiceUnavailable,
   getBucketOrThrow,
   getDashboardForMember,
+  userAuthor,
 } from '@bucketgrid/services';
 import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
 import type { Dashboard, DashboardRef } from '@bucketgrid/store';
@@ -119,7 +120,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.sessionId) {
     throw new AppError('unauthenticated', 'Sign in first.');
   }
-  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+  // Who the activity log names for this caller's changes.
+  const author = userAuthor(ctx.user, ctx.clientAddress, ctx.now);
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, author } });
 });
 
 /** What a dashboard-scoped procedure knows: the dashboard and the caller's role in it. */

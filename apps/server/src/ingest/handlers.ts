@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  apiKeyAuthor,
   deleteRecords,
   downsampleRecords,
   getBucketOrThrow,
@@ -13,6 +14,7 @@ import {
 import {
   AppError,
   encodeCursor,
+  type KeyPermission,
   keysLookLikeSeconds,
   type ProblemDetailItem,
   parseRecordBatch,
@@ -41,6 +43,8 @@ export interface IngestDeps {
   clientAddress: (req: IncomingMessage) => string;
   /** Counts the records and values written. */
   metrics: ServerMetrics;
+  /** The server's clock (for the activity log's times). */
+  now: () => number;
 }
 
 /**
@@ -67,18 +71,26 @@ export interface IngestHandlers {
 export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   const { store, keys } = deps;
 
-  /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
-  async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
-    const verified = await keys.verify(headerValue(req, 'x-api-key'), deps.clientAddress(req));
+  /**
+   * X-API-Key → the key, which must hold `permission`, and the path's bucket, which must
+   * belong to the key's dashboard (else 404, as for a bucket that never existed) and be
+   * within the key's buckets (else 403).
+   */
+  async function authorize(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucketId: string,
+    permission: KeyPermission,
+  ) {
+    const address = deps.clientAddress(req);
+    const verified = await keys.verify(headerValue(req, 'x-api-key'), address);
     if (!verified.valid) throw keyRefusal(res, verified);
-    noteKeyId(req, verified.key.id);
-    const bucket = await getBucketOrThrow(
-      store,
-      bucketId,
-      verified.key.dashboardId,
-      'bucket_not_found',
-    );
-    return { key: verified.key, bucket };
+    const { key } = verified;
+    noteKeyId(req, key.id);
+    keys.checkScope(key, permission);
+    const bucket = await getBucketOrThrow(store, bucketId, key.dashboardId, 'bucket_not_found');
+    keys.checkScope(key, permission, bucket.id);
+    return { key, bucket, address };
   }
 
   const keyReader = (key: ApiKeyRecord): Reader => ({
@@ -95,7 +107,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   const write =
     (mode: WriteMode): BucketHandler =>
     async (req, res, bucketId) => {
-      const { key, bucket } = await authorize(req, res, bucketId);
+      const { key, bucket } = await authorize(req, res, bucketId, 'write');
       const text = await readJsonText(req);
       const tally = bucket.type === 'TSV' ? { numeric: 0, before2001: 0 } : undefined;
       const records =
@@ -131,7 +143,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket } = await authorize(req, res, bucketId, 'read');
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     const { format } = params;
@@ -154,7 +166,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */
   const downsample: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket } = await authorize(req, res, bucketId, 'read');
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
@@ -163,7 +175,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket, address } = await authorize(req, res, bucketId, 'delete');
     const problems: ProblemDetailItem[] = [];
     const query = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
@@ -175,11 +187,12 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       selection = selectionFromQuery(query, bucket);
     }
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
+    const by = apiKeyAuthor(key, address, deps.now);
+    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection, by) });
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket, address } = await authorize(req, res, bucketId, 'delete');
     // Unknown input is an error everywhere; for a call that deletes everything, all the more.
     if (hasBody(req)) {
       throw new AppError(
@@ -188,7 +201,8 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       );
     }
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
+    const by = apiKeyAuthor(key, address, deps.now);
+    sendJson(res, 200, { deleted: await purgeRecords(store, bucket, by) });
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };

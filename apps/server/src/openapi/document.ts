@@ -40,6 +40,7 @@ const KEY_ERRORS: RestProblemCode[] = [
   'invalid_api_key',
   'revoked_api_key',
   'expired_api_key',
+  'insufficient_scope',
   'bucket_not_found',
   'rate_limited',
   'internal_error',
@@ -296,6 +297,8 @@ const DESCRIPTION = `Programs push records into Data Buckets and read them back 
 **Records.** A record is a key and 1–100 series values, in the long form \`{"key": K, "data": [{"series_key": 1, "value": 25.5}]}\` or the minified form \`{"k": K, "d": [{"sk": 1, "v": 25.5}]}\`. Series keys are integers 1–1000; a value is a finite number or null (a known gap). The key has the bucket's type: TSV, unix milliseconds or an ISO 8601 date-time with a zone; KV, a string of 1–256 characters; IV, a safe integer. Unknown properties and parameters are refused, not ignored.
 
 **Errors** are \`application/problem+json\` (RFC 9457) with a stable \`code\`; \`errors\` lists up to 100 problems, each with a JSON \`pointer\` into the body or the query \`parameter\` it is about.
+
+**Scopes.** A key holds some of three permissions: \`write\` (POST, PUT), \`read\` (GET, downsample) and \`delete\` (DELETE, purge), and may be limited to some buckets of its dashboard. A request outside its scope is \`403 insufficient_scope\`, whose \`detail\` names the missing permission or the bucket.
 
 **Rate limits.** A key may spend 6,000,000 units a minute by default (a write one per record, any other request one). Answers carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\`; over the limit, \`429\` with \`Retry-After\`.
 

@@ -16,6 +16,8 @@ const WHEN: Record<RestProblemCode, string> = {
     'The X-API-Key value is not a Bucketgrid API key (wrong format or checksum), or no such key exists.',
   revoked_api_key: 'This API key was revoked; create a new one.',
   expired_api_key: 'This API key has expired; create or roll a new one.',
+  insufficient_scope:
+    'This API key lacks the permission the request needs (write for POST and PUT, read for GET and downsample, delete for DELETE and purge), or may not touch this bucket; `detail` names which.',
   not_found: 'No such path under /api.',
   bucket_not_found:
     'No such bucket in this dashboard (check the bucket id). A bucket of another dashboard answers the same.',

@@ -11,6 +11,7 @@ import {
 import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { MaintainResult, Store } from '../store.ts';
+import { expireActivity } from './activity.ts';
 import { cellStartOf } from './cell-start.ts';
 import type { Db } from './connection.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
@@ -370,9 +371,11 @@ export function downsampleMethods(
       const upgrading = await upgrade.step();
       const sweep = await sweeper.step();
       const backlog = await trimRetentionBacklog();
+      // By the real clock: `now` may run ahead to settle recent cells.
+      const ageing = await expireActivity(db.models, Date.now());
       const { more } = await runAsync(maintainProgram(now), operations);
       return {
-        more: upgrading || sweep.more || backlog.more || more,
+        more: upgrading || sweep.more || backlog.more || ageing || more,
         trimmed: backlog.trimmed,
         swept: sweep.swept,
       };

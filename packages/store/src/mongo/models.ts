@@ -3,6 +3,8 @@ import {
   apiKeyTypes,
   type BucketType,
   bucketTypes,
+  type KeyPermission,
+  keyPermissions,
   type LayoutContent,
   type RecordKey,
   type Role,
@@ -172,11 +174,38 @@ export interface ApiKeyDoc {
   type: ApiKeyType;
   hash: string;
   hint: string;
+  /** Absent on keys made before scopes: those hold all three permissions. */
+  scopes?: KeyPermission[];
+  /** Absent or null: every bucket of the dashboard. */
+  bucketIds?: string[] | null;
   createdBy: string | null;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
   lastUsedAt: number | null;
+}
+
+/** An activity log entry (roles/activity.ts); `exp` lets a TTL index drop it after a year. */
+export interface ActivityDoc {
+  _id: string;
+  dashboardId: string;
+  at: number;
+  actor: { type: string; id: string | null; label: string };
+  action: string;
+  target: { type: string; id: string; label: string };
+  before: unknown;
+  after: unknown;
+  address: string | null;
+}
+
+/** A sign-in or password change of an account. */
+export interface AccountEventDoc {
+  _id: string;
+  userId: string;
+  at: number;
+  kind: string;
+  address: string | null;
+  userAgent: string | null;
 }
 
 /**
@@ -341,6 +370,8 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
     type: { type: String, enum: apiKeyTypes },
     hash: String,
     hint: String,
+    scopes: { type: [{ type: String, enum: keyPermissions }], default: undefined },
+    bucketIds: { type: [String], default: undefined },
     createdBy: { type: String, default: null },
     createdAt: Number,
     expiresAt: nullableNumber(),
@@ -351,6 +382,38 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
 );
 apiKeySchema.index({ hash: 1 }, { unique: true });
 apiKeySchema.index({ dashboardId: 1 });
+
+const activitySchema = new Schema<ActivityDoc>(
+  {
+    _id: String,
+    dashboardId: String,
+    at: Number,
+    actor: { type: { type: String }, id: { type: String, default: null }, label: String },
+    action: String,
+    target: { type: { type: String }, id: String, label: String },
+    before: { type: Schema.Types.Mixed, default: null },
+    after: { type: Schema.Types.Mixed, default: null },
+    address: { type: String, default: null },
+  },
+  options,
+);
+// The log's pages, newest first, per dashboard; and upkeep's trim by time.
+activitySchema.index({ dashboardId: 1, at: -1, _id: -1 });
+activitySchema.index({ at: 1 });
+
+const accountEventSchema = new Schema<AccountEventDoc>(
+  {
+    _id: String,
+    userId: String,
+    at: Number,
+    kind: String,
+    address: { type: String, default: null },
+    userAgent: { type: String, default: null },
+  },
+  options,
+);
+accountEventSchema.index({ userId: 1, at: -1, _id: -1 });
+accountEventSchema.index({ at: 1 });
 
 const liveEventsSchema = new Schema<LiveEventsDoc>(
   { origin: String, events: Schema.Types.Mixed, at: Date },
@@ -375,6 +438,8 @@ function compileModels(conn: Connection) {
     rateWindows: conn.model('RateWindow', rateWindowSchema, 'rateWindows'),
     deletedBuckets: conn.model('DeletedBucket', deletedBucketSchema, 'deletedBuckets'),
     liveEvents: conn.model('LiveEvents', liveEventsSchema, 'liveEvents'),
+    activity: conn.model('Activity', activitySchema, 'activity'),
+    accountEvents: conn.model('AccountEvent', accountEventSchema, 'accountEvents'),
   };
 }
 

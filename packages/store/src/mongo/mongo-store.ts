@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
+import { activityMethods } from './activity.ts';
 import { aggregateHooks } from './aggregates.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
@@ -41,6 +42,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
       ...downsampleMethods(db, trimRetentionBacklog, sweeper, upgrade),
       ...apiKeyMethods(db),
       ...rateWindowMethods(db),
+      ...activityMethods(db),
     },
     inFlight,
     () => closing !== undefined,

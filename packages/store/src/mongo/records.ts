@@ -7,6 +7,7 @@ import type {
 } from '@bucketgrid/shared';
 import type { ClientSession, mongo } from 'mongoose';
 import {
+  type Activity,
   type Bucket,
   type MaintainResult,
   MissingEntity,
@@ -16,6 +17,7 @@ import {
   type WriteMode,
   type WriteResult,
 } from '../store.ts';
+import { writeActivity } from './activity.ts';
 import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, KV_RECORDS, type RecordDoc } from './models.ts';
@@ -130,6 +132,7 @@ export function recordMethods(
   async function deleteInBatches(
     bucket: Bucket,
     selection: { from?: RecordKey; to?: RecordKey },
+    activity: Activity | undefined,
   ): Promise<number> {
     const k: mongo.FilterOperators<RecordKey> = {};
     if (selection.from !== undefined) k.$gte = selection.from;
@@ -154,6 +157,11 @@ export function recordMethods(
             selection.from as number | undefined,
             to as number | undefined,
           );
+        }
+        // The entry goes with the last batch, which completes the deletion it notes.
+        if (!more) {
+          const after = { deleted: total + deleted };
+          await writeActivity(db.models, session, activity && { ...activity, after });
         }
         return { deleted, more };
       });
@@ -270,16 +278,25 @@ export function recordMethods(
     return { records: docs.map(toDataRecord), hasMore };
   }
 
-  async function deleteSelected(bucket: Bucket, selection: RecordSelection): Promise<number> {
-    if (!('keys' in selection)) return deleteInBatches(bucket, selection);
+  async function deleteSelected(
+    bucket: Bucket,
+    selection: RecordSelection,
+    activity: Activity | undefined,
+  ): Promise<number> {
+    if (!('keys' in selection)) return deleteInBatches(bucket, selection, activity);
     let deleted = 0;
     for (let i = 0; i < selection.keys.length; i += DELETE_BATCH) {
       const keys = selection.keys.slice(i, i + DELETE_BATCH);
+      const last = i + DELETE_BATCH >= selection.keys.length;
       deleted += await db.transaction(async (session) => {
         const filter = { b: bucket.id, k: { $in: keys } };
         const { deletedCount } = await records.deleteMany(filter, { session });
         await adjustCount(session, bucket.id, -deletedCount);
         if (bucket.type !== 'KV') await aggregates.written(session, bucket.id, bucket.type, keys);
+        if (last) {
+          const after = { deleted: deleted + deletedCount };
+          await writeActivity(db.models, session, activity && { ...activity, after });
+        }
         return deletedCount;
       });
     }
@@ -318,9 +335,10 @@ export function recordMethods(
   return {
     upsertRecords: (bucket, input, mode) => queue.run(bucket.id, () => upsert(bucket, input, mode)),
     readRecords,
-    deleteRecords: (bucket, selection) =>
-      queue.run(bucket.id, () => deleteSelected(bucket, selection)),
-    purgeRecords: (bucket) => queue.run(bucket.id, () => deleteInBatches(bucket, {})),
+    deleteRecords: (bucket, selection, activity) =>
+      queue.run(bucket.id, () => deleteSelected(bucket, selection, activity)),
+    purgeRecords: (bucket, activity) =>
+      queue.run(bucket.id, () => deleteInBatches(bucket, {}, activity)),
 
     async trimRetentionBacklog() {
       const next = await retentionBacklog.find({}, { _id: 1 }).limit(2).lean<{ _id: string }[]>();

@@ -6,6 +6,7 @@ import type {
   RecordKey,
   SeriesSummary,
 } from '@bucketgrid/shared';
+import type { Activity } from './activity.ts';
 import type { Bucket } from './tenancy.ts';
 
 /** `merge` (POST) keeps series the write does not name; `replace` (PUT) drops them. */
@@ -64,8 +65,8 @@ export interface SeriesStore {
    */
   seriesSummary(bucket: Bucket): Promise<SeriesSummary>;
   /** Deletes the selected records; returns how many there were. */
-  deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
-  purgeRecords(bucket: Bucket): Promise<number>;
+  deleteRecords(bucket: Bucket, selection: RecordSelection, activity?: Activity): Promise<number>;
+  purgeRecords(bucket: Bucket, activity?: Activity): Promise<number>;
 
   /**
    * One bounded step of background upkeep (a few milliseconds of work): removes a batch of

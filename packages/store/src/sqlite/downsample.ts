@@ -9,6 +9,7 @@ import {
 } from '../downsample/program.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
+import { expireActivity } from './activity.ts';
 import type { SqliteDb } from './connection.ts';
 import { expireRateWindows } from './rate-windows.ts';
 import type { SqliteRecords } from './records.ts';
@@ -195,9 +196,10 @@ export function downsampleMethods(
         const backlog = records.trimBacklog();
         // By the real clock: `now` may run ahead to settle recent cells.
         const expiring = expireRateWindows(sqlite, Date.now());
+        const ageing = expireActivity(sqlite, Date.now());
         const { more } = runSync(maintainProgram(now), operations);
         return {
-          more: sweep.more || backlog.more || expiring || more,
+          more: sweep.more || backlog.more || expiring || ageing || more,
           trimmed: backlog.trimmed,
           swept: sweep.swept,
         };

@@ -9,6 +9,7 @@ import {
   type WriteMode,
   type WriteResult,
 } from '../store.ts';
+import type { ActivityWriter } from './activity.ts';
 import { SqliteAggregates } from './aggregates.ts';
 import type { SqliteDb } from './connection.ts';
 
@@ -26,15 +27,25 @@ const TRIM_BATCH = 5_000;
 export function recordMethods(
   { db, groupCommit }: SqliteDb,
   records: SqliteRecords,
+  writeActivity: ActivityWriter,
   reads: Pick<Store, 'readRecords'>,
 ): RecordMethods {
   return {
     upsertRecords: (bucket, input, mode) =>
       groupCommit.submit(() => records.upsert(bucket, input, mode)),
     readRecords: reads.readRecords,
-    deleteRecords: async (bucket, selection) =>
-      db.transaction(() => records.delete(bucket, selection))(),
-    purgeRecords: async (bucket) => db.transaction(() => records.purge(bucket))(),
+    deleteRecords: async (bucket, selection, activity) =>
+      db.transaction(() => {
+        const deleted = records.delete(bucket, selection);
+        writeActivity(activity && { ...activity, after: { deleted } });
+        return deleted;
+      })(),
+    purgeRecords: async (bucket, activity) =>
+      db.transaction(() => {
+        const deleted = records.purge(bucket);
+        writeActivity(activity && { ...activity, after: { deleted } });
+        return deleted;
+      })(),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
+import { activityMethods, activityWriter } from './activity.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { type ConnectOptions, connect } from './connection.ts';
@@ -54,18 +55,20 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
   pool?.warmUp();
   const reads: ReadsOf = pool ?? onThisConnection;
   const sweeper = new SqliteSweeper(sqlite);
+  const writeActivity = activityWriter(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
-    ...dashboardMethods(sqlite, sweeper),
-    ...bucketMethods(sqlite, sweeper),
-    ...layoutMethods(sqlite),
-    ...recordMethods(sqlite, records, {
+    ...dashboardMethods(sqlite, sweeper, writeActivity),
+    ...bucketMethods(sqlite, sweeper, writeActivity),
+    ...layoutMethods(sqlite, writeActivity),
+    ...recordMethods(sqlite, records, writeActivity, {
       readRecords: (bucket, query) => reads.readRecords(bucket, query),
     }),
     ...downsampleMethods(sqlite, records, sweeper, {
       downsampleRecords: (bucket, query) => reads.downsampleRecords(bucket, query),
     }),
-    ...apiKeyMethods(sqlite),
+    ...apiKeyMethods(sqlite, writeActivity),
+    ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),
 
     // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.

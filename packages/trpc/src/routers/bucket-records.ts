@@ -81,10 +81,10 @@ export const bucketRecordProcedures = {
     .input(deleteRecordsInput)
     .mutation(async ({ ctx, input }) => {
       const selection = resolveRecordSelection(ctx.bucket.type, input);
-      return { deleted: await deleteRecords(ctx.store, ctx.bucket, selection) };
+      return { deleted: await deleteRecords(ctx.store, ctx.bucket, selection, ctx.author) };
     }),
 
   purge: bucketProcedure('admin').mutation(async ({ ctx }) => ({
-    deleted: await purgeRecords(ctx.store, ctx.bucket),
+    deleted: await purgeRecords(ctx.store, ctx.bucket, ctx.author),
   })),
 };

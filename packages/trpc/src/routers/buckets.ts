@@ -25,20 +25,20 @@ export const bucketsRouter = router({
   create: dashboardProcedure('admin')
     .input(createBucketInput)
     .mutation(({ ctx, input }) =>
-      createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id }),
+      createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id }, ctx.author),
     ),
 
   rename: bucketProcedure('admin')
     .input(renameBucketInput)
-    .mutation(({ ctx, input }) => renameBucket(ctx.store, ctx.bucket, input.name)),
+    .mutation(({ ctx, input }) => renameBucket(ctx.store, ctx.bucket, input.name, ctx.author)),
 
   /** Names, units, colours and decimals of the bucket's series keys (replaces the list). */
   setSeries: bucketProcedure('admin')
     .input(setSeriesInput)
-    .mutation(({ ctx, input }) => setBucketSeries(ctx.store, ctx.bucket, input.series)),
+    .mutation(({ ctx, input }) => setBucketSeries(ctx.store, ctx.bucket, input.series, ctx.author)),
 
   delete: bucketProcedure('admin').mutation(async ({ ctx }) => {
-    await deleteBucket(ctx.store, ctx.bucket);
+    await deleteBucket(ctx.store, ctx.bucket, ctx.author);
     ctx.live.endBucket(ctx.bucket.id);
     return { deleted: true };
   }),

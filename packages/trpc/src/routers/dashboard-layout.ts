@@ -27,6 +27,7 @@ export const dashboardLayoutProcedures = {
           content: { widgets: input.widgets, defaultRange: input.defaultRange },
         },
         ctx.now(),
+        ctx.author,
       ),
     ),
 };
