@@ -8,7 +8,7 @@ import type { Store } from '@bucketgrid/store';
  */
 export const QUOTAS = {
   /** Dashboards one account owns. */
-  dashboardsPerAccount: 50,
+  dashboardsPerAccount: 500,
   /** Buckets of one dashboard. */
   bucketsPerDashboard: 100,
   /** API keys of one dashboard that are not revoked. */
