@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createBucket, createDashboard, createUser, QUOTAS } from '@bucketgrid/services';
 import { hashApiKey } from '@bucketgrid/shared/api-key';
 import { openStore } from '@bucketgrid/store';
 import { afterAll, expect, it } from 'vitest';
@@ -316,4 +317,31 @@ it('prints usage for the CLI, each noun and each command', async () => {
   expect(await usage('dashboard', 'create', '-h')).toContain(
     'Usage: bucketgrid dashboard create --owner EMAIL --name NAME [--slug SLUG] [--retention N]\n',
   );
+}, 120_000);
+
+it('refuses past a quota with the same code and message as tRPC', async () => {
+  const store = await openStore(databaseUrl);
+  let dashboardId: string;
+  try {
+    const owner = await createUser(store, {
+      email: 'full@example.com',
+      password: 'a long password',
+      name: 'Full',
+    });
+    dashboardId = (await createDashboard(store, { ownerId: owner.id, name: 'Full' })).id;
+    for (let i = 0; i < QUOTAS.bucketsPerDashboard; i++) {
+      await createBucket(store, { dashboardId, name: `b${i}`, type: 'IV' });
+    }
+  } finally {
+    await store.close();
+  }
+  expect(
+    await cli('bucket', 'create', '--dashboard', dashboardId, '--name', 'more', '--type', 'IV'),
+  ).toEqual({
+    code: 1,
+    out: {
+      error: 'quota_exceeded',
+      message: `This dashboard has ${QUOTAS.bucketsPerDashboard} buckets, the most it may: delete one it no longer needs first.`,
+    },
+  });
 }, 120_000);

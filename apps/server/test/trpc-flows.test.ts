@@ -1,3 +1,4 @@
+import { createBucket, QUOTAS } from '@bucketgrid/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { browserClient, outcome, signUp } from './trpc-client.ts';
@@ -267,5 +268,30 @@ describe('deleting a dashboard', () => {
     );
     expect(records.records).toEqual([]);
     expect((await write(key.key)).json.code).toBe('invalid_api_key');
+  });
+});
+
+describe('quotas', () => {
+  it('refuses a bucket past the dashboard’s quota with quota_exceeded, and says what to do', async () => {
+    const owner = await ownerWithBucket();
+    for (let i = 1; i < QUOTAS.bucketsPerDashboard; i++) {
+      await createBucket(server.store, {
+        dashboardId: owner.dashboard.id,
+        name: `b${i}`,
+        type: 'IV',
+      });
+    }
+    const more = () =>
+      owner.client.buckets.create.mutate({
+        dashboardId: owner.dashboard.id,
+        name: 'x',
+        type: 'IV',
+      });
+    expect(await outcome(more)).toBe('CONFLICT:quota_exceeded');
+    await more().catch((error: Error) =>
+      expect(error.message).toBe(
+        `This dashboard has ${QUOTAS.bucketsPerDashboard} buckets, the most it may: delete one it no longer needs first.`,
+      ),
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   hashPassword,
   newLinkToken,
   personalWords,
+  trimSessions,
   verifyPassword,
   warmUpPasswordRating,
 } from '@bucketgrid/services';
@@ -75,6 +76,7 @@ export function createAuth(
 
   async function startSession(user: AuthUser, secure: boolean): Promise<string> {
     const session = await lucia.createSession(user.id, {});
+    await trimSessions(store, user.id);
     return serialize(lucia.createSessionCookie(session.id), secure);
   }
 

@@ -14,6 +14,7 @@ import {
 import { generateApiKey, hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
 import { type ApiKeyRecord, MissingEntity, type Store } from '@bucketgrid/store';
 import { type ChangeAuthor, noteOf } from './activity.ts';
+import { QUOTAS, withinQuota } from './quotas.ts';
 import { validate } from './validate.ts';
 
 export type ApiKeyState = 'active' | 'revoked' | 'expired';
@@ -54,38 +55,52 @@ export async function createApiKey(
   if (expiresAt !== null && expiresAt <= now) {
     throw new AppError('invalid_input', 'expiresAt: the expiry must be in the future');
   }
-  const key = generateApiKey(type);
-  const parsed = parseApiKey(key)!;
-  try {
-    const note = noteOf(
-      by,
-      input.dashboardId,
-      logAs.action,
-      { type: 'key', id: '', label: `${name} (${parsed.hint}…)` },
-      { before: logAs.before, after: { type, ...scopeView(scope), expiresAt } },
-    );
-    const apiKey = await store.createApiKey(
-      {
-        dashboardId: input.dashboardId,
-        name,
-        type,
-        hash: hashApiKey(key),
-        hint: parsed.hint,
-        ...scope,
-        createdBy: input.createdBy,
-        createdAt: now,
-        expiresAt,
-      },
-      note,
-    );
-    return { apiKey, key };
-  } catch (error) {
-    // The dashboard was deleted between the check and the insert.
-    if (error instanceof MissingEntity && error.entity === 'dashboard') {
-      throw new AppError('not_found', 'No such dashboard.');
+  const insert = async (): Promise<CreatedApiKey> => {
+    const key = generateApiKey(type);
+    const parsed = parseApiKey(key)!;
+    try {
+      const note = noteOf(
+        by,
+        input.dashboardId,
+        logAs.action,
+        { type: 'key', id: '', label: `${name} (${parsed.hint}…)` },
+        { before: logAs.before, after: { type, ...scopeView(scope), expiresAt } },
+      );
+      const apiKey = await store.createApiKey(
+        {
+          dashboardId: input.dashboardId,
+          name,
+          type,
+          hash: hashApiKey(key),
+          hint: parsed.hint,
+          ...scope,
+          createdBy: input.createdBy,
+          createdAt: now,
+          expiresAt,
+        },
+        note,
+      );
+      return { apiKey, key };
+    } catch (error) {
+      // The dashboard was deleted between the check and the insert.
+      if (error instanceof MissingEntity && error.entity === 'dashboard') {
+        throw new AppError('not_found', 'No such dashboard.');
+      }
+      throw error;
     }
-    throw error;
-  }
+  };
+  // A roll replaces a key rather than adding one: it needs no room under the quota.
+  if (logAs.action === 'key.rolled') return insert();
+  const active = async () =>
+    (await store.listApiKeys(input.dashboardId)).filter((k) => apiKeyState(k, now) === 'active')
+      .length;
+  return withinQuota(
+    `api-keys:${input.dashboardId}`,
+    QUOTAS.apiKeysPerDashboard,
+    active,
+    `This dashboard has ${QUOTAS.apiKeysPerDashboard} active API keys, the most it may: revoke one it no longer uses first.`,
+    insert,
+  );
 }
 
 export function listApiKeys(store: Store, dashboardId: string): Promise<ApiKeyRecord[]> {

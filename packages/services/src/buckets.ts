@@ -8,6 +8,7 @@ import {
 } from '@bucketgrid/shared';
 import { type Bucket, MissingEntity, type Store } from '@bucketgrid/store';
 import { type ChangeAuthor, noteOf } from './activity.ts';
+import { QUOTAS, withinQuota } from './quotas.ts';
 import { validate } from './validate.ts';
 
 export async function createBucket(
@@ -18,23 +19,31 @@ export async function createBucket(
   if (!(await store.getDashboard(input.dashboardId))) {
     throw new AppError('not_found', 'No such dashboard.');
   }
-  try {
-    const name = validate(bucketNameSchema, input.name, 'name');
-    const type = validate(bucketTypeSchema, input.type, 'type');
-    // The store fills in the new bucket's id.
-    const note = noteOf(
-      by,
-      input.dashboardId,
-      'bucket.created',
-      { type: 'bucket', id: '', label: name },
-      { after: { name, type } },
-    );
-    return await store.createBucket({ dashboardId: input.dashboardId, name, type }, note);
-  } catch (error) {
-    // The dashboard was deleted between the check and the insert.
-    if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
-    throw error;
-  }
+  const name = validate(bucketNameSchema, input.name, 'name');
+  const type = validate(bucketTypeSchema, input.type, 'type');
+  return withinQuota(
+    `buckets:${input.dashboardId}`,
+    QUOTAS.bucketsPerDashboard,
+    async () => (await store.listBuckets(input.dashboardId)).length,
+    `This dashboard has ${QUOTAS.bucketsPerDashboard} buckets, the most it may: delete one it no longer needs first.`,
+    async () => {
+      try {
+        // The store fills in the new bucket's id.
+        const note = noteOf(
+          by,
+          input.dashboardId,
+          'bucket.created',
+          { type: 'bucket', id: '', label: name },
+          { after: { name, type } },
+        );
+        return await store.createBucket({ dashboardId: input.dashboardId, name, type }, note);
+      } catch (error) {
+        // The dashboard was deleted between the check and the insert.
+        if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
+        throw error;
+      }
+    },
+  );
 }
 
 /**

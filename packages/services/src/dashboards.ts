@@ -9,6 +9,7 @@ import {
 } from '@bucketgrid/shared';
 import { type Dashboard, type DashboardRef, type Store, UniqueViolation } from '@bucketgrid/store';
 import { type ChangeAuthor, noteOf } from './activity.ts';
+import { QUOTAS, withinQuota } from './quotas.ts';
 import { uniqueSlug } from './slugs.ts';
 import { validate } from './validate.ts';
 
@@ -25,10 +26,28 @@ export async function createDashboard(
   const name = validate(dashboardNameSchema, input.name, 'name');
   const retention = validate(retentionSchema, input.retention ?? DEFAULT_RETENTION, 'retention');
   const fields = { ownerId: owner.id, workspace: owner.workspace, name, retention };
-  if (input.slug === undefined) {
-    return uniqueSlug(slugify(name), (slug) => store.createDashboard({ ...fields, slug }));
+  const slug = input.slug === undefined ? undefined : validate(slugSchema, input.slug, 'slug');
+  const owned = async () =>
+    (await store.listDashboardsForUser(owner.id)).filter((d) => d.role === 'owner').length;
+  return withinQuota(
+    `dashboards:${owner.id}`,
+    QUOTAS.dashboardsPerAccount,
+    owned,
+    `This account owns ${QUOTAS.dashboardsPerAccount} dashboards, the most it may: delete one it no longer needs first.`,
+    () => insertDashboard(store, fields, slug),
+  );
+}
+
+async function insertDashboard(
+  store: Store,
+  fields: { ownerId: string; workspace: string; name: string; retention: number },
+  slug: string | undefined,
+): Promise<Dashboard> {
+  if (slug === undefined) {
+    return uniqueSlug(slugify(fields.name), (free) =>
+      store.createDashboard({ ...fields, slug: free }),
+    );
   }
-  const slug = validate(slugSchema, input.slug, 'slug');
   try {
     return await store.createDashboard({ ...fields, slug });
   } catch (error) {

@@ -9,6 +9,7 @@ export * from './mailer.ts';
 export * from './members.ts';
 export * from './password-reset-mail.ts';
 export * from './passwords.ts';
+export * from './quotas.ts';
 export * from './rate-limit.ts';
 export * from './read-limits.ts';
 export * from './record-selection.ts';

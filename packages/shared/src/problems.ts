@@ -31,6 +31,7 @@ export const problemCatalog = {
   last_owner: { status: 409, title: 'A dashboard keeps at least one owner' },
   key_not_active: { status: 409, title: 'API key is not active' },
   layout_conflict: { status: 409, title: 'The layout was changed by someone else' },
+  quota_exceeded: { status: 409, title: 'Account quota reached' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   batch_exceeds_rate_limit: { status: 413, title: 'Write larger than the key rate limit' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },

@@ -30,6 +30,7 @@ const messages: Record<ProblemCode, string> = {
   last_owner: 'A dashboard keeps at least one owner: make someone else an owner first.',
   key_not_active: 'Only an active key can be rolled.',
   layout_conflict: 'Someone else saved this dashboard’s layout since you started editing.',
+  quota_exceeded: 'A quota is reached: delete something no longer needed first.',
   payload_too_large: 'The request is too large.',
   batch_exceeds_rate_limit: 'The write is larger than the key may send in a minute.',
   unsupported_media_type: 'The request must be JSON.',
