@@ -46,6 +46,11 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
  * new connections until some close).
  */
 export const DESCRIPTOR_RESERVE = 512;
+/**
+ * This far below the connection cap, each new connection sheds the oldest one still waiting
+ * for a request head instead of being refused at the cap (room for the closes in flight).
+ */
+export const SHED_HEADROOM = 64;
 /** The whole request head must arrive within this. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** The whole request, body included, must arrive within this (5 MiB at ~1 Mbit/s). */

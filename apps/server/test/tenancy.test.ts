@@ -52,6 +52,8 @@ const randomText = (length: number, alphabet = BASE62) =>
 /** Shaped like the store's ids: 22 base62 characters. */
 const randomId = () => randomText(22);
 
+const BACKGROUND: ReadonlySet<string | symbol> = new Set(['touchApiKeys', 'maintain']);
+
 /** The store, counting calls: what the server does for a request, measured from the outside. */
 function counted(store: Store, calls: string[]): Store {
   return new Proxy(store, {
@@ -59,8 +61,9 @@ function counted(store: Store, calls: string[]): Store {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        // Last-used times are flushed on a timer, whatever request happens to be running.
-        if (property !== 'touchApiKeys') calls.push(String(property));
+        // Last-used times are flushed, and upkeep polls, on timers, whatever request happens
+        // to be running.
+        if (!BACKGROUND.has(property)) calls.push(String(property));
         return value.apply(target, args);
       };
     },

@@ -6,6 +6,7 @@ export * from './layouts.ts';
 export * from './members.ts';
 export * from './passwords.ts';
 export * from './rate-limit.ts';
+export * from './read-limits.ts';
 export * from './record-selection.ts';
 export * from './records.ts';
 export * from './unavailable.ts';

@@ -8,6 +8,7 @@ import {
   queryProblem,
   type ReadQuery,
   readDownsampleOf,
+  type SeriesSummary,
 } from '@bucketgrid/shared';
 import {
   type Bucket,
@@ -18,6 +19,7 @@ import {
   type WriteMode,
   type WriteResult,
 } from '@bucketgrid/store';
+import type { ReadLimits, ReadPrincipal } from './read-limits.ts';
 
 /**
  * Record operations for REST and tRPC alike. The bucket was loaded (and its dashboard
@@ -41,8 +43,20 @@ export function writeRecords(
   return store.upsertRecords(bucket, records, mode).catch(bucketGone);
 }
 
-export function readRecords(store: Store, bucket: Bucket, query: ReadQuery): Promise<ReadResult> {
-  return store.readRecords(bucket, query);
+/** Who reads, and the limits their reads go through (read-limits.ts). */
+export interface Reader {
+  limits: ReadLimits;
+  principal: ReadPrincipal;
+}
+
+/** A page of records, within the reader's read limits. */
+export function readRecords(
+  store: Store,
+  bucket: Bucket,
+  query: ReadQuery,
+  reader: Reader,
+): Promise<ReadResult> {
+  return reader.limits.run(reader.principal, () => store.readRecords(bucket, query));
 }
 
 export function deleteRecords(
@@ -57,13 +71,28 @@ export function purgeRecords(store: Store, bucket: Bucket): Promise<number> {
   return store.purgeRecords(bucket).catch(bucketGone);
 }
 
-/** A downsampled read; `from`/`to` are checked against the bucket's key type. */
+/**
+ * A downsampled read, within the reader's read limits; `from`/`to` are checked against the
+ * bucket's key type. Its cost is bounded by the store's read budgets (READ_FIGURES_BUDGET,
+ * READ_RAW_RECORDS_BUDGET in @bucketgrid/shared): past them the answer says `coarsened`.
+ */
 export function downsampleRecords(
   store: Store,
   bucket: Bucket,
   input: DownsampleQueryInput,
+  reader: Reader,
 ): Promise<Downsampled> {
-  return store.downsampleRecords(bucket, resolveDownsampleQuery(bucket, input));
+  const query = resolveDownsampleQuery(bucket, input);
+  return reader.limits.run(reader.principal, () => store.downsampleRecords(bucket, query));
+}
+
+/** Which series the bucket's data holds, with their values: a bounded read, for pickers. */
+export function seriesSummary(
+  store: Store,
+  bucket: Bucket,
+  reader: Reader,
+): Promise<SeriesSummary> {
+  return reader.limits.run(reader.principal, () => store.seriesSummary(bucket));
 }
 
 function resolveDownsampleQuery(bucket: Bucket, input: DownsampleQueryInput): DownsampleQuery {

@@ -169,6 +169,24 @@ export const downsampledSchema = z
     truncated: z.boolean().meta({
       description: 'KV buckets only (never aggregated): more records match than `points`.',
     }),
+    coarsened: z
+      .strictObject({
+        budget: z.enum(['figures', 'raw_records']).meta({
+          description:
+            '`figures`: intervals × series over the read budget; `raw_records`: more records to fold than the read budget.',
+        }),
+        requestedPoints: z.int().min(1).meta({ description: 'The points asked for.' }),
+        points: z.int().min(1).meta({ description: 'The points the read was run with.' }),
+        approximateIntervals: z.int().min(0).meta({
+          description:
+            'Intervals answered from whole stored cells: cut by the range’s ends (they include records just outside it) or awaiting upkeep (they may miss the last seconds’ writes).',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present only when the read went past its cost budget (see the read budgets in the docs): the answer has wider intervals than asked, or approximate ones.',
+      }),
   })
   .meta({ id: 'Downsampled', description: 'A range as intervals, column by column.' });
 

@@ -9,6 +9,7 @@ import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
 import { layoutsContract } from './contract/layouts.ts';
 import { rateWindowsContract } from './contract/rate-windows.ts';
+import { readBudgetContract } from './contract/read-budget.ts';
 import { recordsContract } from './contract/records.ts';
 import { retentionContract } from './contract/retention.ts';
 import { usersContract } from './contract/users.ts';
@@ -37,6 +38,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     recordsContract(t);
     downsampleContract(t);
     downsampleModelContract(t);
+    readBudgetContract(t);
     retentionContract(t);
     deletionContract(t);
     layoutsContract(t);

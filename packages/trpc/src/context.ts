@@ -1,5 +1,6 @@
 import type { Auth, AuthUser } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
+import type { ReadLimits } from '@bucketgrid/services';
 import type { Store } from '@bucketgrid/store';
 
 /** What every procedure can use. Built per request by the server. */
@@ -8,6 +9,8 @@ export interface Context {
   auth: Auth;
   /** Live views: publish a dashboard's changes, open views, end them when access ends. */
   live: LiveHub;
+  /** The limits every member's record reads go through (per user). */
+  readLimits: ReadLimits;
   now: () => number;
   user: AuthUser | null;
   sessionId: string | null;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readRecords } from '@bucketgrid/services';
+import { type Reader, readRecords } from '@bucketgrid/services';
 import {
   AppError,
   type DataRecord,
@@ -85,10 +85,15 @@ export function takeExportSlot(): () => void {
  * read of the whole range, one interval: cheap), and those the bucket describes. A KV bucket
  * is never aggregated, so its range is scanned once for them first.
  */
-async function seriesColumns(store: Store, bucket: Bucket, query: ReadQuery): Promise<number[]> {
+async function seriesColumns(
+  store: Store,
+  bucket: Bucket,
+  query: ReadQuery,
+  reader: Reader,
+): Promise<number[]> {
   const keys = new Set(bucket.series.map((meta) => meta.sk));
   if (bucket.type === 'KV') {
-    for await (const page of pages(store, bucket, { ...query, order: 'asc' })) {
+    for await (const page of pages(store, bucket, { ...query, order: 'asc' }, reader)) {
       for (const record of page) for (const sk in record.values) keys.add(Number(sk));
     }
   } else {
@@ -102,14 +107,12 @@ async function seriesColumns(store: Store, bucket: Bucket, query: ReadQuery): Pr
   return [...keys].sort((a, b) => a - b);
 }
 
-async function* pages(store: Store, bucket: Bucket, query: ReadQuery) {
+/** The range's records a page at a time, each page read under the reader's read limits. */
+async function* pages(store: Store, bucket: Bucket, query: ReadQuery, reader: Reader) {
   let after = query.after;
   for (;;) {
-    const { records, hasMore } = await readRecords(store, bucket, {
-      ...query,
-      limit: CSV_EXPORT_PAGE_RECORDS,
-      after,
-    });
+    const page = { ...query, limit: CSV_EXPORT_PAGE_RECORDS, after };
+    const { records, hasMore } = await readRecords(store, bucket, page, reader);
     if (records.length > 0) yield records;
     if (!hasMore || records.length === 0) return;
     after = records.at(-1)!.key;
@@ -169,8 +172,9 @@ export async function sendCsv(
   query: ReadQuery,
   keyFormat: KeyFormat,
   rateLimitHeaders: string[],
+  reader: Reader,
 ): Promise<void> {
-  const columns = await seriesColumns(store, bucket, query);
+  const columns = await seriesColumns(store, bucket, query, reader);
   const header = [bucket.type === 'TSV' ? 'time' : 'key'];
   for (const sk of columns) {
     const unit = bucket.series.find((meta) => meta.sk === sk)?.unit;
@@ -190,7 +194,7 @@ export async function sendCsv(
   const options = { record_delimiter: '\r\n' as const };
   try {
     await write(res, stringify([header], options));
-    for await (const page of pages(store, bucket, query)) {
+    for await (const page of pages(store, bucket, query, reader)) {
       await write(res, stringify(rowsOf(page, columns, keyFormat), options));
     }
     res.end();

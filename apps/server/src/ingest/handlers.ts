@@ -5,6 +5,8 @@ import {
   getBucketOrThrow,
   purgeRecords,
   type RateLimitOutcome,
+  type Reader,
+  type ReadLimits,
   readRecords,
   writeRecords,
 } from '@bucketgrid/services';
@@ -20,7 +22,7 @@ import {
   toLongRecord,
   toMinRecord,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
+import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
@@ -33,11 +35,11 @@ import { conflictingSelection, selectionFromBody, selectionFromQuery } from './s
 
 export interface IngestDeps {
   store: Store;
+  /** Reads count against their API key here (read-limits.ts in @bucketgrid/services). */
+  readLimits: ReadLimits;
   keys: KeyService;
-  /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
-  trustProxy: boolean;
-  /** Called after records of a bucket were written, deleted or purged (live views listen). */
-  onWrite: (bucket: Bucket) => void;
+  /** The client's address, for the failed-key limit (http/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string;
   /** Counts the records and values written. */
   metrics: ServerMetrics;
 }
@@ -68,10 +70,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
 
   /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
   async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
-    const verified = await keys.verify(
-      headerValue(req, 'x-api-key'),
-      clientAddress(req, deps.trustProxy),
-    );
+    const verified = await keys.verify(headerValue(req, 'x-api-key'), deps.clientAddress(req));
     if (!verified.valid) throw keyRefusal(res, verified);
     noteKeyId(req, verified.key.id);
     const bucket = await getBucketOrThrow(
@@ -82,6 +81,11 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     );
     return { key: verified.key, bucket };
   }
+
+  const keyReader = (key: ApiKeyRecord): Reader => ({
+    limits: deps.readLimits,
+    principal: `key:${key.id}`,
+  });
 
   function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
     const spent = keys.spend(key, weight);
@@ -125,7 +129,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       let values = 0;
       for (const record of records) values += countValues(record);
       deps.metrics.ingested(records.length, values);
-      deps.onWrite(bucket);
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
@@ -147,7 +150,8 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       const release = takeExportSlot();
       try {
         const limit = spend(res, key, 1);
-        await sendCsv(res, store, bucket, query, keyFormat, rateLimitHeaders(limit));
+        const headers = rateLimitHeaders(limit);
+        await sendCsv(res, store, bucket, query, keyFormat, headers, keyReader(key));
       } finally {
         release();
       }
@@ -155,7 +159,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    const { records, hasMore } = await readRecords(store, bucket, query);
+    const { records, hasMore } = await readRecords(store, bucket, query, keyReader(key));
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
@@ -170,7 +174,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, await downsampleRecords(store, bucket, params));
+    sendJson(res, 200, await downsampleRecords(store, bucket, params, keyReader(key)));
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
@@ -187,7 +191,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
-    deps.onWrite(bucket);
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
@@ -201,7 +204,6 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
-    deps.onWrite(bucket);
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
@@ -267,15 +269,6 @@ function spendRefusal(res: ServerResponse, spent: KeySpend & { allowed: false },
     `This API key is over its rate limit. Retry in ${spent.limit.resetSeconds} s.`,
     { retryAfterSeconds: spent.limit.resetSeconds },
   );
-}
-
-/**
- * The client's address: the socket's peer, or behind a trusted proxy the first address of
- * X-Forwarded-For (as Express's req.ip gives it with `trust proxy` on).
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() : '';
-  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /** A request header that may have been sent more than once, as Express's req.get() gives it. */

@@ -145,6 +145,13 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
             .lean<DashboardDoc>();
           // Buckets now over their retention are trimmed by upkeep (Store.maintain), in batches.
           if (updated && patch.retention !== undefined) {
+            // Every bucket carries it (see BucketDoc.retention): a write racing this change
+            // conflicts with it instead of trimming by the old retention.
+            await buckets.updateMany(
+              { dashboardId: id },
+              { $set: { retention: patch.retention } },
+              { session },
+            );
             const over = await buckets
               .find({ dashboardId: id, recordCount: { $gt: patch.retention } }, { _id: 1 })
               .session(session)

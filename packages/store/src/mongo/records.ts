@@ -175,11 +175,27 @@ export function recordMethods(
         .findOneAndUpdate(
           { _id: bucket.id },
           { $inc: { writeSeq: input.length }, $set: { lastWriteAt: Date.now() } },
-          { session, returnDocument: 'after', projection: { writeSeq: 1, recordCount: 1 } },
+          {
+            session,
+            returnDocument: 'after',
+            projection: { writeSeq: 1, recordCount: 1, retention: 1 },
+          },
         )
-        .lean<{ writeSeq: number; recordCount: number }>();
+        .lean<Pick<BucketDoc, 'writeSeq' | 'recordCount' | 'retention'>>();
       // Deleted since the caller looked it up: its records would never be read or deleted.
       if (!state) throw new MissingEntity('bucket');
+      // The retention as of this transaction, not as the caller read it before: a change
+      // committed meanwhile wrote this bucket's document, so this write either sees it or
+      // conflicts with it and is retried.
+      const retention =
+        state.retention ??
+        (
+          await dashboards
+            .findById(bucket.dashboardId, { retention: 1 })
+            .session(session)
+            .lean<{ retention: number }>()
+        )?.retention ??
+        bucket.retention;
       const firstSeq = state.writeSeq - input.length + 1;
 
       // One ordered bulk write: records with the same key apply in order, the last wins.
@@ -216,7 +232,7 @@ export function recordMethods(
 
       // A write trims at most what it added; a larger excess (the retention was lowered) is
       // upkeep's to trim in batches, never inside someone's write.
-      const excess = state.recordCount + inserted - bucket.retention;
+      const excess = state.recordCount + inserted - retention;
       if (excess > 0 && inserted > 0) {
         await trim(session, bucket.id, bucket.type, Math.min(excess, inserted));
       }
@@ -240,11 +256,12 @@ export function recordMethods(
     // One more than asked for tells whether there is a next page. A deleted bucket's
     // records may wait for the sweeper: they are no longer its to show.
     const [exists, docs] = await Promise.all([
-      buckets.exists({ _id: bucket.id }),
+      buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
       records
         .find(filter, { _id: 0, k: 1, v: 1 })
         .sort({ k: query.order === 'asc' ? 1 : -1 })
         .limit(query.limit + 1)
+        .maxTimeMS(db.readTimeMs)
         .lean<Pick<RecordDoc, 'k' | 'v'>[]>(),
     ]);
     if (!exists) return { records: [], hasMore: false };

@@ -4,6 +4,7 @@ import type {
   DownsampleQuery,
   ReadQuery,
   RecordKey,
+  SeriesSummary,
 } from '@bucketgrid/shared';
 import type { Bucket } from './tenancy.ts';
 
@@ -57,6 +58,11 @@ export interface SeriesStore {
    * are computed from the records (see src/downsample/read.ts). Never writes.
    */
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled>;
+  /**
+   * Which series the bucket's data holds and how many values each has (SeriesSummary): at
+   * most SERIES_SCAN_ROWS stored rows read, whatever the bucket's size.
+   */
+  seriesSummary(bucket: Bucket): Promise<SeriesSummary>;
   /** Deletes the selected records; returns how many there were. */
   deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
   purgeRecords(bucket: Bucket): Promise<number>;

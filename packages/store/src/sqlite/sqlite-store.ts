@@ -8,6 +8,8 @@ import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { rateWindowMethods } from './rate-windows.ts';
+import { ReaderPool, type ReadsOf } from './reader-pool.ts';
+import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
@@ -15,23 +17,59 @@ import { userMethods } from './users.ts';
 type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
 
 /**
+ * Reader threads by default: two, so that one long read leaves a thread for everyone else's
+ * (the read limits in packages/services let one caller run one read at a time).
+ */
+export const DEFAULT_READER_THREADS = 2;
+/** Reads waiting for a reader thread beyond which more are refused as StoreUnavailable. */
+export const MAX_WAITING_READS = 256;
+
+/**
  * Opens the embedded SQLite store on a file (created if needed): one server process per
  * file (see server-lock.ts), every write durable before it is acknowledged (see
- * connection.ts and group-commit.ts).
+ * connection.ts and group-commit.ts), record reads on reader threads (reader-pool.ts).
  */
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
   const records = new SqliteRecords(sqlite);
+  const onThisConnection: ReadsOf = {
+    readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
+    downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
+  };
+  // An in-memory database exists only on this connection: its reads stay on it.
+  const pool =
+    path === ':memory:' || options.readerThreads === 0
+      ? undefined
+      : new ReaderPool(
+          path,
+          {
+            threads: options.readerThreads ?? DEFAULT_READER_THREADS,
+            maxWaiting: MAX_WAITING_READS,
+            timeoutMs: options.timeoutMs,
+          },
+          onThisConnection,
+        );
+  // Started now: a thread's start (loading the read code) takes a second or more on a busy
+  // machine; reads run on this connection until one is ready.
+  pool?.warmUp();
+  const reads: ReadsOf = pool ?? onThisConnection;
   const sweeper = new SqliteSweeper(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
     ...dashboardMethods(sqlite, sweeper),
     ...bucketMethods(sqlite, sweeper),
     ...layoutMethods(sqlite),
-    ...recordMethods(sqlite, records),
-    ...downsampleMethods(sqlite, records, sweeper),
+    ...recordMethods(sqlite, records, {
+      readRecords: (bucket, query) => reads.readRecords(bucket, query),
+    }),
+    ...downsampleMethods(sqlite, records, sweeper, {
+      downsampleRecords: (bucket, query) => reads.downsampleRecords(bucket, query),
+    }),
     ...apiKeyMethods(sqlite),
     ...rateWindowMethods(sqlite),
+
+    // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.
+    seriesSummary: async (bucket) => seriesSummaryOn(sqlite, bucket),
 
     async ping() {
       sqlite.sql('SELECT 1').get();
@@ -42,6 +80,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...mapBusyErrors(methods),
 
     async close() {
+      await pool?.close();
       await sqlite.groupCommit.drain();
       sqlite.close();
     },

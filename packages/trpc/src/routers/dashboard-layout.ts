@@ -17,8 +17,8 @@ export const dashboardLayoutProcedures = {
 
   saveLayout: dashboardProcedure('admin')
     .input(saveLayoutInput)
-    .mutation(async ({ ctx, input }) => {
-      const layout = await saveLayout(
+    .mutation(({ ctx, input }) =>
+      saveLayout(
         ctx.store,
         {
           dashboardId: ctx.dashboard.id,
@@ -27,12 +27,6 @@ export const dashboardLayoutProcedures = {
           content: { widgets: input.widgets, defaultRange: input.defaultRange },
         },
         ctx.now(),
-      );
-      ctx.live.publish(ctx.dashboard.id, {
-        type: 'layout',
-        version: layout.version,
-        at: ctx.now(),
-      });
-      return layout;
-    }),
+      ),
+    ),
 };

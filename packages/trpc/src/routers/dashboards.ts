@@ -52,10 +52,6 @@ export const dashboardsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { dashboardId: _, ...patch } = input;
       const updated = await updateDashboard(ctx.store, ctx.dashboard.id, patch);
-      // Buckets show their dashboard's retention (and are trimmed to it).
-      if (patch.retention !== undefined) {
-        ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
-      }
       return toDashboardView(updated, ctx.role);
     }),
 
