@@ -1,4 +1,5 @@
 import { type Command, commands } from './commands.ts';
+import { databaseCommands } from './database-commands.ts';
 
 /** Usage text: for the CLI, one noun, or one command. */
 export function mainHelp(): string {
@@ -12,6 +13,12 @@ export function mainHelp(): string {
     'Commands:',
     ...entries().map(
       ([noun, verb, command]) => `  ${`${noun} ${verb}`.padEnd(width)}  ${command.summary}`,
+    ),
+    '',
+    'The SQLite database file itself:',
+    ...Object.entries(databaseCommands).map(
+      ([name, command]) =>
+        `  ${`${name} --${Object.keys(command.options)[0]} FILE`.padEnd(width)}  ${command.summary}`,
     ),
     '',
     'Each command prints one JSON object on stdout. On failure it prints one JSON object,',
@@ -30,6 +37,17 @@ export function nounHelp(noun: string): string {
   ]
     .join('\n')
     .trimEnd();
+}
+
+export function databaseCommandHelp(name: string): string {
+  const command = databaseCommands[name]!;
+  const options = Object.entries(command.options);
+  return [
+    `Usage: bucketgrid ${name} ${options.map(([option, spec]) => `--${option} ${spec.value}`).join(' ')}`,
+    `  ${command.summary}`,
+    ...options.map(([option, spec]) => `    --${option} ${spec.value}  ${spec.description}`),
+    '  DATABASE_URL names the database, as for the server.',
+  ].join('\n');
 }
 
 export function commandHelp(noun: string, verb: string): string {

@@ -4,17 +4,32 @@ import { publishChanges, SharedLiveEvents } from '@bucketgrid/live';
 import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import { openStore, type Store } from '@bucketgrid/store';
-import { type Command, commands } from './commands.ts';
-import { commandHelp, mainHelp, nounHelp } from './help.ts';
+import { type Command, commands, type OptionSpec } from './commands.ts';
+import {
+  type DatabaseCommand,
+  databaseCommands,
+  databasePathOrThrow,
+} from './database-commands.ts';
+import { commandHelp, databaseCommandHelp, mainHelp, nounHelp } from './help.ts';
 
 /** What the command line asks for: usage text, or a command with its options. */
-type Request = { help: string } | { command: Command; options: Record<string, string | undefined> };
+type Request =
+  | { help: string }
+  | { command: Command; options: Record<string, string | undefined> }
+  | { databaseCommand: DatabaseCommand; options: Record<string, string> };
 
 const HELP = new Set(['--help', '-h', 'help']);
 
 function parseCommandLine(argv: string[]): Request {
   const [noun, verb, ...rest] = argv;
   if (noun === undefined || HELP.has(noun)) return { help: mainHelp() };
+  const databaseCommand = databaseCommands[noun];
+  if (databaseCommand) {
+    const args = argv.slice(1);
+    const values = parseOptions(args, databaseCommand.options, `(bucketgrid ${noun} --help)`);
+    if (values.help) return { help: databaseCommandHelp(noun) };
+    return { databaseCommand, options: values as Record<string, string> };
+  }
   const verbs = commands[noun];
   if (!verbs) {
     throw new AppError('invalid_input', `unknown command "${noun}"; bucketgrid --help lists them`);
@@ -33,16 +48,24 @@ function parseCommandLine(argv: string[]): Request {
       `unknown command "${noun} ${verb}"; ${noun} has: ${Object.keys(verbs).join(', ')}`,
     );
   }
-  const see = `(bucketgrid ${noun} ${verb} --help)`;
+  const values = parseOptions(rest, command.options, `(bucketgrid ${noun} ${verb} --help)`);
+  if (values.help) return { help: commandHelp(noun, verb) };
+  return { command, options: values as Record<string, string | undefined> };
+}
+
+/** The options of a command; every required one present unless help was asked. */
+function parseOptions(
+  args: string[],
+  options: Record<string, OptionSpec>,
+  see: string,
+): Record<string, string | boolean | undefined> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: rest,
+      args,
       options: {
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(
-          Object.keys(command.options).map((name) => [name, { type: 'string' }]),
-        ),
+        ...Object.fromEntries(Object.keys(options).map((name) => [name, { type: 'string' }])),
       },
       strict: true,
       allowPositionals: false,
@@ -50,13 +73,13 @@ function parseCommandLine(argv: string[]): Request {
   } catch (error) {
     throw new AppError('invalid_input', `${(error as Error).message} ${see}`);
   }
-  if (values.help) return { help: commandHelp(noun, verb) };
-  for (const [name, spec] of Object.entries(command.options)) {
+  if (values.help) return values;
+  for (const [name, spec] of Object.entries(options)) {
     if (!spec.optional && values[name] === undefined) {
       throw new AppError('invalid_input', `missing --${name} ${spec.value} ${see}`);
     }
   }
-  return { command, options: values as Record<string, string | undefined> };
+  return values;
 }
 
 /**
@@ -66,6 +89,10 @@ function parseCommandLine(argv: string[]): Request {
 async function main(argv: string[]): Promise<string> {
   const request = parseCommandLine(argv);
   if ('help' in request) return request.help;
+  if ('databaseCommand' in request) {
+    const path = databasePathOrThrow(process.env.DATABASE_URL);
+    return JSON.stringify(await request.databaseCommand.run(path, request.options));
+  }
   const store = await openStore(process.env.DATABASE_URL);
   // On MongoDB, the servers' open live views learn of the change through the event log, as of
   // any server's; a SQLite server's views refetch at their next re-check.

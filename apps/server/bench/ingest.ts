@@ -14,15 +14,18 @@
  * --cpu-prof-dir=/tmp/prof" to profile the server), BENCH_BASELINE (a checkout's root, e.g. a
  * `git worktree` of main), BENCH_ROUNDS (2 with a baseline, else 1), BENCH_LIVE_VIEWS (0; N adds
  * a turn per round with N live views of the written dashboard open, as N browser tabs would
- * hold, so their cost is measured against the same server without them). Listens on 127.0.0.1 only;
+ * hold, so their cost is measured against the same server without them), BENCH_BACKUP (0; 1 adds
+ * a turn per round during which `cli backup` copies the server's database again and again, as
+ * an operator's backup would while the server writes). Listens on 127.0.0.1 only;
  * the databases live in a temporary directory that is removed at the end. After the runs it
  * prints each target's bytes on disk per stored value.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { openStore } from '@bucketgrid/store';
 import autocannon from 'autocannon';
 import { type LiveStream, openLive } from '../test/live-client.ts';
@@ -58,6 +61,7 @@ const TARGETS = (env.BENCH_TARGETS ?? 'bare,bucketgrid,victoria-metrics,influxdb
 const BASELINE = env.BENCH_BASELINE ? resolve(env.BENCH_BASELINE) : undefined;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? (BASELINE ? 2 : 1));
 const LIVE_VIEWS = Number(env.BENCH_LIVE_VIEWS ?? 0);
+const BACKUP = env.BENCH_BACKUP === '1';
 const SERIES = 4;
 const EMAIL = 'bench@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -234,12 +238,18 @@ function printTable(batch: number, rows: Row[]): void {
     const avg = (f: (r: Row) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
     return { rps: avg((r) => r.requestsPerSecond), cpu: avg((r) => r.cpuMicrosPerRequest) };
   };
-  const [bare, baseline, ours, live] = [
+  const [bare, baseline, ours, live, backingUp] = [
     'bare express',
     'baseline',
     'bucketgrid',
     `with ${LIVE_VIEWS} live views`,
+    'during backups',
   ].map(mean);
+  if (backingUp && ours) {
+    console.log(
+      `during backups / without: ${fmt(backingUp.rps / ours.rps, 3)} (req/s, mean of ${ROUNDS}), ${fmt(backingUp.cpu / ours.cpu, 3)} (CPU µs/req)`,
+    );
+  }
   if (bare && ours)
     console.log(`bucketgrid / bare express: ${fmt(ours.rps / bare.rps, 2)} (req/s)`);
   for (const peer of Object.keys(PEERS)) {
@@ -261,6 +271,15 @@ function printTable(batch: number, rows: Row[]): void {
       `bucketgrid / baseline: ${fmt(ours.rps / baseline.rps, 3)} (req/s, mean of ${ROUNDS}), ${fmt(ours.cpu / baseline.cpu, 3)} (CPU µs/req)`,
     );
   }
+}
+
+/** One `cli backup` of the database, as an operator runs it (its own process). */
+async function backupOnce(databaseUrl: string, out: string): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'apps/cli/src/main.ts', 'backup', '--out', out],
+    { cwd: checkout, env: { ...process.env, DATABASE_URL: databaseUrl } },
+  );
 }
 
 /** LIVE_VIEWS live views of the dashboard (one signed-in session), each past its first event. */
@@ -357,6 +376,26 @@ try {
             failed = true;
           }
           if (row.non2xx + row.errors > 0) failed = true;
+        });
+      }
+      if (server && BACKUP) {
+        turns.push(async () => {
+          const before = nextKey;
+          let taken = 0;
+          let measuring = true;
+          const backups = (async () => {
+            while (measuring) {
+              await backupOnce(databaseUrl, join(dir, 'backup.db'));
+              taken++;
+            }
+          })();
+          const row = await measure('during backups', server, bucketgridWrites(path, key), batch);
+          measuring = false;
+          await backups;
+          console.log(`${taken} backups of the database taken during the run`);
+          rows.push(row);
+          written.set(batch, (written.get(batch) ?? 0) + nextKey - before);
+          if (row.non2xx + row.errors > 0 || taken === 0) failed = true;
         });
       }
       if (baseline) {

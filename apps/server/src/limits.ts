@@ -22,6 +22,19 @@ export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
  * Longer ones are refused unread and their connection closed, so refusing costs at most this.
  */
 export const MAX_DRAINED_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * A CSV export streams its range in pages of this many records, each written (at the pace the
+ * client reads) before the next is read: an export of a million records holds one page.
+ */
+export const CSV_EXPORT_PAGE_RECORDS = 5_000;
+/**
+ * CSV exports running at once in a process (more are refused with 429, retry in 5 s). Each
+ * keeps the store busy for seconds (a million records); a few at once leave it to everyone
+ * else.
+ */
+export const MAX_CONCURRENT_CSV_EXPORTS = 4;
+/** A CSV export whose client takes nothing for this long is cut off (it frees its slot). */
+export const CSV_EXPORT_STALL_MS = 30_000;
 /** Routes that read no body (health checks, static files, GET, purge): a small one is tolerated. */
 export const MAX_UNREAD_BODY_BYTES = 16 * 1024;
 

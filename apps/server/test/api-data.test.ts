@@ -165,7 +165,7 @@ describe('reads', () => {
       '?limit=10001',
       '?order=up',
       '?from=abc',
-      '?format=csv',
+      '?format=xml',
       '?limt=5',
       '?cursor=zzz',
     ]) {

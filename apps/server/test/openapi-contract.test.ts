@@ -50,6 +50,7 @@ interface Answer {
   status: number;
   headers: Headers;
   json: unknown;
+  text: string;
 }
 
 /**
@@ -63,7 +64,9 @@ function expectDocumented(operation: Operation, answer: Answer, what: string): v
   const type = (answer.headers.get('content-type') ?? '').split(';')[0]!;
   expect(Object.keys(response.content ?? {}), `${where}: content type`).toContain(type);
   const schema = `${operation.pointer}/responses/${answer.status}/content/${segment(type)}/schema`;
-  expect(check(schema, answer.json), `${where}: ${JSON.stringify(answer.json)}`).toEqual([]);
+  // A CSV answer is text; every other answer is JSON.
+  const body = type === 'text/csv' ? answer.text : answer.json;
+  expect(check(schema, body), `${where}: ${JSON.stringify(body)}`).toEqual([]);
   if (type === 'application/problem+json') {
     // The operation lists each problem it may answer with as an example, by code.
     const codes = Object.keys(response.content[type].examples ?? {});
@@ -321,6 +324,8 @@ describe('the errors every operation can meet', () => {
       };
       await probe({ frobnicate: '1' }, 400);
       for (const { name, schema } of parameters) {
+        // Only with format=csv on a TSV bucket (these probes read an IV one): csv-export.test.ts.
+        if (name === 'key_format') continue;
         if (schema.minimum !== undefined) {
           await probe({ [name]: String(schema.minimum) }, 200);
           await probe({ [name]: String(schema.minimum - 1) }, 400);

@@ -216,10 +216,14 @@ export const readQuerySchema = z.strictObject({
     .string()
     .optional()
     .meta({ description: 'The `next_cursor` of the previous page (same `order`).' }),
-  format: z
-    .enum(['min'])
-    .optional()
-    .meta({ description: 'min: records in the minified form (k, d, sk, v).' }),
+  format: z.enum(['min', 'csv']).optional().meta({
+    description:
+      'min: records in the minified form (k, d, sk, v). csv: the whole range (from, to, order; no limit or cursor) as one CSV download, as `Accept: text/csv` also asks.',
+  }),
+  key_format: z.enum(['iso', 'ms']).optional().meta({
+    description:
+      'CSV of a TSV bucket only: keys as ISO 8601 in UTC (iso, the default) or unix milliseconds (ms).',
+  }),
 });
 
 export const downsampleQuerySchema = z.strictObject({

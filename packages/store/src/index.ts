@@ -12,6 +12,8 @@ export {
   DEFAULT_STORE_TIMEOUT_MS,
   openStore,
   type StoreOptions,
+  sqlitePathOf,
 } from './open-store.ts';
+export { type BackupResult, backupSqlite, restoreSqlite } from './sqlite/backup.ts';
 export * from './store.ts';
 export { wrapMethods } from './wrap-methods.ts';

@@ -30,6 +30,12 @@ export interface StoreOptions {
   readerThreads?: number;
 }
 
+/** The SQLite file DATABASE_URL names (`file:PATH`), or undefined for MongoDB. */
+export function sqlitePathOf(databaseUrl?: string): string | undefined {
+  const url = databaseUrl || DEFAULT_DATABASE_URL;
+  return url.startsWith('file:') ? url.slice('file:'.length) : undefined;
+}
+
 /**
  * Opens the store that DATABASE_URL names: `file:PATH` for embedded SQLite (the default),
  * `mongodb://` or `mongodb+srv://` for MongoDB. Each backend is imported only when chosen,

@@ -29,6 +29,7 @@ import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
 import { noteKeyId } from '../metrics/requests.ts';
+import { csvKeyFormat, sendCsv, takeExportSlot, wantsCsv } from './csv-export.ts';
 import { parseJson, readJsonText } from './json-body.ts';
 import type { KeyService, KeySpend, KeyVerification } from './key-service.ts';
 import { parseQueryString } from './query.ts';
@@ -147,12 +148,26 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     const { format } = params;
-    const query = readQueryOf(bucket, params, problems, ['format']);
-    if (format !== undefined && format !== 'min') {
+    const csv = wantsCsv(req, format);
+    const query = readQueryOf(bucket, params, problems, ['format', ...(csv ? ['key_format'] : [])]);
+    if (format !== undefined && format !== 'min' && format !== 'csv') {
       problems.push({
         parameter: 'format',
-        detail: 'the only format is min (omit it for the long form)',
+        detail: 'min (minified records) or csv (the whole range as CSV); omit it for the long form',
       });
+    }
+    if (csv) {
+      const keyFormat = csvKeyFormat(bucket, params, problems);
+      if (problems.length > 0) throw queryProblem(problems);
+      const release = takeExportSlot();
+      try {
+        const limit = spend(res, key, 1);
+        const headers = rateLimitHeaders(limit);
+        await sendCsv(res, store, bucket, query, keyFormat, headers, keyReader(key));
+      } finally {
+        release();
+      }
+      return;
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));

@@ -127,6 +127,36 @@ function ok(
   };
 }
 
+/**
+ * The read's other answer: with `format=csv` (or `Accept: text/csv`), the whole range as RFC
+ * 4180 CSV, streamed.
+ */
+function withCsv(responses: Record<string, ResponseConfig>): Record<string, ResponseConfig> {
+  const success = responses[200]!;
+  return {
+    ...responses,
+    200: {
+      ...success,
+      description: `${success.description} With format=csv: the whole range as CSV (RFC 4180, UTF-8, CRLF): a header row (the key as \`time\` or \`key\`, then each series by its name and unit), then one row per record, an empty field where a record has no value.`,
+      headers: {
+        ...success.headers,
+        'Content-Disposition': {
+          description: 'With format=csv: `attachment` and a file name from the bucket’s name.',
+          schema: { type: 'string' as const },
+        },
+      },
+      content: {
+        ...success.content,
+        'text/csv': {
+          schema: z
+            .string()
+            .meta({ example: 'time,Temperature (°C)\r\n2025-10-20T10:00:00.000Z,25.5\r\n' }),
+        },
+      },
+    },
+  };
+}
+
 const warningHeader = {
   Warning: {
     description:
@@ -191,7 +221,7 @@ function buildRegistry(): OpenAPIRegistry {
       }),
     },
     responses: {
-      ...ok(readPageSchema, 'A page of records.'),
+      ...withCsv(ok(readPageSchema, 'A page of records.')),
       ...problemResponses(['invalid_query', 'invalid_cursor', ...NO_BODY_ERRORS, ...KEY_ERRORS]),
     },
   });
