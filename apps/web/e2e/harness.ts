@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '@bucketgrid/server';
 import { openStore } from '@bucketgrid/store';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const webDist = join(appRoot, 'dist');
@@ -26,6 +26,8 @@ const CHROMIUM_ARGS = [
 
 export interface Harness {
   url: string;
+  /** Page errors and console errors of every page so far; `useHarness` fails a test on any. */
+  errors: string[];
   /** A fresh browser profile: its own cookies, as a second person on another machine. */
   newPage(): Promise<Page>;
   /**
@@ -69,8 +71,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     args: CHROMIUM_ARGS,
   });
   const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
   return {
     url,
+    errors,
     async restartServer(whileDown) {
       const closed = server.close();
       // Live streams never finish by themselves: cut every connection, as a crash would.
@@ -87,6 +91,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       contexts.push(context);
       const page = await context.newPage();
+      page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        // The browser's own note on an HTTP error answer is not an error of the app: the
+        // tests provoke those answers (401, 409, 429…) and check what the page shows.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+          errors.push(`console error: ${message.text()}`);
+        }
+      });
       // Every wait is on visible state; a step that takes this long has failed.
       page.setDefaultTimeout(10_000);
       return page;
@@ -141,6 +153,10 @@ export function useHarness(options: HarnessOptions = {}): Harness {
   beforeAll(async () => {
     running = await startHarness(options);
   });
+  afterEach(() => {
+    const errors = running?.errors.splice(0) ?? [];
+    if (errors.length > 0) throw new Error(`the app reported errors:\n${errors.join('\n')}`);
+  });
   afterAll(async () => {
     await running?.stop();
   });
@@ -151,6 +167,9 @@ export function useHarness(options: HarnessOptions = {}): Harness {
   return {
     get url() {
       return current().url;
+    },
+    get errors() {
+      return current().errors;
     },
     newPage: () => current().newPage(),
     restartServer: (whileDown) => current().restartServer(whileDown),

@@ -18,10 +18,10 @@ export function SignUpPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
   const signUp = trpc.auth.signUp.useMutation({ onSuccess: entry.onSignedIn });
   if (entry.signedIn) return <Navigate to={entry.next} replace />;
 
-  const [invalid, setInvalid] = useState<Record<string, string>>({});
   const server = formErrors(signUp.error, FIELDS);
   const errorFor = (field: string) => invalid[field] ?? server.errorFor(field);
   return (
