@@ -64,6 +64,11 @@ export function WidgetOptions({ draft, update, errorFor }: Props) {
             <option value="max">the maximum</option>
             <option value="last">the last value</option>
           </SelectField>
+          <Check
+            label="Min–max band (no spike averaged away)"
+            checked={draft.band}
+            onChange={(band) => update({ band })}
+          />
           <RadioGroup
             legend="Data"
             name="chart-preset"
