@@ -228,6 +228,15 @@ test('charts draw every record, agree on the latest value, and use the whole scr
     .toBe('25.5 °C');
   await widget(page, 'Log').getByRole('cell', { name: '25.5' }).first().waitFor();
 
+  // The bar chart has a value axis; a range in the past says so instead of "Live".
+  await expect(widget(page, 'Climate now').locator('.bar-tick').count()).resolves.toBeGreaterThan(
+    1,
+  );
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  await page.goto(`${dashboardPath}?from=${now - 3 * 60 * MINUTE}&to=${now - 2 * 60 * MINUTE}`);
+  await page.getByRole('status').filter({ hasText: 'Past range' }).waitFor();
+  await page.goto(dashboardPath);
+
   // A four-series half-width chart shows all four legend entries, whole.
   await expect
     .poll(() => legendEntries(page, 'Climate'))

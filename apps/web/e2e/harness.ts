@@ -24,6 +24,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** How the browser's own console notes begin (see `newPage`). */
+const BROWSER_NOTES = ['Failed to load resource', 'Framing '];
+
 export interface Harness {
   url: string;
   /** Page errors and console errors of every page so far; `useHarness` fails a test on any. */
@@ -91,12 +94,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       contexts.push(context);
       const page = await context.newPage();
+      // React reports an error it recovered from as a wrapper (#520); its cause says which.
+      await page.addInitScript(() =>
+        window.addEventListener('error', (event) => {
+          const cause = (event.error as { cause?: { stack?: string } } | undefined)?.cause;
+          if (cause) console.error(`caused by: ${cause.stack ?? String(cause)}`);
+        }),
+      );
       page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
       page.on('console', (message) => {
-        // The browser's own note on an HTTP error answer is not an error of the app: the
-        // tests provoke those answers (401, 409, 429…) and check what the page shows.
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-          errors.push(`console error: ${message.text()}`);
+        // The browser's own notes on what the tests provoke are not errors of the app: HTTP
+        // error answers (401, 409, 429…) and a frame the app's CSP refuses.
+        const text = message.text();
+        const browserNote = BROWSER_NOTES.some((note) => text.startsWith(note));
+        if (message.type() === 'error' && !browserNote) {
+          errors.push(`console error: ${text}`);
         }
       });
       // Every wait is on visible state; a step that takes this long has failed.

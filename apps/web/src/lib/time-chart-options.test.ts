@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isolatedIndices } from './time-chart-options.ts';
+import { axesByUnit, isolatedIndices } from './time-chart-options.ts';
 
 describe('isolated values', () => {
   it('are the values with a gap or nothing on both sides', () => {
@@ -11,5 +11,22 @@ describe('isolated values', () => {
   it('look past a series that has no value in an interval', () => {
     expect(isolatedIndices([1, undefined, 2])).toEqual([]);
     expect(isolatedIndices([null, undefined, 4, undefined, null])).toEqual([2]);
+  });
+});
+
+describe('axes by unit', () => {
+  it('puts the first unit on the left and any other on the right', () => {
+    const s = (sk: number, unit: string) => ({
+      sk,
+      name: `S${sk}`,
+      unit,
+      color: '#000',
+      decimals: null,
+    });
+    expect(axesByUnit([s(1, '°C'), s(2, '%'), s(3, '°C')]).map((x) => x.axis)).toEqual([
+      'left',
+      'right',
+      'left',
+    ]);
   });
 });

@@ -60,6 +60,15 @@ export function isolatedIndices(column: readonly (number | null | undefined)[]):
   return isolated;
 }
 
+/**
+ * Axes for series of mixed units: the first unit on the left, every other unit on the right,
+ * so humidity never sits on a °C axis (a chart has two value axes).
+ */
+export function axesByUnit(series: readonly SeriesDisplay[]): ChartSeries[] {
+  const left = series[0]?.unit ?? '';
+  return series.map((s) => ({ ...s, axis: s.unit === left ? 'left' : 'right' }));
+}
+
 const AXIS = {
   stroke: '#5f6b7a',
   grid: { stroke: '#eef0f4', width: 1 },
@@ -98,7 +107,13 @@ function yAxis(series: ChartSeries[], axis: 'left' | 'right'): uPlot.Axis {
     labelSize: unit ? 18 : 0,
     labelFont: AXIS.font,
     space: 28,
-    values: (_u, splits) => splits.map((value) => formatNumber(value, decimals)),
+    values: (_u, splits) => {
+      // A series' decimals never merge two ticks into one label (20.45 and 20.5 as 20.5).
+      const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 0;
+      const needed = step > 0 ? Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) : 0;
+      const shown = decimals === null ? null : Math.max(decimals, needed);
+      return splits.map((value) => formatNumber(value, shown));
+    },
     size: (_u, values) => axisWidth(values, unit !== ''),
   };
 }

@@ -116,7 +116,7 @@ export function GridTab() {
       <RangePicker range={range} defaultRange={defaultRange} onChange={setRange} onReset={reset} />
       <div className="grid-toolbar-end">
         <ZoneToggle />
-        <LiveIndicator />
+        <LiveIndicator range={range} />
         <Link
           className="btn btn-small"
           to={`/${dashboard.workspace}/${dashboard.slug}/wall${window.location.search}`}
