@@ -1,5 +1,6 @@
 import {
   apiKeyState,
+  CLI_AUTHOR,
   createApiKey,
   createBucket,
   createDashboard,
@@ -7,12 +8,22 @@ import {
   getApiKeyOrThrow,
   getDashboardOrThrow,
   getUserByEmailOrThrow,
+  listActivity,
   listApiKeys,
   listBuckets,
   listDashboardsForUser,
   revokeApiKey,
+  scopeView,
 } from '@bucketgrid/services';
-import type { ApiKeyType, BucketType } from '@bucketgrid/shared';
+import {
+  type ApiKeyType,
+  AppError,
+  activityActionSchema,
+  activityActions,
+  type BucketType,
+  type KeyPermission,
+  MAX_ACTIVITY_PAGE,
+} from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 
 export interface OptionSpec {
@@ -96,6 +107,52 @@ export const commands: Record<string, Record<string, Command>> = {
       },
     },
   },
+  activity: {
+    list: {
+      summary:
+        "List a dashboard's activity log, newest first (who changed what, when, from where).",
+      options: {
+        dashboard: { value: 'ID', description: 'the dashboard’s id' },
+        action: {
+          value: 'ACTION',
+          description: 'only this action (key.created, …)',
+          optional: true,
+        },
+        limit: {
+          value: 'N',
+          description: `at most this many entries (default 50, at most ${MAX_ACTIVITY_PAGE})`,
+          optional: true,
+        },
+        cursor: {
+          value: 'CURSOR',
+          description: 'the nextCursor of the page before',
+          optional: true,
+        },
+      },
+      run: async (store, o) => {
+        const dashboard = await getDashboardOrThrow(store, o.dashboard!);
+        const limit = o.limit === undefined ? 50 : Number(o.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_PAGE) {
+          throw new AppError(
+            'invalid_input',
+            `--limit: a whole number from 1 to ${MAX_ACTIVITY_PAGE}`,
+          );
+        }
+        const action =
+          o.action === undefined ? undefined : activityActionSchema.safeParse(o.action);
+        if (action && !action.success) {
+          throw new AppError('invalid_input', `--action: one of ${activityActions.join(', ')}`);
+        }
+        const page = await listActivity(
+          store,
+          dashboard.id,
+          { action: action?.data },
+          { limit, cursor: o.cursor },
+        );
+        return { entries: page.entries, nextCursor: page.nextCursor };
+      },
+    },
+  },
   bucket: {
     create: {
       summary: 'Create a bucket in a dashboard.',
@@ -108,11 +165,11 @@ export const commands: Record<string, Record<string, Command>> = {
         },
       },
       run: async (store, o) => {
-        const bucket = await createBucket(store, {
-          dashboardId: o.dashboard!,
-          name: o.name!,
-          type: o.type as BucketType,
-        });
+        const bucket = await createBucket(
+          store,
+          { dashboardId: o.dashboard!, name: o.name!, type: o.type as BucketType },
+          CLI_AUTHOR,
+        );
         return { id: bucket.id, type: bucket.type };
       },
     },
@@ -142,6 +199,16 @@ export const commands: Record<string, Record<string, Command>> = {
         dashboard: { value: 'ID', description: 'the dashboard’s id' },
         name: { value: 'NAME', description: 'what the key is for' },
         type: { value: 'TYPE', description: 'production or development' },
+        scopes: {
+          value: 'LIST',
+          description: 'what it may do, of write,read,delete (default: all three)',
+          optional: true,
+        },
+        buckets: {
+          value: 'IDS',
+          description: 'the only bucket ids it may touch, comma-separated (default: all)',
+          optional: true,
+        },
       },
       run: async (store, o) => {
         const { apiKey, key } = await createApiKey(
@@ -151,10 +218,13 @@ export const commands: Record<string, Record<string, Command>> = {
             name: o.name!,
             type: o.type as ApiKeyType,
             createdBy: null,
+            scopes: listOption(o.scopes) as KeyPermission[] | undefined,
+            bucketIds: listOption(o.buckets),
           },
           Date.now(),
+          CLI_AUTHOR,
         );
-        return { id: apiKey.id, key };
+        return { id: apiKey.id, key, ...scopeView(apiKey) };
       },
     },
     list: {
@@ -170,6 +240,7 @@ export const commands: Record<string, Record<string, Command>> = {
             name: k.name,
             type: k.type,
             hint: k.hint,
+            ...scopeView(k),
             state: apiKeyState(k, now),
             createdAt: k.createdAt,
             lastUsedAt: k.lastUsedAt,
@@ -184,9 +255,14 @@ export const commands: Record<string, Record<string, Command>> = {
       options: { id: { value: 'ID', description: 'the key’s id (from key list)' } },
       run: async (store, o) => {
         const key = await getApiKeyOrThrow(store, o.id!);
-        const revoked = await revokeApiKey(store, key, Date.now());
+        const revoked = await revokeApiKey(store, key, Date.now(), CLI_AUTHOR);
         return { id: revoked.id, revokedAt: revoked.revokedAt };
       },
     },
   },
 };
+
+/** A comma-separated option as a list; absent stays absent. */
+function listOption(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((item) => item.trim());
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env -S node --import tsx
 import { parseArgs } from 'node:util';
+import { publishChanges, SharedLiveEvents } from '@bucketgrid/live';
 import { asServiceUnavailable } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
-import { openStore } from '@bucketgrid/store';
+import { openStore, type Store } from '@bucketgrid/store';
 import { type Command, commands } from './commands.ts';
 import { commandHelp, mainHelp, nounHelp } from './help.ts';
 
@@ -66,11 +67,23 @@ async function main(argv: string[]): Promise<string> {
   const request = parseCommandLine(argv);
   if ('help' in request) return request.help;
   const store = await openStore(process.env.DATABASE_URL);
+  // On MongoDB, the servers' open live views learn of the change through the event log, as of
+  // any server's; a SQLite server's views refetch at their next re-check.
+  const liveEvents = store.eventLog
+    ? new SharedLiveEvents({ log: store.eventLog, logger: warnOnStderr, watch: false })
+    : undefined;
+  const changing: Store = liveEvents ? publishChanges(store, liveEvents, Date.now) : store;
   try {
-    return JSON.stringify(await request.command.run(store, request.options));
+    return JSON.stringify(await request.command.run(changing, request.options));
   } finally {
+    await liveEvents?.close();
     await store.close();
   }
+}
+
+/** A live event that could not reach the event log: the change itself is made. */
+function warnOnStderr(level: string, message: string, fields?: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level, message, ...fields })}\n`);
 }
 
 try {

@@ -83,7 +83,12 @@ it('provisions a user, dashboard, bucket and key, and revokes the key', async ()
     '--type',
     'production',
   );
-  expect(key.out).toEqual({ id: expect.any(String), key: expect.stringMatching(/^bg_prod_/) });
+  const full = { scopes: ['write', 'read', 'delete'], bucketIds: null, summary: 'full' };
+  expect(key.out).toEqual({
+    id: expect.any(String),
+    key: expect.stringMatching(/^bg_prod_/),
+    ...full,
+  });
   const revoked = await cli('key', 'revoke', '--id', key.out.id);
   expect(revoked.out).toEqual({ id: key.out.id, revokedAt: expect.any(Number) });
 
@@ -119,6 +124,7 @@ it('provisions a user, dashboard, bucket and key, and revokes the key', async ()
         name: 'gw',
         type: 'production',
         hint: key.out.key.slice(0, 12),
+        ...full,
         state: 'revoked',
         createdAt: expect.any(Number),
         lastUsedAt: null,
@@ -136,6 +142,82 @@ it('provisions a user, dashboard, bucket and key, and revokes the key', async ()
     revokedAt: revoked.out.revokedAt,
   });
   await store.close();
+}, 120_000);
+
+it('makes scoped keys and lists the activity log with the CLI as the actor', async () => {
+  await cli(
+    'user',
+    'create',
+    '--email',
+    'bo@example.com',
+    '--password',
+    'a long password',
+    '--name',
+    'Bo',
+  );
+  const dashboard = await cli('dashboard', 'create', '--owner', 'bo@example.com', '--name', 'Yard');
+  const id = dashboard.out.id;
+  const bucket = await cli('bucket', 'create', '--dashboard', id, '--name', 'T', '--type', 'IV');
+  const key = await cli(
+    'key',
+    'create',
+    '--dashboard',
+    id,
+    '--name',
+    'ingest',
+    '--type',
+    'production',
+    '--scopes',
+    'write',
+    '--buckets',
+    bucket.out.id,
+  );
+  expect(key.out).toMatchObject({
+    scopes: ['write'],
+    bucketIds: [bucket.out.id],
+    summary: 'write',
+  });
+  const empty = await cli(
+    'key',
+    'create',
+    '--dashboard',
+    id,
+    '--name',
+    'x',
+    '--type',
+    'production',
+    '--scopes',
+    'admin',
+  );
+  expect(empty.code).not.toBe(0);
+  expect(empty.out.error).toBe('invalid_input');
+
+  const log = await cli('activity', 'list', '--dashboard', id);
+  expect(log.out.entries.map((e: { action: string }) => e.action)).toEqual([
+    'key.created',
+    'bucket.created',
+  ]);
+  expect(log.out.entries[0]).toMatchObject({
+    actor: { type: 'cli', id: null, label: 'admin CLI' },
+    target: { type: 'key', id: key.out.id },
+    address: null,
+  });
+  const paged = await cli('activity', 'list', '--dashboard', id, '--limit', '1');
+  expect(paged.out.entries).toHaveLength(1);
+  const next = await cli(
+    'activity',
+    'list',
+    '--dashboard',
+    id,
+    '--limit',
+    '1',
+    '--cursor',
+    paged.out.nextCursor,
+  );
+  expect(next.out.entries[0].action).toBe('bucket.created');
+  expect((await cli('activity', 'list', '--dashboard', id, '--action', 'nope')).out.error).toBe(
+    'invalid_input',
+  );
 }, 120_000);
 
 it('answers errors with one JSON object on stderr and a non-zero exit', async () => {
@@ -182,12 +264,15 @@ it('prints usage for the CLI, each noun and each command', async () => {
     'bucket list',
     'key list',
     'key revoke',
+    'activity list',
   ]) {
     expect(all).toContain(`  ${command} `);
   }
   expect(await usage()).toBe(all);
   const keyHelp = await usage('key', '--help');
-  expect(keyHelp).toContain('bucketgrid key create --dashboard ID --name NAME --type TYPE\n');
+  expect(keyHelp).toContain(
+    'bucketgrid key create --dashboard ID --name NAME --type TYPE [--scopes LIST] [--buckets IDS]\n',
+  );
   expect(keyHelp).toContain('bucketgrid key revoke --id ID\n');
   expect(await usage('dashboard', 'create', '-h')).toContain(
     'Usage: bucketgrid dashboard create --owner EMAIL --name NAME [--slug SLUG] [--retention N]\n',

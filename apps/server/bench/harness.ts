@@ -41,6 +41,11 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** The script, relative to `cwd`: `src/main.ts` by default. */
   script?: string;
+  /**
+   * Pin the server to core 0 (default: when it can). Off for a server whose own threads
+   * (SQLite reader threads) must run beside its event loop, as they do in production.
+   */
+  pin?: boolean;
 }
 
 const running = new Set<ServerProcess>();
@@ -65,15 +70,12 @@ export function startServerProcess(
     'tsx',
     options.script ?? 'src/main.ts',
   ];
-  const child = spawn(
-    canPin ? 'taskset' : node[0]!,
-    canPin ? ['-c', '0', ...node] : node.slice(1),
-    {
-      cwd: options.cwd ?? serverDir,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const pin = canPin && (options.pin ?? true);
+  const child = spawn(pin ? 'taskset' : node[0]!, pin ? ['-c', '0', ...node] : node.slice(1), {
+    cwd: options.cwd ?? serverDir,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) =>

@@ -9,15 +9,17 @@
  * core 1. Every request carries new, increasing TSV timestamps, so every record is an insert.
  * Environment: BENCH_SECONDS (10) and BENCH_WARMUP_SECONDS (2) per run, BENCH_BATCHES
  * ("1,100,1000"), BENCH_CONNECTIONS (32), BENCH_RETENTION (1000000, the dashboard setting),
- * BENCH_TARGETS ("bare,bucketgrid"), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
+ * BENCH_TARGETS ("bare,bucketgrid,victoria-metrics,influxdb": the peers run when their Debian
+ * packages are installed, see bench/peers.ts), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof" to profile the server), BENCH_BASELINE (a checkout's root, e.g. a
  * `git worktree` of main), BENCH_ROUNDS (2 with a baseline, else 1), BENCH_LIVE_VIEWS (0; N adds
  * a turn per round with N live views of the written dashboard open, as N browser tabs would
  * hold, so their cost is measured against the same server without them). Listens on 127.0.0.1 only;
- * the databases live in a temporary directory that is removed at the end.
+ * the databases live in a temporary directory that is removed at the end. After the runs it
+ * prints each target's bytes on disk per stored value.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,14 @@ import {
   startServerProcess,
   stopAll,
 } from './harness.ts';
+import {
+  type BenchRecord,
+  diskBytes,
+  PEERS,
+  type PeerName,
+  type PeerTarget,
+  startPeer,
+} from './peers.ts';
 
 const env = process.env;
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
@@ -44,7 +54,7 @@ const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const BATCHES = (env.BENCH_BATCHES ?? '1,100,1000').split(',').map(Number);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const RETENTION = Number(env.BENCH_RETENTION ?? 1_000_000);
-const TARGETS = (env.BENCH_TARGETS ?? 'bare,bucketgrid').split(',');
+const TARGETS = (env.BENCH_TARGETS ?? 'bare,bucketgrid,victoria-metrics,influxdb').split(',');
 const BASELINE = env.BENCH_BASELINE ? resolve(env.BENCH_BASELINE) : undefined;
 const ROUNDS = Number(env.BENCH_ROUNDS ?? (BASELINE ? 2 : 1));
 const LIVE_VIEWS = Number(env.BENCH_LIVE_VIEWS ?? 0);
@@ -99,17 +109,43 @@ function provision(root: string, databaseUrl: string) {
   return { buckets, key: key!, dashboardId: dashboard.id! };
 }
 
-// Bodies: minified records, 4 series each, keys one millisecond apart and never reused.
+// Records: 4 series each, keys one millisecond apart and never reused; every target gets the
+// same records, each in its own format (Bucketgrid: minified JSON).
 let nextKey = Date.UTC(2024, 0, 1);
-function makeBody(batch: number): string {
+function makeRecords(batch: number): BenchRecord[] {
+  return Array.from({ length: batch }, () => {
+    const key = nextKey++;
+    const v = (key % 9973) / 4;
+    return { key, values: [v, v + 0.5, -v, key % 100] };
+  });
+}
+
+function bucketgridBody(records: BenchRecord[]): string {
   let body = '[';
-  for (let i = 0; i < batch; i++) {
-    const k = nextKey++;
-    const v = (k % 9973) / 4;
-    body += `${i === 0 ? '' : ','}{"k":${k},"d":[{"sk":1,"v":${v}},{"sk":2,"v":${v + 0.5}},{"sk":3,"v":${-v}},{"sk":4,"v":${k % 100}}]}`;
+  for (const [i, { key, values }] of records.entries()) {
+    body += `${i === 0 ? '' : ','}{"k":${key},"d":[{"sk":1,"v":${values[0]}},{"sk":2,"v":${values[1]}},{"sk":3,"v":${values[2]}},{"sk":4,"v":${values[3]}}]}`;
   }
   return `${body}]`;
 }
+
+/** Where a measured run writes: its path, headers and body format. */
+interface Writes {
+  path: string;
+  headers: Record<string, string>;
+  body: (records: BenchRecord[]) => string;
+}
+
+const bucketgridWrites = (path: string, key: string): Writes => ({
+  path,
+  headers: { 'content-type': 'application/json', 'x-api-key': key },
+  body: bucketgridBody,
+});
+
+const peerWrites = (peer: PeerTarget, batch: number): Writes => ({
+  path: peer.path(batch),
+  headers: { 'content-type': peer.contentType },
+  body: (records) => peer.body(batch, records),
+});
 
 interface Row {
   target: string;
@@ -124,13 +160,7 @@ interface Row {
   cpuMicrosPerRequest: number;
 }
 
-async function load(
-  target: ServerProcess,
-  path: string,
-  key: string,
-  batch: number,
-  seconds: number,
-) {
+async function load(target: ServerProcess, writes: Writes, batch: number, seconds: number) {
   return autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -138,26 +168,20 @@ async function load(
     requests: [
       {
         method: 'POST',
-        path,
-        headers: { 'content-type': 'application/json', 'x-api-key': key },
-        setupRequest: (request) => ({ ...request, body: makeBody(batch) }),
+        path: writes.path,
+        headers: writes.headers,
+        setupRequest: (request) => ({ ...request, body: writes.body(makeRecords(batch)) }),
       },
     ],
   });
 }
 
-async function measure(
-  name: string,
-  target: ServerProcess,
-  path: string,
-  key: string,
-  batch: number,
-) {
+async function measure(name: string, target: ServerProcess, writes: Writes, batch: number) {
   const { pid } = target;
-  if (WARMUP_SECONDS > 0) await load(target, path, key, batch, WARMUP_SECONDS);
+  if (WARMUP_SECONDS > 0) await load(target, writes, batch, WARMUP_SECONDS);
   resetPeak(pid);
   const cpuBefore = cpuSeconds(pid);
-  const result = await load(target, path, key, batch, SECONDS);
+  const result = await load(target, writes, batch, SECONDS);
   if (hasExited(target)) {
     throw new Error(`${name} exited during the run`);
   }
@@ -218,6 +242,15 @@ function printTable(batch: number, rows: Row[]): void {
   ].map(mean);
   if (bare && ours)
     console.log(`bucketgrid / bare express: ${fmt(ours.rps / bare.rps, 2)} (req/s)`);
+  for (const peer of Object.keys(PEERS)) {
+    const theirs = mean(peer);
+    const p99 = (target: string) => rows.filter((r) => r.target === target).map((r) => r.p99);
+    if (!theirs || !ours) continue;
+    const ratio = (a: number[], b: number[]) => Math.max(...a) / Math.max(...b);
+    console.log(
+      `bucketgrid / ${peer}: ${fmt(ours.rps / theirs.rps, 2)} (values/s), ${fmt(ratio(p99('bucketgrid'), p99(peer)), 2)} (p99, worst run of each), ${fmt(ours.cpu / theirs.cpu, 2)} (CPU µs/req)`,
+    );
+  }
   if (live && ours) {
     console.log(
       `with ${LIVE_VIEWS} live views / without: ${fmt(live.rps / ours.rps, 3)} (req/s, mean of ${ROUNDS}), ${fmt(live.cpu / ours.cpu, 3)} (CPU µs/req)`,
@@ -242,8 +275,9 @@ async function openViews(server: ServerProcess, dashboardId: string): Promise<Li
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-bench-'));
+const peers: PeerTarget[] = [];
 const cleanup = async () => {
-  await stopAll();
+  await Promise.all([stopAll(), ...peers.map((peer) => peer.stop())]);
   rmSync(dir, { recursive: true, force: true });
 };
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -264,6 +298,11 @@ try {
         { nodeArgs: serverArgs },
       )
     : undefined;
+  for (const name of Object.keys(PEERS) as PeerName[]) {
+    if (!TARGETS.includes(name)) continue;
+    const peer = await startPeer(name, dir);
+    if (peer) peers.push(peer);
+  }
   let baseline: (ServerProcess & ReturnType<typeof provision>) | undefined;
   if (BASELINE) {
     const baselineUrl = `file:${join(dir, 'baseline.db')}`;
@@ -285,14 +324,14 @@ try {
   for (const batch of BATCHES) {
     const path = `/api/buckets/${buckets.get(batch)}`;
     const rows: Row[] = [];
-    if (bare) rows.push(await measure('bare express', bare, path, key, batch));
+    if (bare) rows.push(await measure('bare express', bare, bucketgridWrites(path, key), batch));
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate who goes first, so a drift in the machine's load favours neither.
       const turns: (() => Promise<void>)[] = [];
       if (server) {
         turns.push(async () => {
           const before = nextKey;
-          const row = await measure('bucketgrid', server, path, key, batch);
+          const row = await measure('bucketgrid', server, bucketgridWrites(path, key), batch);
           rows.push(row);
           // Every acknowledged record of every run (warm-up included) is a new key.
           written.set(batch, (written.get(batch) ?? 0) + nextKey - before);
@@ -303,7 +342,12 @@ try {
         turns.push(async () => {
           const before = nextKey;
           const views = await openViews(server, dashboardId);
-          const row = await measure(`with ${LIVE_VIEWS} live views`, server, path, key, batch);
+          const row = await measure(
+            `with ${LIVE_VIEWS} live views`,
+            server,
+            bucketgridWrites(path, key),
+            batch,
+          );
           for (const view of views) view.close();
           rows.push(row);
           written.set(batch, (written.get(batch) ?? 0) + nextKey - before);
@@ -322,11 +366,17 @@ try {
             await measure(
               'baseline',
               baseline,
-              `/api/buckets/${theirs.get(batch)}`,
-              theirKey,
+              bucketgridWrites(`/api/buckets/${theirs.get(batch)}`, theirKey),
               batch,
             ),
           );
+        });
+      }
+      for (const peer of peers) {
+        turns.push(async () => {
+          const row = await measure(peer.name, peer, peerWrites(peer, batch), batch);
+          rows.push(row);
+          if (row.non2xx + row.errors > 0) failed = true;
         });
       }
       if (round % 2 === 1) turns.reverse();
@@ -336,13 +386,32 @@ try {
     summary.push(...rows);
   }
 
+  const disk: string[] = [];
+  for (const peer of peers) {
+    let values = 0;
+    for (const batch of BATCHES) values += await peer.storedValues(batch, nextKey);
+    const bytes = await peer.stopAndMeasure();
+    disk.push(
+      `${peer.name}: ${fmt(bytes / values, 2)} (${fmt(bytes / 2 ** 20, 1)} MiB, ${fmt(values)} values)`,
+    );
+  }
+
   if (server) {
     await server.stop();
+    // The database's files as the stopped server left them (closing checkpoints the WAL).
+    const databaseBytes = () =>
+      ['', '-wal', '-shm']
+        .map((suffix) => join(dir, `bench.db${suffix}`))
+        .filter((file) => existsSync(file))
+        .reduce((sum, file) => sum + diskBytes(file), 0);
+    const stopped = databaseBytes();
     // Sanity check on disk: every record was an insert, nothing acknowledged is missing.
     const check = await openStore(databaseUrl);
     const counts: string[] = [];
+    let storedValues = 0;
     for (const batch of BATCHES) {
       const stored = (await check.getBucket(buckets.get(batch)!))!.recordCount;
+      storedValues += stored * SERIES;
       const sent = written.get(batch)!;
       // Requests still in flight when a run stopped were sent but not all acknowledged.
       const unsure = 2 * CONNECTIONS * batch * ROUNDS;
@@ -352,8 +421,15 @@ try {
         failed = true;
       }
     }
+    // Upkeep caught up (bounded: a store that never says it is done is reported as such).
+    let steps = 0;
+    while ((await check.maintain()).more && steps < 100_000) steps++;
     await check.close();
+    const upkept = databaseBytes();
     console.log(`\nstored after the runs (retention ${fmt(RETENTION)}): ${counts.join('; ')}`);
+    disk.unshift(
+      `bucketgrid: ${fmt(stopped / storedValues, 2)} after the server stopped, ${fmt(upkept / storedValues, 2)} after upkeep (${steps} steps${steps === 100_000 ? ', not caught up' : ''}) and a checkpoint (${fmt(upkept / 2 ** 20, 1)} MiB, ${fmt(storedValues)} values)`,
+    );
     const get = (batch: number) => {
       const runs = summary.filter((r) => r.target === 'bucketgrid' && r.batch === batch);
       if (runs.length === 0) return undefined;
@@ -379,6 +455,7 @@ try {
       if (met !== undefined) console.log(`${met ? 'met   ' : 'MISSED'}  ${goal}`);
     }
   }
+  if (disk.length > 0) console.log(`\nbytes on disk per stored value:\n  ${disk.join('\n  ')}`);
   if (failed) console.log('\nFAILED: requests not answered 2xx, or records missing (see above)');
 } finally {
   await cleanup();

@@ -7,8 +7,11 @@
  * without an attack, then while a `user` member opens live views over 10 sessions, 20 at a
  * time, as fast as it can (at least 1,000 tries). Printed: the normal client's latency (p50/p95/p99), the
  * time from a write's 200 to its event at the owner's view, what the attacker got, and the
- * server's CPU and memory. The server runs on core 0, this process on core 1 (when `taskset`
- * and two cores exist). Environment: BENCH_SECONDS (5) per phase. Listens on 127.0.0.1 only.
+ * server's CPU and memory. A third phase is live views inside the caps: FANOUT_VIEWS (128)
+ * views from 4 accounts on their own dashboard, fed by its key writing to 50 buckets as fast
+ * as 8 writers can; printed with the events per second the server delivered to them. The
+ * server runs on core 0, this process on core 1 (when `taskset` and two cores exist).
+ * Environment: BENCH_SECONDS (5) per phase. Listens on 127.0.0.1 only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -34,6 +37,9 @@ import {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ATTACK_SESSIONS = 10;
+const FANOUT_VIEWS = Number(process.env.FANOUT_VIEWS ?? 128);
+const FANOUT_ACCOUNTS = 4;
+const FANOUT_BUCKETS = 50;
 const PASSWORD = 'correct horse battery';
 
 pinToCoreOne(import.meta.url);
@@ -58,6 +64,32 @@ const bucket = await createBucket(store, { dashboardId: dashboard.id, name: 't',
 const { key } = await createApiKey(
   store,
   { dashboardId: dashboard.id, name: 'k', type: 'production', createdBy: owner.id },
+  Date.now(),
+);
+// --- Views inside the caps: 4 accounts on their own dashboard of 50 buckets. ---
+const viewers = [];
+for (let i = 0; i < FANOUT_ACCOUNTS; i++) {
+  viewers.push(
+    await createUser(store, { email: `viewer${i}@example.com`, password: PASSWORD, name: 'V' }),
+  );
+}
+const fanDashboard = await createDashboard(store, { ownerId: viewers[0]!.id, name: 'Own' });
+for (const viewer of viewers.slice(1)) {
+  await addMember(store, 'owner', {
+    dashboardId: fanDashboard.id,
+    email: viewer.email,
+    role: 'user',
+  });
+}
+const fanBuckets: Awaited<ReturnType<typeof createBucket>>[] = [];
+for (let i = 0; i < FANOUT_BUCKETS; i++) {
+  fanBuckets.push(
+    await createBucket(store, { dashboardId: fanDashboard.id, name: `b${i}`, type: 'TSV' }),
+  );
+}
+const { key: fanKey } = await createApiKey(
+  store,
+  { dashboardId: fanDashboard.id, name: 'k', type: 'production', createdBy: viewers[0]!.id },
   Date.now(),
 );
 await store.close();
@@ -186,6 +218,53 @@ console.log(
 );
 
 for (const view of views) view.close();
+await sleep(500);
+
+// 16 views per session (the session cap), as many sessions as the views need.
+const fanJars: Map<string, string>[] = [];
+for (let i = 0; i < Math.ceil(FANOUT_VIEWS / 16); i++) {
+  fanJars.push(await signIn(url, viewers[i % FANOUT_ACCOUNTS]!.email, PASSWORD));
+}
+const fanViews: LiveStream[] = [];
+for (let i = 0; i < FANOUT_VIEWS; i++) {
+  const jar = fanJars[Math.floor(i / 16)]!;
+  fanViews.push(openLive(url, 'dashboards.live', { dashboardId: fanDashboard.id }, { jar }));
+}
+await Promise.all(fanViews.map((view) => view.started));
+let feeding = true;
+let fanWrites = 0;
+let delivered = 0;
+let deliveredSeconds = 0;
+const fanout = await phase(
+  async () => {
+    const before = fanViews.reduce((sum, view) => sum + view.data.length, 0);
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (feeding) {
+          const target = fanBuckets[fanWrites++ % FANOUT_BUCKETS]!;
+          const response = await fetch(`${url}/api/buckets/${target.id}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': fanKey },
+            body: JSON.stringify([{ k: ++k, d: [{ sk: 1, v: Math.random() }] }]),
+          });
+          await response.arrayBuffer();
+        }
+      }),
+    );
+    delivered = fanViews.reduce((sum, view) => sum + view.data.length, 0) - before;
+    deliveredSeconds = (performance.now() - started) / 1000;
+  },
+  () => {
+    feeding = false;
+  },
+);
+const fanOpen = fanViews.filter((view) => !view.isEnded).length;
+console.log(row(`${FANOUT_VIEWS} views, 50 busy buckets`, fanout));
+console.log(
+  `\nviews inside the caps: ${fanOpen} of ${FANOUT_VIEWS} open, ${fanWrites} writes to 50 buckets, ${delivered} events delivered (${(delivered / deliveredSeconds).toFixed(0)} events/s, ${(delivered / deliveredSeconds / Math.max(1, fanOpen)).toFixed(1)} per view)`,
+);
+for (const view of fanViews) view.close();
 ownerView.close();
 await server.stop();
 rmSync(dir, { recursive: true, force: true });

@@ -1,21 +1,19 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { createAuth } from '@bucketgrid/auth';
-import {
-  InProcessLiveEvents,
-  type LiveEvents,
-  LiveHub,
-  type LiveLimits,
-  SharedLiveEvents,
-} from '@bucketgrid/live';
+import { type LiveEvents, LiveHub, type LiveLimits } from '@bucketgrid/live';
 import {
   BatchedWindowLimiter,
+  DEFAULT_READ_LIMITS,
+  type ReadLimitOptions,
+  ReadLimits,
   SharedWindowLimiter,
   STORE_RETRY_AFTER_SECONDS,
 } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
-import { DEFAULT_STORE_TIMEOUT_MS, type Store, withDeadline } from '@bucketgrid/store';
+import type { Store } from '@bucketgrid/store';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { withinBodyLimit } from './http/body-limits.ts';
+import { clientAddress, type TrustProxy, trustFunction } from './http/client-address.ts';
 import { createErrorResponder } from './http/errors.ts';
 import { sendJson, sendProblem, setSecurityHeaders } from './http/responses.ts';
 import { createWebApp } from './http/static-files.ts';
@@ -31,6 +29,7 @@ import { sendMetrics } from './metrics/endpoint.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
 import { instrumentRequests } from './metrics/requests.ts';
 import { createOpenApiRouter } from './openapi/routes.ts';
+import { liveEventsFor, requestStore } from './store-layers.ts';
 import { createTrpcHandler, requireSameOrigin } from './trpc-handler.ts';
 
 export interface AppOptions {
@@ -47,8 +46,11 @@ export interface AppOptions {
   failedSignInsPerAddress?: number;
   signUpsPerAddress?: number;
   passwordChecksPerAddress?: number;
-  /** Trust X-Forwarded-* from a reverse proxy (client address, https). */
-  trustProxy?: boolean;
+  /**
+   * The reverse proxies trusted to name the client and the scheme in X-Forwarded-* (hops or
+   * addresses; none by default): see http/client-address.ts.
+   */
+  trustProxy?: TrustProxy;
   /** The built web app to serve, if present. */
   webDist?: string;
   /** How long a request waits for one store call before it gets 503 (see withDeadline). */
@@ -59,8 +61,12 @@ export interface AppOptions {
    * process). The app closes it when it stops.
    */
   liveEvents?: LiveEvents;
+  /** Told after each change that leaves background upkeep work (the server's upkeep). */
+  wakeUpkeep?: () => void;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
+  /** Reads per API key, member or share link (defaults: DEFAULT_READ_LIMITS in services). */
+  readLimits?: Partial<Omit<ReadLimitOptions, 'now'>>;
   /** Where the app counts what it does (GET /metrics); its own when not given. */
   metrics?: ServerMetrics;
   /** Serve GET /metrics on this port to requests with this bearer token (else not at all). */
@@ -86,21 +92,24 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const { logger } = options;
   const metrics = options.metrics ?? new ServerMetrics();
-  const store = metrics.instrumentStore(
-    withDeadline(options.store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS),
-  );
   const now = options.now ?? Date.now;
+  const liveEvents = options.liveEvents ?? liveEventsFor(options.store, logger);
+  const store = requestStore(options.store, {
+    liveEvents,
+    now,
+    metrics,
+    timeoutMs: options.storeTimeoutMs,
+    wakeUpkeep: options.wakeUpkeep,
+  });
   const respondToError = createErrorResponder(logger);
   const lastUsed = new LastUsedTracker(store);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.set('trust proxy', options.trustProxy ?? false);
-  const liveEvents =
-    options.liveEvents ??
-    (options.store.eventLog
-      ? new SharedLiveEvents({ log: options.store.eventLog, logger })
-      : new InProcessLiveEvents());
+  // One trust decision for Express (https, host) and for every per-address limit.
+  const trust = trustFunction(options.trustProxy ?? false);
+  app.set('trust proxy', trust);
+  const addressOf = (req: IncomingMessage) => clientAddress(req, trust);
   const live = new LiveHub({
     events: liveEvents,
     store,
@@ -145,11 +154,13 @@ export function createApp(options: AppOptions): App {
         }),
     },
   );
+  // One set of read limits for every reader: API keys, members, share links.
+  const readLimits = new ReadLimits({ ...DEFAULT_READ_LIMITS, ...options.readLimits, now });
   const ingest = createIngestHandlers({
     store,
-    trustProxy: options.trustProxy ?? false,
-    onWrite: (bucket) =>
-      live.publish(bucket.dashboardId, { type: 'records', bucketId: bucket.id, at: now() }),
+    readLimits,
+    clientAddress: addressOf,
+    now,
     metrics,
     keys: new KeyService({
       store,
@@ -172,7 +183,11 @@ export function createApp(options: AppOptions): App {
     app.get('/metrics', (req, res) => sendMetrics(req, res, metrics, token));
   }
 
-  app.use('/trpc', requireSameOrigin, createTrpcHandler({ store, auth, live, now, logger }));
+  app.use(
+    '/trpc',
+    requireSameOrigin,
+    createTrpcHandler({ store, auth, live, readLimits, now, logger, clientAddress: addressOf }),
+  );
 
   const web = options.webDist ? createWebApp(options.webDist) : undefined;
   if (web) app.use(web);

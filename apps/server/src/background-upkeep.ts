@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type MaintainResult, type Store, wrapMethods } from '@bucketgrid/store';
+import { type Store, wrapMethods } from '@bucketgrid/store';
 import type { Logger } from './log.ts';
 
 export interface UpkeepOptions {
@@ -11,8 +11,6 @@ export interface UpkeepOptions {
   wakeDelayMs?: number;
   /** With nothing to do, how often to look for work another process left (ms, 10 000). */
   idlePollMs?: number;
-  /** Told of the buckets a step removed records from (live views refresh them). */
-  onTrimmed?: (trimmed: MaintainResult['trimmed']) => void;
 }
 
 export interface BackgroundUpkeep {
@@ -76,7 +74,6 @@ export function startUpkeep(
     try {
       const result = await store.maintain();
       more = result.more;
-      if (result.trimmed.length > 0) options.onTrimmed?.(result.trimmed);
     } catch (error) {
       logger('error', 'background upkeep failed', { error: (error as Error).message });
     }

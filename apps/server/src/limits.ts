@@ -15,6 +15,13 @@ export const MAX_API_BODY_BYTES = MAX_WRITE_BODY_BYTES;
  * body-limits.test.ts builds it from the shared schemas and checks that it fits).
  */
 export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
+/**
+ * A write or delete body over its limit but no longer than this in all is still read (and
+ * thrown away) before the 413: clients that send a whole body before reading the answer
+ * (Node's fetch, most HTTP libraries) would otherwise see EPIPE or a reset instead of it.
+ * Longer ones are refused unread and their connection closed, so refusing costs at most this.
+ */
+export const MAX_DRAINED_BODY_BYTES = 8 * 1024 * 1024;
 /** Routes that read no body (health checks, static files, GET, purge): a small one is tolerated. */
 export const MAX_UNREAD_BODY_BYTES = 16 * 1024;
 
@@ -26,6 +33,11 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
  * new connections until some close).
  */
 export const DESCRIPTOR_RESERVE = 512;
+/**
+ * This far below the connection cap, each new connection sheds the oldest one still waiting
+ * for a request head instead of being refused at the cap (room for the closes in flight).
+ */
+export const SHED_HEADROOM = 64;
 /** The whole request head must arrive within this. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** The whole request, body included, must arrive within this (5 MiB at ~1 Mbit/s). */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@bucketgrid/store';
+import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { jsonLogger as log } from './log.ts';
 import { metricsListener } from './metrics/endpoint.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
@@ -34,6 +35,14 @@ const metricsToken = process.env.METRICS_TOKEN || undefined;
 if (metricsToken !== undefined && metricsToken.length < 16) {
   refuse('METRICS_TOKEN is too short to keep metrics private: use 16 characters or more.');
 }
+let trustProxy: TrustProxy = false;
+try {
+  trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+} catch (error) {
+  refuse(
+    `TRUST_PROXY: ${(error as Error).message} Set the number of proxies in front (1 behind one) or their addresses, comma-separated.`,
+  );
+}
 const metrics = new ServerMetrics();
 const store = await openStore(process.env.DATABASE_URL, {
   timeoutMs: storeTimeoutMs,
@@ -51,7 +60,7 @@ const running = await startServer({
   port,
   host,
   keyRateLimitPerMinute: numberFromEnv('KEY_RATE_LIMIT_PER_MINUTE'),
-  trustProxy: process.env.TRUST_PROXY === '1',
+  trustProxy,
   maxConnectionsPerAddress: numberFromEnv('MAX_CONNECTIONS_PER_ADDRESS'),
   storeTimeoutMs,
   metrics,

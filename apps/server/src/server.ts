@@ -1,15 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LiveHub } from '@bucketgrid/live';
-import type { MaintainResult, Store } from '@bucketgrid/store';
+import type { Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
-import { startUpkeep, wakeAfterChanges } from './background-upkeep.ts';
+import { startUpkeep } from './background-upkeep.ts';
 import { declaredLength } from './http/body.ts';
 import { bodyLimitOf } from './http/body-limits.ts';
 import {
   answerClientErrors,
   capConnections,
   capConnectionsPerAddress,
+  defaultMaxConnections,
 } from './http/connections.ts';
 import {
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
@@ -18,6 +19,7 @@ import {
   REQUEST_TIMEOUT_MS,
   TIMEOUT_CHECK_INTERVAL_MS,
 } from './limits.ts';
+import { liveEventsFor, upkeepStore } from './store-layers.ts';
 
 export interface RunningServer {
   url: string;
@@ -37,24 +39,21 @@ export interface ServerOptions extends AppOptions {
    * trusted proxy every connection comes from the proxy, so the default there is no cap.
    */
   maxConnectionsPerAddress?: number;
+  /** Open connections in all (default: the descriptor limit less DESCRIPTOR_RESERVE). */
+  maxConnections?: number;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const now = options.now ?? Date.now;
-  // Upkeep starts first (the app's store wakes it); it reaches live views once they exist.
-  let refreshViews: (trimmed: MaintainResult['trimmed']) => void = () => {};
-  const upkeep = startUpkeep(options.store, options.logger, {
-    onTrimmed: (trimmed) => refreshViews(trimmed),
-  });
+  // Upkeep starts first (the app's store wakes it); what it trims reaches live views through
+  // the same events as every other change.
+  const liveEvents = options.liveEvents ?? liveEventsFor(options.store, options.logger);
+  const upkeep = startUpkeep(upkeepStore(options.store, liveEvents, now), options.logger);
   const { handle, stop, live, metrics } = createApp({
     ...options,
-    store: wakeAfterChanges(options.store, upkeep.wake),
+    liveEvents,
+    wakeUpkeep: upkeep.wake,
   });
-  refreshViews = (trimmed) => {
-    for (const { bucketId, dashboardId } of trimmed) {
-      live.publish(dashboardId, { type: 'records', bucketId, at: now() });
-    }
-  };
   // Tight timeouts so slow or idle clients cannot hold descriptors (docs/architecture.md,
   // "Limits and abuse").
   const server = createServer(
@@ -66,7 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     handle,
   );
-  capConnections(server);
+  capConnections(server, options.maxConnections ?? defaultMaxConnections());
   capConnectionsPerAddress(
     server,
     options.maxConnectionsPerAddress ??

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
-import { asServiceUnavailable } from '@bucketgrid/services';
+import { asServiceUnavailable, type ReadLimits } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type AppRouter, appRouter, type Context } from '@bucketgrid/trpc';
@@ -105,8 +105,11 @@ export function createTrpcHandler(deps: {
   store: Store;
   auth: Auth;
   live: LiveHub;
+  readLimits: ReadLimits;
   now: () => number;
   logger: Logger;
+  /** The client's address, for the per-address limits (http/client-address.ts). */
+  clientAddress: (req: Request) => string;
 }): RequestHandler {
   return createExpressMiddleware<AppRouter>({
     router: appRouter,
@@ -138,11 +141,13 @@ export function createTrpcHandler(deps: {
         store: deps.store,
         auth: deps.auth,
         live: deps.live,
+        readLimits: deps.readLimits,
         now: deps.now,
         user: session?.user ?? null,
         sessionId: session?.sessionId ?? null,
-        clientAddress: req.ip ?? 'unknown',
+        clientAddress: deps.clientAddress(req),
         cookieHeader: req.headers.cookie,
+        userAgent: req.headers['user-agent'],
         secure,
         setCookie: (cookie) => res.append('set-cookie', cookie),
       };

@@ -180,6 +180,48 @@ describe('reads', () => {
     expect(reused.json.code).toBe('invalid_cursor');
   });
 
+  it('refuses a cursor of another bucket, whatever its type', async () => {
+    const source = await bucketFor('TSV');
+    await source.write(
+      'POST',
+      [1, 2, 3].map((k) => ({ k, d: [{ sk: 1, v: k }] })),
+    );
+    const page = await source.read('?limit=1');
+    expect(page.next_cursor).toEqual(expect.any(String));
+    expect((await source.read(`?limit=1&cursor=${page.next_cursor}`)).records).toHaveLength(1);
+    for (const type of ['TSV', 'IV'] as const) {
+      const other = await bucketFor(type);
+      await other.write(
+        'POST',
+        [1, 2, 3].map((k) => ({ k, d: [{ sk: 1, v: k }] })),
+      );
+      const r = await call(`${other.url}?cursor=${page.next_cursor}`, { key: other.key });
+      expect(r.status, type).toBe(400);
+      expect(r.json).toMatchObject({ code: 'invalid_cursor' });
+      expect(r.json.detail).toContain('another bucket');
+    }
+  });
+
+  it('refuses an inverted range with a 400 that says so: read, downsample and delete', async () => {
+    const b = await bucketFor('IV');
+    await b.write(
+      'POST',
+      [1, 2, 3, 4, 5].map((k) => ({ k, d: [{ sk: 1, v: k }] })),
+    );
+    for (const [method, path] of [
+      ['GET', '?from=5&to=1'],
+      ['GET', '/downsample?from=5&to=1'],
+      ['DELETE', '?from=5&to=1'],
+    ] as const) {
+      const r = await call(`${b.url}${path}`, { method, key: b.key });
+      expect(r.status, `${method} ${path}`).toBe(400);
+      expect(r.json).toMatchObject({ code: 'invalid_query', errors: [{ parameter: 'from' }] });
+      expect(r.json.detail).toContain('from (5) is after to (1)');
+    }
+    expect((await b.read('?from=3&to=3')).records).toHaveLength(1);
+    expect((await b.read()).records).toHaveLength(5);
+  });
+
   it('defaults to 1000 records per page', async () => {
     const b = await bucketFor('IV');
     await b.write(
@@ -189,6 +231,60 @@ describe('reads', () => {
     const page = await b.read();
     expect(page.records).toHaveLength(1000);
     expect(page.next_cursor).not.toBeNull();
+  });
+});
+
+describe('keys that look like seconds', () => {
+  it('warns, in the body and a Warning header, when every numeric TSV key is before 2001', async () => {
+    const b = await bucketFor('TSV');
+    const seconds = 1_760_954_400;
+    for (const body of [
+      // The scanning parser's path, and the generic one (an exponent, a record given twice).
+      [
+        { k: seconds, d: [{ sk: 1, v: 1 }] },
+        { key: seconds + 60, data: [{ series_key: 1, value: 2 }] },
+      ],
+      JSON.parse(
+        `[{"k": 1.76095452e9, "d": [{"sk": 1, "v": 3}]}, {"k": "2025-10-20T10:00:00Z", "d": [{"sk": 1, "v": 4}]}]`,
+      ),
+    ]) {
+      const r = await b.write('POST', body);
+      expect(r.status).toBe(200);
+      expect(r.json.warnings).toEqual([
+        {
+          code: 'keys_look_like_seconds',
+          detail: expect.stringContaining('multiply them by 1000'),
+        },
+      ]);
+      expect(r.headers.get('warning')).toMatch(
+        /^299 - "Every numeric key of this write is before 2001-01-01/,
+      );
+    }
+    expect((await b.read()).records).toHaveLength(4);
+  });
+
+  it('says nothing for milliseconds, for ISO dates before 2001, or when one numeric key is later', async () => {
+    const b = await bucketFor('TSV');
+    for (const body of [
+      [{ k: 1_760_954_400_000, d: [{ sk: 1, v: 1 }] }],
+      [{ k: '1999-12-31T23:59:59Z', d: [{ sk: 1, v: 1 }] }],
+      [
+        { k: 5, d: [{ sk: 1, v: 1 }] },
+        { k: 1_760_954_400_000, d: [{ sk: 1, v: 1 }] },
+      ],
+    ]) {
+      const r = await b.write('PUT', body);
+      expect(r.json).toEqual({
+        written: body.length,
+        inserted: expect.any(Number),
+        updated: expect.any(Number),
+      });
+      expect(r.headers.get('warning')).toBeNull();
+    }
+    const iv = await bucketFor('IV');
+    expect(
+      (await iv.write('POST', [{ k: 5, d: [{ sk: 1, v: 1 }] }])).json.warnings,
+    ).toBeUndefined();
   });
 });
 
@@ -209,6 +305,15 @@ describe('deletes', () => {
     expect(badKeys.json.errors).toEqual([
       { pointer: '/keys/1', detail: 'an IV key must be a safe integer' },
     ]);
+    // A purge with a body is refused, and deletes nothing: the body may have meant a selection.
+    const withBody = await call(`${b.url}/purge`, {
+      method: 'POST',
+      key: b.key,
+      body: { keys: [3] },
+    });
+    expect(withBody.status).toBe(415);
+    expect(withBody.json).toMatchObject({ code: 'unsupported_media_type' });
+    expect((await b.read()).records).toHaveLength(6);
     const purge = await call(`${b.url}/purge`, { method: 'POST', key: b.key });
     expect(purge.json).toEqual({ deleted: 6 });
     expect((await b.read()).records).toEqual([]);

@@ -220,7 +220,7 @@ describe('rate limits', () => {
   });
 
   it('counts failed attempts per client behind a trusted proxy, not per proxy', async () => {
-    const limited = await startTestServer({ failedKeyAttemptsPerMinute: 2, trustProxy: true });
+    const limited = await startTestServer({ failedKeyAttemptsPerMinute: 2, trustProxy: 2 });
     const setup = await provision(limited.store, 'IV');
     const bucketUrl = `${limited.url}/api/buckets/${setup.bucket.id}`;
     const from = (address: string) => ({ 'x-forwarded-for': `${address}, 10.0.0.1` });

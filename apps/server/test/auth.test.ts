@@ -18,7 +18,7 @@ const BUSY_MACHINE = { timeout: 60_000 };
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ trustProxy: true, failedSignInsPerEmail: LIMIT });
+  server = await startTestServer({ trustProxy: 1, failedSignInsPerEmail: LIMIT });
 });
 afterAll(() => server.stopAll());
 
@@ -144,7 +144,7 @@ describe('sign-in throttling', BUSY_MACHINE, () => {
   });
 
   it('limits failures per address whatever the email, and only for that address', async () => {
-    const limited = await startTestServer({ trustProxy: true, failedSignInsPerAddress: 3 });
+    const limited = await startTestServer({ trustProxy: 1, failedSignInsPerAddress: 3 });
     try {
       const email = newEmail();
       const signUp = { email, password: PASSWORD, name: 'Owner' };
@@ -168,6 +168,34 @@ describe('sign-in throttling', BUSY_MACHINE, () => {
     }
   });
 
+  it('writes no counter for an attempt the address already refuses', async () => {
+    // Every rate-window counter the server writes, by its scope (the part before the first ':').
+    const counted: string[] = [];
+    const limited = await startTestServer({
+      trustProxy: 1,
+      failedSignInsPerAddress: 3,
+      wrapStore: (store) => ({
+        ...store,
+        countRateWindows: (changes) => {
+          counted.push(...changes.map((change) => change.key.split(':')[0]!));
+          return store.countRateWindows(changes);
+        },
+      }),
+    });
+    try {
+      const prober = device();
+      const probe = () =>
+        prober.call('auth.signIn', { email: newEmail(), password: 'a guess' }, limited.url);
+      for (let i = 0; i < 3; i++) expect((await probe()).outcome).toBe('invalid_credentials');
+      expect((await probe()).outcome).toBe('rate_limited');
+      counted.length = 0;
+      for (let i = 0; i < 20; i++) expect((await probe()).outcome).toBe('rate_limited');
+      expect(counted.filter((scope) => scope === 'sign-in-email')).toEqual([]);
+    } finally {
+      await limited.stopAll();
+    }
+  });
+
   it('a flood from one address leaves sign-ins from elsewhere working', async () => {
     const { email } = await account();
     const flooder = device();
@@ -184,7 +212,7 @@ describe('sign-in throttling', BUSY_MACHINE, () => {
 
 describe('sign-up', BUSY_MACHINE, () => {
   it('is throttled per client address, counting every attempt', async () => {
-    const limited = await startTestServer({ trustProxy: true, signUpsPerAddress: 3 });
+    const limited = await startTestServer({ trustProxy: 1, signUpsPerAddress: 3 });
     try {
       const busy = device();
       const signUp = (password: string) =>

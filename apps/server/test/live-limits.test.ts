@@ -148,7 +148,7 @@ describe('the address and process caps', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      trustProxy: true,
+      trustProxy: 1,
       liveLimits: { perSession: 100, perUser: 100, perAddress: 3, perProcess: 5 },
     });
   });
@@ -191,10 +191,10 @@ describe('a client that does not keep up', () => {
   let server: TestServer;
   const QUEUE = 16;
   beforeAll(async () => {
-    // No coalescing and no budget: every event published is sent, so the test can outrun a
+    // No coalescing and no budgets: every event published is sent, so the test can outrun a
     // client that has stopped reading.
     server = await startTestServer({
-      liveLimits: { queue: QUEUE, coalesceMs: 0, eventsPerSecond: 1e9 },
+      liveLimits: { queue: QUEUE, coalesceMs: 0, eventsPerSecond: 1e9, deliveriesPerSecond: 1e9 },
     });
   });
   afterAll(() => server.stopAll());

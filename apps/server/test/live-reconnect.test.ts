@@ -14,7 +14,13 @@ let server: TestServer;
 beforeAll(async () => {
   // Every event is sent (no coalescing, no budget) and kept for resuming.
   server = await startTestServer({
-    liveLimits: { queue: 16, coalesceMs: 0, eventsPerSecond: 1e9, replay: 100_000 },
+    liveLimits: {
+      queue: 16,
+      coalesceMs: 0,
+      eventsPerSecond: 1e9,
+      deliveriesPerSecond: 1e9,
+      replay: 100_000,
+    },
   });
 });
 afterAll(() => server.stopAll());

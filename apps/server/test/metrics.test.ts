@@ -103,6 +103,16 @@ describe('GET /metrics on the server’s own port, with METRICS_TOKEN', () => {
     }
   });
 
+  it('starts the refusal and store-error counters of known labels at 0, so alerts see data', async () => {
+    const text = await scrape();
+    for (const route of ['/api/buckets/{bucketId}', '/trpc', '(connection)']) {
+      expect(text).toContain(`bucketgrid_rate_limit_refusals_total{route="${route}"} `);
+    }
+    for (const operation of ['commit', 'upsertRecords', 'getApiKeyByHash', 'readRecords']) {
+      expect(text).toContain(`bucketgrid_store_errors_total{operation="${operation}"} `);
+    }
+  });
+
   it('answers every family an operator needs', async () => {
     const text = await scrape();
     for (const family of [

@@ -77,7 +77,8 @@ function url(operation: Operation, bucketId: string, query: Record<string, strin
   return `${server.url}${path}${search ? `?${search}` : ''}`;
 }
 
-const secured = (operation: Operation) => (operation.spec.security ?? []).length > 0;
+const secured = (operation: Operation) =>
+  (operation.spec.security ?? document.security ?? []).length > 0;
 
 /** The order the examples are replayed in: writes first, so reads find records. */
 const REPLAY_ORDER = [
@@ -106,11 +107,12 @@ describe('the examples, replayed', () => {
     let replayed = 0;
     for (const operation of operations) {
       const headers: Record<string, string> = secured(operation) ? { 'x-api-key': key } : {};
+      const media = operation.spec.requestBody?.content?.['application/json'];
       const examples = Object.entries<{
         value: unknown;
         'x-bucket-type'?: BucketType;
         'x-expect-status'?: number;
-      }>(operation.spec.requestBody?.content?.['application/json']?.examples ?? {});
+      }>({ ...media?.examples, ...media?.['x-refused-examples'] });
       for (const [name, example] of examples) {
         const bucket = buckets[example['x-bucket-type'] ?? 'TSV'];
         const answer = await call(url(operation, bucket), {

@@ -132,6 +132,11 @@ const matrix: [string, (c: Client, f: Fixture) => Promise<unknown>, string[]][] 
     [UNAUTH, NOT_FOUND, OK, OK, OK],
   ],
   [
+    'buckets.series',
+    (c, f) => c.buckets.series.query({ dashboardId: f.dashboardId, bucketId: f.bucketId }),
+    [UNAUTH, NOT_FOUND, OK, OK, OK],
+  ],
+  [
     'buckets.create',
     (c, f) => c.buckets.create.mutate({ dashboardId: f.dashboardId, name: 'n', type: 'KV' }),
     [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],

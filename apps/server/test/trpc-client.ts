@@ -5,7 +5,10 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
  * A typed tRPC client with its own cookie jar, as a browser would have: it stores the
  * session cookie from Set-Cookie and sends it back, and sends the server's Origin.
  */
-export function browserClient(baseUrl: string, options: { origin?: string } = {}) {
+export function browserClient(
+  baseUrl: string,
+  options: { origin?: string; userAgent?: string } = {},
+) {
   const jar = new Map<string, string>();
   const lastSetCookies: string[] = [];
   const client = createTRPCClient<AppRouter>({
@@ -14,6 +17,7 @@ export function browserClient(baseUrl: string, options: { origin?: string } = {}
         url: `${baseUrl}/trpc`,
         headers: () => ({
           origin: options.origin ?? baseUrl,
+          ...(options.userAgent === undefined ? {} : { 'user-agent': options.userAgent }),
           cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '),
         }),
         fetch: async (url, init) => {

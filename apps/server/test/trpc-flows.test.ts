@@ -145,7 +145,7 @@ describe('sessions', () => {
   });
 
   it('marks the cookie Secure behind https', async () => {
-    const proxied = await startTestServer({ trustProxy: true });
+    const proxied = await startTestServer({ trustProxy: 1 });
     const response = await fetch(`${proxied.url}/trpc/auth.signUp`, {
       method: 'POST',
       headers: {

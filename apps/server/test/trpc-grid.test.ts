@@ -159,6 +159,25 @@ describe('series descriptions and downsampled reads', () => {
     );
     expect(bad.data).toMatchObject({ appCode: 'invalid_query', fieldErrors: [{ path: 'from' }] });
   });
+
+  it('refuses an inverted range on every read and on a delete, saying so', async () => {
+    const { owner, viewer, dashboardId, bucket, write } = await dashboardWithViewer();
+    await write([1000, 2000].map((k) => ({ k, d: [{ sk: 1, v: 1 }] })));
+    const range = { dashboardId, bucketId: bucket.id, from: 2000, to: 1000 };
+    // Reads say invalid_query (400); a delete, like its other invalid ranges, invalid_input.
+    for (const [call, appCode] of [
+      [() => viewer.buckets.downsample.query(range), 'invalid_query'],
+      [() => viewer.buckets.records.query(range), 'invalid_query'],
+      [() => owner.buckets.deleteRecords.mutate(range), 'invalid_input'],
+    ] as const) {
+      const refused = await failure(call);
+      expect(refused.data?.appCode).toBe(appCode);
+      expect(JSON.stringify(refused.data)).toContain('is after to');
+    }
+    expect(
+      (await viewer.buckets.records.query({ ...range, from: 1000, to: 2000 })).records,
+    ).toHaveLength(2);
+  });
 });
 
 describe('deleting chosen records', () => {

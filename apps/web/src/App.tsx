@@ -2,6 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { AppShell } from './components/AppShell.tsx';
+import { ActivityTab } from './components/activity/ActivityTab.tsx';
 import { RequireAuth } from './components/auth/RequireAuth.tsx';
 import { createQueryClient, createTrpcClient } from './lib/client.ts';
 import { trpc } from './lib/trpc.ts';
@@ -53,6 +54,7 @@ export function App() {
                 <Route path="keys" element={<ApiKeysTab />} />
                 <Route path="keys/:keyId" element={<ApiKeysTab />} />
                 <Route path="members" element={<MembersTab />} />
+                <Route path="activity" element={<ActivityTab />} />
                 <Route path="settings" element={<SettingsTab />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />

@@ -73,8 +73,10 @@ async function tick(): Promise<void> {
   previous = current;
 }
 
+/** The tick in progress, which stopping waits for (its records go into the last batches). */
+let ticking: Promise<void> = Promise.resolve();
 const timer = setInterval(() => {
-  tick().catch((error: unknown) => console.error(`reading /proc failed: ${error}`));
+  ticking = tick().catch((error: unknown) => console.error(`reading /proc failed: ${error}`));
 }, intervalSeconds * 1000);
 console.log(
   `Sending ${[...batchers.keys()].join(', ')} every ${intervalSeconds} s to ${env.BUCKETGRID_URL ?? 'http://localhost:3000'}`,
@@ -82,6 +84,7 @@ console.log(
 
 async function stop(): Promise<void> {
   clearInterval(timer);
+  await ticking;
   try {
     await Promise.all([...batchers.values()].map((batcher) => batcher.close()));
     console.log('Stopped; every record was sent.');
@@ -90,5 +93,15 @@ async function stop(): Promise<void> {
     process.exitCode = 1;
   }
 }
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());
+
+// Ctrl-C under `pnpm start` arrives twice (the terminal signals the whole foreground group,
+// and pnpm passes its own on): every signal after the first is taken, not left to kill the
+// process half way through sending what it holds.
+let stopping = false;
+const onSignal = () => {
+  if (stopping) return;
+  stopping = true;
+  void stop();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);

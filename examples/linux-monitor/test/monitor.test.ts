@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@bucketgrid/server';
 import { createApiKey, createBucket, createDashboard, createUser } from '@bucketgrid/services';
-import { openStore } from '@bucketgrid/store';
+import { type Bucket, openStore, type Store } from '@bucketgrid/store';
 import { expect, it } from 'vitest';
 import {
   cpuPercent,
@@ -51,7 +51,10 @@ it('reads /proc figures from the files as Linux writes them', () => {
   });
 });
 
-it('sends this machine’s figures to four buckets until stopped, and sends the rest on SIGTERM', async () => {
+/** A real server with a dashboard of the four buckets and a key, for the monitor to send to. */
+async function withServer(
+  run: (env: Record<string, string>, buckets: Bucket[], store: Store) => Promise<void>,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-monitor-'));
   const store = await openStore(`file:${join(dir, 'test.db')}`);
   const server = await startServer({ store, logger: () => {}, port: 0, host: '127.0.0.1' });
@@ -71,39 +74,58 @@ it('sends this machine’s figures to four buckets until stopped, and sends the 
       { dashboardId: dashboard.id, name: 'monitor', type: 'production', createdBy: user.id },
       Date.now(),
     );
+    const env = {
+      BUCKETGRID_URL: server.url,
+      BUCKETGRID_API_KEY: key,
+      BUCKETGRID_CPU_BUCKET: buckets[0]!.id,
+      BUCKETGRID_LOAD_BUCKET: buckets[1]!.id,
+      BUCKETGRID_MEMORY_BUCKET: buckets[2]!.id,
+      BUCKETGRID_NETWORK_BUCKET: buckets[3]!.id,
+      INTERVAL_SECONDS: '0.2',
+    };
+    await run(env, buckets, store);
+  } finally {
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
+/** Output and exit of a child process. */
+function watch(child: ReturnType<typeof spawn>) {
+  const seen = { output: '' };
+  child.stdout?.on('data', (chunk) => {
+    seen.output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    seen.output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { seen, exited };
+}
+
+async function untilEachBucketHolds(store: Store, buckets: Bucket[], records: number) {
+  const counts = async () =>
+    Promise.all(buckets.map(async (b) => (await store.getBucket(b.id))?.recordCount ?? 0));
+  await expect
+    .poll(async () => Math.min(...(await counts())), { interval: 100, timeout: 60_000 })
+    .toBeGreaterThanOrEqual(records);
+}
+
+it('sends this machine’s figures to four buckets until stopped, and sends the rest on SIGTERM', async () => {
+  await withServer(async (env, buckets, store) => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
     const monitor = spawn(process.execPath, ['--import', 'tsx', main], {
-      env: {
-        ...process.env,
-        BUCKETGRID_URL: server.url,
-        BUCKETGRID_API_KEY: key,
-        BUCKETGRID_CPU_BUCKET: buckets[0]!.id,
-        BUCKETGRID_LOAD_BUCKET: buckets[1]!.id,
-        BUCKETGRID_MEMORY_BUCKET: buckets[2]!.id,
-        BUCKETGRID_NETWORK_BUCKET: buckets[3]!.id,
-        INTERVAL_SECONDS: '0.2',
-      },
+      env: { ...process.env, ...env },
     });
-    let output = '';
-    monitor.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    monitor.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => monitor.on('exit', resolve));
+    const { seen, exited } = watch(monitor);
 
     // Three figures of each kind on the server, then stop it.
-    const counts = async () =>
-      Promise.all(buckets.map(async (b) => (await store.getBucket(b.id))?.recordCount ?? 0));
-    await expect
-      .poll(async () => Math.min(...(await counts())), { interval: 100, timeout: 60_000 })
-      .toBeGreaterThanOrEqual(3);
+    await untilEachBucketHolds(store, buckets, 3);
     monitor.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toContain('Sending cpu, load, memory, network every 0.2 s');
-    expect(output).toContain('Stopped; every record was sent.');
+    expect(seen.output).toContain('Sending cpu, load, memory, network every 0.2 s');
+    expect(seen.output).toContain('Stopped; every record was sent.');
 
     const latest = async (index: number) => {
       const { records } = await store.readRecords(buckets[index]!, {
@@ -121,9 +143,25 @@ it('sends this machine’s figures to four buckets until stopped, and sends the 
     expect(memory[2]).toBeGreaterThan(0);
     const network = await latest(3);
     expect(Object.values(network).every((v) => v !== null && v >= 0)).toBe(true);
-  } finally {
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+}, 120_000);
+
+it('ends cleanly on Ctrl-C under pnpm start, which signals the monitor twice', async () => {
+  await withServer(async (env, buckets, store) => {
+    // As the README runs it; detached, so that it leads its own process group, as a terminal's
+    // foreground job does: Ctrl-C is SIGINT to the whole group (pnpm and the monitor), and
+    // pnpm passes its own on to the monitor as well.
+    const packageDir = fileURLToPath(new URL('..', import.meta.url));
+    const pnpm = spawn('pnpm', ['start'], {
+      cwd: packageDir,
+      env: { ...process.env, ...env },
+      detached: true,
+    });
+    const { seen, exited } = watch(pnpm);
+    await untilEachBucketHolds(store, buckets, 2);
+    process.kill(-pnpm.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    expect(seen.output).toContain('Stopped; every record was sent.');
+    expect(seen.output).not.toMatch(/ELIFECYCLE|Command failed|ERR_PNPM/);
+  });
 }, 120_000);

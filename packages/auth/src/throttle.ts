@@ -69,30 +69,28 @@ export class Throttle {
     device: string | null,
     at: number,
   ): Promise<{ giveBack(): Promise<void> }> {
-    const budgets: [SharedWindowLimiter, string][] = [
-      [this.perAddress, address],
-      device === null ? [this.perEmail, email] : [this.perDevice, device],
-    ];
-    const outcomes = await Promise.all(budgets.map(([limiter, id]) => limiter.consume(id, 1, at)));
-    const refused = outcomes.find((outcome) => !outcome.allowed);
-    const giveBack = async () => {
-      await Promise.all(
-        budgets.map(([limiter, id], i) =>
-          outcomes[i]!.allowed ? limiter.refund(id, 1, at) : undefined,
-        ),
-      );
-    };
-    if (refused) {
-      await giveBack();
-      throw new AppError(
-        'rate_limited',
-        `Too many failed sign-ins. Try again in ${wait(refused)}.`,
-        {
-          retryAfterSeconds: refused.resetSeconds,
-        },
-      );
+    const refuse = (outcome: RateLimitOutcome) =>
+      new AppError('rate_limited', `Too many failed sign-ins. Try again in ${wait(outcome)}.`, {
+        retryAfterSeconds: outcome.resetSeconds,
+      });
+    // An address this process knows to be over its budget is refused without a store call,
+    // and an attempt the address refuses counts nowhere else: a flood of new emails from one
+    // address must not write a counter per email.
+    const known = this.perAddress.peek(address, at);
+    if (!known.allowed) throw refuse(known);
+    const byAddress = await this.perAddress.consume(address, 1, at);
+    if (!byAddress.allowed) throw refuse(byAddress);
+    const [limiter, id] = device === null ? [this.perEmail, email] : [this.perDevice, device];
+    const byAccount = await limiter.consume(id, 1, at);
+    if (!byAccount.allowed) {
+      await this.perAddress.refund(address, 1, at);
+      throw refuse(byAccount);
     }
-    return { giveBack };
+    return {
+      giveBack: async () => {
+        await Promise.all([this.perAddress.refund(address, 1, at), limiter.refund(id, 1, at)]);
+      },
+    };
   }
 
   /** Counts a sign-up attempt against the address. */

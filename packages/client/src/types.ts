@@ -47,6 +47,17 @@ export interface WriteResult {
   inserted: number;
   /** Of those, records whose key existed (or appeared earlier in the same request). */
   updated: number;
+  /** Present only when the written records look like a mistake (they were written as sent). */
+  warnings?: WriteWarning[];
+}
+
+/**
+ * Something a successful write looks wrong about. `keys_look_like_seconds`: every numeric key
+ * of a TSV write is before 2001, so they are most likely unix seconds, not milliseconds.
+ */
+export interface WriteWarning {
+  code: 'keys_look_like_seconds';
+  detail: string;
 }
 
 /** `POST` merges the given series into existing records; `PUT` replaces the record. */

@@ -68,6 +68,13 @@ describe('calls', () => {
     expect(await collect(bucket.read())).toEqual([[]]);
   });
 
+  it('passes on the warning for keys that look like seconds, typed', async () => {
+    const { bucket } = await setup('TSV');
+    const result = await bucket.write([{ k: 1_760_954_400, d: [{ sk: 1, v: 1 }] }]);
+    const codes: 'keys_look_like_seconds'[] = (result.warnings ?? []).map((w) => w.code);
+    expect(codes).toEqual(['keys_look_like_seconds']);
+  });
+
   it('stops reading when the loop stops', async () => {
     const { bucket } = await setup('IV');
     await bucket.write(Array.from({ length: 30 }, (_, i) => ({ k: i, d: [{ sk: 1, v: i }] })));

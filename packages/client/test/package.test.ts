@@ -54,16 +54,33 @@ it('the quick start runs against a real server', async () => {
 it('installs from its packed tarball and works outside this repository', async () => {
   const outside = mkdtempSync(join(tmpdir(), 'bucketgrid-client-outside-'));
   try {
-    // `pnpm pack` builds dist/ (prepack) and writes the manifest as it would be published.
-    await run('pnpm', ['pack', '--pack-destination', outside], { cwd: packageDir });
+    // `pnpm run package` builds dist/ (prepack) and packs the manifest as it is published.
+    await run('pnpm', ['run', 'package', '--pack-destination', outside], { cwd: packageDir });
+    const tarball = join(outside, 'bucketgrid-client-0.1.0.tgz');
     const installed = join(outside, 'node_modules/@bucketgrid/client');
     mkdirSync(installed, { recursive: true });
-    await run('tar', ['-xzf', join(outside, 'bucketgrid-client-0.1.0.tgz'), '-C', installed]);
+    await run('tar', ['-xzf', tarball, '-C', installed]);
     const manifest = JSON.parse(readFileSync(join(installed, 'package/package.json'), 'utf8'));
     expect(manifest.exports).toEqual({
       '.': { types: './dist/index.d.ts', default: './dist/index.js' },
     });
+    // Nothing a consumer cannot resolve or has no use for: no workspace packages, no scripts.
     expect(manifest.dependencies).toBeUndefined();
+    expect(manifest.devDependencies).toBeUndefined();
+    expect(manifest.scripts).toBeUndefined();
+    expect(manifest.license).toBe('MIT');
+    const files = (await run('tar', ['-tzf', tarball])).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((name) => name.replace(/^package\//, ''));
+    expect(files).toContain('LICENSE');
+    expect(readFileSync(join(installed, 'package/LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    // Every file the README names is in the package.
+    const readme = readFileSync(join(installed, 'package/README.md'), 'utf8');
+    const named = [...readme.matchAll(/`([\w./-]+\.(?:ts|js|md|json))`/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) expect(files, name).toContain(name);
+    expect(readme).toMatch(/`maxRecords`[^\n]*per-minute budget[^\n]*batch_exceeds_rate_limit/);
     await run('sh', [
       '-c',
       `mv ${installed}/package/* ${installed}/ && rmdir ${installed}/package`,

@@ -12,6 +12,8 @@ interface KeyState<E> {
  *   change of a key is never held back longer than that;
  * - for all keys together, at most `perSecond` a second (and bursts of at most `perSecond`),
  *   the keys with something to send taking turns.
+ * - and only when `admit()` agrees (the process's delivery budget): until it does, events wait
+ *   here, merged per key, rather than queue at the views.
  * A bucket written a thousand times a second thus costs its viewers ten events a second, and
  * a dashboard of a thousand busy buckets `perSecond`, however its writers behave.
  */
@@ -27,6 +29,7 @@ export class Coalescer<E> {
     private readonly intervalMs: number,
     private readonly perSecond: number,
     private readonly emit: (event: E) => void,
+    private readonly admit: () => boolean = () => true,
   ) {
     this.tokens = perSecond;
   }
@@ -59,7 +62,7 @@ export class Coalescer<E> {
     );
     this.refilledAt = now;
     for (const key of this.ready) {
-      if (this.tokens < 1) break;
+      if (this.tokens < 1 || !this.admit()) break;
       this.tokens--;
       this.ready.delete(key);
       const state = this.keys.get(key)!;

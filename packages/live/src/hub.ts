@@ -3,6 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { Coalescer } from './coalescer.ts';
+import { DeliveryBudget } from './delivery-budget.ts';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './limits.ts';
 import { eventKey, type LiveEvent, type LiveEvents } from './live-events.ts';
 import { type LiveMessage, LiveView, type ViewOwner } from './view.ts';
@@ -81,8 +82,8 @@ const RECHECK_BATCH = 100;
 /**
  * Every live view of this process. Events reach it through `LiveEvents`, once per dashboard
  * with open views, are coalesced per (dashboard, bucket) and fanned out to that dashboard's
- * views; each view has a bounded queue. Opening a view counts it against per-session, per-user,
- * per-address and per-process caps; ending it (the client left, it fell behind, its session
+ * views (as the process's delivery budget allows); each view has a bounded queue. Opening a
+ * view counts it against per-session, per-user, per-address, per-dashboard and per-process caps; ending it (the client left, it fell behind, its session
  * or membership ended) releases them. Views re-check their authorisation periodically, so
  * changes made by another process (the CLI) end them too.
  */
@@ -96,6 +97,7 @@ export class LiveHub {
   private readonly perSession = new Counts();
   private readonly perUser = new Counts();
   private readonly perAddress = new Counts();
+  private readonly budget: DeliveryBudget;
   private readonly recheckTimer: NodeJS.Timeout;
   private rechecking = false;
   private closed = false;
@@ -110,6 +112,7 @@ export class LiveHub {
     },
   ) {
     this.limits = { ...DEFAULT_LIVE_LIMITS, ...deps.limits };
+    this.budget = new DeliveryBudget(this.limits.deliveriesPerSecond);
     this.recheckTimer = setInterval(() => void this.recheck(), this.limits.recheckMs);
     this.recheckTimer.unref();
   }
@@ -144,8 +147,9 @@ export class LiveHub {
     cap(this.perSession.of(owner.sessionId), this.limits.perSession, 'This session');
     cap(this.perUser.of(owner.userId), this.limits.perUser, 'Your account');
     cap(this.perAddress.of(owner.address), this.limits.perAddress, 'Your network address');
-
     const existing = this.channels.get(request.dashboardId);
+    cap(existing?.views.size ?? 0, this.limits.perDashboard, 'This dashboard');
+
     const channel = existing ?? this.openChannel(request.dashboardId);
     const preface = this.resume(channel, existing !== undefined, request);
     const view = new LiveView(
@@ -304,8 +308,11 @@ export class LiveHub {
       views: new Set(),
       recent: [],
       completeAfter: this.seq,
-      coalescer: new Coalescer(this.limits.coalesceMs, this.limits.eventsPerSecond, (event) =>
-        this.fanOut(channel, event),
+      coalescer: new Coalescer(
+        this.limits.coalesceMs,
+        this.limits.eventsPerSecond,
+        (event) => this.fanOut(channel, event),
+        () => this.budget.take(channel.views.size),
       ),
       subscription: new AbortController(),
       linger: undefined,

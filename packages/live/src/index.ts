@@ -7,5 +7,6 @@ export {
   type LiveEvents,
   type LiveSubscriber,
 } from './live-events.ts';
+export { publishChanges } from './publishing-store.ts';
 export { SharedLiveEvents, type SharedLiveEventsOptions } from './shared-live-events.ts';
 export { type LiveMessage, LiveView, type ViewOwner } from './view.ts';

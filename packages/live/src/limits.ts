@@ -11,8 +11,15 @@ export interface LiveLimits {
   perUser: number;
   /** Open views per client address (an office behind one NAT address shares it). */
   perAddress: number;
+  /** Open views of one dashboard, over all its members. */
+  perDashboard: number;
   /** Open views in this server process. */
   perProcess: number;
+  /**
+   * Events this process delivers to views per second, all views together (one event to one
+   * view is one delivery); past it, dashboards' events coalesce further.
+   */
+  deliveriesPerSecond: number;
   /** Undelivered events a view may hold; a view that falls further behind is ended. */
   queue: number;
   /** After an event of a (dashboard, bucket), the least time until the next one. */
@@ -27,11 +34,21 @@ export interface LiveLimits {
   recheckMs: number;
 }
 
+/**
+ * Measured with `pnpm bench:live` (docs/architecture.md, "Limits and abuse"): one delivery
+ * (an event to one view, through tRPC's SSE) costs the server 150–200 µs of CPU, so one
+ * process saturates a core at about 5,000 a second (128 views of one busy dashboard took a
+ * normal client's p50 from 3 ms to 3.1 s). Live views may use at most 30 % of a core.
+ */
+const DELIVERIES_PER_SECOND = 1_500;
+
 export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   perSession: 16,
   perUser: 32,
-  perAddress: 128,
+  perAddress: 64,
+  perDashboard: 64,
   perProcess: 10_000,
+  deliveriesPerSecond: DELIVERIES_PER_SECOND,
   queue: 256,
   coalesceMs: 100,
   eventsPerSecond: 50,

@@ -36,6 +36,11 @@ export interface SharedLiveEventsOptions {
   stallMs?: number;
   /** The first and the longest pause between failed watches (doubling in between). */
   retryMs?: { first: number; max: number };
+  /**
+   * Whether to watch the log for other processes' events (default true). A process that only
+   * publishes (the admin CLI) does not: it has no views.
+   */
+  watch?: boolean;
 }
 
 /** Events of one batch appended to the log: more wait for the next append. */
@@ -92,7 +97,7 @@ export class SharedLiveEvents implements LiveEvents {
     this.catchUpMs = options.catchUpMs ?? 30_000;
     this.stallMs = options.stallMs ?? 15_000;
     this.retryMs = options.retryMs ?? { first: 100, max: 5_000 };
-    this.following = this.follow();
+    this.following = options.watch === false ? Promise.resolve() : this.follow();
   }
 
   publish(dashboardId: string, event: LiveEvent): void {

@@ -68,7 +68,7 @@ function hubOn(events: LiveEvents, hubStore: Store = store) {
     store: hubStore,
     now: () => 42,
     logger: () => {},
-    limits: { coalesceMs: 0, eventsPerSecond: 1e9 },
+    limits: { coalesceMs: 0, eventsPerSecond: 1e9, deliveriesPerSecond: 1e9 },
   });
 }
 

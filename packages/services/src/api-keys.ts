@@ -3,11 +3,17 @@ import {
   AppError,
   apiKeyNameSchema,
   apiKeyTypeSchema,
+  describeKeyScopes,
+  type KeyPermission,
+  keyBucketIdsSchema,
+  keyPermissions,
+  keyScopesSchema,
   type RollGrace,
   rollGraceMs,
 } from '@bucketgrid/shared';
 import { generateApiKey, hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
 import { type ApiKeyRecord, MissingEntity, type Store } from '@bucketgrid/store';
+import { type ChangeAuthor, noteOf } from './activity.ts';
 import { validate } from './validate.ts';
 
 export type ApiKeyState = 'active' | 'revoked' | 'expired';
@@ -32,11 +38,18 @@ export async function createApiKey(
     type: ApiKeyType;
     createdBy: string | null;
     expiresAt?: number | null;
+    /** Without scopes: all three permissions. */
+    scopes?: readonly KeyPermission[];
+    /** Null or absent: every bucket of the dashboard. */
+    bucketIds?: readonly string[] | null;
   },
   now: number,
+  by?: ChangeAuthor,
+  logAs: { action: 'key.created' | 'key.rolled'; before?: unknown } = { action: 'key.created' },
 ): Promise<CreatedApiKey> {
   const name = validate(apiKeyNameSchema, input.name, 'name');
   const type = validate(apiKeyTypeSchema, input.type, 'type');
+  const scope = await validScope(store, input.dashboardId, input.scopes, input.bucketIds);
   const expiresAt = input.expiresAt ?? null;
   if (expiresAt !== null && expiresAt <= now) {
     throw new AppError('invalid_input', 'expiresAt: the expiry must be in the future');
@@ -44,16 +57,27 @@ export async function createApiKey(
   const key = generateApiKey(type);
   const parsed = parseApiKey(key)!;
   try {
-    const apiKey = await store.createApiKey({
-      dashboardId: input.dashboardId,
-      name,
-      type,
-      hash: hashApiKey(key),
-      hint: parsed.hint,
-      createdBy: input.createdBy,
-      createdAt: now,
-      expiresAt,
-    });
+    const note = noteOf(
+      by,
+      input.dashboardId,
+      logAs.action,
+      { type: 'key', id: '', label: `${name} (${parsed.hint}…)` },
+      { before: logAs.before, after: { type, ...scopeView(scope), expiresAt } },
+    );
+    const apiKey = await store.createApiKey(
+      {
+        dashboardId: input.dashboardId,
+        name,
+        type,
+        hash: hashApiKey(key),
+        hint: parsed.hint,
+        ...scope,
+        createdBy: input.createdBy,
+        createdAt: now,
+        expiresAt,
+      },
+      note,
+    );
     return { apiKey, key };
   } catch (error) {
     // The dashboard was deleted between the check and the insert.
@@ -89,8 +113,9 @@ export async function revokeApiKey(
   store: Store,
   key: ApiKeyRecord,
   now: number,
+  by?: ChangeAuthor,
 ): Promise<ApiKeyRecord> {
-  await store.revokeApiKey(key.id, now);
+  await store.revokeApiKey(key.id, now, noteOf(by, key.dashboardId, 'key.revoked', keyTarget(key)));
   return (await store.getApiKey(key.id))!;
 }
 
@@ -104,14 +129,25 @@ export async function rollApiKey(
   grace: RollGrace,
   actorId: string | null,
   now: number,
+  by?: ChangeAuthor,
 ): Promise<CreatedApiKey & { previous: ApiKeyRecord }> {
   if (apiKeyState(key, now) !== 'active') {
     throw new AppError('key_not_active', 'Only an active key can be rolled.');
   }
   const created = await createApiKey(
     store,
-    { dashboardId: key.dashboardId, name: key.name, type: key.type, createdBy: actorId },
+    {
+      dashboardId: key.dashboardId,
+      name: key.name,
+      type: key.type,
+      createdBy: actorId,
+      // The replacement may do exactly what the old key could.
+      scopes: key.scopes,
+      bucketIds: key.bucketIds,
+    },
     now,
+    by,
+    { action: 'key.rolled', before: { key: keyTarget(key).label, grace } },
   );
   const graceMs = rollGraceMs[grace];
   if (graceMs === 0) {
@@ -124,4 +160,56 @@ export async function rollApiKey(
     );
   }
   return { ...created, previous: (await store.getApiKey(key.id))! };
+}
+
+/** Changes what the key may do; the next request with it is held to the new scope. */
+export async function setApiKeyScopes(
+  store: Store,
+  key: ApiKeyRecord,
+  input: { scopes: readonly KeyPermission[]; bucketIds: readonly string[] | null },
+  by?: ChangeAuthor,
+): Promise<ApiKeyRecord> {
+  const scope = await validScope(store, key.dashboardId, input.scopes, input.bucketIds);
+  const note = noteOf(by, key.dashboardId, 'key.rescoped', keyTarget(key), {
+    before: scopeView(key),
+    after: scopeView(scope),
+  });
+  await store.setApiKeyScopes(key.id, scope, note);
+  return (await store.getApiKey(key.id))!;
+}
+
+/** What a key may do, as "write, read" and its buckets, for lists and the log. */
+export function scopeView(key: Pick<ApiKeyRecord, 'scopes' | 'bucketIds'>) {
+  return { scopes: key.scopes, bucketIds: key.bucketIds, summary: describeKeyScopes(key.scopes) };
+}
+
+function keyTarget(key: ApiKeyRecord) {
+  return { type: 'key', id: key.id, label: `${key.name} (${key.hint}…)` };
+}
+
+/**
+ * A non-empty set of permissions (all three when none is given), and buckets that all belong
+ * to the key's dashboard: a bucket of another dashboard is refused exactly like one that
+ * never existed.
+ */
+async function validScope(
+  store: Store,
+  dashboardId: string,
+  scopes: readonly KeyPermission[] | undefined,
+  bucketIds: readonly string[] | null | undefined,
+): Promise<Pick<ApiKeyRecord, 'scopes' | 'bucketIds'>> {
+  const cleanScopes = validate(keyScopesSchema, scopes ?? [...keyPermissions], 'scopes');
+  if (bucketIds === null || bucketIds === undefined) {
+    return { scopes: cleanScopes, bucketIds: null };
+  }
+  const ids = validate(keyBucketIdsSchema, bucketIds, 'bucketIds');
+  for (const [index, id] of ids.entries()) {
+    const bucket = await store.getBucket(id);
+    if (!bucket || bucket.dashboardId !== dashboardId) {
+      throw new AppError('invalid_input', `bucketIds: no such bucket in this dashboard`, {
+        errors: [{ pointer: `/bucketIds/${index}`, detail: 'no such bucket in this dashboard' }],
+      });
+    }
+  }
+  return { scopes: cleanScopes, bucketIds: ids };
 }

@@ -7,21 +7,29 @@ import {
   seriesListSchema,
 } from '@bucketgrid/shared';
 import { type Bucket, MissingEntity, type Store } from '@bucketgrid/store';
+import { type ChangeAuthor, noteOf } from './activity.ts';
 import { validate } from './validate.ts';
 
 export async function createBucket(
   store: Store,
   input: { dashboardId: string; name: string; type: BucketType },
+  by?: ChangeAuthor,
 ): Promise<Bucket> {
   if (!(await store.getDashboard(input.dashboardId))) {
     throw new AppError('not_found', 'No such dashboard.');
   }
   try {
-    return await store.createBucket({
-      dashboardId: input.dashboardId,
-      name: validate(bucketNameSchema, input.name, 'name'),
-      type: validate(bucketTypeSchema, input.type, 'type'),
-    });
+    const name = validate(bucketNameSchema, input.name, 'name');
+    const type = validate(bucketTypeSchema, input.type, 'type');
+    // The store fills in the new bucket's id.
+    const note = noteOf(
+      by,
+      input.dashboardId,
+      'bucket.created',
+      { type: 'bucket', id: '', label: name },
+      { after: { name, type } },
+    );
+    return await store.createBucket({ dashboardId: input.dashboardId, name, type }, note);
   } catch (error) {
     // The dashboard was deleted between the check and the insert.
     if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
@@ -50,9 +58,18 @@ export function listBuckets(store: Store, dashboardId: string): Promise<Bucket[]
   return store.listBuckets(dashboardId);
 }
 
-export async function renameBucket(store: Store, bucket: Bucket, name: string): Promise<Bucket> {
+export async function renameBucket(
+  store: Store,
+  bucket: Bucket,
+  name: string,
+  by?: ChangeAuthor,
+): Promise<Bucket> {
   const clean = validate(bucketNameSchema, name, 'name');
-  await store.renameBucket(bucket.id, clean);
+  const note = noteOf(by, bucket.dashboardId, 'bucket.renamed', bucketTarget(bucket), {
+    before: { name: bucket.name },
+    after: { name: clean },
+  });
+  await store.renameBucket(bucket.id, clean, note);
   return { ...bucket, name: clean };
 }
 
@@ -61,16 +78,26 @@ export async function setBucketSeries(
   store: Store,
   bucket: Bucket,
   series: SeriesMeta[],
+  by?: ChangeAuthor,
 ): Promise<Bucket> {
-  const updated = await store.setBucketSeries(
-    bucket.id,
-    validate(seriesListSchema, series, 'series'),
-  );
+  const clean = validate(seriesListSchema, series, 'series');
+  const note = noteOf(by, bucket.dashboardId, 'bucket.series_changed', bucketTarget(bucket), {
+    before: { series: bucket.series },
+    after: { series: clean },
+  });
+  const updated = await store.setBucketSeries(bucket.id, clean, note);
   if (!updated) throw new AppError('not_found', 'No such bucket in this dashboard.');
   return updated;
 }
 
 /** Deletes the bucket with all its records. */
-export function deleteBucket(store: Store, bucket: Bucket): Promise<void> {
-  return store.deleteBucket(bucket.id);
+export function deleteBucket(store: Store, bucket: Bucket, by?: ChangeAuthor): Promise<void> {
+  const note = noteOf(by, bucket.dashboardId, 'bucket.deleted', bucketTarget(bucket), {
+    before: { name: bucket.name, records: bucket.recordCount },
+  });
+  return store.deleteBucket(bucket.id, note);
+}
+
+export function bucketTarget(bucket: Bucket) {
+  return { type: 'bucket', id: bucket.id, label: bucket.name };
 }

@@ -8,6 +8,7 @@ import {
   slugSchema,
 } from '@bucketgrid/shared';
 import { type Dashboard, type DashboardRef, type Store, UniqueViolation } from '@bucketgrid/store';
+import { type ChangeAuthor, noteOf } from './activity.ts';
 import { uniqueSlug } from './slugs.ts';
 import { validate } from './validate.ts';
 
@@ -42,6 +43,7 @@ export async function updateDashboard(
   store: Store,
   dashboardId: string,
   patch: { name?: string; slug?: string; retention?: number },
+  by?: ChangeAuthor,
 ): Promise<Dashboard> {
   const clean: { name?: string; slug?: string; retention?: number } = {};
   if (patch.name !== undefined) clean.name = validate(dashboardNameSchema, patch.name, 'name');
@@ -50,7 +52,26 @@ export async function updateDashboard(
     clean.retention = validate(retentionSchema, patch.retention, 'retention');
   }
   try {
-    const updated = await store.updateDashboard(dashboardId, clean);
+    const before = by ? await store.getDashboard(dashboardId) : null;
+    const renamed = clean.name !== undefined && clean.name !== before?.name;
+    const retained = clean.retention !== undefined && clean.retention !== before?.retention;
+    const target = { type: 'dashboard', id: dashboardId, label: clean.name ?? before?.name ?? '' };
+    // One change, one entry: a rename that also changes retention is noted as the rename, with
+    // both fields before and after.
+    const note = noteOf(
+      renamed || retained ? by : undefined,
+      dashboardId,
+      renamed ? 'dashboard.renamed' : 'dashboard.retention_changed',
+      target,
+      {
+        before: { name: before?.name, retention: before?.retention },
+        after: {
+          name: clean.name ?? before?.name,
+          retention: clean.retention ?? before?.retention,
+        },
+      },
+    );
+    const updated = await store.updateDashboard(dashboardId, clean, note);
     if (!updated) throw new AppError('not_found', 'No such dashboard.');
     return updated;
   } catch (error) {
@@ -83,8 +104,14 @@ export function listDashboardsForUser(store: Store, userId: string) {
 }
 
 /** Deletes the dashboard with its buckets, records, keys and memberships. */
-export function deleteDashboard(store: Store, dashboardId: string): Promise<void> {
-  return store.deleteDashboard(dashboardId);
+export async function deleteDashboard(
+  store: Store,
+  dashboardId: string,
+  by?: ChangeAuthor,
+): Promise<void> {
+  const dashboard = by ? await store.getDashboard(dashboardId) : null;
+  const target = { type: 'dashboard', id: dashboardId, label: dashboard?.name ?? '' };
+  return store.deleteDashboard(dashboardId, noteOf(by, dashboardId, 'dashboard.deleted', target));
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from './accounts.ts';
+export * from './activity.ts';
 export * from './api-keys.ts';
 export * from './buckets.ts';
 export * from './dashboards.ts';
@@ -6,6 +7,7 @@ export * from './layouts.ts';
 export * from './members.ts';
 export * from './passwords.ts';
 export * from './rate-limit.ts';
+export * from './read-limits.ts';
 export * from './record-selection.ts';
 export * from './records.ts';
 export * from './unavailable.ts';

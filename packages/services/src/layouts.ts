@@ -1,5 +1,6 @@
 import { AppError, type DashboardLayout, type LayoutContent } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
+import { type ChangeAuthor, noteOf } from './activity.ts';
 
 export async function getLayout(store: Store, dashboardId: string): Promise<DashboardLayout> {
   const layout = await store.getLayout(dashboardId);
@@ -15,13 +16,20 @@ export async function saveLayout(
   store: Store,
   input: { dashboardId: string; userId: string; version: number; content: LayoutContent },
   now: number,
+  by?: ChangeAuthor,
 ): Promise<DashboardLayout> {
-  const result = await store.saveLayout(input.dashboardId, {
-    expectedVersion: input.version,
-    content: input.content,
-    updatedBy: input.userId,
-    at: now,
-  });
+  const note = noteOf(
+    by,
+    input.dashboardId,
+    'layout.saved',
+    { type: 'layout', id: input.dashboardId, label: `version ${input.version + 1}` },
+    { before: { version: input.version }, after: { widgets: input.content.widgets.length } },
+  );
+  const result = await store.saveLayout(
+    input.dashboardId,
+    { expectedVersion: input.version, content: input.content, updatedBy: input.userId, at: now },
+    note,
+  );
   switch (result.status) {
     case 'saved':
       return result.layout;

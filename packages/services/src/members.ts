@@ -6,6 +6,7 @@ import {
   type Store,
   UniqueViolation,
 } from '@bucketgrid/store';
+import { type ChangeAuthor, noteOf } from './activity.ts';
 import { validate } from './validate.ts';
 
 /**
@@ -53,6 +54,7 @@ export async function addMember(
   store: Store,
   actorRole: Role,
   input: { dashboardId: string; email: string; role: Role },
+  by?: ChangeAuthor,
 ): Promise<MemberWithUser> {
   assertMayGrant(actorRole, input.role);
   const email = validate(emailSchema, input.email, 'email');
@@ -61,7 +63,10 @@ export async function addMember(
     throw new AppError('not_found', 'No Bucketgrid account uses that email; ask them to sign up.');
   }
   try {
-    const membership = await store.addMember(input.dashboardId, user.id, input.role);
+    const note = noteOf(by, input.dashboardId, 'member.added', memberTarget(user), {
+      after: { role: input.role },
+    });
+    const membership = await store.addMember(input.dashboardId, user.id, input.role, note);
     return { ...membership, email: user.email, name: user.name };
   } catch (error) {
     if (error instanceof UniqueViolation) {
@@ -79,17 +84,27 @@ export async function setMemberRole(
   store: Store,
   actorRole: Role,
   input: { dashboardId: string; userId: string; role: Role },
+  by?: ChangeAuthor,
 ): Promise<void> {
   const target = await targetMembership(store, input.dashboardId, input.userId);
   assertMayManage(actorRole, target.role);
   assertMayGrant(actorRole, input.role);
-  await unlessLastOwner(store.setMemberRole(input.dashboardId, input.userId, input.role));
+  if (target.role === input.role) return;
+  const note = noteOf(
+    by,
+    input.dashboardId,
+    'member.role_changed',
+    memberTarget(await memberUser(store, input.userId)),
+    { before: { role: target.role }, after: { role: input.role } },
+  );
+  await unlessLastOwner(store.setMemberRole(input.dashboardId, input.userId, input.role, note));
 }
 
 export async function removeMember(
   store: Store,
   actor: { userId: string; role: Role },
   input: { dashboardId: string; userId: string },
+  by?: ChangeAuthor,
 ): Promise<void> {
   const target = await targetMembership(store, input.dashboardId, input.userId);
   const leaving = actor.userId === input.userId;
@@ -99,7 +114,23 @@ export async function removeMember(
     }
     assertMayManage(actor.role, target.role);
   }
-  await unlessLastOwner(store.removeMember(input.dashboardId, input.userId));
+  const note = noteOf(
+    by,
+    input.dashboardId,
+    'member.removed',
+    memberTarget(await memberUser(store, input.userId)),
+    { before: { role: target.role } },
+  );
+  await unlessLastOwner(store.removeMember(input.dashboardId, input.userId, note));
+}
+
+/** A member's account, for the log's target label (an account gone meanwhile has its id). */
+async function memberUser(store: Store, userId: string): Promise<{ id: string; email: string }> {
+  return (await store.getUserById(userId)) ?? { id: userId, email: userId };
+}
+
+function memberTarget(user: { id: string; email: string }) {
+  return { type: 'member', id: user.id, label: user.email };
 }
 
 export function listMembers(store: Store, dashboardId: string): Promise<MemberWithUser[]> {

@@ -1,6 +1,7 @@
 import {
   AppError,
   type BucketType,
+  invertedRangeProblem,
   KeyError,
   normalizeKey,
   type ProblemDetailItem,
@@ -58,6 +59,8 @@ export function resolveRecordSelection(
     if (key instanceof KeyError) problems.push({ pointer: `/${bound}`, detail: key.detail });
     else range[bound] = key;
   }
+  const inverted = invertedRangeProblem(range.from, range.to);
+  if (inverted) problems.push({ pointer: '/from', detail: inverted.detail });
   if (problems.length > 0) {
     throw new AppError('invalid_input', 'The range is not valid; nothing was deleted.', {
       errors: problems,

@@ -8,6 +8,7 @@ import {
   queryProblem,
   type ReadQuery,
   readDownsampleOf,
+  type SeriesSummary,
 } from '@bucketgrid/shared';
 import {
   type Bucket,
@@ -18,6 +19,9 @@ import {
   type WriteMode,
   type WriteResult,
 } from '@bucketgrid/store';
+import { type ChangeAuthor, noteOf } from './activity.ts';
+import { bucketTarget } from './buckets.ts';
+import type { ReadLimits, ReadPrincipal } from './read-limits.ts';
 
 /**
  * Record operations for REST and tRPC alike. The bucket was loaded (and its dashboard
@@ -41,34 +45,68 @@ export function writeRecords(
   return store.upsertRecords(bucket, records, mode).catch(bucketGone);
 }
 
-export function readRecords(store: Store, bucket: Bucket, query: ReadQuery): Promise<ReadResult> {
-  return store.readRecords(bucket, query);
+/** Who reads, and the limits their reads go through (read-limits.ts). */
+export interface Reader {
+  limits: ReadLimits;
+  principal: ReadPrincipal;
+}
+
+/** A page of records, within the reader's read limits. */
+export function readRecords(
+  store: Store,
+  bucket: Bucket,
+  query: ReadQuery,
+  reader: Reader,
+): Promise<ReadResult> {
+  return reader.limits.run(reader.principal, () => store.readRecords(bucket, query));
 }
 
 export function deleteRecords(
   store: Store,
   bucket: Bucket,
   selection: RecordSelection,
+  by?: ChangeAuthor,
 ): Promise<number> {
-  return store.deleteRecords(bucket, selection).catch(bucketGone);
+  // The range as given, or how many keys: a list of 10,000 keys is no log entry.
+  const before = 'keys' in selection ? { keys: selection.keys.length } : selection;
+  const note = noteOf(by, bucket.dashboardId, 'records.deleted', bucketTarget(bucket), { before });
+  return store.deleteRecords(bucket, selection, note).catch(bucketGone);
 }
 
-export function purgeRecords(store: Store, bucket: Bucket): Promise<number> {
-  return store.purgeRecords(bucket).catch(bucketGone);
+export function purgeRecords(store: Store, bucket: Bucket, by?: ChangeAuthor): Promise<number> {
+  const note = noteOf(by, bucket.dashboardId, 'bucket.purged', bucketTarget(bucket), {
+    before: { records: bucket.recordCount },
+  });
+  return store.purgeRecords(bucket, note).catch(bucketGone);
 }
 
-/** A downsampled read; `from`/`to` are checked against the bucket's key type. */
+/**
+ * A downsampled read, within the reader's read limits; `from`/`to` are checked against the
+ * bucket's key type. Its cost is bounded by the store's read budgets (READ_FIGURES_BUDGET,
+ * READ_RAW_RECORDS_BUDGET in @bucketgrid/shared): past them the answer says `coarsened`.
+ */
 export function downsampleRecords(
   store: Store,
   bucket: Bucket,
   input: DownsampleQueryInput,
+  reader: Reader,
 ): Promise<Downsampled> {
-  return store.downsampleRecords(bucket, resolveDownsampleQuery(bucket, input));
+  const query = resolveDownsampleQuery(bucket, input);
+  return reader.limits.run(reader.principal, () => store.downsampleRecords(bucket, query));
+}
+
+/** Which series the bucket's data holds, with their values: a bounded read, for pickers. */
+export function seriesSummary(
+  store: Store,
+  bucket: Bucket,
+  reader: Reader,
+): Promise<SeriesSummary> {
+  return reader.limits.run(reader.principal, () => store.seriesSummary(bucket));
 }
 
 function resolveDownsampleQuery(bucket: Bucket, input: DownsampleQueryInput): DownsampleQuery {
   const problems: ProblemDetailItem[] = [];
-  const query = readDownsampleOf(bucket.type, input, problems);
+  const query = readDownsampleOf(bucket, input, problems);
   if (problems.length > 0) throw queryProblem(problems);
   return query;
 }

@@ -29,6 +29,39 @@ export const downsampleQueryInput = z
   .strict();
 export type DownsampleQueryInput = z.input<typeof downsampleQueryInput>;
 
+/**
+ * The cost budget of one downsampled read, decided before it runs (docs/downsampling.md,
+ * "Read budgets"), the same for every caller (REST, tRPC, share links, MCP) since the store's
+ * read enforces it:
+ * - `READ_FIGURES_BUDGET`: intervals × series an answer may hold. Past it the intervals are
+ *   widened (fewer points). 100,000 is the default chart read (1,000 points) of a bucket of
+ *   100 series, the most one record carries; about 4 MB of JSON.
+ * - `READ_RAW_RECORDS_BUDGET`: records one read may fold itself (intervals narrower than the
+ *   finest stored cells, the two intervals the range's ends cut, intervals whose stored figures
+ *   await upkeep). Past it the read widens narrow intervals to the finest stored cells, and
+ *   answers cut or stale intervals from their whole stored cells instead (the answer counts
+ *   them). 20,000 records of 100 series take about 0.2 s to fold on the machines measured
+ *   (docs/architecture.md, "Limits and abuse").
+ */
+export const READ_FIGURES_BUDGET = 100_000;
+export const READ_RAW_RECORDS_BUDGET = 20_000;
+
+/** Said in a downsampled answer that went past a budget: what it gave up. */
+export interface DownsampleCoarsened {
+  /** The budget that was reached. */
+  budget: 'figures' | 'raw_records';
+  /** The points asked for (the answer has fewer, wider intervals). */
+  requestedPoints: number;
+  /** The points the read was run with instead. */
+  points: number;
+  /**
+   * Intervals answered from their whole stored cells rather than from the records: intervals
+   * the range's ends cut (their figures then include records just outside the range) and
+   * intervals whose figures await upkeep (they may miss writes of the last seconds).
+   */
+  approximateIntervals: number;
+}
+
 /** A downsampled read resolved against the bucket's key type, as the store runs it. */
 export interface DownsampleQuery {
   from?: RecordKey;
@@ -63,6 +96,8 @@ export interface Downsampled {
   series: Record<number, DownsampledSeries>;
   /** KV buckets only (they are never aggregated): more records match than `points`. */
   truncated: boolean;
+  /** Present only when the read went past its cost budget: what it gave up. */
+  coarsened?: DownsampleCoarsened;
 }
 
 const SECOND = 1_000;

@@ -18,6 +18,7 @@ export const problemCatalog = {
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   forbidden: { status: 403, title: 'Not allowed' },
   cross_site_request: { status: 403, title: 'Cross-site request refused' },
+  insufficient_scope: { status: 403, title: 'API key lacks the permission' },
   not_found: { status: 404, title: 'Not found' },
   bucket_not_found: { status: 404, title: 'Bucket not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

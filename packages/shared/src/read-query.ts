@@ -27,6 +27,12 @@ export const readQueryInput = z
   .strict();
 export type ReadQueryInput = z.input<typeof readQueryInput>;
 
+/** The bucket a query is read from: its key type, and its id (cursors are bound to it). */
+export interface QueryTarget {
+  id: string;
+  type: BucketType;
+}
+
 /** A read resolved against the bucket's key type, as the store executes it. */
 export interface ReadQuery {
   from?: RecordKey;
@@ -45,9 +51,9 @@ const READ_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor'];
  * document, so they get `parameter` where body problems get `pointer`); a query whose only
  * problem is its cursor is `invalid_cursor`, any other `invalid_query`.
  */
-export function resolveReadQuery(type: BucketType, input: ReadQueryInput): ReadQuery {
+export function resolveReadQuery(bucket: QueryTarget, input: ReadQueryInput): ReadQuery {
   const problems: ProblemDetailItem[] = [];
-  const query = readQueryOf(type, input as Record<string, unknown>, problems);
+  const query = readQueryOf(bucket, input as Record<string, unknown>, problems);
   if (problems.length > 0) throw queryProblem(problems);
   return query;
 }
@@ -67,11 +73,12 @@ export function queryProblem(problems: ProblemDetailItem[]): AppError {
  * are known to the caller, which checks them itself.
  */
 export function readQueryOf(
-  type: BucketType,
+  bucket: QueryTarget,
   input: Record<string, unknown>,
   problems: ProblemDetailItem[],
   otherParameters: readonly string[] = [],
 ): ReadQuery {
+  const { type } = bucket;
   const query: ReadQuery = { order: 'asc', limit: DEFAULT_READ_LIMIT };
   for (const name in input) {
     if (input[name] === undefined || otherParameters.includes(name)) continue;
@@ -102,8 +109,11 @@ export function readQueryOf(
   };
   bound('from', from);
   bound('to', to);
+  const inverted = invertedRangeProblem(query.from, query.to);
+  if (inverted) problems.push(inverted);
   if (cursor !== undefined) {
-    const after = typeof cursor === 'string' ? decodeCursor(type, query.order, cursor) : undefined;
+    const after =
+      typeof cursor === 'string' ? decodeCursor(bucket, query.order, cursor) : undefined;
     if (after === undefined || after instanceof KeyError) {
       problems.push({
         parameter: 'cursor',
@@ -117,15 +127,44 @@ export function readQueryOf(
 }
 
 /**
- * A cursor is the last key of the previous page plus the order it was read in, so a cursor
- * cannot silently be reused with the opposite order.
+ * A range whose `from` comes after its `to` selects nothing by construction: almost always
+ * swapped bounds or a unit mistake, so it is refused with a problem that says so instead of
+ * answering an empty page (or deleting nothing) without a word. Keys compare as the store
+ * orders them: numbers by value, KV strings by code point (UTF-8 byte order).
  */
-export function encodeCursor(order: 'asc' | 'desc', lastKey: RecordKey): string {
-  return toBase64Url(JSON.stringify([order, lastKey]));
+export function invertedRangeProblem(
+  from: RecordKey | undefined,
+  to: RecordKey | undefined,
+): ProblemDetailItem | undefined {
+  if (from === undefined || to === undefined || compareKeys(from, to) <= 0) return undefined;
+  return {
+    parameter: 'from',
+    detail: `from (${from}) is after to (${to}): the range is inclusive and from must not exceed to (swap them?)`,
+  };
+}
+
+function compareKeys(a: RecordKey, b: RecordKey): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const left = [...String(a)];
+  const right = [...String(b)];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const diff = left[i]!.codePointAt(0)! - right[i]!.codePointAt(0)!;
+    if (diff !== 0) return diff;
+  }
+  return left.length - right.length;
+}
+
+/**
+ * A cursor is the last key of the previous page, the order it was read in and the bucket it
+ * was read from, so a cursor cannot silently be reused with the opposite order or on another
+ * bucket (where it would skip or repeat records without a word).
+ */
+export function encodeCursor(bucketId: string, order: 'asc' | 'desc', lastKey: RecordKey): string {
+  return toBase64Url(JSON.stringify([order, lastKey, bucketId]));
 }
 
 function decodeCursor(
-  type: BucketType,
+  bucket: QueryTarget,
   order: 'asc' | 'desc',
   cursor: string,
 ): RecordKey | KeyError {
@@ -135,16 +174,19 @@ function decodeCursor(
   } catch {
     decoded = undefined;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2) {
+  if (!Array.isArray(decoded) || decoded.length !== 3) {
     return new KeyError('not a cursor this API returned');
+  }
+  if (decoded[2] !== bucket.id) {
+    return new KeyError('this cursor belongs to another bucket: read this bucket from its start');
   }
   if (decoded[0] !== order) {
     return new KeyError(
       'this cursor belongs to another order: keep order as it was for the first page',
     );
   }
-  const key = parseKeyParam(type, decoded[1]);
-  return key instanceof KeyError ? new KeyError('this cursor belongs to another bucket') : key;
+  const key = parseKeyParam(bucket.type, decoded[1]);
+  return key instanceof KeyError ? new KeyError('not a cursor this API returned') : key;
 }
 
 // Cursors are opaque base64url text. btoa/atob (not Buffer) keep this module browser-safe.
@@ -171,7 +213,7 @@ const MAX_DOWNSAMPLE_SERIES = 100;
  * readQueryOf does.
  */
 export function readDownsampleOf(
-  type: BucketType,
+  bucket: QueryTarget,
   input: Record<string, unknown>,
   problems: ProblemDetailItem[],
 ): DownsampleQuery {
@@ -186,7 +228,7 @@ export function readDownsampleOf(
     }
   }
   const { from, to, points, series } = input;
-  const bounds = readQueryOf(type, { from, to }, problems);
+  const bounds = readQueryOf(bucket, { from, to }, problems);
   if (bounds.from !== undefined) query.from = bounds.from;
   if (bounds.to !== undefined) query.to = bounds.to;
   if (points !== undefined) {

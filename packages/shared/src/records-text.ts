@@ -4,6 +4,8 @@ import {
   MAX_RECORDS_PER_WRITE,
   MAX_SERIES_KEY,
   MAX_SERIES_PER_RECORD,
+  MILLISECOND_KEYS_FROM,
+  type NumericKeyTally,
   type SeriesValues,
 } from './records.ts';
 
@@ -32,7 +34,11 @@ class ScannedRecord implements DataRecord {
  * escape in a string, a key written with an exponent) returns undefined: the caller then runs
  * JSON.parse and parseRecordBatch, which accept it or report exactly what is wrong.
  */
-export function parseRecordBatchText(text: string, type: BucketType): DataRecord[] | undefined {
+export function parseRecordBatchText(
+  text: string,
+  type: BucketType,
+  tally?: NumericKeyTally,
+): DataRecord[] | undefined {
   let i = space(text, 0);
   if (text.charCodeAt(i) !== OPEN_ARRAY) return undefined;
   const records: DataRecord[] = [];
@@ -49,6 +55,10 @@ export function parseRecordBatchText(text: string, type: BucketType): DataRecord
         i = recordKey(text, i, type);
         if (i < 0) return undefined;
         key = scannedKey;
+        if (tally !== undefined && scannedNumber) {
+          tally.numeric++;
+          if ((key as number) < MILLISECOND_KEYS_FROM) tally.before2001++;
+        }
       } else if (found === 2 && json === undefined) {
         i = seriesValues(text, i);
         if (i < 0) return undefined;
@@ -84,6 +94,8 @@ const CLOSE_OBJECT = 0x7d;
 // read, or -1 when the generic path must decide. What they read goes to these variables.
 let found = 0;
 let scannedKey: RecordKey = 0;
+/** Whether the key just scanned was written as a number (not a string). */
+let scannedNumber = false;
 let scannedJson = '';
 let fraction = false;
 let exponent = false;
@@ -126,7 +138,8 @@ function name(text: string, i: number, a: string, b: string, aLong: string, bLon
 function recordKey(text: string, i: number, type: BucketType): number {
   const start = i;
   let raw: unknown;
-  if (text.charCodeAt(i) === QUOTE) {
+  scannedNumber = text.charCodeAt(i) !== QUOTE;
+  if (!scannedNumber) {
     for (let c = text.charCodeAt(++i); c !== QUOTE; c = text.charCodeAt(++i)) {
       // Escapes, control characters and the end of the text: JSON.parse decides.
       if (c === 0x5c || c < 0x20 || Number.isNaN(c)) return -1;

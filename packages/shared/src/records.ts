@@ -7,6 +7,26 @@ export const MAX_SERIES_PER_RECORD = 100;
 export const MAX_SERIES_KEY = 1000;
 export const MAX_WRITE_BODY_BYTES = 5 * 1024 * 1024;
 
+/**
+ * 2001-01-01T00:00:00Z in unix milliseconds. Unix seconds of any date after 1970-01-12 are
+ * numbers below it, so a TSV write whose numeric keys all are is most likely in seconds.
+ */
+export const MILLISECOND_KEYS_FROM = 978_307_200_000;
+
+/**
+ * Filled while a TSV write's keys are parsed (one comparison per record): how many keys were
+ * written as numbers, and how many of those fall before 2001 (MILLISECOND_KEYS_FROM).
+ */
+export interface NumericKeyTally {
+  numeric: number;
+  before2001: number;
+}
+
+/** Whether a write's numeric keys (at least one) all fall before 2001: likely seconds. */
+export function keysLookLikeSeconds(tally: NumericKeyTally): boolean {
+  return tally.numeric > 0 && tally.before2001 === tally.numeric;
+}
+
 /** Series key → value; `null` is a known gap. Integer keys keep JSON output sorted by key. */
 export type SeriesValues = Record<number, number | null>;
 
@@ -51,7 +71,16 @@ export function toMinRecord(record: DataRecord): MinRecord {
  * only what it returns, and collects every problem with a JSON pointer (up to 100).
  * Throws AppError('invalid_records') when anything is wrong, so nothing partial is written.
  */
-export function parseRecordBatch(body: unknown, type: BucketType): DataRecord[] {
+export function parseRecordBatch(
+  body: unknown,
+  type: BucketType,
+  tally?: NumericKeyTally,
+): DataRecord[] {
+  // The scanning parser may have counted part of this batch before handing it over.
+  if (tally) {
+    tally.numeric = 0;
+    tally.before2001 = 0;
+  }
   if (!Array.isArray(body)) {
     throw new AppError('invalid_records', 'The body must be a JSON array of records.', {
       errors: [{ pointer: '', detail: 'expected an array of records' }],
@@ -67,7 +96,7 @@ export function parseRecordBatch(body: unknown, type: BucketType): DataRecord[] 
   const errors: ProblemDetailItem[] = [];
   const records: DataRecord[] = new Array(body.length);
   for (let i = 0; i < body.length && errors.length < MAX_PROBLEM_ITEMS; i++) {
-    const record = parseRecord(body[i], type, `/${i}`, errors);
+    const record = parseRecord(body[i], type, `/${i}`, errors, tally);
     if (record) records[i] = record;
   }
   if (errors.length > 0) {
@@ -90,6 +119,7 @@ function parseRecord(
   type: BucketType,
   pointer: string,
   errors: ProblemDetailItem[],
+  tally: NumericKeyTally | undefined,
 ): DataRecord | undefined {
   if (!isPlainObject(raw)) {
     errors.push({ pointer, detail: 'a record must be an object with "key" and "data"' });
@@ -122,8 +152,12 @@ function parseRecord(
     errors.push({ pointer, detail: 'missing "key" (or "k")' });
   } else {
     key = normalizeKey(type, rawKey);
-    if (key instanceof KeyError)
+    if (key instanceof KeyError) {
       errors.push({ pointer: `${pointer}/${keyName}`, detail: key.detail });
+    } else if (tally !== undefined && typeof rawKey === 'number') {
+      tally.numeric++;
+      if ((key as number) < MILLISECOND_KEYS_FROM) tally.before2001++;
+    }
   }
   let values: SeriesValues | undefined;
   if (dataName === undefined) {

@@ -94,6 +94,12 @@ export const writeBodySchema = z
       'A JSON array of 1–10,000 records in either form (mixed freely), at most 5 MiB after decompression. Records with the same key apply in order.',
   });
 
+/**
+ * What a successful write may warn about: `keys_look_like_seconds`, a TSV write whose numeric
+ * keys all fall before 2001 (unix seconds sent where milliseconds are expected).
+ */
+export const WRITE_WARNING_CODES = ['keys_look_like_seconds'] as const;
+
 export const writeResultSchema = z
   .strictObject({
     written: z.int().min(0).meta({ description: 'Records in the request.' }),
@@ -101,6 +107,18 @@ export const writeResultSchema = z
     updated: z.int().min(0).meta({
       description: 'Of those, records whose key existed (or came earlier in the same request).',
     }),
+    warnings: z
+      .array(
+        z.strictObject({
+          code: z.enum(WRITE_WARNING_CODES).meta({ description: 'Stable and machine readable.' }),
+          detail: z.string().meta({ description: 'What looks wrong, and what to check.' }),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'Present only when something in a written request looks like a mistake. The records were written as sent; the same warnings come in the Warning header.',
+      }),
   })
   .meta({ id: 'WriteResult' });
 
@@ -151,6 +169,24 @@ export const downsampledSchema = z
     truncated: z.boolean().meta({
       description: 'KV buckets only (never aggregated): more records match than `points`.',
     }),
+    coarsened: z
+      .strictObject({
+        budget: z.enum(['figures', 'raw_records']).meta({
+          description:
+            '`figures`: intervals × series over the read budget; `raw_records`: more records to fold than the read budget.',
+        }),
+        requestedPoints: z.int().min(1).meta({ description: 'The points asked for.' }),
+        points: z.int().min(1).meta({ description: 'The points the read was run with.' }),
+        approximateIntervals: z.int().min(0).meta({
+          description:
+            'Intervals answered from whole stored cells: cut by the range’s ends (they include records just outside it) or awaiting upkeep (they may miss the last seconds’ writes).',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present only when the read went past its cost budget (see the read budgets in the docs): the answer has wider intervals than asked, or approximate ones.',
+      }),
   })
   .meta({ id: 'Downsampled', description: 'A range as intervals, column by column.' });
 
@@ -228,6 +264,7 @@ export const REST_PROBLEM_CODES = [
   'invalid_api_key',
   'revoked_api_key',
   'expired_api_key',
+  'insufficient_scope',
   'not_found',
   'bucket_not_found',
   'method_not_allowed',

@@ -43,3 +43,17 @@ export const seriesListSchema = z
 export function seriesName(series: readonly SeriesMeta[], sk: number): string {
   return series.find((meta) => meta.sk === sk)?.name ?? `Series ${sk}`;
 }
+
+/**
+ * The series a bucket's data holds, for pickers and forms (`buckets.series`): each series key
+ * with how many non-null values it has, from the bucket's coarsest stored figures (as of the
+ * last upkeep, seconds behind) or, before any, its latest records. A bounded read whatever the
+ * bucket's size: `partial` when it stopped at its cap (SERIES_SCAN_ROWS rows).
+ */
+export interface SeriesSummary {
+  series: { sk: number; values: number }[];
+  partial: boolean;
+}
+
+/** Stored cells (or records) a series summary reads at most. */
+export const SERIES_SCAN_ROWS = 1_000;

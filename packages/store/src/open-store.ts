@@ -23,6 +23,11 @@ export interface StoreOptions {
   asServer?: boolean;
   /** Told about each SQLite group commit (for metrics); MongoDB has none to tell. */
   commitObserver?: CommitObserver;
+  /**
+   * SQLite: threads that run record reads beside the writer (default 2, see
+   * sqlite/reader-pool.ts); 0 runs them on the event loop. MongoDB ignores this.
+   */
+  readerThreads?: number;
 }
 
 /**
@@ -40,6 +45,7 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
       timeoutMs,
       asServer: options.asServer ?? false,
       commitObserver: options.commitObserver,
+      readerThreads: options.readerThreads,
     });
   }
   if (databaseUrl.startsWith('mongodb://') || databaseUrl.startsWith('mongodb+srv://')) {

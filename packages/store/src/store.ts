@@ -1,11 +1,13 @@
 import type { EventLog } from './event-log.ts';
 import type { AccountStore } from './roles/accounts.ts';
+import type { ActivityStore } from './roles/activity.ts';
 import type { RateWindowStore } from './roles/rate-windows.ts';
 import type { SeriesStore } from './roles/series.ts';
 import type { TenancyStore } from './roles/tenancy.ts';
 
 export * from './errors.ts';
 export type * from './roles/accounts.ts';
+export type * from './roles/activity.ts';
 export type * from './roles/rate-windows.ts';
 export type * from './roles/series.ts';
 export type * from './roles/tenancy.ts';
@@ -16,7 +18,12 @@ export type * from './roles/tenancy.ts';
  * behaviour by `test/contract/`. Methods that find nothing return null (never throw) so
  * callers decide what "not found" means to their client.
  */
-export interface Store extends AccountStore, TenancyStore, SeriesStore, RateWindowStore {
+export interface Store
+  extends AccountStore,
+    TenancyStore,
+    SeriesStore,
+    RateWindowStore,
+    ActivityStore {
   readonly backend: 'sqlite' | 'mongodb';
   /**
    * How live events travel between the server processes sharing this store; absent where

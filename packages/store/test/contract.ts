@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Store } from '../src/store.ts';
+import { activityContract } from './contract/activity.ts';
 import { apiKeysContract } from './contract/api-keys.ts';
 import { bucketsContract } from './contract/buckets.ts';
 import { contractContext } from './contract/context.ts';
@@ -9,6 +10,7 @@ import { downsampleContract } from './contract/downsample.ts';
 import { downsampleModelContract } from './contract/downsample-model.ts';
 import { layoutsContract } from './contract/layouts.ts';
 import { rateWindowsContract } from './contract/rate-windows.ts';
+import { readBudgetContract } from './contract/read-budget.ts';
 import { recordsContract } from './contract/records.ts';
 import { retentionContract } from './contract/retention.ts';
 import { usersContract } from './contract/users.ts';
@@ -37,10 +39,12 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     recordsContract(t);
     downsampleContract(t);
     downsampleModelContract(t);
+    readBudgetContract(t);
     retentionContract(t);
     deletionContract(t);
     layoutsContract(t);
     apiKeysContract(t);
     rateWindowsContract(t);
+    activityContract(t);
   });
 }

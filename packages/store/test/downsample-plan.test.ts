@@ -11,6 +11,10 @@ describe('tiers', () => {
     expect(cellStart(-10, 10)).toBe(-10);
     const huge = Number.MAX_SAFE_INTEGER;
     expect(cellStart(huge, 1e12)).toBe(huge - (huge % 1e12));
+    // Widths past 2^53, where (key % width) + width rounds.
+    for (const key of [1, huge, huge - 1]) expect(cellStart(key, 2e16)).toBe(0);
+    for (const key of [-1, -huge, -huge + 1]) expect(cellStart(key, 2e16)).toBe(-2e16);
+    expect(cellStart(-0, 2e16)).toBe(0);
   });
 
   it('nests every tier in the next one', () => {

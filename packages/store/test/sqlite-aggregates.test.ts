@@ -73,10 +73,13 @@ it('builds the figures of records written before the upgrade that added them', a
   const { store, bucket } = await filled();
   await store.updateDashboard(bucket.dashboardId, { retention: 1_000 });
   await store.close();
-  // Back to schema version 2: no aggregates, no marks, no backlog, no deleted buckets, no rate windows.
+  // Back to schema version 2: no aggregates, no marks, no backlog, no deleted buckets, no rate
+  // windows, no activity log, no key scopes.
   const raw = new Database(path);
   raw.exec(`DROP TABLE aggregates; DROP TABLE aggregate_dirty; DROP TABLE retention_backlog;
-    DROP TABLE deleted_buckets; DROP TABLE rate_windows; PRAGMA user_version = 2;`);
+    DROP TABLE deleted_buckets; DROP TABLE rate_windows; DROP TABLE activity;
+    DROP TABLE account_events; ALTER TABLE api_keys DROP COLUMN scopes;
+    ALTER TABLE api_keys DROP COLUMN bucket_ids; PRAGMA user_version = 2;`);
   raw.close();
 
   const upgraded = await openStore(`file:${path}`);

@@ -1,5 +1,6 @@
 import type { Auth, AuthUser } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
+import type { ReadLimits } from '@bucketgrid/services';
 import type { Store } from '@bucketgrid/store';
 
 /** What every procedure can use. Built per request by the server. */
@@ -8,6 +9,8 @@ export interface Context {
   auth: Auth;
   /** Live views: publish a dashboard's changes, open views, end them when access ends. */
   live: LiveHub;
+  /** The limits every member's record reads go through (per user). */
+  readLimits: ReadLimits;
   now: () => number;
   user: AuthUser | null;
   sessionId: string | null;
@@ -15,6 +18,8 @@ export interface Context {
   clientAddress: string;
   /** The request's Cookie header (sign-in reads the device cookie from it). */
   cookieHeader: string | undefined;
+  /** The browser's User-Agent, for the account's sign-in history. */
+  userAgent: string | undefined;
   /** Whether the request came over https (the session cookie is then Secure). */
   secure: boolean;
   /** Queues a Set-Cookie header on the response. */

@@ -1,3 +1,4 @@
+import { activityRouter } from './routers/activity.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { authRouter } from './routers/auth.ts';
 import { bucketsRouter } from './routers/buckets.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   members: membersRouter,
   buckets: bucketsRouter,
   apiKeys: apiKeysRouter,
+  activity: activityRouter,
 });
 
 /** The router's type: all a client needs for end-to-end types, without server code. */

@@ -1,4 +1,9 @@
-import { asServiceUnavailable, getDashboardForMember } from '@bucketgrid/services';
+import {
+  asServiceUnavailable,
+  getBucketOrThrow,
+  getDashboardForMember,
+  userAuthor,
+} from '@bucketgrid/services';
 import { AppError, idSchema, type ProblemCode, type Role, roleAtLeast } from '@bucketgrid/shared';
 import type { Dashboard, DashboardRef } from '@bucketgrid/store';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -115,7 +120,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.sessionId) {
     throw new AppError('unauthenticated', 'Sign in first.');
   }
-  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+  // Who the activity log names for this caller's changes.
+  const author = userAuthor(ctx.user, ctx.clientAddress, ctx.now);
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, author } });
 });
 
 /** What a dashboard-scoped procedure knows: the dashboard and the caller's role in it. */
@@ -148,5 +155,19 @@ export function dashboardProcedure(needed: Role) {
     .use(async ({ ctx, input, next }) => {
       const scope = await resolveScope(ctx, input.dashboardId, needed);
       return next({ ctx: { ...ctx, ...scope } });
+    });
+}
+
+/**
+ * A procedure on one bucket of a dashboard (input `bucketId`) that needs at least `needed`
+ * there: loads the bucket once. A bucket of another dashboard is NOT_FOUND exactly as an id
+ * that never existed, after the same work.
+ */
+export function bucketProcedure(needed: Role) {
+  return dashboardProcedure(needed)
+    .input(z.object({ bucketId: idSchema }))
+    .use(async ({ ctx, input, next }) => {
+      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
+      return next({ ctx: { ...ctx, bucket } });
     });
 }

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '@bucketgrid/shared';
-import { MAX_API_BODY_BYTES, MAX_TRPC_BODY_BYTES, MAX_UNREAD_BODY_BYTES } from '../limits.ts';
-import { declaredLength, hasBody } from './body.ts';
+import {
+  MAX_API_BODY_BYTES,
+  MAX_DRAINED_BODY_BYTES,
+  MAX_TRPC_BODY_BYTES,
+  MAX_UNREAD_BODY_BYTES,
+} from '../limits.ts';
+import { declaredLength, discardBody, hasBody } from './body.ts';
 import { sendProblem } from './responses.ts';
 
 type BodyRoute = 'api' | 'trpc' | 'none';
@@ -32,22 +37,26 @@ export function bodyLimitOf(req: IncomingMessage): number {
 }
 
 /**
- * Every route has a body limit. A request that declares a longer body is refused here, before
- * any of it is read (and its connection closed); /trpc refuses it itself, in tRPC's shape. A
- * route that reads no body does not drain one either: its connection closes after the answer.
+ * Every route has a body limit. A request that declares a longer body is refused here (a REST
+ * write's of up to MAX_DRAINED_BODY_BYTES after reading it to its end, so that its sender sees
+ * the answer; any other before any of it is read, and its connection closed); /trpc refuses it
+ * itself, in tRPC's shape. A route that reads no body does not drain one either: its
+ * connection closes after the answer.
  */
 export function withinBodyLimit(req: IncomingMessage, res: ServerResponse): boolean {
   if (!hasBody(req)) return true;
   const route = bodyRouteOf(req);
   if (route === 'trpc') return true;
-  if (declaredLength(req) > LIMITS[route]) {
-    sendProblem(
-      res,
-      new AppError(
-        'payload_too_large',
-        `The body is over ${LIMITS[route]} bytes, the limit for this path.`,
-      ),
+  const declared = declaredLength(req);
+  if (declared > LIMITS[route]) {
+    const refusal = new AppError(
+      'payload_too_large',
+      `The body is over ${LIMITS[route]} bytes, the limit for this path.`,
     );
+    const drain =
+      route === 'api' && declared <= MAX_DRAINED_BODY_BYTES && req.headers.expect === undefined;
+    if (drain) discardBody(req, MAX_DRAINED_BODY_BYTES).then(() => sendProblem(res, refusal));
+    else sendProblem(res, refusal);
     return false;
   }
   if (route === 'none') res.setHeader('connection', 'close');

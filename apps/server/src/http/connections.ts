@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError } from '@bucketgrid/shared';
-import { DESCRIPTOR_RESERVE } from '../limits.ts';
+import { DESCRIPTOR_RESERVE, SHED_HEADROOM } from '../limits.ts';
+import { plainAddress } from './client-address.ts';
 import { isClientGone } from './errors.ts';
 import { rawProblem } from './responses.ts';
 
@@ -23,7 +24,7 @@ export function capConnectionsPerAddress(server: Server, max: number, onRefused:
     ),
   );
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = plainAddress(socket.remoteAddress ?? 'unknown');
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
       onRefused();
@@ -49,13 +50,51 @@ function descriptorLimit(): number | undefined {
   }
 }
 
-/**
- * All connections together stay DESCRIPTOR_RESERVE below the descriptor limit: past it Node
- * closes new connections at once, and the store and the log keep descriptors to work with.
- */
-export function capConnections(server: Server): void {
+/** All connections together: DESCRIPTOR_RESERVE below the descriptor limit, where it is known. */
+export function defaultMaxConnections(): number | undefined {
   const limit = descriptorLimit();
-  if (limit !== undefined) server.maxConnections = Math.max(64, limit - DESCRIPTOR_RESERVE);
+  return limit === undefined ? undefined : Math.max(64, limit - DESCRIPTOR_RESERVE);
+}
+
+/**
+ * At most `max` open connections (past it Node closes new ones at once, and the store and the
+ * log keep descriptors to work with). Before that happens, each new connection sheds the
+ * oldest one still waiting for a request head (a slow-header attacker's, or an idle keep-alive
+ * one), so that a flood of half-open connections from many addresses cannot lock out a client
+ * that sends its request at once: SHED_HEADROOM below `max`, the server sheds instead of
+ * refusing. Connections serving a request (a live view's stream included) are never shed.
+ */
+export function capConnections(server: Server, max: number | undefined): void {
+  if (max === undefined) return;
+  server.maxConnections = max;
+  const shedAt = Math.max(1, max - SHED_HEADROOM);
+  /** Connections waiting for a request head, oldest first (a Set keeps insertion order). */
+  const waiting = new Set<Socket>();
+  /** Shed connections, already uncounted while their close is on its way. */
+  const shed = new WeakSet<Socket>();
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    open++;
+    waiting.add(socket);
+    socket.once('close', () => {
+      waiting.delete(socket);
+      if (!shed.has(socket)) open--;
+    });
+    for (const oldest of waiting) {
+      if (open <= shedAt || oldest === socket) break;
+      waiting.delete(oldest);
+      shed.add(oldest);
+      open--;
+      oldest.destroy();
+    }
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const { socket } = req;
+    waiting.delete(socket);
+    res.once('finish', () => {
+      if (!socket.destroyed) waiting.add(socket);
+    });
+  });
 }
 
 /** Node's parser errors (its codes) as problems; anything else is malformed framing. */

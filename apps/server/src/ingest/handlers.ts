@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  apiKeyAuthor,
   deleteRecords,
   downsampleRecords,
   getBucketOrThrow,
   purgeRecords,
   type RateLimitOutcome,
+  type Reader,
+  type ReadLimits,
   readRecords,
   writeRecords,
 } from '@bucketgrid/services';
 import {
   AppError,
   encodeCursor,
+  type KeyPermission,
+  keysLookLikeSeconds,
   type ProblemDetailItem,
   parseRecordBatch,
   parseRecordBatchText,
@@ -19,7 +24,7 @@ import {
   toLongRecord,
   toMinRecord,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Bucket, Store, WriteMode } from '@bucketgrid/store';
+import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
@@ -31,13 +36,15 @@ import { conflictingSelection, selectionFromBody, selectionFromQuery } from './s
 
 export interface IngestDeps {
   store: Store;
+  /** Reads count against their API key here (read-limits.ts in @bucketgrid/services). */
+  readLimits: ReadLimits;
   keys: KeyService;
-  /** Whether X-Forwarded-For names the client (behind a trusted reverse proxy). */
-  trustProxy: boolean;
-  /** Called after records of a bucket were written, deleted or purged (live views listen). */
-  onWrite: (bucket: Bucket) => void;
+  /** The client's address, for the failed-key limit (http/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string;
   /** Counts the records and values written. */
   metrics: ServerMetrics;
+  /** The server's clock (for the activity log's times). */
+  now: () => number;
 }
 
 /**
@@ -64,22 +71,32 @@ export interface IngestHandlers {
 export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   const { store, keys } = deps;
 
-  /** X-API-Key → the key, and the path's bucket, which must belong to the key's dashboard. */
-  async function authorize(req: IncomingMessage, res: ServerResponse, bucketId: string) {
-    const verified = await keys.verify(
-      headerValue(req, 'x-api-key'),
-      clientAddress(req, deps.trustProxy),
-    );
+  /**
+   * X-API-Key → the key, which must hold `permission`, and the path's bucket, which must
+   * belong to the key's dashboard (else 404, as for a bucket that never existed) and be
+   * within the key's buckets (else 403).
+   */
+  async function authorize(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucketId: string,
+    permission: KeyPermission,
+  ) {
+    const address = deps.clientAddress(req);
+    const verified = await keys.verify(headerValue(req, 'x-api-key'), address);
     if (!verified.valid) throw keyRefusal(res, verified);
-    noteKeyId(req, verified.key.id);
-    const bucket = await getBucketOrThrow(
-      store,
-      bucketId,
-      verified.key.dashboardId,
-      'bucket_not_found',
-    );
-    return { key: verified.key, bucket };
+    const { key } = verified;
+    noteKeyId(req, key.id);
+    keys.checkScope(key, permission);
+    const bucket = await getBucketOrThrow(store, bucketId, key.dashboardId, 'bucket_not_found');
+    keys.checkScope(key, permission, bucket.id);
+    return { key, bucket, address };
   }
+
+  const keyReader = (key: ApiKeyRecord): Reader => ({
+    limits: deps.readLimits,
+    principal: `key:${key.id}`,
+  });
 
   function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
     const spent = keys.spend(key, weight);
@@ -90,10 +107,12 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
   const write =
     (mode: WriteMode): BucketHandler =>
     async (req, res, bucketId) => {
-      const { key, bucket } = await authorize(req, res, bucketId);
+      const { key, bucket } = await authorize(req, res, bucketId, 'write');
       const text = await readJsonText(req);
+      const tally = bucket.type === 'TSV' ? { numeric: 0, before2001: 0 } : undefined;
       const records =
-        parseRecordBatchText(text, bucket.type) ?? parseRecordBatch(parseJson(text), bucket.type);
+        parseRecordBatchText(text, bucket.type, tally) ??
+        parseRecordBatch(parseJson(text), bucket.type, tally);
       const limit = spend(res, key, records.length);
       let result: { inserted: number; updated: number };
       try {
@@ -103,28 +122,32 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
         throw error;
       }
       // The 200 of a write, headers and all in one writeHead (the hot path).
-      const body = `{"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}}`;
-      res.writeHead(200, [
+      const counts = `"written":${records.length},"inserted":${result.inserted},"updated":${result.updated}`;
+      const headers = [
         'content-type',
         'application/json; charset=utf-8',
-        'content-length',
-        String(body.length),
         ...rateLimitHeaders(limit),
         ...SECURITY_HEADERS,
-      ]);
+      ];
+      let body = `{${counts}}`;
+      if (tally !== undefined && keysLookLikeSeconds(tally)) {
+        body = `{${counts},"warnings":[${JSON.stringify(SECONDS_WARNING)}]}`;
+        headers.push('warning', `299 - "${SECONDS_WARNING.detail}"`);
+      }
+      headers.push('content-length', String(body.length));
+      res.writeHead(200, headers);
       res.end(body);
       let values = 0;
       for (const record of records) values += countValues(record);
       deps.metrics.ingested(records.length, values);
-      deps.onWrite(bucket);
     };
 
   const read: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket } = await authorize(req, res, bucketId, 'read');
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     const { format } = params;
-    const query = readQueryOf(bucket.type, params, problems, ['format']);
+    const query = readQueryOf(bucket, params, problems, ['format']);
     if (format !== undefined && format !== 'min') {
       problems.push({
         parameter: 'format',
@@ -133,26 +156,26 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    const { records, hasMore } = await readRecords(store, bucket, query);
+    const { records, hasMore } = await readRecords(store, bucket, query, keyReader(key));
     const last = records.at(-1);
     sendJson(res, 200, {
       records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
-      next_cursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+      next_cursor: hasMore && last ? encodeCursor(bucket.id, query.order, last.key) : null,
     });
   };
 
   /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */
   const downsample: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket } = await authorize(req, res, bucketId, 'read');
     const problems: ProblemDetailItem[] = [];
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, await downsampleRecords(store, bucket, params));
+    sendJson(res, 200, await downsampleRecords(store, bucket, params, keyReader(key)));
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket, address } = await authorize(req, res, bucketId, 'delete');
     const problems: ProblemDetailItem[] = [];
     const query = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
@@ -164,19 +187,37 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
       selection = selectionFromQuery(query, bucket);
     }
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection) });
-    deps.onWrite(bucket);
+    const by = apiKeyAuthor(key, address, deps.now);
+    sendJson(res, 200, { deleted: await deleteRecords(store, bucket, selection, by) });
   };
 
   const purge: BucketHandler = async (req, res, bucketId) => {
-    const { key, bucket } = await authorize(req, res, bucketId);
+    const { key, bucket, address } = await authorize(req, res, bucketId, 'delete');
+    // Unknown input is an error everywhere; for a call that deletes everything, all the more.
+    if (hasBody(req)) {
+      throw new AppError(
+        'unsupported_media_type',
+        'Purge takes no body: send the POST without one (it deletes every record of the bucket).',
+      );
+    }
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, { deleted: await purgeRecords(store, bucket) });
-    deps.onWrite(bucket);
+    const by = apiKeyAuthor(key, address, deps.now);
+    sendJson(res, 200, { deleted: await purgeRecords(store, bucket, by) });
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };
 }
+
+/**
+ * A TSV write whose numeric keys all fall before 2001 is written as sent (1970 is a valid
+ * time), but said to be suspicious: almost always unix seconds where milliseconds belong.
+ * ASCII only, as it also goes in the Warning header (RFC 9111's form, as Kubernetes sends it).
+ */
+const SECONDS_WARNING = {
+  code: 'keys_look_like_seconds',
+  detail:
+    'Every numeric key of this write is before 2001-01-01: TSV keys are unix milliseconds, and these look like seconds (multiply them by 1000). The records were written as sent.',
+} as const;
 
 function rateLimitHeaders(limit: RateLimitOutcome): string[] {
   return [
@@ -227,15 +268,6 @@ function spendRefusal(res: ServerResponse, spent: KeySpend & { allowed: false },
     `This API key is over its rate limit. Retry in ${spent.limit.resetSeconds} s.`,
     { retryAfterSeconds: spent.limit.resetSeconds },
   );
-}
-
-/**
- * The client's address: the socket's peer, or behind a trusted proxy the first address of
- * X-Forwarded-For (as Express's req.ip gives it with `trust proxy` on).
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() : '';
-  return forwarded || req.socket.remoteAddress || 'unknown';
 }
 
 /** A request header that may have been sent more than once, as Express's req.get() gives it. */

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { gunzip } from 'node:zlib';
 import { AppError } from '@bucketgrid/shared';
 import { readBody } from '../http/body.ts';
-import { MAX_API_BODY_BYTES } from '../limits.ts';
+import { MAX_API_BODY_BYTES, MAX_DRAINED_BODY_BYTES } from '../limits.ts';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -39,7 +39,7 @@ export async function readJsonText(req: IncomingMessage): Promise<string> {
   }
   const encoding = req.headers['content-encoding'];
   const gzip = encoding !== undefined && isGzip(encoding);
-  const read = readBody(req, MAX_API_BODY_BYTES, tooLarge);
+  const read = readBody(req, MAX_API_BODY_BYTES, tooLarge, MAX_DRAINED_BODY_BYTES);
   const raw = read instanceof Buffer ? read : await read;
   const bytes = gzip ? await gunzipLimited(raw) : raw;
   return isUtf8(bytes) ? bytes.toString('utf8') : markInvalidUtf8(bytes);

@@ -4,6 +4,7 @@ import {
   type RateLimitOutcome,
   type SharedWindowLimiter,
 } from '@bucketgrid/services';
+import { AppError, type KeyPermission } from '@bucketgrid/shared';
 import { hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
 import type { ApiKeyRecord, Store } from '@bucketgrid/store';
 import type { LastUsedTracker } from './last-used.ts';
@@ -80,6 +81,26 @@ export class KeyService {
         return 'expired_api_key';
       default:
         return key;
+    }
+  }
+
+  /**
+   * Refuses with 403 insufficient_scope a request the key may not make: a permission it does
+   * not hold, or (`bucketId`, once known to be of the key's dashboard) a bucket outside its
+   * list. The REST handlers and the MCP server both ask here, so a key means the same on both.
+   */
+  checkScope(key: ApiKeyRecord, permission: KeyPermission, bucketId?: string): void {
+    if (!key.scopes.includes(permission)) {
+      throw new AppError(
+        'insufficient_scope',
+        `This API key does not have the ${permission} permission (it has ${key.scopes.join(', ')}); use a key with ${permission}, or change this key's scope.`,
+      );
+    }
+    if (bucketId !== undefined && key.bucketIds !== null && !key.bucketIds.includes(bucketId)) {
+      throw new AppError(
+        'insufficient_scope',
+        `This API key may not touch bucket ${bucketId}; it is limited to other buckets of its dashboard.`,
+      );
     }
   }
 

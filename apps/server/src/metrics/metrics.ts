@@ -6,6 +6,7 @@ import {
   wrapMethods,
 } from '@bucketgrid/store';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { ROUTE_LABELS } from './requests.ts';
 
 /**
  * What an operator sees of the server, in Prometheus' text format (GET /metrics): requests by
@@ -71,6 +72,10 @@ export class ServerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // A counter without samples is no data to an alert (`increase(...) > 0` never fires and
+    // `absent` cannot tell "never" from "not scraped"): every known label starts at 0.
+    for (const route of [...ROUTE_LABELS, '(connection)']) this.rateLimitRefusals.inc({ route }, 0);
+    this.storeErrors.inc({ operation: 'commit' }, 0);
   }
 
   request(method: string, route: string, status: number, seconds: number): void {
@@ -114,16 +119,19 @@ export class ServerMetrics {
    */
   instrumentStore(store: Store): Store {
     const errors = this.storeErrors;
-    return wrapMethods(store, (name, method) => (...args) => {
-      const result = method(...args);
-      if (result instanceof Promise) {
-        result.catch((error: unknown) => {
-          if (error instanceof StoreUnavailable || !(error instanceof StoreError)) {
-            errors.inc({ operation: name });
-          }
-        });
-      }
-      return result;
+    return wrapMethods(store, (name, method) => {
+      errors.inc({ operation: name }, 0);
+      return (...args) => {
+        const result = method(...args);
+        if (result instanceof Promise) {
+          result.catch((error: unknown) => {
+            if (error instanceof StoreUnavailable || !(error instanceof StoreError)) {
+              errors.inc({ operation: name });
+            }
+          });
+        }
+        return result;
+      };
     });
   }
 }

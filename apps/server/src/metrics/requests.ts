@@ -21,6 +21,13 @@ const ROUTES: [RegExp, string][] = [
   [/^\/assets\//i, '/assets'],
 ];
 
+/** Every route label routeOf gives (metrics start each at 0). */
+export const ROUTE_LABELS: readonly string[] = [
+  ...ROUTES.map(([, route]) => route),
+  '(web app)',
+  '(unmatched)',
+];
+
 export function routeOf(req: IncomingMessage): string {
   const url = req.url ?? '/';
   const query = url.indexOf('?');

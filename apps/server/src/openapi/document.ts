@@ -21,9 +21,11 @@ import { problemResponses, type RestProblemCode, successHeaders } from './proble
 
 /**
  * The REST data API as an OpenAPI 3.1 document, generated from the zod schemas in
- * @bucketgrid/shared/rest-api. Request examples carry two extensions the contract test
+ * @bucketgrid/shared/rest-api. Request examples carry an extension the contract test
  * (test/openapi-contract.test.ts) replays them by: `x-bucket-type`, the type of bucket the
- * example is for (default TSV), and `x-expect-status`, the status it answers (default 200).
+ * example is for (default TSV). `examples` holds only requests that succeed, since API tools
+ * offer them to send; requests that are refused on purpose sit beside them in the media
+ * type's `x-refused-examples`, each with the status it answers in `x-expect-status`.
  */
 
 type Example = {
@@ -38,11 +40,14 @@ const KEY_ERRORS: RestProblemCode[] = [
   'invalid_api_key',
   'revoked_api_key',
   'expired_api_key',
+  'insufficient_scope',
   'bucket_not_found',
   'rate_limited',
   'internal_error',
   'service_unavailable',
 ];
+/** A route that reads no body still meets one: over 16 KiB, it is refused unread. */
+const NO_BODY_ERRORS: RestProblemCode[] = ['payload_too_large'];
 const BODY_ERRORS: RestProblemCode[] = [
   'malformed_json',
   'payload_too_large',
@@ -84,6 +89,9 @@ const WRITE_EXAMPLES: Record<string, Example> = {
     value: [{ key: 42, data: [{ series_key: 1, value: 0.5 }] }],
     'x-bucket-type': 'IV',
   },
+};
+
+const REFUSED_WRITE_EXAMPLES: Record<string, Example> = {
   invalid: {
     summary: 'An invalid record: nothing is written (422)',
     value: [{ key: 1_760_954_400_000, data: [{ series_key: 0, value: 'hot' }] }],
@@ -93,22 +101,41 @@ const WRITE_EXAMPLES: Record<string, Example> = {
 
 const FIRST_KEY = '2025-10-20T10:00:00Z';
 
-function json(schema: z.ZodType, description: string, examples?: Record<string, Example>) {
-  return { description, content: { 'application/json': { schema, examples } } };
+function json(
+  schema: z.ZodType,
+  description: string,
+  examples: Record<string, Example>,
+  refused: Record<string, Example>,
+) {
+  return {
+    description,
+    content: { 'application/json': { schema, examples, 'x-refused-examples': refused } },
+  };
 }
 
-function ok(schema: z.ZodType, description: string): Record<string, ResponseConfig> {
+function ok(
+  schema: z.ZodType,
+  description: string,
+  headers: ResponseConfig['headers'] = {},
+): Record<string, ResponseConfig> {
   return {
     200: {
       description,
-      headers: successHeaders,
+      headers: { ...successHeaders, ...headers },
       content: { 'application/json': { schema } },
     },
   };
 }
 
+const warningHeader = {
+  Warning: {
+    description:
+      'Sent when the write looks like a mistake (the records were written as sent), as `299 - "text"`, with the same text as the body’s `warnings`: every numeric key of a TSV write before 2001, likely unix seconds instead of milliseconds.',
+    schema: { type: 'string' as const },
+  },
+};
+
 const bucketParams = z.object({ bucketId: bucketIdSchema });
-const security = [{ apiKey: [] }];
 
 function writeOperation(method: 'post' | 'put'): RouteConfig {
   const merge = method === 'post';
@@ -121,13 +148,15 @@ function writeOperation(method: 'post' | 'put'): RouteConfig {
     description: merge
       ? 'Upserts records. A record whose key is new is inserted; for a key that exists, the given series replace those series and the record’s other series stay. All or nothing: if any record is invalid, nothing is written. A 200 means the records are on disk. Writes are upserts by key, so a write retried after a lost answer duplicates nothing. A body may be gzip-compressed (Content-Encoding: gzip).'
       : 'Upserts records like POST, except that for a key that exists the record is replaced as a whole: series the new record does not name are gone.',
-    security,
     request: {
       params: bucketParams,
-      body: { required: true, ...json(writeBodySchema, 'The records to write.', WRITE_EXAMPLES) },
+      body: {
+        required: true,
+        ...json(writeBodySchema, 'The records to write.', WRITE_EXAMPLES, REFUSED_WRITE_EXAMPLES),
+      },
     },
     responses: {
-      ...ok(writeResultSchema, 'Written: the records are on disk.'),
+      ...ok(writeResultSchema, 'Written: the records are on disk.', warningHeader),
       ...problemResponses([...BODY_ERRORS, 'batch_exceeds_rate_limit', ...KEY_ERRORS]),
     },
   };
@@ -153,7 +182,6 @@ function buildRegistry(): OpenAPIRegistry {
     summary: 'Read records',
     description:
       'Reads records in key order, one page at a time: pass each page’s `next_cursor` as `cursor` (with the same `order`) until it is null.',
-    security,
     request: {
       params: bucketParams,
       query: readQuerySchema.extend({
@@ -164,7 +192,7 @@ function buildRegistry(): OpenAPIRegistry {
     },
     responses: {
       ...ok(readPageSchema, 'A page of records.'),
-      ...problemResponses(['invalid_query', 'invalid_cursor', ...KEY_ERRORS]),
+      ...problemResponses(['invalid_query', 'invalid_cursor', ...NO_BODY_ERRORS, ...KEY_ERRORS]),
     },
   });
   registry.registerPath({
@@ -175,7 +203,6 @@ function buildRegistry(): OpenAPIRegistry {
     summary: 'Read a range downsampled',
     description:
       'Reads a range as about `points` intervals of round width: per interval the record count and, per series, min, max, avg and last. A range that holds no more records than `points` comes back as its raw records (`interval` null). KV buckets are never aggregated: at most `points` raw records, `truncated` when more match.',
-    security,
     request: {
       params: bucketParams,
       query: downsampleQuerySchema.extend({
@@ -186,7 +213,7 @@ function buildRegistry(): OpenAPIRegistry {
     },
     responses: {
       ...ok(downsampledSchema, 'The range, interval by interval.'),
-      ...problemResponses(['invalid_query', ...KEY_ERRORS]),
+      ...problemResponses(['invalid_query', ...NO_BODY_ERRORS, ...KEY_ERRORS]),
     },
   });
   registry.registerPath({
@@ -197,25 +224,28 @@ function buildRegistry(): OpenAPIRegistry {
     summary: 'Delete records',
     description:
       'Deletes chosen records: the keys of a body {"keys": [...]}, or the inclusive range of the query parameters from and/or to. A request that selects nothing is refused (use purge to delete everything); keys or a range that match nothing delete nothing.',
-    security,
     request: {
       params: bucketParams,
-      query: deleteQuerySchema.extend({
-        to: deleteQuerySchema.shape.to.meta({ example: '2025-10-01T00:00:00Z' }),
-      }),
+      query: deleteQuerySchema,
       body: {
         required: false,
-        ...json(deleteBodySchema, 'The keys to delete (instead of a range).', {
-          keys: {
-            summary: 'Chosen keys (TSV bucket)',
-            value: { keys: ['2025-10-20T10:00:00Z', 1_760_954_460_000] },
+        ...json(
+          deleteBodySchema,
+          'The keys to delete (instead of a range).',
+          {
+            keys: {
+              summary: 'Chosen keys (TSV bucket)',
+              value: { keys: ['2025-10-20T10:00:00Z', 1_760_954_460_000] },
+            },
           },
-          empty: {
-            summary: 'No keys: refused (422)',
-            value: { keys: [] },
-            'x-expect-status': 422,
+          {
+            empty: {
+              summary: 'No keys: refused (422)',
+              value: { keys: [] },
+              'x-expect-status': 422,
+            },
           },
-        }),
+        ),
       },
     },
     responses: {
@@ -235,12 +265,12 @@ function buildRegistry(): OpenAPIRegistry {
     operationId: 'purgeRecords',
     tags: ['Records'],
     summary: 'Delete every record',
-    description: 'Deletes every record of the bucket; the bucket, its settings and its keys stay.',
-    security,
+    description:
+      'Deletes every record of the bucket; the bucket, its settings and its keys stay. Takes no body: one is refused (415), so that nothing sent along is silently ignored.',
     request: { params: bucketParams },
     responses: {
       ...ok(deletedSchema, 'Deleted.'),
-      ...problemResponses(KEY_ERRORS),
+      ...problemResponses([...NO_BODY_ERRORS, 'unsupported_media_type', ...KEY_ERRORS]),
     },
   });
   registry.registerPath({
@@ -250,6 +280,7 @@ function buildRegistry(): OpenAPIRegistry {
     tags: ['Contract'],
     summary: 'This document',
     description: 'The data API as an OpenAPI 3.1 document. No key needed.',
+    security: [],
     responses: {
       200: {
         description: 'The document.',
@@ -267,6 +298,8 @@ const DESCRIPTION = `Programs push records into Data Buckets and read them back 
 
 **Errors** are \`application/problem+json\` (RFC 9457) with a stable \`code\`; \`errors\` lists up to 100 problems, each with a JSON \`pointer\` into the body or the query \`parameter\` it is about.
 
+**Scopes.** A key holds some of three permissions: \`write\` (POST, PUT), \`read\` (GET, downsample) and \`delete\` (DELETE, purge), and may be limited to some buckets of its dashboard. A request outside its scope is \`403 insufficient_scope\`, whose \`detail\` names the missing permission or the bucket.
+
 **Rate limits.** A key may spend 6,000,000 units a minute by default (a write one per record, any other request one). Answers carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\`; over the limit, \`429\` with \`Retry-After\`.
 
 **Retries.** Retry network errors, \`429\` and \`503\` (after \`Retry-After\`, or with exponential backoff and jitter). Writes are upserts by key: a write retried after a lost answer duplicates nothing.`;
@@ -276,7 +309,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const generator = new OpenApiGeneratorV31(buildRegistry().definitions);
   return generator.generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Bucketgrid data API', version: '1', description: DESCRIPTION },
+    info: {
+      title: 'Bucketgrid data API',
+      version: '1',
+      description: DESCRIPTION,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    // Every operation takes the key unless it says otherwise (the document itself).
+    security: [{ apiKey: [] }],
     servers: [{ url: '/', description: 'This server' }],
     tags: [
       { name: 'Records', description: 'Write, read and delete the records of a bucket.' },

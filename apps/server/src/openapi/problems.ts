@@ -9,13 +9,15 @@ const WHEN: Record<RestProblemCode, string> = {
   malformed_json: 'The body is not JSON, or not valid gzip.',
   malformed_request: 'The request is not valid HTTP/1.1.',
   invalid_query:
-    'A query parameter is unknown, given twice, or not valid; `errors` names each one.',
+    'A query parameter is unknown, given twice, or not valid, or `from` is after `to`; `errors` names each one.',
   invalid_cursor: 'The cursor is not one this bucket returned for this order.',
   missing_api_key: 'Send your API key in the X-API-Key header.',
   invalid_api_key:
     'The X-API-Key value is not a Bucketgrid API key (wrong format or checksum), or no such key exists.',
   revoked_api_key: 'This API key was revoked; create a new one.',
   expired_api_key: 'This API key has expired; create or roll a new one.',
+  insufficient_scope:
+    'This API key lacks the permission the request needs (write for POST and PUT, read for GET and downsample, delete for DELETE and purge), or may not touch this bucket; `detail` names which.',
   not_found: 'No such path under /api.',
   bucket_not_found:
     'No such bucket in this dashboard (check the bucket id). A bucket of another dashboard answers the same.',
@@ -23,11 +25,11 @@ const WHEN: Record<RestProblemCode, string> = {
   request_timeout:
     'The headers did not arrive within 10 s, or the whole request within 60 s: send faster, or less at once.',
   payload_too_large:
-    'The body is over 5 MiB (after decompression); send fewer records per request.',
+    'The body is over 5 MiB (after decompression) on a write or delete, or over 16 KiB on a route that takes none; send fewer records per request.',
   batch_exceeds_rate_limit:
     'This write holds more records than the key may write in a minute: split it into smaller writes (waiting would not help).',
   unsupported_media_type:
-    'Send the body as JSON with the header Content-Type: application/json (gzip is the only Content-Encoding).',
+    'Send the body as JSON with the header Content-Type: application/json (gzip is the only Content-Encoding); a route that takes no body (purge) refuses one.',
   invalid_records:
     'Some records (or keys) are not valid; `errors` points at each problem, and nothing was written.',
   empty_selection:

@@ -1,7 +1,7 @@
 import { createElement, Fragment } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, safeHref } from './Markdown.tsx';
+import { MAX_NESTING, renderMarkdown, safeHref } from './Markdown.tsx';
 
 const html = (source: string) =>
   renderToStaticMarkup(createElement(Fragment, null, renderMarkdown(source)));
@@ -59,5 +59,31 @@ describe('Markdown notes', () => {
     expect(safeHref('javascript:alert(1)')).toBeNull();
     expect(safeHref('java\tscript:alert(1)')).toBeNull();
     expect(safeHref(null)).toBeNull();
+  });
+
+  it('nests lists and quotes at most MAX_NESTING deep: the rest of the line stays text', () => {
+    /** The deepest nesting of `tag` elements in `markup`. */
+    const depthOf = (markup: string, tag: string) => {
+      let depth = 0;
+      let deepest = 0;
+      for (const [, closing] of markup.matchAll(new RegExp(`<(/?)${tag}[ >]`, 'g'))) {
+        depth += closing ? -1 : 1;
+        deepest = Math.max(deepest, depth);
+      }
+      return deepest;
+    };
+    // A layout's worst: 50 text widgets, each a 4,000-character note of `1. ` (1,333 lists in
+    // one another unbounded), rendered as the grid renders them.
+    const note = '1. '.repeat(1_333);
+    for (let widget = 0; widget < 50; widget++) {
+      const out = html(note);
+      expect(depthOf(out, 'ol')).toBe(MAX_NESTING);
+      expect(out).toContain('1. 1. 1.');
+    }
+    expect(depthOf(html(`${'> '.repeat(1_333)}deep`), 'blockquote')).toBe(MAX_NESTING);
+    expect(depthOf(html(`${'- '.repeat(1_333)}x`), 'ul')).toBe(MAX_NESTING);
+    // An ordinary outline is untouched.
+    const outline = html('1. one\n   - two\n     > three');
+    expect(outline).toContain('<li>one<ul><li>two<blockquote>');
   });
 });

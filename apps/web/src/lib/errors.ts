@@ -13,6 +13,7 @@ const messages: Record<ProblemCode, string> = {
   invalid_api_key: 'That API key is not valid.',
   revoked_api_key: 'That API key was revoked.',
   expired_api_key: 'That API key has expired.',
+  insufficient_scope: 'That API key may not do this: it lacks the permission or the bucket.',
   unauthenticated: 'Your session has ended. Sign in again.',
   invalid_credentials: 'Wrong email or password.',
   forbidden: 'Your role on this dashboard does not allow that.',

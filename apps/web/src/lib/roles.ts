@@ -18,6 +18,7 @@ export function capabilities(role: Role) {
     manageKeys: atLeast(role, 'admin'),
     manageMembers: atLeast(role, 'admin'),
     editSettings: atLeast(role, 'admin'),
+    readActivity: atLeast(role, 'admin'),
     deleteDashboard: role === 'owner',
   };
 }

@@ -12,3 +12,5 @@ export type Bucket = Outputs['buckets']['get'];
 export type BucketRecord = Outputs['buckets']['records']['records'][number];
 export type ApiKey = Outputs['apiKeys']['list'][number];
 export type Member = Outputs['members']['list'][number];
+export type ActivityEntry = Outputs['activity']['list']['entries'][number];
+export type AccountEvent = Outputs['activity']['account'][number];

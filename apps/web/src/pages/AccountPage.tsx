@@ -1,4 +1,5 @@
 import { ChangePasswordForm } from '../components/account/ChangePasswordForm.tsx';
+import { AccountHistory } from '../components/activity/AccountHistory.tsx';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { useMe } from '../hooks/useMe.ts';
 
@@ -14,6 +15,7 @@ export function AccountPage() {
         </p>
       </div>
       <ChangePasswordForm />
+      <AccountHistory />
     </>
   );
 }

@@ -54,6 +54,13 @@ export interface Operations {
   bounds: Op<{ bucket: BucketRef }, { first: number; last: number } | null>;
   /** Whether more than `count` records have keys in [from, to]. */
   hasMoreThan: Op<{ bucket: BucketRef; from: number; to: number; count: number }, boolean>;
+  /**
+   * How many series the latest stored cell of the bucket's coarsest stored tier holds (0: none
+   * yet): one indexed row, for the read budget's estimate of an answer's series.
+   */
+  seriesCount: Op<{ bucket: BucketRef }, number>;
+  /** How many records `ranges` hold together, counting no further than `limit` + 1. */
+  countRecords: Op<{ bucket: BucketRef; ranges: [number, number][]; limit: number }, number>;
   /** Up to `limit` records in key order, from `from` to `to` (each open when undefined). */
   records: Op<
     { bucket: BucketRef; from?: RecordKey; to?: RecordKey; limit: number; series?: number[] },

@@ -1,12 +1,15 @@
 import {
   type BucketType,
   chooseInterval,
+  type DownsampleCoarsened,
   type Downsampled,
   type DownsampleQuery,
+  READ_FIGURES_BUDGET,
+  READ_RAW_RECORDS_BUDGET,
 } from '@bucketgrid/shared';
 import { columnsFromGroups, columnsFromRecords } from './columns.ts';
 import { ask, type BucketRef, type CellGroup, type Program } from './program.ts';
-import { type AggregatedType, cellStart, tierFor } from './tiers.ts';
+import { type AggregatedType, cellStart, TIER_WIDTHS, tierFor } from './tiers.ts';
 
 type Range = [number, number];
 
@@ -62,20 +65,51 @@ function joinRanges(ranges: Range[]): Range[] {
   return joined;
 }
 
+/** What a read gave up to stay within its budget, while it is planned. */
+interface Giving {
+  budget: DownsampleCoarsened['budget'] | undefined;
+  points: number;
+  approximateIntervals: number;
+}
+
+/** The answer, saying what the read gave up when it went past a budget. */
+function answer(result: Downsampled, requestedPoints: number, giving: Giving): Downsampled {
+  if (giving.budget === undefined) return result;
+  const { budget, points, approximateIntervals } = giving;
+  return { ...result, coarsened: { budget, requestedPoints, points, approximateIntervals } };
+}
+
 /**
  * `Store.downsampleRecords`, once for every backend. An aggregated read takes the whole
  * intervals inside the range from the coarsest tier that tiles them, in one grouped query,
  * and computes from the records only the two intervals the range's ends cut and any interval
  * holding a dirty cell (one not yet recomputed since its records changed): so it is exact
  * whether or not upkeep has run, and reads no more records than those intervals hold.
+ *
+ * Its cost is bounded before it runs (READ_FIGURES_BUDGET, READ_RAW_RECORDS_BUDGET): an
+ * answer of more intervals × series than the budget gets fewer, wider intervals; a read that
+ * would fold more records than the budget widens intervals narrower than the finest stored
+ * cells to those cells, and takes cut or stale intervals from their whole stored cells. The
+ * answer says so (`coarsened`).
  */
 export function* downsampleProgram(
   bucket: BucketRef,
   type: BucketType,
   query: DownsampleQuery,
 ): Program<Downsampled> {
-  const { points, series } = query;
+  const { series } = query;
+  const requested = query.points;
+  const seriesEstimate = series?.length ?? Math.max(1, yield* ask('seriesCount', { bucket }));
+  const giving: Giving = {
+    budget: undefined,
+    points: Math.min(requested, Math.max(1, Math.floor(READ_FIGURES_BUDGET / seriesEstimate))),
+    approximateIntervals: 0,
+  };
+  if (giving.points < requested) giving.budget = 'figures';
+  const done = (result: Downsampled) => answer(result, requested, giving);
+
   if (type === 'KV') {
+    const { points } = giving;
     const records = yield* ask('records', {
       bucket,
       from: query.from,
@@ -84,7 +118,9 @@ export function* downsampleProgram(
       series,
     });
     const truncated = records.length > points;
-    return columnsFromRecords(truncated ? records.slice(0, points) : records, truncated, series);
+    return done(
+      columnsFromRecords(truncated ? records.slice(0, points) : records, truncated, series),
+    );
   }
 
   let from = query.from as number | undefined;
@@ -96,36 +132,109 @@ export function* downsampleProgram(
     to ??= bounds.last;
   }
   if (from > to) return columnsFromRecords([], false);
-  if (!(yield* ask('hasMoreThan', { bucket, from, to, count: points }))) {
-    const records = yield* ask('records', { bucket, from, to, limit: points, series });
-    return columnsFromRecords(records, false, series);
+  if (!(yield* ask('hasMoreThan', { bucket, from, to, count: giving.points }))) {
+    const records = yield* ask('records', { bucket, from, to, limit: giving.points, series });
+    return done(columnsFromRecords(records, false, series));
   }
 
-  const interval = chooseInterval(type, to - from, points);
+  let interval = chooseInterval(type, to - from, giving.points);
+  const finest = TIER_WIDTHS[type][0]!;
+  if (
+    interval < finest &&
+    (yield* ask('hasMoreThan', { bucket, from, to, count: READ_RAW_RECORDS_BUDGET }))
+  ) {
+    // Every interval would come from the records, more of them than the budget: the finest
+    // stored cells instead.
+    interval = finest;
+    giving.budget = 'raw_records';
+    giving.points = Math.max(1, Math.ceil((to - from + 1) / interval));
+  }
   const plan = planRead(type, from, to, interval);
-  const raw = [...plan.edges];
+  let raw = [...plan.edges];
   let fromTier: CellGroup[] = [];
-  if (plan.tier !== undefined && plan.interior !== undefined) {
-    const [lo, hi] = plan.interior;
-    const dirty = new Set(
-      (yield* ask('dirtyCells', { bucket, maxTier: plan.tier, from: lo, to: hi })).map((cell) =>
-        cellStart(cell, interval),
-      ),
-    );
-    const tier = yield* ask('groupTier', {
-      bucket,
-      tier: plan.tier,
-      from: lo,
-      to: hi,
-      interval,
-      series,
-    });
-    fromTier = dirty.size === 0 ? tier : tier.filter((group) => !dirty.has(group.start));
+  if (plan.tier !== undefined) {
+    const dirty = new Set<number>();
+    if (plan.interior !== undefined) {
+      const [lo, hi] = plan.interior;
+      const cells = yield* ask('dirtyCells', { bucket, maxTier: plan.tier, from: lo, to: hi });
+      for (const cell of cells) dirty.add(cellStart(cell, interval));
+    }
     for (const start of dirty) raw.push([start, start + interval - 1]);
+    raw = joinRanges(raw);
+    const overBudget =
+      raw.length > 0 &&
+      (yield* ask('countRecords', { bucket, ranges: raw, limit: READ_RAW_RECORDS_BUDGET })) >
+        READ_RAW_RECORDS_BUDGET;
+    let tierRange = plan.interior;
+    if (overBudget) {
+      // Whole intervals from their stored cells, the cut ones and the stale ones too.
+      giving.budget ??= 'raw_records';
+      giving.approximateIntervals = plan.edges.length + dirty.size;
+      tierRange = [cellStart(from, interval), cellStart(to, interval) + interval - 1];
+      dirty.clear();
+      raw = [];
+    }
+    if (tierRange !== undefined) {
+      const [lo, hi] = tierRange;
+      const tier = yield* ask('groupTier', {
+        bucket,
+        tier: plan.tier,
+        from: lo,
+        to: hi,
+        interval,
+        series,
+      });
+      fromTier = dirty.size === 0 ? tier : tier.filter((group) => !dirty.has(group.start));
+    }
+  } else {
+    raw = joinRanges(raw);
   }
   const fromRecords =
-    raw.length === 0
-      ? []
-      : yield* ask('groupRaw', { bucket, ranges: joinRanges(raw), interval, series });
-  return columnsFromGroups(interval, [...fromTier, ...fromRecords], series);
+    raw.length === 0 ? [] : yield* ask('groupRaw', { bucket, ranges: raw, interval, series });
+  const merged = mergeToPoints([...fromTier, ...fromRecords], interval, giving.points);
+  return done(columnsFromGroups(merged.interval, merged.groups, series));
+}
+
+/**
+ * A bounded answer whatever the range: aligned intervals number at most one more than
+ * `points` (the range's ends fall in two of them), but one per record where a width beyond
+ * 2^53 makes interval starts round; and `points=1` (one figure for a whole range, such as a
+ * range across zero) means one interval. Past that, consecutive intervals are merged in equal
+ * runs: each run starts where its first interval does, and the answer's `interval` becomes the
+ * widest run's extent.
+ */
+export function mergeToPoints(
+  groups: CellGroup[],
+  interval: number,
+  points: number,
+): { interval: number; groups: CellGroup[] } {
+  const starts = [...new Set(groups.map((group) => group.start))].sort((a, b) => a - b);
+  if (starts.length <= (points === 1 ? 1 : points + 1)) return { interval, groups };
+  const run = Math.ceil(starts.length / points);
+  const runStart = new Map<number, number>();
+  let width = interval;
+  for (let i = 0; i < starts.length; i += run) {
+    const first = starts[i]!;
+    const last = starts[Math.min(i + run, starts.length) - 1]!;
+    width = Math.max(width, last - first + interval);
+    for (let j = i; j < i + run && j < starts.length; j++) runStart.set(starts[j]!, first);
+  }
+  // Per run and series, in interval order so that `last` is the latest interval's.
+  const byStartThenSeries = [...groups].sort((a, b) => a.start - b.start);
+  const merged = new Map<string, CellGroup>();
+  for (const group of byStartThenSeries) {
+    const start = runStart.get(group.start)!;
+    const name = `${start}:${group.series}`;
+    const into = merged.get(name);
+    if (into === undefined) {
+      merged.set(name, { ...group, start });
+    } else {
+      into.n += group.n;
+      into.sum += group.sum;
+      into.min = Math.min(into.min, group.min);
+      into.max = Math.max(into.max, group.max);
+      into.last = group.last;
+    }
+  }
+  return { interval: width, groups: [...merged.values()] };
 }

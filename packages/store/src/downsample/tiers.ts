@@ -34,9 +34,13 @@ export function tierFor(type: AggregatedType, interval: number): number | undefi
 
 /**
  * The start of the cell (or interval) of `width` that holds `key`: a multiple of `width`,
- * rounding down for negative keys too. Exact for every safe integer, unlike
- * `Math.floor(key / width) * width`, whose division rounds.
+ * rounding down for negative keys too. Exact for every safe integer and every width, unlike
+ * `Math.floor(key / width) * width`, whose division rounds, or `(key % width) + width`, which
+ * rounds once `width` passes 2^53 (the widths of a downsample over the whole safe range do):
+ * `key - rest` is exact (no larger than `key`), and for a negative key it is then one more
+ * whole `width` down.
  */
 export function cellStart(key: number, width: number): number {
-  return key - (((key % width) + width) % width);
+  const rest = key % width;
+  return rest < 0 ? key - rest - width : key - rest;
 }

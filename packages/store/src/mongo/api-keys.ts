@@ -1,5 +1,7 @@
+import { ALL_KEY_PERMISSIONS } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import type { ApiKeyRecord, Store } from '../store.ts';
+import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type ApiKeyDoc, NEWEST_FIRST } from './models.ts';
@@ -13,6 +15,7 @@ type ApiKeyMethods = Pick<
   | 'listApiKeys'
   | 'revokeApiKey'
   | 'setApiKeyExpiry'
+  | 'setApiKeyScopes'
   | 'touchApiKeys'
 >;
 
@@ -20,7 +23,7 @@ export function apiKeyMethods(db: Db): ApiKeyMethods {
   const { models } = db;
   const { apiKeys } = models;
   return {
-    async createApiKey(input) {
+    async createApiKey(input, activity) {
       const doc: ApiKeyDoc = {
         _id: newId(),
         dashboardId: input.dashboardId,
@@ -28,6 +31,8 @@ export function apiKeyMethods(db: Db): ApiKeyMethods {
         type: input.type,
         hash: input.hash,
         hint: input.hint,
+        scopes: input.scopes ?? [...ALL_KEY_PERMISSIONS],
+        bucketIds: input.bucketIds ?? null,
         createdBy: input.createdBy,
         createdAt: input.createdAt,
         expiresAt: input.expiresAt,
@@ -39,6 +44,11 @@ export function apiKeyMethods(db: Db): ApiKeyMethods {
           await claimDashboard(models, session, input.dashboardId);
           if (input.createdBy !== null) await requireUser(models, input.createdBy, session);
           await apiKeys.insertOne(doc, { session });
+          await writeActivity(
+            models,
+            session,
+            activity && { ...activity, target: { ...activity.target, id: doc._id } },
+          );
         });
       } catch (error) {
         throw mapDuplicateKey(error, {});
@@ -61,13 +71,38 @@ export function apiKeyMethods(db: Db): ApiKeyMethods {
       return docs.map(toApiKey);
     },
 
-    async revokeApiKey(id, at) {
+    async revokeApiKey(id, at, activity) {
       // Revoking is permanent: a second revoke keeps the time of the first.
-      await apiKeys.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } });
+      await db.transaction(async (session) => {
+        const { modifiedCount } = await apiKeys.updateOne(
+          { _id: id, revokedAt: null },
+          { $set: { revokedAt: at } },
+          { session },
+        );
+        if (modifiedCount > 0) await writeActivity(models, session, activity);
+      });
     },
 
-    async setApiKeyExpiry(id, expiresAt) {
-      await apiKeys.updateOne({ _id: id }, { $set: { expiresAt } });
+    async setApiKeyExpiry(id, expiresAt, activity) {
+      await db.transaction(async (session) => {
+        const { matchedCount } = await apiKeys.updateOne(
+          { _id: id },
+          { $set: { expiresAt } },
+          { session },
+        );
+        if (matchedCount > 0) await writeActivity(models, session, activity);
+      });
+    },
+
+    async setApiKeyScopes(id, { scopes, bucketIds }, activity) {
+      await db.transaction(async (session) => {
+        const { matchedCount } = await apiKeys.updateOne(
+          { _id: id },
+          { $set: { scopes, bucketIds } },
+          { session },
+        );
+        if (matchedCount > 0) await writeActivity(models, session, activity);
+      });
     },
 
     async touchApiKeys(lastUsed) {
@@ -92,6 +127,8 @@ function toApiKey(doc: ApiKeyDoc): ApiKeyRecord {
     type: doc.type,
     hash: doc.hash,
     hint: doc.hint,
+    scopes: doc.scopes ?? [...ALL_KEY_PERMISSIONS],
+    bucketIds: doc.bucketIds ?? null,
     createdBy: doc.createdBy,
     createdAt: doc.createdAt,
     expiresAt: doc.expiresAt,

@@ -1,6 +1,7 @@
 import type { PipelineStage } from 'mongoose';
 import { newId } from '../ids.ts';
 import type { Bucket, Store } from '../store.ts';
+import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, DASHBOARDS_COLLECTION, LIST_ORDER } from './models.ts';
 import { claimDashboard } from './references.ts';
@@ -41,7 +42,7 @@ export function bucketMethods(db: Db, sweeper: MongoSweeper): BucketMethods {
   }
 
   return {
-    async createBucket(input) {
+    async createBucket(input, activity) {
       const doc: BucketDoc = {
         _id: newId(),
         dashboardId: input.dashboardId,
@@ -56,6 +57,11 @@ export function bucketMethods(db: Db, sweeper: MongoSweeper): BucketMethods {
       const { retention } = await db.transaction(async (session) => {
         const dashboard = await claimDashboard(db.models, session, input.dashboardId);
         await buckets.insertOne(doc, { session });
+        await writeActivity(
+          db.models,
+          session,
+          activity && { ...activity, target: { ...activity.target, id: doc._id } },
+        );
         return dashboard;
       });
       return toBucket(doc, retention);
@@ -70,21 +76,37 @@ export function bucketMethods(db: Db, sweeper: MongoSweeper): BucketMethods {
       return findBuckets({ dashboardId });
     },
 
-    async renameBucket(id, name) {
-      await buckets.updateOne({ _id: id }, { $set: { name } });
+    async renameBucket(id, name, activity) {
+      await db.transaction(async (session) => {
+        const { matchedCount } = await buckets.updateOne(
+          { _id: id },
+          { $set: { name } },
+          { session },
+        );
+        if (matchedCount > 0) await writeActivity(db.models, session, activity);
+      });
     },
 
-    async setBucketSeries(id, series) {
-      await buckets.updateOne({ _id: id }, { $set: { series } });
+    async setBucketSeries(id, series, activity) {
+      await db.transaction(async (session) => {
+        const { matchedCount } = await buckets.updateOne(
+          { _id: id },
+          { $set: { series } },
+          { session },
+        );
+        if (matchedCount > 0) await writeActivity(db.models, session, activity);
+      });
       const [bucket] = await findBuckets({ _id: id });
       return bucket ?? null;
     },
 
-    async deleteBucket(id) {
+    async deleteBucket(id, activity) {
       // Gone from every read at once; upkeep removes its records in batches (sweeper.ts).
       await db.transaction(async (session) => {
         const { deletedCount } = await buckets.deleteOne({ _id: id }, { session });
-        if (deletedCount > 0) await sweeper.mark(session, [id]);
+        if (deletedCount === 0) return;
+        await sweeper.mark(session, [id]);
+        await writeActivity(db.models, session, activity);
       });
     },
   };

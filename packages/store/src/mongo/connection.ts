@@ -44,6 +44,12 @@ export interface Db {
   conn: Connection;
   models: Models;
   /**
+   * `maxTimeMS` for every query of a read: the server stops a read that runs longer than the
+   * store's timeout (MaxTimeMSExpired, raised as StoreUnavailable) instead of working on for
+   * an answer nobody waits for. The driver's `timeoutMS` would do this, but driver 7 ignores it.
+   */
+  readTimeMs: number;
+  /**
    * Runs `fn` in a transaction and commits it, retrying the whole of `fn` on transient
    * errors (such as a write conflict with a concurrent transaction) as the driver's
    * `withTransaction` does, until the store's timeout has passed. `fn` must await every
@@ -76,6 +82,7 @@ export async function connect(url: string, { timeoutMs }: ConnectOptions): Promi
     return {
       conn,
       models,
+      readTimeMs: timeoutMs,
       transaction(fn) {
         // The driver retries a conflicting transaction for up to 120 s; past the store's
         // timeout nobody waits for it, so the next attempt gives up instead.

@@ -8,6 +8,7 @@ import {
   type MemberWithUser,
   type Store,
 } from '../store.ts';
+import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
@@ -128,7 +129,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
       return docs.map((doc) => ({ ...toDashboard(doc), role: roleOf.get(doc._id)! }));
     },
 
-    async updateDashboard(id, patch) {
+    async updateDashboard(id, patch, activity) {
       // Only the fields the interface allows to change, and only those given.
       const set: Partial<Pick<DashboardDoc, 'name' | 'slug' | 'retention'>> = {};
       if (patch.name !== undefined) set.name = patch.name;
@@ -145,6 +146,13 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
             .lean<DashboardDoc>();
           // Buckets now over their retention are trimmed by upkeep (Store.maintain), in batches.
           if (updated && patch.retention !== undefined) {
+            // Every bucket carries it (see BucketDoc.retention): a write racing this change
+            // conflicts with it instead of trimming by the old retention.
+            await buckets.updateMany(
+              { dashboardId: id },
+              { $set: { retention: patch.retention } },
+              { session },
+            );
             const over = await buckets
               .find({ dashboardId: id, recordCount: { $gt: patch.retention } }, { _id: 1 })
               .session(session)
@@ -158,6 +166,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
               );
             }
           }
+          if (updated) await writeActivity(db.models, session, activity);
           return updated;
         });
         return doc ? toDashboard(doc) : null;
@@ -166,7 +175,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
       }
     },
 
-    async deleteDashboard(id) {
+    async deleteDashboard(id, activity) {
       // The dashboard and everything that names it go in one transaction; its buckets'
       // records, which can be millions, too many for one transaction, are removed by upkeep
       // in batches (sweeper.ts).
@@ -184,6 +193,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
           session,
           owned.map((bucket) => bucket._id),
         );
+        await writeActivity(db.models, session, activity);
       });
     },
 
@@ -211,13 +221,14 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
       return members;
     },
 
-    async addMember(dashboardId, userId, role) {
+    async addMember(dashboardId, userId, role, activity) {
       const doc = membershipDoc(dashboardId, userId, role, Date.now());
       try {
         await db.transaction(async (session) => {
           await claimDashboard(db.models, session, dashboardId);
           await requireUser(db.models, userId, session);
           await memberships.insertOne(doc, { session });
+          await writeActivity(db.models, session, activity);
         });
       } catch (error) {
         throw mapDuplicateKey(error, { dashboardId: 'membership', userId: 'membership' });
@@ -225,21 +236,26 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
       return toMembership(doc);
     },
 
-    async setMemberRole(dashboardId, userId, role) {
+    async setMemberRole(dashboardId, userId, role, activity) {
       await changeUnlessLastOwner(
         dashboardId,
         userId,
-        (session) =>
-          memberships.updateOne({ dashboardId, userId }, { $set: { role } }, { session }),
+        async (session) => {
+          await memberships.updateOne({ dashboardId, userId }, { $set: { role } }, { session });
+          await writeActivity(db.models, session, activity);
+        },
         role === 'owner',
       );
     },
 
-    async removeMember(dashboardId, userId) {
+    async removeMember(dashboardId, userId, activity) {
       await changeUnlessLastOwner(
         dashboardId,
         userId,
-        (session) => memberships.deleteOne({ dashboardId, userId }, { session }),
+        async (session) => {
+          await memberships.deleteOne({ dashboardId, userId }, { session });
+          await writeActivity(db.models, session, activity);
+        },
         false,
       );
     },

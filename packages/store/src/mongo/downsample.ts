@@ -1,4 +1,4 @@
-import type { RecordKey } from '@bucketgrid/shared';
+import { type RecordKey, SERIES_SCAN_ROWS } from '@bucketgrid/shared';
 import type { mongo, PipelineStage } from 'mongoose';
 import { columnsFromRecords } from '../downsample/columns.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
@@ -11,17 +11,15 @@ import {
 import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { MaintainResult, Store } from '../store.ts';
+import { expireActivity } from './activity.ts';
+import { cellStartOf } from './cell-start.ts';
 import type { Db } from './connection.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
+import type { AggregatesUpgrade } from './upgrade.ts';
 
-type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
-
-/** floor(field / width) * width, for negative values too ($mod keeps the dividend's sign). */
-function startOf(field: string, width: number) {
-  return { $subtract: [field, { $mod: [{ $add: [{ $mod: [field, width] }, width] }, width] }] };
-}
+type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'seriesSummary' | 'maintain'>;
 
 /** A group as `$group` below produces it: `last` is the {key, value} with the greatest key. */
 interface GroupRow {
@@ -55,7 +53,10 @@ function toGroup(row: GroupRow): CellGroup {
  * transaction that applies a cell only if its mark still has the version it read, so several
  * processes may run upkeep at once.
  */
-function mongoOperations({ models, transaction }: Db): AsyncOperations {
+function mongoOperations(
+  { models, transaction, readTimeMs }: Db,
+  upgrade: AggregatesUpgrade,
+): AsyncOperations {
   const { records, aggregates, dirtyCells, buckets } = models;
   const aggregateCollection = aggregates.collection as unknown as mongo.Collection<AggregateDoc>;
   const dirtyCollection = dirtyCells.collection as unknown as mongo.Collection<DirtyCellDoc>;
@@ -66,6 +67,58 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
     return k;
   };
 
+  async function groupRaw({
+    bucket,
+    ranges,
+    interval,
+    series,
+  }: Parameters<AsyncOperations['groupRaw']>[0]): Promise<CellGroup[]> {
+    const inRanges = ranges.map(([from, to]) => ({ k: { $gte: from, $lte: to } }));
+    const pipeline: PipelineStage[] = [
+      {
+        $match:
+          inRanges.length === 1
+            ? { b: String(bucket), ...inRanges[0] }
+            : { b: String(bucket), $or: inRanges },
+      },
+      {
+        $project: {
+          _id: 0,
+          k: 1,
+          i: cellStartOf('$k', interval),
+          // Each record counts once as series "0".
+          e: {
+            $concatArrays: [
+              [{ k: { $literal: '0' }, v: { $literal: 1 } }],
+              { $objectToArray: '$v' },
+            ],
+          },
+        },
+      },
+      { $unwind: '$e' },
+      {
+        $match: series
+          ? { 'e.v': { $ne: null }, 'e.k': { $in: ['0', ...series.map(String)] } }
+          : { 'e.v': { $ne: null } },
+      },
+      {
+        $group: {
+          _id: { i: '$i', s: '$e.k' },
+          n: { $sum: 1 },
+          sum: { $sum: '$e.v' },
+          min: { $min: '$e.v' },
+          max: { $max: '$e.v' },
+          last: { $max: { at: '$k', v: '$e.v' } },
+        },
+      },
+    ];
+    const rows = await records
+      .aggregate<GroupRow>(pipeline)
+      .allowDiskUse(true)
+      .option({ maxTimeMS: readTimeMs });
+    return rows.map(toGroup);
+  }
+
   return {
     async bounds({ bucket }) {
       const edge = (direction: 1 | -1) =>
@@ -73,6 +126,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           .find({ b: String(bucket) }, { _id: 0, k: 1 })
           .sort({ k: direction })
           .limit(1)
+          .maxTimeMS(readTimeMs)
           .lean<Pick<RecordDoc, 'k'>[]>();
       const [[first], [last]] = await Promise.all([edge(1), edge(-1)]);
       return first && last ? { first: first.k as number, last: last.k as number } : null;
@@ -84,8 +138,31 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
         .sort({ k: 1 })
         .skip(count)
         .limit(1)
+        .maxTimeMS(readTimeMs)
         .lean<Pick<RecordDoc, 'k'>[]>();
       return beyond.length > 0;
+    },
+
+    async seriesCount({ bucket }) {
+      const [latest] = await aggregates
+        .find({ b: String(bucket) }, { _id: 0, f: 1 })
+        .sort({ t: -1, c: -1 })
+        .limit(1)
+        .maxTimeMS(readTimeMs)
+        .lean<Pick<AggregateDoc, 'f'>[]>();
+      return latest?.f.length ?? 0;
+    },
+
+    async countRecords({ bucket, ranges, limit }) {
+      let total = 0;
+      for (const [from, to] of ranges) {
+        total += await records.countDocuments(
+          { b: String(bucket), k: { $gte: from, $lte: to } },
+          { limit: limit + 1 - total, maxTimeMS: readTimeMs },
+        );
+        if (total > limit) break;
+      }
+      return total;
     },
 
     async records({ bucket, from, to, limit }) {
@@ -98,6 +175,7 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
         })
         .sort({ k: 1 })
         .limit(limit)
+        .maxTimeMS(readTimeMs)
         .lean<Pick<RecordDoc, 'k' | 'v'>[]>();
       return docs.map(toDataRecord);
     },
@@ -108,18 +186,24 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } },
           { _id: 0, c: 1 },
         )
+        .maxTimeMS(readTimeMs)
         .lean<Pick<DirtyCellDoc, 'c'>[]>();
       return marks.map((mark) => mark.c);
     },
 
     async groupTier({ bucket, tier, from, to, interval, series }) {
+      // Cells the aggregates upgrade has not marked yet would read as empty: the records
+      // answer for every interval until it has.
+      if (await upgrade.pending(String(bucket))) {
+        return groupRaw({ bucket, ranges: [[from, to]], interval, series });
+      }
       const pipeline: PipelineStage[] = [
         { $match: { b: String(bucket), t: tier, c: { $gte: from, $lte: to } } },
         {
           $project: {
             _id: 0,
             c: 1,
-            i: startOf('$c', interval),
+            i: cellStartOf('$c', interval),
             // The cell's record count rides along as series 0.
             f: { $concatArrays: [[{ s: { $literal: 0 }, n: '$n' }], '$f'] },
           },
@@ -138,57 +222,19 @@ function mongoOperations({ models, transaction }: Db): AsyncOperations {
           last: { $max: { at: '$c', v: '$f.last' } },
         },
       });
-      const rows = await aggregates.aggregate<GroupRow>(pipeline).allowDiskUse(true);
+      const rows = await aggregates
+        .aggregate<GroupRow>(pipeline)
+        .allowDiskUse(true)
+        .option({ maxTimeMS: readTimeMs });
       return rows.map(toGroup);
     },
 
-    async groupRaw({ bucket, ranges, interval, series }) {
-      const inRanges = ranges.map(([from, to]) => ({ k: { $gte: from, $lte: to } }));
-      const pipeline: PipelineStage[] = [
-        {
-          $match:
-            inRanges.length === 1
-              ? { b: String(bucket), ...inRanges[0] }
-              : { b: String(bucket), $or: inRanges },
-        },
-        {
-          $project: {
-            _id: 0,
-            k: 1,
-            i: startOf('$k', interval),
-            // Each record counts once as series "0".
-            e: {
-              $concatArrays: [
-                [{ k: { $literal: '0' }, v: { $literal: 1 } }],
-                { $objectToArray: '$v' },
-              ],
-            },
-          },
-        },
-        { $unwind: '$e' },
-        {
-          $match: series
-            ? { 'e.v': { $ne: null }, 'e.k': { $in: ['0', ...series.map(String)] } }
-            : { 'e.v': { $ne: null } },
-        },
-        {
-          $group: {
-            _id: { i: '$i', s: '$e.k' },
-            n: { $sum: 1 },
-            sum: { $sum: '$e.v' },
-            min: { $min: '$e.v' },
-            max: { $max: '$e.v' },
-            last: { $max: { at: '$k', v: '$e.v' } },
-          },
-        },
-      ];
-      const rows = await records.aggregate<GroupRow>(pipeline).allowDiskUse(true);
-      return rows.map(toGroup);
-    },
+    groupRaw,
 
-    async takeDirty({ tier, limit }) {
+    async takeDirty({ tier, limit, markedBefore }) {
+      // Cells marked in the last seconds are still being written: left for a later step.
       const marks = await dirtyCells
-        .find({ t: tier })
+        .find({ t: tier, at: { $lt: markedBefore } })
         .sort({ b: 1, c: 1 })
         .limit(limit)
         .lean<DirtyCellDoc[]>();
@@ -264,24 +310,72 @@ export function downsampleMethods(
   db: Db,
   trimRetentionBacklog: () => Promise<Omit<MaintainResult, 'swept'>>,
   sweeper: MongoSweeper,
+  upgrade: AggregatesUpgrade,
 ): DownsampleMethods {
-  const operations = mongoOperations(db);
+  const operations = mongoOperations(db, upgrade);
   return {
     async downsampleRecords(bucket, query) {
       // A deleted bucket's records may wait for the sweeper: they are no longer its to show.
       const [exists, downsampled] = await Promise.all([
-        db.models.buckets.exists({ _id: bucket.id }),
+        db.models.buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
         runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
       ]);
       return exists ? downsampled : columnsFromRecords([], false);
     },
 
+    /** As on SQLite (sqlite/reads.ts): the coarsest stored tier's latest cells, else records. */
+    async seriesSummary(bucket) {
+      const { aggregates, records } = db.models;
+      const maxTimeMS = db.readTimeMs;
+      const counts = new Map<number, number>();
+      const [top] = await aggregates
+        .find({ b: bucket.id }, { _id: 0, t: 1 })
+        .sort({ t: -1 })
+        .limit(1)
+        .maxTimeMS(maxTimeMS)
+        .lean<Pick<AggregateDoc, 't'>[]>();
+      let rows: number;
+      if (top === undefined) {
+        const latest = await records
+          .find({ b: bucket.id }, { _id: 0, v: 1 })
+          .sort(bucket.type === 'KV' ? { s: -1 } : { k: -1 })
+          .limit(SERIES_SCAN_ROWS)
+          .maxTimeMS(maxTimeMS)
+          .lean<Pick<RecordDoc, 'v'>[]>();
+        for (const doc of latest) {
+          for (const [sk, value] of Object.entries(toDataRecord({ k: 0, ...doc }).values)) {
+            if (value !== null) counts.set(Number(sk), (counts.get(Number(sk)) ?? 0) + 1);
+          }
+        }
+        rows = latest.length;
+      } else {
+        const cells = await aggregates
+          .find({ b: bucket.id, t: top.t }, { _id: 0, f: 1 })
+          .sort({ c: -1 })
+          .limit(SERIES_SCAN_ROWS)
+          .maxTimeMS(maxTimeMS)
+          .lean<Pick<AggregateDoc, 'f'>[]>();
+        for (const cell of cells) {
+          for (const { s, n } of cell.f) counts.set(s, (counts.get(s) ?? 0) + n);
+        }
+        rows = cells.length;
+      }
+      return {
+        series: [...counts].sort((a, b) => a[0] - b[0]).map(([sk, values]) => ({ sk, values })),
+        partial: rows === SERIES_SCAN_ROWS,
+      };
+    },
+
     async maintain(now = Date.now()) {
+      // A database from before the aggregates: one bounded batch of their upgrade per step.
+      const upgrading = await upgrade.step();
       const sweep = await sweeper.step();
       const backlog = await trimRetentionBacklog();
+      // By the real clock: `now` may run ahead to settle recent cells.
+      const ageing = await expireActivity(db.models, Date.now());
       const { more } = await runAsync(maintainProgram(now), operations);
       return {
-        more: sweep.more || backlog.more || more,
+        more: upgrading || sweep.more || backlog.more || ageing || more,
         trimmed: backlog.trimmed,
         swept: sweep.swept,
       };

@@ -24,6 +24,16 @@ const HISTORY_LOST_CODES = new Set([280, 286]);
  */
 export function mongoEventLog({ models }: Db): EventLog {
   const collection = models.liveEvents.collection as unknown as mongo.Collection<LiveEventsDoc>;
+  /**
+   * A stream ends when `liveEvents` (or its database) was dropped or renamed; the next append
+   * creates the collection again, without the TTL index that expires its documents. Building
+   * the indexes at the end (creating the collection if it is still missing) gives them back
+   * without a restart; it is a no-op when they exist.
+   */
+  async function ended(reason: string): Promise<never> {
+    await models.liveEvents.createIndexes().catch(() => {});
+    throw new Error(`the live events stream ended (${reason})`);
+  }
   return {
     async append(batch) {
       try {
@@ -58,6 +68,10 @@ export function mongoEventLog({ models }: Db): EventLog {
           // failure); what it cannot resume from comes out of here.
           const change = await stream.tryNext();
           if (signal.aborted) return;
+          // A closed stream answers null at once, forever (the driver closes it after an
+          // invalidation it could not resume from): an end, not an idle poll, or this loop
+          // would never yield and the watchdog could never fire.
+          if (change === null && stream.closed) await ended('closed');
           if (!opened) {
             opened = true;
             watcher.opened();
@@ -71,7 +85,7 @@ export function mongoEventLog({ models }: Db): EventLog {
           if (change !== null && change.operationType !== 'insert') {
             // An invalidation (the collection was dropped): this stream has ended. A new
             // watch starts after it, from the position just reported.
-            throw new Error(`the live events stream ended (${change.operationType})`);
+            await ended(change.operationType);
           }
         }
       } catch (error) {

@@ -1,5 +1,6 @@
 import { type DashboardLayout, EMPTY_LAYOUT } from '@bucketgrid/shared';
 import type { Store } from '../store.ts';
+import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import type { LayoutDoc } from './models.ts';
 
@@ -17,7 +18,7 @@ export function layoutMethods(db: Db): LayoutMethods {
       return doc ? toLayout(doc) : EMPTY_LAYOUT;
     },
 
-    async saveLayout(dashboardId, { expectedVersion, content, updatedBy, at }) {
+    async saveLayout(dashboardId, { expectedVersion, content, updatedBy, at }, activity) {
       // Read and write in one transaction: two saves from the same version both write the
       // layout document, so MongoDB lets one commit and retries the other, which then sees
       // the new version. Reading the dashboard too makes a save that races its deletion
@@ -40,6 +41,7 @@ export function layoutMethods(db: Db): LayoutMethods {
           updatedBy,
         };
         await layouts.replaceOne({ _id: dashboardId }, next, { session, upsert: true });
+        await writeActivity(db.models, session, activity);
         return { status: 'saved', layout: toLayout(next) } as const;
       });
     },

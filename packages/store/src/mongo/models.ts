@@ -3,13 +3,15 @@ import {
   apiKeyTypes,
   type BucketType,
   bucketTypes,
+  type KeyPermission,
+  keyPermissions,
   type LayoutContent,
   type RecordKey,
   type Role,
   roles,
   type SeriesMeta,
 } from '@bucketgrid/shared';
-import { type Connection, Schema } from 'mongoose';
+import { type Connection, type mongo, Schema } from 'mongoose';
 
 /**
  * How documents are stored. Ids are `newId()` strings kept as `_id`; times are unix ms
@@ -68,6 +70,12 @@ export interface BucketDoc {
   writeSeq: number;
   createdAt: number;
   series: SeriesMeta[];
+  /**
+   * The dashboard's retention, written to each of its buckets whenever it changes, so that a
+   * write racing the change conflicts with it (both write this document) instead of trimming
+   * by the old one; absent until the first change, when writes read the dashboard's.
+   */
+  retention?: number;
 }
 
 /** A dashboard's widget grid, `_id` being the dashboard's id; absent until the first save. */
@@ -166,11 +174,38 @@ export interface ApiKeyDoc {
   type: ApiKeyType;
   hash: string;
   hint: string;
+  /** Absent on keys made before scopes: those hold all three permissions. */
+  scopes?: KeyPermission[];
+  /** Absent or null: every bucket of the dashboard. */
+  bucketIds?: string[] | null;
   createdBy: string | null;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
   lastUsedAt: number | null;
+}
+
+/** An activity log entry (roles/activity.ts); `exp` lets a TTL index drop it after a year. */
+export interface ActivityDoc {
+  _id: string;
+  dashboardId: string;
+  at: number;
+  actor: { type: string; id: string | null; label: string };
+  action: string;
+  target: { type: string; id: string; label: string };
+  before: unknown;
+  after: unknown;
+  address: string | null;
+}
+
+/** A sign-in or password change of an account. */
+export interface AccountEventDoc {
+  _id: string;
+  userId: string;
+  at: number;
+  kind: string;
+  address: string | null;
+  userAgent: string | null;
 }
 
 /**
@@ -194,7 +229,8 @@ export const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
 
 // `strict: 'throw'`: a misspelt path fails loudly instead of being dropped silently.
 // No `__v`: the store never loads a document to save it back, which is what it guards.
-const options = { versionKey: false, strict: 'throw', autoIndex: true } as const;
+// Indexes are built by createModels (missing ones only, the slow ones in the background).
+const options = { versionKey: false, strict: 'throw', autoIndex: false } as const;
 const nullableNumber = () => ({ type: Number, default: null });
 
 const userSchema = new Schema<UserDoc>(
@@ -257,6 +293,7 @@ const bucketSchema = new Schema<BucketDoc>(
     createdAt: Number,
     // Validated by the shared zod schema before it gets here; stored as given.
     series: { type: Schema.Types.Mixed, default: [] },
+    retention: Number,
   },
   options,
 );
@@ -333,6 +370,8 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
     type: { type: String, enum: apiKeyTypes },
     hash: String,
     hint: String,
+    scopes: { type: [{ type: String, enum: keyPermissions }], default: undefined },
+    bucketIds: { type: [String], default: undefined },
     createdBy: { type: String, default: null },
     createdAt: Number,
     expiresAt: nullableNumber(),
@@ -343,6 +382,38 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
 );
 apiKeySchema.index({ hash: 1 }, { unique: true });
 apiKeySchema.index({ dashboardId: 1 });
+
+const activitySchema = new Schema<ActivityDoc>(
+  {
+    _id: String,
+    dashboardId: String,
+    at: Number,
+    actor: { type: { type: String }, id: { type: String, default: null }, label: String },
+    action: String,
+    target: { type: { type: String }, id: String, label: String },
+    before: { type: Schema.Types.Mixed, default: null },
+    after: { type: Schema.Types.Mixed, default: null },
+    address: { type: String, default: null },
+  },
+  options,
+);
+// The log's pages, newest first, per dashboard; and upkeep's trim by time.
+activitySchema.index({ dashboardId: 1, at: -1, _id: -1 });
+activitySchema.index({ at: 1 });
+
+const accountEventSchema = new Schema<AccountEventDoc>(
+  {
+    _id: String,
+    userId: String,
+    at: Number,
+    kind: String,
+    address: { type: String, default: null },
+    userAgent: { type: String, default: null },
+  },
+  options,
+);
+accountEventSchema.index({ userId: 1, at: -1, _id: -1 });
+accountEventSchema.index({ at: 1 });
 
 const liveEventsSchema = new Schema<LiveEventsDoc>(
   { origin: String, events: Schema.Types.Mixed, at: Date },
@@ -367,23 +438,55 @@ function compileModels(conn: Connection) {
     rateWindows: conn.model('RateWindow', rateWindowSchema, 'rateWindows'),
     deletedBuckets: conn.model('DeletedBucket', deletedBucketSchema, 'deletedBuckets'),
     liveEvents: conn.model('LiveEvents', liveEventsSchema, 'liveEvents'),
+    activity: conn.model('Activity', activitySchema, 'activity'),
+    accountEvents: conn.model('AccountEvent', accountEventSchema, 'accountEvents'),
   };
 }
 
 export type Models = ReturnType<typeof compileModels>;
 
 /**
- * Compiles the models with explicit collection names, then creates the collections and
- * indexes. Collections must exist before the first transaction touches them, and the
- * unique indexes are what turn a taken email or slug into an error, so the store opens
- * only once both are in place.
+ * Compiles the models with explicit collection names, then creates the collections and the
+ * missing indexes. Collections must exist before the first transaction touches them, and the
+ * unique indexes are what turn a taken email or slug into an error (and keep one record per
+ * key), so the store opens only once both are in place. Any other missing index (one a new
+ * version adds to a database that already holds data) only makes queries faster: it is built
+ * in the background while the store serves, instead of holding every process's start for as
+ * long as a build over millions of records takes.
  */
 export async function createModels(conn: Connection): Promise<Models> {
   const models = compileModels(conn);
   // Before its partial successor, which has the same key, can be built.
   await dropIndexIfPresent(models.records, OLD_SEQ_INDEX);
   await Promise.all(Object.values(models).map((model) => model.init()));
+  await Promise.all(Object.values(models).map((model) => buildMissingIndexes(model)));
   return models;
+}
+
+type AnyModel = Models[keyof Models];
+
+async function buildMissingIndexes(model: AnyModel): Promise<void> {
+  const collection = model.collection as unknown as mongo.Collection;
+  const existing = new Set(
+    (await collection.listIndexes().toArray()).map((index) => index.name as string),
+  );
+  const empty = (await collection.estimatedDocumentCount()) === 0;
+  for (const [fields, options] of model.schema.indexes()) {
+    const name =
+      options.name ??
+      Object.entries(fields)
+        .map(([field, direction]) => `${field}_${direction}`)
+        .join('_');
+    if (existing.has(name)) continue;
+    const build = collection.createIndex(
+      fields as mongo.IndexSpecification,
+      options as mongo.CreateIndexesOptions,
+    );
+    if (options.unique || empty) await build;
+    // A build that fails (the server went away) is tried again at the next start, since the
+    // index is still missing then; queries work without it meanwhile, only slower.
+    else void build.catch(() => {});
+  }
 }
 
 async function dropIndexIfPresent(model: Models['records'], name: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
+import { activityMethods } from './activity.ts';
 import { aggregateHooks } from './aggregates.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
@@ -12,7 +13,7 @@ import { layoutMethods } from './layouts.ts';
 import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods } from './records.ts';
 import { mongoSweeper } from './sweeper.ts';
-import { upgradeAggregates } from './upgrade.ts';
+import { aggregatesUpgrade } from './upgrade.ts';
 import { userMethods } from './users.ts';
 
 type Methods = Omit<Store, 'backend' | 'eventLog' | 'ping' | 'close'>;
@@ -24,12 +25,7 @@ type Methods = Omit<Store, 'backend' | 'eventLog' | 'ping' | 'close'>;
  */
 export async function openMongoStore(url: string, options: ConnectOptions): Promise<Store> {
   const db = await connect(url, options);
-  try {
-    await upgradeAggregates(db);
-  } catch (error) {
-    await db.conn.close().catch(() => {});
-    throw error;
-  }
+  const upgrade = aggregatesUpgrade(db);
   const aggregates = aggregateHooks(db);
   const sweeper = mongoSweeper(db);
   const { trimRetentionBacklog, ...records } = recordMethods(db, aggregates);
@@ -43,9 +39,10 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
       ...bucketMethods(db, sweeper),
       ...layoutMethods(db),
       ...records,
-      ...downsampleMethods(db, trimRetentionBacklog, sweeper),
+      ...downsampleMethods(db, trimRetentionBacklog, sweeper, upgrade),
       ...apiKeyMethods(db),
       ...rateWindowMethods(db),
+      ...activityMethods(db),
     },
     inFlight,
     () => closing !== undefined,

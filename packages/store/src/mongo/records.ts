@@ -7,6 +7,7 @@ import type {
 } from '@bucketgrid/shared';
 import type { ClientSession, mongo } from 'mongoose';
 import {
+  type Activity,
   type Bucket,
   type MaintainResult,
   MissingEntity,
@@ -16,6 +17,7 @@ import {
   type WriteMode,
   type WriteResult,
 } from '../store.ts';
+import { writeActivity } from './activity.ts';
 import type { AggregateHooks } from './aggregates.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, KV_RECORDS, type RecordDoc } from './models.ts';
@@ -130,6 +132,7 @@ export function recordMethods(
   async function deleteInBatches(
     bucket: Bucket,
     selection: { from?: RecordKey; to?: RecordKey },
+    activity: Activity | undefined,
   ): Promise<number> {
     const k: mongo.FilterOperators<RecordKey> = {};
     if (selection.from !== undefined) k.$gte = selection.from;
@@ -155,6 +158,11 @@ export function recordMethods(
             to as number | undefined,
           );
         }
+        // The entry goes with the last batch, which completes the deletion it notes.
+        if (!more) {
+          const after = { deleted: total + deleted };
+          await writeActivity(db.models, session, activity && { ...activity, after });
+        }
         return { deleted, more };
       });
       total += batch.deleted;
@@ -175,11 +183,27 @@ export function recordMethods(
         .findOneAndUpdate(
           { _id: bucket.id },
           { $inc: { writeSeq: input.length }, $set: { lastWriteAt: Date.now() } },
-          { session, returnDocument: 'after', projection: { writeSeq: 1, recordCount: 1 } },
+          {
+            session,
+            returnDocument: 'after',
+            projection: { writeSeq: 1, recordCount: 1, retention: 1 },
+          },
         )
-        .lean<{ writeSeq: number; recordCount: number }>();
+        .lean<Pick<BucketDoc, 'writeSeq' | 'recordCount' | 'retention'>>();
       // Deleted since the caller looked it up: its records would never be read or deleted.
       if (!state) throw new MissingEntity('bucket');
+      // The retention as of this transaction, not as the caller read it before: a change
+      // committed meanwhile wrote this bucket's document, so this write either sees it or
+      // conflicts with it and is retried.
+      const retention =
+        state.retention ??
+        (
+          await dashboards
+            .findById(bucket.dashboardId, { retention: 1 })
+            .session(session)
+            .lean<{ retention: number }>()
+        )?.retention ??
+        bucket.retention;
       const firstSeq = state.writeSeq - input.length + 1;
 
       // One ordered bulk write: records with the same key apply in order, the last wins.
@@ -216,7 +240,7 @@ export function recordMethods(
 
       // A write trims at most what it added; a larger excess (the retention was lowered) is
       // upkeep's to trim in batches, never inside someone's write.
-      const excess = state.recordCount + inserted - bucket.retention;
+      const excess = state.recordCount + inserted - retention;
       if (excess > 0 && inserted > 0) {
         await trim(session, bucket.id, bucket.type, Math.min(excess, inserted));
       }
@@ -240,11 +264,12 @@ export function recordMethods(
     // One more than asked for tells whether there is a next page. A deleted bucket's
     // records may wait for the sweeper: they are no longer its to show.
     const [exists, docs] = await Promise.all([
-      buckets.exists({ _id: bucket.id }),
+      buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
       records
         .find(filter, { _id: 0, k: 1, v: 1 })
         .sort({ k: query.order === 'asc' ? 1 : -1 })
         .limit(query.limit + 1)
+        .maxTimeMS(db.readTimeMs)
         .lean<Pick<RecordDoc, 'k' | 'v'>[]>(),
     ]);
     if (!exists) return { records: [], hasMore: false };
@@ -253,16 +278,25 @@ export function recordMethods(
     return { records: docs.map(toDataRecord), hasMore };
   }
 
-  async function deleteSelected(bucket: Bucket, selection: RecordSelection): Promise<number> {
-    if (!('keys' in selection)) return deleteInBatches(bucket, selection);
+  async function deleteSelected(
+    bucket: Bucket,
+    selection: RecordSelection,
+    activity: Activity | undefined,
+  ): Promise<number> {
+    if (!('keys' in selection)) return deleteInBatches(bucket, selection, activity);
     let deleted = 0;
     for (let i = 0; i < selection.keys.length; i += DELETE_BATCH) {
       const keys = selection.keys.slice(i, i + DELETE_BATCH);
+      const last = i + DELETE_BATCH >= selection.keys.length;
       deleted += await db.transaction(async (session) => {
         const filter = { b: bucket.id, k: { $in: keys } };
         const { deletedCount } = await records.deleteMany(filter, { session });
         await adjustCount(session, bucket.id, -deletedCount);
         if (bucket.type !== 'KV') await aggregates.written(session, bucket.id, bucket.type, keys);
+        if (last) {
+          const after = { deleted: deleted + deletedCount };
+          await writeActivity(db.models, session, activity && { ...activity, after });
+        }
         return deletedCount;
       });
     }
@@ -301,9 +335,10 @@ export function recordMethods(
   return {
     upsertRecords: (bucket, input, mode) => queue.run(bucket.id, () => upsert(bucket, input, mode)),
     readRecords,
-    deleteRecords: (bucket, selection) =>
-      queue.run(bucket.id, () => deleteSelected(bucket, selection)),
-    purgeRecords: (bucket) => queue.run(bucket.id, () => deleteInBatches(bucket, {})),
+    deleteRecords: (bucket, selection, activity) =>
+      queue.run(bucket.id, () => deleteSelected(bucket, selection, activity)),
+    purgeRecords: (bucket, activity) =>
+      queue.run(bucket.id, () => deleteInBatches(bucket, {}, activity)),
 
     async trimRetentionBacklog() {
       const next = await retentionBacklog.find({}, { _id: 1 }).limit(2).lean<{ _id: string }[]>();

@@ -4,7 +4,9 @@ import type {
   DownsampleQuery,
   ReadQuery,
   RecordKey,
+  SeriesSummary,
 } from '@bucketgrid/shared';
+import type { Activity } from './activity.ts';
 import type { Bucket } from './tenancy.ts';
 
 /** `merge` (POST) keeps series the write does not name; `replace` (PUT) drops them. */
@@ -57,9 +59,14 @@ export interface SeriesStore {
    * are computed from the records (see src/downsample/read.ts). Never writes.
    */
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled>;
+  /**
+   * Which series the bucket's data holds and how many values each has (SeriesSummary): at
+   * most SERIES_SCAN_ROWS stored rows read, whatever the bucket's size.
+   */
+  seriesSummary(bucket: Bucket): Promise<SeriesSummary>;
   /** Deletes the selected records; returns how many there were. */
-  deleteRecords(bucket: Bucket, selection: RecordSelection): Promise<number>;
-  purgeRecords(bucket: Bucket): Promise<number>;
+  deleteRecords(bucket: Bucket, selection: RecordSelection, activity?: Activity): Promise<number>;
+  purgeRecords(bucket: Bucket, activity?: Activity): Promise<number>;
 
   /**
    * One bounded step of background upkeep (a few milliseconds of work): removes a batch of

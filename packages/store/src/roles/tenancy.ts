@@ -2,10 +2,12 @@ import type {
   ApiKeyType,
   BucketType,
   DashboardLayout,
+  KeyPermission,
   LayoutContent,
   Role,
   SeriesMeta,
 } from '@bucketgrid/shared';
+import type { Activity } from './activity.ts';
 
 /**
  * Who owns what: dashboards, their members, buckets, widget layout and API keys. All times are
@@ -56,6 +58,10 @@ export interface ApiKeyRecord {
   /** Hex SHA-256 of the full key: the key itself is never stored. */
   hash: string;
   hint: string;
+  /** What it may do: a non-empty set, in the order write, read, delete. */
+  scopes: KeyPermission[];
+  /** The only buckets of its dashboard it may touch; null: every bucket. */
+  bucketIds: string[] | null;
   /** The user who created it, or null when made by the admin CLI. */
   createdBy: string | null;
   createdAt: number;
@@ -63,6 +69,13 @@ export interface ApiKeyRecord {
   revokedAt: number | null;
   lastUsedAt: number | null;
 }
+
+/** A key to create; without scopes it holds all three permissions on every bucket. */
+export type NewApiKey = Omit<
+  ApiKeyRecord,
+  'id' | 'revokedAt' | 'lastUsedAt' | 'scopes' | 'bucketIds'
+> &
+  Partial<Pick<ApiKeyRecord, 'scopes' | 'bucketIds'>>;
 
 /** A layout save: applied only if the stored version is still `expectedVersion`. */
 export interface LayoutSave {
@@ -80,7 +93,10 @@ export type SaveLayoutResult =
 /** A dashboard by its id, or by its path: workspace and slug. */
 export type DashboardRef = string | { workspace: string; slug: string };
 
-/** Dashboards, members, layouts, buckets and API keys: the tenancy boundary. */
+/**
+ * Dashboards, members, layouts, buckets and API keys: the tenancy boundary. Every change takes
+ * an optional `activity`, written in the same transaction (roles/activity.ts).
+ */
 export interface TenancyStore {
   /** Creates the dashboard and makes `ownerId` its owner, in one step; MissingEntity('user'). */
   createDashboard(
@@ -100,13 +116,14 @@ export interface TenancyStore {
   updateDashboard(
     id: string,
     patch: Partial<Pick<Dashboard, 'name' | 'slug' | 'retention'>>,
+    activity?: Activity,
   ): Promise<Dashboard | null>;
   /**
    * Deletes the dashboard with its buckets, keys, memberships and layout at once: none of
    * them is found by any read from then on, and no write reaches its buckets. Their records
    * go in batches in later upkeep steps (`maintain`), which resume after a crash.
    */
-  deleteDashboard(id: string): Promise<void>;
+  deleteDashboard(id: string, activity?: Activity): Promise<void>;
 
   /** The dashboard's widget grid (version 0 and no widgets before the first save); null: no such dashboard. */
   getLayout(dashboardId: string): Promise<DashboardLayout | null>;
@@ -114,50 +131,69 @@ export interface TenancyStore {
    * Saves the grid as version `expectedVersion + 1`, atomically: when someone saved since
    * `expectedVersion`, nothing changes and the current layout comes back as a conflict.
    */
-  saveLayout(dashboardId: string, save: LayoutSave): Promise<SaveLayoutResult>;
+  saveLayout(dashboardId: string, save: LayoutSave, activity?: Activity): Promise<SaveLayoutResult>;
 
   getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
   /** Oldest first (ties by user id). */
   listMembers(dashboardId: string): Promise<MemberWithUser[]>;
   /** MissingEntity when the dashboard or the user does not exist (checked in that order). */
-  addMember(dashboardId: string, userId: string, role: Role): Promise<Membership>;
+  addMember(
+    dashboardId: string,
+    userId: string,
+    role: Role,
+    activity?: Activity,
+  ): Promise<Membership>;
   /**
    * Changes a member's role, or removes the member, in one atomic step that refuses with
    * LastOwner (changing nothing) when the dashboard would be left without an owner, however
    * many such calls run at once. A user who is not a member is no change.
    */
-  setMemberRole(dashboardId: string, userId: string, role: Role): Promise<void>;
-  removeMember(dashboardId: string, userId: string): Promise<void>;
+  setMemberRole(
+    dashboardId: string,
+    userId: string,
+    role: Role,
+    activity?: Activity,
+  ): Promise<void>;
+  removeMember(dashboardId: string, userId: string, activity?: Activity): Promise<void>;
 
   /**
    * MissingEntity('dashboard') when the dashboard does not exist, also when it is deleted
    * concurrently: a bucket never outlives its dashboard (nor does a key or a membership).
    */
-  createBucket(input: { dashboardId: string; name: string; type: BucketType }): Promise<Bucket>;
+  createBucket(
+    input: { dashboardId: string; name: string; type: BucketType },
+    activity?: Activity,
+  ): Promise<Bucket>;
   getBucket(id: string): Promise<Bucket | null>;
   /** Oldest first (ties by id). */
   listBuckets(dashboardId: string): Promise<Bucket[]>;
-  renameBucket(id: string, name: string): Promise<void>;
+  renameBucket(id: string, name: string, activity?: Activity): Promise<void>;
   /** Replaces the bucket's series descriptions; null: no such bucket. */
-  setBucketSeries(id: string, series: SeriesMeta[]): Promise<Bucket | null>;
+  setBucketSeries(id: string, series: SeriesMeta[], activity?: Activity): Promise<Bucket | null>;
   /**
    * Deletes the bucket at once (no read finds it or its records from then on, no write
    * reaches it); its records go in batches in later upkeep steps (`maintain`), which resume
    * after a crash.
    */
-  deleteBucket(id: string): Promise<void>;
+  deleteBucket(id: string, activity?: Activity): Promise<void>;
 
   /**
    * MissingEntity when the dashboard or the creator does not exist (checked in that order),
    * also when the dashboard is being deleted at the same moment: a key never outlives it.
    */
-  createApiKey(input: Omit<ApiKeyRecord, 'id' | 'revokedAt' | 'lastUsedAt'>): Promise<ApiKeyRecord>;
+  createApiKey(input: NewApiKey, activity?: Activity): Promise<ApiKeyRecord>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   getApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
   /** Newest first (ties by id, descending: the oldest-first order reversed). */
   listApiKeys(dashboardId: string): Promise<ApiKeyRecord[]>;
-  revokeApiKey(id: string, at: number): Promise<void>;
-  setApiKeyExpiry(id: string, expiresAt: number | null): Promise<void>;
+  revokeApiKey(id: string, at: number, activity?: Activity): Promise<void>;
+  setApiKeyExpiry(id: string, expiresAt: number | null, activity?: Activity): Promise<void>;
+  /** Replaces what the key may do and which buckets it may touch. */
+  setApiKeyScopes(
+    id: string,
+    scope: Pick<ApiKeyRecord, 'scopes' | 'bucketIds'>,
+    activity?: Activity,
+  ): Promise<void>;
   /** Records last-used times in one batch (the server coalesces them per minute). */
   touchApiKeys(lastUsed: Map<string, number>): Promise<void>;
 }

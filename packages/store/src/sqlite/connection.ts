@@ -27,6 +27,8 @@ export interface ConnectOptions {
   asServer: boolean;
   /** Told about each group commit (for metrics). */
   commitObserver?: CommitObserver;
+  /** Threads that run record reads (see reader-pool.ts); 0 runs them on this connection. */
+  readerThreads?: number;
 }
 
 export type Row = Record<string, unknown>;

@@ -1,6 +1,7 @@
 import type { Role } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import { type Dashboard, LastOwner, type Membership, MissingEntity, type Store } from '../store.ts';
+import type { ActivityWriter } from './activity.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, missingReference, rethrowUnique } from './errors.ts';
 import type { SqliteSweeper } from './sweeper.ts';
@@ -20,7 +21,11 @@ type DashboardMethods = Pick<
   | 'removeMember'
 >;
 
-export function dashboardMethods(sqlite: SqliteDb, sweeper: SqliteSweeper): DashboardMethods {
+export function dashboardMethods(
+  sqlite: SqliteDb,
+  sweeper: SqliteSweeper,
+  writeActivity: ActivityWriter,
+): DashboardMethods {
   const { db, sql } = sqlite;
   const missingDashboardOr = missingReference(sqlite);
   const getDashboard = async (id: string) => {
@@ -113,7 +118,7 @@ export function dashboardMethods(sqlite: SqliteDb, sweeper: SqliteSweeper): Dash
       return rows.map((row) => ({ ...toDashboard(row), role: row.role as Role }));
     },
 
-    async updateDashboard(id, patch) {
+    async updateDashboard(id, patch, activity) {
       try {
         db.transaction(() => {
           sql(
@@ -127,6 +132,7 @@ export function dashboardMethods(sqlite: SqliteDb, sweeper: SqliteSweeper): Dash
                SELECT rowid FROM buckets WHERE dashboard_id = ? AND record_count > ?`,
             ).run(id, patch.retention);
           }
+          writeActivity(activity);
         })();
       } catch (error) {
         rethrowUnique(error);
@@ -134,12 +140,13 @@ export function dashboardMethods(sqlite: SqliteDb, sweeper: SqliteSweeper): Dash
       return getDashboard(id);
     },
 
-    async deleteDashboard(id) {
+    async deleteDashboard(id, activity) {
       // Gone from every read at once; upkeep removes its records in batches (sweeper.ts).
       db.transaction(() => {
         sweeper.mark('SELECT rowid FROM buckets WHERE dashboard_id = ?', id);
         // Buckets, keys, memberships and the layout go with it through ON DELETE CASCADE.
         sql('DELETE FROM dashboards WHERE id = ?').run(id);
+        writeActivity(activity);
       })();
     },
 
@@ -163,12 +170,15 @@ export function dashboardMethods(sqlite: SqliteDb, sweeper: SqliteSweeper): Dash
       }));
     },
 
-    async addMember(dashboardId, userId, role) {
+    async addMember(dashboardId, userId, role, activity) {
       const membership: Membership = { dashboardId, userId, role, createdAt: Date.now() };
       try {
-        sql(
-          'INSERT INTO memberships (dashboard_id, user_id, role, created_at) VALUES (?, ?, ?, ?)',
-        ).run(dashboardId, userId, role, membership.createdAt);
+        db.transaction(() => {
+          sql(
+            'INSERT INTO memberships (dashboard_id, user_id, role, created_at) VALUES (?, ?, ?, ?)',
+          ).run(dashboardId, userId, role, membership.createdAt);
+          writeActivity(activity);
+        })();
       } catch (error) {
         if (isForeignKeyFailure(error)) throw missingDashboardOr('user', dashboardId);
         rethrowUnique(error);
@@ -176,29 +186,33 @@ export function dashboardMethods(sqlite: SqliteDb, sweeper: SqliteSweeper): Dash
       return membership;
     },
 
-    async setMemberRole(dashboardId, userId, role) {
+    async setMemberRole(dashboardId, userId, role, activity) {
       changeUnlessLastOwner(
         dashboardId,
         userId,
-        () =>
+        () => {
           sql('UPDATE memberships SET role = ? WHERE dashboard_id = ? AND user_id = ?').run(
             role,
             dashboardId,
             userId,
-          ),
+          );
+          writeActivity(activity);
+        },
         role === 'owner',
       );
     },
 
-    async removeMember(dashboardId, userId) {
+    async removeMember(dashboardId, userId, activity) {
       changeUnlessLastOwner(
         dashboardId,
         userId,
-        () =>
+        () => {
           sql('DELETE FROM memberships WHERE dashboard_id = ? AND user_id = ?').run(
             dashboardId,
             userId,
-          ),
+          );
+          writeActivity(activity);
+        },
         false,
       );
     },

@@ -1,5 +1,4 @@
 import type { DataRecord, RecordKey } from '@bucketgrid/shared';
-import { columnsFromRecords } from '../downsample/columns.ts';
 import { GroupFolder } from '../downsample/fold.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
 import {
@@ -8,9 +7,9 @@ import {
   runSync,
   type SyncOperations,
 } from '../downsample/program.ts';
-import { downsampleProgram } from '../downsample/read.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
+import { expireActivity } from './activity.ts';
 import type { SqliteDb } from './connection.ts';
 import { expireRateWindows } from './rate-windows.ts';
 import type { SqliteRecords } from './records.ts';
@@ -49,7 +48,7 @@ function inRange({ from, to }: Range): string {
  * synchronously: a read runs in one read transaction, an upkeep step in one write job of the
  * group commit, so neither needs version checks: nothing can change in between.
  */
-function sqliteOperations({ sql }: SqliteDb): SyncOperations {
+export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations {
   const seriesNames = (series: number[] | undefined) =>
     series && new Set(series.map((sk) => String(sk)));
   return {
@@ -66,6 +65,29 @@ function sqliteOperations({ sql }: SqliteDb): SyncOperations {
         `SELECT 1 FROM records WHERE ${inRange({ from, to })} ORDER BY key LIMIT 1 OFFSET @count`,
       ).get({ bucket, from, to, count });
       return beyond !== undefined;
+    },
+
+    seriesCount({ bucket }) {
+      const bytes = sql(
+        `SELECT length(figures) FROM aggregates WHERE bucket = ?
+         ORDER BY tier DESC, cell DESC LIMIT 1`,
+      )
+        .pluck()
+        .get(bucket) as number | undefined;
+      return (bytes ?? 0) / FIGURES_BYTES;
+    },
+
+    countRecords({ bucket, ranges, limit }) {
+      const count = sql(
+        `SELECT count(*) FROM (SELECT 1 FROM records WHERE bucket = ? AND key >= ? AND key <= ?
+         LIMIT ?)`,
+      ).pluck();
+      let total = 0;
+      for (const [from, to] of ranges) {
+        total += count.get(bucket, from, to, limit + 1 - total) as number;
+        if (total > limit) break;
+      }
+      return total;
     },
 
     records({ bucket, from, to, limit }) {
@@ -160,22 +182,12 @@ export function downsampleMethods(
   sqlite: SqliteDb,
   records: SqliteRecords,
   sweeper: SqliteSweeper,
+  reads: Pick<Store, 'downsampleRecords'>,
 ): DownsampleMethods {
   const operations = sqliteOperations(sqlite);
-  const { db, sql, groupCommit } = sqlite;
-  // One snapshot for all the queries of a read (other processes may write the file meanwhile).
-  const read = db.transaction((rowid: number, ...args: Parameters<Store['downsampleRecords']>) => {
-    const [bucket, query] = args;
-    return runSync(downsampleProgram(rowid, bucket.type, query), operations);
-  });
+  const { groupCommit } = sqlite;
   return {
-    async downsampleRecords(bucket, query) {
-      const row = sql('SELECT rowid FROM buckets WHERE id = ?').get(bucket.id) as
-        | { rowid: number }
-        | undefined;
-      if (row === undefined) return columnsFromRecords([], false);
-      return read(row.rowid, bucket, query);
-    },
+    downsampleRecords: reads.downsampleRecords,
 
     maintain(now = Date.now()) {
       // One job of the group commit: it shares its commit (and fsync) with the writes around it.
@@ -184,9 +196,10 @@ export function downsampleMethods(
         const backlog = records.trimBacklog();
         // By the real clock: `now` may run ahead to settle recent cells.
         const expiring = expireRateWindows(sqlite, Date.now());
+        const ageing = expireActivity(sqlite, Date.now());
         const { more } = runSync(maintainProgram(now), operations);
         return {
-          more: sweep.more || backlog.more || expiring || more,
+          more: sweep.more || backlog.more || expiring || ageing || more,
           trimmed: backlog.trimmed,
           swept: sweep.swept,
         };

@@ -1,10 +1,11 @@
 import { type DashboardLayout, EMPTY_LAYOUT, type LayoutContent } from '@bucketgrid/shared';
-import type { Store } from '../store.ts';
+import type { Activity, Store } from '../store.ts';
+import type { ActivityWriter } from './activity.ts';
 import type { Row, SqliteDb } from './connection.ts';
 
 type LayoutMethods = Pick<Store, 'getLayout' | 'saveLayout'>;
 
-export function layoutMethods({ db, sql }: SqliteDb): LayoutMethods {
+export function layoutMethods({ db, sql }: SqliteDb, writeActivity: ActivityWriter): LayoutMethods {
   /** The stored layout, EMPTY_LAYOUT when never saved, null when the dashboard is gone. */
   const current = (dashboardId: string): DashboardLayout | null => {
     const row = sql(
@@ -15,29 +16,33 @@ export function layoutMethods({ db, sql }: SqliteDb): LayoutMethods {
   };
   // The version check and the write in one transaction: two saves from the same version
   // cannot both win.
-  const save = db.transaction((dashboardId: string, expectedVersion: number, next: Row) => {
-    const layout = current(dashboardId);
-    if (!layout) return { status: 'not_found' } as const;
-    if (layout.version !== expectedVersion) return { status: 'conflict', current: layout } as const;
-    sql(
-      `INSERT INTO layouts (dashboard_id, version, content, updated_at, updated_by)
+  const save = db.transaction(
+    (dashboardId: string, expectedVersion: number, next: Row, activity?: Activity) => {
+      const layout = current(dashboardId);
+      if (!layout) return { status: 'not_found' } as const;
+      if (layout.version !== expectedVersion)
+        return { status: 'conflict', current: layout } as const;
+      sql(
+        `INSERT INTO layouts (dashboard_id, version, content, updated_at, updated_by)
        VALUES (@dashboardId, @version, @content, @at, @by)
        ON CONFLICT (dashboard_id) DO UPDATE SET version = @version, content = @content,
          updated_at = @at, updated_by = @by`,
-    ).run({ dashboardId, ...next });
-    return { status: 'saved', layout: current(dashboardId)! } as const;
-  });
+      ).run({ dashboardId, ...next });
+      writeActivity(activity);
+      return { status: 'saved', layout: current(dashboardId)! } as const;
+    },
+  );
   return {
     async getLayout(dashboardId) {
       return current(dashboardId);
     },
-    async saveLayout(dashboardId, { expectedVersion, content, updatedBy, at }) {
-      return save(dashboardId, expectedVersion, {
-        version: expectedVersion + 1,
-        content: JSON.stringify(content),
-        at,
-        by: updatedBy,
-      });
+    async saveLayout(dashboardId, { expectedVersion, content, updatedBy, at }, activity) {
+      return save(
+        dashboardId,
+        expectedVersion,
+        { version: expectedVersion + 1, content: JSON.stringify(content), at, by: updatedBy },
+        activity,
+      );
     },
   };
 }

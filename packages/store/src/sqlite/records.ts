@@ -1,21 +1,15 @@
-import type {
-  BucketType,
-  DataRecord,
-  ReadQuery,
-  RecordKey,
-  SeriesValues,
-} from '@bucketgrid/shared';
+import type { BucketType, DataRecord, RecordKey } from '@bucketgrid/shared';
 import type Database from 'better-sqlite3';
 import {
   type Bucket,
   type MaintainResult,
   MissingEntity,
-  type ReadResult,
   type RecordSelection,
   type Store,
   type WriteMode,
   type WriteResult,
 } from '../store.ts';
+import type { ActivityWriter } from './activity.ts';
 import { SqliteAggregates } from './aggregates.ts';
 import type { SqliteDb } from './connection.ts';
 
@@ -33,14 +27,25 @@ const TRIM_BATCH = 5_000;
 export function recordMethods(
   { db, groupCommit }: SqliteDb,
   records: SqliteRecords,
+  writeActivity: ActivityWriter,
+  reads: Pick<Store, 'readRecords'>,
 ): RecordMethods {
   return {
     upsertRecords: (bucket, input, mode) =>
       groupCommit.submit(() => records.upsert(bucket, input, mode)),
-    readRecords: async (bucket, query) => records.read(bucket, query),
-    deleteRecords: async (bucket, selection) =>
-      db.transaction(() => records.delete(bucket, selection))(),
-    purgeRecords: async (bucket) => db.transaction(() => records.purge(bucket))(),
+    readRecords: reads.readRecords,
+    deleteRecords: async (bucket, selection, activity) =>
+      db.transaction(() => {
+        const deleted = records.delete(bucket, selection);
+        writeActivity(activity && { ...activity, after: { deleted } });
+        return deleted;
+      })(),
+    purgeRecords: async (bucket, activity) =>
+      db.transaction(() => {
+        const deleted = records.purge(bucket);
+        writeActivity(activity && { ...activity, after: { deleted } });
+        return deleted;
+      })(),
   };
 }
 
@@ -66,7 +71,6 @@ export class SqliteRecords {
   private readonly noteBacklog: Database.Statement;
   private readonly nextBacklog: Database.Statement;
   private readonly clearBacklog: Database.Statement;
-  private readonly readCache = new Map<string, Database.Statement>();
 
   constructor(sqlite: SqliteDb) {
     const { db } = sqlite;
@@ -211,35 +215,6 @@ export class SqliteRecords {
       if (changes > 0) this.aggregates.deleted(rowid, type, first, last);
     }
     this.addCount.run(-changes, rowid);
-  }
-
-  read(bucket: Bucket, query: ReadQuery): ReadResult {
-    const conditions = ['bucket = (SELECT rowid FROM buckets WHERE id = @bucket)'];
-    if (query.from !== undefined) conditions.push('key >= @from');
-    if (query.to !== undefined) conditions.push('key <= @to');
-    if (query.after !== undefined)
-      conditions.push(query.order === 'asc' ? 'key > @after' : 'key < @after');
-    const sql = `SELECT key, vals FROM records WHERE ${conditions.join(' AND ')}
-      ORDER BY key ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT @limit`;
-    let statement = this.readCache.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.readCache.set(sql, statement);
-    }
-    const params: Record<string, RecordKey | number | string> = {
-      bucket: bucket.id,
-      limit: query.limit + 1,
-    };
-    if (query.from !== undefined) params.from = query.from;
-    if (query.to !== undefined) params.to = query.to;
-    if (query.after !== undefined) params.after = query.after;
-    const rows = statement.all(params) as { key: RecordKey; vals: string }[];
-    const hasMore = rows.length > query.limit;
-    if (hasMore) rows.pop();
-    return {
-      records: rows.map((row) => ({ key: row.key, values: JSON.parse(row.vals) as SeriesValues })),
-      hasMore,
-    };
   }
 
   delete(bucket: Bucket, selection: RecordSelection): number {

@@ -139,6 +139,42 @@ const migrations: string[] = [
   );
   CREATE INDEX rate_windows_by_expiry ON rate_windows (expires_at);
   `,
+  `
+  -- What a key may do (comma-separated write, read, delete) and the only buckets it may touch
+  -- (a JSON array of ids; NULL: all). Keys made before scopes keep all three on every bucket.
+  ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'write,read,delete';
+  ALTER TABLE api_keys ADD COLUMN bucket_ids TEXT;
+  -- The activity log (roles/activity.ts): written in the transaction of the change it notes.
+  -- No foreign key: a deleted dashboard's "deleted" entry stays until it is trimmed.
+  CREATE TABLE activity (
+    id TEXT PRIMARY KEY,
+    dashboard_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    actor_type TEXT NOT NULL,
+    actor_id TEXT,
+    actor_label TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    target_label TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    address TEXT
+  );
+  CREATE INDEX activity_by_dashboard ON activity (dashboard_id, at DESC, id DESC);
+  CREATE INDEX activity_by_time ON activity (at);
+  -- Sign-ins and password changes of each account (the Account page's history).
+  CREATE TABLE account_events (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    address TEXT,
+    user_agent TEXT
+  );
+  CREATE INDEX account_events_by_user ON account_events (user_id, at DESC, id DESC);
+  CREATE INDEX account_events_by_time ON account_events (at);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

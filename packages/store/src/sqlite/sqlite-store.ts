@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
+import { activityMethods, activityWriter } from './activity.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { type ConnectOptions, connect } from './connection.ts';
@@ -8,6 +9,8 @@ import { downsampleMethods } from './downsample.ts';
 import { mapBusy } from './errors.ts';
 import { layoutMethods } from './layouts.ts';
 import { rateWindowMethods } from './rate-windows.ts';
+import { ReaderPool, type ReadsOf } from './reader-pool.ts';
+import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
@@ -15,23 +18,61 @@ import { userMethods } from './users.ts';
 type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
 
 /**
+ * Reader threads by default: two, so that one long read leaves a thread for everyone else's
+ * (the read limits in packages/services let one caller run one read at a time).
+ */
+export const DEFAULT_READER_THREADS = 2;
+/** Reads waiting for a reader thread beyond which more are refused as StoreUnavailable. */
+export const MAX_WAITING_READS = 256;
+
+/**
  * Opens the embedded SQLite store on a file (created if needed): one server process per
  * file (see server-lock.ts), every write durable before it is acknowledged (see
- * connection.ts and group-commit.ts).
+ * connection.ts and group-commit.ts), record reads on reader threads (reader-pool.ts).
  */
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
   const records = new SqliteRecords(sqlite);
+  const onThisConnection: ReadsOf = {
+    readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
+    downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
+  };
+  // An in-memory database exists only on this connection: its reads stay on it.
+  const pool =
+    path === ':memory:' || options.readerThreads === 0
+      ? undefined
+      : new ReaderPool(
+          path,
+          {
+            threads: options.readerThreads ?? DEFAULT_READER_THREADS,
+            maxWaiting: MAX_WAITING_READS,
+            timeoutMs: options.timeoutMs,
+          },
+          onThisConnection,
+        );
+  // Started now: a thread's start (loading the read code) takes a second or more on a busy
+  // machine; reads run on this connection until one is ready.
+  pool?.warmUp();
+  const reads: ReadsOf = pool ?? onThisConnection;
   const sweeper = new SqliteSweeper(sqlite);
+  const writeActivity = activityWriter(sqlite);
   const methods: Methods = {
     ...userMethods(sqlite),
-    ...dashboardMethods(sqlite, sweeper),
-    ...bucketMethods(sqlite, sweeper),
-    ...layoutMethods(sqlite),
-    ...recordMethods(sqlite, records),
-    ...downsampleMethods(sqlite, records, sweeper),
-    ...apiKeyMethods(sqlite),
+    ...dashboardMethods(sqlite, sweeper, writeActivity),
+    ...bucketMethods(sqlite, sweeper, writeActivity),
+    ...layoutMethods(sqlite, writeActivity),
+    ...recordMethods(sqlite, records, writeActivity, {
+      readRecords: (bucket, query) => reads.readRecords(bucket, query),
+    }),
+    ...downsampleMethods(sqlite, records, sweeper, {
+      downsampleRecords: (bucket, query) => reads.downsampleRecords(bucket, query),
+    }),
+    ...apiKeyMethods(sqlite, writeActivity),
+    ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),
+
+    // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.
+    seriesSummary: async (bucket) => seriesSummaryOn(sqlite, bucket),
 
     async ping() {
       sqlite.sql('SELECT 1').get();
@@ -42,6 +83,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...mapBusyErrors(methods),
 
     async close() {
+      await pool?.close();
       await sqlite.groupCommit.drain();
       sqlite.close();
     },

@@ -47,14 +47,20 @@ export function referenceDownsample(
     };
   }
 
-  const interval = chooseInterval(type, (to as number) - (from as number), query.points);
-  const byStart = new Map<number, DataRecord[]>();
+  let interval = chooseInterval(type, (to as number) - (from as number), query.points);
+  let byStart = new Map<number, DataRecord[]>();
   for (const record of inRange) {
     const start = Math.floor((record.key as number) / interval) * interval;
     if (!byStart.has(start)) byStart.set(start, []);
     byStart.get(start)!.push(record);
   }
-  const starts = [...byStart.keys()].sort((a, b) => a - b);
+  let starts = [...byStart.keys()].sort((a, b) => a - b);
+  if (query.points === 1 && starts.length > 1) {
+    // One point is one interval: the two aligned intervals the range falls in, as one.
+    interval = starts.at(-1)! - starts[0]! + interval;
+    byStart = new Map([[starts[0]!, inRange]]);
+    starts = [starts[0]!];
+  }
   const series: Record<number, DownsampledSeries> = {};
   starts.forEach((start, i) => {
     const values = new Map<number, number[]>();

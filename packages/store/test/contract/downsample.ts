@@ -75,6 +75,40 @@ export function downsampleContract(t: ContractContext): void {
       expect(wide).toMatchObject({ interval: 5000, keys: [0], count: [10] });
     });
 
+    it('gives distinct, exact interval starts over the whole safe IV range', async () => {
+      // Widths past 2^53 (a downsample of up to ±(2^53 − 1)) used to round the starts.
+      const edge = Number.MAX_SAFE_INTEGER;
+      const bucket = await makeBucket('IV');
+      const keys = [-edge, -edge + 1, -(2 ** 52), -1, 0, 1, 2 ** 52, edge - 1, edge];
+      await store.upsertRecords(
+        bucket,
+        keys.map((key, i) => rec(key, { 1: i })),
+        'merge',
+      );
+      const read = (from: number, points: number) =>
+        store.downsampleRecords(bucket, { from, to: edge, points });
+      expect(await read(-edge, 4)).toMatchObject({
+        interval: 5e15,
+        keys: [-1e16, -5e15, 0, 5e15],
+        count: [2, 2, 3, 2],
+        series: { 1: { min: [0, 2, 4, 7], max: [1, 3, 6, 8], last: [1, 3, 6, 8] } },
+      });
+      // Intervals are aligned to multiples of their width, so 0 always starts one: the whole
+      // range is two intervals at any width, and one side of it is one.
+      expect(await read(-edge, 1)).toMatchObject({
+        interval: 2e16,
+        keys: [-2e16, 0],
+        count: [4, 5],
+        series: { 1: { min: [0, 4], max: [3, 8], avg: [1.5, 6], last: [3, 8] } },
+      });
+      expect(await read(0, 1)).toMatchObject({
+        interval: 1e16,
+        keys: [0],
+        count: [5],
+        series: { 1: { min: [4], max: [8], avg: [6], last: [8] } },
+      });
+    });
+
     it('never aggregates KV buckets: the first records in key order, truncated', async () => {
       const bucket = await makeBucket('KV');
       const keys = ['e', 'a', 'd', 'b', 'c'];

@@ -5,8 +5,17 @@ import {
   listApiKeys,
   revokeApiKey,
   rollApiKey,
+  scopeView,
+  setApiKeyScopes,
 } from '@bucketgrid/services';
-import { apiKeyNameSchema, apiKeyTypeSchema, idSchema, rollGraceSchema } from '@bucketgrid/shared';
+import {
+  apiKeyNameSchema,
+  apiKeyTypeSchema,
+  idSchema,
+  keyBucketIdsSchema,
+  keyScopesSchema,
+  rollGraceSchema,
+} from '@bucketgrid/shared';
 import type { ApiKeyRecord, Store } from '@bucketgrid/store';
 import { z } from 'zod';
 import { dashboardProcedure, router } from '../trpc.ts';
@@ -16,9 +25,17 @@ export const createApiKeyInput = z.object({
   type: apiKeyTypeSchema,
   /** Optional expiry, unix ms. */
   expiresAt: z.number().int().positive().nullable().optional(),
+  /** What the key may do; all three when omitted. */
+  scopes: keyScopesSchema.optional(),
+  /** The only buckets it may touch; every bucket when null or omitted. */
+  bucketIds: keyBucketIdsSchema.nullable().optional(),
 });
 export const apiKeyInput = z.object({ keyId: idSchema });
 export const rollApiKeyInput = apiKeyInput.extend({ grace: rollGraceSchema });
+export const setApiKeyScopesInput = apiKeyInput.extend({
+  scopes: keyScopesSchema,
+  bucketIds: keyBucketIdsSchema.nullable(),
+});
 
 /** What anyone may see of a key: never the key, never its hash. */
 async function toApiKeyView(store: Store, key: ApiKeyRecord, now: number) {
@@ -28,6 +45,7 @@ async function toApiKeyView(store: Store, key: ApiKeyRecord, now: number) {
     name: key.name,
     type: key.type,
     hint: key.hint,
+    ...scopeView(key),
     createdBy: creator ? { id: creator.id, name: creator.name, email: creator.email } : null,
     createdAt: key.createdAt,
     expiresAt: key.expiresAt,
@@ -54,6 +72,7 @@ export const apiKeysRouter = router({
         ctx.store,
         { ...input, dashboardId: ctx.dashboard.id, createdBy: ctx.user.id },
         now,
+        ctx.author,
       );
       return { apiKey: await toApiKeyView(ctx.store, apiKey, now), key };
     }),
@@ -63,7 +82,7 @@ export const apiKeysRouter = router({
     .mutation(async ({ ctx, input }) => {
       const now = ctx.now();
       const key = await getApiKeyOrThrow(ctx.store, input.keyId, ctx.dashboard.id);
-      return toApiKeyView(ctx.store, await revokeApiKey(ctx.store, key, now), now);
+      return toApiKeyView(ctx.store, await revokeApiKey(ctx.store, key, now, ctx.author), now);
     }),
 
   /** A replacement key (shown once); the old one works for the grace period, then stops. */
@@ -72,11 +91,20 @@ export const apiKeysRouter = router({
     .mutation(async ({ ctx, input }) => {
       const now = ctx.now();
       const old = await getApiKeyOrThrow(ctx.store, input.keyId, ctx.dashboard.id);
-      const rolled = await rollApiKey(ctx.store, old, input.grace, ctx.user.id, now);
+      const rolled = await rollApiKey(ctx.store, old, input.grace, ctx.user.id, now, ctx.author);
       return {
         apiKey: await toApiKeyView(ctx.store, rolled.apiKey, now),
         key: rolled.key,
         previous: await toApiKeyView(ctx.store, rolled.previous, now),
       };
+    }),
+
+  /** Changes what the key may do; its next request is held to the new scope. */
+  setScopes: dashboardProcedure('admin')
+    .input(setApiKeyScopesInput)
+    .mutation(async ({ ctx, input }) => {
+      const key = await getApiKeyOrThrow(ctx.store, input.keyId, ctx.dashboard.id);
+      const changed = await setApiKeyScopes(ctx.store, key, input, ctx.author);
+      return toApiKeyView(ctx.store, changed, ctx.now());
     }),
 });

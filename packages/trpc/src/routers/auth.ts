@@ -1,5 +1,10 @@
 import type { Client, SignedIn } from '@bucketgrid/auth';
-import { displayNameSchema, emailSchema } from '@bucketgrid/shared';
+import {
+  type AccountEventKind,
+  displayNameSchema,
+  emailSchema,
+  MAX_USER_AGENT,
+} from '@bucketgrid/shared';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { authedProcedure, publicProcedure, router } from '../trpc.ts';
@@ -26,6 +31,17 @@ function signedIn(ctx: Context, { user, cookies }: SignedIn) {
   return user;
 }
 
+/** Notes a sign-in or a password change in the account's history (the Account page). */
+function noteAccountEvent(ctx: Context, userId: string, kind: AccountEventKind) {
+  return ctx.store.addAccountEvent({
+    userId,
+    at: ctx.now(),
+    kind,
+    address: ctx.clientAddress,
+    userAgent: ctx.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+  });
+}
+
 export const authRouter = router({
   signUp: publicProcedure
     .input(signUpInput)
@@ -33,11 +49,11 @@ export const authRouter = router({
       signedIn(ctx, await ctx.auth.signUp(input, client(ctx), ctx.secure)),
     ),
 
-  signIn: publicProcedure
-    .input(signInInput)
-    .mutation(async ({ ctx, input }) =>
-      signedIn(ctx, await ctx.auth.signIn(input, client(ctx), ctx.secure)),
-    ),
+  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    const result = await ctx.auth.signIn(input, client(ctx), ctx.secure);
+    await noteAccountEvent(ctx, result.user.id, 'signed_in');
+    return signedIn(ctx, result);
+  }),
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     ctx.setCookie(await ctx.auth.signOut(ctx.sessionId, ctx.secure));
@@ -52,6 +68,7 @@ export const authRouter = router({
     const changed = await ctx.auth.changePassword(ctx.user, input, client(ctx), ctx.secure);
     // Every other session of the user ended: so do the live views opened with them.
     ctx.live.endUser(ctx.user.id);
+    await noteAccountEvent(ctx, ctx.user.id, 'password_changed');
     return signedIn(ctx, changed);
   }),
 });

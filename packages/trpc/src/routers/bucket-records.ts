@@ -1,10 +1,12 @@
+import type { AuthUser } from '@bucketgrid/auth';
 import {
   deleteRecords,
   downsampleRecords,
-  getBucketOrThrow,
   purgeRecords,
+  type Reader,
   readRecords,
   resolveRecordSelection,
+  seriesSummary,
 } from '@bucketgrid/services';
 import {
   downsampleQueryInput,
@@ -16,7 +18,8 @@ import {
   toLongRecord,
 } from '@bucketgrid/shared';
 import { z } from 'zod';
-import { dashboardProcedure } from '../trpc.ts';
+import type { Context } from '../context.ts';
+import { bucketProcedure } from '../trpc.ts';
 
 /** The records of one bucket: read, downsampled, deleted. Part of the `buckets` router. */
 
@@ -34,46 +37,54 @@ export const deleteRecordsInput = bucketInput.extend({
   to: keyParam.optional(),
 });
 
+/** A member's reads count against that member, across every dashboard they read. */
+function memberReader(ctx: Context & { user: AuthUser }): Reader {
+  return { limits: ctx.readLimits, principal: `user:${ctx.user.id}` };
+}
+
 export const bucketRecordProcedures = {
-  records: dashboardProcedure('user')
+  records: bucketProcedure('user')
     .input(recordsInput)
     .query(async ({ ctx, input }) => {
-      const { dashboardId: _d, bucketId, ...params } = input;
-      const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      const query = resolveReadQuery(bucket.type, params);
-      const { records, hasMore } = await readRecords(ctx.store, bucket, query);
+      const { dashboardId: _d, bucketId: _b, ...params } = input;
+      const query = resolveReadQuery(ctx.bucket, params);
+      const { records, hasMore } = await readRecords(
+        ctx.store,
+        ctx.bucket,
+        query,
+        memberReader(ctx),
+      );
       const last = records.at(-1);
       return {
         records: records.map(toLongRecord),
-        nextCursor: hasMore && last ? encodeCursor(query.order, last.key) : null,
+        nextCursor: hasMore && last ? encodeCursor(ctx.bucket.id, query.order, last.key) : null,
       };
     }),
 
   /** A range as about `points` points per series: min, max, avg, last and a record count. */
-  downsample: dashboardProcedure('user')
+  downsample: bucketProcedure('user')
     .input(downsampleInput)
-    .query(async ({ ctx, input }) => {
-      const { dashboardId: _d, bucketId, ...query } = input;
-      const bucket = await getBucketOrThrow(ctx.store, bucketId, ctx.dashboard.id);
-      return downsampleRecords(ctx.store, bucket, query);
+    .query(({ ctx, input }) => {
+      const { dashboardId: _d, bucketId: _b, ...query } = input;
+      return downsampleRecords(ctx.store, ctx.bucket, query, memberReader(ctx));
     }),
 
-  deleteRecords: dashboardProcedure('admin')
+  /**
+   * Which series the bucket's data holds and how many values each has: what a series picker
+   * needs, in a read bounded whatever the bucket's size (not a whole-range downsample).
+   */
+  series: bucketProcedure('user').query(({ ctx }) =>
+    seriesSummary(ctx.store, ctx.bucket, memberReader(ctx)),
+  ),
+
+  deleteRecords: bucketProcedure('admin')
     .input(deleteRecordsInput)
     .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const selection = resolveRecordSelection(bucket.type, input);
-      const deleted = await deleteRecords(ctx.store, bucket, selection);
-      ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
-      return { deleted };
+      const selection = resolveRecordSelection(ctx.bucket.type, input);
+      return { deleted: await deleteRecords(ctx.store, ctx.bucket, selection, ctx.author) };
     }),
 
-  purge: dashboardProcedure('admin')
-    .input(bucketInput)
-    .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const deleted = await purgeRecords(ctx.store, bucket);
-      ctx.live.publish(ctx.dashboard.id, { type: 'records', bucketId: bucket.id, at: ctx.now() });
-      return { deleted };
-    }),
+  purge: bucketProcedure('admin').mutation(async ({ ctx }) => ({
+    deleted: await purgeRecords(ctx.store, ctx.bucket, ctx.author),
+  })),
 };

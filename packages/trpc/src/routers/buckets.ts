@@ -1,7 +1,6 @@
 import {
   createBucket,
   deleteBucket,
-  getBucketOrThrow,
   listBuckets,
   renameBucket,
   setBucketSeries,
@@ -9,7 +8,7 @@ import {
 import { bucketNameSchema, bucketTypeSchema, idSchema, seriesListSchema } from '@bucketgrid/shared';
 import { z } from 'zod';
 import { liveInput, trackedEvents, viewOwner } from '../live.ts';
-import { dashboardProcedure, router } from '../trpc.ts';
+import { bucketProcedure, dashboardProcedure, router } from '../trpc.ts';
 import { bucketRecordProcedures } from './bucket-records.ts';
 
 export const bucketInput = z.object({ bucketId: idSchema });
@@ -21,59 +20,40 @@ export const bucketsRouter = router({
   ...bucketRecordProcedures,
   list: dashboardProcedure('user').query(({ ctx }) => listBuckets(ctx.store, ctx.dashboard.id)),
 
-  get: dashboardProcedure('user')
-    .input(bucketInput)
-    .query(({ ctx, input }) => getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id)),
+  get: bucketProcedure('user').query(({ ctx }) => ctx.bucket),
 
   create: dashboardProcedure('admin')
     .input(createBucketInput)
-    .mutation(async ({ ctx, input }) => {
-      const bucket = await createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id });
-      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
-      return bucket;
-    }),
+    .mutation(({ ctx, input }) =>
+      createBucket(ctx.store, { ...input, dashboardId: ctx.dashboard.id }, ctx.author),
+    ),
 
-  rename: dashboardProcedure('admin')
+  rename: bucketProcedure('admin')
     .input(renameBucketInput)
-    .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const renamed = await renameBucket(ctx.store, bucket, input.name);
-      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
-      return renamed;
-    }),
+    .mutation(({ ctx, input }) => renameBucket(ctx.store, ctx.bucket, input.name, ctx.author)),
 
   /** Names, units, colours and decimals of the bucket's series keys (replaces the list). */
-  setSeries: dashboardProcedure('admin')
+  setSeries: bucketProcedure('admin')
     .input(setSeriesInput)
-    .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      const described = await setBucketSeries(ctx.store, bucket, input.series);
-      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
-      return described;
-    }),
+    .mutation(({ ctx, input }) => setBucketSeries(ctx.store, ctx.bucket, input.series, ctx.author)),
 
-  delete: dashboardProcedure('admin')
-    .input(bucketInput)
-    .mutation(async ({ ctx, input }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
-      await deleteBucket(ctx.store, bucket);
-      ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
-      ctx.live.endBucket(bucket.id);
-      return { deleted: true };
-    }),
+  delete: bucketProcedure('admin').mutation(async ({ ctx }) => {
+    await deleteBucket(ctx.store, ctx.bucket, ctx.author);
+    ctx.live.endBucket(ctx.bucket.id);
+    return { deleted: true };
+  }),
 
   /**
    * The bucket's `records` events (its records were written, deleted or purged). The bucket
    * page's view; a dashboard's grid uses `dashboards.live`, one stream for all its buckets.
    * The checks run before the stream starts, so an unknown bucket is a plain NOT_FOUND.
    */
-  live: dashboardProcedure('user')
-    .input(bucketInput.extend(liveInput.shape))
-    .subscription(async ({ ctx, input, signal }) => {
-      const bucket = await getBucketOrThrow(ctx.store, input.bucketId, ctx.dashboard.id);
+  live: bucketProcedure('user')
+    .input(liveInput)
+    .subscription(({ ctx, input, signal }) => {
       const view = ctx.live.open({
         dashboardId: ctx.dashboard.id,
-        bucketId: bucket.id,
+        bucketId: ctx.bucket.id,
         owner: viewOwner(ctx),
         lastEventId: input.lastEventId,
         signal: signal ?? new AbortController().signal,

@@ -18,8 +18,8 @@ export const dashboardLayoutProcedures = {
 
   saveLayout: dashboardProcedure('admin')
     .input(saveLayoutInput)
-    .mutation(async ({ ctx, input }) => {
-      const layout = await saveLayout(
+    .mutation(({ ctx, input }) =>
+      saveLayout(
         ctx.store,
         {
           dashboardId: ctx.dashboard.id,
@@ -32,12 +32,7 @@ export const dashboardLayoutProcedures = {
           },
         },
         ctx.now(),
-      );
-      ctx.live.publish(ctx.dashboard.id, {
-        type: 'layout',
-        version: layout.version,
-        at: ctx.now(),
-      });
-      return layout;
-    }),
+        ctx.author,
+      ),
+    ),
 };

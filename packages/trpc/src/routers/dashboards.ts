@@ -51,17 +51,13 @@ export const dashboardsRouter = router({
     .input(updateDashboardInput)
     .mutation(async ({ ctx, input }) => {
       const { dashboardId: _, ...patch } = input;
-      const updated = await updateDashboard(ctx.store, ctx.dashboard.id, patch);
-      // Buckets show their dashboard's retention (and are trimmed to it).
-      if (patch.retention !== undefined) {
-        ctx.live.publish(ctx.dashboard.id, { type: 'buckets', at: ctx.now() });
-      }
+      const updated = await updateDashboard(ctx.store, ctx.dashboard.id, patch, ctx.author);
       return toDashboardView(updated, ctx.role);
     }),
 
   /** Deletes the dashboard with its buckets, records, keys and memberships. */
   delete: dashboardProcedure('owner').mutation(async ({ ctx }) => {
-    await deleteDashboard(ctx.store, ctx.dashboard.id);
+    await deleteDashboard(ctx.store, ctx.dashboard.id, ctx.author);
     ctx.live.endDashboard(ctx.dashboard.id);
     return { deleted: true };
   }),

@@ -22,18 +22,28 @@ export const membersRouter = router({
   add: dashboardProcedure('admin')
     .input(addMemberInput)
     .mutation(async ({ ctx, input }) => {
-      const member = await addMember(ctx.store, ctx.role, {
-        dashboardId: ctx.dashboard.id,
-        email: input.email,
-        role: input.role,
-      });
+      const member = await addMember(
+        ctx.store,
+        ctx.role,
+        {
+          dashboardId: ctx.dashboard.id,
+          email: input.email,
+          role: input.role,
+        },
+        ctx.author,
+      );
       return { userId: member.userId, email: member.email, name: member.name, role: member.role };
     }),
 
   setRole: dashboardProcedure('admin')
     .input(setRoleInput)
     .mutation(async ({ ctx, input }) => {
-      await setMemberRole(ctx.store, ctx.role, { ...input, dashboardId: ctx.dashboard.id });
+      await setMemberRole(
+        ctx.store,
+        ctx.role,
+        { ...input, dashboardId: ctx.dashboard.id },
+        ctx.author,
+      );
       return { userId: input.userId, role: input.role };
     }),
 
@@ -45,6 +55,7 @@ export const membersRouter = router({
         ctx.store,
         { userId: ctx.user.id, role: ctx.role },
         { dashboardId: ctx.dashboard.id, userId: input.userId },
+        ctx.author,
       );
       ctx.live.endMembership(ctx.dashboard.id, input.userId);
       return { removed: true };

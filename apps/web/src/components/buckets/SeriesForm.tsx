@@ -1,9 +1,8 @@
 import { type SeriesMeta, seriesListSchema } from '@bucketgrid/shared';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useDownsample } from '../../hooks/useBucketReads.ts';
+import { useBucketSeries } from '../../hooks/useBucketSeries.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
-import { seriesKeysOf } from '../../lib/downsampled.ts';
 import { paletteColor } from '../../lib/series-display.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
@@ -41,8 +40,8 @@ function rowsOf(bucket: Bucket, seen: number[]): Row[] {
 export function SeriesForm({ bucket }: { bucket: Bucket }) {
   const dashboardId = useDashboardId();
   const utils = trpc.useUtils();
-  const probe = useDownsample({ dashboardId, bucket, range: null, points: 1 });
-  const seen = probe.data ? seriesKeysOf(probe.data) : [];
+  const probe = useBucketSeries(dashboardId, bucket.id);
+  const seen = probe.data?.series.map((s) => s.sk) ?? [];
   const [rows, setRows] = useState<Row[] | null>(null);
   const shown = rows ?? rowsOf(bucket, seen);
   const [problem, setProblem] = useState<{ index: number; field: string; message: string } | null>(

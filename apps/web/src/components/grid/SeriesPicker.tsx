@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { useDownsample } from '../../hooks/useBucketReads.ts';
+import { useBucketSeries } from '../../hooks/useBucketSeries.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
-import { seriesKeysOf } from '../../lib/downsampled.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import type { WidgetDraft } from '../../lib/widget-draft.ts';
@@ -23,11 +22,11 @@ interface Props {
  */
 export function SeriesPicker({ bucket, value, onChange, single, axes, error }: Props) {
   const dashboardId = useDashboardId();
-  const probe = useDownsample({ dashboardId, bucket, range: null, points: 1 });
+  const probe = useBucketSeries(dashboardId, bucket.id);
   const [other, setOther] = useState('');
   const known = new Set<number>([
     ...bucket.series.map((s) => s.sk),
-    ...(probe.data ? seriesKeysOf(probe.data) : []),
+    ...(probe.data?.series.map((s) => s.sk) ?? []),
     ...value.map((s) => s.sk),
   ]);
   const keys = [...known].sort((a, b) => a - b);

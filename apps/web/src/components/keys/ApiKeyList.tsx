@@ -26,6 +26,7 @@ export function ApiKeyList({ keys, selectedId }: { keys: ApiKey[]; selectedId?: 
             <th scope="col">Name</th>
             <th scope="col">Type</th>
             <th scope="col">Key</th>
+            <th scope="col">Scope</th>
             <th scope="col">Created by</th>
             <th scope="col">Created</th>
             <th scope="col">Last used</th>
@@ -47,6 +48,15 @@ export function ApiKeyList({ keys, selectedId }: { keys: ApiKey[]; selectedId?: 
                 <KeyTypeBadge type={key.type} />
               </td>
               <td className="mono">{key.hint}…</td>
+              <td>
+                {key.summary}
+                {key.bucketIds && (
+                  <span className="muted">
+                    {' '}
+                    · {key.bucketIds.length} bucket{key.bucketIds.length === 1 ? '' : 's'}
+                  </span>
+                )}
+              </td>
               <td>{key.createdBy?.name ?? <span className="muted">admin CLI</span>}</td>
               <td>
                 <DateTime ms={key.createdAt} dateOnly />

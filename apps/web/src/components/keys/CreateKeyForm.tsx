@@ -1,4 +1,9 @@
-import { type ApiKeyType, apiKeyNameSchema } from '@bucketgrid/shared';
+import {
+  type ApiKeyType,
+  apiKeyNameSchema,
+  type KeyPermission,
+  keyScopePresets,
+} from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { checkFields } from '../../lib/validate.ts';
 import { FormError } from '../FormError.tsx';
@@ -23,10 +28,23 @@ const keyTypeChoices: RadioChoice<ApiKeyType>[] = [
   },
 ];
 
+type ScopePreset = keyof typeof keyScopePresets;
+
+const scopeChoices: RadioChoice<ScopePreset>[] = [
+  {
+    value: 'ingest',
+    label: 'Ingest only',
+    detail: 'Writes records (POST, PUT); cannot read or delete.',
+  },
+  { value: 'read', label: 'Read only', detail: 'Reads records and downsampled series (GET).' },
+  { value: 'full', label: 'Full', detail: 'Writes, reads and deletes records (also purge).' },
+];
+
 export interface NewKey {
   name: string;
   type: ApiKeyType;
   expiresAt: number | null;
+  scopes: KeyPermission[];
 }
 
 interface Props {
@@ -40,6 +58,7 @@ export function CreateKeyForm({ pending, error, onCreate, onCancel }: Props) {
   const [name, setName] = useState('');
   const [type, setType] = useState<ApiKeyType>('production');
   const [expiryDays, setExpiryDays] = useState('');
+  const [preset, setPreset] = useState<ScopePreset>('full');
 
   const [invalid, setInvalid] = useState<Record<string, string>>({});
 
@@ -49,7 +68,7 @@ export function CreateKeyForm({ pending, error, onCreate, onCancel }: Props) {
     setInvalid(problems);
     if (problems.name) return;
     const expiresAt = expiryDays === '' ? null : Date.now() + Number(expiryDays) * DAY_MS;
-    onCreate({ name, type, expiresAt });
+    onCreate({ name, type, expiresAt, scopes: [...keyScopePresets[preset]] });
   }
 
   return (
@@ -69,6 +88,13 @@ export function CreateKeyForm({ pending, error, onCreate, onCancel }: Props) {
         choices={keyTypeChoices}
         value={type}
         onChange={setType}
+      />
+      <RadioGroup
+        legend="Permissions"
+        name="key-scope"
+        choices={scopeChoices}
+        value={preset}
+        onChange={setPreset}
       />
       <SelectField
         label="Expires"

@@ -1,0 +1,227 @@
+/**
+ * `pnpm bench:reads`: what the heaviest reads and a wall of live views cost a normal client,
+ * on the real server process (its default limits), against a fresh SQLite database.
+ *
+ * A heavy bucket of BENCH_RECORDS (200,000) records × 100 series, 10 ms apart, upkeep settled.
+ * A normal client makes one request after the other (a REST write of one record, then a
+ * downsampled read of its own small bucket) and four writers ingest batches of 100 records ×
+ * 10 series. Phases, in turns (BENCH_TURNS, 2), BENCH_SECONDS (5) each: nothing else; (a) five
+ * API keys each reading the heavy bucket as hard as they can (the whole range at
+ * points=5000, and pages of 10,000 records); (b) 128 live views of a dashboard (4 accounts,
+ * 32 each) whose key writes to its 50 buckets without pause. Printed: the normal client's
+ * p50/p95, ingestion values/s, and their ratios to the turn without load. The server runs
+ * unpinned: its reader threads need a core beside its event loop. Listens on 127.0.0.1 only.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiKey, createBucket, createDashboard, createUser } from '@bucketgrid/services';
+import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
+import { openStore } from '@bucketgrid/store';
+import { type LiveStream, openLive } from '../test/live-client.ts';
+import { percentile, signIn, startServerProcess } from './harness.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TURNS = Number(process.env.BENCH_TURNS ?? 2);
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
+const SERIES = 100;
+const PASSWORD = 'correct horse battery';
+const FIRST = Date.UTC(2025, 0, 1);
+
+// --- Setup, through the store: the heavy bucket, a normal client's bucket, an attacker's dashboard.
+const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-reads-bench-'));
+const databaseUrl = `file:${join(dir, 'bench.db')}`;
+const store = await openStore(databaseUrl);
+const owner = await createUser(store, {
+  email: 'owner@example.com',
+  password: PASSWORD,
+  name: 'O',
+});
+const dashboard = await createDashboard(store, {
+  ownerId: owner.id,
+  name: 'Heavy',
+  retention: 1_000_000,
+});
+const heavy = await createBucket(store, { dashboardId: dashboard.id, name: 'h', type: 'TSV' });
+const normalBucket = await createBucket(store, {
+  dashboardId: dashboard.id,
+  name: 'n',
+  type: 'TSV',
+});
+const ingestBucket = await createBucket(store, {
+  dashboardId: dashboard.id,
+  name: 'i',
+  type: 'TSV',
+});
+const newKey = async (dashboardId: string, createdBy: string) =>
+  (
+    await createApiKey(
+      store,
+      { dashboardId, name: `k${Math.random()}`, type: 'production', createdBy },
+      Date.now(),
+    )
+  ).key;
+const normalKey = await newKey(dashboard.id, owner.id);
+const ingestKey = await newKey(dashboard.id, owner.id);
+const readerKeys = await Promise.all(
+  Array.from({ length: 5 }, () => newKey(dashboard.id, owner.id)),
+);
+for (let start = 0; start < RECORDS; start += 10_000) {
+  const records: DataRecord[] = [];
+  for (let i = start; i < Math.min(RECORDS, start + 10_000); i++) {
+    const values: SeriesValues = {};
+    for (let sk = 1; sk <= SERIES; sk++) values[sk] = (i * sk) % 1000;
+    records.push({ key: FIRST + i * 10, values });
+  }
+  await store.upsertRecords(heavy, records, 'merge');
+}
+while ((await store.maintain(Date.now() + 60_000)).more) {}
+
+const viewers = await Promise.all(
+  [1, 2, 3, 4].map((n) =>
+    createUser(store, { email: `viewer${n}@example.com`, password: PASSWORD, name: `V${n}` }),
+  ),
+);
+const liveDashboards = await Promise.all(
+  viewers.map((viewer) => createDashboard(store, { ownerId: viewer.id, name: 'Live' })),
+);
+// One dashboard per account (each its own owner): 32 views each, 50 buckets written on the first.
+const liveBuckets = await Promise.all(
+  Array.from({ length: 50 }, (_, i) =>
+    createBucket(store, { dashboardId: liveDashboards[i % 4]!.id, name: `b${i}`, type: 'TSV' }),
+  ),
+);
+const liveKeys = await Promise.all(liveDashboards.map((d, i) => newKey(d.id, viewers[i]!.id)));
+await store.close();
+
+const server = await startServerProcess({ DATABASE_URL: databaseUrl }, { pin: false });
+const { url } = server;
+const viewerJars = await Promise.all(viewers.map((viewer) => signIn(url, viewer.email, PASSWORD)));
+
+let clock = Date.now();
+const post = (bucketId: string, key: string, body: unknown) =>
+  fetch(`${url}/api/buckets/${bucketId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify(body),
+  });
+
+interface Phase {
+  latencies: number[];
+  failures: number;
+  values: number;
+  seconds: number;
+  heavyReads: number;
+}
+
+async function phase(load: (running: () => boolean, p: Phase) => Promise<void>): Promise<Phase> {
+  const result: Phase = { latencies: [], failures: 0, values: 0, seconds: 0, heavyReads: 0 };
+  const started = performance.now();
+  const end = started + SECONDS * 1000;
+  const running = () => performance.now() < end;
+  const loading = load(running, result);
+  const ingest = Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (running()) {
+        const batch = Array.from({ length: 100 }, () => ({
+          k: ++clock,
+          d: Array.from({ length: 10 }, (_, sk) => ({ sk: sk + 1, v: sk })),
+        }));
+        const response = await post(ingestBucket.id, ingestKey, batch);
+        await response.arrayBuffer();
+        if (response.ok && running()) result.values += 1_000;
+      }
+    }),
+  );
+  const normalRead = `${url}/api/buckets/${normalBucket.id}/downsample?points=100`;
+  while (running()) {
+    for (const request of [
+      () => post(normalBucket.id, normalKey, [{ k: ++clock, d: [{ sk: 1, v: 1 }] }]),
+      () => fetch(normalRead, { headers: { 'x-api-key': normalKey } }),
+    ]) {
+      const t0 = performance.now();
+      const response = await request();
+      await response.arrayBuffer();
+      result.latencies.push(performance.now() - t0);
+      if (!response.ok) result.failures++;
+    }
+  }
+  result.seconds = (performance.now() - started) / 1000;
+  await Promise.all([loading, ingest]);
+  return result;
+}
+
+const quiet = () => phase(async () => {});
+
+const heavyReads = () =>
+  phase(async (running, p) => {
+    const reads = [
+      `${url}/api/buckets/${heavy.id}/downsample?points=5000`,
+      `${url}/api/buckets/${heavy.id}?limit=10000`,
+    ];
+    await Promise.all(
+      readerKeys.map(async (key, i) => {
+        for (let n = i; running(); n++) {
+          const response = await fetch(reads[n % 2]!, { headers: { 'x-api-key': key } });
+          await response.arrayBuffer();
+          p.heavyReads++;
+        }
+      }),
+    );
+  });
+
+const liveViews = () =>
+  phase(async (running) => {
+    const views: LiveStream[] = [];
+    for (const [i, jar] of viewerJars.entries()) {
+      for (let v = 0; v < 32; v++) {
+        views.push(
+          openLive(url, 'dashboards.live', { dashboardId: liveDashboards[i]!.id }, { jar }),
+        );
+      }
+    }
+    await Promise.all(
+      Array.from({ length: 5 }, async (_, w) => {
+        for (let n = w; running(); n += 5) {
+          const bucket = liveBuckets[n % 50]!;
+          const key = liveKeys[liveDashboards.findIndex((d) => d.id === bucket.dashboardId)]!;
+          const response = await post(bucket.id, key, [{ k: ++clock, d: [{ sk: 1, v: n }] }]);
+          await response.arrayBuffer();
+        }
+      }),
+    );
+    const open = views.filter((view) => !view.isEnded).length;
+    const events = views.reduce((sum, view) => sum + view.data.length, 0);
+    console.log(`  (live views: ${open} of ${views.length} open, ${events} events delivered)`);
+    for (const view of views) view.close();
+  });
+
+const rows: [string, Phase, Phase][] = [];
+for (let turn = 1; turn <= TURNS; turn++) {
+  const baseA = await quiet();
+  const withReads = await heavyReads();
+  rows.push([`turn ${turn}: five heaviest readers`, baseA, withReads]);
+  const baseB = await quiet();
+  const withViews = await liveViews();
+  rows.push([`turn ${turn}: 128 live views, 50 buckets written`, baseB, withViews]);
+}
+
+const ms = (values: number[], p: number) => percentile(values, p).toFixed(1);
+const rate = (p: Phase) => p.values / p.seconds;
+console.log(
+  `\nreads under load, ${RECORDS.toLocaleString('en')} records × ${SERIES} series, ${SECONDS} s per phase, load average ${loadavg()[0]!.toFixed(1)}`,
+);
+console.log(
+  '| phase | p50 ms without / with | p95 ms without / with | p95 ratio | ingested values/s without / with | ingestion ratio | failed | heavy reads |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, without, withLoad] of rows) {
+  const p95Ratio = percentile(withLoad.latencies, 95) / percentile(without.latencies, 95);
+  console.log(
+    `| ${name} | ${ms(without.latencies, 50)} / ${ms(withLoad.latencies, 50)} | ${ms(without.latencies, 95)} / ${ms(withLoad.latencies, 95)} | ${p95Ratio.toFixed(2)} × | ${rate(without).toFixed(0)} / ${rate(withLoad).toFixed(0)} | ${(rate(withLoad) / rate(without)).toFixed(2)} × | ${withLoad.failures} | ${withLoad.heavyReads} |`,
+  );
+}
+
+await server.stop();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,192 @@
+import { Worker } from 'node:worker_threads';
+import type { Downsampled, DownsampleQuery, ReadQuery } from '@bucketgrid/shared';
+import { type Bucket, type ReadResult, type Store, StoreUnavailable } from '../store.ts';
+import { mapBusy } from './errors.ts';
+
+/** The reads the pool runs. */
+export type ReadsOf = Pick<Store, 'readRecords' | 'downsampleRecords'>;
+
+/** What a reader thread is asked (reader-worker.ts). */
+export type ReaderTask =
+  | { op: 'read'; bucket: Bucket; query: ReadQuery }
+  | { op: 'downsample'; bucket: Bucket; query: DownsampleQuery };
+
+/** What it answers: the result, or the error's message and SQLite code. */
+export type ReaderReply =
+  | { ok: true; result: ReadResult | Downsampled }
+  | { ok: false; message: string; code: string | undefined };
+
+export interface ReaderPoolOptions {
+  /** Reader threads (each with its own connection). */
+  threads: number;
+  /** Reads waiting for a thread beyond which more are refused (StoreUnavailable). */
+  maxWaiting: number;
+  /**
+   * A read still running after this fails with StoreUnavailable and its thread is replaced
+   * (a synchronous SQLite read cannot be interrupted any other way). Also the connection's
+   * busy timeout.
+   */
+  timeoutMs: number;
+}
+
+interface Job {
+  task: ReaderTask;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** One thread, started on first use, and the job it runs. */
+interface Slot {
+  worker: Worker | undefined;
+  /** The thread has opened its connection (its start, tsx included, is not a read's time). */
+  ready: boolean;
+  job: Job | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The SQLite store's reads (records and downsampled) on a few threads of their own, so that a
+ * long read costs its caller time, never the event loop that serves everyone else: one read
+ * per thread at a time, a bounded queue in arrival order, a deadline per read.
+ */
+export class ReaderPool {
+  private readonly slots: Slot[];
+  private readonly waiting: Job[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly options: ReaderPoolOptions,
+    /**
+     * The same reads on the caller's own connection, for while no thread has started yet
+     * (a second or more on a busy machine): the first reads after the store opens need not
+     * wait for a thread, nor fail a short deadline because of it.
+     */
+    private readonly beforeReady: ReadsOf,
+  ) {
+    this.slots = Array.from({ length: options.threads }, () => ({
+      worker: undefined,
+      ready: false,
+      job: undefined,
+      timer: undefined,
+    }));
+  }
+
+  readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult> {
+    if (!this.started()) return this.beforeReady.readRecords(bucket, query);
+    return this.run({ op: 'read', bucket, query }) as Promise<ReadResult>;
+  }
+
+  downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled> {
+    if (!this.started()) return this.beforeReady.downsampleRecords(bucket, query);
+    return this.run({ op: 'downsample', bucket, query }) as Promise<Downsampled>;
+  }
+
+  /** Whether any thread is ready (or the pool is closed, which `run` refuses). */
+  private started(): boolean {
+    return this.closed || this.slots.some((slot) => slot.ready);
+  }
+
+  /** Starts every thread now, so that the first reads do not wait for them. */
+  warmUp(): void {
+    for (const slot of this.slots) this.workerOf(slot);
+  }
+
+  /** Refuses what waits, fails what runs, and stops every thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const gone = new StoreUnavailable('the store is closing');
+    for (const job of this.waiting.splice(0)) job.reject(gone);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const { worker, job } = slot;
+        this.release(slot);
+        job?.reject(gone);
+        slot.worker = undefined;
+        await worker?.terminate();
+      }),
+    );
+  }
+
+  private run(task: ReaderTask): Promise<unknown> {
+    if (this.closed) return Promise.reject(new StoreUnavailable('the store is closed'));
+    return new Promise((resolve, reject) => {
+      const job: Job = { task, resolve, reject };
+      const free = this.slots.find((slot) => slot.job === undefined);
+      if (free) this.start(free, job);
+      else if (this.waiting.length < this.options.maxWaiting) this.waiting.push(job);
+      else reject(new StoreUnavailable('every reader is busy'));
+    });
+  }
+
+  private start(slot: Slot, job: Job): void {
+    const worker = this.workerOf(slot);
+    slot.job = job;
+    // Busy, the thread keeps the process alive (a CLI awaiting its read); idle, it must not.
+    worker.ref();
+    if (slot.ready) this.send(slot, job);
+  }
+
+  /** Hands the job to the ready thread, with its deadline. */
+  private send(slot: Slot, job: Job): void {
+    const { timeoutMs } = this.options;
+    slot.timer = setTimeout(() => {
+      this.replace(slot, new StoreUnavailable(`no answer within ${timeoutMs} ms (read)`));
+    }, timeoutMs);
+    slot.worker!.postMessage(job.task);
+  }
+
+  private workerOf(slot: Slot): Worker {
+    if (slot.worker) return slot.worker;
+    const worker = new Worker(new URL('./reader-thread.js', import.meta.url), {
+      workerData: { path: this.path, timeoutMs: this.options.timeoutMs },
+      execArgv: [],
+    });
+    worker.on('message', (reply: ReaderReply | 'ready') => {
+      const { job } = slot;
+      if (slot.worker !== worker) return;
+      if (reply === 'ready') {
+        slot.ready = true;
+        if (job) this.send(slot, job);
+        return;
+      }
+      if (!job) return;
+      this.release(slot);
+      if (reply.ok) job.resolve(reply.result);
+      else job.reject(mapBusy(Object.assign(new Error(reply.message), { code: reply.code })));
+      this.next(slot);
+    });
+    worker.on('error', (error) => {
+      if (slot.worker === worker) this.replace(slot, error);
+    });
+    worker.on('exit', () => {
+      if (slot.worker === worker) this.replace(slot, new StoreUnavailable('a reader stopped'));
+    });
+    worker.unref();
+    slot.worker = worker;
+    slot.ready = false;
+    return worker;
+  }
+
+  /** Fails the slot's job, drops its thread (a new one starts on next use), runs the next job. */
+  private replace(slot: Slot, error: unknown): void {
+    const { worker, job } = slot;
+    this.release(slot);
+    slot.worker = undefined;
+    void worker?.terminate();
+    job?.reject(error);
+    this.next(slot);
+  }
+
+  private release(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.job = undefined;
+    slot.worker?.unref();
+  }
+
+  private next(slot: Slot): void {
+    const job = this.waiting.shift();
+    if (job && !this.closed) this.start(slot, job);
+  }
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/open-store.ts';
+import { StoreUnavailable } from '../src/store.ts';
+
+/** The reader threads of the SQLite store (src/sqlite/reader-pool.ts). */
+
+const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-readers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function storeWithBucket(name: string, options: { timeoutMs?: number } = {}) {
+  const store = await openStore(`file:${join(dir, `${name}.db`)}`, options);
+  const owner = await store.createUser({
+    email: `${name}@example.com`,
+    name,
+    workspace: name,
+    passwordHash: 'hash',
+  });
+  const dashboard = await store.createDashboard({
+    ownerId: owner.id,
+    workspace: owner.workspace,
+    slug: name,
+    name,
+    retention: 1_000_000,
+  });
+  const bucket = await store.createBucket({ dashboardId: dashboard.id, name, type: 'TSV' });
+  return { store, bucket };
+}
+
+describe('SQLite reader threads', () => {
+  it('see every write acknowledged before the read started, under concurrent writes', async () => {
+    const { store, bucket } = await storeWithBucket('visibility');
+    // Writes in flight on the writer while each read goes to a reader thread: every read must
+    // see at least the writes acknowledged before it was asked.
+    let acknowledged = 0;
+    const writes = Array.from({ length: 100 }, (_, i) =>
+      store.upsertRecords(bucket, [{ key: i, values: { 1: i } }], 'merge').then(() => {
+        acknowledged = Math.max(acknowledged, i + 1);
+      }),
+    );
+    const reads: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++) {
+      await writes[i];
+      const expected = acknowledged;
+      reads.push(
+        store.readRecords(bucket, { order: 'asc', limit: 10_000 }).then(({ records }) => {
+          expect(records.length).toBeGreaterThanOrEqual(expected);
+        }),
+        store.downsampleRecords(bucket, { points: 5_000 }).then((answer) => {
+          expect(answer.keys.length).toBeGreaterThanOrEqual(expected);
+        }),
+      );
+    }
+    await Promise.all([...writes, ...reads]);
+    expect((await store.downsampleRecords(bucket, { points: 5_000 })).keys).toHaveLength(100);
+    await store.close();
+  }, 60_000);
+
+  it('fail reads that wait or run at close with StoreUnavailable, and refuse reads after it', async () => {
+    const { store, bucket } = await storeWithBucket('closing');
+    await store.upsertRecords(bucket, [{ key: 1, values: { 1: 1 } }], 'merge');
+    const inFlight = Array.from({ length: 10 }, () =>
+      store.readRecords(bucket, { order: 'asc', limit: 10 }).then(
+        (result) => result.records.length,
+        (error: unknown) => error,
+      ),
+    );
+    await store.close();
+    for (const outcome of await Promise.all(inFlight)) {
+      if (typeof outcome !== 'number') expect(outcome).toBeInstanceOf(StoreUnavailable);
+      else expect(outcome).toBe(1);
+    }
+    await expect(store.readRecords(bucket, { order: 'asc', limit: 10 })).rejects.toBeInstanceOf(
+      StoreUnavailable,
+    );
+  }, 60_000);
+});
