@@ -93,13 +93,13 @@ export function downsampleContract(t: ContractContext): void {
         count: [2, 2, 3, 2],
         series: { 1: { min: [0, 2, 4, 7], max: [1, 3, 6, 8], last: [1, 3, 6, 8] } },
       });
-      // Intervals are aligned to multiples of their width, so 0 always starts one: the whole
-      // range is two intervals at any width, and one side of it is one.
+      // Aligned intervals put a boundary at 0, so the whole range spans two of any width;
+      // `points=1` asks for one figure, so the two are merged into one interval.
       expect(await read(-edge, 1)).toMatchObject({
-        interval: 2e16,
-        keys: [-2e16, 0],
-        count: [4, 5],
-        series: { 1: { min: [0, 4], max: [3, 8], avg: [1.5, 6], last: [3, 8] } },
+        interval: 4e16,
+        keys: [-2e16],
+        count: [9],
+        series: { 1: { min: [0], max: [8], avg: [4], last: [8] } },
       });
       expect(await read(0, 1)).toMatchObject({
         interval: 1e16,

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { ByteReader, ByteWriter, varintLength } from '../src/chunks/bytes.ts';
+import {
+  type ChunkColumns,
+  type Compression,
+  columnsFromRecords,
+  decodeChunk,
+  decodeKeys,
+  type EncodedChunk,
+  encodeChunk,
+  recordsFromColumns,
+} from '../src/chunks/codec.ts';
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure repeats. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Compares with Object.is at every value, so -0 against 0 or a lost null fails. */
+function expectSame(actual: ChunkColumns, expected: ChunkColumns): void {
+  expect(actual.keys).toEqual(expected.keys);
+  expect(actual.series).toEqual(expected.series);
+  expected.values.forEach((column, s) => {
+    column.forEach((value, i) => {
+      if (!Object.is(actual.values[s]![i], value)) {
+        throw new Error(
+          `series ${expected.series[s]} record ${i}: ${actual.values[s]![i]} ≠ ${value}`,
+        );
+      }
+    });
+  });
+}
+
+function roundTrip(columns: ChunkColumns, compression: Compression = 'deflate'): EncodedChunk {
+  const chunk = encodeChunk(columns, compression);
+  expectSame(decodeChunk(chunk), columns);
+  expect(decodeKeys(chunk.keys)).toEqual(columns.keys);
+  return chunk;
+}
+
+const SECOND = 1_000;
+const START = Date.UTC(2024, 0, 1);
+
+describe('chunk codec', () => {
+  it('sizes varints as it writes them, up to 2^53', () => {
+    for (let bits = 0; bits <= 53; bits++) {
+      for (const n of [2 ** bits - 1, 2 ** bits, 2 ** bits + 1]) {
+        if (n < 0 || n > Number.MAX_SAFE_INTEGER) continue;
+        const out = new ByteWriter();
+        out.varint(n);
+        expect(varintLength(n)).toBe(out.length);
+        expect(new ByteReader(out.finish()).varint()).toBe(n);
+      }
+    }
+  });
+
+  it('keeps the four kinds of series of the storage probe exactly, in a tenth of their JSON', () => {
+    const next = random(1);
+    let walk = 20;
+    const records = Array.from({ length: 1_000 }, (_, i) => {
+      walk = Math.round((walk + next() - 0.5) * 100) / 100;
+      return {
+        key: START + i * SECOND,
+        values: {
+          1: walk,
+          2: Math.sin(i / 100) * 50,
+          3: 1_000_000 + i * 7,
+          4: i < 600 ? 1 : 2,
+        },
+      };
+    });
+    for (const compression of ['none', 'deflate', 'brotli'] as const) {
+      const chunk = roundTrip(columnsFromRecords(records), compression);
+      const json = records.reduce((sum, r) => sum + JSON.stringify(r.values).length + 8, 0);
+      expect(chunk.keys.length + chunk.data.length).toBeLessThan(json / 3);
+    }
+    expect(recordsFromColumns(decodeChunk(encodeChunk(columnsFromRecords(records))))).toEqual(
+      records,
+    );
+  });
+
+  it('keeps nulls, series missing from some records, -0, extremes and irregular keys', () => {
+    const next = random(2);
+    const records = Array.from({ length: 700 }, (_, i) => {
+      const values: Record<number, number | null> = {};
+      if (next() < 0.7) values[1] = next() < 0.2 ? null : Math.round(next() * 1e6) / 1e3;
+      if (next() < 0.5) values[1000] = [-0, 0, Number.MAX_VALUE, -Number.MIN_VALUE, 5e-324][i % 5]!;
+      if (i % 3 === 0) values[7] = null;
+      if (next() < 0.3) values[42] = (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20);
+      return { key: -5_000_000 + i * 997 + Math.floor(next() * 900), values };
+    });
+    expect(recordsFromColumns(decodeChunk(roundTrip(columnsFromRecords(records))))).toEqual(
+      records,
+    );
+  });
+
+  it('keeps keys at both ends of the safe integers (spans past 2^52 stored raw)', () => {
+    const keys = [
+      -Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER + 1,
+      -1,
+      0,
+      2 ** 52,
+      Number.MAX_SAFE_INTEGER - 1,
+      Number.MAX_SAFE_INTEGER,
+    ];
+    roundTrip({ keys, series: [1], values: [keys.map((_, i) => i)] });
+    const near = [Number.MAX_SAFE_INTEGER - 2 ** 52, 0, Number.MAX_SAFE_INTEGER].sort(
+      (a, b) => a - b,
+    );
+    roundTrip({ keys: near, series: [1], values: [[1.5, null, 2.25]] });
+  });
+
+  it('keeps one record, a constant, large mantissas and long decimals', () => {
+    roundTrip({ keys: [42], series: [3], values: [[0.1]] });
+    roundTrip({ keys: [1, 2, 3], series: [1], values: [[7, 7, 7]] });
+    roundTrip({ keys: [1, 2, 3, 4], series: [1], values: [[2 ** 53 - 1, -(2 ** 53), 1, 2 ** 50]] });
+    roundTrip({ keys: [1, 2, 3], series: [1], values: [[0.1 + 0.2, 1 / 3, 123.456789012345]] });
+  });
+
+  it('refuses a chunk it did not write', () => {
+    const chunk = encodeChunk({ keys: [1, 2], series: [1], values: [[1, 2]] }, 'none');
+    const retagged = Buffer.from([9, ...chunk.data.subarray(1)]);
+    expect(() => decodeChunk({ keys: chunk.keys, data: retagged })).toThrow(/compression/);
+    const cut = chunk.data.subarray(0, chunk.data.length - 1);
+    expect(() => decodeChunk({ keys: chunk.keys, data: cut })).toThrow(/ends too early/);
+    const other = encodeChunk({ keys: [1, 2, 3], series: [], values: [] }, 'none');
+    expect(() => decodeChunk({ keys: other.keys, data: chunk.data })).toThrow(/disagree/);
+  });
+});
