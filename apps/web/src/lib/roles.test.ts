@@ -62,9 +62,11 @@ describe('role rules in the UI', () => {
       manageKeys: false,
       manageMembers: false,
       editSettings: false,
+      readActivity: false,
       deleteDashboard: false,
     });
     expect(capabilities('admin').manageKeys).toBe(true);
+    expect(capabilities('admin').readActivity).toBe(true);
     expect(capabilities('admin').deleteDashboard).toBe(false);
     expect(capabilities('owner').deleteDashboard).toBe(true);
   });
