@@ -112,6 +112,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }
       });
       const page = await context.newPage();
+      // React reports an error it recovered from as a wrapper (#520); its cause says which.
+      await page.addInitScript(() =>
+        window.addEventListener('error', (event) => {
+          const cause = (event.error as { cause?: { stack?: string } } | undefined)?.cause;
+          if (cause) console.error(`caused by: ${cause.stack ?? String(cause)}`);
+        }),
+      );
       // Every wait is on visible state; a step that takes this long has failed.
       page.setDefaultTimeout(10_000);
       return page;
