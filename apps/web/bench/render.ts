@@ -15,7 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium, trpcCall } from '../e2e/browser.ts';
 
 const TURNS = Number(process.env.TURNS ?? 8);
 const DAY = 24 * 60 * 60_000;
@@ -28,17 +29,6 @@ interface Harness {
   url: string;
   stop(): Promise<void>;
 }
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * A checkout's own server code and web build on SQLite in a temp dir, and a Chromium. Not
@@ -61,10 +51,7 @@ async function startCheckout(root: string): Promise<Harness> {
     host: '127.0.0.1',
     webDist: resolve(root, 'apps/web/dist'),
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext({ baseURL: server.url });
   return {
     url: server.url,
@@ -87,24 +74,6 @@ interface Checkout {
   times: number[];
 }
 
-async function call(page: Page, path: string, input: unknown, mutation = false) {
-  return page.evaluate(
-    async ({ path, input, mutation }) => {
-      const response = mutation
-        ? await fetch(`/trpc/${path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(input),
-          })
-        : await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
-      const body = await response.json();
-      if (!response.ok) throw new Error(JSON.stringify(body));
-      return body.result.data;
-    },
-    { path, input, mutation },
-  );
-}
-
 async function post(url: string, bucketId: string, key: string, records: unknown[]) {
   const response = await fetch(`${url}/api/buckets/${bucketId}`, {
     method: 'POST',
@@ -121,13 +90,13 @@ async function prepare(name: string, root: string): Promise<Checkout> {
   await page.setViewportSize({ width: 1440, height: 1000 });
   // Setup through the API the app itself calls (the checkouts' test flows import vitest).
   await page.goto('/signin');
-  await call(
+  await trpcCall(
     page,
     'auth.signUp',
     { name: 'Bench', email: `bench-${name}@example.com`, password: 'correct horse battery staple' },
     true,
   );
-  const dashboard = (await call(page, 'dashboards.create', { name: 'Render' }, true)) as {
+  const dashboard = (await trpcCall(page, 'dashboards.create', { name: 'Render' }, true)) as {
     id: string;
     workspace: string;
     slug: string;
@@ -136,7 +105,7 @@ async function prepare(name: string, root: string): Promise<Checkout> {
   const dashboardPath = `/${dashboard.workspace}/${dashboard.slug}`;
   const createBucket = async (bucket: string, type: string) =>
     (
-      (await call(page, 'buckets.create', { dashboardId, name: bucket, type }, true)) as {
+      (await trpcCall(page, 'buckets.create', { dashboardId, name: bucket, type }, true)) as {
         id: string;
       }
     ).id;
@@ -144,7 +113,7 @@ async function prepare(name: string, root: string): Promise<Checkout> {
   for (const bucket of ['Plant A', 'Plant B', 'Plant C'])
     buckets.push(await createBucket(bucket, 'TSV'));
   const kv = await createBucket('Sites', 'KV');
-  const { key } = (await call(
+  const { key } = (await trpcCall(
     page,
     'apiKeys.create',
     { dashboardId, name: 'bench', type: 'production' },
@@ -220,7 +189,7 @@ async function prepare(name: string, root: string): Promise<Checkout> {
       limit: 10,
     },
   ];
-  await call(
+  await trpcCall(
     page,
     'dashboards.saveLayout',
     { dashboardId, version: 0, widgets, defaultRange: '24h' },

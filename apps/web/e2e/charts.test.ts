@@ -1,7 +1,8 @@
 import type { WidgetInput } from '@bucketgrid/shared';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { createApiKey, createBucket, createDashboard, signUp, trpcCall } from './flows.ts';
+import { trpcCall } from './browser.ts';
+import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
 import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 const harness = useHarness();

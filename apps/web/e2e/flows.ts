@@ -144,27 +144,3 @@ export async function addWidget(page: Page, choice: WidgetChoice): Promise<void>
   await dialog.getByRole('button', { name: 'Add widget' }).click();
   await dialog.waitFor({ state: 'hidden' });
 }
-
-/** Calls a tRPC procedure from inside the page, with its session (setup only). */
-export function trpcCall(
-  page: Page,
-  path: string,
-  input: unknown,
-  mutation = false,
-): Promise<unknown> {
-  return page.evaluate(
-    async ({ path, input, mutation }) => {
-      const response = mutation
-        ? await fetch(`/trpc/${path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(input),
-          })
-        : await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
-      const body = await response.json();
-      if (!response.ok) throw new Error(JSON.stringify(body));
-      return body.result.data;
-    },
-    { path, input, mutation },
-  );
-}
