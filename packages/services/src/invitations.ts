@@ -7,6 +7,7 @@ import {
   type Store,
   UniqueViolation,
 } from '@bucketgrid/store';
+import type { ChangeAuthor } from './activity.ts';
 import { invitationMail } from './invitation-mail.ts';
 import type { Mailer, MailOutcome } from './mailer.ts';
 import { addMember } from './members.ts';
@@ -108,6 +109,7 @@ export async function invite(
   inviter: Inviter,
   dashboard: Dashboard,
   input: { email: string; role: Role },
+  by?: ChangeAuthor,
 ): Promise<InviteOutcome> {
   const { store } = deps;
   if (!roleAtLeast(inviter.role, input.role)) {
@@ -115,11 +117,12 @@ export async function invite(
   }
   const email = validate(emailSchema, input.email, 'email');
   if (await store.getUserByEmail(email)) {
-    const member = await addMember(store, inviter.role, {
-      dashboardId: dashboard.id,
-      email,
-      role: input.role,
-    });
+    const member = await addMember(
+      store,
+      inviter.role,
+      { dashboardId: dashboard.id, email, role: input.role },
+      by,
+    );
     return { kind: 'member', member };
   }
   await spendDailyBudget(deps, dashboard.id);

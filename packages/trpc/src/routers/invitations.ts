@@ -40,7 +40,7 @@ export const invitationsRouter = router({
     .input(inviteInput)
     .mutation(async ({ ctx, input }) => {
       const inviter = { id: ctx.user.id, name: ctx.user.name, role: ctx.role };
-      const outcome = await invite(deps(ctx), inviter, ctx.dashboard, input);
+      const outcome = await invite(deps(ctx), inviter, ctx.dashboard, input, ctx.author);
       if (outcome.kind === 'member') {
         const { userId, email, name, role } = outcome.member;
         return { kind: 'member' as const, member: { userId, email, name, role } };
