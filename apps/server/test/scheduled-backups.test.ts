@@ -144,3 +144,77 @@ it.skipIf(!sqlite)(
   },
   120_000,
 );
+
+/** Starts the server with `env` and expects it to refuse with one error line; that line. */
+async function refusal(databaseUrl: string, env: Record<string, string>) {
+  const server = spawnServer(databaseUrl, env);
+  const log = logged(server);
+  expect(await server.exited).toBe(1);
+  expect(log.entries).toHaveLength(1);
+  return log.entries[0]!;
+}
+
+it.skipIf(!sqlite)(
+  'refuses to start on a bad BACKUP_INTERVAL, BACKUP_KEEP or MongoDB',
+  async () => {
+    const backupDir = join(dir, 'refused');
+    expect(
+      await refusal(database.url, { BACKUP_DIR: backupDir, BACKUP_INTERVAL: '1 day' }),
+    ).toMatchObject({
+      level: 'error',
+      message:
+        'BACKUP_INTERVAL "1 day" is not a duration: use a number and a unit, such as 30m, 6h or 1d.',
+    });
+    // A typo that would back up all the time: below the 5-minute minimum.
+    expect(
+      await refusal(database.url, { BACKUP_DIR: backupDir, BACKUP_INTERVAL: '1s' }),
+    ).toMatchObject({
+      message: 'BACKUP_INTERVAL "1s" is shorter than the minimum of 5 minutes: back up less often.',
+    });
+    expect(await refusal(database.url, { BACKUP_DIR: backupDir, BACKUP_KEEP: '0' })).toMatchObject({
+      message: 'BACKUP_KEEP "0" is not a whole number from 1 to 10000.',
+    });
+    expect(await refusal(database.url, { BACKUP_INTERVAL: '1h' })).toMatchObject({
+      message: 'BACKUP_INTERVAL is set but BACKUP_DIR is not: set BACKUP_DIR to turn backups on.',
+    });
+    // Refused before any connection is tried: nothing listens on this port.
+    expect(
+      await refusal('mongodb://127.0.0.1:9/bucketgrid', { BACKUP_DIR: backupDir }),
+    ).toMatchObject({
+      message:
+        'BACKUP_DIR backs up SQLite only: on MongoDB use mongodump (docs/backups.md) and unset BACKUP_DIR.',
+    });
+    expect(readdirSync(dir)).not.toContain('refused');
+  },
+  120_000,
+);
+
+it.skipIf(!sqlite)(
+  'logs a failed backup in one line and keeps serving',
+  async () => {
+    const backups = join(dir, 'failing');
+    const server = spawnServer(database.url, {
+      BACKUP_DIR: backups,
+      BACKUP_INTERVAL: '1s',
+      TEST_MIN_BACKUP_INTERVAL_MS: '1000',
+    });
+    const log = logged(server);
+    try {
+      const listening = await log.nth('listening', 1);
+      await log.nth('backup written', 1);
+      // The directory goes away (an unmounted disk): the next backup fails, the server serves.
+      rmSync(backups, { recursive: true });
+      const failed = await log.nth('backup failed', 1);
+      expect(failed).toMatchObject({ level: 'error', path: expect.stringContaining(backups) });
+      expect(typeof failed.error).toBe('string');
+      expect((await call(`${listening.url}/healthz`)).status).toBe(200);
+      // Back again: so are the backups.
+      mkdirSync(backups);
+      const next = await log.nth('backup written', 2);
+      expect(readdirSync(backups)).toContain((next.path as string).slice(backups.length + 1));
+    } finally {
+      expect(await stopServerProcess(server)).toBe(0);
+    }
+  },
+  120_000,
+);
