@@ -59,3 +59,9 @@ export const REQUEST_TIMEOUT_MS = 60_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
 /** How often Node checks the two timeouts above (its default, 30 s, would let them overrun). */
 export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * The shortest BACKUP_INTERVAL: a typo (`1s` for `1d`) must not make the server copy its whole
+ * database over and over, filling the disk's bandwidth and rotating good backups away.
+ */
+export const MIN_BACKUP_INTERVAL_MS = 5 * 60_000;

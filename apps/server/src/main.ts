@@ -1,7 +1,10 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { checkSmtpUrl } from '@bucketgrid/services';
-import { openStore } from '@bucketgrid/store';
+import { openStore, sqlitePathOf } from '@bucketgrid/store';
+import type { ScheduledBackupOptions } from './backups/scheduled-backups.ts';
+import { backupSettingsFrom } from './backups/settings.ts';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { jsonLogger as log } from './log.ts';
 import { metricsListener } from './metrics/endpoint.ts';
@@ -47,6 +50,7 @@ try {
 const smtpUrl = process.env.SMTP_URL || undefined;
 const smtpProblem = smtpUrl === undefined ? null : checkSmtpUrl(smtpUrl);
 if (smtpProblem) refuse(smtpProblem);
+const backups = scheduledBackupsFromEnv();
 const metrics = new ServerMetrics();
 const store = await openStore(process.env.DATABASE_URL, {
   timeoutMs: storeTimeoutMs,
@@ -72,6 +76,7 @@ const running = await startServer({
   smtpUrl,
   mailFrom: process.env.MAIL_FROM || undefined,
   publicUrl: process.env.PUBLIC_URL || undefined,
+  backups,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 }).catch(async (error: NodeJS.ErrnoException) => {
   const reason = LISTEN_ERRORS[error.code ?? ''];
@@ -83,7 +88,29 @@ log('info', 'listening', {
   url: running.url,
   store: store.backend,
   email: smtpUrl ? 'on' : 'off (set SMTP_URL)',
+  backups: backups ? backups.dir : 'off (set BACKUP_DIR)',
 });
+
+/** BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP: undefined when off; refuses what cannot work. */
+function scheduledBackupsFromEnv(): ScheduledBackupOptions | undefined {
+  // Only tests may back up more often than the documented minimum.
+  const settings = backupSettingsFrom(process.env, numberFromEnv('TEST_MIN_BACKUP_INTERVAL_MS'));
+  if (settings instanceof Error) refuse(settings.message);
+  if (settings === undefined) return undefined;
+  const databasePath = sqlitePathOf(process.env.DATABASE_URL);
+  if (databasePath === undefined) {
+    refuse(
+      'BACKUP_DIR backs up SQLite only: on MongoDB use mongodump (docs/backups.md) and unset BACKUP_DIR.',
+    );
+  }
+  try {
+    mkdirSync(settings.dir, { recursive: true });
+    accessSync(settings.dir, constants.W_OK);
+  } catch (error) {
+    refuse(`BACKUP_DIR "${settings.dir}" cannot be written: ${(error as Error).message}`);
+  }
+  return { ...settings, databasePath };
+}
 
 /** METRICS_ADDRESS: `port`, `host:port` or `[ipv6]:port`; the host defaults to loopback. */
 async function startMetricsServer(address: string): Promise<Server> {

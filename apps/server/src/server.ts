@@ -4,6 +4,7 @@ import type { LiveHub } from '@bucketgrid/live';
 import type { Store } from '@bucketgrid/store';
 import { type AppOptions, createApp } from './app.ts';
 import { startUpkeep } from './background-upkeep.ts';
+import { type ScheduledBackupOptions, startScheduledBackups } from './backups/scheduled-backups.ts';
 import { declaredLength } from './http/body.ts';
 import { bodyLimitOf } from './http/body-limits.ts';
 import {
@@ -41,6 +42,8 @@ export interface ServerOptions extends AppOptions {
   maxConnectionsPerAddress?: number;
   /** Open connections in all (default: the descriptor limit less DESCRIPTOR_RESERVE). */
   maxConnections?: number;
+  /** Back the SQLite database up on a schedule (BACKUP_DIR; off when not given). */
+  backups?: ScheduledBackupOptions;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -86,6 +89,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await stop();
     throw error;
   });
+  // Part of the background upkeep, started once the server listens.
+  const backups =
+    options.backups &&
+    startScheduledBackups(options.backups, options.logger, metrics.backupObserver);
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const url = `http://${host}:${port}`;
@@ -104,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       await closed;
       clearInterval(sweeper);
+      await backups?.stop();
       await upkeep.stop();
       await stop();
     },

@@ -15,5 +15,6 @@ export {
   sqlitePathOf,
 } from './open-store.ts';
 export { type BackupResult, backupSqlite, restoreSqlite } from './sqlite/backup.ts';
+export { backupSqliteOffThread } from './sqlite/backup-off-thread.ts';
 export * from './store.ts';
 export { wrapMethods } from './wrap-methods.ts';

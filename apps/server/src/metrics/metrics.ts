@@ -6,12 +6,13 @@ import {
   wrapMethods,
 } from '@bucketgrid/store';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BackupObserver } from '../backups/scheduled-backups.ts';
 import { ROUTE_LABELS } from './requests.ts';
 
 /**
  * What an operator sees of the server, in Prometheus' text format (GET /metrics): requests by
  * route and status with their latency, records and values ingested, group commits, live
- * streams, rate-limit refusals, store errors, and the process (CPU, memory, event loop, GC).
+ * streams, rate-limit refusals, store errors, scheduled backups, and the process (CPU, memory, event loop, GC).
  * Each server has its own registry, so servers in one test process do not mix their figures.
  */
 export class ServerMetrics {
@@ -69,6 +70,17 @@ export class ServerMetrics {
     labelNames: ['operation'] as const,
     registers: [this.registry],
   });
+  private readonly backups = new Counter({
+    name: 'bucketgrid_backups_total',
+    help: 'Scheduled backups (BACKUP_DIR) by outcome: success or failure',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly lastBackup = new Gauge({
+    name: 'bucketgrid_last_backup_success_timestamp_seconds',
+    help: 'When the newest successful scheduled backup was taken (unix seconds; 0 for none yet)',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -76,6 +88,7 @@ export class ServerMetrics {
     // `absent` cannot tell "never" from "not scraped"): every known label starts at 0.
     for (const route of [...ROUTE_LABELS, '(connection)']) this.rateLimitRefusals.inc({ route }, 0);
     this.storeErrors.inc({ operation: 'commit' }, 0);
+    for (const outcome of ['success', 'failure']) this.backups.inc({ outcome }, 0);
   }
 
   request(method: string, route: string, status: number, seconds: number): void {
@@ -101,6 +114,15 @@ export class ServerMetrics {
   liveStreamClosed(): void {
     this.liveStreams.dec();
   }
+
+  /** For the scheduled backups (backups/scheduled-backups.ts). */
+  readonly backupObserver: BackupObserver = {
+    written: (atMs) => {
+      this.backups.inc({ outcome: 'success' });
+      this.lastBackup.set(atMs / 1000);
+    },
+    failed: () => this.backups.inc({ outcome: 'failure' }),
+  };
 
   /** For openStore: what each SQLite group commit carried and took. */
   readonly commitObserver: CommitObserver = {
