@@ -63,6 +63,8 @@ export default defineConfig({
         defineAlgorithm('gzip', { level: 9 }),
       ],
       threshold: 1024,
+      // The plugin's default kinds, and text: /llms-full.txt is the whole API reference.
+      include: /\.(html|xml|css|json|js|mjs|svg|yaml|yml|toml|txt)$/,
     }),
   ],
   server: {
