@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../src/log.ts';
 import { call, provision, startTestServer, type TestServer } from './helpers.ts';
 
 /**
@@ -16,9 +17,11 @@ let server: TestServer;
 let mine: Awaited<ReturnType<typeof provision>>;
 let theirs: Awaited<ReturnType<typeof provision>>;
 const clients: Client[] = [];
+const lines: Record<string, unknown>[] = [];
+const logger: Logger = (level, message, fields) => lines.push({ level, message, ...fields });
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ logger });
   mine = await provision(server.store, 'IV');
   theirs = await provision(server.store, 'IV');
 }, BUSY_MACHINE.timeout);
@@ -215,4 +218,16 @@ describe('the MCP server', () => {
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
   });
+});
+
+it('logs each MCP request under the route /mcp with its key id, never the key', async () => {
+  lines.length = 0;
+  const client = await connect(mine.key);
+  await tool(client, 'describe_dashboard');
+  const requests = lines.filter((line) => line.message === 'request' && line.route === '/mcp');
+  expect(requests.length).toBeGreaterThanOrEqual(2);
+  expect(requests).toContainEqual(
+    expect.objectContaining({ method: 'POST', status: 200, keyId: mine.apiKey.id }),
+  );
+  expect(JSON.stringify(lines)).not.toContain(mine.key);
 });
