@@ -139,6 +139,13 @@ describe('the MCP server', () => {
     expect(
       await tool(client, 'delete_records', { bucket_id: mine.bucket.id, keys: [1], from: 1 }),
     ).toMatchObject({ isError: true, code: 'conflicting_selection' });
+    // Input of the wrong shape is refused by the tool's input schema (the SDK's message).
+    const shape = (await client.callTool({
+      name: 'read_records',
+      arguments: { bucket_id: mine.bucket.id, limit: 0 },
+    })) as CallToolResult;
+    expect(shape.isError).toBe(true);
+    expect(JSON.stringify(shape.content)).toMatch(/Input validation error.*at limit/);
   });
 
   it("refuses a read-only key's write with insufficient_scope", async () => {
