@@ -238,3 +238,39 @@ it('logs each MCP request under the route /mcp with its key id, never the key', 
   );
   expect(JSON.stringify(lines)).not.toContain(mine.key);
 });
+
+describe('the key’s per-minute budget', () => {
+  let budgeted: TestServer;
+  beforeAll(async () => {
+    budgeted = await startTestServer({ keyRateLimitPerMinute: 1500 });
+  }, BUSY_MACHINE.timeout);
+  afterAll(() => budgeted.stopAll());
+
+  it('is spent by MCP writes record by record, as REST writes spend it', async () => {
+    const setup = await provision(budgeted.store, 'IV');
+    const client = new Client({ name: 'budget', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${budgeted.url}/mcp`), {
+        requestInit: { headers: { 'X-API-Key': setup.key } },
+      }),
+    );
+    const batch = (from: number, length: number) =>
+      Array.from({ length }, (_, i) => ({ k: from + i, d: [{ sk: 1, v: 1 }] }));
+    const write = (records: unknown[]) =>
+      tool(client, 'write_records', { bucket_id: setup.bucket.id, records });
+    expect(await write(batch(1, 2000))).toMatchObject({
+      isError: true,
+      code: 'batch_exceeds_rate_limit',
+    });
+    expect(await write(batch(1, 1000))).toMatchObject({ isError: false, written: 1000 });
+    // 1,000 of 1,500 spent by MCP: a REST write of 600 more is over the same budget.
+    const rest = await call(`${budgeted.url}/api/buckets/${setup.bucket.id}`, {
+      method: 'POST',
+      key: setup.key,
+      body: batch(2000, 600),
+    });
+    expect(rest.status).toBe(429);
+    expect(await write(batch(3000, 600))).toMatchObject({ isError: true, code: 'rate_limited' });
+    await client.close();
+  });
+});
