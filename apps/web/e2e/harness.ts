@@ -5,24 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@bucketgrid/server';
 import { openStore } from '@bucketgrid/store';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { launchChromium } from './browser.ts';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const webDist = join(appRoot, 'dist');
 const screenshotDir = fileURLToPath(new URL('../screenshots', import.meta.url));
-
-// Without the networking flags Chromium keeps trying to reach Google services on a closed network.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Harness {
   url: string;
@@ -82,10 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
   let server = await serve(0);
   const url = server.url;
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser: Browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   let errors: string[] = [];
   return {
@@ -112,6 +98,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }
       });
       const page = await context.newPage();
+      // React reports an error it recovered from as a wrapper (#520); its cause says which.
+      await page.addInitScript(() =>
+        window.addEventListener('error', (event) => {
+          const cause = (event.error as { cause?: { stack?: string } } | undefined)?.cause;
+          if (cause) console.error(`caused by: ${cause.stack ?? String(cause)}`);
+        }),
+      );
       // Every wait is on visible state; a step that takes this long has failed.
       page.setDefaultTimeout(10_000);
       return page;

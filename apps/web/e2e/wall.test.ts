@@ -1,29 +1,11 @@
 import type { WidgetInput } from '@bucketgrid/shared';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { trpcCall } from './browser.ts';
 import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
 import { newUser, postRecords, useHarness } from './harness.ts';
 
 const harness = useHarness();
-
-/** Calls a tRPC procedure from inside the page, with its session (setup only). */
-function trpcCall(page: Page, path: string, input: unknown, mutation = false): Promise<unknown> {
-  return page.evaluate(
-    async ({ path, input, mutation }) => {
-      const response = mutation
-        ? await fetch(`/trpc/${path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(input),
-          })
-        : await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
-      const body = await response.json();
-      if (!response.ok) throw new Error(JSON.stringify(body));
-      return body.result.data;
-    },
-    { path, input, mutation },
-  );
-}
 
 /** DOM nodes, JS event listeners and JS heap after a full garbage collection. */
 async function footprint(page: Page) {

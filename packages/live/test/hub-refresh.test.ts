@@ -52,10 +52,10 @@ beforeAll(async () => {
     retention: 1_000,
   });
   dashboardId = dashboard.id;
-  bucketIds = [];
-  for (const name of ['a', 'b']) {
-    bucketIds.push((await store.createBucket({ dashboardId, name, type: 'TSV' })).id);
-  }
+  for (const name of ['a', 'b']) await store.createBucket({ dashboardId, name, type: 'TSV' });
+  // In the store's order (oldest first, ties by id: both may be made in one millisecond), which
+  // is the order a refresh names them in.
+  bucketIds = (await store.listBuckets(dashboardId)).map((bucket) => bucket.id);
 });
 afterAll(async () => {
   await store.close();

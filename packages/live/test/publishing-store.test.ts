@@ -79,7 +79,7 @@ describe('publishChanges', () => {
     await store.updateDashboard(dashboardId, { retention: 500 });
     expect(since()).toEqual([{ type: 'buckets' }]);
 
-    const content = { widgets: [], defaultRange: '1h' as const };
+    const content = { widgets: [], defaultRange: '1h' as const, maxWidth: null };
     const save = (expectedVersion: number) =>
       store.saveLayout(dashboardId, { expectedVersion, content, updatedBy: userId, at: 1 });
     const saved = await save(0);

@@ -13,6 +13,11 @@ export const MAX_WIDGET_HEIGHT = 24;
 export const MAX_WIDGETS = 50;
 export const MAX_WIDGET_SERIES = 10;
 export const MAX_TEXT_WIDGET_LENGTH = 4_000;
+/** The grid's widest default (px): wider screens get margins, so charts stay readable. */
+export const DEFAULT_GRID_MAX_WIDTH = 2_400;
+/** The range a dashboard may set as its grid's widest (px), from a laptop to an 8K wall. */
+export const MIN_GRID_MAX_WIDTH = 960;
+export const MAX_GRID_MAX_WIDTH = 7_680;
 
 export const widgetIdSchema = z
   .string()
@@ -60,6 +65,11 @@ export const timeChartWidgetSchema = z
     stacked: z.boolean().default(false),
     /** Which per-interval figure a downsampled line shows. */
     stat: z.enum(['avg', 'min', 'max', 'last']).default('avg'),
+    /**
+     * A band from each interval's minimum to its maximum behind the line, so a spike inside
+     * an interval shows whatever the line follows.
+     */
+    band: z.boolean().default(false),
     /**
      * `high`: thin lines, no points, no animation (high-frequency data);
      * `low`: points and smoothed lines (low-frequency data).
@@ -151,6 +161,14 @@ export const layoutContentSchema = z
     defaultRange: z
       .enum(relativeRangeNames as [RelativeRange, ...RelativeRange[]])
       .default(DEFAULT_RELATIVE_RANGE),
+    /** How wide the grid may grow (px); null: `DEFAULT_GRID_MAX_WIDTH`. */
+    maxWidth: z
+      .number()
+      .int()
+      .min(MIN_GRID_MAX_WIDTH)
+      .max(MAX_GRID_MAX_WIDTH)
+      .nullable()
+      .default(null),
   })
   .strict();
 export type LayoutContent = z.output<typeof layoutContentSchema>;
@@ -170,6 +188,7 @@ export const EMPTY_LAYOUT: DashboardLayout = {
   version: 0,
   widgets: [],
   defaultRange: DEFAULT_RELATIVE_RANGE,
+  maxWidth: null,
   updatedAt: null,
   updatedBy: null,
 };

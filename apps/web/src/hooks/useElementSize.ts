@@ -9,12 +9,20 @@ export function useElementSize(ref: RefObject<HTMLElement | null>): {
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
-    const measure = () =>
+    const measure = () => {
+      const style = getComputedStyle(element);
+      const width =
+        element.clientWidth -
+        Number.parseFloat(style.paddingLeft) -
+        Number.parseFloat(style.paddingRight);
+      const height =
+        element.clientHeight -
+        Number.parseFloat(style.paddingTop) -
+        Number.parseFloat(style.paddingBottom);
       setSize((previous) =>
-        previous.width === element.clientWidth && previous.height === element.clientHeight
-          ? previous
-          : { width: element.clientWidth, height: element.clientHeight },
+        previous.width === width && previous.height === height ? previous : { width, height },
       );
+    };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);

@@ -1,9 +1,9 @@
 import type { Downsampled } from '@bucketgrid/shared';
 import { describe, expect, it } from 'vitest';
 import {
+  bandColumns,
   barsOf,
   chartColumns,
-  gapSpacing,
   stackColumns,
   statSummary,
   thresholdColor,
@@ -32,20 +32,37 @@ describe('chart columns', () => {
   it('breaks the line where downsampled intervals are missing', () => {
     const data = read([0, 10, 40, 50], { 1: [1, 2, 3, 4] }, 10);
     expect(chartColumns(data, [1], 'avg')).toEqual({
-      x: [0, 10, 20, 40, 50],
+      x: [5, 15, 25, 45, 55],
       series: [[1, 2, null, 3, 4]],
+      latest: [4],
+      interval: 10,
     });
   });
 
-  it('breaks raw records only at jumps far beyond their usual spacing', () => {
-    const keys = [0, 1000, 2000, 3100, 4000, 60_000, 61_000];
+  it('never breaks raw records, however unevenly spaced: every record is there', () => {
+    // A record a minute, then a record a second: the minute records are still one line.
+    const keys = [0, 60_000, 120_000, 121_000, 122_000, 123_000, 124_000];
     const data = read(keys, { 1: [1, 2, 3, 4, 5, 6, 7] }, null);
-    expect(gapSpacing(keys, null)).toBe(10_000);
     const columns = chartColumns(data, [1], 'last');
-    expect(columns.x).toEqual([0, 1000, 2000, 3100, 4000, 5000, 60_000, 61_000]);
-    expect(columns.series[0]![5]).toBeNull();
-    // Too few records to know what is usual: no breaks.
-    expect(gapSpacing([0, 1, 1000], null)).toBe(Number.POSITIVE_INFINITY);
+    expect(columns.x).toEqual(keys);
+    expect(columns.series[0]).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(columns.interval).toBeNull();
+  });
+
+  it("gives each series' newest value, whatever figure the line follows", () => {
+    const data: Downsampled = {
+      interval: 10,
+      keys: [0, 10],
+      count: [3, 3],
+      series: { 1: { min: [1, 2], max: [9, 30], avg: [5, 16.8], last: [7, 25.5] } },
+      truncated: false,
+    };
+    const columns = chartColumns(data, [1, 2], 'avg');
+    expect(columns.series[0]).toEqual([5, 16.8]);
+    expect(columns.latest).toEqual([25.5, null]);
+    const band = bandColumns(data, [1]);
+    expect(band.min.series[0]).toEqual([1, 2]);
+    expect(band.max.series[0]).toEqual([9, 30]);
   });
 
   it('passes over a series without a value instead of breaking it', () => {
@@ -62,6 +79,8 @@ describe('chart columns', () => {
       stackColumns(
         {
           x: [0, 1],
+          latest: [2, 200, 20],
+          interval: null,
           series: [
             [1, 2],
             [100, 200],
@@ -81,6 +100,8 @@ describe('chart columns', () => {
     expect(
       stackColumns({
         x: [0, 1, 2],
+        latest: [2, 10, 300],
+        interval: 1,
         series: [
           [1, null, 2],
           [10, null, undefined],

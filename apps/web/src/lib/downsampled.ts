@@ -3,9 +3,6 @@ import type { Downsampled, DownsampledSeries, RecordKey } from '@bucketgrid/shar
 /** Which per-interval figure a line follows. */
 export type Stat = keyof DownsampledSeries;
 
-/** A raw-records chart breaks its line where keys jump this many times the usual spacing. */
-export const RAW_GAP_FACTOR = 10;
-
 /**
  * uPlot's columns. In a series, `undefined` means "no value here" (the line passes over it)
  * and `null` means "a gap" (the line stops), which is what an inserted gap marker carries.
@@ -13,52 +10,68 @@ export const RAW_GAP_FACTOR = 10;
 export interface Columns {
   x: number[];
   series: (number | null | undefined)[][];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/**
- * The spacing past which two neighbouring keys have missing data between them: one interval
- * for downsampled data; for raw records, far more than their usual (median) spacing.
- * Infinity when too few keys say what is usual.
- */
-export function gapSpacing(keys: readonly number[], interval: number | null): number {
-  if (interval !== null) return interval;
-  if (keys.length < 4) return Number.POSITIVE_INFINITY;
-  const steps: number[] = [];
-  for (let i = 1; i < keys.length; i++) steps.push(keys[i]! - keys[i - 1]!);
-  const usual = median(steps);
-  return usual > 0 ? usual * RAW_GAP_FACTOR : Number.POSITIVE_INFINITY;
+  /** Each series' newest value in the read (its last record's), null when it has none. */
+  latest: (number | null)[];
+  /**
+   * The width of each downsampled interval (then `x` holds each interval's middle); null when
+   * `x` are the raw records' keys.
+   */
+  interval: number | null;
 }
 
 /**
- * Columns for a time or integer chart of `sks`, with a gap marker (every series null) after
- * each key whose neighbour is further than `gapSpacing`, so missing data shows as a gap and
- * not as a straight line across it.
+ * Columns for a time or integer chart of `sks`, one column per figure `pick` chooses. An
+ * interval is drawn at its middle, so each record lies within half an interval of where its
+ * figure is drawn. A gap marker (every series null) follows each interval whose next interval
+ * is empty: the answer leaves empty intervals out, so keys more than one interval apart have
+ * nothing between them. Raw records are every record there is, so nothing is missing between
+ * them and they are never broken.
  */
-export function chartColumns(data: Downsampled, sks: readonly number[], stat: Stat): Columns {
+function columnsOf(
+  data: Downsampled,
+  sks: readonly number[],
+  pick: (series: DownsampledSeries) => (number | null)[],
+): Columns {
   const keys = data.keys.map(Number);
-  const limit = gapSpacing(keys, data.interval);
-  const step = data.interval ?? limit / RAW_GAP_FACTOR;
+  const interval = data.interval;
+  const middle = interval === null ? 0 : interval / 2;
   const x: number[] = [];
   const series: (number | null | undefined)[][] = sks.map(() => []);
-  const source = sks.map((sk) => data.series[sk]?.[stat]);
+  const source = sks.map((sk) => {
+    const figures = data.series[sk];
+    return figures ? pick(figures) : undefined;
+  });
   keys.forEach((key, i) => {
-    if (i > 0 && key - keys[i - 1]! > limit) {
-      x.push(keys[i - 1]! + step);
+    if (interval !== null && i > 0 && key - keys[i - 1]! > interval) {
+      x.push(keys[i - 1]! + interval + middle);
       for (const column of series) column.push(null);
     }
-    x.push(key);
+    x.push(key + middle);
     source.forEach((values, s) => {
       // A series without a value in this interval is passed over, not broken.
       series[s]!.push(values?.[i] ?? undefined);
     });
   });
-  return { x, series };
+  return { x, series, latest: sks.map((sk) => latestValue(data, sk)?.value ?? null), interval };
+}
+
+/** Columns of the figure `stat` for each series: what a downsampled line draws. */
+export function chartColumns(data: Downsampled, sks: readonly number[], stat: Stat): Columns {
+  return columnsOf(data, sks, (figures) => figures[stat]);
+}
+
+/**
+ * The lowest and highest value of each series in each interval (the same x as
+ * `chartColumns`): a band between them shows a spike the line's average smooths away.
+ */
+export function bandColumns(
+  data: Downsampled,
+  sks: readonly number[],
+): { min: Columns; max: Columns } {
+  return {
+    min: columnsOf(data, sks, (figures) => figures.min),
+    max: columnsOf(data, sks, (figures) => figures.max),
+  };
 }
 
 /**
@@ -86,7 +99,7 @@ export function stackColumns(columns: Columns, groups?: readonly string[]): Colu
       return value === undefined ? undefined : totals[i];
     });
   });
-  return { x: columns.x, series };
+  return { ...columns, series };
 }
 
 /** The last value of a series in the read, and its key. */

@@ -30,3 +30,12 @@ export function formatWait(seconds: number): string {
   if (seconds < 60) return plural(Math.max(1, Math.ceil(seconds)), 'second');
   return plural(Math.ceil(seconds / 60), 'minute');
 }
+
+/** A span as the downsampled intervals come (round widths): `500 ms`, `20 s`, `5 min`, `3 h`, `7 d`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < MINUTE) return `${ms / 1_000} s`;
+  if (ms < HOUR) return `${ms / MINUTE} min`;
+  if (ms < DAY) return `${ms / HOUR} h`;
+  return `${ms / DAY} d`;
+}

@@ -1,6 +1,6 @@
 import { roleAtLeast as atLeast, type Role, roles } from '@bucketgrid/shared';
 
-/** The UI side of SPEC §1's role table, on the server's own role order and rank. */
+/** The UI side of the role rules (`packages/shared`'s role order and rank, enforced by the server's procedures). */
 
 export const roleLabels: Record<Role, string> = { user: 'User', admin: 'Admin', owner: 'Owner' };
 

@@ -26,7 +26,7 @@ describe('series display', () => {
     expect(formatSeriesValue(27.5, { unit: '', decimals: null })).toBe('27.5');
     expect(formatSeriesValue(1234567.891, { unit: '', decimals: null })).toBe('1,234,567.89');
     expect(formatSeriesValue(0.012345, { unit: '', decimals: null })).toBe('0.0123');
-    expect(formatSeriesValue(null, { unit: 'W', decimals: 0 })).toBe('null');
+    expect(formatSeriesValue(null, { unit: 'W', decimals: 0 })).toBe('–');
     expect(formatSeriesValue(undefined, { unit: 'W', decimals: 0 })).toBe('');
     expect(formatNumber(3, 2)).toBe('3.00');
   });

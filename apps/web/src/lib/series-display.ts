@@ -46,6 +46,9 @@ export function seriesDisplay(
   };
 }
 
+/** What a table shows for a value sent as null: a gap, not the word. */
+export const GAP_MARK = '–';
+
 const formats = new Map<string, Intl.NumberFormat>();
 
 function numberFormat(min: number, max: number): Intl.NumberFormat {
@@ -70,13 +73,13 @@ export function formatNumber(value: number, decimals: number | null): string {
   return numberFormat(0, Math.abs(value) < 1 ? 4 : 2).format(value);
 }
 
-/** `21.5 °C`; empty for no value, `null` for a known gap (a record sent with null). */
+/** `21.5 °C`; empty for no value, a dash for a known gap (a record sent with null). */
 export function formatSeriesValue(
   value: number | null | undefined,
   series: Pick<SeriesDisplay, 'unit' | 'decimals'>,
 ): string {
   if (value === undefined) return '';
-  if (value === null) return 'null';
+  if (value === null) return GAP_MARK;
   const number = formatNumber(value, series.decimals);
   return series.unit ? `${number} ${series.unit}` : number;
 }

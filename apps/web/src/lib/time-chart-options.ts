@@ -23,8 +23,50 @@ export interface TimeChartConfig {
   xRange: () => [number, number] | null;
   /** A drag across the chart selected this key range. */
   onSelect?: (from: number, to: number) => void;
-  /** The cursor moved to data index `idx` (null: it left the chart). */
-  onCursor?: (idx: number | null) => void;
+  /** Draw each series' min–max band (its min and max columns follow the lines in the data). */
+  band: boolean;
+  /** Charts with the same key share one cursor (the dashboard's crosshair). */
+  syncKey?: string;
+  /** The cursor moved to data index `idx` at `left`/`top` px in the plot (idx null: it left). */
+  onCursor?: (cursor: ChartCursor) => void;
+}
+
+export interface ChartCursor {
+  idx: number | null;
+  left: number;
+  top: number;
+}
+
+/**
+ * The indices of a column's values that have no drawn neighbour (a gap or nothing on both
+ * sides): a line cannot show them, so they are drawn as points.
+ */
+export function isolatedIndices(column: readonly (number | null | undefined)[]): number[] {
+  const isolated: number[] = [];
+  let previous: number | null | undefined = null;
+  let pending = -1;
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i];
+    if (value === undefined) continue;
+    if (value === null) {
+      if (pending >= 0) isolated.push(pending);
+      pending = -1;
+    } else {
+      pending = previous === null ? i : -1;
+    }
+    previous = value;
+  }
+  if (pending >= 0) isolated.push(pending);
+  return isolated;
+}
+
+/**
+ * Axes for series of mixed units: the first unit on the left, every other unit on the right,
+ * so humidity never sits on a °C axis (a chart has two value axes).
+ */
+export function axesByUnit(series: readonly SeriesDisplay[]): ChartSeries[] {
+  const left = series[0]?.unit ?? '';
+  return series.map((s) => ({ ...s, axis: s.unit === left ? 'left' : 'right' }));
 }
 
 const AXIS = {
@@ -65,7 +107,13 @@ function yAxis(series: ChartSeries[], axis: 'left' | 'right'): uPlot.Axis {
     labelSize: unit ? 18 : 0,
     labelFont: AXIS.font,
     space: 28,
-    values: (_u, splits) => splits.map((value) => formatNumber(value, decimals)),
+    values: (_u, splits) => {
+      // A series' decimals never merge two ticks into one label (20.45 and 20.5 as 20.5).
+      const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 0;
+      const needed = step > 0 ? Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) : 0;
+      const shown = decimals === null ? null : Math.max(decimals, needed);
+      return splits.map((value) => formatNumber(value, shown));
+    },
     size: (_u, values) => axisWidth(values, unit !== ''),
   };
 }
@@ -100,6 +148,13 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
   const spline = low ? uPlot.paths.spline?.() : undefined;
   const hasRight = series.some((s) => s.axis === 'right');
   const bands: uPlot.Band[] = [];
+  const count = series.length;
+  if (config.band) {
+    // Series 1..n are the lines, n+1..2n their minima, 2n+1..3n their maxima.
+    series.forEach((s, i) => {
+      bands.push({ series: [2 * count + i + 1, count + i + 1], fill: alpha(s.color, '2e') });
+    });
+  }
   if (stacked) {
     // Fill between each stacked series and the one below it on its axis, not down to zero.
     const below = new Map<string, number>();
@@ -142,18 +197,51 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
         width: low ? 2 : 1,
         fill:
           style === 'area' || stacked ? alpha(s.color, style === 'area' ? '33' : '00') : undefined,
-        points: { show: low, size: 5, width: 1 },
+        points: {
+          show: low,
+          size: low ? 5 : 4,
+          width: 1,
+          fill: s.color,
+          // A value with no neighbour has no line: it is drawn as a point in every preset.
+          filter: low
+            ? null
+            : (u: uPlot, seriesIdx: number) => {
+                const isolated = isolatedIndices(u.data[seriesIdx] as (number | null)[]);
+                return isolated.length > 0 ? isolated : null;
+              },
+        },
         paths: spline,
         spanGaps: false,
       })),
+      ...(config.band
+        ? (['min', 'max'] as const).flatMap((figure) =>
+            series.map((s) => ({
+              label: `${s.name} ${figure}`,
+              scale: s.axis === 'left' ? 'y' : 'y2',
+              stroke: alpha(s.color, '00'),
+              width: 0,
+              points: { show: false },
+              spanGaps: false,
+            })),
+          )
+        : []),
     ],
     bands,
     axes: [xAxis(config), yAxis(series, 'left'), ...(hasRight ? [yAxis(series, 'right')] : [])],
     cursor: {
       drag: { x: Boolean(config.onSelect), y: false, setScale: false },
       points: { size: 6 },
+      ...(config.syncKey ? { sync: { key: config.syncKey, setSeries: false } } : {}),
     },
     hooks: {
+      // The shown key span, on the element: where a key lands is checkable from outside.
+      setScale: [
+        (u, key) => {
+          if (key !== 'x') return;
+          u.root.dataset.xMin = String(u.scales.x?.min ?? '');
+          u.root.dataset.xMax = String(u.scales.x?.max ?? '');
+        },
+      ],
       setSelect: [
         (u) => {
           const { left, width } = u.select;
@@ -165,7 +253,14 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
           u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
         },
       ],
-      setCursor: [(u) => config.onCursor?.(u.cursor.idx ?? null)],
+      setCursor: [
+        (u) =>
+          config.onCursor?.({
+            idx: u.cursor.idx ?? null,
+            left: u.cursor.left ?? 0,
+            top: u.cursor.top ?? 0,
+          }),
+      ],
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatInstant,
+  includesNow,
   parseInstant,
   parseRange,
   rangeSearch,
@@ -79,5 +80,13 @@ describe('dashboard range in the URL', () => {
     expect(slideIntervalMs({ kind: 'relative', name: '1h' })).toBe(18_000);
     expect(slideIntervalMs({ kind: 'relative', name: 'all' })).toBe(false);
     expect(slideIntervalMs({ kind: 'absolute', from: 1, to: 2 })).toBe(false);
+  });
+});
+
+describe('live ranges', () => {
+  it('include now when relative or ending at or after now', () => {
+    expect(includesNow({ kind: 'relative', name: '1h' }, 1_000)).toBe(true);
+    expect(includesNow({ kind: 'absolute', from: 0, to: 999 }, 1_000)).toBe(false);
+    expect(includesNow({ kind: 'absolute', from: 0, to: 2_000 }, 1_000)).toBe(true);
   });
 });

@@ -98,6 +98,11 @@ export function resolveRange(
   return span === null ? { from: null, to: null } : { from: now - span, to: now };
 }
 
+/** Whether new records can land in the range: a relative one always ends now. */
+export function includesNow(range: DashboardRange, now: number): boolean {
+  return range.kind === 'relative' || range.to >= now;
+}
+
 export function sameRange(a: DashboardRange, b: DashboardRange): boolean {
   if (a.kind === 'relative' && b.kind === 'relative') return a.name === b.name;
   if (a.kind === 'absolute' && b.kind === 'absolute') return a.from === b.from && a.to === b.to;

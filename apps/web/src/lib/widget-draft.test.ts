@@ -32,6 +32,7 @@ describe('widget drafts', () => {
         style: 'line',
         stacked: false,
         stat: 'avg',
+        band: false,
         preset: 'high',
       },
     });

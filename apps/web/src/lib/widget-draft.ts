@@ -9,6 +9,7 @@ export interface WidgetDraft {
   style: 'line' | 'area';
   stacked: boolean;
   stat: 'avg' | 'min' | 'max' | 'last';
+  band: boolean;
   preset: 'high' | 'low';
   limit: number;
   thresholds: { value: string; color: string }[];
@@ -42,6 +43,7 @@ export function emptyDraft(type: WidgetType, bucketId = ''): WidgetDraft {
     style: 'line',
     stacked: false,
     stat: 'avg',
+    band: false,
     preset: 'high',
     limit: 20,
     thresholds: [],
@@ -62,6 +64,7 @@ export function draftFromWidget(widget: Widget): WidgetDraft {
         style: widget.style,
         stacked: widget.stacked,
         stat: widget.stat,
+        band: widget.band,
         preset: widget.preset,
       };
     case 'barChart':
@@ -110,6 +113,7 @@ function candidate(draft: WidgetDraft, id: string, pos: GridPosition): unknown {
         style: draft.style,
         stacked: draft.stacked,
         stat: draft.stat,
+        band: draft.band,
         preset: draft.preset,
       };
     case 'barChart':

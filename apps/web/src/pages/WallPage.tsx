@@ -13,7 +13,7 @@ import { useLayout } from '../hooks/useLayout.ts';
 import { useTimeFormat } from '../hooks/useTimeFormat.ts';
 import { describeError } from '../lib/errors.ts';
 import { GRID_MARGIN, ROW_HEIGHT } from '../lib/grid.ts';
-import { rangeLabels } from '../lib/time-range.ts';
+import { includesNow, rangeLabels } from '../lib/time-range.ts';
 import { useDashboardBySlug } from './DashboardPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
@@ -84,7 +84,9 @@ function WallGrid() {
           · {format.zoneShort}
         </span>
         <span className="wall-header-end">
-          {status !== 'live' && <LiveIndicator />}
+          {(status !== 'live' || !includesNow(range, Date.now())) && (
+            <LiveIndicator range={range} />
+          )}
           <Link className="wall-exit" to={`${base}${window.location.search}`}>
             Exit
           </Link>

@@ -51,6 +51,8 @@ export function layoutMethods(db: Db): LayoutMethods {
 function toLayout(doc: LayoutDoc): DashboardLayout {
   return {
     ...doc.content,
+    // Layouts saved before the setting existed use the default width.
+    maxWidth: doc.content.maxWidth ?? null,
     version: doc.version,
     updatedAt: doc.updatedAt,
     updatedBy: doc.updatedBy,

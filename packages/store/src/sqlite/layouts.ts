@@ -51,6 +51,8 @@ function toLayout(row: Row): DashboardLayout {
   const content = JSON.parse(row.content as string) as LayoutContent;
   return {
     ...content,
+    // Layouts saved before the setting existed use the default width.
+    maxWidth: content.maxWidth ?? null,
     version: row.version as number,
     updatedAt: row.updated_at as number,
     updatedBy: row.updated_by as string | null,

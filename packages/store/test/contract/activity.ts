@@ -145,7 +145,7 @@ export function activityContract(t: ContractContext): void {
         dashboard.id,
         {
           expectedVersion: 0,
-          content: { widgets: [], defaultRange: EMPTY_LAYOUT.defaultRange },
+          content: { widgets: [], defaultRange: EMPTY_LAYOUT.defaultRange, maxWidth: null },
           updatedBy: null,
           at: Date.now(),
         },

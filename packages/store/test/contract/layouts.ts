@@ -51,6 +51,26 @@ export function layoutsContract(t: ContractContext): void {
       expect(await store.getLayout(dashboard.id)).toEqual(layout);
     });
 
+    it('keeps the grid width a layout sets, and reads one saved before it existed as the default', async () => {
+      const { owner, dashboard } = await makeDashboard();
+      const wide = { ...content, maxWidth: 3_840 };
+      await store.saveLayout(dashboard.id, {
+        expectedVersion: 0,
+        content: wide,
+        updatedBy: owner.id,
+        at: 1,
+      });
+      expect(await store.getLayout(dashboard.id)).toMatchObject({ maxWidth: 3_840 });
+      const { maxWidth: _, ...older } = content;
+      await store.saveLayout(dashboard.id, {
+        expectedVersion: 1,
+        content: older as LayoutContent,
+        updatedBy: owner.id,
+        at: 2,
+      });
+      expect(await store.getLayout(dashboard.id)).toMatchObject({ version: 2, maxWidth: null });
+    });
+
     it('refuses a save from an older version and returns the current layout', async () => {
       const { owner, dashboard } = await makeDashboard();
       const other = await makeUser();

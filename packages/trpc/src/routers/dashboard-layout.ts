@@ -10,6 +10,7 @@ export const saveLayoutInput = z.object({
   version: z.number().int().min(0),
   widgets: layoutContentSchema.shape.widgets,
   defaultRange: layoutContentSchema.shape.defaultRange,
+  maxWidth: layoutContentSchema.shape.maxWidth,
 });
 
 export const dashboardLayoutProcedures = {
@@ -24,7 +25,11 @@ export const dashboardLayoutProcedures = {
           dashboardId: ctx.dashboard.id,
           userId: ctx.user.id,
           version: input.version,
-          content: { widgets: input.widgets, defaultRange: input.defaultRange },
+          content: {
+            widgets: input.widgets,
+            defaultRange: input.defaultRange,
+            maxWidth: input.maxWidth,
+          },
         },
         ctx.now(),
         ctx.author,

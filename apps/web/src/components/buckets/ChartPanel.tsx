@@ -6,7 +6,7 @@ import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { barsOf, chartColumns, seriesKeysOf } from '../../lib/downsampled.ts';
 import { formatCount } from '../../lib/format.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
-import type { ChartSeries } from '../../lib/time-chart-options.ts';
+import { axesByUnit, type ChartSeries } from '../../lib/time-chart-options.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { BarList } from '../charts/BarList.tsx';
 import { TimeChart } from '../charts/TimeChart.tsx';
@@ -44,7 +44,7 @@ export function ChartPanel({ bucket, zoom, onZoom, onSelect }: Props) {
   const sksKey = read.data ? seriesKeysOf(read.data).join(',') : '';
   const sks = useMemo(() => (sksKey ? sksKey.split(',').map(Number) : []), [sksKey]);
   const series: ChartSeries[] = useMemo(
-    () => sks.map((sk, i) => ({ ...seriesDisplay(bucket.series, sk, i), axis: 'left' as const })),
+    () => axesByUnit(sks.map((sk, i) => seriesDisplay(bucket.series, sk, i))),
     [sks, bucket.series],
   );
   const values = useMemo(

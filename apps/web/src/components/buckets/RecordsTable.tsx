@@ -5,6 +5,7 @@ import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
+import { needsMilliseconds, tableColumns } from '../../lib/table-format.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { ErrorState } from '../ErrorState.tsx';
@@ -44,13 +45,22 @@ export function RecordsTable({ bucket, onDeleteKeys, selected, onSelect }: Props
   const seriesKeys = [...new Set(records.flatMap((r) => r.data.map((d) => d.series_key)))].sort(
     (a, b) => a - b,
   );
-  const columns = seriesKeys.map((sk, i) => seriesDisplay(bucket.series, sk, i));
+  const columns = tableColumns(
+    seriesKeys.map((sk, i) => seriesDisplay(bucket.series, sk, i)),
+    records,
+  );
+  const withMs =
+    bucket.type === 'TSV' && needsMilliseconds(records.map((record) => Number(record.key)));
   const nextCursor = page.data?.nextCursor ?? null;
   const chosen = new Set(selected.map(String));
   const pageKeys = records.map((record) => record.key);
   const allChosen = pageKeys.length > 0 && pageKeys.every((key) => chosen.has(String(key)));
   const keyText = (key: RecordKey) =>
-    bucket.type === 'TSV' ? format.dateTime(Number(key)) : String(key);
+    bucket.type !== 'TSV'
+      ? String(key)
+      : withMs
+        ? format.dateTimeMs(Number(key))
+        : format.dateTime(Number(key));
 
   const toggle = (key: RecordKey, on: boolean) =>
     onSelect(on ? [...selected, key] : selected.filter((k) => String(k) !== String(key)));

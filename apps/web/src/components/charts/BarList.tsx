@@ -1,5 +1,6 @@
 import type { Bar } from '../../lib/downsampled.ts';
-import { formatSeriesValue, type SeriesDisplay } from '../../lib/series-display.ts';
+import { formatNumber, formatSeriesValue, type SeriesDisplay } from '../../lib/series-display.ts';
+import { valueTicks } from '../../lib/ticks.ts';
 
 interface Props {
   bars: Bar[];
@@ -7,21 +8,32 @@ interface Props {
   series: SeriesDisplay[];
   /** Instead: one per bar (a bar per series), giving each row its series' colour and unit. */
   perRowSeries?: SeriesDisplay[];
+  /** Grow the rows to fill the height they are given (a widget), instead of their own. */
+  fill?: boolean;
   /** For screen readers: what the chart shows. */
   description: string;
 }
 
+/** A bar longer than this share of its track carries its value inside, in white. */
+const INSIDE_FROM = 0.7;
+
 /**
- * Horizontal bars: one row per key (or series), a bar per shown series. Labels are HTML, so a
- * long key is cut with an ellipsis and shown whole in its tooltip, and labels never overlap.
+ * Horizontal bars: one row per key (or series), a bar per shown series, over a value axis
+ * with round ticks. Labels are HTML, so a long key is cut with an ellipsis and shown whole in
+ * its tooltip, and labels never overlap; a value sits after its bar, or inside a long one.
  */
-export function BarList({ bars, series, perRowSeries, description }: Props) {
+export function BarList({ bars, series, perRowSeries, fill = false, description }: Props) {
   const all = bars.flatMap((bar) => bar.values.filter((v): v is number => v !== undefined));
-  const max = Math.max(0, ...all);
-  const min = Math.min(0, ...all);
-  const span = max - min || 1;
+  const { low, high, ticks } = valueTicks(Math.min(0, ...all), Math.max(0, ...all));
+  const span = high - low;
+  const at = (value: number) => ((value - low) / span) * 100;
+  const decimals = perRowSeries?.[0]?.decimals ?? series[0]?.decimals ?? null;
   return (
-    <div className="bar-list" role="img" aria-label={description}>
+    <div
+      className={fill ? 'bar-list bar-list-fill' : 'bar-list'}
+      role="img"
+      aria-label={description}
+    >
       {bars.map((bar, row) => (
         <div key={bar.label} className="bar-row">
           <span className="bar-label" title={bar.label}>
@@ -30,11 +42,10 @@ export function BarList({ bars, series, perRowSeries, description }: Props) {
           <span className="bar-tracks">
             {bar.values.map((value, i) => {
               const s = perRowSeries?.[row] ?? series[i]!;
-              const width = value === undefined ? 0 : (Math.abs(value) / span) * 100;
-              const left =
-                value === undefined || value >= 0
-                  ? (-min / span) * 100
-                  : ((value - min) / span) * 100;
+              const start = value === undefined ? at(0) : at(Math.min(0, value));
+              const end = value === undefined ? at(0) : at(Math.max(0, value));
+              const width = end - start;
+              const inside = width / 100 >= INSIDE_FROM;
               const text = formatSeriesValue(value, s);
               return (
                 <span
@@ -44,15 +55,30 @@ export function BarList({ bars, series, perRowSeries, description }: Props) {
                 >
                   <span
                     className="bar"
-                    style={{ left: `${left}%`, width: `${width}%`, background: s.color }}
+                    style={{ left: `${start}%`, width: `${width}%`, background: s.color }}
                   />
-                  <span className="bar-value mono">{text || '–'}</span>
+                  <span
+                    className={inside ? 'bar-value bar-value-inside mono' : 'bar-value mono'}
+                    style={inside ? { right: `${100 - end}%` } : { left: `${end}%` }}
+                  >
+                    {text || '–'}
+                  </span>
                 </span>
               );
             })}
           </span>
         </div>
       ))}
+      <div className="bar-row bar-axis" aria-hidden="true">
+        <span />
+        <span className="bar-axis-track">
+          {ticks.map((tick) => (
+            <span key={tick} className="bar-tick mono" style={{ left: `${at(tick)}%` }}>
+              {formatNumber(tick, decimals)}
+            </span>
+          ))}
+        </span>
+      </div>
     </div>
   );
 }

@@ -1,28 +1,31 @@
+import type { Ref } from 'react';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import type { Columns } from '../../lib/downsampled.ts';
 import { formatNumber, formatSeriesValue } from '../../lib/series-display.ts';
 import type { ChartKeyType, ChartSeries } from '../../lib/time-chart-options.ts';
 
 interface Props {
+  ref?: Ref<HTMLUListElement>;
   values: Columns;
   series: ChartSeries[];
   keyType: ChartKeyType;
   /** The data index under the cursor; null shows each series' latest value. */
   cursor: number | null;
+  /** Series (by position) the viewer hid. */
+  hidden: ReadonlySet<number>;
+  /** A click hides or shows a series; with Ctrl, ⌘ or Shift it isolates it (again: all). */
+  onToggle: (index: number, isolate: boolean) => void;
 }
 
-function latestIndex(column: readonly (number | null | undefined)[] | undefined): number | null {
-  if (!column) return null;
-  for (let i = column.length - 1; i >= 0; i--) {
-    if (column[i] !== null && column[i] !== undefined) return i;
-  }
-  return null;
-}
-
-/** Series names with their values: at the cursor when there is one, else the latest. */
-export function ChartLegend({ values, series, keyType, cursor }: Props) {
+/**
+ * Series names with their values: at the cursor when there is one, else the newest record's.
+ * Entries wrap onto more lines, and past a few lines the legend scrolls; nothing is cut.
+ */
+export function ChartLegend({ ref, values, series, keyType, cursor, hidden, onToggle }: Props) {
   const format = useTimeFormat();
-  const key = cursor === null ? null : values.x[cursor];
+  const x = cursor === null ? undefined : values.x[cursor];
+  // A downsampled point stands at its interval's middle; the legend names the interval's start.
+  const key = x === undefined || values.interval === null ? x : x - values.interval / 2;
   const keyText =
     key === undefined || key === null
       ? keyType === 'TSV'
@@ -32,20 +35,27 @@ export function ChartLegend({ values, series, keyType, cursor }: Props) {
         ? `${format.dateTime(key)} ${format.zoneShort}`
         : `Key ${formatNumber(key, 0)}`;
   return (
-    <ul className="chart-legend" aria-label="Legend">
+    <ul ref={ref} className="chart-legend" aria-label="Legend">
       <li className="chart-legend-key mono">{keyText}</li>
       {series.map((s, i) => {
-        const column = values.series[i];
-        const index = cursor ?? latestIndex(column);
-        const value = index === null ? undefined : column?.[index];
+        const value = cursor === null ? values.latest[i] : values.series[i]?.[cursor];
+        const off = hidden.has(i);
         return (
-          <li key={s.sk} title={s.name}>
-            <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
-            <span className="chart-legend-name">{s.name}</span>
-            {s.axis === 'right' && <span className="muted"> (right)</span>}
-            <span className="chart-legend-value mono">
-              {value === undefined || value === null ? '–' : formatSeriesValue(value, s)}
-            </span>
+          <li key={s.sk}>
+            <button
+              type="button"
+              className={off ? 'chart-legend-entry off' : 'chart-legend-entry'}
+              aria-pressed={!off}
+              title={`${s.name}: click to ${off ? 'show' : 'hide'}, Ctrl-click to show only this series`}
+              onClick={(event) => onToggle(i, event.ctrlKey || event.metaKey || event.shiftKey)}
+            >
+              <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
+              <span className="chart-legend-name">{s.name}</span>
+              {s.axis === 'right' && <span className="muted"> (right)</span>}
+              <span className="chart-legend-value mono">
+                {value === undefined || value === null ? '–' : formatSeriesValue(value, s)}
+              </span>
+            </button>
           </li>
         );
       })}

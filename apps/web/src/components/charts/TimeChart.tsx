@@ -1,20 +1,25 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useElementSize } from '../../hooks/useElementSize.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import type { Columns } from '../../lib/downsampled.ts';
 import {
+  type ChartCursor,
   type ChartKeyType,
   type ChartSeries,
   timeChartOptions,
 } from '../../lib/time-chart-options.ts';
 import { ChartLegend } from './ChartLegend.tsx';
+import { ChartTooltip } from './ChartTooltip.tsx';
 
 interface Props {
   /** What is drawn (stacked sums when stacked). */
   columns: Columns;
-  /** The values the legend reads (never stacked); the same x as `columns`. */
+  /** The values the legend and tooltip read (never stacked); the same x as `columns`. */
   values: Columns;
+  /** Each interval's min and max (the same x), drawn as a band behind each line. */
+  band?: { min: Columns; max: Columns } | null;
   series: ChartSeries[];
   keyType: ChartKeyType;
   style?: 'line' | 'area';
@@ -22,25 +27,36 @@ interface Props {
   preset?: 'low' | 'high';
   /** The x range to show (a dashboard range); null: the data's own extent. */
   xRange: [number, number] | null;
+  /** Height of the chart and its legend together. */
   height: number;
+  /** Charts with the same key share one crosshair (a dashboard's time charts). */
+  syncKey?: string;
   /** Drag across the chart to select a key range (zoom, or delete on the bucket page). */
   onSelect?: (from: number, to: number) => void;
   /** For screen readers: what the chart shows. */
   description: string;
 }
 
-function aligned(columns: Columns): uPlot.AlignedData {
-  return [columns.x, ...columns.series] as uPlot.AlignedData;
+/** The smallest plot a legend may leave; past that the legend scrolls. */
+const MIN_PLOT_PX = 80;
+
+function aligned(
+  columns: Columns,
+  band: { min: Columns; max: Columns } | null | undefined,
+): uPlot.AlignedData {
+  const extra = band ? [...band.min.series, ...band.max.series] : [];
+  return [columns.x, ...columns.series, ...extra] as uPlot.AlignedData;
 }
 
 /**
- * A uPlot line/area chart with a legend of series names and values (at the cursor, else the
- * latest). It is built once per shape (series, style, zone) and then only handed new data,
- * so live updates neither flicker nor reset anything.
+ * A uPlot line/area chart with a legend of series names and latest values (hover: the values
+ * at the cursor, and a tooltip beside it). It is built once per shape (series, style, zone)
+ * and then only handed new data, so live updates neither flicker nor reset anything.
  */
 export function TimeChart({
   columns,
   values,
+  band,
   series,
   keyType,
   style = 'line',
@@ -48,15 +64,20 @@ export function TimeChart({
   preset = 'high',
   xRange,
   height,
+  syncKey,
   onSelect,
   description,
 }: Props) {
   const format = useTimeFormat();
   const container = useRef<HTMLDivElement>(null);
+  const legend = useRef<HTMLUListElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef({ columns, xRange, onSelect });
-  latest.current = { columns, xRange, onSelect };
-  const [cursor, setCursor] = useState<number | null>(null);
+  const latest = useRef({ columns, band, xRange, onSelect });
+  latest.current = { columns, band, xRange, onSelect };
+  const [cursor, setCursor] = useState<ChartCursor | null>(null);
+  const [hovered, setHovered] = useState(false);
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
+  const hasBand = Boolean(band);
   const shape = useMemo(
     () =>
       JSON.stringify({
@@ -65,12 +86,15 @@ export function TimeChart({
         style,
         stacked,
         preset,
+        hasBand,
+        syncKey,
         zone: format.zone,
         select: Boolean(onSelect),
       }),
-    [series, keyType, style, stacked, preset, format.zone, onSelect],
+    [series, keyType, style, stacked, preset, hasBand, syncKey, format.zone, onSelect],
   );
-  const chartHeight = Math.max(80, height);
+  const legendHeight = useElementSize(legend).height;
+  const chartHeight = Math.max(MIN_PLOT_PX, height - legendHeight);
 
   useLayoutEffect(() => {
     const element = container.current;
@@ -82,14 +106,20 @@ export function TimeChart({
       stacked,
       preset,
       format,
+      band: hasBand,
+      syncKey,
       width: element.clientWidth,
       height: chartHeight,
       xRange: () => latest.current.xRange,
       onSelect: onSelect ? (from, to) => latest.current.onSelect?.(from, to) : undefined,
       onCursor: setCursor,
     });
-    const chart = new uPlot(options, aligned(latest.current.columns), element);
+    const chart = new uPlot(options, aligned(latest.current.columns, latest.current.band), element);
     plot.current = chart;
+    const enter = () => setHovered(true);
+    const leave = () => setHovered(false);
+    chart.over.addEventListener('mouseenter', enter);
+    chart.over.addEventListener('mouseleave', leave);
     const resize = new ResizeObserver(() => {
       if (element.clientWidth > 0)
         chart.setSize({ width: element.clientWidth, height: chart.height });
@@ -97,6 +127,8 @@ export function TimeChart({
     resize.observe(element);
     return () => {
       resize.disconnect();
+      chart.over.removeEventListener('mouseenter', enter);
+      chart.over.removeEventListener('mouseleave', leave);
       chart.destroy();
       plot.current = null;
     };
@@ -109,8 +141,22 @@ export function TimeChart({
   }, [chartHeight]);
 
   useEffect(() => {
-    plot.current?.setData(aligned(columns));
-  }, [columns]);
+    plot.current?.setData(aligned(columns, band));
+  }, [columns, band]);
+
+  // Series hidden from the legend: their line and band (uPlot series i+1, n+i+1, 2n+i+1).
+  useEffect(() => {
+    const chart = plot.current;
+    if (!chart) return;
+    const count = series.length;
+    series.forEach((_, i) => {
+      const show = !hidden.has(i);
+      const indices = hasBand ? [i + 1, count + i + 1, 2 * count + i + 1] : [i + 1];
+      for (const index of indices) {
+        if (chart.series[index]?.show !== show) chart.setSeries(index, { show });
+      }
+    });
+  }, [hidden, shape]);
 
   const rangeFrom = xRange?.[0];
   const rangeTo = xRange?.[1];
@@ -121,10 +167,47 @@ export function TimeChart({
     }
   }, [rangeFrom, rangeTo]);
 
+  const toggle = (index: number, isolate: boolean) => {
+    setHidden((current) => {
+      if (!isolate) {
+        const next = new Set(current);
+        if (next.has(index)) next.delete(index);
+        else next.add(index);
+        return next;
+      }
+      const isolated = current.size === series.length - 1 && !current.has(index);
+      return isolated ? new Set() : new Set(series.map((_, i) => i).filter((i) => i !== index));
+    });
+  };
+
+  const over = plot.current?.over;
+  const index = cursor?.idx ?? null;
   return (
     <div className="time-chart">
       <div ref={container} className="chart" role="img" aria-label={description} />
-      <ChartLegend values={values} series={series} keyType={keyType} cursor={cursor} />
+      {hovered && index !== null && over && (
+        <ChartTooltip
+          values={values}
+          band={band ?? null}
+          series={series}
+          hidden={hidden}
+          keyType={keyType}
+          index={index}
+          left={over.offsetLeft + (cursor?.left ?? 0)}
+          top={over.offsetTop + (cursor?.top ?? 0)}
+          plotWidth={over.clientWidth}
+          plotLeft={over.offsetLeft}
+        />
+      )}
+      <ChartLegend
+        ref={legend}
+        values={values}
+        series={series}
+        keyType={keyType}
+        cursor={index}
+        hidden={hidden}
+        onToggle={toggle}
+      />
     </div>
   );
 }

@@ -92,7 +92,7 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
         label="Title"
         value={draft.title}
         onChange={(event) => update({ title: event.target.value })}
-        placeholder="Empty: the bucket’s name"
+        placeholder={draft.type === 'text' ? 'Empty: no title' : 'Empty: the bucket’s name'}
         error={errorFor('title')}
       />
       {draft.type !== 'text' && (

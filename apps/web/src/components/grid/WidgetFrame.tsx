@@ -103,16 +103,18 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
                 className="btn btn-small"
                 onClick={onConfigure}
                 aria-label={`Configure ${title}`}
+                title="Configure"
               >
-                Configure
+                <span aria-hidden="true">⚙</span>
               </button>
               <button
                 type="button"
                 className="btn btn-small btn-danger-quiet"
                 onClick={onRemove}
                 aria-label={`Remove ${title}`}
+                title="Remove"
               >
-                Remove
+                <span aria-hidden="true">✕</span>
               </button>
             </div>
           )}

@@ -31,6 +31,9 @@ function Check({
   );
 }
 
+/** Each new threshold's colour: green, amber, red, then two more, so no two start alike. */
+const THRESHOLD_COLORS = ['#16a34a', '#ca8a04', '#dc2626', '#7c3aed', '#0891b2'];
+
 /** The options of the chosen widget type. */
 export function WidgetOptions({ draft, update, errorFor }: Props) {
   switch (draft.type) {
@@ -64,6 +67,11 @@ export function WidgetOptions({ draft, update, errorFor }: Props) {
             <option value="max">the maximum</option>
             <option value="last">the last value</option>
           </SelectField>
+          <Check
+            label="Min–max band (no spike averaged away)"
+            checked={draft.band}
+            onChange={(band) => update({ band })}
+          />
           <RadioGroup
             legend="Data"
             name="chart-preset"
@@ -149,7 +157,12 @@ export function WidgetOptions({ draft, update, errorFor }: Props) {
                 type="button"
                 className="btn btn-small"
                 onClick={() =>
-                  update({ thresholds: [...draft.thresholds, { value: '', color: '#dc2626' }] })
+                  update({
+                    thresholds: [
+                      ...draft.thresholds,
+                      { value: '', color: THRESHOLD_COLORS[draft.thresholds.length]! },
+                    ],
+                  })
                 }
               >
                 Add threshold

@@ -1,5 +1,6 @@
 import {
   type DashboardLayout,
+  DEFAULT_GRID_MAX_WIDTH,
   type RelativeRange,
   relativeRangeNames,
   type Widget,
@@ -14,6 +15,7 @@ import { RangePicker } from '../../components/grid/RangePicker.tsx';
 import { SkeletonRows } from '../../components/SkeletonRows.tsx';
 import { ZoneToggle } from '../../components/ZoneToggle.tsx';
 import { useBucketsById } from '../../hooks/useBucketsById.ts';
+import { useContentWidth } from '../../hooks/useContentWidth.ts';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useDashboardRange } from '../../hooks/useDashboardRange.ts';
 import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
@@ -35,7 +37,11 @@ interface Draft {
   baseVersion: number;
   widgets: Widget[];
   defaultRange: RelativeRange;
+  maxWidth: number | null;
 }
+
+/** Widest grids an admin may choose (px); the default fits screens up to 2,400 px. */
+const GRID_WIDTHS = [1_440, 1_920, DEFAULT_GRID_MAX_WIDTH, 3_840, 7_680];
 
 type WidgetDialog = { mode: 'add' } | { mode: 'configure'; widget: Widget } | null;
 
@@ -54,6 +60,8 @@ export function GridTab() {
   const [dialog, setDialog] = useState<WidgetDialog>(null);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
+  const maxWidth = (draft ? draft.maxWidth : layout.data?.maxWidth) ?? DEFAULT_GRID_MAX_WIDTH;
+  useContentWidth(maxWidth);
 
   if (layout.data === undefined) {
     if (layout.isError) return <ErrorState error={layout.error} onRetry={() => layout.refetch()} />;
@@ -70,6 +78,7 @@ export function GridTab() {
       baseVersion: saved.version,
       widgets: saved.widgets,
       defaultRange: saved.defaultRange,
+      maxWidth: saved.maxWidth ?? null,
     });
   };
   const changeWidgets = (next: Widget[]) =>
@@ -85,6 +94,7 @@ export function GridTab() {
         version: draft.baseVersion,
         widgets: draft.widgets,
         defaultRange: draft.defaultRange,
+        maxWidth: draft.maxWidth,
       });
       setLayout(result);
       setDraft(null);
@@ -106,7 +116,7 @@ export function GridTab() {
       <RangePicker range={range} defaultRange={defaultRange} onChange={setRange} onReset={reset} />
       <div className="grid-toolbar-end">
         <ZoneToggle />
-        <LiveIndicator />
+        <LiveIndicator range={range} />
         <Link
           className="btn btn-small"
           to={`/${dashboard.workspace}/${dashboard.slug}/wall${window.location.search}`}
@@ -139,6 +149,22 @@ export function GridTab() {
           {relativeRangeNames.map((name) => (
             <option key={name} value={name}>
               {rangeLabels[name]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline-field">
+        Widest
+        <select
+          value={draft.maxWidth ?? DEFAULT_GRID_MAX_WIDTH}
+          onChange={(event) => {
+            const px = Number(event.target.value);
+            setDraft({ ...draft, maxWidth: px === DEFAULT_GRID_MAX_WIDTH ? null : px });
+          }}
+        >
+          {GRID_WIDTHS.map((px) => (
+            <option key={px} value={px}>
+              {px.toLocaleString('en-US')} px{px === DEFAULT_GRID_MAX_WIDTH ? ' (default)' : ''}
             </option>
           ))}
         </select>

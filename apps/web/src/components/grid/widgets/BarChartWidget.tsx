@@ -54,6 +54,7 @@ export function BarChartWidget({ widget, bucket, range, size }: Props) {
         bars={bars}
         series={isKv ? displays : []}
         perRowSeries={isKv ? undefined : displays}
+        fill
         description={`Bar chart of ${bucket.name}: ${bars.length} bars`}
       />
       {read.data?.truncated && (

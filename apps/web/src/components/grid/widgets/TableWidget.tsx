@@ -3,6 +3,7 @@ import { useLatestRecords } from '../../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
 import { seriesDisplay } from '../../../lib/series-display.ts';
+import { needsMilliseconds, tableColumns } from '../../../lib/table-format.ts';
 import type { DashboardRange } from '../../../lib/time-range.ts';
 import type { Bucket } from '../../../lib/trpc.ts';
 import { RecordHeaderCells, RecordValueCells } from '../../buckets/RecordCells.tsx';
@@ -27,7 +28,12 @@ export function TableWidget({ widget, bucket, range }: Props) {
     widget.series.length > 0
       ? widget.series
       : [...new Set(records.flatMap((r) => r.data.map((d) => d.series_key)))].sort((a, b) => a - b);
-  const columns = sks.map((sk, i) => seriesDisplay(bucket.series, sk, i));
+  const columns = tableColumns(
+    sks.map((sk, i) => seriesDisplay(bucket.series, sk, i)),
+    records,
+  );
+  const withMs =
+    bucket.type === 'TSV' && needsMilliseconds(records.map((record) => Number(record.key)));
   return (
     <div className="widget-scroll table-wrap">
       <table className="table table-compact">
@@ -40,7 +46,11 @@ export function TableWidget({ widget, bucket, range }: Props) {
           {records.map((record) => (
             <tr key={String(record.key)}>
               <td className="mono">
-                {bucket.type === 'TSV' ? format.dateTime(Number(record.key)) : String(record.key)}
+                {bucket.type !== 'TSV'
+                  ? String(record.key)
+                  : withMs
+                    ? format.dateTimeMs(Number(record.key))
+                    : format.dateTime(Number(record.key))}
               </td>
               <RecordValueCells record={record} columns={columns} />
             </tr>

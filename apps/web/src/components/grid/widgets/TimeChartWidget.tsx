@@ -2,7 +2,7 @@ import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
 import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { chartColumns, stackColumns } from '../../../lib/downsampled.ts';
+import { bandColumns, chartColumns, stackColumns } from '../../../lib/downsampled.ts';
 import { seriesDisplay } from '../../../lib/series-display.ts';
 import type { ChartSeries } from '../../../lib/time-chart-options.ts';
 import { type DashboardRange, resolveRange } from '../../../lib/time-range.ts';
@@ -11,9 +11,6 @@ import { TimeChart } from '../../charts/TimeChart.tsx';
 import { NoData, widgetStatus } from './WidgetStatus.tsx';
 
 type TimeChartWidgetConfig = Extract<Widget, { type: 'timeChart' }>;
-
-/** Height of the legend under a chart, taken from the widget's body. */
-const LEGEND_PX = 30;
 
 interface Props {
   widget: TimeChartWidgetConfig;
@@ -41,6 +38,11 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
   const values = useMemo(
     () => (read.data ? chartColumns(read.data, sks, widget.stat) : null),
     [read.data, sks, widget.stat],
+  );
+  const showBand = widget.band && !widget.stacked;
+  const band = useMemo(
+    () => (read.data && showBand ? bandColumns(read.data, sks) : null),
+    [read.data, sks, showBand],
   );
   const columns = useMemo(
     () =>
@@ -73,13 +75,15 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
       <TimeChart
         columns={columns}
         values={values}
+        band={band}
         series={series}
         keyType={bucket.type}
         style={widget.style}
         stacked={widget.stacked}
         preset={widget.preset}
         xRange={xRange}
-        height={size.height - LEGEND_PX}
+        height={size.height}
+        syncKey={bucket.type === 'TSV' ? `dashboard-${dashboardId}` : undefined}
         onSelect={bucket.type === 'TSV' ? onZoom : undefined}
         description={`${widget.style === 'area' ? 'Area' : 'Line'} chart of ${names}: ${read.data?.keys.length ?? 0} points`}
       />
