@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
+import { llmsFiles } from './src/api-reference/llms-files.ts';
 
 const server = 'http://127.0.0.1:3000';
 
@@ -18,10 +20,39 @@ const apiReferencePage: Plugin = {
   },
 };
 
+const restReference = new URL('../../docs/rest-api.md', import.meta.url);
+
+/**
+ * /llms.txt and /llms-full.txt from docs/rest-api.md: written beside the app at build (the
+ * server serves them with it), and answered from the doc as it is in development.
+ */
+const llmsTxt: Plugin = {
+  name: 'llms-txt',
+  buildStart() {
+    this.addWatchFile(restReference.pathname);
+  },
+  generateBundle() {
+    const files = llmsFiles(readFileSync(restReference, 'utf8'));
+    for (const [fileName, source] of Object.entries(files)) {
+      this.emitFile({ type: 'asset', fileName, source });
+    }
+  },
+  configureServer(dev) {
+    dev.middlewares.use((req, res, next) => {
+      const name = req.url === '/llms.txt' || req.url === '/llms-full.txt' ? req.url.slice(1) : '';
+      if (name === '') return next();
+      const files = llmsFiles(readFileSync(restReference, 'utf8'));
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.end(files[name as keyof typeof files]);
+    });
+  },
+};
+
 export default defineConfig({
   plugins: [
     react(),
     apiReferencePage,
+    llmsTxt,
     // Compressed once at build, at the highest levels, rather than on every request: the
     // server sends the .br or .gz a client accepts (docs/performance.md, "Static files").
     compression({
@@ -32,6 +63,8 @@ export default defineConfig({
         defineAlgorithm('gzip', { level: 9 }),
       ],
       threshold: 1024,
+      // The plugin's default kinds, and text: /llms-full.txt is the whole API reference.
+      include: /\.(html|xml|css|json|js|mjs|svg|yaml|yml|toml|txt)$/,
     }),
   ],
   server: {

@@ -25,10 +25,12 @@ import {
   createApiRouter,
   createFastPath,
   createIngestHandlers,
+  type IngestDeps,
   KeyService,
   LastUsedTracker,
 } from './ingest/index.ts';
 import type { Logger } from './log.ts';
+import { createMcpHandler, mcpMethodNotAllowed } from './mcp/handler.ts';
 import { sendMetrics } from './metrics/endpoint.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
 import { instrumentRequests } from './metrics/requests.ts';
@@ -187,7 +189,7 @@ export function createApp(options: AppOptions): App {
   );
   // One set of read limits for every reader: API keys, members, share links.
   const readLimits = new ReadLimits({ ...DEFAULT_READ_LIMITS, ...options.readLimits, now });
-  const ingest = createIngestHandlers({
+  const ingestDeps: IngestDeps = {
     store,
     readLimits,
     clientAddress: addressOf,
@@ -205,10 +207,15 @@ export function createApp(options: AppOptions): App {
         60_000,
       ),
     }),
-  });
+  };
+  const ingest = createIngestHandlers(ingestDeps);
   const fastPath = createFastPath(ingest, respondToError);
   app.use(createOpenApiRouter());
   app.use('/api', createApiRouter(ingest));
+  app
+    .route('/mcp')
+    .post(createMcpHandler({ ...ingestDeps, logger, respondToError }))
+    .all(mcpMethodNotAllowed);
   if (options.metricsToken !== undefined) {
     const token = options.metricsToken;
     app.get('/metrics', (req, res) => sendMetrics(req, res, metrics, token));

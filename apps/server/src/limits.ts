@@ -10,6 +10,11 @@ export { MAX_TRPC_BATCH_CALLS } from '@bucketgrid/shared';
 /** REST writes and deletes: 5 MiB (the spec's write limit), also after gunzip. */
 export const MAX_API_BODY_BYTES = MAX_WRITE_BODY_BYTES;
 /**
+ * MCP (POST /mcp): 5 MiB, as a REST write, since its largest message is a write_records call
+ * of the same records (read by the same reader, under the same limit, gzip included).
+ */
+export const MAX_MCP_BODY_BYTES = MAX_API_BODY_BYTES;
+/**
  * tRPC: 1 MiB. The largest legitimate input is a dashboard layout of 50 text widgets with
  * 4,000-character notes: 210 KB in ASCII, 610 KB in a 3-byte script (apps/server/test/
  * body-limits.test.ts builds it from the shared schemas and checks that it fits).

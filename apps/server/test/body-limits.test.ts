@@ -206,3 +206,32 @@ describe('REST and every other route', () => {
     expect(parseResponse(drained.response).status).toBe(200);
   });
 });
+
+describe('/mcp', () => {
+  const mcpHead = (apiKey: string, length: number | 'chunked') =>
+    `POST /mcp HTTP/1.1\r\nHost: ${host}\r\nX-API-Key: ${apiKey}\r\n` +
+    'Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n' +
+    (length === 'chunked' ? 'Transfer-Encoding: chunked\r\n' : `Content-Length: ${length}\r\n`) +
+    '\r\n';
+
+  it('refuses a 256 MB message without reading it, with a problem that states the limit', async () => {
+    const { key } = await provision(server.store, 'IV');
+    expect((await pushBody(server.url, mcpHead(key, HUGE), HUGE)).written).toBeLessThan(BUFFERED);
+    const answer = await headOnly(mcpHead(key, HUGE));
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({
+      code: 'payload_too_large',
+      detail: expect.stringContaining('5242880 bytes'),
+    });
+  });
+
+  it('stops reading a chunked message (no declared length) past the drain bound', async () => {
+    const { key } = await provision(server.store, 'IV');
+    const pushed = await pushBody(server.url, mcpHead(key, 'chunked'), HUGE, { chunked: true });
+    expect(pushed.written).toBeLessThan(BUFFERED);
+    expect(parseResponse(pushed.response)).toMatchObject({
+      status: 413,
+      body: { code: 'payload_too_large' },
+    });
+  });
+});

@@ -14,6 +14,9 @@ import {
 } from '@bucketgrid/services';
 import { openStore, type Store, type User } from '@bucketgrid/store';
 import { appRouter } from '@bucketgrid/trpc';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp } from '../src/app.ts';
@@ -25,7 +28,7 @@ import { signUp } from './trpc-client.ts';
 /**
  * Multi-tenancy from the outside, generated from the routers so that a new procedure or route
  * is covered without anyone adding it here. Alice owns dashboard A; Bob owns dashboard B. For
- * every tRPC procedure and every REST route, and for every id in its input (dashboard, bucket,
+ * every tRPC procedure, every REST route and every MCP tool, and for every id in its input (dashboard, bucket,
  * key, member, dashboard path), Alice calls it with B's object in that place and, on a twin
  * fixture, with a random id (fixed seed). The two answers must be the same (status, code,
  * message), the server must do the same store calls for both (so timing cannot tell them apart
@@ -545,6 +548,81 @@ describe(
         expect(foreign.answer.status, where).toBe(404);
         expect(foreign.storeCalls, `${where}: the same store calls`).toEqual(unknown.storeCalls);
       }
+    });
+  },
+);
+
+describe(
+  'MCP: another dashboard’s buckets are answered exactly as random ones',
+  BUSY_MACHINE,
+  () => {
+    /** Each tool's arguments besides bucket_id: a call that would succeed on A's own bucket. */
+    const ARGUMENTS: Record<string, Record<string, unknown>> = {
+      read_records: {},
+      downsample: {},
+      write_records: { records: [{ key: 1, data: [{ series_key: 1, value: 7 }] }] },
+      delete_records: { keys: [1] },
+    };
+
+    async function connectAs(apiKey: string): Promise<Client> {
+      const client = new Client({ name: 'tenancy', version: '1.0.0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${running.url}/mcp`), {
+          requestInit: { headers: { 'X-API-Key': apiKey } },
+        }),
+      );
+      return client;
+    }
+
+    it('covers every tool that takes a bucket, found in the server', async () => {
+      const { a } = await tenants();
+      const client = await connectAs(a.key);
+      const { tools } = await client.listTools();
+      await client.close();
+      const withBucket = tools.filter((tool) => 'bucket_id' in (tool.inputSchema.properties ?? {}));
+      expect(withBucket.map((tool) => tool.name).sort()).toEqual(Object.keys(ARGUMENTS).sort());
+    });
+
+    it('answers every tool with A’s key and B’s bucket as with a random bucket id', async () => {
+      for (const [name, rest] of Object.entries(ARGUMENTS)) {
+        const answers: { answer: Answer; storeCalls: string[] }[] = [];
+        for (const variant of ['foreign', 'random'] as const) {
+          const { a, b } = await tenants();
+          const args = { bucket_id: variant === 'foreign' ? b.bucketId : randomId(), ...rest };
+          const client = await connectAs(a.key);
+          const before = await snapshot(b);
+          const result = await measured(async () => {
+            const called = (await client.callTool({ name, arguments: args })) as CallToolResult;
+            const problem = called.structuredContent as { code?: string; detail?: string };
+            const status = called.isError ? 1 : 0;
+            return {
+              status,
+              code: problem.code,
+              message: problem.detail,
+              text: JSON.stringify(called),
+            };
+          });
+          await client.close();
+          expect(await snapshot(b), `${name} changed B`).toEqual(before);
+          expectNothingOf(b, result.answer, args, name);
+          answers.push(result);
+        }
+        const [foreign, unknown] = answers as [(typeof answers)[0], (typeof answers)[0]];
+        const shape = ({ answer }: typeof foreign) => [answer.status, answer.code, answer.message];
+        expect(shape(foreign), name).toEqual(shape(unknown));
+        expect(foreign.answer.code, name).toBe('bucket_not_found');
+        expect(foreign.storeCalls, `${name}: the same store calls`).toEqual(unknown.storeCalls);
+      }
+    });
+
+    it('describes only the key’s own dashboard', async () => {
+      const { a, b } = await tenants();
+      const client = await connectAs(a.key);
+      const called = (await client.callTool({ name: 'describe_dashboard' })) as CallToolResult;
+      await client.close();
+      expect(called.isError).toBeFalsy();
+      expect(JSON.stringify(called)).toContain(a.bucketId);
+      expectNothingOf(b, { text: JSON.stringify(called) }, {}, 'describe_dashboard');
     });
   },
 );

@@ -18,6 +18,13 @@ writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
 const reference = `<!doctype html><title>API reference</title>${'<p>bucketgrid</p>'.repeat(100)}`;
 writeFileSync(join(dist, 'api-reference.html'), reference);
 writeFileSync(join(dist, 'api-reference.html.br'), brotliCompressSync(reference));
+// As the web app's build writes them from docs/rest-api.md (apps/web/vite.config.ts).
+const llms = '# REST data API reference\n\n> Programs push records into buckets… “quoted”\n';
+const llmsFull = `${llms}\n${'## A section\n\nText, non-ASCII: µs, °C.\n\n'.repeat(100)}`;
+writeFileSync(join(dist, 'llms.txt'), llms);
+writeFileSync(join(dist, 'llms-full.txt'), llmsFull);
+writeFileSync(join(dist, 'llms-full.txt.br'), brotliCompressSync(llmsFull));
+writeFileSync(join(dist, 'llms-full.txt.gz'), gzipSync(llmsFull));
 writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 writeFileSync(join(dist, 'assets', 'index-Ab12Cd34.js'), script);
 writeFileSync(join(dist, 'assets', 'index-Ab12Cd34.js.br'), brotliCompressSync(script));
@@ -118,6 +125,29 @@ describe('the API reference page', () => {
       app.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
     );
     expect(page.headers['content-security-policy']).not.toMatch(/unsafe-eval|\*/);
+  });
+});
+
+describe('/llms.txt and /llms-full.txt', () => {
+  it('are plain UTF-8 text, compressed when the client accepts it, revalidated on each use', async () => {
+    const short = await send('/llms.txt');
+    expect(short.status).toBe(200);
+    expect(short.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(short.body.toString('utf8')).toBe(llms);
+    for (const [encoding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
+      const full = await send('/llms-full.txt', { headers: { 'accept-encoding': encoding } });
+      expect(full.status).toBe(200);
+      expect(full.headers).toMatchObject({
+        'content-type': 'text/plain; charset=utf-8',
+        'content-encoding': encoding,
+        'cache-control': 'no-cache',
+        ...SECURITY,
+      });
+      expect(decode(full.body).toString('utf8')).toBe(llmsFull);
+    }
   });
 });
 

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { llmsFiles } from '../src/api-reference/llms-files.ts';
 import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
 import { newUser, screenshot, useHarness } from './harness.ts';
 
@@ -83,4 +85,21 @@ test('the key dialog links the reference for the dashboard’s first bucket, in 
   await reference.getByRole('heading', { name: 'Bucketgrid data API' }).waitFor();
   // The key is still on screen in the app's tab.
   await dialog.getByLabel('Your new API key').waitFor();
+});
+
+test('/llms.txt and /llms-full.txt come with the build, from docs/rest-api.md, as plain text', async () => {
+  const doc = readFileSync(new URL('../../../docs/rest-api.md', import.meta.url), 'utf8');
+  const full = await fetch(`${harness.url}/llms-full.txt`);
+  expect(full.status).toBe(200);
+  expect(full.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+  // Fetch takes the brotli or gzip file the server prefers, and decodes it.
+  expect(full.headers.get('content-encoding')).toMatch(/^(br|gzip)$/);
+  const text = await full.text();
+  expect(text).toBe(llmsFiles(doc)['llms-full.txt']);
+  expect(text).toContain('## AI agents (MCP)');
+  const short = await fetch(`${harness.url}/llms.txt`);
+  expect(short.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+  const index = await short.text();
+  expect(index).toMatch(/^# REST data API reference\n\n> Programs push records/);
+  expect(index).toContain('(/llms-full.txt)');
 });

@@ -3,15 +3,16 @@ import { AppError } from '@bucketgrid/shared';
 import {
   MAX_API_BODY_BYTES,
   MAX_DRAINED_BODY_BYTES,
+  MAX_MCP_BODY_BYTES,
   MAX_TRPC_BODY_BYTES,
   MAX_UNREAD_BODY_BYTES,
 } from '../limits.ts';
 import { declaredLength, discardBody, hasBody } from './body.ts';
 import { sendProblem } from './responses.ts';
 
-type BodyRoute = 'api' | 'trpc' | 'none';
+type BodyRoute = 'api' | 'mcp' | 'trpc' | 'none';
 
-/** Which reader takes the request's body: the REST API's, tRPC's, or none. */
+/** Which reader takes the request's body: the REST API's, the MCP server's, tRPC's, or none. */
 function bodyRouteOf(req: IncomingMessage): BodyRoute {
   const url = req.url!;
   const query = url.indexOf('?');
@@ -22,11 +23,13 @@ function bodyRouteOf(req: IncomingMessage): BodyRoute {
     return /\/purge\/?$/.test(path) ? 'none' : 'api';
   }
   if (path.startsWith('/trpc/') && method === 'POST') return 'trpc';
+  if ((path === '/mcp' || path === '/mcp/') && method === 'POST') return 'mcp';
   return 'none';
 }
 
 const LIMITS: Record<BodyRoute, number> = {
   api: MAX_API_BODY_BYTES,
+  mcp: MAX_MCP_BODY_BYTES,
   trpc: MAX_TRPC_BODY_BYTES,
   none: MAX_UNREAD_BODY_BYTES,
 };
@@ -54,7 +57,9 @@ export function withinBodyLimit(req: IncomingMessage, res: ServerResponse): bool
       `The body is over ${LIMITS[route]} bytes, the limit for this path.`,
     );
     const drain =
-      route === 'api' && declared <= MAX_DRAINED_BODY_BYTES && req.headers.expect === undefined;
+      (route === 'api' || route === 'mcp') &&
+      declared <= MAX_DRAINED_BODY_BYTES &&
+      req.headers.expect === undefined;
     if (drain) discardBody(req, MAX_DRAINED_BODY_BYTES).then(() => sendProblem(res, refusal));
     else sendProblem(res, refusal);
     return false;

@@ -6,6 +6,8 @@ import expressStaticGzip from 'express-static-gzip';
 import { API_REFERENCE_POLICY } from './responses.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** /llms.txt and /llms-full.txt (and their .br and .gz): the build writes them from docs/rest-api.md. */
+const LLMS_FILE = /[/\\]llms(?:-full)?\.txt(?:\.br|\.gz)?$/;
 
 /**
  * The built web app (apps/web/dist). Files under /assets have a content hash in their name:
@@ -13,7 +15,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * revalidated on every use, so a new build shows at once. The build writes .br and .gz beside
  * each compressible file; the client gets the smallest it accepts (Vary: Accept-Encoding).
  * Client-side routes (/:workspace/:dashboard) get index.html, on reload and from shared links;
- * /api-reference gets the data API's reference page.
+ * /api-reference gets the data API's reference page, /llms.txt and /llms-full.txt the same
+ * reference as plain text for AI agents.
  */
 export function createWebApp(webDist: string): Router | undefined {
   const index = join(webDist, 'index.html');
@@ -29,6 +32,8 @@ export function createWebApp(webDist: string): Router | undefined {
       cacheControl: false,
       setHeaders(res, path) {
         res.setHeader('cache-control', path.startsWith(assets) ? IMMUTABLE : 'no-cache');
+        // Said exactly, compressed or not (the compressed files' type would say UTF-8).
+        if (LLMS_FILE.test(path)) res.setHeader('content-type', 'text/plain; charset=utf-8');
       },
     },
   });

@@ -228,7 +228,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
  * time), but said to be suspicious: almost always unix seconds where milliseconds belong.
  * ASCII only, as it also goes in the Warning header (RFC 9111's form, as Kubernetes sends it).
  */
-const SECONDS_WARNING = {
+export const SECONDS_WARNING = {
   code: 'keys_look_like_seconds',
   detail:
     'Every numeric key of this write is before 2001-01-01: TSV keys are unix milliseconds, and these look like seconds (multiply them by 1000). The records were written as sent.',
@@ -259,10 +259,15 @@ const KEY_REFUSALS = {
 } as const;
 
 function keyRefusal(res: ServerResponse, verified: KeyVerification & { valid: false }): AppError {
+  if (verified.code === 'rate_limited') setRateLimitHeaders(res, verified.limit);
+  return keyProblem(verified);
+}
+
+/** Why a presented key was refused, as the problem REST and MCP answer alike. */
+export function keyProblem(verified: KeyVerification & { valid: false }): AppError {
   if (verified.code !== 'rate_limited') {
     return new AppError(verified.code, KEY_REFUSALS[verified.code]);
   }
-  setRateLimitHeaders(res, verified.limit);
   return new AppError(
     'rate_limited',
     `Too many requests with invalid API keys from this address. Retry in ${verified.limit.resetSeconds} s.`,
@@ -272,6 +277,11 @@ function keyRefusal(res: ServerResponse, verified: KeyVerification & { valid: fa
 
 function spendRefusal(res: ServerResponse, spent: KeySpend & { allowed: false }, weight: number) {
   setRateLimitHeaders(res, spent.limit);
+  return spendProblem(spent, weight);
+}
+
+/** A spend the key's per-minute budget refused, as the problem REST and MCP answer alike. */
+export function spendProblem(spent: KeySpend & { allowed: false }, weight: number): AppError {
   if (spent.code === 'batch_exceeds_rate_limit') {
     return new AppError(
       'batch_exceeds_rate_limit',

@@ -14,6 +14,7 @@ const ROUTES: [RegExp, string][] = [
   [/^\/api\/openapi\.json$/i, '/api/openapi.json'],
   [/^\/api(?:\/|$)/i, '/api/(unknown)'],
   [/^\/trpc(?:\/|$)/i, '/trpc'],
+  [/^\/mcp\/?$/i, '/mcp'],
   [/^\/healthz\/?$/i, '/healthz'],
   [/^\/readyz\/?$/i, '/readyz'],
   [/^\/metrics\/?$/i, '/metrics'],
