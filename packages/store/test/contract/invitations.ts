@@ -27,8 +27,15 @@ export function invitationsContract(t: ContractContext): void {
       const second = await invite(dashboard.id, owner.id);
       await invite(dashboard.id, owner.id, Date.now() - 1);
       const listed = await store.listInvitations(dashboard.id, Date.now());
-      expect(listed.map((i) => i.id)).toEqual([first.id, second.id]);
-      expect(listed[0]).toEqual({ ...first, invitedByName: owner.name });
+      // Oldest first; two made in one millisecond list by id.
+      const inOrder = [first, second].sort((a, b) =>
+        a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt - b.createdAt,
+      );
+      expect(listed.map((i) => i.id)).toEqual(inOrder.map((i) => i.id));
+      expect(listed.find((i) => i.id === first.id)).toEqual({
+        ...first,
+        invitedByName: owner.name,
+      });
       expect(await store.getInvitationByTokenHash(first.tokenHash)).toEqual(first);
       expect(await store.getInvitationByTokenHash('nope')).toBeNull();
 
