@@ -43,6 +43,7 @@ import { chunkFigures, FIGURES_BYTES } from '../src/chunks/figures.ts';
 import { GroupFolder } from '../src/downsample/fold.ts';
 import type { CellGroup } from '../src/downsample/program.ts';
 import { cellStart, TIER_WIDTHS } from '../src/downsample/tiers.ts';
+import { seededRandom } from '../test/seeded-random.ts';
 
 const env = process.env;
 const RECORDS = Number(env.PROBE_RECORDS ?? 1_000_000);
@@ -72,20 +73,8 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-/** Deterministic pseudo-random numbers (mulberry32): every run stores the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeRecords(count: number, firstKey: number, sineDecimals?: number): ProbeRecord[] {
-  const next = random(7);
+  const next = seededRandom(7);
   let walk = 20;
   let counter = 0;
   let level = 1;
@@ -756,7 +745,7 @@ try {
   // sealed history (half existing, half new), taking turns with requests all in order.
   const late = lateWriter(headDb);
   const inOrder = headWriter(headDb);
-  const shuffle = random(11);
+  const shuffle = seededRandom(11);
   let newest = records.at(-1)!.key;
   const timing = { late: 0, inOrder: 0, records: 0 };
   for (let turn = 0; turn < 10; turn++) {

@@ -10,18 +10,7 @@ import {
   encodeChunk,
   recordsFromColumns,
 } from '../src/chunks/codec.ts';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.ts';
 
 /** Compares with Object.is at every value, so -0 against 0 or a lost null fails. */
 function expectSame(actual: ChunkColumns, expected: ChunkColumns): void {
@@ -62,7 +51,7 @@ describe('chunk codec', () => {
   });
 
   it('keeps the four kinds of series of the storage probe exactly, in a tenth of their JSON', () => {
-    const next = random(1);
+    const next = seededRandom(1);
     let walk = 20;
     const records = Array.from({ length: 1_000 }, (_, i) => {
       walk = Math.round((walk + next() - 0.5) * 100) / 100;
@@ -87,7 +76,7 @@ describe('chunk codec', () => {
   });
 
   it('keeps nulls, series missing from some records, -0, extremes and irregular keys', () => {
-    const next = random(2);
+    const next = seededRandom(2);
     const records = Array.from({ length: 700 }, (_, i) => {
       const values: Record<number, number | null> = {};
       if (next() < 0.7) values[1] = next() < 0.2 ? null : Math.round(next() * 1e6) / 1e3;

@@ -1,20 +1,9 @@
 import type { DataRecord, DownsampleQuery, RecordKey, SeriesValues } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket, Store, WriteMode } from '../../src/store.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { type ContractContext, settleUpkeep } from './context.ts';
 import { expectSameDownsampled, referenceDownsample } from './downsample-reference.ts';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failure replays exactly. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   seed: number;
@@ -53,7 +42,7 @@ export function downsampleModelContract(t: ContractContext): void {
       it(`matches the model: ${scenario.type}, step ${scenario.step}, seed ${scenario.seed}`, {
         timeout: 60_000,
       }, async () => {
-        const random = randomSource(scenario.seed);
+        const random = seededRandom(scenario.seed);
         const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
         const { type, base, step } = scenario;
         const { dashboard } = await t.makeDashboard(100_000);
@@ -212,7 +201,7 @@ export function downsampleModelContract(t: ContractContext): void {
       });
     }
     it('matches the model: KV buckets, never aggregated', { timeout: 60_000 }, async () => {
-      const random = randomSource(9);
+      const random = seededRandom(9);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       const bucket = await t.makeBucket('KV');
       const model = new Map<RecordKey, SeriesValues>();
