@@ -10,7 +10,10 @@ import { StoreUnavailable } from '../src/store.ts';
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function storeWithBucket(name: string, options: { timeoutMs?: number } = {}) {
+async function storeWithBucket(
+  name: string,
+  options: { timeoutMs?: number; readerThreads?: number } = {},
+) {
   const store = await openStore(`file:${join(dir, `${name}.db`)}`, options);
   const owner = await store.createUser({
     email: `${name}@example.com`,
@@ -57,6 +60,31 @@ describe('SQLite reader threads', () => {
     expect((await store.downsampleRecords(bucket, { points: 5_000 })).keys).toHaveLength(100);
     await store.close();
   }, 60_000);
+
+  // Reads run on the server's own connection until a thread is ready (and always without
+  // threads), beside the statements of other reads (series summaries pluck theirs).
+  it.each([0, 2])(
+    'answer a downsampled read after a series summary in full (%i threads)',
+    async (readerThreads) => {
+      const { store, bucket } = await storeWithBucket(`summary-${readerThreads}`, {
+        readerThreads,
+      });
+      await store.upsertRecords(
+        bucket,
+        [1, 2, 3].map((key) => ({ key, values: { 1: key } })),
+        'merge',
+      );
+      for (let round = 0; round < 3; round++) {
+        expect((await store.seriesSummary(bucket)).series).toEqual([{ sk: 1, values: 3 }]);
+        expect((await store.downsampleRecords(bucket, { points: 10 })).keys).toEqual([1, 2, 3]);
+        expect((await store.readRecords(bucket, { order: 'asc', limit: 10 })).records).toHaveLength(
+          3,
+        );
+      }
+      await store.close();
+    },
+    60_000,
+  );
 
   it('fail reads that wait or run at close with StoreUnavailable, and refuse reads after it', async () => {
     const { store, bucket } = await storeWithBucket('closing');

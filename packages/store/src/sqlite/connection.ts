@@ -4,11 +4,12 @@ import Database from 'better-sqlite3';
 import { type CommitObserver, GroupCommit } from './group-commit.ts';
 import { migrate } from './schema.ts';
 import { type ServerLock, takeServerLock } from './server-lock.ts';
+import { statementCache } from './statements.ts';
 
 /** What the SQLite store's method groups share: the database, its statements, the group commit. */
 export interface SqliteDb {
   db: Database.Database;
-  /** Prepares each SQL text once and reuses the statement. */
+  /** Prepares each SQL text once and reuses the statement (see statements.ts). */
   sql(text: string): Database.Statement;
   groupCommit: GroupCommit;
   /** Closes the database and gives up the server lock. */
@@ -51,17 +52,9 @@ export function connect(path: string, options: ConnectOptions): SqliteDb {
     lock?.release();
     throw error;
   }
-  const statements = new Map<string, Database.Statement>();
   return {
     db,
-    sql(text) {
-      let statement = statements.get(text);
-      if (!statement) {
-        statement = db.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
+    sql: statementCache(db),
     groupCommit: new GroupCommit(db, options.commitObserver),
     close() {
       db.close();

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { ReaderReply, ReaderTask } from './reader-pool.ts';
 import type { SqliteReadDb } from './reads.ts';
 import { downsampleOn, readRecordsOn } from './reads.ts';
+import { statementCache } from './statements.ts';
 
 /**
  * One reader thread: its own read-only connection to the database file (WAL lets it read
@@ -11,18 +12,7 @@ import { downsampleOn, readRecordsOn } from './reads.ts';
  */
 const { path, timeoutMs } = workerData as { path: string; timeoutMs: number };
 const db = new Database(path, { readonly: true, timeout: timeoutMs });
-const statements = new Map<string, Database.Statement>();
-const connection: SqliteReadDb = {
-  db,
-  sql(text) {
-    let statement = statements.get(text);
-    if (!statement) {
-      statement = db.prepare(text);
-      statements.set(text, statement);
-    }
-    return statement;
-  },
-};
+const connection: SqliteReadDb = { db, sql: statementCache(db) };
 
 parentPort!.on('message', (task: ReaderTask) => {
   let reply: ReaderReply;

@@ -53,9 +53,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
           onThisConnection,
         );
   // Started now: a thread's start (loading the read code) takes a second or more on a busy
-  // machine; reads run on this connection until one is ready. Threads started later, at a
-  // store's first read, were seen answering downsampled reads without a record written just
-  // before them (the browser tests); until that is understood, every store starts them here.
+  // machine; reads run on this connection until one is ready.
   pool?.warmUp();
   const reads: ReadsOf = pool ?? onThisConnection;
   const sweeper = new SqliteSweeper(sqlite);
