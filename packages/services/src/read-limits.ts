@@ -19,7 +19,7 @@ export interface ReadLimitOptions {
 
 /**
  * Defaults (docs/architecture.md, "Limits and abuse"): one read at a time per principal keeps
- * the other reader thread free for everyone else however many reads one principal sends; 64
+ * the reader threads' heavy queue taking callers in turn however many reads one sends; 64
  * waiting lets a wall of widgets load in one go; 1,200 a minute is 20 a second, a dashboard of
  * 12 widgets refetching at each of its live events' (coalesced) ticks.
  */

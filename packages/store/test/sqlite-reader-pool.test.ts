@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
+import { LIGHT_READ_RECORDS, ReaderPool, type ReadsOf } from '../src/sqlite/reader-pool.ts';
 import { StoreUnavailable } from '../src/store.ts';
 
 /** The reader threads of the SQLite store (src/sqlite/reader-pool.ts). */
@@ -104,4 +105,62 @@ describe('SQLite reader threads', () => {
       StoreUnavailable,
     );
   }, 60_000);
+
+  it('run a light read at once while heavy reads fill the queue', async () => {
+    const { store, bucket: big } = await storeWithBucket('lanes');
+    const small = await store.createBucket({
+      dashboardId: big.dashboardId,
+      name: 's',
+      type: 'TSV',
+    });
+    await store.upsertRecords(small, [{ key: 1, values: { 1: 1 } }], 'merge');
+    for (let start = 0; start < 3 * LIGHT_READ_RECORDS; start += 5_000) {
+      const records = Array.from({ length: 5_000 }, (_, i) => {
+        const values: Record<number, number> = {};
+        for (let sk = 1; sk <= 20; sk++) values[sk] = start + i + sk;
+        return { key: start + i, values };
+      });
+      await store.upsertRecords(big, records, 'merge');
+    }
+    const [bigNow, smallNow] = [await store.getBucket(big.id), await store.getBucket(small.id)];
+    await store.close();
+
+    // No read may run anywhere but on the threads.
+    const notOnThreads: ReadsOf = {
+      readRecords: () => Promise.reject(new Error('not ready')),
+      downsampleRecords: () => Promise.reject(new Error('not ready')),
+    };
+    const pool = new ReaderPool(
+      join(dir, 'lanes.db'),
+      { threads: 2, maxWaiting: 64, timeoutMs: 60_000 },
+      notOnThreads,
+    );
+    pool.warmUp();
+    const lightRead = () => pool.readRecords(smallNow!, { order: 'asc', limit: 10 });
+    for (let attempt = 0; ; attempt++) {
+      const ready = await lightRead().then(
+        () => true,
+        () => false,
+      );
+      if (ready) break;
+      expect(attempt).toBeLessThan(600);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    const finished: string[] = [];
+    const heavy = Array.from({ length: 6 }, (_, i) =>
+      pool
+        .readRecords(bigNow!, { order: 'asc', limit: 3 * LIGHT_READ_RECORDS })
+        .then(() => finished.push(`heavy ${i}`)),
+    );
+    const light = lightRead().then(({ records }) => {
+      finished.push('light');
+      return records.length;
+    });
+    expect(await light).toBe(1);
+    await Promise.all(heavy);
+    // One heavy read runs beside the light one; every other waits for the thread it may use.
+    expect(finished.indexOf('light')).toBeLessThanOrEqual(1);
+    await pool.close();
+  }, 120_000);
 });

@@ -5,6 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
+const { lowerThisThreadsPriority } = await import('./background-thread.ts');
+lowerThisThreadsPriority();
 const { backupSqlite } = await import('./backup.ts');
 const { databasePath, outPath } = workerData;
 try {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { lowerThisThreadsPriority } from './background-thread.ts';
 import type { ReaderReply, ReaderTask } from './reader-pool.ts';
 import type { SqliteReadDb } from './reads.ts';
 import { downsampleOn, readRecordsOn } from './reads.ts';
@@ -11,6 +12,7 @@ import { statementCache } from './statements.ts';
  * read functions (reads.ts).
  */
 const { path, timeoutMs } = workerData as { path: string; timeoutMs: number };
+lowerThisThreadsPriority();
 const db = new Database(path, { readonly: true, timeout: timeoutMs });
 const connection: SqliteReadDb = { db, sql: statementCache(db) };
 
