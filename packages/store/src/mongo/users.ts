@@ -1,26 +1,12 @@
 import { newId } from '../ids.ts';
-import type { Session, Store, User } from '../store.ts';
+import type { AccountStore } from '../roles/accounts.ts';
+import type { Session, User } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import type { SessionDoc, UserDoc } from './models.ts';
 import { requireUser } from './references.ts';
 
-type UserMethods = Pick<
-  Store,
-  | 'createUser'
-  | 'getUserById'
-  | 'getUserByEmail'
-  | 'setUserPassword'
-  | 'createSession'
-  | 'getSession'
-  | 'listUserSessions'
-  | 'setSessionExpiry'
-  | 'deleteSession'
-  | 'deleteUserSessions'
-  | 'deleteExpiredSessions'
->;
-
-export function userMethods({ models }: Db): UserMethods {
+export function userMethods({ models }: Db): AccountStore {
   const { users, sessions } = models;
   return {
     async createUser(input) {

@@ -1,24 +1,10 @@
 import { newId } from '../ids.ts';
-import { MissingEntity, type Session, type Store, type User } from '../store.ts';
+import type { AccountStore } from '../roles/accounts.ts';
+import { MissingEntity, type Session, type User } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, rethrowUnique } from './errors.ts';
 
-type UserMethods = Pick<
-  Store,
-  | 'createUser'
-  | 'getUserById'
-  | 'getUserByEmail'
-  | 'setUserPassword'
-  | 'createSession'
-  | 'getSession'
-  | 'listUserSessions'
-  | 'setSessionExpiry'
-  | 'deleteSession'
-  | 'deleteUserSessions'
-  | 'deleteExpiredSessions'
->;
-
-export function userMethods({ sql }: SqliteDb): UserMethods {
+export function userMethods({ sql }: SqliteDb): AccountStore {
   return {
     async createUser(input) {
       const user: User = { id: newId(), createdAt: Date.now(), ...input };
