@@ -19,6 +19,8 @@ import type { Page } from 'playwright-core';
 import { launchChromium, trpcCall } from '../e2e/browser.ts';
 
 const TURNS = Number(process.env.TURNS ?? 8);
+/** CPU_SLOWDOWN=4 runs the page's CPU 4× slower (Chromium's throttling): a loaded machine on demand. */
+const CPU_SLOWDOWN = Number(process.env.CPU_SLOWDOWN ?? 1);
 const DAY = 24 * 60 * 60_000;
 /** One record every 10 s for a day: 8,640 records of four series in each of three buckets. */
 const STEP_MS = 10_000;
@@ -88,6 +90,10 @@ async function prepare(name: string, root: string): Promise<Checkout> {
   const harness = await startCheckout(root);
   const page = await harness.newPage();
   await page.setViewportSize({ width: 1440, height: 1000 });
+  if (CPU_SLOWDOWN > 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  }
   // Setup through the API the app itself calls (the checkouts' test flows import vitest).
   await page.goto('/signin');
   await trpcCall(
@@ -219,6 +225,14 @@ async function measure(checkout: Checkout): Promise<number> {
   const paint = await page.evaluate(
     () => performance.getEntriesByName('first-paint')[0]?.startTime ?? 0,
   );
+  if (process.env.BENCH_DETAIL) {
+    const detail = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '').slice(0, 90)}`),
+    );
+    console.log(`paint ${paint.toFixed(0)} drawn ${end.toFixed(0)}\n  ${detail.join('\n  ')}`);
+  }
   return end - paint;
 }
 
