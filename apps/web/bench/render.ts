@@ -229,7 +229,11 @@ async function measure(checkout: Checkout): Promise<number> {
     const detail = await page.evaluate(() =>
       performance
         .getEntriesByType('resource')
-        .map((e) => `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '').slice(0, 90)}`),
+        .map((e) => e as PerformanceResourceTiming)
+        .map(
+          (e) =>
+            `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '').slice(0, 90)}`,
+        ),
     );
     console.log(`paint ${paint.toFixed(0)} drawn ${end.toFixed(0)}\n  ${detail.join('\n  ')}`);
   }

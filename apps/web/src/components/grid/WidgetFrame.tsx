@@ -1,12 +1,9 @@
-import { seriesName, type Widget } from '@bucketgrid/shared';
-import { Component, lazy, type ReactNode, Suspense, useRef } from 'react';
+import type { Widget } from '@bucketgrid/shared';
+import { Component, type ReactNode, Suspense, useRef } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
 import type { Bucket } from '../../lib/trpc.ts';
-import { BarChartWidget } from './widgets/BarChartWidget.tsx';
-import { StatWidget } from './widgets/StatWidget.tsx';
-import { TableWidget } from './widgets/TableWidget.tsx';
-import { TimeChartWidget } from './widgets/TimeChartWidget.tsx';
+import { definitionOf, widgetTitle } from '../../widgets/registry.ts';
 
 interface Props {
   widget: Widget;
@@ -15,28 +12,6 @@ interface Props {
   onZoom: (from: number, to: number) => void;
   onConfigure?: () => void;
   onRemove?: () => void;
-}
-
-const typeNames: Record<Widget['type'], string> = {
-  timeChart: 'Time chart',
-  barChart: 'Bar chart',
-  stat: 'Stat',
-  table: 'Table',
-  text: 'Text',
-};
-
-/** Notes load their Markdown parser only when a dashboard has one. */
-const TextWidget = lazy(() =>
-  import('./widgets/TextWidget.tsx').then((module) => ({ default: module.TextWidget })),
-);
-
-/** The title a widget shows: its own, else what it is about. */
-export function widgetTitle(widget: Widget, bucket: Bucket | undefined): string {
-  if (widget.title) return widget.title;
-  if (widget.type === 'text') return 'Note';
-  if (!bucket) return typeNames[widget.type];
-  if (widget.type === 'stat') return `${seriesName(bucket.series, widget.sk)} · ${bucket.name}`;
-  return bucket.name;
 }
 
 /** Keeps one broken widget from taking the grid down with it. */
@@ -57,13 +32,16 @@ class WidgetBoundary extends Component<{ children: ReactNode }, { failed: boolea
 export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRemove }: Props) {
   const body = useRef<HTMLDivElement>(null);
   const size = useElementSize(body);
+  const definition = definitionOf(widget);
   const bucket = 'bucketId' in widget ? buckets?.get(widget.bucketId) : undefined;
   const title = widgetTitle(widget, bucket);
   const editing = Boolean(onConfigure);
-  const showHeader = editing || widget.type !== 'text' || widget.title !== '';
+  const showHeader = editing || definition.bucket !== null || widget.title !== '';
+  const { View } = definition;
+  const view = <View widget={widget} bucket={bucket} range={range} size={size} onZoom={onZoom} />;
 
   let content: ReactNode;
-  if (widget.type === 'text') content = <TextWidget widget={widget} />;
+  if (!definition.bucket) content = view;
   else if (!buckets) content = <div className="widget-loading skeleton" />;
   else if (!bucket) {
     content = (
@@ -73,17 +51,7 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
       </p>
     );
   } else if (size.width === 0) content = null;
-  else if (widget.type === 'timeChart') {
-    content = (
-      <TimeChartWidget widget={widget} bucket={bucket} range={range} size={size} onZoom={onZoom} />
-    );
-  } else if (widget.type === 'barChart') {
-    content = <BarChartWidget widget={widget} bucket={bucket} range={range} size={size} />;
-  } else if (widget.type === 'stat') {
-    content = <StatWidget widget={widget} bucket={bucket} range={range} size={size} />;
-  } else {
-    content = <TableWidget widget={widget} bucket={bucket} range={range} />;
-  }
+  else content = view;
 
   return (
     <section

@@ -1,14 +1,14 @@
 import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
-import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { bandColumns, chartColumns, stackColumns } from '../../../lib/downsampled.ts';
-import { seriesDisplay } from '../../../lib/series-display.ts';
-import type { ChartSeries } from '../../../lib/time-chart-options.ts';
-import { type DashboardRange, resolveRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { TimeChart } from '../../charts/TimeChart.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { TimeChart } from '../../components/charts/TimeChart.tsx';
+import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { bandColumns, chartColumns, stackColumns } from '../../lib/downsampled.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
+import type { ChartSeries } from '../../lib/time-chart-options.ts';
+import { type DashboardRange, resolveRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
 
 type TimeChartWidgetConfig = Extract<Widget, { type: 'timeChart' }>;
 

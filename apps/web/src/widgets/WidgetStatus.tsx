@@ -1,4 +1,4 @@
-import { errorMessage } from '../../../lib/errors.ts';
+import { errorMessage } from '../lib/errors.ts';
 
 /**
  * What a widget shows instead of its data: a placeholder while the first read runs, and the

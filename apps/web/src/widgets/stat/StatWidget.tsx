@@ -1,14 +1,14 @@
 import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
-import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
-import { statSummary, thresholdColor } from '../../../lib/downsampled.ts';
-import { formatNumber, formatSeriesValue, seriesDisplay } from '../../../lib/series-display.ts';
-import type { DashboardRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { Sparkline } from '../../charts/Sparkline.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { Sparkline } from '../../components/charts/Sparkline.tsx';
+import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
+import { statSummary, thresholdColor } from '../../lib/downsampled.ts';
+import { formatNumber, formatSeriesValue, seriesDisplay } from '../../lib/series-display.ts';
+import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'stat' }>;

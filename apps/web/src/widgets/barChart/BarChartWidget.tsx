@@ -1,13 +1,13 @@
 import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
-import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { barsOf } from '../../../lib/downsampled.ts';
-import { seriesDisplay } from '../../../lib/series-display.ts';
-import type { DashboardRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { BarList } from '../../charts/BarList.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { BarList } from '../../components/charts/BarList.tsx';
+import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { barsOf } from '../../lib/downsampled.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
+import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'barChart' }>;

@@ -1,13 +1,13 @@
 import type { Widget } from '@bucketgrid/shared';
-import { useLatestRecords } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
-import { seriesDisplay } from '../../../lib/series-display.ts';
-import { needsMilliseconds, tableColumns } from '../../../lib/table-format.ts';
-import type { DashboardRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { RecordHeaderCells, RecordValueCells } from '../../buckets/RecordCells.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { RecordHeaderCells, RecordValueCells } from '../../components/buckets/RecordCells.tsx';
+import { useLatestRecords } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
+import { needsMilliseconds, tableColumns } from '../../lib/table-format.ts';
+import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'table' }>;

@@ -1,5 +1,5 @@
 import type { Widget } from '@bucketgrid/shared';
-import { Markdown } from '../../Markdown.tsx';
+import { Markdown } from '../../components/Markdown.tsx';
 
 export function TextWidget({ widget }: { widget: Extract<Widget, { type: 'text' }> }) {
   return (
