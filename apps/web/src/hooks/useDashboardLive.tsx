@@ -4,7 +4,7 @@ import { createContext, type ReactNode, useContext, useEffect, useState } from '
 import { type Coalescer, coalesce } from '../lib/coalesce.ts';
 import { describeError } from '../lib/errors.ts';
 import { keepLive, type LiveStatus } from '../lib/live-connection.ts';
-import { gridKeys } from '../lib/query-keys.ts';
+import { dashboardKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
 
 export type { LiveStatus };
@@ -50,8 +50,9 @@ export function DashboardLive({
         refresher = coalesce(
           () =>
             Promise.all([
-              queryClient.invalidateQueries({ queryKey: gridKeys.bucket(dashboardId, bucketId) }),
-              utils.buckets.records.invalidate({ dashboardId, bucketId }),
+              queryClient.invalidateQueries({
+                queryKey: dashboardKeys.bucket(dashboardId, bucketId),
+              }),
               utils.buckets.get.invalidate({ dashboardId, bucketId }),
             ]),
           MIN_REFRESH_GAP_MS,
@@ -87,10 +88,10 @@ export function DashboardLive({
           utils.buckets.get.invalidate();
         } else if (event.type === 'layout') {
           const cached = queryClient.getQueryData<{ version: number }>(
-            gridKeys.layout(dashboardId),
+            dashboardKeys.layout(dashboardId),
           );
           if (cached?.version !== event.version) {
-            queryClient.invalidateQueries({ queryKey: gridKeys.layout(dashboardId) });
+            queryClient.invalidateQueries({ queryKey: dashboardKeys.layout(dashboardId) });
           }
         }
       },
@@ -101,7 +102,7 @@ export function DashboardLive({
           predicate: (query: { state: { dataUpdatedAt: number } }) =>
             query.state.dataUpdatedAt < openedAt,
         };
-        queryClient.invalidateQueries({ queryKey: gridKeys.dashboard(dashboardId), ...stale });
+        queryClient.invalidateQueries({ queryKey: dashboardKeys.dashboard(dashboardId), ...stale });
         utils.buckets.invalidate(undefined, stale);
       },
       onError(error) {

@@ -2,7 +2,7 @@ import type { DashboardLayout, RelativeRange, Widget } from '@bucketgrid/shared'
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../lib/errors.ts';
-import { gridKeys } from '../lib/query-keys.ts';
+import { dashboardKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
 import { useSetLayout } from './useLayout.ts';
 
@@ -89,7 +89,7 @@ export function useGridEditSession(dashboardId: string, saved: DashboardLayout |
     async loadTheirs() {
       setSaveError(null);
       setDraft(null);
-      await queryClient.refetchQueries({ queryKey: gridKeys.layout(dashboardId) });
+      await queryClient.refetchQueries({ queryKey: dashboardKeys.layout(dashboardId) });
     },
   };
 }
