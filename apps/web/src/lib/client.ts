@@ -9,6 +9,7 @@ import {
 } from '@trpc/client';
 import { getQueryKey } from '@trpc/react-query';
 import { describeError } from './errors.ts';
+import { liveRetryLink } from './live-connection.ts';
 import { trpc } from './trpc.ts';
 
 /** Errors that another try will not fix: the answer would be the same. */
@@ -43,7 +44,7 @@ export function createTrpcClient() {
       splitLink({
         // Live views stream over server-sent events; everything else is batched HTTP.
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: '/trpc' }),
+        true: [liveRetryLink(), httpSubscriptionLink({ url: '/trpc' })],
         false: splitLink({
           // The server refuses sign-in, sign-up and sign-out inside a batch (not_batchable).
           condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.'),
