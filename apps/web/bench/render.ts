@@ -211,10 +211,10 @@ async function measure(checkout: Checkout): Promise<number> {
   await page.goto(checkout.dashboardPath);
   const drawnAt = await page.waitForFunction(
     () => {
-      const widgets = [...document.querySelectorAll('.widget')];
+      const widgets = [...document.querySelectorAll('[data-widget-id]')];
       if (widgets.length !== 12) return false;
       const drawn = widgets.every((widget) =>
-        widget.querySelector('.uplot canvas, .stat-value, .bar-row, tbody tr'),
+        widget.querySelector('.uplot canvas, [data-stat-value], [data-bar-row], tbody tr'),
       );
       return drawn ? performance.now() : false;
     },

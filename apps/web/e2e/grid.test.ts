@@ -170,7 +170,7 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   await expect(
     admin.getByRole('button', { name: 'Last 7 days' }).getAttribute('aria-pressed'),
   ).resolves.toBe('true');
-  await expect(admin.locator('.widget').count()).resolves.toBe(4);
+  await expect(admin.locator('[data-widget-id]').count()).resolves.toBe(4);
   await admin.getByRole('button', { name: 'Reset' }).click();
   await expect.poll(() => new URL(admin.url()).search).toBe('');
 
@@ -190,7 +190,7 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   // On a phone: one column, in reading order, nothing cut off.
   await viewer.setViewportSize({ width: 390, height: 844 });
   await widget(viewer, 'Climate').getByText('30.5 °C').waitFor();
-  const boxes = await viewer.locator('.widget').evaluateAll((elements) =>
+  const boxes = await viewer.locator('[data-widget-id]').evaluateAll((elements) =>
     elements.map((element) => {
       const box = element.getBoundingClientRect();
       return {

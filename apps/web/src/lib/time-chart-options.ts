@@ -184,9 +184,9 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
         },
       },
       y: {
-        range: (_u, min, max) => padRange(min, max, stacked || style === 'area'),
+        range: (u) => padRange(...drawnExtent(u, 'y'), stacked || style === 'area'),
       },
-      ...(hasRight ? { y2: { range: (_u, min, max) => padRange(min, max, false) } } : {}),
+      ...(hasRight ? { y2: { range: (u) => padRange(...drawnExtent(u, 'y2'), false) } } : {}),
     },
     series: [
       {},
@@ -263,6 +263,26 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
       ],
     },
   };
+}
+
+/**
+ * The lowest and highest value drawn on a y scale: every point of its shown series and
+ * bands, not only those inside the x range as uPlot's own range takes. The interval at
+ * either end of a read is centred past the range's edge; its line still runs into the
+ * plot, and must not leave it at the top.
+ */
+export function drawnExtent(u: uPlot, scale: string): [number | null, number | null] {
+  let min: number | null = null;
+  let max: number | null = null;
+  u.series.forEach((series, i) => {
+    if (i === 0 || series.scale !== scale || series.show === false) return;
+    for (const value of u.data[i] ?? []) {
+      if (value === null || value === undefined || !Number.isFinite(value)) continue;
+      if (min === null || value < min) min = value;
+      if (max === null || value > max) max = value;
+    }
+  });
+  return [min, max];
 }
 
 /** Some air above and below the data; areas and stacks start at zero. */

@@ -1,3 +1,5 @@
+import styles from './Options.module.css';
+
 /** A checkbox with its label, for the widget option forms. */
 export function Check({
   label,
@@ -9,7 +11,7 @@ export function Check({
   onChange: (on: boolean) => void;
 }) {
   return (
-    <label className="check">
+    <label className={styles.check}>
       <input
         type="checkbox"
         checked={checked}

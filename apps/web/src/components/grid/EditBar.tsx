@@ -2,6 +2,7 @@ import { DEFAULT_GRID_MAX_WIDTH, type RelativeRange, relativeRangeNames } from '
 import type { GridDraft, GridEditSession } from '../../hooks/useGridEditSession.ts';
 import { errorMessage } from '../../lib/errors.ts';
 import { rangeLabels } from '../../lib/time-range.ts';
+import styles from './EditBar.module.css';
 
 /** Widest grids an admin may choose (px); the default fits screens up to 2,400 px. */
 const GRID_WIDTHS = [1_440, 1_920, DEFAULT_GRID_MAX_WIDTH, 3_840, 7_680];
@@ -18,12 +19,12 @@ export function EditBar({
 }) {
   const { saving, saveError, conflict, newerSaved } = session;
   return (
-    <section className="edit-bar" aria-label="Editing the layout">
+    <section className={styles.bar} aria-label="Editing the layout">
       <strong>Editing</strong>
       <button type="button" className="btn btn-small" onClick={onAdd}>
         Add widget
       </button>
-      <label className="inline-field">
+      <label className={styles.field}>
         Opens on
         <select
           value={draft.defaultRange}
@@ -36,7 +37,7 @@ export function EditBar({
           ))}
         </select>
       </label>
-      <label className="inline-field">
+      <label className={styles.field}>
         Widest
         <select
           value={draft.maxWidth ?? DEFAULT_GRID_MAX_WIDTH}
@@ -52,7 +53,7 @@ export function EditBar({
           ))}
         </select>
       </label>
-      <span className="edit-bar-end">
+      <span className={styles.end}>
         <button type="button" className="btn btn-small" onClick={session.cancel} disabled={saving}>
           Cancel
         </button>
@@ -66,7 +67,7 @@ export function EditBar({
         </button>
       </span>
       {(conflict || newerSaved) && (
-        <div className="edit-conflict" role="alert">
+        <div className={styles.conflict} role="alert">
           <p>
             {conflict
               ? 'Someone else saved this layout while you were editing; your changes were not saved.'

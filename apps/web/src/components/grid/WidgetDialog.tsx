@@ -13,6 +13,7 @@ import { RadioGroup } from '../RadioGroup.tsx';
 import { SelectField } from '../SelectField.tsx';
 import { TextField } from '../TextField.tsx';
 import { SeriesPicker } from './SeriesPicker.tsx';
+import styles from './WidgetDialog.module.css';
 
 interface Props {
   /** The widget to configure; null adds a new one. */
@@ -69,7 +70,7 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
   const errorFor = (field: string) => (problem?.field === field ? problem.message : undefined);
   return (
     <form
-      className="stack widget-form"
+      className={`stack ${styles.form}`}
       onSubmit={submit}
       aria-label={widget ? 'Configure widget' : 'Add widget'}
     >

@@ -4,6 +4,8 @@ import { useElementSize } from '../../hooks/useElementSize.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { definitionOf, widgetTitle } from '../../widgets/registry.ts';
+import widgetStyles from '../../widgets/Widget.module.css';
+import styles from './WidgetFrame.module.css';
 
 interface Props {
   widget: Widget;
@@ -22,7 +24,9 @@ class WidgetBoundary extends Component<{ children: ReactNode }, { failed: boolea
   }
   override render() {
     if (this.state.failed) {
-      return <p className="widget-message">This widget could not be drawn. Reload to try again.</p>;
+      return (
+        <p className={widgetStyles.message}>This widget could not be drawn. Reload to try again.</p>
+      );
     }
     return this.props.children;
   }
@@ -42,10 +46,10 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
 
   let content: ReactNode;
   if (!definition.bucket) content = view;
-  else if (!buckets) content = <div className="widget-loading skeleton" />;
+  else if (!buckets) content = <div className={`${widgetStyles.loading} skeleton`} />;
   else if (!bucket) {
     content = (
-      <p className="widget-message">
+      <p className={widgetStyles.message}>
         The bucket this widget showed was deleted.
         {editing ? ' Configure it with another bucket, or remove it.' : ''}
       </p>
@@ -55,17 +59,18 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
 
   return (
     <section
-      className={`widget widget-${widget.type}`}
+      className={editing ? `${styles.widget} ${styles.editing}` : styles.widget}
+      data-widget-type={widget.type}
       aria-label={title}
       data-widget-id={widget.id}
     >
       {showHeader && (
-        <header className={editing ? 'widget-header widget-drag-handle' : 'widget-header'}>
-          <h3 className="widget-title" title={title}>
+        <header className={editing ? `${styles.header} ${styles.dragHandle}` : styles.header}>
+          <h3 className={styles.title} title={title}>
             {title}
           </h3>
           {editing && (
-            <div className="widget-actions">
+            <div className={styles.actions}>
               <button
                 type="button"
                 className="btn btn-small"
@@ -88,9 +93,14 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
           )}
         </header>
       )}
-      <div ref={body} className="widget-body">
+      <div
+        ref={body}
+        className={definition.bucket ? styles.body : `${styles.body} ${styles.textBody}`}
+      >
         <WidgetBoundary>
-          <Suspense fallback={<div className="widget-loading skeleton" />}>{content}</Suspense>
+          <Suspense fallback={<div className={`${widgetStyles.loading} skeleton`} />}>
+            {content}
+          </Suspense>
         </WidgetBoundary>
       </div>
     </section>

@@ -17,6 +17,7 @@ import { useDocumentTitle } from '../../hooks/useDocumentTitle.ts';
 import { useGridEditSession } from '../../hooks/useGridEditSession.ts';
 import { useLayout } from '../../hooks/useLayout.ts';
 import { capabilities } from '../../lib/roles.ts';
+import styles from './GridTab.module.css';
 
 /** The widget dialog (forms for every widget type) loads when an admin first opens it. */
 const WidgetDialogForm = lazy(() =>
@@ -49,9 +50,9 @@ export function GridTab() {
   const widgets = draft?.widgets ?? layout.data.widgets;
 
   const toolbar = (
-    <div className="grid-toolbar">
+    <div className={styles.toolbar}>
       <RangePicker range={range} defaultRange={defaultRange} onChange={setRange} onReset={reset} />
-      <div className="grid-toolbar-end">
+      <div className={styles.toolbarEnd}>
         <ZoneToggle />
         <LiveIndicator range={range} />
         <Link

@@ -1,4 +1,5 @@
 import { Check } from '../Check.tsx';
+import styles from '../Options.module.css';
 import type { WidgetOptionsProps } from '../types.ts';
 
 /** Each new threshold's colour: green, amber, red, then two more, so no two start alike. */
@@ -23,7 +24,7 @@ export function StatOptions({ draft, update, errorFor }: WidgetOptionsProps) {
           The value takes the colour of the highest threshold it reaches.
         </p>
         {draft.thresholds.map((threshold, i) => (
-          <div key={i} className="threshold-row">
+          <div key={i} className={styles.thresholdRow}>
             <input
               type="number"
               step="any"
