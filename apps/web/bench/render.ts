@@ -214,7 +214,9 @@ async function measure(checkout: Checkout): Promise<number> {
       const widgets = [...document.querySelectorAll('[data-widget-id]')];
       if (widgets.length !== 12) return false;
       const drawn = widgets.every((widget) =>
-        widget.querySelector('.uplot canvas, [data-stat-value], [data-bar-row], tbody tr'),
+        widget.querySelector(
+          '.uplot canvas, p[title^="Latest:"], [role="img"][aria-label^="Bar chart"], tbody tr',
+        ),
       );
       return drawn ? performance.now() : false;
     },
