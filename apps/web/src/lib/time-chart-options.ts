@@ -231,6 +231,8 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
     cursor: {
       drag: { x: Boolean(config.onSelect), y: false, setScale: false },
       points: { size: 6 },
+      // uPlot's own hover points follow the same reach as the legend and the tooltip.
+      hover: { prox: CURSOR_REACH_PX },
       ...(config.syncKey ? { sync: { key: config.syncKey, setSeries: false } } : {}),
     },
     hooks: {
@@ -256,13 +258,28 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
       setCursor: [
         (u) =>
           config.onCursor?.({
-            idx: u.cursor.idx ?? null,
+            idx: nearestShownIndex(u),
             left: u.cursor.left ?? 0,
             top: u.cursor.top ?? 0,
           }),
       ],
     },
   };
+}
+
+/** How far (CSS px) the cursor may be from a point for the legend and tooltip to show it. */
+export const CURSOR_REACH_PX = 24;
+
+/**
+ * The point at the cursor: uPlot's closest index, unless that point is further than
+ * CURSOR_REACH_PX away (a chart whose data covers an hour of a 24 h range would otherwise
+ * show the hour's first values anywhere in the other 23 hours as the values "at" the cursor).
+ */
+export function nearestShownIndex(u: uPlot): number | null {
+  const idx = u.cursor.idx;
+  const x = idx === null || idx === undefined ? undefined : u.data[0][idx];
+  if (x === undefined || u.cursor.left === undefined || u.cursor.left < 0) return null;
+  return Math.abs(u.valToPos(x, 'x') - u.cursor.left) <= CURSOR_REACH_PX ? idx! : null;
 }
 
 /**
