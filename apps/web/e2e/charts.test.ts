@@ -74,8 +74,21 @@ async function leavesAtTop(page: Page, title: string) {
     });
 }
 
-/** Every widget has drawn: no loading placeholder is left anywhere in the grid. */
+/**
+ * Every widget has drawn: no loading placeholder is left anywhere in the grid, and the
+ * widgets have finished moving to their places (the grid animates them after a resize).
+ */
 async function allDrawn(page: Page) {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const grid = document.querySelector('[data-dashboard-grid]')!.getBoundingClientRect();
+        const frames = [...document.querySelectorAll('[data-widget-id]')];
+        const right = Math.max(...frames.map((frame) => frame.getBoundingClientRect().right));
+        return Math.abs(right - grid.right) <= 1;
+      }),
+    )
+    .toBe(true);
   await expect
     .poll(
       () =>
