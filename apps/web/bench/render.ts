@@ -234,7 +234,7 @@ async function measure(checkout: Checkout): Promise<number> {
         .map((e) => e as PerformanceResourceTiming)
         .map(
           (e) =>
-            `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '').slice(0, 90)}`,
+            `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '').split('?')[0]}`,
         ),
     );
     console.log(`paint ${paint.toFixed(0)} drawn ${end.toFixed(0)}\n  ${detail.join('\n  ')}`);
