@@ -92,7 +92,7 @@ function render(node: Node): ReactNode {
     }
     case RuleType.image:
       // No images: a note on a wall screen must not load from other sites.
-      return node.alt ? <span className="markdown-image-alt">[{node.alt}]</span> : null;
+      return node.alt ? <span className="muted">[{node.alt}]</span> : null;
     case RuleType.table:
       return (
         <table>
