@@ -1,4 +1,5 @@
-import { errorMessage } from '../../../lib/errors.ts';
+import { errorMessage } from '../lib/errors.ts';
+import styles from './Widget.module.css';
 
 /**
  * What a widget shows instead of its data: a placeholder while the first read runs, and the
@@ -15,7 +16,7 @@ export function widgetStatus(query: {
   if (query.data !== undefined) return null;
   if (query.isError) {
     return (
-      <div className="widget-message" role="alert">
+      <div className={styles.message} role="alert">
         <p>{errorMessage(query.error)}</p>
         <button type="button" className="btn btn-small" onClick={() => query.refetch()}>
           Retry
@@ -23,9 +24,9 @@ export function widgetStatus(query: {
       </div>
     );
   }
-  return <div className="widget-loading skeleton" role="status" aria-label="Loading" />;
+  return <div className={`${styles.loading} skeleton`} role="status" aria-label="Loading" />;
 }
 
 export function NoData({ what = 'No data in this time range.' }: { what?: string }) {
-  return <p className="widget-message muted">{what}</p>;
+  return <p className={`${styles.message} muted`}>{what}</p>;
 }

@@ -1,14 +1,15 @@
 import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
-import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { bandColumns, chartColumns, stackColumns } from '../../../lib/downsampled.ts';
-import { seriesDisplay } from '../../../lib/series-display.ts';
-import type { ChartSeries } from '../../../lib/time-chart-options.ts';
-import { type DashboardRange, resolveRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { TimeChart } from '../../charts/TimeChart.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { TimeChart } from '../../components/charts/TimeChart.tsx';
+import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { bandColumns, chartColumns, stackColumns } from '../../lib/downsampled.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
+import type { ChartSeries } from '../../lib/time-chart-options.ts';
+import { type DashboardRange, resolveRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import styles from '../Widget.module.css';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
 
 type TimeChartWidgetConfig = Extract<Widget, { type: 'timeChart' }>;
 
@@ -68,9 +69,9 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
     window?.from != null && window.to != null ? [window.from, window.to] : null;
   const names = series.map((s) => s.name).join(', ');
   return (
-    <div className="widget-chart">
+    <div className={styles.chart}>
       {values.x.length === 0 && (
-        <div className="widget-overlay muted">No data in this time range.</div>
+        <div className={`${styles.overlay} muted`}>No data in this time range.</div>
       )}
       <TimeChart
         columns={columns}

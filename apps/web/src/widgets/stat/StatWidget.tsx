@@ -1,14 +1,15 @@
 import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
-import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
-import { statSummary, thresholdColor } from '../../../lib/downsampled.ts';
-import { formatNumber, formatSeriesValue, seriesDisplay } from '../../../lib/series-display.ts';
-import type { DashboardRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { Sparkline } from '../../charts/Sparkline.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { Sparkline } from '../../components/charts/Sparkline.tsx';
+import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
+import { statSummary, thresholdColor } from '../../lib/downsampled.ts';
+import { formatNumber, formatSeriesValue, seriesDisplay } from '../../lib/series-display.ts';
+import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
+import styles from './StatWidget.module.css';
 
 interface Props {
   widget: Extract<Widget, { type: 'stat' }>;
@@ -47,13 +48,18 @@ export function StatWidget({ widget, bucket, range, size }: Props) {
         ? `${format.dateTime(Number(summary.latestKey))} ${format.zoneShort}`
         : `key ${summary.latestKey}`;
   return (
-    <div className="stat">
-      <p className="stat-value" style={color ? { color } : undefined} title={`Latest: ${latestAt}`}>
+    <div className={styles.stat}>
+      <p
+        className={styles.value}
+        data-stat-value
+        style={color ? { color } : undefined}
+        title={`Latest: ${latestAt}`}
+      >
         {formatNumber(summary.latest, display.decimals)}
-        {display.unit && <span className="stat-unit"> {display.unit}</span>}
+        {display.unit && <span className={styles.unit}> {display.unit}</span>}
       </p>
       {widget.showChange && change !== null && (
-        <p className={`stat-change stat-change-${direction}`}>
+        <p className={`${styles.change} ${direction === 'flat' ? '' : styles[direction]}`}>
           <span aria-hidden="true">
             {direction === 'up' ? '▲' : direction === 'down' ? '▼' : '■'}
           </span>{' '}

@@ -1,13 +1,14 @@
 import type { Widget } from '@bucketgrid/shared';
-import { useLatestRecords } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
-import { seriesDisplay } from '../../../lib/series-display.ts';
-import { needsMilliseconds, tableColumns } from '../../../lib/table-format.ts';
-import type { DashboardRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { RecordHeaderCells, RecordValueCells } from '../../buckets/RecordCells.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { RecordHeaderCells, RecordValueCells } from '../../components/buckets/RecordCells.tsx';
+import { useLatestRecords } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
+import { needsMilliseconds, tableColumns } from '../../lib/table-format.ts';
+import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import styles from '../Widget.module.css';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'table' }>;
@@ -35,7 +36,7 @@ export function TableWidget({ widget, bucket, range }: Props) {
   const withMs =
     bucket.type === 'TSV' && needsMilliseconds(records.map((record) => Number(record.key)));
   return (
-    <div className="widget-scroll table-wrap">
+    <div className={`${styles.scroll} ${styles.tableWrap} table-wrap`}>
       <table className="table table-compact">
         <thead>
           <tr>

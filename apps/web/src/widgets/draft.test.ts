@@ -1,6 +1,7 @@
 import type { Widget } from '@bucketgrid/shared';
 import { describe, expect, it } from 'vitest';
-import { draftFromWidget, emptyDraft, widgetFromDraft } from './widget-draft.ts';
+import { draftFromWidget, emptyDraft, widgetFromDraft } from './draft.ts';
+import { widgetTypeNames } from './registry.ts';
 
 const pos = { x: 0, y: 0, w: 6, h: 4 };
 
@@ -93,5 +94,47 @@ describe('widget drafts', () => {
       limit: 12,
     };
     expect(widgetFromDraft(draftFromWidget(widget), 'w9', pos)).toEqual({ ok: true, widget });
+  });
+
+  it('round-trips a saved widget of every type in the registry through the form', () => {
+    const saved: Widget[] = [
+      {
+        id: 'a',
+        type: 'timeChart',
+        title: 'Heat',
+        pos,
+        bucketId: 'b1',
+        series: [
+          { sk: 1, axis: 'left' },
+          { sk: 2, axis: 'right' },
+        ],
+        style: 'area',
+        stacked: true,
+        stat: 'max',
+        band: false,
+        preset: 'low',
+      },
+      { id: 'b', type: 'barChart', title: '', pos, bucketId: 'b2', series: [3], limit: 7 },
+      {
+        id: 'c',
+        type: 'stat',
+        title: 'Now',
+        pos,
+        bucketId: 'b1',
+        sk: 2,
+        thresholds: [{ value: 30, color: '#dc2626' }],
+        sparkline: false,
+        showChange: true,
+      },
+      { id: 'd', type: 'table', title: '', pos, bucketId: 'b1', series: [], limit: 5 },
+      { id: 'e', type: 'text', title: 'Read me', pos, markdown: '**hi**' },
+    ];
+    expect(saved.map((w) => w.type).sort()).toEqual([...widgetTypeNames].sort());
+    for (const widget of saved) {
+      expect(widgetFromDraft(draftFromWidget(widget), widget.id, pos)).toEqual({
+        ok: true,
+        widget,
+      });
+    }
   });
 });

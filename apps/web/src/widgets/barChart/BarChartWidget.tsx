@@ -1,13 +1,14 @@
 import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
-import { pointsForWidth, useDownsample } from '../../../hooks/useBucketReads.ts';
-import { useDashboardId } from '../../../hooks/useDashboard.ts';
-import { barsOf } from '../../../lib/downsampled.ts';
-import { seriesDisplay } from '../../../lib/series-display.ts';
-import type { DashboardRange } from '../../../lib/time-range.ts';
-import type { Bucket } from '../../../lib/trpc.ts';
-import { BarList } from '../../charts/BarList.tsx';
-import { NoData, widgetStatus } from './WidgetStatus.tsx';
+import { BarList } from '../../components/charts/BarList.tsx';
+import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { barsOf } from '../../lib/downsampled.ts';
+import { seriesDisplay } from '../../lib/series-display.ts';
+import type { DashboardRange } from '../../lib/time-range.ts';
+import type { Bucket } from '../../lib/trpc.ts';
+import styles from '../Widget.module.css';
+import { NoData, widgetStatus } from '../WidgetStatus.tsx';
 
 interface Props {
   widget: Extract<Widget, { type: 'barChart' }>;
@@ -49,7 +50,7 @@ export function BarChartWidget({ widget, bucket, range, size }: Props) {
     return <NoData />;
   }
   return (
-    <div className="widget-scroll">
+    <div className={styles.scroll}>
       <BarList
         bars={bars}
         series={isKv ? displays : []}
@@ -58,7 +59,7 @@ export function BarChartWidget({ widget, bucket, range, size }: Props) {
         description={`Bar chart of ${bucket.name}: ${bars.length} bars`}
       />
       {read.data?.truncated && (
-        <p className="muted widget-footnote">The first {widget.limit} keys are shown.</p>
+        <p className={`muted ${styles.footnote}`}>The first {widget.limit} keys are shown.</p>
       )}
     </div>
   );
