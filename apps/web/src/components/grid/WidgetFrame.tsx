@@ -3,6 +3,7 @@ import { Component, lazy, type ReactNode, Suspense, useRef } from 'react';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
 import type { Bucket } from '../../lib/trpc.ts';
+import { WidgetCsvButton } from './widget-csv/WidgetCsvButton.tsx';
 import { BarChartWidget } from './widgets/BarChartWidget.tsx';
 import { StatWidget } from './widgets/StatWidget.tsx';
 import { TableWidget } from './widgets/TableWidget.tsx';
@@ -96,6 +97,13 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
           <h3 className="widget-title" title={title}>
             {title}
           </h3>
+          <WidgetCsvButton
+            widget={widget}
+            bucket={bucket}
+            range={range}
+            title={title}
+            width={size.width}
+          />
           {editing && (
             <div className="widget-actions">
               <button
