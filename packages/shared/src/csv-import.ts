@@ -49,15 +49,19 @@ export interface RowProblem {
 export type RowOutcome = { record: ImportRecord } | { problem: string };
 
 /**
- * The mapping a header suggests: the first column is the key; every other column whose name
- * is a series name (or "name (unit)" as exports write it, or a series key's number) goes to
- * that series; the rest to new series keys after the highest one named.
+ * The mapping a header suggests: `keyColumn` (the first by default) is the key; every other
+ * column whose name is a series name (or "name (unit)" as exports write it, or a series key's
+ * number) goes to that series; the rest to new series keys after the highest one named.
  */
-export function suggestMapping(header: string[], known: SeriesMeta[]): ImportMapping {
+export function suggestMapping(
+  header: string[],
+  known: SeriesMeta[],
+  keyColumn = 0,
+): ImportMapping {
   const byName = new Map(known.map((meta) => [meta.name.trim().toLowerCase(), meta.sk]));
   const taken = new Set<number>();
   const matched = header.map((name, column) => {
-    if (column === 0) return undefined;
+    if (column === keyColumn) return undefined;
     const plain = name.trim().toLowerCase();
     const withoutUnit = plain.replace(/\s*\([^)]*\)$/, '');
     const sk =
@@ -72,11 +76,12 @@ export function suggestMapping(header: string[], known: SeriesMeta[]): ImportMap
   });
   let next = Math.max(0, ...known.map((meta) => meta.sk), ...taken) + 1;
   const series: ImportMapping['series'] = [];
-  for (let column = 1; column < header.length; column++) {
+  for (let column = 0; column < header.length; column++) {
+    if (column === keyColumn) continue;
     const sk = matched[column] ?? next++;
     series.push({ column, sk });
   }
-  return { keyColumn: 0, series, timeFormat: { kind: 'iso' } };
+  return { keyColumn, series, timeFormat: { kind: 'iso' } };
 }
 
 /** Why a mapping cannot be used, or null. */
