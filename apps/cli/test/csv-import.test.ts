@@ -61,7 +61,12 @@ it('imports 12,000 rows in batches, series matched by name, and reports a bad ro
     { dashboardId, name: 'Boiler', type: 'TSV' },
     CLI_AUTHOR,
   );
-  await setBucketSeries(store, bucket, [{ sk: 5, name: 'Temperature', unit: '°C' }], CLI_AUTHOR);
+  await setBucketSeries(
+    store,
+    bucket,
+    [{ sk: 5, name: 'Temperature', unit: '°C', color: null, decimals: null }],
+    CLI_AUTHOR,
+  );
   const t0 = Date.UTC(2025, 9, 20);
   const lines = ['note,when,temperature'];
   for (let i = 0; i < 12_000; i++) {
