@@ -9,7 +9,7 @@ const utc = createTimeFormat('utc');
 const T0 = Date.UTC(2025, 9, 20, 10, 0, 0);
 const series = [
   { sk: 1, name: 'Temperature', unit: '°C', color: null, decimals: null },
-  { sk: 2, name: '=cmd()', unit: null, color: null, decimals: null },
+  { sk: 2, name: '=cmd()', unit: '', color: null, decimals: null },
 ];
 
 describe('widget CSV', () => {
