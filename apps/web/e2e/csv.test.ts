@@ -162,6 +162,20 @@ test('a 10,000-row CSV with a bad row: the row named by line, nothing written, t
   await page.getByRole('img', { name: /^Line chart: .*· 2 series$/ }).waitFor();
   await page.getByRole('list', { name: 'Legend' }).getByText('Temperature').waitFor();
   await screenshot(page, 'csv-import-charted');
+
+  // The bucket page's export of the whole range, in ISO 8601: the REST CSV export, byte for byte.
+  await page.getByRole('button', { name: 'Export CSV…' }).click();
+  const exportDialog = page.getByRole('dialog', { name: 'Export Boiler as CSV' });
+  await exportDialog.getByRole('radio', { name: 'ISO 8601 (UTC)' }).check();
+  const exported = await downloaded(page, () =>
+    exportDialog.getByRole('button', { name: 'Download CSV' }).click(),
+  );
+  const rest = await fetch(`${harness.url}/api/buckets/${bucketId}?format=csv`, {
+    headers: { 'x-api-key': key },
+  });
+  expect(exported.split('\r\n')[0]).toBe('time,Temperature (°C),Series 4');
+  expect(exported.split('\r\n')).toHaveLength(9_999 + 2);
+  expect(exported).toBe(await rest.text());
 });
 
 test('Cancel ends an import and says what was written', async () => {
