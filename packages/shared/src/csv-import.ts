@@ -1,4 +1,5 @@
 import type { BucketType } from './bucket-key.ts';
+import { MAX_SERIES_KEY, MAX_SERIES_PER_RECORD } from './records.ts';
 import type { SeriesMeta } from './series.ts';
 
 /**
@@ -88,10 +89,15 @@ export function suggestMapping(
 export function mappingProblem(mapping: ImportMapping, columns: number): string | null {
   if (mapping.keyColumn < 0 || mapping.keyColumn >= columns) return 'choose the key column';
   if (mapping.series.length === 0) return 'map at least one column to a series';
+  if (mapping.series.length > MAX_SERIES_PER_RECORD) {
+    return `a record holds at most ${MAX_SERIES_PER_RECORD} series: skip some columns`;
+  }
   const sks = new Set<number>();
   for (const { column, sk } of mapping.series) {
     if (column === mapping.keyColumn) return 'the key column cannot also be a series';
-    if (!Number.isInteger(sk) || sk < 1) return 'series keys are whole numbers from 1';
+    if (!Number.isInteger(sk) || sk < 1 || sk > MAX_SERIES_KEY) {
+      return `series keys are whole numbers from 1 to ${MAX_SERIES_KEY}`;
+    }
     if (sks.has(sk)) return `series key ${sk} is mapped twice`;
     sks.add(sk);
   }

@@ -27,6 +27,11 @@ describe('CSV import rows', () => {
     expect(
       mappingProblem({ ...mapping, series: [...mapping.series, { column: 4, sk: 1 }] }, 5),
     ).toMatch(/mapped twice/);
+    expect(mappingProblem({ ...mapping, series: [{ column: 1, sk: 1001 }] }, 5)).toMatch(
+      /1 to 1000/,
+    );
+    const wide = Array.from({ length: 101 }, (_, i) => ({ column: i + 1, sk: i + 1 }));
+    expect(mappingProblem({ ...mapping, series: wide }, 102)).toMatch(/at most 100 series/);
   });
 
   it('reads times as ISO 8601, unix s, unix ms and patterns, refusing what is not a time', () => {

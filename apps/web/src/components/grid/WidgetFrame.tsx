@@ -97,13 +97,15 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
           <h3 className="widget-title" title={title}>
             {title}
           </h3>
-          <WidgetCsvButton
-            widget={widget}
-            bucket={bucket}
-            range={range}
-            title={title}
-            width={size.width}
-          />
+          {!editing && (
+            <WidgetCsvButton
+              widget={widget}
+              bucket={bucket}
+              range={range}
+              title={title}
+              width={size.width}
+            />
+          )}
           {editing && (
             <div className="widget-actions">
               <button

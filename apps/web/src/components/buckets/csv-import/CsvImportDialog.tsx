@@ -415,12 +415,19 @@ function ImportResult({
   onClose: () => void;
 }) {
   const { written, problems, problemCount } = summary;
-  const headline =
-    problemCount === 0
-      ? `Imported ${written.toLocaleString('en')} records.`
-      : mode === 'all' && written === 0
-        ? `Nothing was written: ${problemCount.toLocaleString('en')} ${problemCount === 1 ? 'row fails' : 'rows fail'}. Fix ${problemCount === 1 ? 'it' : 'them'}, or import again skipping rows that fail.`
-        : `Imported ${written.toLocaleString('en')} records; ${problemCount.toLocaleString('en')} ${problemCount === 1 ? 'row was' : 'rows were'} skipped.`;
+  const n = (count: number) => count.toLocaleString('en');
+  const rows = (count: number, one: string, many: string) =>
+    `${n(count)} ${count === 1 ? one : many}`;
+  let headline: string;
+  if (problemCount === 0) headline = `Imported ${n(written)} records.`;
+  else if (mode === 'skip') {
+    headline = `Imported ${n(written)} records; ${rows(problemCount, 'row was', 'rows were')} skipped.`;
+  } else if (written === 0) {
+    headline = `Nothing was written: ${rows(problemCount, 'row fails', 'rows fail')}. Fix ${problemCount === 1 ? 'it' : 'them'}, or import again skipping rows that fail.`;
+  } else {
+    // Checked whole, yet the server refused rows of a batch: what came before it is written.
+    headline = `Stopped after ${n(written)} records were written: the server refused ${rows(problemCount, 'row', 'rows')}. Fix ${problemCount === 1 ? 'it' : 'them'} and import again (the records written are written over).`;
+  }
   return (
     <section className="stack" aria-label="Import result">
       <p role="status">{headline}</p>
