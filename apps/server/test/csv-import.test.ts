@@ -69,7 +69,7 @@ describe('bucketImport.write', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(TRPCClientError);
-      const data = (error as TRPCClientError<never>).data as Record<string, unknown>;
+      const data = (error as TRPCClientError<never>).data as unknown as Record<string, unknown>;
       expect(data.appCode).toBe('invalid_records');
       expect(data.fieldErrors).toEqual([expect.objectContaining({ path: '3.key' })]);
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { csvFileName, toCsv } from './csv.ts';
 import { recordsToCsv } from './records-csv.ts';
 import { createTimeFormat } from './time-format.ts';
-import { downsampledCsv } from './widget-csv.ts';
+import { downsampledCsv, latestCsv, tableCsv } from './widget-csv.ts';
 
 const utc = createTimeFormat('utc');
 const T0 = Date.UTC(2025, 9, 20, 10, 0, 0);
@@ -38,6 +38,36 @@ describe('widget CSV', () => {
       'time (UTC),Temperature (°C),Temperature min (°C),Temperature max (°C)',
     );
     expect(band.split('\r\n')[1]).toBe('2025-10-20 10:00:00,3,1,3');
+  });
+
+  it('writes a bar chart as a row per series at its latest value, a table as its records', () => {
+    const data: Downsampled = {
+      interval: 60_000,
+      keys: [T0, T0 + 60_000],
+      count: [1, 1],
+      series: {
+        1: { min: [1, null], max: [1, null], avg: [1, null], last: [1, null] },
+        3: { min: [5, 6], max: [5, 6], avg: [5, 6], last: [5, 6] },
+      },
+      truncated: false,
+    };
+    expect(latestCsv(data, [1, 3, 4], { type: 'TSV', series }, utc).split('\r\n')).toEqual([
+      'series,latest value,time (UTC)',
+      'Temperature (°C),1,2025-10-20 10:00:00',
+      'Series 3,6,2025-10-20 10:01:00',
+      'Series 4,,',
+      '',
+    ]);
+    const records = [
+      { key: 9, data: [{ series_key: 2, value: 1 }] },
+      { key: 7, data: [{ series_key: 1, value: 2 }] },
+    ];
+    expect(tableCsv(records, [], { type: 'IV', series }, utc).split('\r\n')).toEqual([
+      'key,Temperature (°C),"\'=cmd()"',
+      '9,,1',
+      '7,2,',
+      '',
+    ]);
   });
 
   it('writes raw records with every series the range holds, keys in the zone or ISO 8601', () => {

@@ -51,7 +51,7 @@ export async function widgetCsv(client: Client, input: WidgetCsvInput): Promise<
       from,
       to,
     });
-    return recordsCsv(records, widget.series, bucket, format);
+    return tableCsv(records, widget.series, bucket, format);
   }
   const isKvBars = widget.type === 'barChart' && bucket.type === 'KV';
   const points =
@@ -123,7 +123,7 @@ export function downsampledCsv(
 }
 
 /** A bar chart of a TSV or IV bucket: a row per series, at its latest value and key. */
-function latestCsv(
+export function latestCsv(
   data: Downsampled,
   sks: readonly number[],
   bucket: Pick<Bucket, 'type' | 'series'>,
@@ -144,7 +144,7 @@ function latestCsv(
 }
 
 /** A table's raw records, in its order: the key, then each series (all seen, if none chosen). */
-function recordsCsv(
+export function tableCsv(
   records: LongRecord[],
   chosen: readonly number[],
   bucket: Pick<Bucket, 'type' | 'series'>,
