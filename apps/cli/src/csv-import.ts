@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
-import { writeRecords } from '@bucketgrid/services';
+import { CLI_AUTHOR, setBucketSeries, writeRecords } from '@bucketgrid/services';
 import {
   AppError,
   IMPORT_BATCH_RECORDS,
@@ -11,6 +11,7 @@ import {
   linesOfRow,
   MAX_IMPORT_PROBLEMS,
   mappingProblem,
+  newSeriesOf,
   parseRecordBatch,
   type RowProblem,
   recordOfRow,
@@ -24,7 +25,8 @@ import Papa from 'papaparse';
  * row rules, packages/shared/src/csv-import.ts), streamed: rows are parsed as the file is
  * read and written IMPORT_BATCH_RECORDS at a time through the store, so a file of any size
  * takes one batch of memory. With `--bad-rows all` (the default) the file is checked whole
- * first and nothing is written if a row fails; with `skip` failing rows are left out.
+ * first and nothing is written if a row fails; with `skip` failing rows are left out. Series
+ * the import creates are named after their columns, as the web app offers.
  */
 
 export interface CsvImportOptions {
@@ -41,6 +43,8 @@ export interface CsvImportReport {
   written: number;
   problemCount: number;
   problems: RowProblem[];
+  /** Series the import created, named after their columns. */
+  newSeries: { sk: number; name: string; unit: string }[];
 }
 
 export async function importCsv(
@@ -72,7 +76,12 @@ export async function importCsv(
       );
     }
   }
-  return pass(options.file, mapping, bucket, store);
+  const report = await pass(options.file, mapping, bucket, store);
+  const created = report.written > 0 ? newSeriesOf(header, mapping, bucket.series) : [];
+  if (created.length > 0) {
+    await setBucketSeries(store, bucket, [...bucket.series, ...created], CLI_AUTHOR);
+  }
+  return { ...report, newSeries: created.map(({ sk, name, unit }) => ({ sk, name, unit })) };
 }
 
 function mappingOf(header: string[], bucket: Bucket, options: CsvImportOptions): ImportMapping {
@@ -128,8 +137,8 @@ async function pass(
   mapping: ImportMapping,
   bucket: Bucket,
   store: Store | null,
-): Promise<CsvImportReport> {
-  const report: CsvImportReport = { rows: 0, written: 0, problemCount: 0, problems: [] };
+): Promise<Omit<CsvImportReport, 'newSeries'>> {
+  const report = { rows: 0, written: 0, problemCount: 0, problems: [] as RowProblem[] };
   let batch: ImportRecord[] = [];
   const flush = async () => {
     if (!store || batch.length === 0) return;

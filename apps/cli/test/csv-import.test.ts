@@ -96,6 +96,7 @@ it('imports 12,000 rows in batches, series matched by name, and reports a bad ro
       written: 11_999,
       problemCount: 1,
       problems: [{ line: 9003, reason: 'column 3: "hot" is not a number' }],
+      newSeries: [],
     },
   });
   const imported = (await store.getBucket(bucket.id))!;
@@ -127,8 +128,12 @@ it('refuses what it cannot import with a message that says what to fix', async (
     error: 'invalid_input',
     message: `cannot read ${join(dir, 'nope.csv')} (ENOENT)`,
   });
+  // The value column becomes a new series, named after it.
   expect(await cli(...base, '--key-column', 'n')).toMatchObject({
     code: 0,
-    out: { rows: 1, written: 1, problemCount: 0 },
+    out: { rows: 1, written: 1, problemCount: 0, newSeries: [{ sk: 1, name: 'value', unit: '' }] },
   });
+  expect((await store.getBucket(bucket.id))?.series).toEqual([
+    { sk: 1, name: 'value', unit: '', color: null, decimals: null },
+  ]);
 });

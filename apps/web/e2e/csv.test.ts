@@ -130,6 +130,11 @@ test('a 10,000-row CSV with a bad row: the row named by line, nothing written, t
   await expect(dialog.getByLabel('pressure series key').inputValue()).resolves.toBe('4');
   await expect(dialog.getByLabel('time goes to').inputValue()).resolves.toBe('key');
   await dialog.getByText('Keys are read as ISO 8601').waitFor();
+  await expect(
+    dialog
+      .getByRole('checkbox', { name: /Name the new series after their columns: 4 pressure/ })
+      .isChecked(),
+  ).resolves.toBe(true);
   await screenshot(page, 'csv-import-preview');
 
   // Every row or none: the bad row is named and nothing is written.
@@ -161,6 +166,7 @@ test('a 10,000-row CSV with a bad row: the row named by line, nothing written, t
   // On the bucket page's chart: both series, from the first minute to the last.
   await page.getByRole('img', { name: /^Line chart: .*· 2 series$/ }).waitFor();
   await page.getByRole('list', { name: 'Legend' }).getByText('Temperature').waitFor();
+  await page.getByRole('list', { name: 'Legend' }).getByText('pressure').waitFor();
   await screenshot(page, 'csv-import-charted');
 
   // The bucket page's export of the whole range, in ISO 8601: the REST CSV export, byte for byte.
@@ -173,7 +179,7 @@ test('a 10,000-row CSV with a bad row: the row named by line, nothing written, t
   const rest = await fetch(`${harness.url}/api/buckets/${bucketId}?format=csv`, {
     headers: { 'x-api-key': key },
   });
-  expect(exported.split('\r\n')[0]).toBe('time,Temperature (°C),Series 4');
+  expect(exported.split('\r\n')[0]).toBe('time,Temperature (°C),pressure');
   expect(exported.split('\r\n')).toHaveLength(9_999 + 2);
   expect(exported).toBe(await rest.text());
 });

@@ -85,6 +85,29 @@ export function suggestMapping(
   return { keyColumn, series, timeFormat: { kind: 'iso' } };
 }
 
+/**
+ * Descriptions for the series an import creates, from their columns' names ("Pressure (hPa)":
+ * name Pressure, unit hPa); series the bucket describes already, and columns named by a bare
+ * number, are left as they are.
+ */
+export function newSeriesOf(
+  header: string[],
+  mapping: ImportMapping,
+  known: SeriesMeta[],
+): SeriesMeta[] {
+  const described = new Set(known.map((meta) => meta.sk));
+  const created: SeriesMeta[] = [];
+  for (const { column, sk } of mapping.series) {
+    const text = (header[column] ?? '').trim();
+    if (described.has(sk) || text === '' || /^\d+$/.test(text)) continue;
+    const match = /^(.*?)\s*\(([^)]*)\)$/.exec(text);
+    const name = (match?.[1] || text).slice(0, 60).trim();
+    const unit = (match?.[1] ? (match[2] ?? '') : '').slice(0, 16).trim();
+    created.push({ sk, name, unit, color: null, decimals: null });
+  }
+  return created;
+}
+
 /** Why a mapping cannot be used, or null. */
 export function mappingProblem(mapping: ImportMapping, columns: number): string | null {
   if (mapping.keyColumn < 0 || mapping.keyColumn >= columns) return 'choose the key column';

@@ -3,6 +3,7 @@ import {
   type ImportMapping,
   linesOfRow,
   mappingProblem,
+  newSeriesOf,
   parseTime,
   recordOfRow,
   suggestMapping,
@@ -32,6 +33,16 @@ describe('CSV import rows', () => {
     );
     const wide = Array.from({ length: 101 }, (_, i) => ({ column: i + 1, sk: i + 1 }));
     expect(mappingProblem({ ...mapping, series: wide }, 102)).toMatch(/at most 100 series/);
+  });
+
+  it('describes the series an import creates from their column names, units apart', () => {
+    const known = [{ sk: 1, name: 'Temperature', unit: '°C', color: null, decimals: null }];
+    const header = ['time', 'temperature', 'Pressure (hPa)', '7', 'flow'];
+    const mapping = suggestMapping(header, known);
+    expect(newSeriesOf(header, mapping, known)).toEqual([
+      { sk: 8, name: 'Pressure', unit: 'hPa', color: null, decimals: null },
+      { sk: 9, name: 'flow', unit: '', color: null, decimals: null },
+    ]);
   });
 
   it('reads times as ISO 8601, unix s, unix ms and patterns, refusing what is not a time', () => {

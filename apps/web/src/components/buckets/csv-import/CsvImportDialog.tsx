@@ -4,11 +4,14 @@ import {
   type ImportTimeFormat,
   MAX_IMPORT_FILE_BYTES,
   mappingProblem,
+  newSeriesOf,
+  type SeriesMeta,
   seriesName,
   suggestMapping,
 } from '@bucketgrid/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { describeError } from '../../../lib/errors.ts';
 import { gridKeys } from '../../../lib/query-keys.ts';
 import { type Bucket, trpc } from '../../../lib/trpc.ts';
 import { RadioGroup } from '../../RadioGroup.tsx';
@@ -21,7 +24,7 @@ type Step =
   | { kind: 'choose'; error?: string }
   | { kind: 'map'; file: File; preview: CsvPreview }
   | { kind: 'running'; file: File; progress: ImportProgress | null }
-  | { kind: 'done'; file: File; summary: ImportSummary }
+  | { kind: 'done'; file: File; summary: ImportSummary; note?: string }
   | { kind: 'failed'; file: File; message: string };
 
 const TIME_FORMATS: { value: ImportTimeFormat['kind']; label: string }[] = [
@@ -43,6 +46,7 @@ export function CsvImportDialog({ bucket, onClose }: { bucket: Bucket; onClose: 
   const [mapping, setMapping] = useState<ImportMapping | null>(null);
   const [pattern, setPattern] = useState('YYYY-MM-DD HH:mm:ss');
   const [mode, setMode] = useState<ImportMode>('all');
+  const [nameSeries, setNameSeries] = useState(true);
   const cancel = useRef<(() => void) | null>(null);
   const utils = trpc.useUtils();
   const queryClient = useQueryClient();
@@ -68,7 +72,21 @@ export function CsvImportDialog({ bucket, onClose }: { bucket: Bucket; onClose: 
     }
   };
 
-  const run = (file: File, chosen: ImportMapping) => {
+  /** Describes the series the import created, named after their columns (SeriesForm's list). */
+  const describe = async (named: SeriesMeta[]): Promise<string | undefined> => {
+    try {
+      await utils.client.buckets.setSeries.mutate({
+        dashboardId: bucket.dashboardId,
+        bucketId: bucket.id,
+        series: [...bucket.series, ...named],
+      });
+      return undefined;
+    } catch (error) {
+      return `The records were written, but the new series could not be named: ${describeError(error).message}`;
+    }
+  };
+
+  const run = (file: File, chosen: ImportMapping, named: SeriesMeta[]) => {
     setStep({ kind: 'running', file, progress: null });
     cancel.current = startImport(
       { file, mapping: chosen, bucketType: bucket.type, mode },
@@ -81,9 +99,10 @@ export function CsvImportDialog({ bucket, onClose }: { bucket: Bucket; onClose: 
           });
         },
         progress: (progress) => setStep({ kind: 'running', file, progress }),
-        done: (summary) => {
+        done: async (summary) => {
           cancel.current = null;
-          setStep({ kind: 'done', file, summary });
+          const note = summary.written > 0 && named.length > 0 ? await describe(named) : undefined;
+          setStep({ kind: 'done', file, summary, note });
           if (summary.written > 0) {
             void utils.buckets.invalidate();
             void queryClient.invalidateQueries({
@@ -106,13 +125,14 @@ export function CsvImportDialog({ bucket, onClose }: { bucket: Bucket; onClose: 
       mapping.timeFormat.kind === 'pattern' ? { kind: 'pattern', pattern } : mapping.timeFormat;
     const chosen = { ...mapping, timeFormat };
     const problem = mappingProblem(chosen, step.preview.header.length);
+    const created = newSeriesOf(step.preview.header, chosen, bucket.series);
     return (
       <form
         className="stack"
         aria-label="Import preview"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!problem) run(step.file, chosen);
+          if (!problem) run(step.file, chosen, nameSeries ? created : []);
         }}
       >
         <p>
@@ -188,6 +208,19 @@ export function CsvImportDialog({ bucket, onClose }: { bucket: Bucket; onClose: 
         )}
         {bucket.type === 'TSV' && (
           <p className="muted">Keys are read as {describeTimeFormat(timeFormat)}.</p>
+        )}
+        {created.length > 0 && (
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={nameSeries}
+              onChange={(event) => setNameSeries(event.target.checked)}
+            />
+            <span>
+              Name the new series after their columns:{' '}
+              {created.map((meta) => `${meta.sk} ${meta.name}`).join(', ')}
+            </span>
+          </label>
         )}
         <RadioGroup
           legend="Rows that fail"
@@ -265,8 +298,9 @@ export function CsvImportDialog({ bucket, onClose }: { bucket: Bucket; onClose: 
     );
   }
 
-  if (step.kind === 'done')
-    return <ImportResult summary={step.summary} mode={mode} onClose={onClose} />;
+  if (step.kind === 'done') {
+    return <ImportResult summary={step.summary} note={step.note} mode={mode} onClose={onClose} />;
+  }
   return null;
 }
 
@@ -407,10 +441,13 @@ function MappingFields({
 
 function ImportResult({
   summary,
+  note,
   mode,
   onClose,
 }: {
   summary: ImportSummary;
+  /** Anything else the person must know (the new series could not be named). */
+  note: string | undefined;
   mode: ImportMode;
   onClose: () => void;
 }) {
@@ -431,6 +468,11 @@ function ImportResult({
   return (
     <section className="stack" aria-label="Import result">
       <p role="status">{headline}</p>
+      {note && (
+        <p className="form-error" role="alert">
+          {note}
+        </p>
+      )}
       {problems.length > 0 && (
         <>
           <ul className={styles.problems} aria-label="Rows that fail">
