@@ -158,6 +158,16 @@ const matrix: [string, (c: Client, f: Fixture) => Promise<unknown>, string[]][] 
     [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
   ],
   [
+    'bucketImport.write',
+    (c, f) =>
+      c.bucketImport.write.mutate({
+        dashboardId: f.dashboardId,
+        bucketId: f.bucketId,
+        records: [{ key: 1, data: [{ series_key: 1, value: 1 }] }],
+      }),
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
     'apiKeys.list',
     (c, f) => c.apiKeys.list.query({ dashboardId: f.dashboardId }),
     [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],

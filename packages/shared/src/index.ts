@@ -1,6 +1,7 @@
 export * from './activity.ts';
 export * from './base62.ts';
 export * from './bucket-key.ts';
+export * from './csv-import.ts';
 export * from './domain.ts';
 export * from './downsample.ts';
 export * from './key-scopes.ts';

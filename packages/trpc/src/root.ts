@@ -1,6 +1,7 @@
 import { activityRouter } from './routers/activity.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { authRouter } from './routers/auth.ts';
+import { bucketImportRouter } from './routers/bucket-import.ts';
 import { bucketsRouter } from './routers/buckets.ts';
 import { dashboardsRouter } from './routers/dashboards.ts';
 import { invitationsRouter } from './routers/invitations.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   buckets: bucketsRouter,
   apiKeys: apiKeysRouter,
   activity: activityRouter,
+  bucketImport: bucketImportRouter,
 });
 
 /** The router's type: all a client needs for end-to-end types, without server code. */

@@ -6,6 +6,7 @@ import type { Bucket } from '../../lib/trpc.ts';
 import { definitionOf, widgetTitle } from '../../widgets/registry.ts';
 import widgetStyles from '../../widgets/Widget.module.css';
 import styles from './WidgetFrame.module.css';
+import { WidgetCsvButton } from './widget-csv/WidgetCsvButton.tsx';
 
 interface Props {
   widget: Widget;
@@ -69,6 +70,15 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
           <h3 className={styles.title} title={title}>
             {title}
           </h3>
+          {!editing && (
+            <WidgetCsvButton
+              widget={widget}
+              bucket={bucket}
+              range={range}
+              title={title}
+              width={size.width}
+            />
+          )}
           {editing && (
             <div className={styles.actions}>
               <button
