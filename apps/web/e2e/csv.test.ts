@@ -78,7 +78,7 @@ test("a time chart's Download CSV is its downsampled read: the same intervals an
   expect(header).toEqual(['time (UTC)', 'Temperature (°C)', 'Flow']);
 
   // The read the chart made: its points follow the widget's width (one per 2 px, by 25s).
-  const width = await widget.locator('.widget-body').evaluate((el) => el.clientWidth);
+  const width = await widget.locator('[data-widget-body]').evaluate((el) => el.clientWidth);
   const points = Math.max(25, Math.min(1000, Math.round(width / 2 / 25) * 25));
   const answer = await fetch(
     `${harness.url}/api/buckets/${bucketId}/downsample?from=${from}&to=${to}&points=${points}`,

@@ -105,6 +105,7 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
       )}
       <div
         ref={body}
+        data-widget-body
         className={definition.bucket ? styles.body : `${styles.body} ${styles.textBody}`}
       >
         <WidgetBoundary>
