@@ -14,6 +14,7 @@ import { rateWindowMethods } from './rate-windows.ts';
 import { ReaderPool, type ReadsOf } from './reader-pool.ts';
 import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
+import { shareLinkMethods } from './share-links.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
 
@@ -76,6 +77,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...rateWindowMethods(sqlite),
     ...invitationMethods(sqlite),
     ...passwordResetMethods(sqlite),
+    ...shareLinkMethods(sqlite, writeActivity),
 
     // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.
     seriesSummary: async (bucket) => seriesSummaryOn(sqlite, bucket),
