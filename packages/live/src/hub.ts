@@ -97,6 +97,8 @@ export class LiveHub {
   private readonly perSession = new Counts();
   private readonly perUser = new Counts();
   private readonly perAddress = new Counts();
+  private readonly perShareLink = new Counts();
+  private readonly perShareAddress = new Counts();
   private readonly budget: DeliveryBudget;
   private readonly recheckTimer: NodeJS.Timeout;
   private rechecking = false;
@@ -144,11 +146,21 @@ export class LiveHub {
         );
       }
     };
-    cap(this.perSession.of(owner.sessionId), this.limits.perSession, 'This session');
-    cap(this.perUser.of(owner.userId), this.limits.perUser, 'Your account');
-    cap(this.perAddress.of(owner.address), this.limits.perAddress, 'Your network address');
     const existing = this.channels.get(request.dashboardId);
-    cap(existing?.views.size ?? 0, this.limits.perDashboard, 'This dashboard');
+    if (owner.shareLink) {
+      // Anonymous viewers of a public link count in caps of their own, never in members'.
+      cap(this.perShareLink.of(owner.shareLink.id), this.limits.perShareLink, 'This share link');
+      cap(
+        this.perShareAddress.of(owner.address),
+        this.limits.perShareAddress,
+        'Your network address',
+      );
+    } else {
+      cap(this.perSession.of(owner.sessionId), this.limits.perSession, 'This session');
+      cap(this.perUser.of(owner.userId), this.limits.perUser, 'Your account');
+      cap(this.perAddress.of(owner.address), this.limits.perAddress, 'Your network address');
+      cap(this.memberViews(existing), this.limits.perDashboard, 'This dashboard');
+    }
 
     const channel = existing ?? this.openChannel(request.dashboardId);
     const preface = this.resume(channel, existing !== undefined, request);
@@ -161,9 +173,7 @@ export class LiveHub {
       (ended) => this.release(ended, channel),
     );
     this.views.add(view);
-    this.perSession.add(owner.sessionId);
-    this.perUser.add(owner.userId);
-    this.perAddress.add(owner.address);
+    this.count(owner, 'add');
     channel.views.add(view);
     clearTimeout(channel.linger);
     channel.linger = undefined;
@@ -189,6 +199,11 @@ export class LiveHub {
       (view) => view.dashboardId === dashboardId && view.owner.userId === userId,
       dashboardGone(),
     );
+  }
+
+  /** Ends the views opened with a share link (it was revoked, or its token replaced). */
+  endShareLink(linkId: string): void {
+    this.endWhere((view) => view.owner.shareLink?.id === linkId, shareLinkGone());
   }
 
   /** Ends every view of the dashboard (it was deleted). */
@@ -235,6 +250,7 @@ export class LiveHub {
     const sessions = new Map<string, boolean>();
     const memberships = new Map<string, boolean>();
     const buckets = new Map<string, boolean>();
+    const links = new Map<string, boolean>();
     let lookups = 0;
     const known = async (
       cache: Map<string, boolean>,
@@ -253,6 +269,19 @@ export class LiveHub {
       for (const view of [...this.views]) {
         if (view.ended) continue;
         const { owner, dashboardId, bucketId } = view;
+        if (owner.shareLink) {
+          const { id, tokenHash } = owner.shareLink;
+          const linkValid = await known(links, `${id}\n${tokenHash}`, async () => {
+            const link = await store.getShareLink(id);
+            return (
+              link?.tokenHash === tokenHash &&
+              link.dashboardId === dashboardId &&
+              (link.expiresAt === null || link.expiresAt > this.deps.now())
+            );
+          });
+          if (!linkValid) view.end(shareLinkGone());
+          continue;
+        }
         const sessionValid = await known(sessions, owner.sessionId, async () => {
           const session = await store.getSession(owner.sessionId);
           return session?.userId === owner.userId && session.expiresAt > this.deps.now();
@@ -293,14 +322,30 @@ export class LiveHub {
 
   private release(view: LiveView, channel: Channel): void {
     if (!this.views.delete(view)) return;
-    this.perSession.remove(view.owner.sessionId);
-    this.perUser.remove(view.owner.userId);
-    this.perAddress.remove(view.owner.address);
+    this.count(view.owner, 'remove');
     channel.views.delete(view);
     if (channel.views.size === 0 && !this.closed) {
       channel.linger = setTimeout(() => this.closeChannel(view.dashboardId), this.limits.lingerMs);
       channel.linger.unref();
     }
+  }
+
+  private count(owner: ViewOwner, change: 'add' | 'remove'): void {
+    if (owner.shareLink) {
+      this.perShareLink[change](owner.shareLink.id);
+      this.perShareAddress[change](owner.address);
+    } else {
+      this.perSession[change](owner.sessionId);
+      this.perUser[change](owner.userId);
+      this.perAddress[change](owner.address);
+    }
+  }
+
+  /** Members' views of the dashboard (share-link views have their own cap). */
+  private memberViews(channel: Channel | undefined): number {
+    let views = 0;
+    for (const view of channel?.views ?? []) if (!view.owner.shareLink) views++;
+    return views;
   }
 
   private openChannel(dashboardId: string): Channel {
@@ -457,4 +502,11 @@ function storeBusy(): AppError {
 
 function bucketGone(): AppError {
   return new AppError('not_found', 'No such bucket in this dashboard (check the bucket id).');
+}
+
+function shareLinkGone(): AppError {
+  return new AppError(
+    'share_link_not_found',
+    'This share link was revoked, replaced or has expired. Ask whoever shared it for a new one.',
+  );
 }

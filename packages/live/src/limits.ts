@@ -15,6 +15,10 @@ export interface LiveLimits {
   perDashboard: number;
   /** Open views in this server process. */
   perProcess: number;
+  /** Open views of one public share link, over all its viewers (they count in no other cap). */
+  perShareLink: number;
+  /** Open share-link views per client address, over all links. */
+  perShareAddress: number;
   /**
    * Events this process delivers to views per second, all views together (one event to one
    * view is one delivery); past it, dashboards' events coalesce further.
@@ -48,6 +52,8 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   perAddress: 64,
   perDashboard: 64,
   perProcess: 10_000,
+  perShareLink: 500,
+  perShareAddress: 16,
   deliveriesPerSecond: DELIVERIES_PER_SECOND,
   queue: 256,
   coalesceMs: 100,

@@ -14,5 +14,8 @@ export * from './rate-limit.ts';
 export * from './read-limits.ts';
 export * from './record-selection.ts';
 export * from './records.ts';
+export * from './share-access.ts';
+export * from './share-links.ts';
+export * from './share-traffic.ts';
 export * from './tokens.ts';
 export * from './unavailable.ts';

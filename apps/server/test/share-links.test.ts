@@ -1,0 +1,552 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WidgetInput } from '@bucketgrid/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestServer, type TestServer } from './helpers.ts';
+import { openLive } from './live-client.ts';
+import { browserClient, outcome, signUp } from './trpc-client.ts';
+
+/**
+ * Public share links end to end over HTTP: managed by owners and admins, opened by anyone
+ * holding the token (no cookie), every read held to the saved widgets' buckets and series and
+ * to the link's range, revocation felt at once, and each of their caps provoked.
+ */
+
+const BUSY_MACHINE = { timeout: 60_000 };
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const PER_LINK_PER_MINUTE = 40;
+
+let server: TestServer;
+let dist: string;
+
+beforeAll(async () => {
+  // The built app's two pages, as the server finds them in apps/web/dist.
+  dist = mkdtempSync(join(tmpdir(), 'bucketgrid-share-dist-'));
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
+  writeFileSync(join(dist, 'share.html'), '<!doctype html><title>shared</title>');
+  server = await startTestServer({
+    webDist: dist,
+    shareRequestsPerLinkPerMinute: PER_LINK_PER_MINUTE,
+    liveLimits: { perShareLink: 3, perShareAddress: 4 },
+  });
+}, BUSY_MACHINE.timeout);
+afterAll(async () => {
+  await server.stopAll();
+  rmSync(dist, { recursive: true, force: true });
+});
+
+const tokenOf = (url: string) => url.split('/s/')[1]!;
+let n = 0;
+
+/**
+ * An owner's dashboard with three buckets: `shown` (a chart of series 1, a stat of series 2),
+ * `table` (a table of every series), `hidden` (no widget); records an hour, two days and a
+ * week old on `shown`, each with series 1, 2 and 3.
+ */
+async function sharedDashboard() {
+  const owner = await signUp(server.url, 'Olivia');
+  const dashboard = await owner.client.dashboards.create.mutate({ name: `Plant ${++n}` });
+  const bucket = (name: string) =>
+    owner.client.buckets.create.mutate({ dashboardId: dashboard.id, name, type: 'TSV' });
+  const shown = await bucket('shown');
+  const table = await bucket('table');
+  const hidden = await bucket('hidden');
+  const now = server.clock.now;
+  const records = [now - 7 * DAY, now - 2 * DAY, now - HOUR].map((key) => ({
+    key,
+    data: [
+      { series_key: 1, value: 1 },
+      { series_key: 2, value: 2 },
+      { series_key: 3, value: 3 },
+    ],
+  }));
+  await owner.client.buckets.setSeries.mutate({
+    dashboardId: dashboard.id,
+    bucketId: shown.id,
+    series: [
+      { sk: 1, name: 'Temperature' },
+      { sk: 3, name: 'Secret pressure' },
+    ],
+  });
+  const { key } = await owner.client.apiKeys.create.mutate({
+    dashboardId: dashboard.id,
+    name: 'writer',
+    type: 'production',
+  });
+  for (const target of [shown, table, hidden]) {
+    const written = await call(`${server.url}/api/buckets/${target.id}`, {
+      method: 'POST',
+      key,
+      body: records,
+    });
+    expect(written.status).toBe(200);
+  }
+  const widgets: WidgetInput[] = [
+    {
+      id: 'chart',
+      type: 'timeChart',
+      bucketId: shown.id,
+      series: [{ sk: 1 }],
+      pos: { x: 0, y: 0, w: 6, h: 4 },
+    },
+    { id: 'stat', type: 'stat', bucketId: shown.id, sk: 2, pos: { x: 6, y: 0, w: 3, h: 2 } },
+    { id: 'rows', type: 'table', bucketId: table.id, pos: { x: 0, y: 4, w: 12, h: 4 } },
+    { id: 'note', type: 'text', markdown: 'Hello', pos: { x: 9, y: 0, w: 3, h: 2 } },
+  ];
+  await owner.client.dashboards.saveLayout.mutate({
+    dashboardId: dashboard.id,
+    version: 0,
+    widgets: widgets as never,
+    defaultRange: '24h',
+    maxWidth: null,
+  });
+  return { owner, dashboard, shown, table, hidden, key };
+}
+
+async function createLink(
+  owner: Awaited<ReturnType<typeof signUp>>,
+  dashboardId: string,
+  settings: { allowRangeChange?: boolean; frameOrigins?: string[]; expiresAt?: number } = {},
+) {
+  const created = await owner.client.shareLinks.create.mutate({
+    dashboardId,
+    name: `Status page ${++n}`,
+    ...settings,
+  });
+  return { ...created, token: tokenOf(created.url) };
+}
+
+/** Anyone: a client without cookies. */
+const anonymous = () => browserClient(server.url).client;
+
+describe('managing share links', () => {
+  it(
+    'shows the token once, keeps only its hash, lists who made it, and logs each change',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard } = await sharedDashboard();
+      const link = await createLink(owner, dashboard.id, {
+        frameOrigins: ['https://intranet.example.com'],
+      });
+      expect(link.url).toMatch(new RegExp(`^${server.url}/s/[0-9A-Za-z]{32}$`));
+      expect(link.link).toMatchObject({
+        createdByName: 'Olivia',
+        allowRangeChange: false,
+        frameOrigins: ['https://intranet.example.com'],
+        views: 0,
+        lastViewedAt: null,
+      });
+      const hash = createHash('sha256').update(link.token).digest('hex');
+      expect((await server.store.getShareLinkByTokenHash(hash))?.id).toBe(link.link.id);
+      const listed = await owner.client.shareLinks.list.query({ dashboardId: dashboard.id });
+      expect(listed).toEqual([link.link]);
+      expect(JSON.stringify(listed)).not.toContain(link.token);
+      expect(JSON.stringify(listed)).not.toContain(hash);
+
+      // Views: each opening of the page, listed at once.
+      await anonymous().share.open.query({ token: link.token });
+      await anonymous().share.open.query({ token: link.token });
+      const [viewed] = await owner.client.shareLinks.list.query({ dashboardId: dashboard.id });
+      expect(viewed).toMatchObject({ views: 2, lastViewedAt: server.clock.now });
+
+      const regenerated = await owner.client.shareLinks.regenerate.mutate({
+        dashboardId: dashboard.id,
+        shareLinkId: link.link.id,
+      });
+      expect(tokenOf(regenerated.url)).not.toBe(link.token);
+      expect(await outcome(() => anonymous().share.open.query({ token: link.token }))).toBe(
+        'NOT_FOUND:share_link_not_found',
+      );
+      await anonymous().share.open.query({ token: tokenOf(regenerated.url) });
+      await owner.client.shareLinks.revoke.mutate({
+        dashboardId: dashboard.id,
+        shareLinkId: link.link.id,
+      });
+      expect(
+        await outcome(() => anonymous().share.open.query({ token: tokenOf(regenerated.url) })),
+      ).toBe('NOT_FOUND:share_link_not_found');
+      expect(await owner.client.shareLinks.list.query({ dashboardId: dashboard.id })).toEqual([]);
+
+      const { entries } = await owner.client.activity.list.query({
+        dashboardId: dashboard.id,
+        actorType: 'user',
+        limit: 10,
+      });
+      const logged = entries
+        .filter((entry) => entry.action.startsWith('share_link.'))
+        .map((entry) => [entry.action, entry.target.id, entry.actor.label]);
+      const email = (await owner.client.auth.me.query())!.email;
+      // The server's clock stands still in tests: the three entries share one time.
+      expect(logged.sort()).toEqual([
+        ['share_link.created', link.link.id, email],
+        ['share_link.regenerated', link.link.id, email],
+        ['share_link.revoked', link.link.id, email],
+      ]);
+    },
+  );
+
+  it(
+    'lets owners and admins manage links, not users, and refuses bad settings',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard } = await sharedDashboard();
+      const member = await signUp(server.url, 'Uma');
+      await owner.client.members.add.mutate({
+        dashboardId: dashboard.id,
+        email: (await member.client.auth.me.query())!.email,
+        role: 'user',
+      });
+      expect(
+        await outcome(() => member.client.shareLinks.list.query({ dashboardId: dashboard.id })),
+      ).toBe('FORBIDDEN:forbidden');
+      expect(
+        await outcome(() =>
+          member.client.shareLinks.create.mutate({ dashboardId: dashboard.id, name: 'mine' }),
+        ),
+      ).toBe('FORBIDDEN:forbidden');
+      for (const frameOrigins of [
+        ['https://a.example.com/page'],
+        ['javascript:alert(1)'],
+        ["'self' *"],
+      ]) {
+        expect(
+          await outcome(() =>
+            owner.client.shareLinks.create.mutate({
+              dashboardId: dashboard.id,
+              name: 'bad',
+              frameOrigins,
+            }),
+          ),
+        ).toBe('BAD_REQUEST:invalid_input');
+      }
+      expect(
+        await outcome(() =>
+          owner.client.shareLinks.create.mutate({
+            dashboardId: dashboard.id,
+            name: 'expired',
+            expiresAt: server.clock.now - 1,
+          }),
+        ),
+      ).toBe('UNPROCESSABLE_CONTENT:invalid_input');
+    },
+  );
+});
+
+describe('what a link reads', () => {
+  it(
+    'opens the saved grid with only the buckets and series its widgets show',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, table, hidden } = await sharedDashboard();
+      const { token } = await createLink(owner, dashboard.id);
+      const opened = await anonymous().share.open.query({ token });
+      expect(opened.dashboard).toEqual({ id: dashboard.id, name: dashboard.name });
+      expect(opened.layout.widgets.map((w) => w.id)).toEqual(['chart', 'stat', 'rows', 'note']);
+      expect(opened.range).toEqual({ allowRangeChange: false, defaultRange: '24h' });
+      expect(opened.buckets.map((b) => b.id).sort()).toEqual([shown.id, table.id].sort());
+      // Series 3 of `shown` has a name, but no widget shows it.
+      expect(opened.buckets.find((b) => b.id === shown.id)?.series).toEqual([
+        expect.objectContaining({ sk: 1, name: 'Temperature' }),
+      ]);
+      expect(JSON.stringify(opened)).not.toContain('Secret pressure');
+      expect(JSON.stringify(opened)).not.toContain(hidden.id);
+    },
+  );
+
+  it(
+    'holds every read to the shown buckets and series, whatever the request names',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, table, hidden } = await sharedDashboard();
+      const other = await sharedDashboard();
+      const { token } = await createLink(owner, dashboard.id, { allowRangeChange: true });
+      const viewer = anonymous();
+
+      const read = await viewer.share.downsample.query({ token, bucketId: shown.id, from: 0 });
+      expect(Object.keys(read.series).sort()).toEqual(['1', '2']);
+      const one = await viewer.share.downsample.query({
+        token,
+        bucketId: shown.id,
+        from: 0,
+        series: [1, 3],
+      });
+      expect(Object.keys(one.series)).toEqual(['1']);
+      expect(
+        await outcome(() =>
+          viewer.share.downsample.query({ token, bucketId: shown.id, series: [3] }),
+        ),
+      ).toBe('FORBIDDEN:forbidden');
+
+      const rows = await viewer.share.records.query({ token, bucketId: shown.id, from: 0 });
+      expect(rows.records.map((r) => r.data.map((d) => d.series_key))).toEqual([
+        [1, 2],
+        [1, 2],
+        [1, 2],
+      ]);
+      const all = await viewer.share.records.query({ token, bucketId: table.id, from: 0 });
+      expect(all.records[0]!.data.map((d) => d.series_key)).toEqual([1, 2, 3]);
+
+      // A bucket of the dashboard that no widget shows, a bucket of another dashboard and one
+      // that never existed: the same answer.
+      for (const bucketId of [hidden.id, other.shown.id, 'no-such-bucket']) {
+        for (const procedure of ['downsample', 'records'] as const) {
+          expect(
+            await outcome(() => viewer.share[procedure].query({ token, bucketId })),
+            `${procedure} of ${bucketId}`,
+          ).toBe('NOT_FOUND:bucket_not_found');
+        }
+      }
+    },
+  );
+
+  it(
+    'holds a locked range on every read: the dashboard’s default range',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, table } = await sharedDashboard();
+      const locked = await createLink(owner, dashboard.id);
+      const open = await createLink(owner, dashboard.id, { allowRangeChange: true });
+      const viewer = anonymous();
+      const keysOf = async (token: string, input: { from?: number; to?: number }) =>
+        (await viewer.share.records.query({ token, bucketId: table.id, ...input })).records.map(
+          (r) => r.key,
+        );
+      const now = server.clock.now;
+      // Only the record of an hour ago is in the last 24 hours.
+      expect(await keysOf(locked.token, { from: 0 })).toEqual([now - HOUR]);
+      expect(await keysOf(locked.token, {})).toEqual([now - HOUR]);
+      expect(await keysOf(locked.token, { from: 0, to: now - DAY - 1 })).toEqual([]);
+      expect(await keysOf(open.token, { from: 0 })).toHaveLength(3);
+
+      const counted = async (token: string) => {
+        const read = await viewer.share.downsample.query({
+          token,
+          bucketId: shown.id,
+          from: 0,
+          to: now,
+        });
+        return read.count.reduce((sum, c) => sum + c, 0);
+      };
+      expect(await counted(locked.token)).toBe(1);
+      expect(await counted(open.token)).toBe(3);
+    },
+  );
+
+  it('reaches no management procedure with a link, signed in or not', BUSY_MACHINE, async () => {
+    const { owner, dashboard, shown } = await sharedDashboard();
+    const { token, link } = await createLink(owner, dashboard.id);
+    const viewer = anonymous();
+    // The token in every place an id goes, and the calls a viewer could try.
+    const attempts: [string, () => Promise<unknown>][] = [
+      ['layout', () => viewer.dashboards.layout.query({ dashboardId: dashboard.id })],
+      [
+        'records',
+        () => viewer.buckets.records.query({ dashboardId: dashboard.id, bucketId: shown.id }),
+      ],
+      ['links', () => viewer.shareLinks.list.query({ dashboardId: dashboard.id })],
+      [
+        'revoke',
+        () => viewer.shareLinks.revoke.mutate({ dashboardId: dashboard.id, shareLinkId: link.id }),
+      ],
+      ['keys', () => viewer.apiKeys.list.query({ dashboardId: dashboard.id })],
+      ['token as dashboard', () => viewer.dashboards.get.query({ dashboardId: token })],
+    ];
+    for (const [what, attempt] of attempts) {
+      expect(await outcome(attempt), what).toBe('UNAUTHORIZED:unauthenticated');
+    }
+    expect(await owner.client.shareLinks.list.query({ dashboardId: dashboard.id })).toHaveLength(1);
+  });
+
+  it('expires: its token opens nothing after its expiry', BUSY_MACHINE, async () => {
+    const { owner, dashboard } = await sharedDashboard();
+    const { token } = await createLink(owner, dashboard.id, { expiresAt: server.clock.now + HOUR });
+    await anonymous().share.open.query({ token });
+    server.clock.now += HOUR;
+    try {
+      expect(await outcome(() => anonymous().share.open.query({ token }))).toBe(
+        'NOT_FOUND:share_link_not_found',
+      );
+    } finally {
+      server.clock.now -= HOUR;
+    }
+  });
+});
+
+describe('live views and revocation', () => {
+  it(
+    'streams the shown buckets’ writes, and revoking ends the stream within a second',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, hidden, key } = await sharedDashboard();
+      const { token, link } = await createLink(owner, dashboard.id);
+      const stream = openLive(server.url, 'share.live', { token });
+      await stream.started;
+      const write = (bucketId: string) =>
+        call(`${server.url}/api/buckets/${bucketId}`, {
+          method: 'POST',
+          key,
+          body: [{ key: server.clock.now, data: [{ series_key: 1, value: 5 }] }],
+        });
+      await write(hidden.id);
+      await write(shown.id);
+      await stream.until((s) => s.data.some((e) => JSON.stringify(e.data).includes(shown.id)));
+      // A bucket no widget shows: its writes are not the viewer's business.
+      expect(JSON.stringify(stream.data)).not.toContain(hidden.id);
+
+      const revokedAt = Date.now();
+      await owner.client.shareLinks.revoke.mutate({
+        dashboardId: dashboard.id,
+        shareLinkId: link.id,
+      });
+      await stream.ended;
+      expect(Date.now() - revokedAt).toBeLessThan(1_000);
+      expect(stream.error?.data.appCode).toBe('share_link_not_found');
+      const again = openLive(server.url, 'share.live', { token });
+      await again.ended;
+      expect(again.error?.data.appCode).toBe('share_link_not_found');
+    },
+  );
+});
+
+describe('live views re-checked', () => {
+  it(
+    'ends a link’s views once it expires, or its token is replaced by another process',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard } = await sharedDashboard();
+      const expiring = await createLink(owner, dashboard.id, {
+        expiresAt: server.clock.now + HOUR,
+      });
+      const replaced = await createLink(owner, dashboard.id);
+      const streams = [expiring, replaced].map(({ token }) =>
+        openLive(server.url, 'share.live', { token }),
+      );
+      await Promise.all(streams.map((s) => s.started));
+      // As the CLI or another server process would: straight in the store, no live hub told.
+      await server.store.regenerateShareLink(dashboard.id, replaced.link.id, 'f'.repeat(64));
+      server.clock.now += HOUR;
+      try {
+        await server.live.recheck();
+        await Promise.all(streams.map((s) => s.ended));
+      } finally {
+        server.clock.now -= HOUR;
+      }
+      for (const stream of streams) {
+        expect(stream.error?.data.appCode).toBe('share_link_not_found');
+      }
+    },
+  );
+});
+
+describe('limits of share links', () => {
+  it(
+    'caps live views per link: a script opening views cannot take the server’s',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard } = await sharedDashboard();
+      const { token } = await createLink(owner, dashboard.id);
+      // Each from its own address (behind no proxy, all are 127.0.0.1: the per-address cap
+      // is 4, above this link's 3).
+      const streams = [1, 2, 3].map(() => openLive(server.url, 'share.live', { token }));
+      await Promise.all(streams.map((s) => s.started));
+      expect(streams.every((s) => !s.isEnded)).toBe(true);
+      const fourth = openLive(server.url, 'share.live', { token });
+      await fourth.ended;
+      expect(fourth.error?.data.appCode).toBe('too_many_live_views');
+      expect(fourth.error?.message).toContain('This share link');
+      for (const s of streams) s.close();
+    },
+  );
+
+  it('caps live views per address over every link', BUSY_MACHINE, async () => {
+    const { owner, dashboard } = await sharedDashboard();
+    const first = await createLink(owner, dashboard.id);
+    const second = await createLink(owner, dashboard.id);
+    const streams = [first, first, second, second].map(({ token }) =>
+      openLive(server.url, 'share.live', { token }),
+    );
+    await Promise.all(streams.map((s) => s.started));
+    expect(streams.every((s) => !s.isEnded)).toBe(true);
+    const fifth = openLive(server.url, 'share.live', { token: second.token });
+    await fifth.ended;
+    expect(fifth.error?.data.appCode).toBe('too_many_live_views');
+    expect(fifth.error?.message).toContain('network address');
+    for (const s of streams) s.close();
+    // Closing frees the address's views.
+    await sleep(100);
+    const after = openLive(server.url, 'share.live', { token: second.token });
+    await after.started;
+    expect(after.isEnded).toBe(false);
+    after.close();
+  });
+
+  it('caps requests per link per minute, over all its viewers', BUSY_MACHINE, async () => {
+    const { owner, dashboard } = await sharedDashboard();
+    const { token } = await createLink(owner, dashboard.id);
+    const busy = await createLink(owner, dashboard.id);
+    // Start at a minute's start, so that the window does not turn during the test.
+    const minute = server.clock.now - (server.clock.now % 60_000) + 60_000;
+    const saved = server.clock.now;
+    server.clock.now = minute;
+    try {
+      const answers: string[] = [];
+      for (let i = 0; i < PER_LINK_PER_MINUTE + 1; i++) {
+        answers.push(await outcome(() => anonymous().share.open.query({ token: busy.token })));
+      }
+      expect(answers.slice(0, PER_LINK_PER_MINUTE).every((a) => a === 'ok')).toBe(true);
+      expect(answers.at(-1)).toBe('TOO_MANY_REQUESTS:rate_limited');
+      // Another link of the dashboard is not affected; the next minute the link answers again.
+      expect(await outcome(() => anonymous().share.open.query({ token }))).toBe('ok');
+      server.clock.now += 60_000;
+      expect(await outcome(() => anonymous().share.open.query({ token: busy.token }))).toBe('ok');
+    } finally {
+      server.clock.now = saved;
+    }
+  });
+});
+
+describe('the share page', () => {
+  it(
+    'is kept out of search engines and framed only by the link’s origins',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard } = await sharedDashboard();
+      const framed = await createLink(owner, dashboard.id, {
+        frameOrigins: ['https://intranet.example.com', 'http://localhost:8080'],
+      });
+      const plain = await createLink(owner, dashboard.id);
+
+      const page = await call(`${server.url}/s/${framed.token}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('shared');
+      expect(page.headers.get('x-robots-tag')).toBe('noindex, nofollow');
+      expect(page.headers.get('content-security-policy')).toContain(
+        'frame-ancestors https://intranet.example.com http://localhost:8080',
+      );
+      expect(page.headers.get('x-frame-options')).toBeNull();
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+
+      const closed = await call(`${server.url}/s/${plain.token}`);
+      expect(closed.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(closed.headers.get('x-frame-options')).toBe('DENY');
+
+      // The app's own pages keep refusing every frame.
+      const app = await call(`${server.url}/${dashboard.workspace}/${dashboard.slug}`);
+      expect(app.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(app.headers.get('x-robots-tag')).toBeNull();
+
+      await owner.client.shareLinks.revoke.mutate({
+        dashboardId: dashboard.id,
+        shareLinkId: framed.link.id,
+      });
+      const gone = await call(`${server.url}/s/${framed.token}`);
+      expect(gone.status).toBe(404);
+      expect(gone.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(gone.headers.get('x-robots-tag')).toBe('noindex, nofollow');
+    },
+  );
+});
