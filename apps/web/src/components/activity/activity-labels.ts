@@ -19,6 +19,9 @@ export const actionLabels: Record<ActivityAction, string> = {
   'dashboard.retention_changed': 'Retention changed',
   'dashboard.deleted': 'Dashboard deleted',
   'layout.saved': 'Layout saved',
+  'share_link.created': 'Share link created',
+  'share_link.regenerated': 'Share link regenerated',
+  'share_link.revoked': 'Share link revoked',
 };
 
 export const actorTypeLabels: Record<ActivityActorType, string> = {
