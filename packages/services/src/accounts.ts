@@ -59,7 +59,13 @@ export async function setUserPassword(
     'password',
     personalWords(user.email, user.name),
   );
-  await store.setUserPassword(user.id, await hashPassword(password));
+  // The account's history notes it, as the CLI's: no address, no browser.
+  await store.setUserPassword(user.id, await hashPassword(password), {
+    at: Date.now(),
+    kind: 'password_changed',
+    address: null,
+    userAgent: null,
+  });
   await store.deleteUserSessions(user.id);
   return user;
 }

@@ -470,6 +470,7 @@ const invitationSchema = new Schema<InvitationDoc>(
 );
 invitationSchema.index({ dashboardId: 1, email: 1 }, { unique: true });
 invitationSchema.index({ tokenHash: 1 }, { unique: true });
+invitationSchema.index({ expiresAt: 1 });
 
 const passwordResetSchema = new Schema<PasswordResetDoc>(
   { _id: String, userId: String, expiresAt: Number },

@@ -212,6 +212,8 @@ const migrations: string[] = [
     views INTEGER NOT NULL DEFAULT 0
   );
   CREATE INDEX share_links_by_dashboard ON share_links (dashboard_id, created_at DESC);
+  -- Upkeep removes expired invitations (Store.deleteExpiredInvitations).
+  CREATE INDEX invitations_by_expiry ON invitations (expires_at);
   `,
 ];
 

@@ -75,7 +75,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...apiKeyMethods(sqlite, writeActivity),
     ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),
-    ...invitationMethods(sqlite),
+    ...invitationMethods(sqlite, writeActivity),
     ...passwordResetMethods(sqlite),
     ...shareLinkMethods(sqlite, writeActivity),
 

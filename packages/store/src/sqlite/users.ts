@@ -18,7 +18,7 @@ type UserMethods = Pick<
   | 'deleteExpiredSessions'
 >;
 
-export function userMethods({ sql }: SqliteDb): UserMethods {
+export function userMethods({ db, sql }: SqliteDb): UserMethods {
   return {
     async createUser(input) {
       const user: User = { id: newId(), createdAt: Date.now(), ...input };
@@ -43,8 +43,18 @@ export function userMethods({ sql }: SqliteDb): UserMethods {
       return row ? toUser(row) : null;
     },
 
-    async setUserPassword(userId, passwordHash) {
-      sql('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+    async setUserPassword(userId, passwordHash, event) {
+      db.transaction(() => {
+        const { changes } = sql('UPDATE users SET password_hash = ? WHERE id = ?').run(
+          passwordHash,
+          userId,
+        );
+        if (changes === 0 || !event) return;
+        sql(
+          `INSERT INTO account_events (id, user_id, at, kind, address, user_agent)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(newId(), userId, event.at, event.kind, event.address, event.userAgent);
+      })();
     },
 
     async createSession(session) {
