@@ -258,7 +258,8 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
   const table = ownerPage.getByRole('table', { name: 'Activity, newest first' });
   const entry = (action: string, target: string) =>
     table.getByRole('row').filter({ hasText: action }).filter({ hasText: target }).first();
-  await entry('Member added', guest.email).waitFor();
+  await entry('Member invited', guest.email).getByText(owner.email).waitFor();
+  await entry('Invitation accepted', guest.email).getByText('Person').waitFor();
   await entry('Share link created', 'Status page').getByText(owner.email).waitFor();
   await entry('Share link revoked', 'Status page').getByText(owner.email).waitFor();
   await entry('API key created', 'gateway').getByText(owner.email).waitFor();

@@ -55,14 +55,14 @@ export function ShareLinkList({
                 <td>{link.name}</td>
                 <td>{link.createdByName || '—'}</td>
                 <td>
-                  <DateTime ms={link.createdAt} />
+                  <DateTime ms={link.createdAt} dateOnly />
                 </td>
                 <td>
                   <TimeAgo ms={link.lastViewedAt} />
                 </td>
                 <td>{link.views}</td>
                 <td>{link.allowRangeChange ? 'Viewer’s choice' : 'Locked'}</td>
-                <td>{link.expiresAt === null ? 'Never' : <DateTime ms={link.expiresAt} />}</td>
+                <td>{link.expiresAt === null ? 'Never' : <DateTime ms={link.expiresAt} dateOnly />}</td>
                 <td>
                   <div className={styles.actions}>
                     <button
