@@ -9,9 +9,12 @@ import {
   INVITATIONS_PER_DASHBOARD_PER_DAY,
   type ReadLimitOptions,
   ReadLimits,
+  SHARE_READ_CACHE_ENTRIES,
+  SHARE_READ_CACHE_MS,
   SHARE_REQUESTS_PER_LINK_PER_MINUTE,
   SharedWindowLimiter,
   ShareLinkTraffic,
+  ShareReadCache,
   STORE_RETRY_AFTER_SECONDS,
 } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
@@ -166,6 +169,10 @@ export function createApp(options: AppOptions): App {
       INVITATION_WINDOW_MS,
     ),
     shareTraffic,
+    shareReads: new ShareReadCache({
+      ttlMs: SHARE_READ_CACHE_MS,
+      maxEntries: SHARE_READ_CACHE_ENTRIES,
+    }),
   };
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));

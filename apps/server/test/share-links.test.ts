@@ -19,6 +19,8 @@ const BUSY_MACHINE = { timeout: 60_000 };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const PER_LINK_PER_MINUTE = 40;
+/** Reads one link may start a minute (the read limits' per-principal rate), low to be provoked. */
+const READS_PER_MINUTE = 8;
 
 let server: TestServer;
 let dist: string;
@@ -32,6 +34,7 @@ beforeAll(async () => {
     webDist: dist,
     shareRequestsPerLinkPerMinute: PER_LINK_PER_MINUTE,
     liveLimits: { perShareLink: 3, perShareAddress: 4 },
+    readLimits: { perMinute: READS_PER_MINUTE },
   });
 }, BUSY_MACHINE.timeout);
 afterAll(async () => {
@@ -438,6 +441,80 @@ describe('live views re-checked', () => {
       for (const stream of streams) {
         expect(stream.error?.data.appCode).toBe('share_link_not_found');
       }
+    },
+  );
+});
+
+describe('what many viewers cost', () => {
+  it(
+    'answers a locked link’s viewers one read a second, fresh after every write',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, key } = await sharedDashboard();
+      const { token } = await createLink(owner, dashboard.id);
+      const read = () =>
+        anonymous().share.downsample.query({ token, bucketId: shown.id, points: 50 });
+      // More viewers asking than the link may read a minute: one read serves them all.
+      const answers = await Promise.all(
+        Array.from({ length: READS_PER_MINUTE * 3 }, () => outcome(read)),
+      );
+      expect(answers.every((answer) => answer === 'ok')).toBe(true);
+      const before = (await read()).count.reduce((sum, c) => sum + c, 0);
+      const written = await call(`${server.url}/api/buckets/${shown.id}`, {
+        method: 'POST',
+        key,
+        body: [{ key: server.clock.now - 1, data: [{ series_key: 1, value: 9 }] }],
+      });
+      expect(written.status).toBe(200);
+      // The write changed the bucket: the next viewer is not answered from before it.
+      expect((await read()).count.reduce((sum, c) => sum + c, 0)).toBe(before + 1);
+      // Distinct reads each cost one: past the link's reads a minute, they are refused.
+      const distinct = await Promise.all(
+        Array.from({ length: READS_PER_MINUTE }, (_, i) =>
+          outcome(() =>
+            anonymous().share.downsample.query({ token, bucketId: shown.id, points: 60 + i }),
+          ),
+        ),
+      );
+      expect(distinct).toContain('TOO_MANY_REQUESTS:rate_limited');
+    },
+  );
+
+  it(
+    'paces a link’s live events to one a second per bucket, whatever the writers do',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, key } = await sharedDashboard();
+      const { token } = await createLink(owner, dashboard.id);
+      const viewer = openLive(server.url, 'share.live', { token });
+      const member = openLive(
+        server.url,
+        'dashboards.live',
+        { dashboardId: dashboard.id },
+        {
+          jar: owner.jar,
+        },
+      );
+      await Promise.all([viewer.started, member.started]);
+      const started = Date.now();
+      for (let i = 0; i < 10; i++) {
+        await call(`${server.url}/api/buckets/${shown.id}`, {
+          method: 'POST',
+          key,
+          body: [{ key: server.clock.now + i, data: [{ series_key: 1, value: i }] }],
+        });
+        await sleep(120);
+      }
+      // The last write's event reaches the viewer too (at the end of its second).
+      await sleep(1_100);
+      const seconds = (Date.now() - started) / 1000;
+      const of = (stream: typeof viewer) =>
+        stream.data.filter((e) => JSON.stringify(e.data).includes(shown.id)).length;
+      expect(of(member)).toBeGreaterThanOrEqual(5);
+      expect(of(viewer)).toBeGreaterThanOrEqual(2);
+      expect(of(viewer)).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+      viewer.close();
+      member.close();
     },
   );
 });

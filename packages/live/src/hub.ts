@@ -49,6 +49,14 @@ interface Channel {
   /** Every event after this position is still in `recent`. */
   completeAfter: number;
   coalescer: Coalescer<LiveEvent>;
+  /** The views opened with a share link (also in `views`). */
+  shareViews: Set<LiveView>;
+  /**
+   * Paces what share-link views get: at most one event per bucket per `shareCoalesceMs`, so
+   * a public page's many anonymous viewers cost a bounded number of deliveries however busy
+   * the dashboard (members' views keep the dashboard's pace).
+   */
+  shareCoalescer: Coalescer<Sequenced>;
   subscription: AbortController;
   linger: NodeJS.Timeout | undefined;
 }
@@ -175,6 +183,7 @@ export class LiveHub {
     this.views.add(view);
     this.count(owner, 'add');
     channel.views.add(view);
+    if (owner.shareLink) channel.shareViews.add(view);
     clearTimeout(channel.linger);
     channel.linger = undefined;
 
@@ -324,6 +333,7 @@ export class LiveHub {
     if (!this.views.delete(view)) return;
     this.count(view.owner, 'remove');
     channel.views.delete(view);
+    channel.shareViews.delete(view);
     if (channel.views.size === 0 && !this.closed) {
       channel.linger = setTimeout(() => this.closeChannel(view.dashboardId), this.limits.lingerMs);
       channel.linger.unref();
@@ -351,13 +361,23 @@ export class LiveHub {
   private openChannel(dashboardId: string): Channel {
     const channel: Channel = {
       views: new Set(),
+      shareViews: new Set(),
+      shareCoalescer: new Coalescer(
+        this.limits.shareCoalesceMs,
+        this.limits.eventsPerSecond,
+        (message) => {
+          for (const view of channel.shareViews)
+            if (view.wants(message.event)) view.deliver(message);
+        },
+        () => this.budget.take(channel.shareViews.size),
+      ),
       recent: [],
       completeAfter: this.seq,
       coalescer: new Coalescer(
         this.limits.coalesceMs,
         this.limits.eventsPerSecond,
         (event) => this.fanOut(channel, event),
-        () => this.budget.take(channel.views.size),
+        () => this.budget.take(channel.views.size - channel.shareViews.size),
       ),
       subscription: new AbortController(),
       linger: undefined,
@@ -428,6 +448,7 @@ export class LiveHub {
     if (!channel || channel.views.size > 0) return;
     clearTimeout(channel.linger);
     channel.coalescer.close();
+    channel.shareCoalescer.close();
     channel.subscription.abort();
     this.channels.delete(dashboardId);
   }
@@ -440,8 +461,9 @@ export class LiveHub {
       channel.completeAfter = channel.recent.shift()!.seq;
     }
     for (const view of channel.views) {
-      if (view.wants(event)) view.deliver(message);
+      if (!channel.shareViews.has(view) && view.wants(event)) view.deliver(message);
     }
+    if (channel.shareViews.size > 0) channel.shareCoalescer.push(eventKey(event), message);
   }
 
   /**

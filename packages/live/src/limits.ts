@@ -34,6 +34,11 @@ export interface LiveLimits {
   replay: number;
   /** How long a dashboard's recent events outlive its last view (reconnects take seconds). */
   lingerMs: number;
+  /**
+   * After an event of a (dashboard, bucket), the least time until share-link views get the
+   * next one: a public page refetches at most that often, whatever the dashboard's pace.
+   */
+  shareCoalesceMs: number;
   /** How often open views re-check their session, membership and bucket in the store. */
   recheckMs: number;
 }
@@ -57,6 +62,7 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   deliveriesPerSecond: DELIVERIES_PER_SECOND,
   queue: 256,
   coalesceMs: 100,
+  shareCoalesceMs: 1_000,
   eventsPerSecond: 50,
   replay: 256,
   lingerMs: 30_000,

@@ -16,6 +16,7 @@ export * from './record-selection.ts';
 export * from './records.ts';
 export * from './share-access.ts';
 export * from './share-links.ts';
+export * from './share-read-cache.ts';
 export * from './share-traffic.ts';
 export * from './tokens.ts';
 export * from './unavailable.ts';

@@ -12,6 +12,7 @@ import {
 } from '@bucketgrid/shared';
 import type { Bucket, ReadResult, ShareLink, Store } from '@bucketgrid/store';
 import { downsampleRecords, type Reader, readRecords } from './records.ts';
+import type { ShareReadCache } from './share-read-cache.ts';
 import { hashLinkToken } from './tokens.ts';
 
 /**
@@ -90,12 +91,19 @@ export function rangePolicy(link: ShareLink, layout: DashboardLayout): RangePoli
 /**
  * Where a locked range starts at `now` (TSV keys are unix ms), or null when nothing is held:
  * the viewer may change the range, the default range is `all`, or the bucket's keys are not
- * times (KV and IV buckets are read whole, as the grid reads them).
+ * times (KV and IV buckets are read whole, as the grid reads them). Rounded up to the second,
+ * inside the range: every viewer in that second asks the same read (share-read-cache.ts).
  */
 export function lockedFrom(policy: RangePolicy, bucket: Bucket, now: number): number | null {
   const width = relativeRanges[policy.defaultRange];
   if (policy.allowRangeChange || width === null || bucket.type !== 'TSV') return null;
-  return now - width;
+  return Math.ceil((now - width) / 1000) * 1000;
+}
+
+/** What a cached answer depends on besides the read: the link, the bucket and its state. */
+function cacheKey(linkId: string, { bucket }: SharedBucket, kind: string, query: unknown): string {
+  const state = `${bucket.lastWriteAt}:${bucket.recordCount}`;
+  return `${linkId}\n${bucket.id}\n${state}\n${kind}\n${JSON.stringify(query)}`;
 }
 
 /** One bucket a link reads, with the series it may read of it. */
@@ -155,6 +163,7 @@ export function shareDownsample(
   input: DownsampleQueryInput,
   reader: Reader,
   now: number,
+  cache: ShareReadCache,
 ): Promise<Downsampled> {
   const from = lockedFrom(policy, shared.bucket, now);
   const query: DownsampleQueryInput = {
@@ -162,7 +171,9 @@ export function shareDownsample(
     ...(from === null ? {} : { from, to: undefined }),
     series: seriesToRead(shared.series, input.series),
   };
-  return downsampleRecords(store, shared.bucket, query, reader);
+  return cache.read(cacheKey(reader.principal, shared, 'downsample', query), () =>
+    downsampleRecords(store, shared.bucket, query, reader),
+  );
 }
 
 /**
@@ -176,6 +187,7 @@ export async function shareRecords(
   input: ReadQueryInput,
   reader: Reader,
   now: number,
+  cache: ShareReadCache,
 ): Promise<{ query: ReadQuery; result: ReadResult }> {
   const query = resolveReadQuery(shared.bucket, input);
   const from = lockedFrom(policy, shared.bucket, now);
@@ -183,7 +195,9 @@ export async function shareRecords(
     if (query.from === undefined || (query.from as number) < from) query.from = from;
     if (query.to !== undefined && (query.to as number) < from) query.to = from;
   }
-  const result = await readRecords(store, shared.bucket, query, reader);
+  const result = await cache.read(cacheKey(reader.principal, shared, 'records', query), () =>
+    readRecords(store, shared.bucket, query, reader),
+  );
   const { series } = shared;
   if (series === 'all') return { query, result };
   const records = result.records.map((record) => ({

@@ -5,6 +5,7 @@ import type {
   ReadLimits,
   SharedWindowLimiter,
   ShareLinkTraffic,
+  ShareReadCache,
 } from '@bucketgrid/services';
 import type { Store } from '@bucketgrid/store';
 
@@ -17,6 +18,8 @@ export interface Sharing {
   invitationsPerDashboard: SharedWindowLimiter;
   /** Public share links' request budgets and view counts. */
   shareTraffic: ShareLinkTraffic;
+  /** Public share links' answers, shared between their viewers for a moment. */
+  shareReads: ShareReadCache;
 }
 
 /** What every procedure can use. Built per request by the server. */

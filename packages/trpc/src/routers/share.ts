@@ -71,7 +71,15 @@ export const shareRouter = router({
     .query(async ({ ctx, input }) => {
       const { token: _t, bucketId, ...query } = input;
       const shared = await sharedBucket(ctx.store, ctx.link, ctx.layout, bucketId);
-      return shareDownsample(ctx.store, shared, ctx.policy, query, ctx.reader, ctx.now());
+      return shareDownsample(
+        ctx.store,
+        shared,
+        ctx.policy,
+        query,
+        ctx.reader,
+        ctx.now(),
+        ctx.sharing.shareReads,
+      );
     }),
 
   /** As `buckets.records`, for a bucket the grid shows: only its shown series, within range. */
@@ -87,6 +95,7 @@ export const shareRouter = router({
         params,
         ctx.reader,
         ctx.now(),
+        ctx.sharing.shareReads,
       );
       const last = result.records.at(-1);
       return {
