@@ -62,7 +62,9 @@ export function ShareLinkList({
                 </td>
                 <td>{link.views}</td>
                 <td>{link.allowRangeChange ? 'Viewer’s choice' : 'Locked'}</td>
-                <td>{link.expiresAt === null ? 'Never' : <DateTime ms={link.expiresAt} dateOnly />}</td>
+                <td>
+                  {link.expiresAt === null ? 'Never' : <DateTime ms={link.expiresAt} dateOnly />}
+                </td>
                 <td>
                   <div className={styles.actions}>
                     <button
