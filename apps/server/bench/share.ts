@@ -4,14 +4,17 @@
  * has its own address), against a fresh SQLite database.
  *
  * Writers stream records into the shared bucket as fast as 4 of them can (batches of 100); a
- * signed-in member reads the bucket's chart (`buckets.downsample`, 500 points) one request
- * after the other. First without viewers, then with VIEWERS (200) viewers of the link, each
+ * signed-in member reads the bucket's chart (`buckets.downsample`, 500 points) every 100 ms
+ * (within a member's 1,200 reads a minute over both phases). First without viewers, then with VIEWERS (200) viewers of the link, each
  * as the share page behaves: `share.open`, the link's live stream, and on its events the
  * page's two widget reads (`share.downsample`) at most once a second. Printed: ingestion
- * values/s, the member's latency (p50/p95), what the viewers got, the server's CPU; then the
+ * values/s, the member's latency (p50/p95), what the viewers got, the server's CPU and this
+ * process's (the load generator: near 100 % it, not the server, sets the pace); then the
  * first load of the app and of the share page in KB (brotli) when apps/web/dist is built.
- * The server runs on core 0, this process on core 1 (when `taskset` and two cores exist).
- * Environment: BENCH_SECONDS (10) per phase, VIEWERS (200). Listens on 127.0.0.1 only.
+ * The server runs unpinned (its reader threads need a core beside its event loop), this
+ * process on core 1 (when `taskset` and two cores exist).
+ * Without and with viewers in turns (BENCH_TURNS, 3), so that a machine's changing load weighs
+ * on both. Environment: BENCH_SECONDS (10) per phase, VIEWERS (200). Listens on 127.0.0.1 only.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,12 +32,21 @@ import {
 import type { LayoutContent } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
 import { type LiveStream, openLive } from '../test/live-client.ts';
-import { cpuSeconds, percentile, pinToCoreOne, signIn, startServerProcess } from './harness.ts';
+import {
+  cpuSeconds,
+  median,
+  percentile,
+  pinToCoreOne,
+  signIn,
+  startServerProcess,
+} from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const VIEWERS = Number(process.env.VIEWERS ?? 200);
+const TURNS = Number(process.env.BENCH_TURNS ?? 3);
 const WRITERS = 4;
 const BATCH = 100;
+const MEMBER_PAUSE_MS = 100;
 /** The share page refetches a bucket at most once a second (apps/web/src/share/useShareLive.ts). */
 const VIEWER_REFRESH_MS = 1_000;
 const PASSWORD = 'correct horse battery';
@@ -102,7 +114,11 @@ const token = shareUrl.split('/s/')[1]!;
 await store.close();
 
 // One trusted proxy in front: each viewer comes from its own address, as on the internet.
-const server = await startServerProcess({ DATABASE_URL: databaseUrl, TRUST_PROXY: '1' });
+// Unpinned, as `bench:reads`: its reader threads need a core beside its event loop.
+const server = await startServerProcess(
+  { DATABASE_URL: databaseUrl, TRUST_PROXY: '1' },
+  { pin: false },
+);
 const { pid, url } = server;
 const memberJar = await signIn(url, owner.email, PASSWORD);
 const cookie = [...memberJar].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -202,11 +218,20 @@ interface Phase {
   member: number[];
   memberFailures: number;
   cpu: number;
+  clientCpu: number;
 }
 
 async function phase(): Promise<Phase> {
-  const result: Phase = { values: 0, seconds: 0, member: [], memberFailures: 0, cpu: 0 };
+  const result: Phase = {
+    values: 0,
+    seconds: 0,
+    member: [],
+    memberFailures: 0,
+    cpu: 0,
+    clientCpu: 0,
+  };
   const cpuBefore = cpuSeconds(pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   const end = started + SECONDS * 1000;
   const writers = Array.from({ length: WRITERS }, async () => {
@@ -233,43 +258,70 @@ async function phase(): Promise<Phase> {
     await response.arrayBuffer();
     result.member.push(performance.now() - t0);
     if (!response.ok) result.memberFailures++;
+    await sleep(MEMBER_PAUSE_MS);
   }
   await Promise.all(writers);
   result.seconds = (performance.now() - started) / 1000;
   result.cpu = (cpuSeconds(pid) - cpuBefore) / result.seconds;
+  const client = process.cpuUsage(clientBefore);
+  result.clientCpu = (client.user + client.system) / 1e6 / result.seconds;
   return result;
 }
 
-const baseline = await phase();
-await sleep(1_000);
-const viewers = await startViewers(VIEWERS);
-const readsBefore = { ...viewers.reads };
-const eventsBefore = viewers.streams.reduce((sum, s) => sum + s.data.length, 0);
-const watched = await phase();
-const events = viewers.streams.reduce((sum, s) => sum + s.data.length, 0) - eventsBefore;
-const open = viewers.streams.filter((s) => !s.isEnded).length;
-const reads = {
-  ok: viewers.reads.ok - readsBefore.ok,
-  refused: viewers.reads.refused - readsBefore.refused,
-  failed: viewers.reads.failed - readsBefore.failed,
-};
-await viewers.stop();
+// Turns of both, one after the other, so that a machine whose load changes (other work on
+// it) weighs on both alike; each turn's ratio is its own.
+const turns: {
+  without: Phase;
+  with: Phase;
+  events: number;
+  open: number;
+  reads: Viewers['reads'];
+}[] = [];
+for (let turn = 0; turn < TURNS; turn++) {
+  const without = await phase();
+  const viewers = await startViewers(VIEWERS);
+  const readsBefore = { ...viewers.reads };
+  const eventsBefore = viewers.streams.reduce((sum, s) => sum + s.data.length, 0);
+  const watched = await phase();
+  const events = viewers.streams.reduce((sum, s) => sum + s.data.length, 0) - eventsBefore;
+  const open = viewers.streams.filter((s) => !s.isEnded).length;
+  const reads = {
+    ok: viewers.reads.ok - readsBefore.ok,
+    refused: viewers.reads.refused - readsBefore.refused,
+    failed: viewers.reads.failed - readsBefore.failed,
+  };
+  await viewers.stop();
+  turns.push({ without, with: watched, events, open, reads });
+  await sleep(1_000);
+}
 
 const valuesPerSecond = (p: Phase) => p.values / p.seconds;
 const row = (name: string, p: Phase) =>
-  `| ${name} | ${valuesPerSecond(p).toFixed(0)} | ${p.member.length} | ${p.memberFailures} | ${percentile(p.member, 50).toFixed(1)} | ${percentile(p.member, 95).toFixed(1)} | ${(p.cpu * 100).toFixed(0)} % |`;
+  `| ${name} | ${valuesPerSecond(p).toFixed(0)} | ${p.member.length} | ${p.memberFailures} | ${percentile(p.member, 50).toFixed(1)} | ${percentile(p.member, 95).toFixed(1)} | ${(p.cpu * 100).toFixed(0)} % | ${(p.clientCpu * 100).toFixed(0)} % |`;
 console.log(
-  `\n${VIEWERS} viewers of one public link, ${SECONDS} s per phase, load average ${loadavg()[0]!.toFixed(1)}`,
+  `\n${VIEWERS} viewers of one public link, ${TURNS} turns of ${SECONDS} s per phase, load average ${loadavg()[0]!.toFixed(1)}`,
 );
 console.log(
-  '| phase | ingestion values/s | member reads | failed | member p50 ms | member p95 ms | server CPU |',
+  '| turn, phase | ingestion values/s | member reads | failed | member p50 ms | member p95 ms | server CPU | load generator CPU |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-console.log(row('no viewers', baseline));
-console.log(row(`${VIEWERS} viewers`, watched));
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+turns.forEach((turn, i) => {
+  console.log(row(`${i + 1}, no viewers`, turn.without));
+  console.log(row(`${i + 1}, ${VIEWERS} viewers`, turn.with));
+});
+const ratios = turns.map((turn) => valuesPerSecond(turn.with) / valuesPerSecond(turn.without));
+const p95s = turns.map((turn) => [
+  percentile(turn.without.member, 95),
+  percentile(turn.with.member, 95),
+]);
 console.log(
-  `\ningestion with viewers: ${((valuesPerSecond(watched) / valuesPerSecond(baseline)) * 100).toFixed(1)} % of without; viewers: ${open} of ${VIEWERS} streams open, ${events} events (${(events / watched.seconds / Math.max(1, open)).toFixed(2)} per viewer per s), widget reads ${reads.ok} answered, ${reads.refused} refused (rate_limited), ${reads.failed} failed otherwise`,
+  `\ningestion with viewers, per turn: ${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')} of without (median ${(median(ratios) * 100).toFixed(0)} %); member p95 without / with: ${p95s.map(([a, b]) => `${a!.toFixed(0)} / ${b!.toFixed(0)} ms`).join(', ')}`,
 );
+for (const [i, turn] of turns.entries()) {
+  console.log(
+    `turn ${i + 1} viewers: ${turn.open} of ${VIEWERS} streams open, ${turn.events} events (${(turn.events / turn.with.seconds / Math.max(1, turn.open)).toFixed(2)} per viewer per s), widget reads ${turn.reads.ok} answered, ${turn.reads.refused} refused (rate_limited), ${turn.reads.failed} failed otherwise`,
+  );
+}
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 if (existsSync(join(webDist, 'share.html'))) {

@@ -481,6 +481,41 @@ describe('what many viewers cost', () => {
   );
 
   it(
+    'with viewers live, shares answers until their next event, which brings the writes it tells of',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, key } = await sharedDashboard();
+      const { token } = await createLink(owner, dashboard.id);
+      const stream = openLive(server.url, 'share.live', { token });
+      await stream.started;
+      const read = async () =>
+        (
+          await anonymous().share.downsample.query({ token, bucketId: shown.id, points: 50 })
+        ).count.reduce((sum, c) => sum + c, 0);
+      const writeAndHear = async (value: number) => {
+        const heard = stream.data.length;
+        await call(`${server.url}/api/buckets/${shown.id}`, {
+          method: 'POST',
+          key,
+          body: [{ key: server.clock.now - 1_000 + value, data: [{ series_key: 1, value }] }],
+        });
+        await stream.until((s) => s.data.length > heard);
+      };
+      const start = await read();
+      await writeAndHear(1);
+      expect(await read()).toBe(start + 1);
+      // Many viewers between two events: one read answers them all (the link may start 8).
+      const many = await Promise.all(
+        Array.from({ length: READS_PER_MINUTE * 2 }, () => outcome(read)),
+      );
+      expect(many.every((answer) => answer === 'ok')).toBe(true);
+      await writeAndHear(2);
+      expect(await read()).toBe(start + 2);
+      stream.close();
+    },
+  );
+
+  it(
     'paces a link’s live events to one a second per bucket, whatever the writers do',
     BUSY_MACHINE,
     async () => {

@@ -57,6 +57,10 @@ interface Channel {
    * the dashboard (members' views keep the dashboard's pace).
    */
   shareCoalescer: Coalescer<Sequenced>;
+  /** Per event key, the position of the last event sent to the share-link views. */
+  shareSent: Map<string, number>;
+  /** The position of the last refresh (events were lost: anything may have changed). */
+  shareFloor: number;
   subscription: AbortController;
   linger: NodeJS.Timeout | undefined;
 }
@@ -215,6 +219,19 @@ export class LiveHub {
     this.endWhere((view) => view.owner.shareLink?.id === linkId, shareLinkGone());
   }
 
+  /**
+   * How far the share-link views of the dashboard were told about the bucket's records: the
+   * position of the last such event sent to them (0: none yet), or null when none is open in
+   * this process. An answer read after that position holds every write they were told of, so
+   * it may serve them all until the next event (services/share-read-cache.ts).
+   */
+  shareEventPosition(dashboardId: string, bucketId: string): number | null {
+    const channel = this.channels.get(dashboardId);
+    if (!channel || channel.shareViews.size === 0) return null;
+    const sent = channel.shareSent.get(eventKey({ type: 'records', bucketId, at: 0 })) ?? 0;
+    return Math.max(sent, channel.shareFloor);
+  }
+
   /** Ends every view of the dashboard (it was deleted). */
   endDashboard(dashboardId: string): void {
     this.endWhere((view) => view.dashboardId === dashboardId, dashboardGone());
@@ -362,10 +379,13 @@ export class LiveHub {
     const channel: Channel = {
       views: new Set(),
       shareViews: new Set(),
+      shareSent: new Map(),
+      shareFloor: 0,
       shareCoalescer: new Coalescer(
         this.limits.shareCoalesceMs,
         this.limits.eventsPerSecond,
         (message) => {
+          channel.shareSent.set(eventKey(message.event), message.seq);
           for (const view of channel.shareViews)
             if (view.wants(message.event)) view.deliver(message);
         },
@@ -405,6 +425,7 @@ export class LiveHub {
     const seq = ++this.seq;
     channel.recent = [];
     channel.completeAfter = seq;
+    channel.shareFloor = seq;
     if (channel.views.size === 0) return;
     const id = `${this.epoch}:${seq}`;
     const wantsDashboard = [...channel.views].some((view) => view.bucketId === undefined);

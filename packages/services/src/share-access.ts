@@ -100,9 +100,24 @@ export function lockedFrom(policy: RangePolicy, bucket: Bucket, now: number): nu
   return Math.ceil((now - width) / 1000) * 1000;
 }
 
-/** What a cached answer depends on besides the read: the link, the bucket and its state. */
-function cacheKey(linkId: string, { bucket }: SharedBucket, kind: string, query: unknown): string {
-  const state = `${bucket.lastWriteAt}:${bucket.recordCount}`;
+/**
+ * How fresh a shared answer must be: the position of the last live event about the bucket
+ * that the link's viewers were sent (an answer read after it holds every write they were told
+ * of; they are told at most once a second), or, with no viewer's stream open here, the
+ * bucket's own state (its last write and record count: no answer outlives a write).
+ */
+export type Freshness = number | null;
+
+/** What a cached answer depends on besides the read: the link, the bucket, how fresh. */
+function cacheKey(
+  linkId: string,
+  { bucket }: SharedBucket,
+  freshness: Freshness,
+  kind: string,
+  query: unknown,
+): string {
+  const state =
+    freshness === null ? `state:${bucket.lastWriteAt}:${bucket.recordCount}` : `event:${freshness}`;
   return `${linkId}\n${bucket.id}\n${state}\n${kind}\n${JSON.stringify(query)}`;
 }
 
@@ -164,6 +179,7 @@ export function shareDownsample(
   reader: Reader,
   now: number,
   cache: ShareReadCache,
+  freshness: Freshness,
 ): Promise<Downsampled> {
   const from = lockedFrom(policy, shared.bucket, now);
   const query: DownsampleQueryInput = {
@@ -171,7 +187,7 @@ export function shareDownsample(
     ...(from === null ? {} : { from, to: undefined }),
     series: seriesToRead(shared.series, input.series),
   };
-  return cache.read(cacheKey(reader.principal, shared, 'downsample', query), () =>
+  return cache.read(cacheKey(reader.principal, shared, freshness, 'downsample', query), () =>
     downsampleRecords(store, shared.bucket, query, reader),
   );
 }
@@ -188,6 +204,7 @@ export async function shareRecords(
   reader: Reader,
   now: number,
   cache: ShareReadCache,
+  freshness: Freshness,
 ): Promise<{ query: ReadQuery; result: ReadResult }> {
   const query = resolveReadQuery(shared.bucket, input);
   const from = lockedFrom(policy, shared.bucket, now);
@@ -195,8 +212,9 @@ export async function shareRecords(
     if (query.from === undefined || (query.from as number) < from) query.from = from;
     if (query.to !== undefined && (query.to as number) < from) query.to = from;
   }
-  const result = await cache.read(cacheKey(reader.principal, shared, 'records', query), () =>
-    readRecords(store, shared.bucket, query, reader),
+  const result = await cache.read(
+    cacheKey(reader.principal, shared, freshness, 'records', query),
+    () => readRecords(store, shared.bucket, query, reader),
   );
   const { series } = shared;
   if (series === 'all') return { query, result };

@@ -1,9 +1,9 @@
 /**
  * Answers of public share links' reads, shared between their viewers for a moment. A locked
  * link's viewers all ask the same reads (the range is the server's, to the second), so 200
- * viewers refreshing at once cost one read, not 200. A key names the bucket's state (its last
- * write and record count) besides the read, so an answer is never reused across a change of
- * the bucket: a viewer told of a write gets it. Errors are not kept.
+ * viewers refreshing at once cost one read, not 200. A key names how fresh the answer must
+ * be besides the read (share-access.ts, `Freshness`), so a viewer told of a write always
+ * gets it. Errors are not kept.
  */
 export class ShareReadCache {
   private readonly answers = new Map<string, { until: number; answer: Promise<unknown> }>();

@@ -79,6 +79,7 @@ export const shareRouter = router({
         ctx.reader,
         ctx.now(),
         ctx.sharing.shareReads,
+        ctx.live.shareEventPosition(ctx.link.dashboardId, bucketId),
       );
     }),
 
@@ -96,6 +97,7 @@ export const shareRouter = router({
         ctx.reader,
         ctx.now(),
         ctx.sharing.shareReads,
+        ctx.live.shareEventPosition(ctx.link.dashboardId, bucketId),
       );
       const last = result.records.at(-1);
       return {
