@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WidgetInput } from '@bucketgrid/shared';
+import { MAX_SHARE_LINKS_PER_DASHBOARD, type WidgetInput } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { openLive } from './live-client.ts';
@@ -211,10 +211,12 @@ describe('managing share links', () => {
           member.client.shareLinks.create.mutate({ dashboardId: dashboard.id, name: 'mine' }),
         ),
       ).toBe('FORBIDDEN:forbidden');
+      const tooMany = Array.from({ length: 11 }, (_, i) => `https://site${i}.example.com`);
       for (const frameOrigins of [
         ['https://a.example.com/page'],
         ['javascript:alert(1)'],
         ["'self' *"],
+        tooMany,
       ]) {
         expect(
           await outcome(() =>
@@ -237,6 +239,19 @@ describe('managing share links', () => {
       ).toBe('UNPROCESSABLE_CONTENT:invalid_input');
     },
   );
+
+  it('caps links per dashboard: each is a public entry to its reads', BUSY_MACHINE, async () => {
+    const { owner, dashboard } = await sharedDashboard();
+    const made = await Promise.all(
+      Array.from({ length: MAX_SHARE_LINKS_PER_DASHBOARD + 2 }, (_, i) =>
+        outcome(() =>
+          owner.client.shareLinks.create.mutate({ dashboardId: dashboard.id, name: `link ${i}` }),
+        ),
+      ),
+    );
+    expect(made.filter((answer) => answer === 'ok')).toHaveLength(MAX_SHARE_LINKS_PER_DASHBOARD);
+    expect(made.filter((answer) => answer === 'CONFLICT:quota_exceeded')).toHaveLength(2);
+  });
 });
 
 describe('what a link reads', () => {

@@ -11,6 +11,7 @@ import {
   type Store,
 } from '@bucketgrid/store';
 import { type ChangeAuthor, noteOf } from './activity.ts';
+import { withinQuota } from './quotas.ts';
 import { newLinkToken } from './tokens.ts';
 import { validate } from './validate.ts';
 
@@ -86,13 +87,6 @@ export async function createShareLink(
   if (settings.expiresAt !== null && settings.expiresAt <= now) {
     throw new AppError('invalid_input', 'The expiry must be in the future (or none).');
   }
-  const existing = await deps.store.listShareLinks(dashboardId);
-  if (existing.length >= MAX_SHARE_LINKS_PER_DASHBOARD) {
-    throw new AppError(
-      'quota_exceeded',
-      `This dashboard has ${MAX_SHARE_LINKS_PER_DASHBOARD} share links, the most it may: revoke one it no longer needs first.`,
-    );
-  }
   const { token, hash } = newLinkToken();
   const frameOrigins = [...new Set(settings.frameOrigins)];
   const note = noteOf(by, dashboardId, 'share_link.created', target({ id: '', ...settings }), {
@@ -102,23 +96,31 @@ export async function createShareLink(
       frameOrigins,
     },
   });
-  try {
-    const link = await deps.store.createShareLink(
-      {
-        dashboardId,
-        ...settings,
-        frameOrigins,
-        tokenHash: hash,
-        createdBy: creator.id,
-        createdAt: now,
-      },
-      note,
-    );
-    return { link: toView(link, creator.name), url: shareLinkUrl(deps.publicUrl, token) };
-  } catch (error) {
-    if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
-    throw error;
-  }
+  const link = await withinQuota(
+    `share-links:${dashboardId}`,
+    MAX_SHARE_LINKS_PER_DASHBOARD,
+    async () => (await deps.store.listShareLinks(dashboardId)).length,
+    `This dashboard has ${MAX_SHARE_LINKS_PER_DASHBOARD} share links, the most it may: revoke one it no longer needs first.`,
+    async () => {
+      try {
+        return await deps.store.createShareLink(
+          {
+            dashboardId,
+            ...settings,
+            frameOrigins,
+            tokenHash: hash,
+            createdBy: creator.id,
+            createdAt: now,
+          },
+          note,
+        );
+      } catch (error) {
+        if (error instanceof MissingEntity) throw new AppError('not_found', 'No such dashboard.');
+        throw error;
+      }
+    },
+  );
+  return { link: toView(link, creator.name), url: shareLinkUrl(deps.publicUrl, token) };
 }
 
 /** Newest first, expired ones included (the list says so by their expiry). */
