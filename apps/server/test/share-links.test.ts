@@ -637,6 +637,20 @@ describe('limits of share links', () => {
 });
 
 describe('the share page', () => {
+  it('keeps its path: a person named S gets another workspace', BUSY_MACHINE, async () => {
+    const person = browserClient(server.url);
+    const user = await person.client.auth.signUp.mutate({
+      email: `s-${Date.now()}@example.com`,
+      name: 'S',
+      password: 'correct horse battery',
+    });
+    expect(user.workspace).toBe('s-2');
+    const dashboard = await person.client.dashboards.create.mutate({ name: 'Mine' });
+    // The dashboard's address is the app's, not a share link's page.
+    const page = await call(`${server.url}/${user.workspace}/${dashboard.slug}`);
+    expect(page.text).toContain('<title>app</title>');
+  });
+
   it(
     'is kept out of search engines and framed only by the link’s origins',
     BUSY_MACHINE,
