@@ -201,6 +201,15 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
   await readings.getByText('42.75').waitFor();
   await screenshot(viewer, 'story-public-page-phone');
   await viewer.setViewportSize({ width: 1280, height: 860 });
+  // The wall layout: the same grid, edge to edge.
+  const wall = await harness.newPage();
+  await wall.goto(`${new URL(shareUrl).pathname}?layout=wall`);
+  await wall
+    .getByRole('main', { name: 'Greenhouse (shared)' })
+    .and(wall.locator('.wall'))
+    .waitFor();
+  await wall.getByRole('region', { name: 'Readings', exact: true }).getByText('42.75').waitFor();
+  await wall.close();
 
   // --- Embeds: the allowed site frames it; another site's frame is refused. ---
   const embedding = await harness.newPage();
@@ -221,6 +230,27 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
   await expect(otherFrame.getByRole('heading', { name: 'Greenhouse' }).count()).resolves.toBe(0);
   // The refusal is the browser's console error this test expects; nothing else may be there.
   expect(harness.takeErrors().every((error) => error.includes('frame-ancestors'))).toBe(true);
+
+  // A link whose viewers may change the range: the picker widens it to the older reading.
+  await dialog.getByLabel('Name').fill('Client');
+  await dialog.getByLabel('Sites that may embed it').fill('');
+  await dialog.getByLabel('Viewers may change the time range', { exact: false }).check();
+  await dialog.getByRole('button', { name: 'Create link' }).click();
+  const openUrl = await dialog.getByLabel('Share link for Client').inputValue();
+  const browsing = await harness.newPage();
+  await browsing.goto(new URL(openUrl).pathname);
+  const browsed = browsing.getByRole('region', { name: 'Readings', exact: true });
+  await browsed.getByText('21.5').waitFor();
+  expect(await browsed.getByText('11.25').count()).toBe(0);
+  await browsing.getByRole('button', { name: 'Last 7 days' }).click();
+  await browsed.getByText('11.25').waitFor();
+  await browsing.close();
+  await dialog
+    .getByRole('row', { name: /Client/ })
+    .getByRole('button', { name: 'Revoke', exact: true })
+    .click();
+  await dialog.getByRole('button', { name: 'Revoke for good' }).click();
+  await dialog.getByRole('row', { name: /Client/ }).waitFor({ state: 'detached' });
 
   // --- The owner revokes it: the open page says so within a second; the link is 404. ---
   await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
