@@ -684,6 +684,14 @@ describe('the share page', () => {
         dashboardId: dashboard.id,
         shareLinkId: framed.link.id,
       });
+      // A token no link has, or not even text: the same page, 404.
+      for (const path of ['/s/nosuchtoken', '/s/%E0%A4%A']) {
+        const answer = await call(`${server.url}${path}`);
+        expect([answer.status, answer.text], path).toEqual([
+          404,
+          expect.stringContaining('shared'),
+        ]);
+      }
       const gone = await call(`${server.url}/s/${framed.token}`);
       expect(gone.status).toBe(404);
       expect(gone.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

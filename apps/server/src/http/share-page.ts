@@ -21,11 +21,23 @@ export function createSharePage(
   const page = join(webDist, 'share.html');
   if (!existsSync(page)) return undefined;
   const router = express.Router();
-  router.get('/s/:token', async (req, res) => {
+  // Matched by hand: Express would answer a token that is not valid %-escaped text with 400
+  // invalid_query; here it is one more token that opens no link.
+  router.use('/s', async (req, res, next) => {
+    const segment = req.path.slice(1);
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      segment === '' ||
+      segment.includes('/')
+    ) {
+      next();
+      return;
+    }
     let origins: string[] = [];
     let status = 200;
     try {
-      origins = (await shareLinkByToken(deps.store, req.params.token, deps.now())).frameOrigins;
+      const token = decodedOrEmpty(segment);
+      origins = (await shareLinkByToken(deps.store, token, deps.now())).frameOrigins;
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'share_link_not_found')) throw error;
       status = 404;
@@ -39,6 +51,14 @@ export function createSharePage(
     res.sendFile(page, { cacheControl: false, headers: { 'cache-control': 'no-store' } });
   });
   return router;
+}
+
+function decodedOrEmpty(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
 }
 
 /** The app's policy, with the link's origins (validated origins: no spaces or `;`) as ancestors. */
