@@ -14,7 +14,8 @@
  * The server runs unpinned (its reader threads need a core beside its event loop), this
  * process on core 1 (when `taskset` and two cores exist).
  * Without and with viewers in turns (BENCH_TURNS, 3), so that a machine's changing load weighs
- * on both. Environment: BENCH_SECONDS (10) per phase, VIEWERS (200). Listens on 127.0.0.1 only.
+ * on both. Environment: BENCH_SECONDS (10) per phase, VIEWERS (200), VIEWER_READS (1; 0: streams
+ * only). Listens on 127.0.0.1 only.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const VIEWERS = Number(process.env.VIEWERS ?? 200);
 const TURNS = Number(process.env.BENCH_TURNS ?? 3);
+/** `VIEWER_READS=0`: viewers keep their live streams but never read (what the streams cost). */
+const VIEWER_READS = process.env.VIEWER_READS !== '0';
 const WRITERS = 4;
 const BATCH = 100;
 const MEMBER_PAUSE_MS = 100;
@@ -161,9 +164,12 @@ async function startViewers(count: number): Promise<Viewers> {
         await stream.started;
         let seen = 0;
         while (running && !stream.isEnded) {
-          await Promise.race([stream.until((s) => s.data.length > seen), sleep(1_000)]);
+          // A stream closed at the end of the phase ends its wait too.
+          const heard = stream.until((s) => s.data.length > seen).catch(() => {});
+          await Promise.race([heard, sleep(1_000)]);
           if (stream.data.length === seen) continue;
           seen = stream.data.length;
+          if (!VIEWER_READS) continue;
           const now = Date.now();
           // The page's two widgets: the chart and the stat's sparkline, batched in one request.
           const batch = await fetch(
