@@ -12,16 +12,22 @@ export class ShareReadCache {
     private readonly options: {
       /** How long an answer is reused (by the process's own clock). */
       ttlMs: number;
-      /** Past this many answers, those that ended are forgotten; past it still, the oldest. */
+      /** Answers held at most (the oldest go first). */
       maxEntries: number;
     },
   ) {}
+
+  /** Answers held now. */
+  get size(): number {
+    return this.answers.size;
+  }
 
   read<T>(key: string, read: () => Promise<T>): Promise<T> {
     const now = performance.now();
     const kept = this.answers.get(key);
     if (kept && kept.until > now) return kept.answer as Promise<T>;
-    if (this.answers.size >= this.options.maxEntries) this.prune(now);
+    // Ended answers go at once: what is held is what was read in the last second.
+    this.prune(now);
     const answer = read();
     const entry = { until: now + this.options.ttlMs, answer };
     this.answers.set(key, entry);
@@ -42,5 +48,8 @@ export class ShareReadCache {
 
 /** Reused for a second: the share page's own refresh pace (apps/web/src/share/useShareLive.ts). */
 export const SHARE_READ_CACHE_MS = 1_000;
-/** Answers kept at most; a downsampled answer is at most a few MB, most far less. */
-export const SHARE_READ_CACHE_ENTRIES = 256;
+/**
+ * Answers held at most. A downsampled answer is at most about 4 MB (READ_FIGURES_BUDGET), most
+ * far less; each is held a second, while it is also being sent.
+ */
+export const SHARE_READ_CACHE_ENTRIES = 64;
