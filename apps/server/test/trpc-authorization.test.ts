@@ -117,6 +117,38 @@ const matrix: [string, (c: Client, f: Fixture) => Promise<unknown>, string[]][] 
     [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
   ],
   [
+    'shareLinks.list',
+    (c, f) => c.shareLinks.list.query({ dashboardId: f.dashboardId }),
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
+    'shareLinks.create',
+    (c, f) => c.shareLinks.create.mutate({ dashboardId: f.dashboardId, name: 'Status' }),
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
+    'shareLinks.regenerate',
+    async (c, f) => {
+      const { link } = await clients.owner.shareLinks.create.mutate({
+        dashboardId: f.dashboardId,
+        name: 'Status',
+      });
+      return c.shareLinks.regenerate.mutate({ dashboardId: f.dashboardId, shareLinkId: link.id });
+    },
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
+    'shareLinks.revoke',
+    async (c, f) => {
+      const { link } = await clients.owner.shareLinks.create.mutate({
+        dashboardId: f.dashboardId,
+        name: 'Status',
+      });
+      return c.shareLinks.revoke.mutate({ dashboardId: f.dashboardId, shareLinkId: link.id });
+    },
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
     'buckets.list',
     (c, f) => c.buckets.list.query({ dashboardId: f.dashboardId }),
     [UNAUTH, NOT_FOUND, OK, OK, OK],

@@ -22,6 +22,13 @@ export const activityActions = [
   'dashboard.retention_changed',
   'dashboard.deleted',
   'layout.saved',
+  'invitation.sent',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.accepted',
+  'share_link.created',
+  'share_link.regenerated',
+  'share_link.revoked',
 ] as const;
 export type ActivityAction = (typeof activityActions)[number];
 export const activityActionSchema = z.enum(activityActions);

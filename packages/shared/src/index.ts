@@ -10,5 +10,6 @@ export * from './read-query.ts';
 export * from './records.ts';
 export * from './records-text.ts';
 export * from './series.ts';
+export * from './share-links.ts';
 export * from './time-range.ts';
 export * from './widgets.ts';

@@ -5,6 +5,7 @@ import type { InvitationStore } from './roles/invitations.ts';
 import type { PasswordResetStore } from './roles/password-resets.ts';
 import type { RateWindowStore } from './roles/rate-windows.ts';
 import type { SeriesStore } from './roles/series.ts';
+import type { ShareLinkStore } from './roles/share-links.ts';
 import type { TenancyStore } from './roles/tenancy.ts';
 
 export * from './errors.ts';
@@ -14,6 +15,7 @@ export type * from './roles/invitations.ts';
 export type * from './roles/password-resets.ts';
 export type * from './roles/rate-windows.ts';
 export type * from './roles/series.ts';
+export type * from './roles/share-links.ts';
 export type * from './roles/tenancy.ts';
 
 /**
@@ -29,7 +31,8 @@ export interface Store
     RateWindowStore,
     ActivityStore,
     InvitationStore,
-    PasswordResetStore {
+    PasswordResetStore,
+    ShareLinkStore {
   readonly backend: 'sqlite' | 'mongodb';
   /**
    * How live events travel between the server processes sharing this store; absent where

@@ -1,6 +1,12 @@
 import type { Auth, AuthUser } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
-import type { Mailer, ReadLimits, SharedWindowLimiter } from '@bucketgrid/services';
+import type {
+  Mailer,
+  ReadLimits,
+  SharedWindowLimiter,
+  ShareLinkTraffic,
+  ShareReadCache,
+} from '@bucketgrid/services';
 import type { Store } from '@bucketgrid/store';
 
 /** Email and the links it carries, shared by every request. */
@@ -10,6 +16,10 @@ export interface Sharing {
   publicUrl: string;
   /** Counts invitations per dashboard per day (INVITATIONS_PER_DASHBOARD_PER_DAY). */
   invitationsPerDashboard: SharedWindowLimiter;
+  /** Public share links' request budgets and view counts. */
+  shareTraffic: ShareLinkTraffic;
+  /** Public share links' answers, shared between their viewers for a moment. */
+  shareReads: ShareReadCache;
 }
 
 /** What every procedure can use. Built per request by the server. */

@@ -6,6 +6,8 @@ import { bucketsRouter } from './routers/buckets.ts';
 import { dashboardsRouter } from './routers/dashboards.ts';
 import { invitationsRouter } from './routers/invitations.ts';
 import { membersRouter } from './routers/members.ts';
+import { shareRouter } from './routers/share.ts';
+import { shareLinksRouter } from './routers/share-links.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
@@ -17,6 +19,9 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   activity: activityRouter,
   bucketImport: bucketImportRouter,
+  shareLinks: shareLinksRouter,
+  /** Public: what a share link's token opens (no session). */
+  share: shareRouter,
 });
 
 /** The router's type: all a client needs for end-to-end types, without server code. */

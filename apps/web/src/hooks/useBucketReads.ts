@@ -1,8 +1,8 @@
 import type { BucketType, Downsampled } from '@bucketgrid/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useGridReads } from '../lib/grid-reads.tsx';
 import { dashboardKeys } from '../lib/query-keys.ts';
 import { type DashboardRange, rangeKey, resolveRange, slideIntervalMs } from '../lib/time-range.ts';
-import { trpc } from '../lib/trpc.ts';
 
 /** A widget asks for about one point per 2 pixels of its width, at most 1,000. */
 export const MAX_WIDGET_POINTS = 1_000;
@@ -59,7 +59,7 @@ export function useDownsample({
   series,
   enabled = true,
 }: DownsampleOptions) {
-  const utils = trpc.useUtils();
+  const reads = useGridReads();
   const key = rangeFor(bucket.type, range, keyRange).key;
   return useQuery({
     queryKey: dashboardKeys.downsample(dashboardId, bucket.id, {
@@ -69,7 +69,7 @@ export function useDownsample({
     }),
     queryFn: (): Promise<Downsampled> => {
       const { from, to } = rangeFor(bucket.type, range, keyRange);
-      return utils.client.buckets.downsample.query({
+      return reads.downsample({
         dashboardId,
         bucketId: bucket.id,
         from,
@@ -109,7 +109,7 @@ export function useRecords({
   cursor,
   enabled = true,
 }: RecordsOptions) {
-  const utils = trpc.useUtils();
+  const reads = useGridReads();
   const key = rangeFor(bucket.type, range).key;
   return useQuery({
     queryKey: dashboardKeys.records(dashboardId, bucket.id, {
@@ -120,7 +120,7 @@ export function useRecords({
     }),
     queryFn: () => {
       const { from, to } = rangeFor(bucket.type, range);
-      return utils.client.buckets.records.query({
+      return reads.records({
         dashboardId,
         bucketId: bucket.id,
         order,

@@ -12,8 +12,14 @@ export interface LiveOperationContext {
   onRetry?: (error: unknown) => void;
 }
 
-/** Errors another stream will not fix: the session or the membership ended, or the dashboard. */
-const FINAL_CODES = new Set(['unauthenticated', 'forbidden', 'not_found', 'invalid_input']);
+/** Errors another stream will not fix: the session, the membership, the dashboard or the share link ended. */
+const FINAL_CODES = new Set([
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'invalid_input',
+  'share_link_not_found',
+]);
 
 /** 1 s, 2 s, 4 s … up to 30 s, with up to 20 % jitter so many screens do not return at once. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {

@@ -1,10 +1,11 @@
 import type { BucketType, Downsampled, LongRecord, RecordKey, Widget } from '@bucketgrid/shared';
 import { pointsForWidth } from '../hooks/useBucketReads.ts';
 import { seriesColumnName, toCsv } from './csv.ts';
+import type { GridReads } from './grid-reads.tsx';
 import { needsMilliseconds } from './table-format.ts';
 import type { TimeFormat } from './time-format.ts';
 import { type DashboardRange, resolveRange } from './time-range.ts';
-import type { Bucket, trpc } from './trpc.ts';
+import type { Bucket } from './trpc.ts';
 
 /**
  * "Download CSV" of a widget: exactly what it shows, read as the widget reads it (the same
@@ -14,7 +15,6 @@ import type { Bucket, trpc } from './trpc.ts';
  * give their raw records.
  */
 
-type Client = ReturnType<typeof trpc.useUtils>['client'];
 type Cell = string | number | null | undefined;
 
 export interface WidgetCsvInput {
@@ -39,12 +39,12 @@ export function hasWidgetCsv(widget: Widget, bucket: Bucket | undefined): boolea
   return !(widget.type === 'timeChart' && bucket.type === 'KV');
 }
 
-export async function widgetCsv(client: Client, input: WidgetCsvInput): Promise<string> {
+export async function widgetCsv(reads: GridReads, input: WidgetCsvInput): Promise<string> {
   const { widget, bucket, range, width, format } = input;
   const ids = { dashboardId: bucket.dashboardId, bucketId: bucket.id };
   const { from, to } = rangeOf(bucket.type, range);
   if (widget.type === 'table') {
-    const { records } = await client.buckets.records.query({
+    const { records } = await reads.records({
       ...ids,
       order: bucket.type === 'KV' ? 'asc' : 'desc',
       limit: widget.limit,
@@ -66,7 +66,7 @@ export async function widgetCsv(client: Client, input: WidgetCsvInput): Promise<
       : widget.type === 'stat'
         ? [widget.sk]
         : widget.series;
-  const data = await client.buckets.downsample.query({
+  const data = await reads.downsample({
     ...ids,
     from,
     to,

@@ -168,6 +168,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardStore 
         await apiKeys.deleteMany({ dashboardId: id }, { session });
         await memberships.deleteMany({ dashboardId: id }, { session });
         await db.models.invitations.deleteMany({ dashboardId: id }, { session });
+        await db.models.shareLinks.deleteMany({ dashboardId: id }, { session });
         await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });
         await sweeper.mark(

@@ -3,10 +3,11 @@ import type { AccountStore } from '../roles/accounts.ts';
 import type { Session, User } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
-import type { SessionDoc, UserDoc } from './models.ts';
+import type { AccountEventDoc, SessionDoc, UserDoc } from './models.ts';
 import { requireUser } from './references.ts';
 
-export function userMethods({ models }: Db): AccountStore {
+export function userMethods(db: Db): AccountStore {
+  const { models } = db;
   const { users, sessions } = models;
   return {
     async createUser(input) {
@@ -36,8 +37,17 @@ export function userMethods({ models }: Db): AccountStore {
       return doc ? toUser(doc) : null;
     },
 
-    async setUserPassword(userId, passwordHash) {
-      await users.updateOne({ _id: userId }, { $set: { passwordHash } });
+    async setUserPassword(userId, passwordHash, event) {
+      await db.transaction(async (session) => {
+        const { matchedCount } = await users.updateOne(
+          { _id: userId },
+          { $set: { passwordHash } },
+          { session },
+        );
+        if (matchedCount === 0 || !event) return;
+        const doc: AccountEventDoc = { _id: newId(), userId, ...event };
+        await models.accountEvents.insertOne(doc, { session });
+      });
     },
 
     async createSession(session) {

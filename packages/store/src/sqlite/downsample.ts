@@ -11,6 +11,7 @@ import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
 import { expireActivity } from './activity.ts';
 import type { SqliteDb } from './connection.ts';
+import { expireLinkTokens } from './invitations.ts';
 import { expireRateWindows } from './rate-windows.ts';
 import type { SqliteRecords } from './records.ts';
 import type { SqliteSweeper } from './sweeper.ts';
@@ -197,9 +198,10 @@ export function downsampleMethods(
         // By the real clock: `now` may run ahead to settle recent cells.
         const expiring = expireRateWindows(sqlite, Date.now());
         const ageing = expireActivity(sqlite, Date.now());
+        const tokens = expireLinkTokens(sqlite, Date.now());
         const { more } = runSync(maintainProgram(now), operations);
         return {
-          more: sweep.more || backlog.more || expiring || ageing || more,
+          more: sweep.more || backlog.more || expiring || ageing || tokens || more,
           trimmed: backlog.trimmed,
           swept: sweep.swept,
         };

@@ -196,6 +196,25 @@ const migrations: string[] = [
   );
   CREATE INDEX password_resets_by_expiry ON password_resets (expires_at);
   `,
+  `
+  -- Public share links (roles/share-links.ts): the token as its hex SHA-256 only.
+  CREATE TABLE share_links (
+    id TEXT PRIMARY KEY,
+    dashboard_id TEXT NOT NULL REFERENCES dashboards(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at INTEGER,
+    allow_range_change INTEGER NOT NULL,
+    frame_origins TEXT NOT NULL,
+    created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    last_viewed_at INTEGER,
+    views INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX share_links_by_dashboard ON share_links (dashboard_id, created_at DESC);
+  -- Upkeep removes expired invitations (Store.deleteExpiredInvitations).
+  CREATE INDEX invitations_by_expiry ON invitations (expires_at);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -14,6 +14,7 @@ import { rateWindowMethods } from './rate-windows.ts';
 import { ReaderPool, type ReadsOf } from './reader-pool.ts';
 import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
 import { recordMethods, SqliteRecords } from './records.ts';
+import { shareLinkMethods } from './share-links.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
 
@@ -72,8 +73,9 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...apiKeyMethods(sqlite, writeActivity),
     ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),
-    ...invitationMethods(sqlite),
+    ...invitationMethods(sqlite, writeActivity),
     ...passwordResetMethods(sqlite),
+    ...shareLinkMethods(sqlite, writeActivity),
 
     // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.
     seriesSummary: async (bucket) => seriesSummaryOn(sqlite, bucket),

@@ -4,7 +4,7 @@ import { MissingEntity, type Session, type User } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, rethrowUnique } from './errors.ts';
 
-export function userMethods({ sql }: SqliteDb): AccountStore {
+export function userMethods({ db, sql }: SqliteDb): AccountStore {
   return {
     async createUser(input) {
       const user: User = { id: newId(), createdAt: Date.now(), ...input };
@@ -29,8 +29,18 @@ export function userMethods({ sql }: SqliteDb): AccountStore {
       return row ? toUser(row) : null;
     },
 
-    async setUserPassword(userId, passwordHash) {
-      sql('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+    async setUserPassword(userId, passwordHash, event) {
+      db.transaction(() => {
+        const { changes } = sql('UPDATE users SET password_hash = ? WHERE id = ?').run(
+          passwordHash,
+          userId,
+        );
+        if (changes === 0 || !event) return;
+        sql(
+          `INSERT INTO account_events (id, user_id, at, kind, address, user_agent)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(newId(), userId, event.at, event.kind, event.address, event.userAgent);
+      })();
     },
 
     async createSession(session) {

@@ -19,6 +19,13 @@ export const actionLabels: Record<ActivityAction, string> = {
   'dashboard.retention_changed': 'Retention changed',
   'dashboard.deleted': 'Dashboard deleted',
   'layout.saved': 'Layout saved',
+  'invitation.sent': 'Member invited',
+  'invitation.resent': 'Invitation resent',
+  'invitation.revoked': 'Invitation revoked',
+  'invitation.accepted': 'Invitation accepted',
+  'share_link.created': 'Share link created',
+  'share_link.regenerated': 'Share link regenerated',
+  'share_link.revoked': 'Share link revoked',
 };
 
 export const actorTypeLabels: Record<ActivityActorType, string> = {

@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { useTimeFormat } from '../../../hooks/useTimeFormat.ts';
 import { csvFileName } from '../../../lib/csv.ts';
 import { describeError } from '../../../lib/errors.ts';
+import { useGridReads } from '../../../lib/grid-reads.tsx';
 import type { DashboardRange } from '../../../lib/time-range.ts';
-import { type Bucket, trpc } from '../../../lib/trpc.ts';
+import type { Bucket } from '../../../lib/trpc.ts';
 import { hasWidgetCsv, widgetCsv } from '../../../lib/widget-csv.ts';
 import { downloadText } from '../../activity/activity-csv.ts';
 import styles from './WidgetCsvButton.module.css';
@@ -20,7 +21,7 @@ interface Props {
 
 /** A widget's "Download CSV": what it shows, as a file (lib/widget-csv.ts). */
 export function WidgetCsvButton({ widget, bucket, range, title, width }: Props) {
-  const utils = trpc.useUtils();
+  const reads = useGridReads();
   const format = useTimeFormat();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +30,7 @@ export function WidgetCsvButton({ widget, bucket, range, title, width }: Props) 
     setBusy(true);
     setError(null);
     try {
-      const text = await widgetCsv(utils.client, { widget, bucket, range, width, format });
+      const text = await widgetCsv(reads, { widget, bucket, range, width, format });
       downloadText(text, csvFileName(title));
     } catch (thrown) {
       setError(describeError(thrown).message);
