@@ -28,6 +28,8 @@ export interface StoreOptions {
    * sqlite/reader-pool.ts); 0 runs them on the event loop. MongoDB ignores this.
    */
   readerThreads?: number;
+  /** SQLite: unsealed records a time-series bucket keeps after a write (see sqlite/connection.ts). */
+  headRecords?: number;
 }
 
 /** The SQLite file DATABASE_URL names (`file:PATH`), or undefined for MongoDB. */
@@ -52,6 +54,7 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
       asServer: options.asServer ?? false,
       commitObserver: options.commitObserver,
       readerThreads: options.readerThreads,
+      headRecords: options.headRecords,
     });
   }
   if (databaseUrl.startsWith('mongodb://') || databaseUrl.startsWith('mongodb+srv://')) {

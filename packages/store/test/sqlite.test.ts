@@ -9,3 +9,9 @@ const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 runStoreContract('sqlite', () => openStore(`file:${join(dir, 'contract.db')}`));
+
+// Every write seals all but its bucket's newest chunk: the same contract through the paths
+// that change sealed records (docs/storage.md).
+runStoreContract('sqlite, records sealed at once', () =>
+  openStore(`file:${join(dir, 'contract-sealed.db')}`, { headRecords: 0 }),
+);

@@ -29,6 +29,12 @@ export interface ConnectOptions {
   commitObserver?: CommitObserver;
   /** Threads that run record reads (see reader-pool.ts); 0 runs them on this connection. */
   readerThreads?: number;
+  /**
+   * Unsealed records a TSV or IV bucket keeps after a write before the write seals the rest
+   * (default DEFAULT_HEAD_RECORDS in records.ts). Tests set 0 to put nearly every record in
+   * chunks, and so through the paths that change sealed records.
+   */
+  headRecords?: number;
 }
 
 export type Row = Record<string, unknown>;

@@ -196,6 +196,29 @@ const migrations: string[] = [
   );
   CREATE INDEX password_resets_by_expiry ON password_resets (expires_at);
   `,
+  `
+  -- Storage layout for time series (docs/storage.md): a TSV or IV bucket's records up to
+  -- buckets.sealed_through are sealed in chunks, column-encoded, non-overlapping, each with
+  -- its figures (the aggregates blob's layout); every key above is a row of records, as all
+  -- of them were before this migration. Upkeep seals rows in bounded batches, oldest first,
+  -- so a database of the earlier layout is migrated in place while it serves.
+  -- AUTOINCREMENT: a chunk's id is never reused, so a decoded chunk can be cached by its id.
+  CREATE TABLE series_chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    bucket INTEGER NOT NULL,
+    first_key INTEGER NOT NULL,
+    last_key INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    keys BLOB NOT NULL,
+    data BLOB NOT NULL,
+    figures BLOB NOT NULL
+  );
+  CREATE UNIQUE INDEX series_chunks_by_key ON series_chunks (bucket, first_key);
+  -- The largest sealed key (NULL: none), and how many records are rows (TSV, IV).
+  ALTER TABLE buckets ADD COLUMN sealed_through INTEGER;
+  ALTER TABLE buckets ADD COLUMN unsealed INTEGER NOT NULL DEFAULT 0;
+  UPDATE buckets SET unsealed = record_count WHERE type <> 'KV';
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

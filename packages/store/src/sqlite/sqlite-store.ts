@@ -34,7 +34,7 @@ export const MAX_WAITING_READS = 256;
  */
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
-  const records = new SqliteRecords(sqlite);
+  const records = new SqliteRecords(sqlite, options.headRecords);
   const onThisConnection: ReadsOf = {
     readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
     downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
