@@ -38,10 +38,10 @@ export class SqliteChunks {
 
   /**
    * Seals up to `batch` of the bucket's oldest rows: the whole chunks they make (the last
-   * one they end in may still be filling: it stays a row), their rows deleted and
-   * `sealed_through` advanced. Returns how many records it sealed.
+   * one they end in may still be filling: it stays a row, unless `all`), their rows deleted
+   * and `sealed_through` advanced. Returns how many records it sealed.
    */
-  seal(bucket: number, type: AggregatedType, batch: number): number {
+  seal(bucket: number, type: AggregatedType, batch: number, all = false): number {
     const { sql } = this.sqlite;
     const rows = sql('SELECT key, vals FROM records WHERE bucket = ? ORDER BY key LIMIT ?')
       .raw()
@@ -58,7 +58,7 @@ export class SqliteChunks {
         start,
         start > 0 ? keys[start - 1] : (before ?? Number.NEGATIVE_INFINITY),
       );
-      if (end >= rows.length) break;
+      if (end >= rows.length && !all) break;
       const records = rows
         .slice(start, end)
         .map(([key, vals]): DataRecord => ({ key, values: JSON.parse(vals) as SeriesValues }));

@@ -31,8 +31,8 @@ export interface ConnectOptions {
   readerThreads?: number;
   /**
    * Unsealed records a TSV or IV bucket keeps after a write before the write seals the rest
-   * (default DEFAULT_HEAD_RECORDS in records.ts). Tests set 0 to put nearly every record in
-   * chunks, and so through the paths that change sealed records.
+   * (default DEFAULT_HEAD_RECORDS in records.ts). 0 seals every record a write leaves,
+   * newest chunk included: tests use it to send every change through the sealed paths.
    */
   headRecords?: number;
 }

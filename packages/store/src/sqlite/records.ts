@@ -188,8 +188,14 @@ export class SqliteRecords {
       if (excess > 0) this.trim(bucket.type, rowid, Math.min(excess, inserted));
       if (excess > inserted) this.noteBacklog.run(rowid);
       if (bucket.type !== 'KV' && unsealed > this.headRecords) {
-        // Enough to bring the head back within its bound, whole chunks only.
-        this.chunks.seal(rowid, bucket.type, unsealed - this.headRecords + CHUNK_MAX_RECORDS);
+        // Enough to bring the head back within its bound, whole chunks only (a bound of 0
+        // seals the newest chunk too).
+        this.chunks.seal(
+          rowid,
+          bucket.type,
+          unsealed - this.headRecords + CHUNK_MAX_RECORDS,
+          this.headRecords === 0,
+        );
       }
     }
     return { inserted, updated: count - inserted };
