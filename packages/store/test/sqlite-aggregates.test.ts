@@ -74,13 +74,17 @@ it('builds the figures of records written before the upgrade that added them', a
   await store.updateDashboard(bucket.dashboardId, { retention: 1_000 });
   await store.close();
   // Back to schema version 2: no aggregates, no marks, no backlog, no deleted buckets, no rate
-  // windows, no activity log, no key scopes, no invitations or password resets.
+  // windows, no activity log, no key scopes, no invitations or password resets, no sealed
+  // chunks (an hour of records is below what upkeep seals: all of them are rows).
   const raw = new Database(path);
+  expect(raw.prepare('SELECT count(*) FROM series_chunks').pluck().get()).toBe(0);
   raw.exec(`DROP TABLE aggregates; DROP TABLE aggregate_dirty; DROP TABLE retention_backlog;
     DROP TABLE deleted_buckets; DROP TABLE rate_windows; DROP TABLE activity;
     DROP TABLE account_events; ALTER TABLE api_keys DROP COLUMN scopes;
     ALTER TABLE api_keys DROP COLUMN bucket_ids; DROP TABLE invitations;
-    DROP TABLE password_resets; PRAGMA user_version = 2;`);
+    DROP TABLE password_resets; DROP TABLE series_chunks;
+    ALTER TABLE buckets DROP COLUMN sealed_through; ALTER TABLE buckets DROP COLUMN unsealed;
+    PRAGMA user_version = 2;`);
   raw.close();
 
   const upgraded = await openStore(`file:${path}`);
