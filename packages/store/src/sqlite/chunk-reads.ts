@@ -1,5 +1,5 @@
 import type { DataRecord } from '@bucketgrid/shared';
-import { type ChunkColumns, decodeChunk, recordsFromColumns } from '../chunks/codec.ts';
+import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
 import { FIGURES_BYTES } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
 import { cellStart } from '../downsample/tiers.ts';
@@ -20,52 +20,97 @@ export interface ChunkMeta {
   first: number;
   last: number;
   count: number;
+  /** 1: its records as JSON text, not encoded yet, without figures. */
+  raw: number;
+  /** Leading records retention dropped: its figures no longer hold. */
+  skip: number;
   figures: Buffer;
 }
 
-/** A decoded chunk: its columns, and its records once a read asked for them. */
+/** A decoded chunk: its records in key order, and their keys. */
 interface Decoded {
-  data: Buffer;
-  columns: ChunkColumns;
-  records?: DataRecord[];
+  data: Buffer | string;
+  keys: number[];
+  records: DataRecord[];
 }
 
 /**
- * Decoded chunks by id, per thread. Ids are never reused (AUTOINCREMENT), but a job rolled
- * back can hand out an id again, so a hit also compares the stored `data` blob (a memcmp,
- * far cheaper than inflating it). Upkeep recomputing the 10-second cells of a sealed range
- * decodes each chunk once instead of once per cell.
+ * Decoded chunks by id, per thread. A rolled-back job or a deleted chunk can hand its id to
+ * another chunk, so a hit also compares the stored `data` (a memcmp, far cheaper than
+ * inflating it). Upkeep recomputing the 10-second cells of a sealed range decodes each chunk
+ * once instead of once per cell.
  */
 const decodedById = new Map<number, Decoded>();
 const DECODED_KEPT = 16;
 
+const sameData = (a: Buffer | string, b: Buffer | string) =>
+  typeof a === 'string' || typeof b === 'string' ? a === b : a.equals(b);
+
+/** A raw chunk's text: `[[key, {series: value}], …]` in key order. */
+export function rawRecords(text: string): DataRecord[] {
+  return (JSON.parse(text) as [number, DataRecord['values']][]).map(([key, values]) => ({
+    key,
+    values,
+  }));
+}
+
+/** The chunk's records past those retention dropped (see `skip`), decoded or from the cache. */
 function decoded(sql: Sql, id: number): Decoded {
-  const row = sql('SELECT keys, data FROM series_chunks WHERE id = ?').get(id) as
-    | { keys: Buffer; data: Buffer }
+  const row = sql('SELECT raw, skip, keys, data FROM series_chunks WHERE id = ?').get(id) as
+    | { raw: number; skip: number; keys: Buffer; data: Buffer | string }
     | undefined;
   if (row === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
+  const whole = decodedWhole(id, row);
+  if (row.skip === 0) return whole;
+  return {
+    data: whole.data,
+    keys: whole.keys.slice(row.skip),
+    records: whole.records.slice(row.skip),
+  };
+}
+
+function decodedWhole(id: number, row: { raw: number; keys: Buffer; data: Buffer | string }) {
   const hit = decodedById.get(id);
-  if (hit?.data.equals(row.data)) {
+  if (hit !== undefined && sameData(hit.data, row.data)) {
     decodedById.delete(id);
     decodedById.set(id, hit);
     return hit;
   }
-  const entry: Decoded = { data: row.data, columns: decodeChunk(row) };
+  let entry: Decoded;
+  if (row.raw === 1) {
+    const records = rawRecords(row.data as string);
+    entry = { data: row.data, keys: records.map((record) => record.key as number), records };
+  } else {
+    const columns = decodeChunk(row as { keys: Buffer; data: Buffer });
+    entry = { data: row.data, keys: columns.keys, records: recordsFromColumns(columns) };
+  }
   decodedById.set(id, entry);
   if (decodedById.size > DECODED_KEPT) decodedById.delete(decodedById.keys().next().value!);
   return entry;
 }
 
-/** The chunk's columns (decoded, or from the cache). */
-export function chunkColumns(sql: Sql, id: number): ChunkColumns {
-  return decoded(sql, id).columns;
+/**
+ * The chunk's keys in order (past those retention dropped): from the cache, or an encoded
+ * chunk's keys column alone (retention and counts need no values).
+ */
+export function chunkKeys(sql: Sql, id: number): number[] {
+  const row = sql('SELECT raw, skip, keys, data FROM series_chunks WHERE id = ?').get(id) as
+    | { raw: number; skip: number; keys: Buffer; data: Buffer | string }
+    | undefined;
+  if (row === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
+  const hit = decodedById.get(id);
+  const keys =
+    hit !== undefined && sameData(hit.data, row.data)
+      ? hit.keys
+      : row.raw === 1
+        ? decodedWhole(id, row).keys
+        : decodeKeys(row.keys);
+  return row.skip === 0 ? keys : keys.slice(row.skip);
 }
 
-/** The chunk's records in key order (decoded, or from the cache). */
+/** The chunk's records in key order (decoded, or from the cache). Never change them. */
 export function chunkRecords(sql: Sql, id: number): DataRecord[] {
-  const entry = decoded(sql, id);
-  entry.records ??= recordsFromColumns(entry.columns);
-  return entry.records;
+  return decoded(sql, id).records;
 }
 
 const LOWEST = Number.NEGATIVE_INFINITY;
@@ -83,7 +128,7 @@ export function chunksOverlapping(
   order: 'asc' | 'desc' = 'asc',
 ): ChunkMeta[] {
   return sql(
-    `SELECT id, first_key AS first, last_key AS last, count, figures FROM series_chunks
+    `SELECT id, first_key AS first, last_key AS last, count, raw, skip, figures FROM series_chunks
      WHERE bucket = @bucket AND first_key <= @to AND last_key >= @from
        AND first_key >= coalesce((SELECT first_key FROM series_chunks
          WHERE bucket = @bucket AND first_key <= @from ORDER BY first_key DESC LIMIT 1), @from)
@@ -126,8 +171,7 @@ export function countSealed(sql: Sql, bucket: number, from: number, to: number, 
   for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
     if (chunk.first >= from && chunk.last <= to) total += chunk.count;
     else {
-      const { keys } = chunkColumns(sql, chunk.id);
-      for (const key of keys) if (key >= from && key <= to) total++;
+      for (const key of chunkKeys(sql, chunk.id)) if (key >= from && key <= to) total++;
     }
     if (total >= limit) break;
   }
@@ -157,7 +201,7 @@ export function foldSealed(
   folder: GroupFolder,
 ): void {
   for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
-    const inside = chunk.first >= from && chunk.last <= to;
+    const inside = chunk.raw === 0 && chunk.skip === 0 && chunk.first >= from && chunk.last <= to;
     if (inside && cellStart(chunk.first, interval) === cellStart(chunk.last, interval)) {
       folder.addCell(chunk.first, chunk.count);
       foldFigures(folder, chunk.figures);
@@ -187,7 +231,11 @@ export function foldFigures(folder: GroupFolder, figures: Buffer): void {
   }
 }
 
-/** Adds each series' non-null count in the latest chunks' figures, reading at most `chunks`. */
+/**
+ * Adds each series' non-null count in the latest chunks to `counts` (from their figures, or
+ * the records of a raw chunk or one retention cut), reading at most `chunks`; returns how
+ * many it read.
+ */
 export function countSealedSeries(
   sql: Sql,
   bucket: number,
@@ -195,11 +243,18 @@ export function countSealedSeries(
   counts: Map<number, number>,
 ): number {
   const rows = sql(
-    'SELECT figures FROM series_chunks WHERE bucket = ? ORDER BY first_key DESC LIMIT ?',
-  )
-    .pluck()
-    .all(bucket, chunks) as Buffer[];
-  for (const figures of rows) {
+    'SELECT id, raw, skip, figures FROM series_chunks WHERE bucket = ? ORDER BY first_key DESC LIMIT ?',
+  ).all(bucket, chunks) as { id: number; raw: number; skip: number; figures: Buffer }[];
+  for (const { id, raw, skip, figures } of rows) {
+    if (raw === 1 || skip > 0) {
+      for (const { values } of chunkRecords(sql, id)) {
+        for (const name in values) {
+          if (values[Number(name)] === null) continue;
+          counts.set(Number(name), (counts.get(Number(name)) ?? 0) + 1);
+        }
+      }
+      continue;
+    }
     for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
       const sk = figures.readDoubleLE(at);
       counts.set(sk, (counts.get(sk) ?? 0) + figures.readDoubleLE(at + 8));

@@ -4,7 +4,7 @@ import { chunkEnd } from '../chunks/cut.ts';
 import { chunkFigures } from '../chunks/figures.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { WriteMode } from '../store.ts';
-import { chunkRecords } from './chunk-reads.ts';
+import { chunkKeys, chunkRecords } from './chunk-reads.ts';
 import type { SqliteDb } from './connection.ts';
 
 /** A chunk row's place: enough to find the chunk a key belongs in. */
@@ -23,7 +23,7 @@ interface Rewrite {
   changed: boolean;
 }
 
-const PLACE = 'SELECT id, first_key AS first, last_key AS last, count FROM series_chunks';
+const PLACE = 'SELECT id, first_key AS first, last_key AS last, count, raw FROM series_chunks';
 
 /**
  * The write side of sealed chunks (docs/storage.md): sealing the oldest rows of a TSV or IV
@@ -78,6 +78,76 @@ export class SqliteChunks {
   }
 
   /**
+   * The in-order write (docs/storage.md, "Write paths"): records with strictly increasing
+   * keys, all newer than everything the bucket holds, as one raw chunk. Returns the bucket's
+   * records in raw chunks now.
+   */
+  appendRaw(bucket: number, records: readonly DataRecord[]): number {
+    const { sql } = this.sqlite;
+    this.insertRaw(bucket, records);
+    return sql(
+      `UPDATE buckets SET sealed_through = ?, raw_records = raw_records + ? WHERE rowid = ?
+       RETURNING raw_records`,
+    )
+      .pluck()
+      .get(records.at(-1)!.key, records.length, bucket) as number;
+  }
+
+  /**
+   * Encodes the bucket's oldest raw chunks, up to about `budget` records of adjacent ones, as
+   * chunks cut by `chunkEnd`; the last piece stays raw when it is the bucket's newest (its
+   * cell may still be filling), unless `all`. Returns how many records it encoded.
+   */
+  compact(bucket: number, type: AggregatedType, budget: number, all = false): number {
+    const { sql } = this.sqlite;
+    const run: ChunkPlace[] = [];
+    let taken = 0;
+    const oldest = sql(`${PLACE} WHERE bucket = ? AND raw = 1 ORDER BY first_key LIMIT ?`).iterate(
+      bucket,
+      budget,
+    ) as IterableIterator<ChunkPlace>;
+    for (const place of oldest) {
+      if (run.length > 0 && taken + place.count > budget) break;
+      run.push(place);
+      taken += place.count;
+    }
+    if (run.length === 0) return 0;
+    // Only adjacent raw chunks: an encoded chunk between two would end up overlapped.
+    const between = sql(
+      `SELECT first_key FROM series_chunks WHERE bucket = ? AND raw = 0 AND first_key > ?
+       AND first_key < ? ORDER BY first_key LIMIT 1`,
+    )
+      .pluck()
+      .get(bucket, run[0]!.first, run.at(-1)!.first) as number | undefined;
+    const adjacent = between === undefined ? run : run.filter((place) => place.first < between);
+    const records = adjacent.flatMap((place) => chunkRecords(sql, place.id));
+    const newest =
+      sql(`SELECT 1 FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key > ? LIMIT 1`).get(
+        bucket,
+        adjacent.at(-1)!.first,
+      ) === undefined;
+    for (const place of adjacent) this.remove(place.id);
+    const keys = records.map((record) => record.key as number);
+    let encoded = 0;
+    for (let start = 0; start < records.length; ) {
+      const end = chunkEnd(type, keys, start);
+      const piece = records.slice(start, end);
+      if (end === records.length && newest && !all) {
+        this.insertRaw(bucket, piece);
+        sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
+          piece.length,
+          bucket,
+        );
+      } else {
+        this.insertOne(bucket, piece);
+        encoded += piece.length;
+      }
+      start = end;
+    }
+    return encoded;
+  }
+
+  /**
    * Upserts records whose keys are all sealed, in order (a later record with the same key
    * merges into or replaces the earlier one). Returns how many were inserted.
    */
@@ -123,11 +193,16 @@ export class SqliteChunks {
     const hi = to ?? Number.POSITIVE_INFINITY;
     const wholly = sql(
       `DELETE FROM series_chunks WHERE bucket = ? AND first_key >= ? AND last_key <= ?
-       RETURNING count`,
-    )
-      .pluck()
-      .all(bucket, lo, hi) as number[];
-    let deleted = wholly.reduce((sum, count) => sum + count, 0);
+       RETURNING count, raw`,
+    ).all(bucket, lo, hi) as { count: number; raw: number }[];
+    let deleted = 0;
+    let raw = 0;
+    for (const chunk of wholly) {
+      deleted += chunk.count;
+      raw += chunk.raw * chunk.count;
+    }
+    if (raw > 0)
+      sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(raw, bucket);
     const ends = sql(
       `${PLACE} WHERE bucket = @bucket AND first_key <= @hi AND last_key >= @lo
        AND first_key >= coalesce((SELECT first_key FROM series_chunks
@@ -150,34 +225,35 @@ export class SqliteChunks {
 
   /**
    * Retention: deletes the `excess` smallest sealed keys (fewer when fewer are sealed) —
-   * whole chunks from the oldest while they fit, then at most one chunk rewritten. Returns
-   * how many it deleted and the smallest and largest of them.
+   * whole chunks from the oldest while they fit, then the next chunk's leading records are
+   * skipped (`skip`) rather than the chunk rewritten. Returns how many it deleted and the
+   * smallest and largest of them.
    */
-  trimOldest(
-    bucket: number,
-    type: AggregatedType,
-    excess: number,
-  ): { deleted: number; first?: number; last?: number } {
+  trimOldest(bucket: number, excess: number): { deleted: number; first?: number; last?: number } {
     const { sql } = this.sqlite;
     const oldest = sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`);
     let deleted = 0;
     let first: number | undefined;
     let last: number | undefined;
     while (deleted < excess) {
-      const place = oldest.get(bucket) as ChunkPlace | undefined;
+      const place = oldest.get(bucket) as (ChunkPlace & { raw: number }) | undefined;
       if (place === undefined) break;
       first ??= place.first;
       if (place.count <= excess - deleted) {
-        sql('DELETE FROM series_chunks WHERE id = ?').run(place.id);
+        this.remove(place.id);
         deleted += place.count;
         last = place.last;
         continue;
       }
-      const records = chunkRecords(sql, place.id);
+      const keys = chunkKeys(sql, place.id);
       const drop = excess - deleted;
-      last = records[drop - 1]!.key as number;
-      sql('DELETE FROM series_chunks WHERE id = ?').run(place.id);
-      this.insert(bucket, type, records.slice(drop));
+      last = keys[drop - 1]!;
+      sql(
+        'UPDATE series_chunks SET skip = skip + ?, count = count - ?, first_key = ? WHERE id = ?',
+      ).run(drop, drop, keys[drop]!, place.id);
+      if (place.raw === 1) {
+        sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(drop, bucket);
+      }
       deleted += drop;
     }
     return { deleted, first, last };
@@ -242,12 +318,30 @@ export class SqliteChunks {
   private finish(bucket: number, type: AggregatedType, rewrites: Map<number | undefined, Rewrite>) {
     for (const { id, byKey, changed } of rewrites.values()) {
       if (!changed) continue;
-      if (id !== undefined) this.sqlite.sql('DELETE FROM series_chunks WHERE id = ?').run(id);
+      if (id !== undefined) this.remove(id);
       const keys = [...byKey.keys()].sort((a, b) => a - b);
       this.insert(
         bucket,
         type,
         keys.map((key) => ({ key, values: byKey.get(key)! })),
+      );
+    }
+  }
+
+  /** Deletes a chunk; a raw one's records leave the bucket's raw count. */
+  private remove(id: number): void {
+    const { sql } = this.sqlite;
+    const gone = sql('DELETE FROM series_chunks WHERE id = ? RETURNING bucket, count, raw').get(
+      id,
+    ) as {
+      bucket: number;
+      count: number;
+      raw: number;
+    };
+    if (gone.raw === 1) {
+      sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(
+        gone.count,
+        gone.bucket,
       );
     }
   }
@@ -267,8 +361,8 @@ export class SqliteChunks {
     const { keys, data } = encodeChunk(columns);
     this.sqlite
       .sql(
-        `INSERT INTO series_chunks (bucket, first_key, last_key, count, keys, data, figures)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO series_chunks (bucket, first_key, last_key, count, raw, keys, data, figures)
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?)`,
       )
       .run(
         bucket,
@@ -279,5 +373,20 @@ export class SqliteChunks {
         data,
         chunkFigures(columns),
       );
+  }
+
+  /** Records in key order as one raw chunk: their JSON text (the parser's, when it kept it). */
+  private insertRaw(bucket: number, records: readonly DataRecord[]): void {
+    let text = '[';
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      text += `${i === 0 ? '' : ','}[${record.key},${record.json ?? JSON.stringify(record.values)}]`;
+    }
+    this.sqlite
+      .sql(
+        `INSERT INTO series_chunks (bucket, first_key, last_key, count, raw, keys, data, figures)
+         VALUES (?, ?, ?, ?, 1, x'', ?, x'')`,
+      )
+      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, `${text}]`);
   }
 }

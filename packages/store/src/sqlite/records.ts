@@ -104,7 +104,7 @@ export class SqliteRecords {
     );
     this.reserveSeq = db.prepare(
       `UPDATE buckets SET write_seq = write_seq + ?, last_write_at = ?
-       WHERE id = ? RETURNING rowid, write_seq, sealed_through`,
+       WHERE id = ? RETURNING rowid, write_seq, sealed_through, unsealed`,
     );
     for (let n = 1; n <= MAX_CHUNK; n *= 2) {
       this.insertChunk[n] = db.prepare(
@@ -159,10 +159,13 @@ export class SqliteRecords {
   upsert(bucket: Bucket, records: DataRecord[], mode: WriteMode): WriteResult {
     const count = records.length;
     const reserved = this.reserveSeq.get(count, Date.now(), bucket.id) as
-      | { rowid: number; write_seq: number; sealed_through: number | null }
+      | { rowid: number; write_seq: number; sealed_through: number | null; unsealed: number }
       | undefined;
     if (!reserved) throw new MissingEntity('bucket');
     const { rowid, sealed_through: sealed } = reserved;
+    if (bucket.type !== 'KV' && reserved.unsealed === 0 && allNewer(records, sealed)) {
+      return this.append(bucket, rowid, records);
+    }
     let rows = records;
     let inserted = 0;
     if (sealed !== null && bucket.type !== 'KV') {
@@ -201,6 +204,30 @@ export class SqliteRecords {
     return { inserted, updated: count - inserted };
   }
 
+  /**
+   * The in-order write: the records as one raw chunk, no lookup per record, every one an
+   * insert; then retention, and the head's bound.
+   */
+  private append(bucket: Bucket, rowid: number, records: DataRecord[]): WriteResult {
+    const type = bucket.type as 'TSV' | 'IV';
+    const raw = this.chunks.appendRaw(rowid, records);
+    this.aggregates.written(rowid, type, records);
+    const count = records.length;
+    const { record_count } = this.addCount.get(count, 0, rowid) as { record_count: number };
+    const excess = record_count - bucket.retention;
+    if (excess > 0) this.trim(type, rowid, Math.min(excess, count));
+    if (excess > count) this.noteBacklog.run(rowid);
+    if (raw > this.headRecords) {
+      this.chunks.compact(
+        rowid,
+        type,
+        raw - this.headRecords + CHUNK_MAX_RECORDS,
+        this.headRecords === 0,
+      );
+    }
+    return { inserted: count, updated: 0 };
+  }
+
   /** The rows part of an upsert (see upsert); returns how many rows it inserted. */
   private upsertRows(rowid: number, records: DataRecord[], firstSeq: number, mode: WriteMode) {
     const count = records.length;
@@ -232,26 +259,37 @@ export class SqliteRecords {
   }
 
   /**
-   * Sealing upkeep: seals a batch of the oldest rows of the TSV or IV bucket with the most
-   * unsealed rows, once it has at least SEAL_MIN. Says whether such a bucket may remain.
+   * Sealing upkeep, one bounded batch: first the rows of the TSV or IV bucket with the most
+   * (all of them, so its next in-order writes take the raw-chunk path again), else the raw
+   * chunks of the bucket with the most records in them, once it has at least SEAL_MIN. Says
+   * whether either kind of work may remain.
    */
   sealStep(): { more: boolean } {
-    const candidates = this.sqlite
-      .sql(
-        `SELECT rowid, type FROM buckets WHERE type <> 'KV' AND unsealed >= ?
-         ORDER BY unsealed DESC LIMIT 2`,
-      )
-      .all(SEAL_MIN) as { rowid: number; type: 'TSV' | 'IV' }[];
-    const next = candidates[0];
-    if (next === undefined) return { more: false };
-    if (this.chunks.seal(next.rowid, next.type, SEAL_BATCH) > 0) return { more: true };
-    // Nothing to seal though the count said so: the count is recounted from the rows.
-    this.sqlite
-      .sql(
-        'UPDATE buckets SET unsealed = (SELECT count(*) FROM records WHERE bucket = ?) WHERE rowid = ?',
-      )
-      .run(next.rowid, next.rowid);
-    return { more: candidates.length > 1 };
+    const { sql } = this.sqlite;
+    const rows = sql(
+      `SELECT rowid, type FROM buckets WHERE type <> 'KV' AND unsealed > 0
+       ORDER BY unsealed DESC LIMIT 1`,
+    ).get() as { rowid: number; type: 'TSV' | 'IV' } | undefined;
+    if (rows !== undefined) {
+      if (this.chunks.seal(rows.rowid, rows.type, SEAL_BATCH, true) === 0) {
+        // Nothing to seal though the count said so: the count is recounted from the rows.
+        sql(
+          'UPDATE buckets SET unsealed = (SELECT count(*) FROM records WHERE bucket = ?) WHERE rowid = ?',
+        ).run(rows.rowid, rows.rowid);
+      }
+      return { more: true };
+    }
+    const raw = sql(
+      `SELECT rowid, type FROM buckets WHERE raw_records >= ? ORDER BY raw_records DESC LIMIT 1`,
+    ).get(SEAL_MIN) as { rowid: number; type: 'TSV' | 'IV' } | undefined;
+    if (raw === undefined) return { more: false };
+    if (this.chunks.compact(raw.rowid, raw.type, SEAL_BATCH) > 0) return { more: true };
+    // Nothing to encode though the count said so: the count is recounted from the chunks.
+    sql(
+      `UPDATE buckets SET raw_records = (SELECT coalesce(sum(count), 0) FROM series_chunks
+         WHERE bucket = ? AND raw = 1) WHERE rowid = ?`,
+    ).run(raw.rowid, raw.rowid);
+    return { more: false };
   }
 
   /**
@@ -287,7 +325,7 @@ export class SqliteRecords {
       this.addCount.run(-changes, 0, rowid);
       return;
     }
-    const sealed = this.chunks.trimOldest(rowid, type, excess);
+    const sealed = this.chunks.trimOldest(rowid, excess);
     let { first, last } = sealed;
     let rowChanges = 0;
     const rest = excess - sealed.deleted;
@@ -361,7 +399,8 @@ export class SqliteRecords {
     const sealed = this.chunks.purge(rowid);
     this.db
       .prepare(
-        'UPDATE buckets SET record_count = 0, unsealed = 0, sealed_through = NULL WHERE rowid = ?',
+        `UPDATE buckets SET record_count = 0, unsealed = 0, raw_records = 0, sealed_through = NULL
+         WHERE rowid = ?`,
       )
       .run(rowid);
     this.aggregates.purged(rowid);
@@ -373,4 +412,14 @@ export class SqliteRecords {
       .prepare('SELECT rowid, sealed_through FROM buckets WHERE id = ?')
       .get(bucket.id) as { rowid: number; sealed_through: number | null } | undefined;
   }
+}
+
+/** Whether the keys strictly increase, all above `sealed` (the in-order write's condition). */
+function allNewer(records: readonly DataRecord[], sealed: number | null): boolean {
+  let previous = sealed ?? Number.NEGATIVE_INFINITY;
+  for (const { key } of records) {
+    if (!((key as number) > previous)) return false;
+    previous = key as number;
+  }
+  return records.length > 0;
 }
