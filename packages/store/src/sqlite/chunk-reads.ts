@@ -165,11 +165,23 @@ export function* sealedRecords(
   }
 }
 
-/** How many sealed records have keys in [from, to], counting no further than `limit`. */
-export function countSealed(sql: Sql, bucket: number, from: number, to: number, limit: number) {
+/**
+ * How many sealed records have keys in [from, to], counting no further than `limit`; with
+ * `interval`, how many a fold per interval reads: a chunk it takes by its figures (see
+ * foldSealed) counts once.
+ */
+export function countSealed(
+  sql: Sql,
+  bucket: number,
+  from: number,
+  to: number,
+  limit: number,
+  interval?: number,
+) {
   let total = 0;
   for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
-    if (chunk.first >= from && chunk.last <= to) total += chunk.count;
+    if (interval !== undefined && byFigures(chunk, from, to, interval)) total += 1;
+    else if (chunk.first >= from && chunk.last <= to) total += chunk.count;
     else {
       for (const key of chunkKeys(sql, chunk.id)) if (key >= from && key <= to) total++;
     }
@@ -201,8 +213,7 @@ export function foldSealed(
   folder: GroupFolder,
 ): void {
   for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
-    const inside = chunk.raw === 0 && chunk.skip === 0 && chunk.first >= from && chunk.last <= to;
-    if (inside && cellStart(chunk.first, interval) === cellStart(chunk.last, interval)) {
+    if (byFigures(chunk, from, to, interval)) {
       folder.addCell(chunk.first, chunk.count);
       foldFigures(folder, chunk.figures);
       continue;
@@ -214,6 +225,20 @@ export function foldSealed(
       folder.addValues(record.key as number, record.values);
     }
   }
+}
+
+/**
+ * Whether a fold of [from, to] per interval takes the chunk by its figures: an encoded chunk
+ * with none of its records skipped, inside the range and inside one interval.
+ */
+function byFigures(chunk: ChunkMeta, from: number, to: number, interval: number): boolean {
+  return (
+    chunk.raw === 0 &&
+    chunk.skip === 0 &&
+    chunk.first >= from &&
+    chunk.last <= to &&
+    cellStart(chunk.first, interval) === cellStart(chunk.last, interval)
+  );
 }
 
 /** Adds each series of a figures blob (sk, n, sum, min, max, last per series) to the folder. */

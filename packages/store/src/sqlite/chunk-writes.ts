@@ -94,9 +94,10 @@ export class SqliteChunks {
   }
 
   /**
-   * Encodes the bucket's oldest raw chunks, up to about `budget` records of adjacent ones, as
-   * chunks cut by `chunkEnd`; the last piece stays raw when it is the bucket's newest (its
-   * cell may still be filling), unless `all`. Returns how many records it encoded.
+   * Encodes the bucket's oldest adjacent raw chunks, at least `budget` records of them when
+   * there are, as chunks cut by `chunkEnd`; the last piece stays raw unless `all`: its cell
+   * may go on in the next raw chunk (or the next write), and a chunk cut at a request's end
+   * instead of a cell's would straddle a read's intervals. Returns how many it encoded.
    */
   compact(bucket: number, type: AggregatedType, budget: number, all = false): number {
     const { sql } = this.sqlite;
@@ -107,7 +108,7 @@ export class SqliteChunks {
       budget,
     ) as IterableIterator<ChunkPlace>;
     for (const place of oldest) {
-      if (run.length > 0 && taken + place.count > budget) break;
+      if (taken >= budget) break;
       run.push(place);
       taken += place.count;
     }
@@ -121,18 +122,13 @@ export class SqliteChunks {
       .get(bucket, run[0]!.first, run.at(-1)!.first) as number | undefined;
     const adjacent = between === undefined ? run : run.filter((place) => place.first < between);
     const records = adjacent.flatMap((place) => chunkRecords(sql, place.id));
-    const newest =
-      sql(`SELECT 1 FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key > ? LIMIT 1`).get(
-        bucket,
-        adjacent.at(-1)!.first,
-      ) === undefined;
     for (const place of adjacent) this.remove(place.id);
     const keys = records.map((record) => record.key as number);
     let encoded = 0;
     for (let start = 0; start < records.length; ) {
       const end = chunkEnd(type, keys, start);
       const piece = records.slice(start, end);
-      if (end === records.length && newest && !all) {
+      if (end === records.length && !all) {
         this.insertRaw(bucket, piece);
         sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
           piece.length,

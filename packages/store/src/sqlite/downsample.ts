@@ -89,14 +89,14 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
       return (bytes ?? 0) / FIGURES_BYTES;
     },
 
-    countRecords({ bucket, ranges, limit }) {
+    countRecords({ bucket, ranges, interval, limit }) {
       const count = sql(
         `SELECT count(*) FROM (SELECT 1 FROM records WHERE bucket = ? AND key >= ? AND key <= ?
          LIMIT ?)`,
       ).pluck();
       let total = 0;
       for (const [from, to] of ranges) {
-        total += countSealed(sql, bucket as number, from, to, limit + 1 - total);
+        total += countSealed(sql, bucket as number, from, to, limit + 1 - total, interval);
         if (total > limit) break;
         total += count.get(bucket, from, to, limit + 1 - total) as number;
         if (total > limit) break;

@@ -98,9 +98,22 @@ export function readBudgetContract(t: ContractContext): void {
       const count = 2 * READ_RAW_RECORDS_BUDGET + 10_000;
       await fill(bucket, count, 1, 2);
       await settleUpkeep(t.store);
-      // points=1 over a range that cuts its only interval: folding it would read every record.
+      // points=1 over a range that cuts its only interval: folding it would read every record
+      // (on a backend that keeps records as rows; one that keeps them in sealed chunks with
+      // their figures, SQLite, reads a row per chunk and two chunks cut by the range: exact).
       const answer = await t.store.downsampleRecords(bucket, { from: 5, to: count - 6, points: 1 });
       expect(answer.keys).toEqual([0]);
+      if (t.store.backend === 'sqlite') {
+        expect(answer.coarsened).toBeUndefined();
+        expect(answer.count).toEqual([count - 10]);
+        expect(answer.series[1]).toEqual({
+          min: [5],
+          max: [count - 6],
+          avg: [(count - 1) / 2],
+          last: [count - 6],
+        });
+        return;
+      }
       expect(answer.count).toEqual([count]);
       expect(answer.series[1]).toEqual({
         min: [0],
