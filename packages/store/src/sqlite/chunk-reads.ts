@@ -29,22 +29,20 @@ export interface ChunkMeta {
 
 /** A decoded chunk: its records in key order, and their keys. */
 interface Decoded {
-  data: Buffer | string;
+  stamp: number;
   keys: number[];
   records: DataRecord[];
 }
 
 /**
- * Decoded chunks by id, per thread. A rolled-back job or a deleted chunk can hand its id to
- * another chunk, so a hit also compares the stored `data` (a memcmp, far cheaper than
- * inflating it). Upkeep recomputing the 10-second cells of a sealed range decodes each chunk
- * once instead of once per cell.
+ * Decoded chunks by id, per thread, each with its stamp: an id can be handed out again (a
+ * deleted chunk's, a rolled-back job's), a stamp (53 random bits per chunk written)
+ * practically never, so a hit is only taken when both match. Upkeep recomputing the
+ * 10-second cells of a sealed range decodes each chunk once instead of once per cell, and a
+ * read of the newest records parses the raw chunk it last parsed no more.
  */
 const decodedById = new Map<number, Decoded>();
 const DECODED_KEPT = 16;
-
-const sameData = (a: Buffer | string, b: Buffer | string) =>
-  typeof a === 'string' || typeof b === 'string' ? a === b : a.equals(b);
 
 /** A raw chunk's text: `[[key, {series: value}], …]` in key order. */
 export function rawRecords(text: string): DataRecord[] {
@@ -54,35 +52,43 @@ export function rawRecords(text: string): DataRecord[] {
   }));
 }
 
-/** The chunk's records past those retention dropped (see `skip`), decoded or from the cache. */
-function decoded(sql: Sql, id: number): Decoded {
-  const row = sql('SELECT raw, skip, keys, data FROM series_chunks WHERE id = ?').get(id) as
-    | { raw: number; skip: number; keys: Buffer; data: Buffer | string }
-    | undefined;
-  if (row === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
-  const whole = decodedWhole(id, row);
-  if (row.skip === 0) return whole;
-  return {
-    data: whole.data,
-    keys: whole.keys.slice(row.skip),
-    records: whole.records.slice(row.skip),
-  };
+interface Place {
+  raw: number;
+  skip: number;
+  stamp: number;
 }
 
-function decodedWhole(id: number, row: { raw: number; keys: Buffer; data: Buffer | string }) {
+function placeOf(sql: Sql, id: number): Place {
+  const place = sql('SELECT raw, skip, stamp FROM series_chunks WHERE id = ?').get(id) as
+    | Place
+    | undefined;
+  if (place === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
+  return place;
+}
+
+function cached(id: number, stamp: number): Decoded | undefined {
   const hit = decodedById.get(id);
-  if (hit !== undefined && sameData(hit.data, row.data)) {
-    decodedById.delete(id);
-    decodedById.set(id, hit);
-    return hit;
-  }
+  if (hit === undefined || hit.stamp !== stamp) return undefined;
+  decodedById.delete(id);
+  decodedById.set(id, hit);
+  return hit;
+}
+
+/** The whole chunk, retention's skipped records included: from the cache, or decoded. */
+function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
+  const hit = cached(id, place.stamp);
+  if (hit !== undefined) return hit;
+  const row = sql('SELECT keys, data FROM series_chunks WHERE id = ?').get(id) as {
+    keys: Buffer;
+    data: Buffer | string;
+  };
   let entry: Decoded;
-  if (row.raw === 1) {
+  if (place.raw === 1) {
     const records = rawRecords(row.data as string);
-    entry = { data: row.data, keys: records.map((record) => record.key as number), records };
+    entry = { stamp: place.stamp, keys: records.map((record) => record.key as number), records };
   } else {
     const columns = decodeChunk(row as { keys: Buffer; data: Buffer });
-    entry = { data: row.data, keys: columns.keys, records: recordsFromColumns(columns) };
+    entry = { stamp: place.stamp, keys: columns.keys, records: recordsFromColumns(columns) };
   }
   decodedById.set(id, entry);
   if (decodedById.size > DECODED_KEPT) decodedById.delete(decodedById.keys().next().value!);
@@ -94,23 +100,22 @@ function decodedWhole(id: number, row: { raw: number; keys: Buffer; data: Buffer
  * chunk's keys column alone (retention and counts need no values).
  */
 export function chunkKeys(sql: Sql, id: number): number[] {
-  const row = sql('SELECT raw, skip, keys, data FROM series_chunks WHERE id = ?').get(id) as
-    | { raw: number; skip: number; keys: Buffer; data: Buffer | string }
-    | undefined;
-  if (row === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
-  const hit = decodedById.get(id);
-  const keys =
-    hit !== undefined && sameData(hit.data, row.data)
-      ? hit.keys
-      : row.raw === 1
-        ? decodedWhole(id, row).keys
-        : decodeKeys(row.keys);
-  return row.skip === 0 ? keys : keys.slice(row.skip);
+  const place = placeOf(sql, id);
+  let keys = cached(id, place.stamp)?.keys;
+  if (keys === undefined) {
+    keys =
+      place.raw === 1
+        ? decodedWhole(sql, id, place).keys
+        : decodeKeys(sql('SELECT keys FROM series_chunks WHERE id = ?').pluck().get(id) as Buffer);
+  }
+  return place.skip === 0 ? keys : keys.slice(place.skip);
 }
 
-/** The chunk's records in key order (decoded, or from the cache). Never change them. */
+/** The chunk's records in key order, past those retention dropped. Never change them. */
 export function chunkRecords(sql: Sql, id: number): DataRecord[] {
-  return decoded(sql, id).records;
+  const place = placeOf(sql, id);
+  const { records } = decodedWhole(sql, id, place);
+  return place.skip === 0 ? records : records.slice(place.skip);
 }
 
 const LOWEST = Number.NEGATIVE_INFINITY;

@@ -387,14 +387,16 @@ export class SqliteChunks {
     const { keys, data } = encodeChunk(columns);
     this.sqlite
       .sql(
-        `INSERT INTO series_chunks (bucket, first_key, last_key, count, raw, keys, data, figures)
-         VALUES (?, ?, ?, ?, 0, ?, ?, ?)`,
+        `INSERT INTO series_chunks
+           (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`,
       )
       .run(
         bucket,
         records[0]!.key,
         records.at(-1)!.key,
         records.length,
+        newStamp(),
         keys,
         data,
         chunkFigures(columns),
@@ -410,9 +412,15 @@ export class SqliteChunks {
     }
     this.sqlite
       .sql(
-        `INSERT INTO series_chunks (bucket, first_key, last_key, count, raw, keys, data, figures)
-         VALUES (?, ?, ?, ?, 1, x'', ?, x'')`,
+        `INSERT INTO series_chunks
+           (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
+         VALUES (?, ?, ?, ?, 1, ?, x'', ?, x'')`,
       )
-      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, `${text}]`);
+      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, newStamp(), `${text}]`);
   }
+}
+
+/** A chunk's stamp (see schema.ts): 53 random bits. */
+function newStamp(): number {
+  return Math.floor(Math.random() * 2 ** 53);
 }

@@ -214,6 +214,9 @@ const migrations: string[] = [
     -- Leading records retention dropped without rewriting the chunk (first_key and count
     -- are the remaining ones'; its figures are not used while skip > 0).
     skip INTEGER NOT NULL DEFAULT 0,
+    -- A random number per chunk written: a decoded chunk is cached by id and stamp (an id
+    -- can be handed out again, a stamp practically never).
+    stamp INTEGER NOT NULL,
     keys BLOB NOT NULL,
     data BLOB NOT NULL,
     figures BLOB NOT NULL
