@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
+import { settleUpkeep } from './contract/context.ts';
 import { createTestDatabase } from './test-database.ts';
 
 /*
@@ -87,5 +88,50 @@ it('puts a late request between two chunks as its own chunk, and rewrites a chun
   ]);
   expect(records.find((record) => record.key === 10)?.values).toEqual({ 1: 10, 2: 10 });
   expect((await store.getBucket(bucket.id))?.recordCount).toBe(31);
+  await store.close();
+});
+
+it('encodes a raw chunk left between encoded ones, so it never blocks later compaction', async () => {
+  const url = `${database.url.slice(0, -3)}-isolated.db`;
+  let store = await openStore(url, { readerThreads: 0, headRecords: 0 });
+  const user = await store.createUser({
+    email: 'i@d.e',
+    name: 'i',
+    workspace: 'i',
+    passwordHash: 'h',
+  });
+  const dashboard = await store.createDashboard({
+    ownerId: user.id,
+    workspace: 'i',
+    slug: 'i',
+    name: 'i',
+    retention: 100_000,
+  });
+  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const keys = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ key: from + i, values: { 1: from + i } }));
+  await store.upsertRecords(bucket, keys(0, 999), 'merge');
+  await store.upsertRecords(bucket, keys(2_000, 2_999), 'merge');
+  // Between two encoded chunks: a raw chunk of its own.
+  await store.upsertRecords(bucket, keys(1_000, 1_099), 'merge');
+  await store.close();
+
+  store = await openStore(url, { readerThreads: 0 });
+  await store.upsertRecords(bucket, keys(10_000, 19_999), 'merge');
+  await settleUpkeep(store);
+  const db = new Database(url.slice('file:'.length), { readonly: true });
+  try {
+    const raw = db
+      .prepare('SELECT first_key AS first, count FROM series_chunks WHERE raw = 1')
+      .all();
+    // Only the newest cell's records may wait raw.
+    expect(raw).toEqual([{ first: 19_000, count: 1_000 }]);
+  } finally {
+    db.close();
+  }
+  const { records } = await store.readRecords(bucket, { order: 'asc', limit: 20_000 });
+  expect(records.map((record) => record.key)).toEqual(
+    [...keys(0, 1_099), ...keys(2_000, 2_999), ...keys(10_000, 19_999)].map((record) => record.key),
+  );
   await store.close();
 });

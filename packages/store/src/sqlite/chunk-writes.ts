@@ -95,9 +95,9 @@ export class SqliteChunks {
 
   /**
    * Encodes the bucket's oldest adjacent raw chunks, at least `budget` records of them when
-   * there are, as chunks cut by `chunkEnd`; the last piece stays raw unless `all`: its cell
-   * may go on in the next raw chunk (or the next write), and a chunk cut at a request's end
-   * instead of a cell's would straddle a read's intervals. Returns how many it encoded.
+   * there are, as chunks cut by `chunkEnd`; the last piece stays raw (unless `all`) where
+   * its cell may go on, in the next raw chunk or the next write: a chunk cut at a request's
+   * end instead of a cell's would straddle a read's intervals. Returns how many it encoded.
    */
   compact(bucket: number, type: AggregatedType, budget: number, all = false): number {
     const { sql } = this.sqlite;
@@ -122,13 +122,22 @@ export class SqliteChunks {
       .get(bucket, run[0]!.first, run.at(-1)!.first) as number | undefined;
     const adjacent = between === undefined ? run : run.filter((place) => place.first < between);
     const records = adjacent.flatMap((place) => chunkRecords(sql, place.id));
+    // The last piece stays raw only where it can grow: the bucket's newest chunk, or one a
+    // raw chunk follows (the next compaction takes both). Before an encoded chunk it would
+    // stay raw for good, and block every compaction after it.
+    const next = sql(
+      'SELECT raw FROM series_chunks WHERE bucket = ? AND first_key > ? ORDER BY first_key LIMIT 1',
+    )
+      .pluck()
+      .get(bucket, adjacent.at(-1)!.first) as number | undefined;
+    const keepLast = !all && next !== 0;
     for (const place of adjacent) this.remove(place.id);
     const keys = records.map((record) => record.key as number);
     let encoded = 0;
     for (let start = 0; start < records.length; ) {
       const end = chunkEnd(type, keys, start);
       const piece = records.slice(start, end);
-      if (end === records.length && !all) {
+      if (end === records.length && keepLast) {
         this.insertRaw(bucket, piece);
         sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
           piece.length,
