@@ -8,17 +8,20 @@ const database = createTestDatabase('durability');
 const databaseUrl = database.url;
 afterAll(() => database.destroy());
 
+/** The server stores TSV and IV records in chunks (README: SQLITE_SERIES_CHUNKS). */
+const chunks = { SQLITE_SERIES_CHUNKS: '1' };
+
 /** Records written before the server starts: more than a write leaves unsealed, so some are in chunks. */
 const SEALED = 12_000;
 
 it('keeps every acknowledged write after the process is killed with SIGKILL', async () => {
-  const setupStore = await openStore(databaseUrl);
+  const setupStore = await openStore(databaseUrl, { seriesChunks: true });
   const { bucket, key } = await provision(setupStore, 'IV');
   const history = Array.from({ length: SEALED }, (_, i) => ({ key: i - SEALED, values: { 1: i } }));
   await setupStore.upsertRecords(bucket, history, 'merge');
   await setupStore.close();
 
-  const first = await startServerProcess(databaseUrl);
+  const first = await startServerProcess(databaseUrl, chunks);
   const bucketUrl = (url: string) => `${url}/api/buckets/${bucket.id}`;
   const acknowledged: number[] = [];
   /** Series 2 of sealed records, merged in by the writes into the sealed range. */
@@ -56,7 +59,7 @@ it('keeps every acknowledged write after the process is killed with SIGKILL', as
   await Promise.all(Array.from({ length: 16 }, writer));
   await first.exited;
 
-  const second = await startServerProcess(databaseUrl);
+  const second = await startServerProcess(databaseUrl, chunks);
   try {
     const r = await call(`${bucketUrl(second.url)}?from=0&limit=10000`, { key });
     const stored = new Set((r.json.records as { key: number }[]).map((record) => record.key));

@@ -37,7 +37,10 @@ function values(i: number): DataRecord['values'] {
 
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-out-of-order-bench-'));
 try {
-  const store = await openStore(`file:${join(dir, 'bench.db')}`, { readerThreads: 0 });
+  const store = await openStore(`file:${join(dir, 'bench.db')}`, {
+    readerThreads: 0,
+    seriesChunks: true,
+  });
   const user = await store.createUser({
     email: 'bench@example.com',
     name: 'Bench',

@@ -28,7 +28,9 @@ export interface StoreOptions {
    * sqlite/reader-pool.ts); 0 runs them on the event loop. MongoDB ignores this.
    */
   readerThreads?: number;
-  /** SQLite: unsealed records a time-series bucket keeps after a write (see sqlite/connection.ts). */
+  /** SQLite: TSV and IV records in chunks (see sqlite/connection.ts); off by default. */
+  seriesChunks?: boolean;
+  /** SQLite, with seriesChunks: records a bucket keeps unencoded after a write. */
   headRecords?: number;
 }
 
@@ -54,6 +56,7 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
       asServer: options.asServer ?? false,
       commitObserver: options.commitObserver,
       readerThreads: options.readerThreads,
+      seriesChunks: options.seriesChunks,
       headRecords: options.headRecords,
     });
   }

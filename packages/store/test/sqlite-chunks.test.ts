@@ -29,7 +29,11 @@ function chunks() {
 
 it('puts a late request between two chunks as its own chunk, and rewrites a chunk it overlaps', async () => {
   // headRecords 0: every write is encoded at once, so each request below is one chunk.
-  const store = await openStore(database.url, { readerThreads: 0, headRecords: 0 });
+  const store = await openStore(database.url, {
+    readerThreads: 0,
+    seriesChunks: true,
+    headRecords: 0,
+  });
   const user = await store.createUser({
     email: 'c@d.e',
     name: 'c',
@@ -93,7 +97,7 @@ it('puts a late request between two chunks as its own chunk, and rewrites a chun
 
 it('encodes a raw chunk left between encoded ones, so it never blocks later compaction', async () => {
   const url = `${database.url.slice(0, -3)}-isolated.db`;
-  let store = await openStore(url, { readerThreads: 0, headRecords: 0 });
+  let store = await openStore(url, { readerThreads: 0, seriesChunks: true, headRecords: 0 });
   const user = await store.createUser({
     email: 'i@d.e',
     name: 'i',
@@ -116,7 +120,7 @@ it('encodes a raw chunk left between encoded ones, so it never blocks later comp
   await store.upsertRecords(bucket, keys(1_000, 1_099), 'merge');
   await store.close();
 
-  store = await openStore(url, { readerThreads: 0 });
+  store = await openStore(url, { readerThreads: 0, seriesChunks: true });
   await store.upsertRecords(bucket, keys(10_000, 19_999), 'merge');
   await settleUpkeep(store);
   const db = new Database(url.slice('file:'.length), { readonly: true });

@@ -86,7 +86,7 @@ describe('migrating a database of the one-row-per-record layout in place', () =>
     timeout: 120_000,
   }, async () => {
     writeFileSync(path, gunzipSync(readFileSync(join(here, 'main-layout.db.gz'))));
-    let store = await openStore(database.url, { readerThreads: 0 });
+    let store = await openStore(database.url, { readerThreads: 0, seriesChunks: true });
     let buckets = await bucketsOf(store);
     // Opening migrates the schema only: every record is still a row, and reads as before.
     expect(layout()).toEqual({ chunks: 0, sealed: 0, rows: 19_491 + 3_002 + 200 });
@@ -102,7 +102,7 @@ describe('migrating a database of the one-row-per-record layout in place', () =>
     expect(halfWay.sealed).toBeLessThan(19_491);
     await store.close();
 
-    store = await openStore(database.url, { readerThreads: 0 });
+    store = await openStore(database.url, { readerThreads: 0, seriesChunks: true });
     buckets = await bucketsOf(store);
     expect(layout()).toEqual(halfWay);
     let steps = 0;

@@ -66,7 +66,7 @@ async function dashboardWithRecords(store: Store, name: string) {
 it('resumes a sweep after the process stopped in the middle of it', {
   timeout: 60_000,
 }, async () => {
-  let store = await openStore(`file:${path}`);
+  let store = await openStore(`file:${path}`, { seriesChunks: true });
   const gone = await dashboardWithRecords(store, 'gone');
   const kept = await dashboardWithRecords(store, 'kept');
   await settleUpkeep(store); // figures built, so there are figures to sweep too
@@ -86,7 +86,7 @@ it('resumes a sweep after the process stopped in the middle of it', {
   await store.close();
   expect(leftovers()).toMatchObject({ records: 2 * RECORDS - swept, marks: 2 });
 
-  store = await openStore(`file:${path}`);
+  store = await openStore(`file:${path}`, { seriesChunks: true });
   try {
     await settleUpkeep(store);
     expect(leftovers()).toEqual({ records: 0, figures: 0, marks: 0 });

@@ -90,10 +90,16 @@ export class SqliteRecords {
   private readonly nextBacklog: Database.Statement;
   private readonly clearBacklog: Database.Statement;
 
+  private readonly headRecords: number;
+  /** Whether writes and upkeep put records into chunks (ConnectOptions.seriesChunks). */
+  private readonly sealing: boolean;
+
   constructor(
     private readonly sqlite: SqliteDb,
-    private readonly headRecords = DEFAULT_HEAD_RECORDS,
+    layout: { chunks: boolean; headRecords: number },
   ) {
+    this.headRecords = layout.headRecords;
+    this.sealing = layout.chunks;
     const { db } = sqlite;
     this.db = db;
     this.aggregates = new SqliteAggregates(sqlite);
@@ -163,7 +169,12 @@ export class SqliteRecords {
       | undefined;
     if (!reserved) throw new MissingEntity('bucket');
     const { rowid, sealed_through: sealed } = reserved;
-    if (bucket.type !== 'KV' && reserved.unsealed === 0 && allNewer(records, sealed)) {
+    if (
+      this.sealing &&
+      bucket.type !== 'KV' &&
+      reserved.unsealed === 0 &&
+      allNewer(records, sealed)
+    ) {
       return this.append(bucket, rowid, records);
     }
     let rows = records;
@@ -190,7 +201,7 @@ export class SqliteRecords {
       // upkeep's to trim in batches, never inside someone's write.
       if (excess > 0) this.trim(bucket.type, rowid, Math.min(excess, inserted));
       if (excess > inserted) this.noteBacklog.run(rowid);
-      if (bucket.type !== 'KV' && unsealed > this.headRecords) {
+      if (this.sealing && bucket.type !== 'KV' && unsealed > this.headRecords) {
         // Enough to bring the head back within its bound, whole chunks only (a bound of 0
         // seals the newest chunk too).
         this.chunks.seal(
@@ -265,6 +276,7 @@ export class SqliteRecords {
    * whether either kind of work may remain.
    */
   sealStep(): { more: boolean } {
+    if (!this.sealing) return { more: false };
     const { sql } = this.sqlite;
     const rows = sql(
       `SELECT rowid, type FROM buckets WHERE type <> 'KV' AND unsealed > 0
