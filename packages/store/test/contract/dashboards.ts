@@ -54,10 +54,14 @@ export function dashboardsContract(t: ContractContext): void {
       );
       await store.setMemberRole(dashboard.id, member.id, 'owner');
       const members = await store.listMembers(dashboard.id);
-      expect(members.map((m) => [m.userId, m.role, m.email])).toEqual([
-        [owner.id, 'owner', owner.email],
-        [member.id, 'owner', member.email],
-      ]);
+      // Oldest first, ties (the same millisecond) by user id.
+      const expected = [
+        { ...(await store.getMembership(dashboard.id, owner.id))!, email: owner.email },
+        { ...(await store.getMembership(dashboard.id, member.id))!, email: member.email },
+      ].sort((a, b) => a.createdAt - b.createdAt || (a.userId < b.userId ? -1 : 1));
+      expect(members.map((m) => [m.userId, m.role, m.email])).toEqual(
+        expected.map((m) => [m.userId, 'owner', m.email]),
+      );
       expect(await store.listDashboardsForUser(member.id)).toEqual([
         { ...dashboard, role: 'owner' },
       ]);
