@@ -22,6 +22,11 @@ export const activityActions = [
   'dashboard.retention_changed',
   'dashboard.deleted',
   'layout.saved',
+  'alert_rule.created',
+  'alert_rule.changed',
+  'alert_rule.deleted',
+  'contact_point.created',
+  'contact_point.deleted',
 ] as const;
 export type ActivityAction = (typeof activityActions)[number];
 export const activityActionSchema = z.enum(activityActions);

@@ -19,6 +19,11 @@ export const actionLabels: Record<ActivityAction, string> = {
   'dashboard.retention_changed': 'Retention changed',
   'dashboard.deleted': 'Dashboard deleted',
   'layout.saved': 'Layout saved',
+  'alert_rule.created': 'Alert rule created',
+  'alert_rule.changed': 'Alert rule changed',
+  'alert_rule.deleted': 'Alert rule deleted',
+  'contact_point.created': 'Contact point created',
+  'contact_point.deleted': 'Contact point deleted',
 };
 
 export const actorTypeLabels: Record<ActivityActorType, string> = {
