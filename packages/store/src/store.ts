@@ -1,6 +1,7 @@
 import type { EventLog } from './event-log.ts';
 import type { AccountStore } from './roles/accounts.ts';
 import type { ActivityStore } from './roles/activity.ts';
+import type { AlertStore } from './roles/alerts.ts';
 import type { InvitationStore } from './roles/invitations.ts';
 import type { PasswordResetStore } from './roles/password-resets.ts';
 import type { RateWindowStore } from './roles/rate-windows.ts';
@@ -10,6 +11,7 @@ import type { TenancyStore } from './roles/tenancy.ts';
 export * from './errors.ts';
 export type * from './roles/accounts.ts';
 export type * from './roles/activity.ts';
+export type * from './roles/alerts.ts';
 export type * from './roles/invitations.ts';
 export type * from './roles/password-resets.ts';
 export type * from './roles/rate-windows.ts';
@@ -29,7 +31,8 @@ export interface Store
     RateWindowStore,
     ActivityStore,
     InvitationStore,
-    PasswordResetStore {
+    PasswordResetStore,
+    AlertStore {
   readonly backend: 'sqlite' | 'mongodb';
   /**
    * How live events travel between the server processes sharing this store; absent where

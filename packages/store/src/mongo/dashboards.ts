@@ -9,6 +9,7 @@ import {
   type Store,
 } from '../store.ts';
 import { writeActivity } from './activity.ts';
+import { deleteDashboardAlerts } from './alerts.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
@@ -188,6 +189,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
         await apiKeys.deleteMany({ dashboardId: id }, { session });
         await memberships.deleteMany({ dashboardId: id }, { session });
         await db.models.invitations.deleteMany({ dashboardId: id }, { session });
+        await deleteDashboardAlerts(db.conn, session, id);
         await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });
         await sweeper.mark(

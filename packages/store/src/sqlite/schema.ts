@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ALERTS_MIGRATION } from './alerts-schema.ts';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run.
@@ -196,6 +197,8 @@ const migrations: string[] = [
   );
   CREATE INDEX password_resets_by_expiry ON password_resets (expires_at);
   `,
+  // ---- Alerts (roles/alerts.ts, sqlite/alerts.ts): one block, kept apart from the rest. ----
+  ALERTS_MIGRATION,
 ];
 
 export function migrate(db: Database.Database): void {
