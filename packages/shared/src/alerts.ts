@@ -82,14 +82,14 @@ export type AlertCondition = z.infer<typeof alertConditionSchema>;
 /** Contact points a rule notifies, at most this many. */
 export const MAX_CONTACT_POINTS_PER_RULE = 5;
 
-export const alertRuleInput = z
-  .object({
-    name: z.string().trim().min(1).max(100),
-    condition: alertConditionSchema,
-    contactPointIds: z.array(idSchema).max(MAX_CONTACT_POINTS_PER_RULE).default([]),
-  })
-  .strict();
+export const alertRuleInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  condition: alertConditionSchema,
+  contactPointIds: z.array(idSchema).max(MAX_CONTACT_POINTS_PER_RULE).default([]),
+});
 export type AlertRuleInput = z.input<typeof alertRuleInput>;
+/** A rule as checked by `alertRuleInput` (contactPointIds filled in). */
+export type AlertRuleSpec = z.output<typeof alertRuleInput>;
 
 /** Pause (no evaluation, no notification) or resume. */
 export const alertPauseInput = z.object({ paused: z.boolean() }).strict();

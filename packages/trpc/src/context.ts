@@ -1,6 +1,11 @@
 import type { Auth, AuthUser } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
-import type { Mailer, ReadLimits, SharedWindowLimiter } from '@bucketgrid/services';
+import type {
+  AlertDeliverySettings,
+  Mailer,
+  ReadLimits,
+  SharedWindowLimiter,
+} from '@bucketgrid/services';
 import type { Store } from '@bucketgrid/store';
 
 /** Email and the links it carries, shared by every request. */
@@ -19,6 +24,8 @@ export interface Context {
   /** Live views: publish a dashboard's changes, open views, end them when access ends. */
   live: LiveHub;
   sharing: Sharing;
+  /** How alert notifications are delivered (ALERT_WEBHOOK_ALLOW_PRIVATE). */
+  alerts: AlertDeliverySettings;
   /** The limits every member's record reads go through (per user). */
   readLimits: ReadLimits;
   now: () => number;

@@ -1,7 +1,9 @@
 import { activityRouter } from './routers/activity.ts';
+import { alertsRouter } from './routers/alerts.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { authRouter } from './routers/auth.ts';
 import { bucketsRouter } from './routers/buckets.ts';
+import { contactPointsRouter } from './routers/contact-points.ts';
 import { dashboardsRouter } from './routers/dashboards.ts';
 import { invitationsRouter } from './routers/invitations.ts';
 import { membersRouter } from './routers/members.ts';
@@ -15,6 +17,8 @@ export const appRouter = router({
   buckets: bucketsRouter,
   apiKeys: apiKeysRouter,
   activity: activityRouter,
+  alerts: alertsRouter,
+  contactPoints: contactPointsRouter,
 });
 
 /** The router's type: all a client needs for end-to-end types, without server code. */
