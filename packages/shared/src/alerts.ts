@@ -117,6 +117,13 @@ export const webhookUrlSchema = z
 export const contactPointInput = z.discriminatedUnion('kind', [
   z
     .object({
+      kind: z.literal('email'),
+      name: z.string().trim().min(1).max(100),
+      email: z.email().max(254),
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal('webhook'),
       name: z.string().trim().min(1).max(100),
       url: webhookUrlSchema,
@@ -127,13 +134,6 @@ export const contactPointInput = z.discriminatedUnion('kind', [
       kind: z.literal('slack'),
       name: z.string().trim().min(1).max(100),
       url: webhookUrlSchema,
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('email'),
-      name: z.string().trim().min(1).max(100),
-      email: z.email().max(254),
     })
     .strict(),
 ]);
