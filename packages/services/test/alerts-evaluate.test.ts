@@ -275,6 +275,23 @@ describe('alert evaluation with a clock the test holds', () => {
   });
 });
 
+describe('the bound on a round', () => {
+  it('reads at most `limit` rules a round and continues where it stopped', async () => {
+    const { bucket, addRule } = await setup();
+    for (let i = 0; i < 3; i++) await addRule(hot(bucket.id, 0));
+    let after: string | null = null;
+    let rounds = 0;
+    do {
+      const round = await evaluateRound(store, T, after, 2);
+      expect(round.evaluated).toBeLessThanOrEqual(2);
+      after = round.next;
+      rounds++;
+    } while (after !== null);
+    const all = await store.listRulesToEvaluate(null, 10_000);
+    expect(rounds).toBe(Math.floor(all.length / 2) + 1);
+  });
+});
+
 describe('thresholds, exactly at the bounds', () => {
   const c = (comparison: ThresholdCondition['comparison'], threshold2?: number) => ({
     ...hot('b', 0),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertRuleInput, contactPointInput } from '../src/alerts.ts';
+import { alertRuleInput, contactPointInput, MAX_CONTACT_POINTS_PER_RULE } from '../src/alerts.ts';
 
 const threshold = {
   kind: 'threshold',
@@ -39,6 +39,13 @@ describe('alert schemas', () => {
         JSON.stringify(condition),
       ).toBe(false);
     }
+  });
+
+  it('takes at most MAX_CONTACT_POINTS_PER_RULE contact points per rule', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `cp${i}`);
+    const rule = (n: number) => ({ name: 'r', condition: threshold, contactPointIds: ids(n) });
+    expect(alertRuleInput.safeParse(rule(MAX_CONTACT_POINTS_PER_RULE)).success).toBe(true);
+    expect(alertRuleInput.safeParse(rule(MAX_CONTACT_POINTS_PER_RULE + 1)).success).toBe(false);
   });
 
   it('takes http(s) webhooks only and a valid email', () => {
