@@ -77,7 +77,8 @@ export default defineConfig({
     // Source maps would publish the whole source next to the app.
     sourcemap: false,
     rolldownOptions: {
-      input: { app: 'index.html', 'api-reference': 'api-reference.html' },
+      // The share page (/s/<token>) is its own entry: it must not load the app's management code.
+      input: { app: 'index.html', 'api-reference': 'api-reference.html', share: 'share.html' },
       // The two pages share chunks (zod, which the reference renderer uses too). Without
       // this, a shared chunk runs all its modules on load, so the app's schemas were built
       // before main.tsx's first import turned zod's eval probe off (a CSP violation).

@@ -26,6 +26,7 @@ import {
   MAX_ACTIVITY_PAGE,
 } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
+import { importCsv } from './csv-import.ts';
 
 export interface OptionSpec {
   /** What to pass, as the help shows it: `--email EMAIL`. */
@@ -183,6 +184,43 @@ export const commands: Record<string, Record<string, Command>> = {
           CLI_AUTHOR,
         );
         return { id: bucket.id, type: bucket.type };
+      },
+    },
+    import: {
+      summary:
+        'Import a CSV file into a bucket (streamed, in batches of 5,000): the key from one column, series from the others (matched by series name).',
+      options: {
+        bucket: { value: 'ID', description: 'the bucket’s id' },
+        file: { value: 'FILE', description: 'the CSV file; its first row names the columns' },
+        'key-column': { value: 'NAME', description: 'the column holding each record’s key' },
+        series: {
+          value: 'NAME=SK,…',
+          description: 'only these columns, to these series keys (default: every other column)',
+          optional: true,
+        },
+        'time-format': {
+          value: 'FORMAT',
+          description:
+            'TSV keys: iso (default; no zone = UTC), unix_s, unix_ms, or a pattern such as "DD.MM.YYYY HH:mm:ss" (UTC)',
+          optional: true,
+        },
+        'bad-rows': {
+          value: 'all|skip',
+          description: 'all (default): write nothing if a row fails; skip: write the rest',
+          optional: true,
+        },
+      },
+      run: async (store, o) => {
+        const bucket = await store.getBucket(o.bucket!);
+        if (!bucket) throw new AppError('not_found', `No bucket ${o.bucket} (check its id).`);
+        const report = await importCsv(store, bucket, {
+          file: o.file!,
+          keyColumn: o['key-column']!,
+          series: o.series,
+          timeFormat: o['time-format'],
+          badRows: o['bad-rows'],
+        });
+        return { bucket: bucket.id, ...report };
       },
     },
     list: {

@@ -10,7 +10,12 @@ import {
   type Mailer,
   type ReadLimitOptions,
   ReadLimits,
+  SHARE_READ_CACHE_ENTRIES,
+  SHARE_READ_CACHE_MS,
+  SHARE_REQUESTS_PER_LINK_PER_MINUTE,
   SharedWindowLimiter,
+  ShareLinkTraffic,
+  ShareReadCache,
   STORE_RETRY_AFTER_SECONDS,
 } from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
@@ -22,6 +27,7 @@ import { withinBodyLimit } from './http/body-limits.ts';
 import { clientAddress, type TrustProxy, trustFunction } from './http/client-address.ts';
 import { createErrorResponder } from './http/errors.ts';
 import { sendJson, sendProblem, setSecurityHeaders } from './http/responses.ts';
+import { createSharePage } from './http/share-page.ts';
 import { createWebApp } from './http/static-files.ts';
 import {
   createApiRouter,
@@ -89,6 +95,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Invitations per dashboard per day (default INVITATIONS_PER_DASHBOARD_PER_DAY). */
   invitationsPerDashboardPerDay?: number;
+  /** Requests one share link may answer per minute (default SHARE_REQUESTS_PER_LINK_PER_MINUTE). */
+  shareRequestsPerLinkPerMinute?: number;
   /** Alert evaluation and delivery (ALERT_INTERVAL, ALERT_WEBHOOK_ALLOW_PRIVATE). */
   alerts?: AlertUpkeepOptions;
 }
@@ -151,6 +159,10 @@ export function createApp(options: AppOptions): App {
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, logger });
   let ownUrl = 'http://127.0.0.1';
+  const shareTraffic = new ShareLinkTraffic(store, {
+    perMinute: options.shareRequestsPerLinkPerMinute ?? SHARE_REQUESTS_PER_LINK_PER_MINUTE,
+    now,
+  });
   const sharing: Sharing = {
     mailer,
     get publicUrl() {
@@ -162,6 +174,11 @@ export function createApp(options: AppOptions): App {
       options.invitationsPerDashboardPerDay ?? INVITATIONS_PER_DASHBOARD_PER_DAY,
       INVITATION_WINDOW_MS,
     ),
+    shareTraffic,
+    shareReads: new ShareReadCache({
+      ttlMs: SHARE_READ_CACHE_MS,
+      maxEntries: SHARE_READ_CACHE_ENTRIES,
+    }),
   };
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
@@ -243,6 +260,8 @@ export function createApp(options: AppOptions): App {
     }),
   );
 
+  const sharePage = options.webDist ? createSharePage(options.webDist, { store, now }) : undefined;
+  if (sharePage) app.use(sharePage);
   const web = options.webDist ? createWebApp(options.webDist) : undefined;
   if (web) app.use(web);
 
@@ -272,7 +291,12 @@ export function createApp(options: AppOptions): App {
     },
     stop: async () => {
       mailer.close();
-      await Promise.all([lastUsed.stop(), liveEvents.close(), keyUsage.stop()]);
+      await Promise.all([
+        lastUsed.stop(),
+        liveEvents.close(),
+        keyUsage.stop(),
+        shareTraffic.stop(),
+      ]);
     },
   };
 }

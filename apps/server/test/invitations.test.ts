@@ -283,6 +283,56 @@ describe('invitations', () => {
   );
 });
 
+describe('the activity log of invitations', () => {
+  it('notes who invited, resent, revoked and accepted', BUSY_MACHINE, async () => {
+    const { owner, dashboard } = await ownerWithDashboard();
+    const ownerEmail = (await owner.client.auth.me.query())!.email;
+    const kept = await owner.client.invitations.invite.mutate({
+      dashboardId: dashboard.id,
+      email: newAddress(),
+      role: 'user',
+    });
+    if (kept.kind !== 'invited') throw new Error('expected a pending invitation');
+    await owner.client.invitations.resend.mutate({
+      dashboardId: dashboard.id,
+      invitationId: kept.invitation.id,
+    });
+    await owner.client.invitations.revoke.mutate({
+      dashboardId: dashboard.id,
+      invitationId: kept.invitation.id,
+    });
+    // Accepted by the invitee after signing up: the entry names them as its actor.
+    const email = newAddress();
+    const sent = await owner.client.invitations.invite.mutate({
+      dashboardId: dashboard.id,
+      email,
+      role: 'admin',
+    });
+    if (sent.kind !== 'invited') throw new Error('expected a pending invitation');
+    const invitee = browserClient(server.url);
+    await invitee.client.auth.signUp.mutate({
+      email,
+      name: 'Ivy',
+      password: 'correct horse battery',
+    });
+    await invitee.client.invitations.accept.mutate({ token: tokenOf(sent.link) });
+    const { entries } = await owner.client.activity.list.query({ dashboardId: dashboard.id });
+    const invitationEntries = entries
+      .filter((entry) => entry.action.startsWith('invitation.'))
+      .map((entry) => [entry.action, entry.actor.label, entry.target.label, entry.after])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(invitationEntries).toEqual([
+      ['invitation.accepted', email, email, { role: 'admin' }],
+      ['invitation.resent', ownerEmail, kept.invitation.email, null],
+      ['invitation.revoked', ownerEmail, kept.invitation.email, null],
+      ...[
+        ['invitation.sent', ownerEmail, kept.invitation.email, { role: 'user' }],
+        ['invitation.sent', ownerEmail, email, { role: 'admin' }],
+      ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ]);
+  });
+});
+
 describe('without SMTP_URL', () => {
   it('says email is off and returns the link to copy', BUSY_MACHINE, async () => {
     const quiet = await startTestServer();

@@ -12,6 +12,7 @@ import { call, provision, startTestServer, type TestServer } from './helpers.ts'
  */
 
 const BUSY_MACHINE = { timeout: 60_000 };
+const METRICS_TOKEN = 'mcp-test-metrics-token-0123456789';
 
 let server: TestServer;
 let mine: Awaited<ReturnType<typeof provision>>;
@@ -139,13 +140,57 @@ describe('the MCP server', () => {
     expect(
       await tool(client, 'delete_records', { bucket_id: mine.bucket.id, keys: [1], from: 1 }),
     ).toMatchObject({ isError: true, code: 'conflicting_selection' });
-    // Input of the wrong shape is refused by the tool's input schema (the SDK's message).
-    const shape = (await client.callTool({
+  });
+
+  it('refuses input of the wrong shape with the REST problem code, not the SDK’s message', async () => {
+    const client = await connect(mine.key);
+    const raw = (await client.callTool({
       name: 'read_records',
       arguments: { bucket_id: mine.bucket.id, limit: 0 },
     })) as CallToolResult;
-    expect(shape.isError).toBe(true);
-    expect(JSON.stringify(shape.content)).toMatch(/Input validation error.*at limit/);
+    expect(raw.isError).toBe(true);
+    const limit = JSON.parse((raw.content[0] as { text: string }).text);
+    expect(limit).toMatchObject({ code: 'invalid_query', status: 400 });
+    expect(limit.errors).toEqual([expect.objectContaining({ parameter: 'limit' })]);
+    expect(limit.detail).toMatch(/^The tool read_records cannot take this input: limit: /);
+    expect(JSON.stringify(raw.content)).not.toContain('Input validation error');
+
+    expect(
+      await tool(client, 'downsample', { bucket_id: mine.bucket.id, points: 'many' }),
+    ).toMatchObject({ isError: true, code: 'invalid_query', errors: [{ parameter: 'points' }] });
+    expect(
+      await tool(client, 'read_records', { bucket_id: mine.bucket.id, colour: 'red' }),
+    ).toMatchObject({ isError: true, code: 'invalid_query', errors: [{ parameter: 'colour' }] });
+    expect(await tool(client, 'read_records', { bucket_id: 'no such/id' })).toMatchObject({
+      isError: true,
+      code: 'invalid_query',
+      errors: [{ parameter: 'bucket_id' }],
+    });
+    const records = await tool(client, 'write_records', {
+      bucket_id: mine.bucket.id,
+      records: [{ key: 1, data: [{ series_key: 1, value: 1 }] }, 'not a record'],
+    });
+    expect(records).toMatchObject({ isError: true, code: 'invalid_records', status: 422 });
+    expect(records.errors[0].pointer).toBe('/1');
+    expect(
+      await tool(client, 'write_records', { bucket_id: mine.bucket.id, records: 'none' }),
+    ).toMatchObject({ isError: true, code: 'invalid_records', errors: [{ pointer: '' }] });
+    expect(
+      await tool(client, 'write_records', {
+        bucket_id: mine.bucket.id,
+        records: [{ key: 1, data: [{ series_key: 1, value: 1 }] }],
+        mode: 'upsert',
+      }),
+    ).toMatchObject({ isError: true, code: 'invalid_input', errors: [{ pointer: '/mode' }] });
+    expect(
+      await tool(client, 'delete_records', { bucket_id: mine.bucket.id, keys: [] }),
+    ).toMatchObject({ isError: true, code: 'invalid_records', errors: [{ pointer: '/keys' }] });
+    expect(await tool(client, 'describe_dashboard', { verbose: true })).toMatchObject({
+      isError: true,
+      code: 'invalid_input',
+      errors: [{ pointer: '/verbose' }],
+    });
+    expect(await tool(client, 'drop_tables')).toMatchObject({ isError: true, code: 'not_found' });
   });
 
   it("refuses a read-only key's write with insufficient_scope", async () => {
@@ -242,7 +287,7 @@ it('logs each MCP request under the route /mcp with its key id, never the key', 
 describe('the key’s per-minute budget', () => {
   let budgeted: TestServer;
   beforeAll(async () => {
-    budgeted = await startTestServer({ keyRateLimitPerMinute: 1500 });
+    budgeted = await startTestServer({ keyRateLimitPerMinute: 1500, metricsToken: METRICS_TOKEN });
   }, BUSY_MACHINE.timeout);
   afterAll(() => budgeted.stopAll());
 
@@ -272,5 +317,13 @@ describe('the key’s per-minute budget', () => {
     expect(rest.status).toBe(429);
     expect(await write(batch(3000, 600))).toMatchObject({ isError: true, code: 'rate_limited' });
     await client.close();
+    // The MCP refusal is counted as REST's is, under its own route.
+    const metrics = await call(`${budgeted.url}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(metrics.text).toContain('bucketgrid_rate_limit_refusals_total{route="/mcp"} 1\n');
+    expect(metrics.text).toContain(
+      'bucketgrid_rate_limit_refusals_total{route="/api/buckets/{bucketId}"} 1\n',
+    );
   });
 });

@@ -55,6 +55,11 @@ it(
     await expect(visitor.client.auth.me.query()).resolves.toMatchObject({ email: ada.email });
     // The session Ada had before is over.
     await expect(ada.client.auth.me.query()).resolves.toBeNull();
+    // The account's history notes the change, from where it was made.
+    const history = await visitor.client.activity.account.query();
+    expect(history.filter((event) => event.kind === 'password_changed')).toEqual([
+      expect.objectContaining({ at: server.clock.now, address: '127.0.0.1' }),
+    ]);
     expect(
       await outcome(() =>
         visitor.client.auth.resetPassword.mutate({ token, newPassword: 'another long passphrase' }),

@@ -10,6 +10,7 @@ import {
   listApiKeys,
   listBuckets,
   listMembers,
+  newLinkToken,
   userAuthor,
 } from '@bucketgrid/services';
 import { openStore, type Store, type User } from '@bucketgrid/store';
@@ -83,13 +84,25 @@ function counted(store: Store, calls: string[]): Store {
   });
 }
 
-type Kind = 'dashboard' | 'bucket' | 'key' | 'member' | 'invitation' | 'path';
+type Kind =
+  | 'dashboard'
+  | 'bucket'
+  | 'key'
+  | 'member'
+  | 'invitation'
+  | 'shareLink'
+  | 'shareToken'
+  | 'path';
 const ID_FIELDS: Record<string, Kind> = {
   dashboardId: 'dashboard',
   bucketId: 'bucket',
   keyId: 'key',
   userId: 'member',
   invitationId: 'invitation',
+  shareLinkId: 'shareLink',
+  // A share link's token: always the caller's own (A's), so that B's bucket is asked through
+  // A's link. Whoever holds B's token reads B by design: a token is its own authorisation.
+  token: 'shareToken',
 };
 
 interface Tenant {
@@ -100,6 +113,8 @@ interface Tenant {
   key: string;
   memberId: string;
   invitationId: string;
+  shareLinkId: string;
+  shareToken: string;
   path: { workspace: string; slug: string };
   /** Every string of it that must never appear in an answer to someone else. */
   secrets: string[];
@@ -168,6 +183,38 @@ async function tenant(owner: User, member: User, label: string): Promise<Tenant>
     invitedBy: owner.id,
     expiresAt: Date.now() + 86_400_000,
   });
+  // The link's grid shows the bucket, so that A's link reads A's bucket and nothing else.
+  await store.saveLayout(dashboard.id, {
+    expectedVersion: 0,
+    content: {
+      widgets: [
+        {
+          id: 'rows',
+          type: 'table',
+          title: '',
+          bucketId: bucket.id,
+          series: [],
+          limit: 20,
+          pos: { x: 0, y: 0, w: 12, h: 4 },
+        },
+      ],
+      defaultRange: '24h',
+      maxWidth: null,
+    },
+    updatedBy: owner.id,
+    at: Date.now(),
+  });
+  const shareToken = newLinkToken();
+  const shareLink = await store.createShareLink({
+    dashboardId: dashboard.id,
+    name: `${label} link ${randomText(6)}`,
+    tokenHash: shareToken.hash,
+    expiresAt: null,
+    allowRangeChange: false,
+    frameOrigins: [],
+    createdBy: owner.id,
+    createdAt: Date.now(),
+  });
   return {
     dashboardId: dashboard.id,
     bucketId: bucket.id,
@@ -175,6 +222,8 @@ async function tenant(owner: User, member: User, label: string): Promise<Tenant>
     key,
     memberId: member.id,
     invitationId: invitation.id,
+    shareLinkId: shareLink.id,
+    shareToken: shareToken.token,
     path: { workspace: dashboard.workspace, slug: dashboard.slug },
     secrets: [
       dashboard.id,
@@ -186,6 +235,9 @@ async function tenant(owner: User, member: User, label: string): Promise<Tenant>
       key,
       invitation.id,
       invitation.email,
+      shareLink.id,
+      shareLink.name,
+      shareToken.token,
     ],
   };
 }
@@ -205,6 +257,7 @@ async function snapshot(t: Tenant) {
     dashboard: await store.getDashboard(t.dashboardId),
     members: await listMembers(store, t.dashboardId),
     invitations: await store.listInvitations(t.dashboardId, Date.now()),
+    shareLinks: await store.listShareLinks(t.dashboardId),
     buckets: await listBuckets(store, t.dashboardId),
     keys: await listApiKeys(store, t.dashboardId),
     layout: await getLayout(store, t.dashboardId),
@@ -295,7 +348,9 @@ function sample(
 function containsId(name: string, schema: JsonSchema): boolean {
   return (
     name in ID_FIELDS ||
-    JSON.stringify(schema).match(/"(dashboardId|bucketId|keyId|userId|invitationId)"/) !== null
+    JSON.stringify(schema).match(
+      /"(dashboardId|bucketId|keyId|userId|invitationId|shareLinkId)"/,
+    ) !== null
   );
 }
 
@@ -333,6 +388,8 @@ function idsOf(t: Tenant): (kind: Kind) => unknown {
       key: t.keyId,
       member: t.memberId,
       invitation: t.invitationId,
+      shareLink: t.shareLinkId,
+      shareToken: t.shareToken,
       path: t.path,
     })[kind];
 }
@@ -439,11 +496,12 @@ describe('tRPC: another dashboard’s ids are answered exactly as random ones', 
       expect(withIds.map((p) => p.path)).toContain(path);
     }
     // Procedures without ids act on the caller's own account only, or on what a link's token
-    // opens (an invitation joins only its own dashboard: invitations.test.ts).
+    // opens (an invitation joins only its own dashboard: invitations.test.ts; a share link
+    // reads only its own dashboard's shown buckets: share-links.test.ts).
     const without = procedures.filter((p) => !withIds.includes(p)).map((p) => p.path);
     expect(
       without.every((path) =>
-        /^(auth\.|dashboards\.(list|create)$|activity\.account$|invitations\.(preview|accept)$)/.test(
+        /^(auth\.|dashboards\.(list|create)$|activity\.account$|invitations\.(preview|accept)$|share\.(open|live)$)/.test(
           path,
         ),
       ),
@@ -452,7 +510,7 @@ describe('tRPC: another dashboard’s ids are answered exactly as random ones', 
 
   for (const procedure of procedures) {
     const { kinds } = inputFor(procedure, () => 'x');
-    for (const kind of kinds) {
+    for (const kind of [...kinds].filter((k) => k !== 'shareToken')) {
       it(`${procedure.path} with B's ${kind}`, async () => {
         pathsTried.add(procedure.path);
         const answers: { answer: Answer; storeCalls: string[] }[] = [];

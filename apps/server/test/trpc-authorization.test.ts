@@ -117,6 +117,38 @@ const matrix: [string, (c: Client, f: Fixture) => Promise<unknown>, string[]][] 
     [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
   ],
   [
+    'shareLinks.list',
+    (c, f) => c.shareLinks.list.query({ dashboardId: f.dashboardId }),
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
+    'shareLinks.create',
+    (c, f) => c.shareLinks.create.mutate({ dashboardId: f.dashboardId, name: 'Status' }),
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
+    'shareLinks.regenerate',
+    async (c, f) => {
+      const { link } = await clients.owner.shareLinks.create.mutate({
+        dashboardId: f.dashboardId,
+        name: 'Status',
+      });
+      return c.shareLinks.regenerate.mutate({ dashboardId: f.dashboardId, shareLinkId: link.id });
+    },
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
+    'shareLinks.revoke',
+    async (c, f) => {
+      const { link } = await clients.owner.shareLinks.create.mutate({
+        dashboardId: f.dashboardId,
+        name: 'Status',
+      });
+      return c.shareLinks.revoke.mutate({ dashboardId: f.dashboardId, shareLinkId: link.id });
+    },
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
     'buckets.list',
     (c, f) => c.buckets.list.query({ dashboardId: f.dashboardId }),
     [UNAUTH, NOT_FOUND, OK, OK, OK],
@@ -155,6 +187,16 @@ const matrix: [string, (c: Client, f: Fixture) => Promise<unknown>, string[]][] 
   [
     'buckets.delete',
     (c, f) => c.buckets.delete.mutate({ dashboardId: f.dashboardId, bucketId: f.bucketId }),
+    [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
+  ],
+  [
+    'bucketImport.write',
+    (c, f) =>
+      c.bucketImport.write.mutate({
+        dashboardId: f.dashboardId,
+        bucketId: f.bucketId,
+        records: [{ key: 1, data: [{ series_key: 1, value: 1 }] }],
+      }),
     [UNAUTH, NOT_FOUND, FORBIDDEN, OK, OK],
   ],
   [

@@ -41,10 +41,10 @@ try {
   });
   await page.getByRole('button', { name: 'Save' }).click();
   const stat = page.getByRole('region', { name: 'Meter now', exact: true });
-  await stat.locator('.stat-value').getByText('0', { exact: true }).waitFor();
+  await stat.locator('[data-stat-value]').getByText('0', { exact: true }).waitFor();
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
 
-  await stat.locator('.stat-value').evaluate((element) => {
+  await stat.locator('[data-stat-value]').evaluate((element) => {
     const seen: Record<string, number> = {};
     (window as unknown as { seen: Record<string, number> }).seen = seen;
     new MutationObserver(() => {

@@ -19,6 +19,8 @@ import type { Page } from 'playwright-core';
 import { launchChromium, trpcCall } from '../e2e/browser.ts';
 
 const TURNS = Number(process.env.TURNS ?? 8);
+/** CPU_SLOWDOWN=4 runs the page's CPU 4× slower (Chromium's throttling): a loaded machine on demand. */
+const CPU_SLOWDOWN = Number(process.env.CPU_SLOWDOWN ?? 1);
 const DAY = 24 * 60 * 60_000;
 /** One record every 10 s for a day: 8,640 records of four series in each of three buckets. */
 const STEP_MS = 10_000;
@@ -88,6 +90,10 @@ async function prepare(name: string, root: string): Promise<Checkout> {
   const harness = await startCheckout(root);
   const page = await harness.newPage();
   await page.setViewportSize({ width: 1440, height: 1000 });
+  if (CPU_SLOWDOWN > 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  }
   // Setup through the API the app itself calls (the checkouts' test flows import vitest).
   await page.goto('/signin');
   await trpcCall(
@@ -205,10 +211,12 @@ async function measure(checkout: Checkout): Promise<number> {
   await page.goto(checkout.dashboardPath);
   const drawnAt = await page.waitForFunction(
     () => {
-      const widgets = [...document.querySelectorAll('.widget')];
+      const widgets = [...document.querySelectorAll('[data-widget-id]')];
       if (widgets.length !== 12) return false;
       const drawn = widgets.every((widget) =>
-        widget.querySelector('.uplot canvas, .stat-value, .bar-row, tbody tr'),
+        widget.querySelector(
+          '.uplot canvas, p[title^="Latest:"], [role="img"][aria-label^="Bar chart"], tbody tr',
+        ),
       );
       return drawn ? performance.now() : false;
     },
@@ -219,6 +227,18 @@ async function measure(checkout: Checkout): Promise<number> {
   const paint = await page.evaluate(
     () => performance.getEntriesByName('first-paint')[0]?.startTime ?? 0,
   );
+  if (process.env.BENCH_DETAIL) {
+    const detail = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e as PerformanceResourceTiming)
+        .map(
+          (e) =>
+            `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '').split('?')[0]}`,
+        ),
+    );
+    console.log(`paint ${paint.toFixed(0)} drawn ${end.toFixed(0)}\n  ${detail.join('\n  ')}`);
+  }
   return end - paint;
 }
 

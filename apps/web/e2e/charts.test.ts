@@ -52,14 +52,63 @@ async function undrawnKeys(page: Page, title: string, keys: number[]) {
     }, keys);
 }
 
+/**
+ * Whether a time chart's line runs out of its plot at the top: the plot's top row of pixels
+ * holds the series' red (the y scale leaves a margin above the highest drawn value).
+ */
+async function leavesAtTop(page: Page, title: string) {
+  return widget(page, title)
+    .locator('.uplot')
+    .evaluate((root: HTMLElement) => {
+      const canvas = root.querySelector('canvas')!;
+      const over = root.querySelector<HTMLElement>('.u-over')!;
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const top = Math.floor(over.offsetTop * ratio);
+      const left = Math.floor(over.offsetLeft * ratio);
+      const width = Math.floor(over.clientWidth * ratio);
+      const row = canvas.getContext('2d')!.getImageData(left, top, width, 2).data;
+      for (let at = 0; at < row.length; at += 4) {
+        if (row[at]! - row[at + 1]! > 60 && row[at]! - row[at + 2]! > 60) return true;
+      }
+      return false;
+    });
+}
+
+/**
+ * Every widget has drawn: no loading placeholder is left anywhere in the grid, and the
+ * widgets have finished moving to their places (the grid animates them after a resize).
+ */
+async function allDrawn(page: Page) {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const grid = document.querySelector('[data-dashboard-grid]')!.getBoundingClientRect();
+        const frames = [...document.querySelectorAll('[data-widget-id]')];
+        const right = Math.max(...frames.map((frame) => frame.getBoundingClientRect().right));
+        return Math.abs(right - grid.right) <= 1;
+      }),
+    )
+    .toBe(true);
+  await expect
+    .poll(
+      () =>
+        page.locator('[data-widget-id] .skeleton, [data-widget-id] [aria-label="Loading"]').count(),
+      {
+        timeout: 15_000,
+      },
+    )
+    .toBe(0);
+  await expect(page.locator('[data-widget-type="text"] p').count()).resolves.toBeGreaterThan(0);
+}
+
 /** Legend entries of a chart that are cut off or out of reach, and how many there are. */
 async function legendEntries(page: Page, title: string) {
   return widget(page, title).evaluate((frame: HTMLElement) => {
-    const legend = frame.querySelector<HTMLElement>('.chart-legend')!;
+    const legend = frame.querySelector<HTMLElement>('[aria-label="Legend"]')!;
     const box = legend.getBoundingClientRect();
     const outer = frame.getBoundingClientRect();
     const scrolls = ['auto', 'scroll'].includes(getComputedStyle(legend).overflowY);
-    const entries = [...legend.querySelectorAll<HTMLElement>('li:not(.chart-legend-key)')];
+    const entries = [...legend.querySelectorAll<HTMLElement>('li:not([data-legend-key])')];
     const cut = entries.filter((entry) => {
       const rect = entry.getBoundingClientRect();
       const texts = [entry, ...entry.querySelectorAll<HTMLElement>('*')];
@@ -79,7 +128,7 @@ async function legendEntries(page: Page, title: string) {
 /** The grid's width against the viewport's, less the page's side margins. */
 async function gridShare(page: Page) {
   return page.evaluate(() => {
-    const grid = document.querySelector('.dashboard-grid-area')!.getBoundingClientRect();
+    const grid = document.querySelector('[data-dashboard-grid]')!.getBoundingClientRect();
     const main = document.querySelector('main')!;
     const style = getComputedStyle(main);
     const margins = Number.parseFloat(style.paddingLeft) + Number.parseFloat(style.paddingRight);
@@ -222,17 +271,17 @@ test('charts draw every record, agree on the latest value, and use the whole scr
 
   // "Latest" is the newest record's value on the legend, the stat and the table alike.
   await page.goto(dashboardPath);
-  const legendValue = widget(page, 'Mixed').locator('.chart-legend-value');
+  const legendValue = widget(page, 'Mixed').locator('[data-legend-value]');
   await expect.poll(() => legendValue.textContent()).toBe('25.5 °C');
   await expect
-    .poll(() => widget(page, 'Temperature now').locator('.stat-value').textContent())
+    .poll(() => widget(page, 'Temperature now').locator('[data-stat-value]').textContent())
     .toBe('25.5 °C');
   await widget(page, 'Log').getByRole('cell', { name: '25.5' }).first().waitFor();
 
   // The bar chart has a value axis; a range in the past says so instead of "Live".
-  await expect(widget(page, 'Climate now').locator('.bar-tick').count()).resolves.toBeGreaterThan(
-    1,
-  );
+  await expect(
+    widget(page, 'Climate now').locator('[data-bar-tick]').count(),
+  ).resolves.toBeGreaterThan(1);
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   await page.goto(`${dashboardPath}?from=${now - 3 * 60 * MINUTE}&to=${now - 2 * 60 * MINUTE}`);
   await page.getByRole('status').filter({ hasText: 'Past range' }).waitFor();
@@ -249,14 +298,36 @@ test('charts draw every record, agree on the latest value, and use the whole scr
     await expect.poll(async () => (await gridShare(page)).share).toBeGreaterThanOrEqual(0.95);
     expect((await gridShare(page)).headerOffset).toBeLessThanOrEqual(2);
     await widget(page, 'Climate').locator('.uplot').waitFor();
+    await allDrawn(page);
+    await expect(leavesAtTop(page, 'Mixed')).resolves.toBe(false);
     await screenshot(page, `charts-dashboard-${width}`);
   }
 
   // The tooltip: every series at the cursor, with units; the other chart's crosshair follows.
   await page.setViewportSize({ width: 1440, height: 1000 });
-  const plot = (await widget(page, 'Climate').locator('.u-over').boundingBox())!;
-  await page.mouse.move(plot.x + plot.width * 0.6, plot.y + plot.height / 2);
+  // Climate's records fill the last half hour of the day: the right 2 % of the plot. The
+  // plot is measured once the chart has followed the narrower screen.
+  const over = widget(page, 'Climate').locator('.u-over');
+  await expect
+    .poll(async () => {
+      const frame = (await widget(page, 'Climate').boundingBox())!;
+      const box = (await over.boundingBox())!;
+      return box.x + box.width <= frame.x + frame.width;
+    })
+    .toBe(true);
+  const plot = (await over.boundingBox())!;
   const tooltip = widget(page, 'Climate').getByRole('tooltip');
+  // Hours away from any record, no value is "at the cursor": no tooltip, the legend says Latest.
+  await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height / 2);
+  await widget(page, 'Mixed')
+    .getByRole('list', { name: 'Legend' })
+    .getByText(/^\d{4}-/)
+    .waitFor();
+  await expect(tooltip.count()).resolves.toBe(0);
+  await expect(widget(page, 'Climate').locator('[data-legend-key]').textContent()).resolves.toMatch(
+    /^Latest/,
+  );
+  await page.mouse.move(plot.x + plot.width * 0.99, plot.y + plot.height / 2);
   await tooltip.waitFor();
   for (const name of [
     'Temperature inside',
@@ -270,7 +341,7 @@ test('charts draw every record, agree on the latest value, and use the whole scr
   }
   await expect(tooltip.textContent()).resolves.toMatch(/interval|UTC|\d{2}:\d{2}/);
   await expect
-    .poll(() => widget(page, 'Mixed').locator('.chart-legend-key').textContent())
+    .poll(() => widget(page, 'Mixed').locator('[data-legend-key]').textContent())
     .not.toMatch(/^Latest/);
   await screenshot(page, 'charts-tooltip');
 
@@ -284,8 +355,8 @@ test('charts draw every record, agree on the latest value, and use the whole scr
     .getByRole('button', { name: /Temperature inside/ })
     .click({ modifiers: ['Control'] });
   await expect(legend.getByRole('button', { pressed: true }).count()).resolves.toBe(1);
-  await page.mouse.move(plot.x + plot.width * 0.4, plot.y + plot.height / 2);
-  await expect(tooltip.getByRole('row').count()).resolves.toBe(1);
+  await page.mouse.move(plot.x + plot.width * 0.985, plot.y + plot.height / 2);
+  await expect.poll(() => tooltip.getByRole('row').count()).toBe(1);
 
   // One stray record from 1970 (seconds sent as milliseconds) blanks nothing at "All".
   expect(
@@ -313,5 +384,7 @@ test('charts draw every record, agree on the latest value, and use the whole scr
   await expect(
     page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
   ).resolves.toBe(true);
+  await allDrawn(page);
+  await expect(leavesAtTop(page, 'Mixed')).resolves.toBe(false);
   await screenshot(page, 'charts-dashboard-390');
 });

@@ -103,6 +103,45 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
     series: ['Load'],
   });
   await addWidget(admin, { type: 'Table', title: 'Power log', bucket: 'Power (TSV)' });
+
+  // New widgets fill the rows without gaps: each takes the first free spot that fits.
+  const placed = Object.fromEntries(
+    await Promise.all(
+      ['Climate', 'Cities', 'Load now', 'Power log'].map(
+        async (title) => [title, (await widget(admin, title).boundingBox())!] as const,
+      ),
+    ),
+  );
+  const gap = (left: { x: number; width: number }, right: { x: number }) =>
+    right.x - (left.x + left.width);
+  expect(gap(placed.Climate!, placed.Cities!)).toBeLessThanOrEqual(14);
+  expect(Math.abs(placed.Climate!.y - placed.Cities!.y)).toBeLessThanOrEqual(1);
+  expect(Math.abs(placed['Load now']!.x - placed.Climate!.x)).toBeLessThanOrEqual(1);
+  expect(gap(placed['Load now']!, placed['Power log']!)).toBeLessThanOrEqual(14);
+  expect(Math.abs(placed['Load now']!.y - placed['Power log']!.y)).toBeLessThanOrEqual(1);
+  await screenshot(admin, 'grid-editing');
+  // In edit mode no title hides behind the buttons, and every resize corner can be seen.
+  const editing = await admin.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-widget-id]')].map((frame) => {
+      const title = frame.querySelector('h3')!;
+      const handle = frame.parentElement!.querySelector<HTMLElement>('.react-resizable-handle')!;
+      handle.scrollIntoView({ block: 'center' });
+      const box = handle.getBoundingClientRect();
+      const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      return {
+        title: title.textContent,
+        cut: title.scrollWidth > title.clientWidth + 1,
+        handle: box.width >= 16 && getComputedStyle(handle).opacity === '1' && top === handle,
+      };
+    }),
+  );
+  expect(editing).toEqual(
+    ['Climate', 'Cities', 'Load now', 'Power log'].map((title) => ({
+      title,
+      cut: false,
+      handle: true,
+    })),
+  );
   const saved = admin.waitForResponse((r) => r.url().includes('dashboards.saveLayout'));
   await admin.getByRole('button', { name: 'Save' }).click();
   expect((await saved).status()).toBe(200);
@@ -170,7 +209,7 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   await expect(
     admin.getByRole('button', { name: 'Last 7 days' }).getAttribute('aria-pressed'),
   ).resolves.toBe('true');
-  await expect(admin.locator('.widget').count()).resolves.toBe(4);
+  await expect(admin.locator('[data-widget-id]').count()).resolves.toBe(4);
   await admin.getByRole('button', { name: 'Reset' }).click();
   await expect.poll(() => new URL(admin.url()).search).toBe('');
 
@@ -190,7 +229,7 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   // On a phone: one column, in reading order, nothing cut off.
   await viewer.setViewportSize({ width: 390, height: 844 });
   await widget(viewer, 'Climate').getByText('30.5 °C').waitFor();
-  const boxes = await viewer.locator('.widget').evaluateAll((elements) =>
+  const boxes = await viewer.locator('[data-widget-id]').evaluateAll((elements) =>
     elements.map((element) => {
       const box = element.getBoundingClientRect();
       return {

@@ -95,7 +95,7 @@ test('the wall screen stays live through hundreds of updates without growing', a
   const shown = async () => {
     await page
       .getByRole('region', { name: 'Flow now', exact: true })
-      .locator('.stat-value')
+      .locator('[data-stat-value]')
       .getByText(value.toLocaleString('en-US'), { exact: true })
       .waitFor();
   };

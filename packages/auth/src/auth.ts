@@ -9,7 +9,7 @@ import {
   verifyPassword,
   warmUpPasswordRating,
 } from '@bucketgrid/services';
-import { AppError, emailSchema } from '@bucketgrid/shared';
+import { AppError, emailSchema, MAX_USER_AGENT } from '@bucketgrid/shared';
 import type { Store, User } from '@bucketgrid/store';
 import { type Cookie, Lucia, TimeSpan, verifyRequestOrigin } from 'lucia';
 import { DeviceCookies } from './device-cookies.ts';
@@ -41,6 +41,18 @@ export interface Client {
   address: string;
   /** The request's Cookie header, for the device cookie. */
   cookieHeader: string | undefined;
+  /** The browser's User-Agent, for the account's history. */
+  userAgent?: string;
+}
+
+/** A password change as the account's history notes it, with the change (same transaction). */
+function passwordChanged(client: Client, at: number) {
+  return {
+    at,
+    kind: 'password_changed' as const,
+    address: client.address,
+    userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+  };
 }
 
 const SESSION_COOKIE = 'bucketgrid_session';
@@ -221,7 +233,7 @@ export function createAuth(
         await assertStrongPassword(password, 'newPassword', personalWords(user.email, user.name));
         return hashPassword(password);
       });
-      await store.setUserPassword(user.id, passwordHash);
+      await store.setUserPassword(user.id, passwordHash, passwordChanged(client, now()));
       await lucia.invalidateUserSessions(user.id);
       return signedIn(user, secure);
     },
@@ -245,7 +257,7 @@ export function createAuth(
         );
         return hashPassword(next);
       });
-      await store.setUserPassword(user.id, passwordHash);
+      await store.setUserPassword(user.id, passwordHash, passwordChanged(client, now()));
       await lucia.invalidateUserSessions(user.id);
       return { user, cookies: [await startSession(user, secure)] };
     },

@@ -49,6 +49,18 @@ interface Channel {
   /** Every event after this position is still in `recent`. */
   completeAfter: number;
   coalescer: Coalescer<LiveEvent>;
+  /** The views opened with a share link (also in `views`). */
+  shareViews: Set<LiveView>;
+  /**
+   * Paces what share-link views get: at most one event per bucket per `shareCoalesceMs`, so
+   * a public page's many anonymous viewers cost a bounded number of deliveries however busy
+   * the dashboard (members' views keep the dashboard's pace).
+   */
+  shareCoalescer: Coalescer<Sequenced>;
+  /** Per event key, the position of the last event sent to the share-link views. */
+  shareSent: Map<string, number>;
+  /** The position of the last refresh (events were lost: anything may have changed). */
+  shareFloor: number;
   subscription: AbortController;
   linger: NodeJS.Timeout | undefined;
 }
@@ -97,6 +109,8 @@ export class LiveHub {
   private readonly perSession = new Counts();
   private readonly perUser = new Counts();
   private readonly perAddress = new Counts();
+  private readonly perShareLink = new Counts();
+  private readonly perShareAddress = new Counts();
   private readonly budget: DeliveryBudget;
   private readonly recheckTimer: NodeJS.Timeout;
   private rechecking = false;
@@ -144,11 +158,21 @@ export class LiveHub {
         );
       }
     };
-    cap(this.perSession.of(owner.sessionId), this.limits.perSession, 'This session');
-    cap(this.perUser.of(owner.userId), this.limits.perUser, 'Your account');
-    cap(this.perAddress.of(owner.address), this.limits.perAddress, 'Your network address');
     const existing = this.channels.get(request.dashboardId);
-    cap(existing?.views.size ?? 0, this.limits.perDashboard, 'This dashboard');
+    if (owner.shareLink) {
+      // Anonymous viewers of a public link count in caps of their own, never in members'.
+      cap(this.perShareLink.of(owner.shareLink.id), this.limits.perShareLink, 'This share link');
+      cap(
+        this.perShareAddress.of(owner.address),
+        this.limits.perShareAddress,
+        'Your network address',
+      );
+    } else {
+      cap(this.perSession.of(owner.sessionId), this.limits.perSession, 'This session');
+      cap(this.perUser.of(owner.userId), this.limits.perUser, 'Your account');
+      cap(this.perAddress.of(owner.address), this.limits.perAddress, 'Your network address');
+      cap(this.memberViews(existing), this.limits.perDashboard, 'This dashboard');
+    }
 
     const channel = existing ?? this.openChannel(request.dashboardId);
     const preface = this.resume(channel, existing !== undefined, request);
@@ -161,10 +185,9 @@ export class LiveHub {
       (ended) => this.release(ended, channel),
     );
     this.views.add(view);
-    this.perSession.add(owner.sessionId);
-    this.perUser.add(owner.userId);
-    this.perAddress.add(owner.address);
+    this.count(owner, 'add');
     channel.views.add(view);
+    if (owner.shareLink) channel.shareViews.add(view);
     clearTimeout(channel.linger);
     channel.linger = undefined;
 
@@ -189,6 +212,24 @@ export class LiveHub {
       (view) => view.dashboardId === dashboardId && view.owner.userId === userId,
       dashboardGone(),
     );
+  }
+
+  /** Ends the views opened with a share link (it was revoked, or its token replaced). */
+  endShareLink(linkId: string): void {
+    this.endWhere((view) => view.owner.shareLink?.id === linkId, shareLinkGone());
+  }
+
+  /**
+   * How far the share-link views of the dashboard were told about the bucket's records: the
+   * position of the last such event sent to them (0: none yet), or null when none is open in
+   * this process. An answer read after that position holds every write they were told of, so
+   * it may serve them all until the next event (services/share-read-cache.ts).
+   */
+  shareEventPosition(dashboardId: string, bucketId: string): number | null {
+    const channel = this.channels.get(dashboardId);
+    if (!channel || channel.shareViews.size === 0) return null;
+    const sent = channel.shareSent.get(eventKey({ type: 'records', bucketId, at: 0 })) ?? 0;
+    return Math.max(sent, channel.shareFloor);
   }
 
   /** Ends every view of the dashboard (it was deleted). */
@@ -235,6 +276,7 @@ export class LiveHub {
     const sessions = new Map<string, boolean>();
     const memberships = new Map<string, boolean>();
     const buckets = new Map<string, boolean>();
+    const links = new Map<string, boolean>();
     let lookups = 0;
     const known = async (
       cache: Map<string, boolean>,
@@ -253,6 +295,19 @@ export class LiveHub {
       for (const view of [...this.views]) {
         if (view.ended) continue;
         const { owner, dashboardId, bucketId } = view;
+        if (owner.shareLink) {
+          const { id, tokenHash } = owner.shareLink;
+          const linkValid = await known(links, `${id}\n${tokenHash}`, async () => {
+            const link = await store.getShareLink(id);
+            return (
+              link?.tokenHash === tokenHash &&
+              link.dashboardId === dashboardId &&
+              (link.expiresAt === null || link.expiresAt > this.deps.now())
+            );
+          });
+          if (!linkValid) view.end(shareLinkGone());
+          continue;
+        }
         const sessionValid = await known(sessions, owner.sessionId, async () => {
           const session = await store.getSession(owner.sessionId);
           return session?.userId === owner.userId && session.expiresAt > this.deps.now();
@@ -293,26 +348,56 @@ export class LiveHub {
 
   private release(view: LiveView, channel: Channel): void {
     if (!this.views.delete(view)) return;
-    this.perSession.remove(view.owner.sessionId);
-    this.perUser.remove(view.owner.userId);
-    this.perAddress.remove(view.owner.address);
+    this.count(view.owner, 'remove');
     channel.views.delete(view);
+    channel.shareViews.delete(view);
     if (channel.views.size === 0 && !this.closed) {
       channel.linger = setTimeout(() => this.closeChannel(view.dashboardId), this.limits.lingerMs);
       channel.linger.unref();
     }
   }
 
+  private count(owner: ViewOwner, change: 'add' | 'remove'): void {
+    if (owner.shareLink) {
+      this.perShareLink[change](owner.shareLink.id);
+      this.perShareAddress[change](owner.address);
+    } else {
+      this.perSession[change](owner.sessionId);
+      this.perUser[change](owner.userId);
+      this.perAddress[change](owner.address);
+    }
+  }
+
+  /** Members' views of the dashboard (share-link views have their own cap). */
+  private memberViews(channel: Channel | undefined): number {
+    let views = 0;
+    for (const view of channel?.views ?? []) if (!view.owner.shareLink) views++;
+    return views;
+  }
+
   private openChannel(dashboardId: string): Channel {
     const channel: Channel = {
       views: new Set(),
+      shareViews: new Set(),
+      shareSent: new Map(),
+      shareFloor: 0,
+      shareCoalescer: new Coalescer(
+        this.limits.shareCoalesceMs,
+        this.limits.eventsPerSecond,
+        (message) => {
+          channel.shareSent.set(eventKey(message.event), message.seq);
+          for (const view of channel.shareViews)
+            if (view.wants(message.event)) view.deliver(message);
+        },
+        () => this.budget.take(channel.shareViews.size),
+      ),
       recent: [],
       completeAfter: this.seq,
       coalescer: new Coalescer(
         this.limits.coalesceMs,
         this.limits.eventsPerSecond,
         (event) => this.fanOut(channel, event),
-        () => this.budget.take(channel.views.size),
+        () => this.budget.take(channel.views.size - channel.shareViews.size),
       ),
       subscription: new AbortController(),
       linger: undefined,
@@ -340,6 +425,7 @@ export class LiveHub {
     const seq = ++this.seq;
     channel.recent = [];
     channel.completeAfter = seq;
+    channel.shareFloor = seq;
     if (channel.views.size === 0) return;
     const id = `${this.epoch}:${seq}`;
     const wantsDashboard = [...channel.views].some((view) => view.bucketId === undefined);
@@ -383,6 +469,7 @@ export class LiveHub {
     if (!channel || channel.views.size > 0) return;
     clearTimeout(channel.linger);
     channel.coalescer.close();
+    channel.shareCoalescer.close();
     channel.subscription.abort();
     this.channels.delete(dashboardId);
   }
@@ -395,8 +482,9 @@ export class LiveHub {
       channel.completeAfter = channel.recent.shift()!.seq;
     }
     for (const view of channel.views) {
-      if (view.wants(event)) view.deliver(message);
+      if (!channel.shareViews.has(view) && view.wants(event)) view.deliver(message);
     }
+    if (channel.shareViews.size > 0) channel.shareCoalescer.push(eventKey(event), message);
   }
 
   /**
@@ -457,4 +545,11 @@ function storeBusy(): AppError {
 
 function bucketGone(): AppError {
   return new AppError('not_found', 'No such bucket in this dashboard (check the bucket id).');
+}
+
+function shareLinkGone(): AppError {
+  return new AppError(
+    'share_link_not_found',
+    'This share link was revoked, replaced or has expired. Ask whoever shared it for a new one.',
+  );
 }

@@ -9,4 +9,10 @@ export {
 } from './live-events.ts';
 export { publishChanges } from './publishing-store.ts';
 export { SharedLiveEvents, type SharedLiveEventsOptions } from './shared-live-events.ts';
-export { type LiveMessage, LiveView, type ViewOwner } from './view.ts';
+export {
+  type LiveMessage,
+  LiveView,
+  type MemberOwner,
+  type ShareLinkOwner,
+  type ViewOwner,
+} from './view.ts';

@@ -15,6 +15,10 @@ export interface LiveLimits {
   perDashboard: number;
   /** Open views in this server process. */
   perProcess: number;
+  /** Open views of one public share link, over all its viewers (they count in no other cap). */
+  perShareLink: number;
+  /** Open share-link views per client address, over all links. */
+  perShareAddress: number;
   /**
    * Events this process delivers to views per second, all views together (one event to one
    * view is one delivery); past it, dashboards' events coalesce further.
@@ -30,6 +34,11 @@ export interface LiveLimits {
   replay: number;
   /** How long a dashboard's recent events outlive its last view (reconnects take seconds). */
   lingerMs: number;
+  /**
+   * After an event of a (dashboard, bucket), the least time until share-link views get the
+   * next one: a public page refetches at most that often, whatever the dashboard's pace.
+   */
+  shareCoalesceMs: number;
   /** How often open views re-check their session, membership and bucket in the store. */
   recheckMs: number;
 }
@@ -48,9 +57,12 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   perAddress: 64,
   perDashboard: 64,
   perProcess: 10_000,
+  perShareLink: 500,
+  perShareAddress: 16,
   deliveriesPerSecond: DELIVERIES_PER_SECOND,
   queue: 256,
   coalesceMs: 100,
+  shareCoalesceMs: 1_000,
   eventsPerSecond: 50,
   replay: 256,
   lingerMs: 30_000,

@@ -8,11 +8,27 @@ export interface LiveMessage {
 }
 
 /** Who opened a view: what its caps count and what its re-checks verify. */
-export interface ViewOwner {
+export type ViewOwner = MemberOwner | ShareLinkOwner;
+
+/** A signed-in member. */
+export interface MemberOwner {
   sessionId: string;
   userId: string;
   /** The client's address (behind a trusted proxy, the forwarded one). */
   address: string;
+  shareLink?: undefined;
+}
+
+/** Anyone holding a public share link's token: no session, no user. */
+export interface ShareLinkOwner {
+  shareLink: {
+    id: string;
+    /** The token's hash when the view opened: a regenerated token ends the view. */
+    tokenHash: string;
+  };
+  address: string;
+  sessionId?: undefined;
+  userId?: undefined;
 }
 
 /**

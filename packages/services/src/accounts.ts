@@ -1,4 +1,10 @@
-import { AppError, displayNameSchema, emailSchema, slugify } from '@bucketgrid/shared';
+import {
+  AppError,
+  displayNameSchema,
+  emailSchema,
+  RESERVED_WORKSPACES,
+  slugify,
+} from '@bucketgrid/shared';
 import { type Store, UniqueViolation, type User } from '@bucketgrid/store';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { uniqueSlug } from './slugs.ts';
@@ -22,8 +28,12 @@ export async function createUser(
   const passwordHash = await hashPassword(password);
   const base = slugify(name === '' ? email.split('@')[0]! : name);
   try {
-    return await uniqueSlug(base, (workspace) =>
-      store.createUser({ email, name, workspace, passwordHash }),
+    // A workspace named as one of the server's own paths (`/s/…` is a share link's page)
+    // would make its dashboards unreachable by their address.
+    return await uniqueSlug(
+      base,
+      (workspace) => store.createUser({ email, name, workspace, passwordHash }),
+      RESERVED_WORKSPACES,
     );
   } catch (error) {
     if (error instanceof UniqueViolation && error.field === 'email') {
@@ -59,7 +69,13 @@ export async function setUserPassword(
     'password',
     personalWords(user.email, user.name),
   );
-  await store.setUserPassword(user.id, await hashPassword(password));
+  // The account's history notes it, as the CLI's: no address, no browser.
+  await store.setUserPassword(user.id, await hashPassword(password), {
+    at: Date.now(),
+    kind: 'password_changed',
+    address: null,
+    userAgent: null,
+  });
   await store.deleteUserSessions(user.id);
   return user;
 }

@@ -7,7 +7,7 @@ import {
   type Store,
   UniqueViolation,
 } from '@bucketgrid/store';
-import type { ChangeAuthor } from './activity.ts';
+import { type ChangeAuthor, noteOf } from './activity.ts';
 import { invitationMail } from './invitation-mail.ts';
 import type { Mailer, MailOutcome } from './mailer.ts';
 import { addMember } from './members.ts';
@@ -129,14 +129,21 @@ export async function invite(
   const { token, hash } = newLinkToken();
   const expiresAt = deps.now() + INVITATION_LIFETIME_MS;
   try {
-    const invitation = await store.createInvitation({
-      dashboardId: dashboard.id,
-      email,
-      role: input.role,
-      tokenHash: hash,
-      invitedBy: inviter.id,
-      expiresAt,
+    // The store fills in the new invitation's id.
+    const note = noteOf(by, dashboard.id, 'invitation.sent', invitationTarget('', email), {
+      after: { role: input.role },
     });
+    const invitation = await store.createInvitation(
+      {
+        dashboardId: dashboard.id,
+        email,
+        role: input.role,
+        tokenHash: hash,
+        invitedBy: inviter.id,
+        expiresAt,
+      },
+      note,
+    );
     const sent = await send(deps, inviter, dashboard, invitation, token);
     return {
       kind: 'invited',
@@ -183,15 +190,17 @@ export async function resendInvitation(
   inviter: Inviter,
   dashboard: Dashboard,
   id: string,
+  by?: ChangeAuthor,
 ): Promise<SentInvitation> {
-  await managed(deps, inviter, dashboard.id, id);
+  const current = await managed(deps, inviter, dashboard.id, id);
   await spendDailyBudget(deps, dashboard.id);
   const { token, hash } = newLinkToken();
-  const renewed = await deps.store.renewInvitation(dashboard.id, id, {
-    tokenHash: hash,
-    invitedBy: inviter.id,
-    expiresAt: deps.now() + INVITATION_LIFETIME_MS,
-  });
+  const renewed = await deps.store.renewInvitation(
+    dashboard.id,
+    id,
+    { tokenHash: hash, invitedBy: inviter.id, expiresAt: deps.now() + INVITATION_LIFETIME_MS },
+    noteOf(by, dashboard.id, 'invitation.resent', invitationTarget(id, current.email)),
+  );
   if (!renewed) throw new AppError('not_found', 'No such pending invitation on this dashboard.');
   const sent = await send(deps, inviter, dashboard, renewed, token);
   return { invitation: pending({ ...renewed, invitedByName: inviter.name }), ...sent };
@@ -202,9 +211,21 @@ export async function revokeInvitation(
   inviter: Inviter,
   dashboardId: string,
   id: string,
+  by?: ChangeAuthor,
 ): Promise<void> {
-  await managed(deps, inviter, dashboardId, id);
-  await deps.store.deleteInvitation(dashboardId, id);
+  const current = await managed(deps, inviter, dashboardId, id);
+  await deps.store.deleteInvitation(
+    dashboardId,
+    id,
+    noteOf(by, dashboardId, 'invitation.revoked', invitationTarget(id, current.email), {
+      before: { role: current.role },
+    }),
+  );
+}
+
+/** What the log names an invitation by: the address it was sent to. */
+function invitationTarget(id: string, email: string) {
+  return { type: 'invitation', id, label: email };
 }
 
 const GONE =
@@ -252,6 +273,7 @@ export async function acceptInvitation(
   deps: Pick<InvitationDeps, 'store' | 'now'>,
   user: { id: string; email: string },
   token: string,
+  by?: ChangeAuthor,
 ): Promise<{ dashboardId: string; role: Role }> {
   const invitation = await byToken(deps, token);
   if (invitation.email !== user.email) {
@@ -261,7 +283,14 @@ export async function acceptInvitation(
     );
   }
   try {
-    const membership = await deps.store.acceptInvitation(invitation.id, user.id, deps.now());
+    const note = noteOf(
+      by,
+      invitation.dashboardId,
+      'invitation.accepted',
+      { type: 'member', id: user.id, label: user.email },
+      { after: { role: invitation.role } },
+    );
+    const membership = await deps.store.acceptInvitation(invitation.id, user.id, deps.now(), note);
     if (!membership) throw new AppError('not_found', GONE);
     return { dashboardId: membership.dashboardId, role: membership.role };
   } catch (error) {

@@ -32,6 +32,27 @@ export const passwordSchema = z
   .min(10, 'use at least 10 characters')
   .max(256, 'use at most 256 characters');
 export const displayNameSchema = z.string().trim().min(1).max(100);
+/**
+ * First path segments the server and the app use for their own pages: a workspace of that
+ * name would have its dashboards' addresses (`/<workspace>/<dashboard>`) taken by them.
+ */
+export const RESERVED_WORKSPACES: ReadonlySet<string> = new Set([
+  's',
+  'invite',
+  'reset-password',
+  'forgot-password',
+  'signin',
+  'signup',
+  'account',
+  'api',
+  'api-reference',
+  'assets',
+  'trpc',
+  'mcp',
+  'healthz',
+  'readyz',
+  'metrics',
+]);
 export const slugSchema = z
   .string()
   .regex(SLUG_PATTERN, 'lowercase letters, digits and inner hyphens, 1 to 48 characters');

@@ -22,6 +22,7 @@ export const problemCatalog = {
   invitation_for_another_email: { status: 403, title: 'Invitation for another email' },
   not_found: { status: 404, title: 'Not found' },
   bucket_not_found: { status: 404, title: 'Bucket not found' },
+  share_link_not_found: { status: 404, title: 'Share link not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   request_timeout: { status: 408, title: 'Request not received in time' },
   email_taken: { status: 409, title: 'Email already registered' },

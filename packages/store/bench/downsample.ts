@@ -5,7 +5,9 @@
  * BENCH_SPACING_MS (1000) ms, runs upkeep to completion, then times `downsampleRecords` over
  * several ranges as BENCH_POINTS (1000) points, BENCH_RUNS (20) times each, and prints the
  * median, the spread and the process's peak RSS after each range (a read that held its range
- * in memory would raise it). The database lives in a temporary directory, removed at the end.
+ * in memory would raise it). BENCH_READER_THREADS sets the store's reader threads (0: reads on
+ * the writer's connection); BENCH_SERIES_CHUNKS=1 stores the records in chunks
+ * (docs/storage.md). The database lives in a temporary directory, removed at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +20,9 @@ const RECORDS = Number(env.BENCH_RECORDS ?? 1_000_000);
 const SPACING = Number(env.BENCH_SPACING_MS ?? 1_000);
 const POINTS = Number(env.BENCH_POINTS ?? 1_000);
 const RUNS = Number(env.BENCH_RUNS ?? 20);
+/** Reader threads of the store (its default when unset; 0 reads on the writer's connection). */
+const READER_THREADS =
+  env.BENCH_READER_THREADS === undefined ? undefined : Number(env.BENCH_READER_THREADS);
 const BATCH = 10_000;
 const START = Date.UTC(2024, 0, 1);
 const HOUR = 3_600_000;
@@ -34,7 +39,10 @@ function recordAt(i: number): DataRecord {
 
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-downsample-bench-'));
 try {
-  const store = await openStore(`file:${join(dir, 'bench.db')}`);
+  const store = await openStore(`file:${join(dir, 'bench.db')}`, {
+    readerThreads: READER_THREADS,
+    seriesChunks: env.BENCH_SERIES_CHUNKS === '1',
+  });
   const user = await store.createUser({
     email: 'bench@example.com',
     name: 'Bench',

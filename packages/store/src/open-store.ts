@@ -28,6 +28,10 @@ export interface StoreOptions {
    * sqlite/reader-pool.ts); 0 runs them on the event loop. MongoDB ignores this.
    */
   readerThreads?: number;
+  /** SQLite: TSV and IV records in chunks (see sqlite/connection.ts); off by default. */
+  seriesChunks?: boolean;
+  /** SQLite, with seriesChunks: records a bucket keeps unencoded after a write. */
+  headRecords?: number;
 }
 
 /** The SQLite file DATABASE_URL names (`file:PATH`), or undefined for MongoDB. */
@@ -52,6 +56,8 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
       asServer: options.asServer ?? false,
       commitObserver: options.commitObserver,
       readerThreads: options.readerThreads,
+      seriesChunks: options.seriesChunks,
+      headRecords: options.headRecords,
     });
   }
   if (databaseUrl.startsWith('mongodb://') || databaseUrl.startsWith('mongodb+srv://')) {

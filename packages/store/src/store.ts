@@ -6,6 +6,7 @@ import type { InvitationStore } from './roles/invitations.ts';
 import type { PasswordResetStore } from './roles/password-resets.ts';
 import type { RateWindowStore } from './roles/rate-windows.ts';
 import type { SeriesStore } from './roles/series.ts';
+import type { ShareLinkStore } from './roles/share-links.ts';
 import type { TenancyStore } from './roles/tenancy.ts';
 
 export * from './errors.ts';
@@ -16,6 +17,7 @@ export type * from './roles/invitations.ts';
 export type * from './roles/password-resets.ts';
 export type * from './roles/rate-windows.ts';
 export type * from './roles/series.ts';
+export type * from './roles/share-links.ts';
 export type * from './roles/tenancy.ts';
 
 /**
@@ -32,6 +34,7 @@ export interface Store
     ActivityStore,
     InvitationStore,
     PasswordResetStore,
+    ShareLinkStore,
     AlertStore {
   readonly backend: 'sqlite' | 'mongodb';
   /**

@@ -16,6 +16,7 @@ import { rateWindowsContract } from './contract/rate-windows.ts';
 import { readBudgetContract } from './contract/read-budget.ts';
 import { recordsContract } from './contract/records.ts';
 import { retentionContract } from './contract/retention.ts';
+import { shareLinksContract } from './contract/share-links.ts';
 import { usersContract } from './contract/users.ts';
 
 /**
@@ -51,6 +52,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     activityContract(t);
     invitationsContract(t);
     passwordResetsContract(t);
+    shareLinksContract(t);
     alertsContract(t);
   });
 }

@@ -24,7 +24,11 @@ const hour: DataRecord[] = Array.from({ length: 3_600 }, (_, i) => ({
   values: { 1: i },
 }));
 
-async function filled(): Promise<{ store: Store; bucket: Bucket }> {
+/**
+ * A store with the hour written; `asRows`: in reverse key order, which the store keeps as one
+ * row per record (the layout before sealed chunks) until upkeep seals them.
+ */
+async function filled(asRows = false): Promise<{ store: Store; bucket: Bucket }> {
   const store = await openStore(`file:${path}`);
   const user = await store.createUser({
     email: 'a@b.c',
@@ -40,7 +44,7 @@ async function filled(): Promise<{ store: Store; bucket: Bucket }> {
     retention: 100_000,
   });
   const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'TSV' });
-  await store.upsertRecords(bucket, hour, 'merge');
+  await store.upsertRecords(bucket, asRows ? [...hour].reverse() : hour, 'merge');
   return { store, bucket };
 }
 
@@ -70,17 +74,25 @@ it('takes whole intervals from the stored figures, and dirty ones from the recor
 
 it('builds the figures of records written before the upgrade that added them', async () => {
   rmSync(path, { force: true });
-  const { store, bucket } = await filled();
+  const { store, bucket } = await filled(true);
   await store.updateDashboard(bucket.dashboardId, { retention: 1_000 });
   await store.close();
   // Back to schema version 2: no aggregates, no marks, no backlog, no deleted buckets, no rate
-  // windows, no activity log, no key scopes, no invitations or password resets.
+  // windows, no activity log, no key scopes, no invitations or password resets, no sealed
+  // chunks (the hour was written as rows).
   const raw = new Database(path);
+  expect(raw.prepare('SELECT count(*) FROM series_chunks').pluck().get()).toBe(0);
   raw.exec(`DROP TABLE aggregates; DROP TABLE aggregate_dirty; DROP TABLE retention_backlog;
     DROP TABLE deleted_buckets; DROP TABLE rate_windows; DROP TABLE activity;
     DROP TABLE account_events; ALTER TABLE api_keys DROP COLUMN scopes;
     ALTER TABLE api_keys DROP COLUMN bucket_ids; DROP TABLE invitations;
-    DROP TABLE password_resets; PRAGMA user_version = 2;`);
+    DROP TABLE password_resets; DROP TABLE series_chunks; DROP TABLE share_links;
+    DROP TABLE alert_rules; DROP TABLE alert_states; DROP TABLE alert_transitions;
+    DROP TABLE contact_points; DROP TABLE alert_notifications; DROP TABLE alert_deliveries;
+    DROP TABLE alert_lease;
+    ALTER TABLE buckets DROP COLUMN sealed_through; ALTER TABLE buckets DROP COLUMN unsealed;
+    ALTER TABLE buckets DROP COLUMN raw_records;
+    PRAGMA user_version = 2;`);
   raw.close();
 
   const upgraded = await openStore(`file:${path}`);

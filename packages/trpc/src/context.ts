@@ -5,6 +5,8 @@ import type {
   Mailer,
   ReadLimits,
   SharedWindowLimiter,
+  ShareLinkTraffic,
+  ShareReadCache,
 } from '@bucketgrid/services';
 import type { Store } from '@bucketgrid/store';
 
@@ -15,6 +17,10 @@ export interface Sharing {
   publicUrl: string;
   /** Counts invitations per dashboard per day (INVITATIONS_PER_DASHBOARD_PER_DAY). */
   invitationsPerDashboard: SharedWindowLimiter;
+  /** Public share links' request budgets and view counts. */
+  shareTraffic: ShareLinkTraffic;
+  /** Public share links' answers, shared between their viewers for a moment. */
+  shareReads: ShareReadCache;
 }
 
 /** What every procedure can use. Built per request by the server. */

@@ -1,4 +1,4 @@
-import type { LiveView, ViewOwner } from '@bucketgrid/live';
+import type { LiveMessage, MemberOwner } from '@bucketgrid/live';
 import { AppError } from '@bucketgrid/shared';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ export function viewOwner(ctx: {
   sessionId: string;
   user: { id: string };
   clientAddress: string;
-}): ViewOwner {
+}): MemberOwner {
   return { sessionId: ctx.sessionId, userId: ctx.user.id, address: ctx.clientAddress };
 }
 
@@ -20,7 +20,7 @@ export function viewOwner(ctx: {
  * error that ends a running stream does not pass through procedure middleware, so it is
  * made a tRPC error with our code here.
  */
-export async function* trackedEvents(view: LiveView) {
+export async function* trackedEvents(view: AsyncIterable<LiveMessage>) {
   try {
     for await (const { id, event } of view) yield tracked(id, event);
   } catch (error) {

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '@bucketgrid/shared';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { ErrorResponder } from '../http/errors.ts';
 import { type IngestDeps, keyProblem } from '../ingest/handlers.ts';
 import { parseJson, readJsonText } from '../ingest/json-body.ts';
 import type { Logger } from '../log.ts';
 import { noteKeyId } from '../metrics/requests.ts';
-import { registerTools } from './tools.ts';
+import { createToolServer } from './tool-server.ts';
+import { mcpTools } from './tools.ts';
 
 export interface McpDeps extends IngestDeps {
   logger: Logger;
@@ -33,8 +33,10 @@ export function createMcpHandler(deps: McpDeps) {
       if (!verified.valid) throw keyProblem(verified);
       noteKeyId(req, verified.key.id);
       const body = parseJson(await readJsonText(req));
-      const server = new McpServer({ name: 'bucketgrid', version: '1.0.0' });
-      registerTools(server, deps, { key: verified.key, address }, deps.logger);
+      const server = createToolServer(mcpTools(deps, { key: verified.key, address }), {
+        logger: deps.logger,
+        refused: (error) => deps.metrics.refused('/mcp', error.status),
+      });
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,

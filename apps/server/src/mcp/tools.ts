@@ -1,6 +1,5 @@
 import {
   apiKeyAuthor,
-  asServiceUnavailable,
   deleteRecords,
   downsampleRecords,
   getBucketOrThrow,
@@ -13,7 +12,6 @@ import {
   AppError,
   downsampleQueryInput,
   encodeCursor,
-  isAppError,
   type KeyPermission,
   keysLookLikeSeconds,
   type ProblemDetailItem,
@@ -30,8 +28,6 @@ import {
   writeBodySchema,
 } from '@bucketgrid/shared/rest-api';
 import type { ApiKeyRecord, Bucket, RecordSelection } from '@bucketgrid/store';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { IngestDeps } from '../ingest/handlers.ts';
 import { SECONDS_WARNING, spendProblem } from '../ingest/handlers.ts';
@@ -40,8 +36,15 @@ import {
   selectionFromBody,
   selectionFromQuery,
 } from '../ingest/selection.ts';
-import type { Logger } from '../log.ts';
 import { countValues } from '../metrics/metrics.ts';
+import {
+  asBody,
+  asQueryParameters,
+  defineTool,
+  type InputProblem,
+  type McpTool,
+  pointerOf,
+} from './tool-server.ts';
 
 /** Who calls the tools: the verified API key, from this client address. */
 export interface McpCaller {
@@ -51,18 +54,24 @@ export interface McpCaller {
 
 const bucketInput = { bucket_id: bucketIdSchema };
 
+/** As REST names a body's problems: the records by pointer into them, the rest by argument. */
+const asRecordsBody: InputProblem = (path) =>
+  path[0] === 'records'
+    ? { code: 'invalid_records', at: { pointer: pointerOf(path.slice(1)) } }
+    : asBody(path);
+
+/** As REST's DELETE: keys in a body (invalid_records), from/to as query parameters. */
+const asDeleteSelection: InputProblem = (path) =>
+  path[0] === 'keys'
+    ? { code: 'invalid_records', at: { pointer: pointerOf(path) } }
+    : asQueryParameters(path);
+
 /**
  * The tools an AI agent gets over MCP: the REST data API's operations on the key's dashboard,
- * through the same services, key scopes, tenancy check, budgets and problem codes. A refusal
- * is a tool error whose structured content is the REST problem's `code`, `message` and items.
+ * through the same services, key scopes, tenancy check, budgets and problem codes (a refusal
+ * is thrown as the AppError REST would answer; tool-server.ts makes it the tool error).
  */
-export function registerTools(
-  server: McpServer,
-  deps: IngestDeps,
-  caller: McpCaller,
-  logger: Logger,
-): void {
-  const answer = answerWith(logger);
+export function mcpTools(deps: IngestDeps, caller: McpCaller): McpTool[] {
   const { store, keys } = deps;
   const { key } = caller;
   const reader: Reader = { limits: deps.readLimits, principal: `key:${key.id}` };
@@ -80,15 +89,15 @@ export function registerTools(
     if (!spent.allowed) throw spendProblem(spent, weight);
   }
 
-  server.registerTool(
-    'describe_dashboard',
-    {
+  return [
+    defineTool({
+      name: 'describe_dashboard',
       description:
         "The API key's dashboard and the buckets it may touch: ids, names, key types (TSV: time series keyed by unix ms; KV: text keys; IV: integer keys), series keys with names and units, record counts and last write times. Call it first.",
+      input: z.strictObject({}),
+      inputProblem: asBody,
       annotations: { readOnlyHint: true },
-    },
-    () =>
-      answer(async () => {
+      run: async () => {
         spend(1);
         const dashboard = await store.getDashboard(key.dashboardId);
         if (!dashboard) throw new AppError('not_found', 'The key’s dashboard was deleted.');
@@ -108,19 +117,17 @@ export function registerTools(
               bucket.lastWriteAt === null ? null : new Date(bucket.lastWriteAt).toISOString(),
           })),
         };
-      }),
-  );
+      },
+    }),
 
-  server.registerTool(
-    'read_records',
-    {
+    defineTool({
+      name: 'read_records',
       description:
         'A page of raw records of a bucket in key order (the REST read): from/to inclusive, in the bucket’s key type; pass next_cursor back as cursor for the next page (same order).',
-      inputSchema: { ...bucketInput, ...readQueryInput.shape },
+      input: readQueryInput.extend(bucketInput).strict(),
+      inputProblem: asQueryParameters,
       annotations: { readOnlyHint: true },
-    },
-    ({ bucket_id, ...params }) =>
-      answer(async () => {
+      run: async ({ bucket_id, ...params }) => {
         const bucket = await bucketFor(bucket_id, 'read');
         const problems: ProblemDetailItem[] = [];
         const query = readQueryOf(bucket, params, problems);
@@ -132,39 +139,35 @@ export function registerTools(
           records: records.map(toLongRecord),
           next_cursor: hasMore && last ? encodeCursor(bucket.id, query.order, last.key) : null,
         };
-      }),
-  );
+      },
+    }),
 
-  server.registerTool(
-    'downsample',
-    {
+    defineTool({
+      name: 'downsample',
       description:
         'A range of a bucket as about `points` intervals (the REST downsample): per interval its key, record count, and per series min, max, avg and last. A range with no more records than points comes back raw. The way to look at a long range.',
-      inputSchema: { ...bucketInput, ...downsampleQueryInput.shape },
+      input: downsampleQueryInput.extend(bucketInput).strict(),
+      inputProblem: asQueryParameters,
       annotations: { readOnlyHint: true },
-    },
-    ({ bucket_id, ...params }) =>
-      answer(async () => {
+      run: async ({ bucket_id, ...params }) => {
         const bucket = await bucketFor(bucket_id, 'read');
         spend(1);
         return { ...(await downsampleRecords(store, bucket, params, reader)) };
-      }),
-  );
+      },
+    }),
 
-  server.registerTool(
-    'write_records',
-    {
+    defineTool({
+      name: 'write_records',
       description:
         'Writes 1–10,000 records to a bucket (the REST POST, or PUT with mode "replace"): merge replaces the given series of each record and keeps its others; replace replaces the record. Each record counts against the key’s per-minute budget.',
-      inputSchema: {
+      input: z.strictObject({
         ...bucketInput,
         records: writeBodySchema,
         mode: z.enum(['merge', 'replace']).default('merge'),
-      },
+      }),
+      inputProblem: asRecordsBody,
       annotations: { destructiveHint: false, idempotentHint: true },
-    },
-    ({ bucket_id, records: input, mode }) =>
-      answer(async () => {
+      run: async ({ bucket_id, records: input, mode }) => {
         const bucket = await bucketFor(bucket_id, 'write');
         const tally = bucket.type === 'TSV' ? { numeric: 0, before2001: 0 } : undefined;
         const records = parseRecordBatch(input, bucket.type, tally);
@@ -176,24 +179,22 @@ export function registerTools(
         const written = { written: records.length, ...result };
         if (tally === undefined || !keysLookLikeSeconds(tally)) return written;
         return { ...written, warnings: [SECONDS_WARNING] };
-      }),
-  );
+      },
+    }),
 
-  server.registerTool(
-    'delete_records',
-    {
+    defineTool({
+      name: 'delete_records',
       description:
         'Deletes records of a bucket (the REST DELETE): either the given keys, or the inclusive range from/to (one bound alone is open-ended). Answers how many were deleted.',
-      inputSchema: {
+      input: z.strictObject({
         ...bucketInput,
         keys: deleteBodySchema.shape.keys.optional(),
         from: recordKeyInputSchema.optional(),
         to: recordKeyInputSchema.optional(),
-      },
+      }),
+      inputProblem: asDeleteSelection,
       annotations: { destructiveHint: true },
-    },
-    ({ bucket_id, keys: selected, from, to }) =>
-      answer(async () => {
+      run: async ({ bucket_id, keys: selected, from, to }) => {
         const bucket = await bucketFor(bucket_id, 'delete');
         const range: Record<string, string> = {};
         if (from !== undefined) range.from = String(from);
@@ -208,38 +209,7 @@ export function registerTools(
         spend(1);
         const by = apiKeyAuthor(key, caller.address, deps.now);
         return { deleted: await deleteRecords(store, bucket, selection, by) };
-      }),
-  );
-}
-
-/**
- * A tool's answer as JSON (text for every client, structured for those that read it), or its
- * AppError as a tool error carrying the REST problem document (code, detail, items). A store
- * that did not answer in time is service_unavailable, as on REST; anything else is logged and
- * answered as internal_error, its message kept to ourselves.
- */
-function answerWith(logger: Logger) {
-  return async (run: () => Promise<Record<string, unknown>>): Promise<CallToolResult> => {
-    try {
-      const result = await run();
-      return {
-        content: [{ type: 'text', text: JSON.stringify(result) }],
-        structuredContent: result,
-      };
-    } catch (thrown) {
-      let error = asServiceUnavailable(thrown);
-      if (!isAppError(error)) {
-        logger('error', 'MCP tool failed', {
-          error: error instanceof Error ? error.stack : String(error),
-        });
-        error = new AppError('internal_error', 'Something went wrong on our side.');
-      }
-      const problem = (error as AppError).toProblem();
-      return {
-        isError: true,
-        content: [{ type: 'text', text: JSON.stringify(problem) }],
-        structuredContent: { ...problem },
-      };
-    }
-  };
+      },
+    }),
+  ];
 }

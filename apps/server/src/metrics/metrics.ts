@@ -60,7 +60,7 @@ export class ServerMetrics {
   });
   private readonly rateLimitRefusals = new Counter({
     name: 'bucketgrid_rate_limit_refusals_total',
-    help: 'Refusals with 429 (rate limits, throttling, live-view caps) by route pattern; connections over the per-address cap as route "(connection)"',
+    help: 'Refusals with 429 (rate limits, throttling, live-view caps) by route pattern (MCP tool calls refused so as route "/mcp"); connections over the per-address cap as route "(connection)"',
     labelNames: ['route'] as const,
     registers: [this.registry],
   });
@@ -93,6 +93,14 @@ export class ServerMetrics {
 
   request(method: string, route: string, status: number, seconds: number): void {
     this.requestSeconds.observe({ method, route, status: String(status) }, seconds);
+    this.refused(route, status);
+  }
+
+  /**
+   * A refusal by its status: 429s are rate-limit refusals. Requests count theirs; MCP tool calls
+   * are refused inside a 200 answer, so the MCP server counts each by its problem's status.
+   */
+  refused(route: string, status: number): void {
     if (status === 429) this.rateLimitRefusals.inc({ route });
   }
 

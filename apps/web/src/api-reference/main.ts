@@ -2,6 +2,7 @@ import { createApiReference } from '@scalar/api-reference';
 import '@scalar/api-reference/style.css';
 import './page.css';
 import { bucketFromQuery, forBucket } from './for-bucket.ts';
+import { forSamples } from './samples.ts';
 
 /**
  * The data API reference: GET /api/openapi.json rendered by Scalar, bundled with the app (no
@@ -10,11 +11,14 @@ import { bucketFromQuery, forBucket } from './for-bucket.ts';
  * style elements, so the server sends this page a policy that allows inline styles).
  */
 
-/** Code samples in curl, Python requests, Go and Node (fetch); every other client hidden. */
+/**
+ * Code samples in curl, Go and Node (fetch) as the renderer generates them, and Python
+ * (requests) as samples.ts writes it; every other client hidden.
+ */
 const HIDDEN_CLIENTS = [
   ...['c', 'clojure', 'csharp', 'dart', 'fsharp', 'http', 'java', 'js', 'kotlin', 'objc'],
-  ...['ocaml', 'php', 'powershell', 'r', 'ruby', 'rust', 'swift'],
-  ...['shell/httpie', 'shell/wget', 'python/python3', 'python/httpx_sync', 'python/httpx_async'],
+  ...['ocaml', 'php', 'powershell', 'r', 'ruby', 'rust', 'swift', 'python'],
+  ...['shell/httpie', 'shell/wget'],
   ...['node/axios', 'node/ofetch', 'node/undici'],
 ];
 
@@ -24,7 +28,7 @@ try {
   const response = await fetch('/api/openapi.json');
   if (!response.ok) throw new Error(`GET /api/openapi.json answered ${response.status}`);
   createApiReference(mount, {
-    content: forBucket(await response.json(), bucket),
+    content: forSamples(forBucket(await response.json(), bucket), window.location.origin),
     servers: [{ url: window.location.origin }],
     withDefaultFonts: false,
     telemetry: false,

@@ -1,5 +1,6 @@
 import { type MarkdownToJSX, parser, RuleType } from 'markdown-to-jsx';
 import { Fragment, type ReactNode } from 'react';
+import styles from './Markdown.module.css';
 
 type Node = MarkdownToJSX.ASTNode;
 
@@ -22,7 +23,9 @@ export function safeHref(target: string | null): string | null {
 }
 
 function cellClass(align: 'left' | 'right' | 'center' | null | undefined): string {
-  return align ? `md-cell align-${align}` : 'md-cell';
+  if (align === 'right') return `${styles.cell} ${styles.right}`;
+  if (align === 'center') return `${styles.cell} ${styles.center}`;
+  return styles.cell ?? '';
 }
 
 function children(nodes: readonly Node[]): ReactNode[] {
@@ -89,7 +92,7 @@ function render(node: Node): ReactNode {
     }
     case RuleType.image:
       // No images: a note on a wall screen must not load from other sites.
-      return node.alt ? <span className="markdown-image-alt">[{node.alt}]</span> : null;
+      return node.alt ? <span className="muted">[{node.alt}]</span> : null;
     case RuleType.table:
       return (
         <table>
@@ -167,5 +170,5 @@ export function renderMarkdown(source: string): ReactNode {
 }
 
 export function Markdown({ source }: { source: string }) {
-  return <div className="markdown">{renderMarkdown(source)}</div>;
+  return <div className={styles.markdown}>{renderMarkdown(source)}</div>;
 }

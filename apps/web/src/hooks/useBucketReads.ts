@@ -1,8 +1,8 @@
 import type { BucketType, Downsampled } from '@bucketgrid/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { gridKeys } from '../lib/query-keys.ts';
+import { useGridReads } from '../lib/grid-reads.tsx';
+import { dashboardKeys } from '../lib/query-keys.ts';
 import { type DashboardRange, rangeKey, resolveRange, slideIntervalMs } from '../lib/time-range.ts';
-import { trpc } from '../lib/trpc.ts';
 
 /** A widget asks for about one point per 2 pixels of its width, at most 1,000. */
 export const MAX_WIDGET_POINTS = 1_000;
@@ -59,19 +59,17 @@ export function useDownsample({
   series,
   enabled = true,
 }: DownsampleOptions) {
-  const utils = trpc.useUtils();
+  const reads = useGridReads();
   const key = rangeFor(bucket.type, range, keyRange).key;
   return useQuery({
-    queryKey: [
-      ...gridKeys.bucket(dashboardId, bucket.id),
-      'downsample',
-      key,
+    queryKey: dashboardKeys.downsample(dashboardId, bucket.id, {
+      range: key,
       points,
-      series ?? null,
-    ],
+      series: series ?? null,
+    }),
     queryFn: (): Promise<Downsampled> => {
       const { from, to } = rangeFor(bucket.type, range, keyRange);
-      return utils.client.buckets.downsample.query({
+      return reads.downsample({
         dashboardId,
         bucketId: bucket.id,
         from,
@@ -86,34 +84,64 @@ export function useDownsample({
   });
 }
 
-/** A bucket's latest records in the range (newest first; KV: by key), for table widgets. */
-export function useLatestRecords({
+interface RecordsOptions {
+  dashboardId: string;
+  bucket: { id: string; type: BucketType };
+  /** Null: the whole bucket. */
+  range: DashboardRange | null;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** A page after the first: the cursor the previous page returned. */
+  cursor?: string;
+  enabled?: boolean;
+}
+
+/**
+ * A page of a bucket's records in the range. Like downsampled reads it keeps its last page
+ * while it refetches, and a relative range's window keeps sliding.
+ */
+export function useRecords({
   dashboardId,
   bucket,
   range,
+  order,
   limit,
-}: {
-  dashboardId: string;
-  bucket: { id: string; type: BucketType };
-  range: DashboardRange;
-  limit: number;
-}) {
-  const utils = trpc.useUtils();
+  cursor,
+  enabled = true,
+}: RecordsOptions) {
+  const reads = useGridReads();
   const key = rangeFor(bucket.type, range).key;
   return useQuery({
-    queryKey: [...gridKeys.bucket(dashboardId, bucket.id), 'records', key, limit],
+    queryKey: dashboardKeys.records(dashboardId, bucket.id, {
+      range: key,
+      order,
+      limit,
+      cursor: cursor ?? null,
+    }),
     queryFn: () => {
       const { from, to } = rangeFor(bucket.type, range);
-      return utils.client.buckets.records.query({
+      return reads.records({
         dashboardId,
         bucketId: bucket.id,
-        order: bucket.type === 'KV' ? 'asc' : 'desc',
+        order,
         limit,
+        cursor,
         from,
         to,
       });
     },
     placeholderData: keepPreviousData,
-    refetchInterval: bucket.type === 'TSV' ? slideIntervalMs(range) : false,
+    refetchInterval: bucket.type === 'TSV' && range ? slideIntervalMs(range) : false,
+    enabled,
   });
+}
+
+/** A bucket's latest records in the range (newest first; KV: by key), for table widgets. */
+export function useLatestRecords(options: {
+  dashboardId: string;
+  bucket: { id: string; type: BucketType };
+  range: DashboardRange;
+  limit: number;
+}) {
+  return useRecords({ ...options, order: options.bucket.type === 'KV' ? 'asc' : 'desc' });
 }

@@ -1,6 +1,6 @@
 import type { SeriesSummary } from '@bucketgrid/shared';
 import { useQuery } from '@tanstack/react-query';
-import { gridKeys } from '../lib/query-keys.ts';
+import { dashboardKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
 
 /**
@@ -10,7 +10,7 @@ import { trpc } from '../lib/trpc.ts';
 export function useBucketSeries(dashboardId: string, bucketId: string) {
   const utils = trpc.useUtils();
   return useQuery({
-    queryKey: [...gridKeys.bucket(dashboardId, bucketId), 'series'],
+    queryKey: dashboardKeys.series(dashboardId, bucketId),
     queryFn: (): Promise<SeriesSummary> =>
       utils.client.buckets.series.query({ dashboardId, bucketId }),
   });

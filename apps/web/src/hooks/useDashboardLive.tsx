@@ -1,10 +1,9 @@
-import type { LiveEvent } from '@bucketgrid/trpc';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { type Coalescer, coalesce } from '../lib/coalesce.ts';
 import { describeError } from '../lib/errors.ts';
-import { keepLive, type LiveStatus } from '../lib/live-connection.ts';
-import { gridKeys } from '../lib/query-keys.ts';
+import type { LiveOperationContext, LiveStatus } from '../lib/live-connection.ts';
+import { dashboardKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
 
 export type { LiveStatus };
@@ -25,7 +24,7 @@ export function useLiveStatus(): LiveStatus {
  * One live stream per open dashboard (`dashboards.live`), shared by every tab, widget and
  * bucket view in it. Each event refetches what it makes stale, in place (queries keep their
  * data while refetching); bursts fold into a few refetches a second per bucket. A stream
- * that drops is reopened by itself, and every reopen catches up on what it missed.
+ * that drops is reopened by itself (lib/live-connection.ts), resuming after its last event.
  */
 export function DashboardLive({
   dashboardId,
@@ -50,8 +49,9 @@ export function DashboardLive({
         refresher = coalesce(
           () =>
             Promise.all([
-              queryClient.invalidateQueries({ queryKey: gridKeys.bucket(dashboardId, bucketId) }),
-              utils.buckets.records.invalidate({ dashboardId, bucketId }),
+              queryClient.invalidateQueries({
+                queryKey: dashboardKeys.bucket(dashboardId, bucketId),
+              }),
               utils.buckets.get.invalidate({ dashboardId, bucketId }),
             ]),
           MIN_REFRESH_GAP_MS,
@@ -61,58 +61,63 @@ export function DashboardLive({
       refresher.trigger();
       list.trigger();
     };
-    let openedAt = 0;
+    // When the stream now open began connecting: what was read before it may be stale.
+    let connectingSince = Date.now();
+    let started = false;
+    const interrupted = () => {
+      connectingSince = Date.now();
+      setStatus(started ? 'reconnecting' : 'connecting');
+    };
+    const context: LiveOperationContext = { onRetry: interrupted };
 
-    const stop = keepLive<LiveEvent>({
-      open(handlers) {
-        openedAt = Date.now();
-        const subscription = utils.client.dashboards.live.subscribe(
-          { dashboardId },
-          {
-            onStarted: handlers.onStarted,
-            onData: (tracked) => handlers.onData(tracked.data),
-            onError: (error) => handlers.onEnded(error),
-            onComplete: () => handlers.onEnded(),
-            onConnectionStateChange: (state) => {
-              if (state.state === 'connecting' && state.error) handlers.onInterrupted();
-            },
-          },
-        );
-        return () => subscription.unsubscribe();
-      },
-      onEvent(event) {
-        if (event.type === 'records') refreshBucket(event.bucketId);
-        else if (event.type === 'buckets') {
-          utils.buckets.list.invalidate({ dashboardId });
-          utils.buckets.get.invalidate();
-        } else if (event.type === 'layout') {
-          const cached = queryClient.getQueryData<{ version: number }>(
-            gridKeys.layout(dashboardId),
-          );
-          if (cached?.version !== event.version) {
-            queryClient.invalidateQueries({ queryKey: gridKeys.layout(dashboardId) });
+    const subscription = utils.client.dashboards.live.subscribe(
+      { dashboardId },
+      {
+        context: context as Record<string, unknown>,
+        onStarted() {
+          started = true;
+          setStatus('live');
+          // Writes made while no stream was open sent no event: refetch what is older than
+          // this stream (a resumed stream also replays them; the refetch costs little).
+          const stale = {
+            predicate: (query: { state: { dataUpdatedAt: number } }) =>
+              query.state.dataUpdatedAt < connectingSince,
+          };
+          queryClient.invalidateQueries({
+            queryKey: dashboardKeys.dashboard(dashboardId),
+            ...stale,
+          });
+          utils.buckets.invalidate(undefined, stale);
+        },
+        onData({ data: event }) {
+          if (event.type === 'records') refreshBucket(event.bucketId);
+          else if (event.type === 'buckets') {
+            utils.buckets.list.invalidate({ dashboardId });
+            utils.buckets.get.invalidate();
+          } else if (event.type === 'layout') {
+            const cached = queryClient.getQueryData<{ version: number }>(
+              dashboardKeys.layout(dashboardId),
+            );
+            if (cached?.version !== event.version) {
+              queryClient.invalidateQueries({ queryKey: dashboardKeys.layout(dashboardId) });
+            }
           }
-        }
+        },
+        onConnectionStateChange(state) {
+          // The SSE link lost its connection and reopens it by itself.
+          if (state.state === 'connecting' && state.error) interrupted();
+        },
+        onError(error) {
+          // Not retried: the session or the membership ended. Let the pages see it.
+          setStatus(started ? 'reconnecting' : 'connecting');
+          const code = describeError(error).code;
+          if (code === 'unauthenticated') utils.auth.me.invalidate();
+          if (code === 'not_found' || code === 'forbidden') utils.dashboards.bySlug.invalidate();
+        },
       },
-      onStatus: setStatus,
-      onStarted() {
-        // Writes made while no stream was open sent no event: refetch what is older than it.
-        const stale = {
-          predicate: (query: { state: { dataUpdatedAt: number } }) =>
-            query.state.dataUpdatedAt < openedAt,
-        };
-        queryClient.invalidateQueries({ queryKey: gridKeys.dashboard(dashboardId), ...stale });
-        utils.buckets.invalidate(undefined, stale);
-      },
-      onError(error) {
-        // A stream ends for good when the session or the membership did: let the pages see it.
-        const code = describeError(error).code;
-        if (code === 'unauthenticated') utils.auth.me.invalidate();
-        if (code === 'not_found' || code === 'forbidden') utils.dashboards.bySlug.invalidate();
-      },
-    });
+    );
     return () => {
-      stop();
+      subscription.unsubscribe();
       list.cancel();
       for (const refresher of perBucket.values()) refresher.cancel();
     };

@@ -1,13 +1,13 @@
 import type { DashboardLayout } from '@bucketgrid/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { gridKeys } from '../lib/query-keys.ts';
+import { dashboardKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
 
 /** The dashboard's saved grid; the live stream refetches it when someone saves a new version. */
 export function useLayout(dashboardId: string) {
   const utils = trpc.useUtils();
   return useQuery({
-    queryKey: gridKeys.layout(dashboardId),
+    queryKey: dashboardKeys.layout(dashboardId),
     queryFn: () => utils.client.dashboards.layout.query({ dashboardId }),
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -17,5 +17,5 @@ export function useLayout(dashboardId: string) {
 export function useSetLayout(dashboardId: string) {
   const queryClient = useQueryClient();
   return (layout: DashboardLayout) =>
-    queryClient.setQueryData(gridKeys.layout(dashboardId), layout);
+    queryClient.setQueryData(dashboardKeys.layout(dashboardId), layout);
 }

@@ -1,8 +1,15 @@
 import { MAX_TRPC_BATCH_CALLS } from '@bucketgrid/shared';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import {
+  httpBatchLink,
+  httpBatchStreamLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+} from '@trpc/client';
 import { getQueryKey } from '@trpc/react-query';
 import { describeError } from './errors.ts';
+import { liveRetryLink } from './live-connection.ts';
 import { trpc } from './trpc.ts';
 
 /** Errors that another try will not fix: the answer would be the same. */
@@ -29,18 +36,25 @@ function onSessionLost(client: QueryClient, error: unknown): void {
   }
 }
 
+const STREAMED_READS = new Set(['buckets.downsample', 'buckets.records']);
+
 export function createTrpcClient() {
   return trpc.createClient({
     links: [
       splitLink({
         // Live views stream over server-sent events; everything else is batched HTTP.
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: '/trpc' }),
+        true: [liveRetryLink(), httpSubscriptionLink({ url: '/trpc' })],
         false: splitLink({
           // The server refuses sign-in, sign-up and sign-out inside a batch (not_batchable).
           condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.'),
           true: httpLink({ url: '/trpc' }),
-          false: httpBatchLink({ url: '/trpc', maxItems: MAX_TRPC_BATCH_CALLS }),
+          false: splitLink({
+            // Bucket reads stream back one by one: each widget draws as soon as its read is done.
+            condition: (op) => STREAMED_READS.has(op.path),
+            true: httpBatchStreamLink({ url: '/trpc', maxItems: MAX_TRPC_BATCH_CALLS }),
+            false: httpBatchLink({ url: '/trpc', maxItems: MAX_TRPC_BATCH_CALLS }),
+          }),
         }),
       }),
     ],

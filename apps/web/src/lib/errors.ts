@@ -21,6 +21,7 @@ const messages: Record<ProblemCode, string> = {
   invitation_for_another_email: 'This invitation is for another email address.',
   not_found: 'It does not exist, or you do not have access to it.',
   bucket_not_found: 'That bucket does not exist.',
+  share_link_not_found: 'This share link was revoked, replaced or has expired.',
   method_not_allowed: 'That action is not supported.',
   request_timeout: 'The request took too long to arrive. Check your connection and try again.',
   email_taken: 'An account with this email exists; sign in instead.',

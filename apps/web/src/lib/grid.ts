@@ -5,21 +5,13 @@ import {
   type Widget,
   type WidgetType,
 } from '@bucketgrid/shared';
+import { widgetTypes } from '../widgets/registry.ts';
 
 /** Height of one grid row in CSS pixels; a widget of h rows is h × this plus the gaps. */
 export const ROW_HEIGHT = 64;
 export const GRID_MARGIN = 12;
 /** Below this container width the grid becomes one column, widgets in (y, x) order. */
 export const ONE_COLUMN_BELOW_PX = 720;
-
-export const widgetSizes: Record<WidgetType, { w: number; h: number; minW: number; minH: number }> =
-  {
-    timeChart: { w: 6, h: 5, minW: 3, minH: 3 },
-    barChart: { w: 6, h: 5, minW: 3, minH: 3 },
-    stat: { w: 3, h: 3, minW: 2, minH: 2 },
-    table: { w: 6, h: 5, minW: 3, minH: 3 },
-    text: { w: 4, h: 3, minW: 2, minH: 1 },
-  };
 
 export interface GridItem {
   i: string;
@@ -35,7 +27,7 @@ export interface GridItem {
 /** The grid library's layout for the widgets (ids as item keys). */
 export function layoutItems(widgets: readonly Widget[]): GridItem[] {
   return widgets.map((widget) => {
-    const size = widgetSizes[widget.type];
+    const size = widgetTypes[widget.type].size;
     return {
       i: widget.id,
       ...widget.pos,
@@ -89,7 +81,7 @@ function overlaps(a: GridPosition, b: GridPosition): boolean {
  * to right, so widgets fill a row before starting the next.
  */
 export function placeNew(widgets: readonly Widget[], type: WidgetType): GridPosition {
-  const { w, h } = widgetSizes[type];
+  const { w, h } = widgetTypes[type].size;
   const bottom = widgets.reduce((end, widget) => Math.max(end, widget.pos.y + widget.pos.h), 0);
   for (let y = 0; y <= bottom; y++) {
     for (let x = 0; x + w <= GRID_COLUMNS; x++) {

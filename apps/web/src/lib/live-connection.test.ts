@@ -1,87 +1,108 @@
+import {
+  createTRPCUntypedClient,
+  type Operation,
+  type OperationResultEnvelope,
+  TRPCClientError,
+  type TRPCLink,
+} from '@trpc/client';
+import { type Observer, observable } from '@trpc/server/observable';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffMs, keepLive, type LiveHandlers, type LiveStatus } from './live-connection.ts';
+import { backoffMs, type LiveOperationContext, liveRetryLink } from './live-connection.ts';
 
-describe('keepLive', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+type Envelope = OperationResultEnvelope<unknown, TRPCClientError<never>>;
 
-  function setup() {
-    const streams: { handlers: LiveHandlers<string>; closed: boolean }[] = [];
-    const statuses: LiveStatus[] = [];
-    const events: string[] = [];
-    const starts: boolean[] = [];
-    const errors: unknown[] = [];
-    const stop = keepLive<string>({
-      open(handlers) {
-        const stream = { handlers, closed: false };
+/**
+ * The real tRPC client and our retry link over a stand-in for the network: each opened
+ * stream is recorded with the input it was opened with, and the test plays the server.
+ */
+function setup() {
+  const streams: {
+    op: Operation;
+    observer: Observer<Envelope, TRPCClientError<never>>;
+    closed: boolean;
+  }[] = [];
+  const server: TRPCLink<never> =
+    () =>
+    ({ op }) =>
+      observable((observer) => {
+        const stream = { op, observer, closed: false };
         streams.push(stream);
         return () => {
           stream.closed = true;
         };
-      },
-      onEvent: (event) => events.push(event),
-      onStatus: (status) => statuses.push(status),
-      onStarted: (first) => starts.push(first),
-      onError: (error) => errors.push(error),
-      backoffMs: (attempt) => 1000 * (attempt + 1),
-    });
-    return { streams, statuses, events, starts, errors, stop };
-  }
-
-  it('passes events on and reports the stream live once it starts', () => {
-    const { streams, statuses, events, starts } = setup();
-    expect(statuses).toEqual(['connecting']);
-    streams[0]!.handlers.onStarted();
-    streams[0]!.handlers.onData('a');
-    expect(statuses).toEqual(['connecting', 'live']);
-    expect(events).toEqual(['a']);
-    expect(starts).toEqual([true]);
+      });
+  const client = createTRPCUntypedClient({
+    links: [liveRetryLink((attempt) => 1000 * attempt) as TRPCLink<never>, server],
   });
+  const events: unknown[] = [];
+  const starts: number[] = [];
+  const retries: unknown[] = [];
+  const errors: unknown[] = [];
+  const context: LiveOperationContext = { onRetry: (error) => retries.push(error) };
+  const subscription = client.subscription(
+    'dashboards.live',
+    { dashboardId: 'd1' },
+    {
+      context: context as Record<string, unknown>,
+      onStarted: () => starts.push(Date.now()),
+      onData: (data) => events.push(data),
+      onError: (error) => errors.push(error),
+    },
+  );
+  const serverError = (appCode: string) =>
+    TRPCClientError.from({
+      error: { code: -32600, message: appCode, data: { code: 'BAD_REQUEST', appCode } },
+    }) as TRPCClientError<never>;
+  return { streams, events, starts, retries, errors, subscription, serverError };
+}
 
-  it('reopens an ended stream with a growing backoff and catches up when it is back', async () => {
-    const { streams, statuses, starts, errors } = setup();
-    streams[0]!.handlers.onStarted();
-    streams[0]!.handlers.onEnded();
-    expect(statuses.at(-1)).toBe('reconnecting');
-    expect(streams[0]!.closed).toBe(true);
+describe('live streams through tRPC’s retryLink', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('reopens a stream the server ended, after a growing backoff, from the last event', async () => {
+    const { streams, events, starts, retries, errors, serverError } = setup();
+    expect(streams).toHaveLength(1);
+    streams[0]!.observer.next({ result: { type: 'started' } });
+    streams[0]!.observer.next({ result: { id: '41', data: { type: 'records', bucketId: 'b' } } });
+    streams[0]!.observer.error(serverError('live_view_fell_behind'));
+    expect(retries).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(999);
     expect(streams).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(streams).toHaveLength(2);
-    streams[1]!.handlers.onEnded(new Error('offline'));
-    expect(errors).toHaveLength(1);
+    // It resumes after the last event it delivered: the server replays what was missed.
+    expect(streams[1]!.op.input).toEqual({ dashboardId: 'd1', lastEventId: '41' });
+    streams[1]!.observer.error(serverError('too_many_live_views'));
     await vi.advanceTimersByTimeAsync(1999);
     expect(streams).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(streams).toHaveLength(3);
-    streams[2]!.handlers.onStarted();
-    expect(statuses.at(-1)).toBe('live');
-    expect(starts).toEqual([true, false]);
-    // A later failure starts the backoff from the beginning again.
-    streams[2]!.handlers.onEnded();
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(streams).toHaveLength(4);
+    streams[2]!.observer.next({ result: { type: 'started' } });
+    expect(starts).toHaveLength(2);
+    expect(events).toHaveLength(1);
+    expect(errors).toEqual([]);
   });
 
-  it('shows a transport interruption as reconnecting, and ignores a replaced stream', () => {
-    const { streams, statuses, events } = setup();
-    streams[0]!.handlers.onStarted();
-    streams[0]!.handlers.onInterrupted();
-    expect(statuses.at(-1)).toBe('reconnecting');
-    streams[0]!.handlers.onEnded();
-    streams[0]!.handlers.onData('late');
-    expect(events).toEqual([]);
-  });
-
-  it('stops for good: no reopen, stream closed', async () => {
-    const { streams, stop } = setup();
-    streams[0]!.handlers.onEnded();
-    stop();
+  it('gives up when another stream would be refused too, and tells the page', async () => {
+    const { streams, retries, errors, serverError } = setup();
+    streams[0]!.observer.next({ result: { type: 'started' } });
+    streams[0]!.observer.error(serverError('unauthenticated'));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(streams).toHaveLength(1);
-    const { streams: others, stop: stopOthers } = setup();
-    stopOthers();
-    expect(others[0]!.closed).toBe(true);
+    expect(retries).toEqual([]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('closes the stream and opens no other once the page unsubscribes', async () => {
+    const { streams, subscription, serverError } = setup();
+    streams[0]!.observer.error(serverError('live_view_fell_behind'));
+    subscription.unsubscribe();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(streams).toHaveLength(1);
+    const other = setup();
+    other.subscription.unsubscribe();
+    expect(other.streams[0]!.closed).toBe(true);
   });
 
   it('backs off up to 30 s with some jitter', () => {

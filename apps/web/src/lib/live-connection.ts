@@ -1,25 +1,25 @@
+import type { AppRouter } from '@bucketgrid/trpc';
+import { retryLink, type TRPCLink } from '@trpc/client';
+import { describeError } from './errors.ts';
+
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
-export interface LiveHandlers<E> {
-  onStarted: () => void;
-  onData: (event: E) => void;
-  /** The stream failed or the server ended it: open a new one later. */
-  onEnded: (error?: unknown) => void;
-  /** The transport lost its connection and is trying again by itself. */
-  onInterrupted: () => void;
+/**
+ * What a live subscription passes in its operation context: told when its stream failed and
+ * is reopened after a backoff, so the page can say "Reconnecting…" during the wait.
+ */
+export interface LiveOperationContext {
+  onRetry?: (error: unknown) => void;
 }
 
-export interface LiveOptions<E> {
-  /** Opens one stream; returns how to close it. */
-  open: (handlers: LiveHandlers<E>) => () => void;
-  onEvent: (event: E) => void;
-  onStatus: (status: LiveStatus) => void;
-  /** Every (re)start: writes made while the stream was down sent no event, so catch up. */
-  onStarted: (firstStart: boolean) => void;
-  /** Tells the app a stream ended with an error (a session or membership may have ended). */
-  onError?: (error: unknown) => void;
-  backoffMs?: (attempt: number) => number;
-}
+/** Errors another stream will not fix: the session, the membership, the dashboard or the share link ended. */
+const FINAL_CODES = new Set([
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'invalid_input',
+  'share_link_not_found',
+]);
 
 /** 1 s, 2 s, 4 s … up to 30 s, with up to 20 % jitter so many screens do not return at once. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -28,55 +28,23 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 /**
- * Keeps one live stream open for as long as it is wanted: a stream that fails or that the
- * server ends (slow consumer, sign-out, membership ended) is reopened after a backoff that
- * grows with each failure in a row and resets once a stream starts.
+ * tRPC's retryLink for live streams. A dropped connection the SSE link reopens by itself
+ * (its state turns `connecting`); a stream the server ends with an error (the view fell
+ * behind, too many views, the server restarting) comes here and is reopened after a
+ * backoff, resuming after the last event it delivered (`lastEventId`): the server replays
+ * what was missed, or says what to refetch when it no longer knows. Attempts count over the
+ * stream's life, so one refused again and again settles at the 30 s cap.
  */
-export function keepLive<E>(options: LiveOptions<E>): () => void {
-  const wait = options.backoffMs ?? ((attempt: number) => backoffMs(attempt));
-  let close: (() => void) | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let failures = 0;
-  let started = false;
-  let stopped = false;
-  let generation = 0;
-
-  function connect(): void {
-    timer = undefined;
-    const mine = ++generation;
-    const current = () => !stopped && mine === generation;
-    close = options.open({
-      onStarted() {
-        if (!current()) return;
-        failures = 0;
-        options.onStatus('live');
-        options.onStarted(!started);
-        started = true;
-      },
-      onData(event) {
-        if (current()) options.onEvent(event);
-      },
-      onInterrupted() {
-        if (current()) options.onStatus(started ? 'reconnecting' : 'connecting');
-      },
-      onEnded(error) {
-        if (!current()) return;
-        generation++;
-        close?.();
-        close = null;
-        options.onStatus(started ? 'reconnecting' : 'connecting');
-        if (error !== undefined) options.onError?.(error);
-        timer = setTimeout(connect, wait(failures++));
-      },
-    });
-  }
-
-  options.onStatus('connecting');
-  connect();
-  return () => {
-    stopped = true;
-    if (timer !== undefined) clearTimeout(timer);
-    close?.();
-    close = null;
-  };
+export function liveRetryLink(
+  delayMs: (attempt: number) => number = (attempt) => backoffMs(attempt - 1),
+): TRPCLink<AppRouter> {
+  return retryLink<AppRouter>({
+    retry({ op, error }) {
+      if (op.type !== 'subscription') return false;
+      if (FINAL_CODES.has(describeError(error).code)) return false;
+      (op.context as LiveOperationContext).onRetry?.(error);
+      return true;
+    },
+    retryDelayMs: delayMs,
+  });
 }

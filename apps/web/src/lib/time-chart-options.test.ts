@@ -1,5 +1,6 @@
+import type uPlot from 'uplot';
 import { describe, expect, it } from 'vitest';
-import { axesByUnit, isolatedIndices } from './time-chart-options.ts';
+import { axesByUnit, drawnExtent, isolatedIndices, padRange } from './time-chart-options.ts';
 
 describe('isolated values', () => {
   it('are the values with a gap or nothing on both sides', () => {
@@ -28,5 +29,28 @@ describe('axes by unit', () => {
       'right',
       'left',
     ]);
+  });
+});
+
+describe('the y scale', () => {
+  // The shape of uPlot the range reads: its series (scale, shown) and data columns.
+  const plot = {
+    series: [{}, { scale: 'y' }, { scale: 'y2' }, { scale: 'y', show: false }, { scale: 'y' }],
+    data: [
+      [1, 2, 3],
+      [20.4, 20.5, 21.2],
+      [40, 41, 45],
+      [-100, 100, 0],
+      // A band's maximum, its last interval centred past the x range's end.
+      [20.6, 20.7, 25.5],
+    ],
+  } as unknown as uPlot;
+
+  it('covers every drawn value of its shown series and bands, wherever the point stands', () => {
+    expect(drawnExtent(plot, 'y')).toEqual([20.4, 25.5]);
+    expect(drawnExtent(plot, 'y2')).toEqual([40, 45]);
+    const [low, high] = padRange(...drawnExtent(plot, 'y'), false);
+    expect(low).toBeLessThan(20.4);
+    expect(high).toBeGreaterThan(25.5);
   });
 });

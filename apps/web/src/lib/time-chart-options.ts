@@ -184,9 +184,9 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
         },
       },
       y: {
-        range: (_u, min, max) => padRange(min, max, stacked || style === 'area'),
+        range: (u) => padRange(...drawnExtent(u, 'y'), stacked || style === 'area'),
       },
-      ...(hasRight ? { y2: { range: (_u, min, max) => padRange(min, max, false) } } : {}),
+      ...(hasRight ? { y2: { range: (u) => padRange(...drawnExtent(u, 'y2'), false) } } : {}),
     },
     series: [
       {},
@@ -231,6 +231,8 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
     cursor: {
       drag: { x: Boolean(config.onSelect), y: false, setScale: false },
       points: { size: 6 },
+      // uPlot's own hover points follow the same reach as the legend and the tooltip.
+      hover: { prox: CURSOR_REACH_PX },
       ...(config.syncKey ? { sync: { key: config.syncKey, setSeries: false } } : {}),
     },
     hooks: {
@@ -256,13 +258,48 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
       setCursor: [
         (u) =>
           config.onCursor?.({
-            idx: u.cursor.idx ?? null,
+            idx: nearestShownIndex(u),
             left: u.cursor.left ?? 0,
             top: u.cursor.top ?? 0,
           }),
       ],
     },
   };
+}
+
+/** How far (CSS px) the cursor may be from a point for the legend and tooltip to show it. */
+export const CURSOR_REACH_PX = 24;
+
+/**
+ * The point at the cursor: uPlot's closest index, unless that point is further than
+ * CURSOR_REACH_PX away (a chart whose data covers an hour of a 24 h range would otherwise
+ * show the hour's first values anywhere in the other 23 hours as the values "at" the cursor).
+ */
+export function nearestShownIndex(u: uPlot): number | null {
+  const idx = u.cursor.idx;
+  const x = idx === null || idx === undefined ? undefined : u.data[0][idx];
+  if (x === undefined || u.cursor.left === undefined || u.cursor.left < 0) return null;
+  return Math.abs(u.valToPos(x, 'x') - u.cursor.left) <= CURSOR_REACH_PX ? idx! : null;
+}
+
+/**
+ * The lowest and highest value drawn on a y scale: every point of its shown series and
+ * bands, not only those inside the x range as uPlot's own range takes. The interval at
+ * either end of a read is centred past the range's edge; its line still runs into the
+ * plot, and must not leave it at the top.
+ */
+export function drawnExtent(u: uPlot, scale: string): [number | null, number | null] {
+  let min: number | null = null;
+  let max: number | null = null;
+  u.series.forEach((series, i) => {
+    if (i === 0 || series.scale !== scale || series.show === false) return;
+    for (const value of u.data[i] ?? []) {
+      if (value === null || value === undefined || !Number.isFinite(value)) continue;
+      if (min === null || value < min) min = value;
+      if (max === null || value > max) max = value;
+    }
+  });
+  return [min, max];
 }
 
 /** Some air above and below the data; areas and stacks start at zero. */

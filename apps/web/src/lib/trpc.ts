@@ -14,3 +14,4 @@ export type ApiKey = Outputs['apiKeys']['list'][number];
 export type Member = Outputs['members']['list'][number];
 export type ActivityEntry = Outputs['activity']['list']['entries'][number];
 export type AccountEvent = Outputs['activity']['account'][number];
+export type ShareLink = Outputs['shareLinks']['list'][number];

@@ -29,9 +29,13 @@ export class GroupFolder {
 
   /** One record: its key and its series values as stored (JSON text of an object). */
   addRecord(key: number, valuesJson: string): void {
+    this.addValues(key, JSON.parse(valuesJson) as Record<string, number | null>);
+  }
+
+  /** One record: its key and its series values (a sealed chunk's, already decoded). */
+  addValues(key: number, values: Readonly<Record<string, number | null>>): void {
     this.moveTo(key);
     this.records += 1;
-    const values = JSON.parse(valuesJson) as Record<string, number | null>;
     for (const series in values) {
       const value = values[series];
       if (value === null || value === undefined) continue;

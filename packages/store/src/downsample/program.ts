@@ -59,8 +59,15 @@ export interface Operations {
    * yet): one indexed row, for the read budget's estimate of an answer's series.
    */
   seriesCount: Op<{ bucket: BucketRef }, number>;
-  /** How many records `ranges` hold together, counting no further than `limit` + 1. */
-  countRecords: Op<{ bucket: BucketRef; ranges: [number, number][]; limit: number }, number>;
+  /**
+   * How many records folding `ranges` per interval of `interval` reads, counting no further
+   * than `limit` + 1: the records they hold, except that a backend with pre-folded blocks (a
+   * SQLite sealed chunk inside one interval) counts each such block once.
+   */
+  countRecords: Op<
+    { bucket: BucketRef; ranges: [number, number][]; interval: number; limit: number },
+    number
+  >;
   /** Up to `limit` records in key order, from `from` to `to` (each open when undefined). */
   records: Op<
     { bucket: BucketRef; from?: RecordKey; to?: RecordKey; limit: number; series?: number[] },

@@ -163,8 +163,12 @@ export function* downsampleProgram(
     raw = joinRanges(raw);
     const overBudget =
       raw.length > 0 &&
-      (yield* ask('countRecords', { bucket, ranges: raw, limit: READ_RAW_RECORDS_BUDGET })) >
-        READ_RAW_RECORDS_BUDGET;
+      (yield* ask('countRecords', {
+        bucket,
+        ranges: raw,
+        interval,
+        limit: READ_RAW_RECORDS_BUDGET,
+      })) > READ_RAW_RECORDS_BUDGET;
     let tierRange = plan.interior;
     if (overBudget) {
       // Whole intervals from their stored cells, the cut ones and the stale ones too.

@@ -1,7 +1,7 @@
 import { ACTIVITY_RETENTION_MS } from '@bucketgrid/shared';
 import type { ClientSession } from 'mongoose';
 import { decodeActivityCursor, encodeActivityCursor } from '../activity-cursor.ts';
-import { newId } from '../ids.ts';
+import { orderedId } from '../ids.ts';
 import type { AccountEvent, Activity, ActivityEntry, Store } from '../store.ts';
 import type { Db } from './connection.ts';
 import type { AccountEventDoc, ActivityDoc, Models } from './models.ts';
@@ -19,7 +19,7 @@ export async function writeActivity(
 ): Promise<void> {
   if (!activity) return;
   const doc: ActivityDoc = {
-    _id: newId(),
+    _id: orderedId(),
     dashboardId: activity.dashboardId,
     at: activity.at,
     actor: activity.actor,
@@ -82,7 +82,7 @@ export function activityMethods(db: Db): ActivityMethods {
     },
 
     async addAccountEvent(event) {
-      const doc: AccountEventDoc = { _id: newId(), ...event };
+      const doc: AccountEventDoc = { _id: orderedId(), ...event };
       await accountEvents.create(doc);
     },
 

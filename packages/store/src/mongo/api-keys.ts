@@ -1,25 +1,14 @@
 import { ALL_KEY_PERMISSIONS } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
-import type { ApiKeyRecord, Store } from '../store.ts';
+import type { ApiKeyStore } from '../roles/tenancy.ts';
+import type { ApiKeyRecord } from '../store.ts';
 import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type ApiKeyDoc, NEWEST_FIRST } from './models.ts';
 import { claimDashboard, requireUser } from './references.ts';
 
-type ApiKeyMethods = Pick<
-  Store,
-  | 'createApiKey'
-  | 'getApiKey'
-  | 'getApiKeyByHash'
-  | 'listApiKeys'
-  | 'revokeApiKey'
-  | 'setApiKeyExpiry'
-  | 'setApiKeyScopes'
-  | 'touchApiKeys'
->;
-
-export function apiKeyMethods(db: Db): ApiKeyMethods {
+export function apiKeyMethods(db: Db): ApiKeyStore {
   const { models } = db;
   const { apiKeys } = models;
   return {

@@ -1,21 +1,17 @@
 import type { PipelineStage } from 'mongoose';
 import { newId } from '../ids.ts';
-import type { Bucket, Store } from '../store.ts';
+import type { BucketStore } from '../roles/tenancy.ts';
+import type { Bucket } from '../store.ts';
 import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import { type BucketDoc, DASHBOARDS_COLLECTION, LIST_ORDER } from './models.ts';
 import { claimDashboard } from './references.ts';
 import type { MongoSweeper } from './sweeper.ts';
 
-type BucketMethods = Pick<
-  Store,
-  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'setBucketSeries' | 'deleteBucket'
->;
-
 /** A bucket document joined with the retention of its dashboard. */
 type BucketRow = BucketDoc & { dashboard: { retention: number }[] };
 
-export function bucketMethods(db: Db, sweeper: MongoSweeper): BucketMethods {
+export function bucketMethods(db: Db, sweeper: MongoSweeper): BucketStore {
   const { buckets } = db.models;
 
   /** Buckets with their dashboard's retention, in one round trip (getBucket is on every API call). */

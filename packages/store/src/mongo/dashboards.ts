@@ -1,13 +1,8 @@
 import type { Role } from '@bucketgrid/shared';
 import type { ClientSession } from 'mongoose';
 import { newId } from '../ids.ts';
-import {
-  type Dashboard,
-  LastOwner,
-  type Membership,
-  type MemberWithUser,
-  type Store,
-} from '../store.ts';
+import type { DashboardStore, MemberStore } from '../roles/tenancy.ts';
+import { type Dashboard, LastOwner, type Membership, type MemberWithUser } from '../store.ts';
 import { writeActivity } from './activity.ts';
 import { deleteDashboardAlerts } from './alerts.ts';
 import type { Db } from './connection.ts';
@@ -16,26 +11,11 @@ import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from 
 import { claimDashboard, requireUser } from './references.ts';
 import type { MongoSweeper } from './sweeper.ts';
 
-type DashboardMethods = Pick<
-  Store,
-  | 'createDashboard'
-  | 'getDashboard'
-  | 'getDashboardForMember'
-  | 'listDashboardsForUser'
-  | 'updateDashboard'
-  | 'deleteDashboard'
-  | 'getMembership'
-  | 'listMembers'
-  | 'addMember'
-  | 'setMemberRole'
-  | 'removeMember'
->;
-
 /** Members have no id of their own: ties between them go by user id, as on SQLite. */
 const MEMBERS_ORDER = { createdAt: 1, userId: 1 } as const;
 const SLUG_TAKEN = { slug: 'slug' } as const;
 
-export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethods {
+export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardStore & MemberStore {
   const { dashboards, memberships, users, buckets, apiKeys, layouts, retentionBacklog } = db.models;
 
   /**
@@ -189,6 +169,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardMethod
         await apiKeys.deleteMany({ dashboardId: id }, { session });
         await memberships.deleteMany({ dashboardId: id }, { session });
         await db.models.invitations.deleteMany({ dashboardId: id }, { session });
+        await db.models.shareLinks.deleteMany({ dashboardId: id }, { session });
         await deleteDashboardAlerts(db.conn, session, id);
         await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });

@@ -14,6 +14,7 @@ import type { MaintainResult, Store } from '../store.ts';
 import { expireActivity } from './activity.ts';
 import { cellStartOf } from './cell-start.ts';
 import type { Db } from './connection.ts';
+import { expireLinkTokens } from './invitations.ts';
 import type { AggregateDoc, BucketDoc, DirtyCellDoc, RecordDoc } from './models.ts';
 import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
@@ -373,9 +374,10 @@ export function downsampleMethods(
       const backlog = await trimRetentionBacklog();
       // By the real clock: `now` may run ahead to settle recent cells.
       const ageing = await expireActivity(db.models, Date.now());
+      const tokens = await expireLinkTokens(db.models, Date.now());
       const { more } = await runAsync(maintainProgram(now), operations);
       return {
-        more: upgrading || sweep.more || backlog.more || ageing || more,
+        more: upgrading || sweep.more || backlog.more || ageing || tokens || more,
         trimmed: backlog.trimmed,
         swept: sweep.swept,
       };

@@ -1,8 +1,15 @@
 import { newId } from '../ids.ts';
 import type { Invitation, Membership, Store } from '../store.ts';
+import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
-import { type InvitationDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
+import {
+  type InvitationDoc,
+  LIST_ORDER,
+  type MembershipDoc,
+  type Models,
+  type UserDoc,
+} from './models.ts';
 import { claimDashboard, requireUser } from './references.ts';
 
 type InvitationMethods = Pick<
@@ -20,7 +27,7 @@ const PENDING_TAKEN = { dashboardId: 'invitation', email: 'invitation' } as cons
 export function invitationMethods(db: Db): InvitationMethods {
   const { invitations, memberships, users } = db.models;
   return {
-    async createInvitation(input) {
+    async createInvitation(input, activity) {
       const doc: InvitationDoc = { ...input, _id: newId(), createdAt: Date.now() };
       try {
         await db.transaction(async (session) => {
@@ -33,6 +40,11 @@ export function invitationMethods(db: Db): InvitationMethods {
             { session },
           );
           await invitations.insertOne(doc, { session });
+          await writeActivity(
+            db.models,
+            session,
+            activity && { ...activity, target: { ...activity.target, id: doc._id } },
+          );
         });
       } catch (error) {
         throw mapDuplicateKey(error, PENDING_TAKEN);
@@ -60,19 +72,30 @@ export function invitationMethods(db: Db): InvitationMethods {
       return doc ? toInvitation(doc) : null;
     },
 
-    async renewInvitation(dashboardId, id, change) {
-      const doc = await invitations
-        .findOneAndUpdate({ _id: id, dashboardId }, { $set: change }, { returnDocument: 'after' })
-        .lean<InvitationDoc>();
-      return doc ? toInvitation(doc) : null;
+    async renewInvitation(dashboardId, id, change, activity) {
+      return db.transaction(async (session) => {
+        const doc = await invitations
+          .findOneAndUpdate(
+            { _id: id, dashboardId },
+            { $set: change },
+            { session, returnDocument: 'after' },
+          )
+          .lean<InvitationDoc>();
+        if (!doc) return null;
+        await writeActivity(db.models, session, activity);
+        return toInvitation(doc);
+      });
     },
 
-    async deleteInvitation(dashboardId, id) {
-      const result = await invitations.deleteOne({ _id: id, dashboardId });
-      return result.deletedCount > 0;
+    async deleteInvitation(dashboardId, id, activity) {
+      return db.transaction(async (session) => {
+        const result = await invitations.deleteOne({ _id: id, dashboardId }, { session });
+        if (result.deletedCount > 0) await writeActivity(db.models, session, activity);
+        return result.deletedCount > 0;
+      });
     },
 
-    async acceptInvitation(id, userId, now) {
+    async acceptInvitation(id, userId, now, activity) {
       try {
         return await db.transaction(async (session): Promise<Membership | null> => {
           // Removing it first: of two concurrent accepts, one removes it and the other conflicts.
@@ -90,6 +113,7 @@ export function invitationMethods(db: Db): InvitationMethods {
             createdAt: now,
           };
           await memberships.insertOne(membership, { session });
+          await writeActivity(db.models, session, activity);
           return {
             dashboardId: membership.dashboardId,
             userId,
@@ -102,6 +126,30 @@ export function invitationMethods(db: Db): InvitationMethods {
       }
     },
   };
+}
+
+/** Expired invitations and password resets one upkeep step removes, of each. */
+const EXPIRE_BATCH = 1_000;
+
+/**
+ * Upkeep: removes a batch of the invitations and password resets that expired by `now` (the
+ * real clock); says whether more may remain. Neither is ever used once expired.
+ */
+export async function expireLinkTokens(models: Models, now: number): Promise<boolean> {
+  const expired = { expiresAt: { $lte: now } };
+  const invitationIds = (
+    await models.invitations.find(expired, { _id: 1 }).limit(EXPIRE_BATCH).lean<{ _id: string }[]>()
+  ).map((doc) => doc._id);
+  const resetIds = (
+    await models.passwordResets
+      .find(expired, { _id: 1 })
+      .limit(EXPIRE_BATCH)
+      .lean<{ _id: string }[]>()
+  ).map((doc) => doc._id);
+  if (invitationIds.length > 0)
+    await models.invitations.deleteMany({ _id: { $in: invitationIds } });
+  if (resetIds.length > 0) await models.passwordResets.deleteMany({ _id: { $in: resetIds } });
+  return invitationIds.length === EXPIRE_BATCH || resetIds.length === EXPIRE_BATCH;
 }
 
 function toInvitation(doc: InvitationDoc): Invitation {

@@ -1,12 +1,10 @@
 import { type DashboardLayout, EMPTY_LAYOUT } from '@bucketgrid/shared';
-import type { Store } from '../store.ts';
+import type { LayoutStore } from '../roles/tenancy.ts';
 import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
 import type { LayoutDoc } from './models.ts';
 
-type LayoutMethods = Pick<Store, 'getLayout' | 'saveLayout'>;
-
-export function layoutMethods(db: Db): LayoutMethods {
+export function layoutMethods(db: Db): LayoutStore {
   const { dashboards, layouts } = db.models;
   return {
     async getLayout(dashboardId) {

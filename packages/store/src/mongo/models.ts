@@ -232,6 +232,21 @@ export interface InvitationDoc {
   expiresAt: number;
 }
 
+/** A public share link; the token only as its hex SHA-256. */
+export interface ShareLinkDoc {
+  _id: string;
+  dashboardId: string;
+  name: string;
+  tokenHash: string;
+  expiresAt: number | null;
+  allowRangeChange: boolean;
+  frameOrigins: string[];
+  createdBy: string | null;
+  createdAt: number;
+  lastViewedAt: number | null;
+  views: number;
+}
+
 /** A password reset, keyed by its token's hex SHA-256. */
 export interface PasswordResetDoc {
   _id: string;
@@ -455,12 +470,32 @@ const invitationSchema = new Schema<InvitationDoc>(
 );
 invitationSchema.index({ dashboardId: 1, email: 1 }, { unique: true });
 invitationSchema.index({ tokenHash: 1 }, { unique: true });
+invitationSchema.index({ expiresAt: 1 });
 
 const passwordResetSchema = new Schema<PasswordResetDoc>(
   { _id: String, userId: String, expiresAt: Number },
   options,
 );
 passwordResetSchema.index({ expiresAt: 1 });
+
+const shareLinkSchema = new Schema<ShareLinkDoc>(
+  {
+    _id: String,
+    dashboardId: String,
+    name: String,
+    tokenHash: String,
+    expiresAt: nullableNumber(),
+    allowRangeChange: Boolean,
+    frameOrigins: [String],
+    createdBy: { type: String, default: null },
+    createdAt: Number,
+    lastViewedAt: nullableNumber(),
+    views: { type: Number, default: 0 },
+  },
+  options,
+);
+shareLinkSchema.index({ tokenHash: 1 }, { unique: true });
+shareLinkSchema.index({ dashboardId: 1, createdAt: -1, _id: -1 });
 
 /** Compiles the models on this connection (never on mongoose's global one). */
 function compileModels(conn: Connection) {
@@ -483,6 +518,7 @@ function compileModels(conn: Connection) {
     accountEvents: conn.model('AccountEvent', accountEventSchema, 'accountEvents'),
     invitations: conn.model('Invitation', invitationSchema, 'invitations'),
     passwordResets: conn.model('PasswordReset', passwordResetSchema, 'passwordResets'),
+    shareLinks: conn.model('ShareLink', shareLinkSchema, 'shareLinks'),
   };
 }
 

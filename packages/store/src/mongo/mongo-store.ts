@@ -15,6 +15,7 @@ import { layoutMethods } from './layouts.ts';
 import { passwordResetMethods } from './password-resets.ts';
 import { rateWindowMethods } from './rate-windows.ts';
 import { recordMethods } from './records.ts';
+import { shareLinkMethods } from './share-links.ts';
 import { mongoSweeper } from './sweeper.ts';
 import { aggregatesUpgrade } from './upgrade.ts';
 import { userMethods } from './users.ts';
@@ -48,6 +49,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
       ...rateWindowMethods(db),
       ...activityMethods(db),
       ...invitationMethods(db),
+      ...shareLinkMethods(db),
       ...passwordResetMethods(db),
       ...alerts,
     },

@@ -1,26 +1,13 @@
 import { newId } from '../ids.ts';
-import type { Session, Store, User } from '../store.ts';
+import type { AccountStore } from '../roles/accounts.ts';
+import type { Session, User } from '../store.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
-import type { SessionDoc, UserDoc } from './models.ts';
+import type { AccountEventDoc, SessionDoc, UserDoc } from './models.ts';
 import { requireUser } from './references.ts';
 
-type UserMethods = Pick<
-  Store,
-  | 'createUser'
-  | 'getUserById'
-  | 'getUserByEmail'
-  | 'setUserPassword'
-  | 'createSession'
-  | 'getSession'
-  | 'listUserSessions'
-  | 'setSessionExpiry'
-  | 'deleteSession'
-  | 'deleteUserSessions'
-  | 'deleteExpiredSessions'
->;
-
-export function userMethods({ models }: Db): UserMethods {
+export function userMethods(db: Db): AccountStore {
+  const { models } = db;
   const { users, sessions } = models;
   return {
     async createUser(input) {
@@ -50,8 +37,17 @@ export function userMethods({ models }: Db): UserMethods {
       return doc ? toUser(doc) : null;
     },
 
-    async setUserPassword(userId, passwordHash) {
-      await users.updateOne({ _id: userId }, { $set: { passwordHash } });
+    async setUserPassword(userId, passwordHash, event) {
+      await db.transaction(async (session) => {
+        const { matchedCount } = await users.updateOne(
+          { _id: userId },
+          { $set: { passwordHash } },
+          { session },
+        );
+        if (matchedCount === 0 || !event) return;
+        const doc: AccountEventDoc = { _id: newId(), userId, ...event };
+        await models.accountEvents.insertOne(doc, { session });
+      });
     },
 
     async createSession(session) {

@@ -1,3 +1,5 @@
+import type { AccountEvent } from './activity.ts';
+
 /** Users and their sessions. All times are unix milliseconds. */
 
 export interface User {
@@ -20,7 +22,15 @@ export interface AccountStore {
   createUser(input: Omit<User, 'id' | 'createdAt'>): Promise<User>;
   getUserById(id: string): Promise<User | null>;
   getUserByEmail(email: string): Promise<User | null>;
-  setUserPassword(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Sets the password; `event` (the password change, for the account's history) is written in
+   * the same transaction, so the history never misses a change nor shows one that did not happen.
+   */
+  setUserPassword(
+    userId: string,
+    passwordHash: string,
+    event?: Omit<AccountEvent, 'id' | 'userId'>,
+  ): Promise<void>;
 
   /** MissingEntity('user') when the user does not exist. */
   createSession(session: Session): Promise<void>;

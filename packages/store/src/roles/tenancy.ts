@@ -97,7 +97,14 @@ export type DashboardRef = string | { workspace: string; slug: string };
  * Dashboards, members, layouts, buckets and API keys: the tenancy boundary. Every change takes
  * an optional `activity`, written in the same transaction (roles/activity.ts).
  */
-export interface TenancyStore {
+export interface TenancyStore
+  extends DashboardStore,
+    LayoutStore,
+    MemberStore,
+    BucketStore,
+    ApiKeyStore {}
+
+export interface DashboardStore {
   /** Creates the dashboard and makes `ownerId` its owner, in one step; MissingEntity('user'). */
   createDashboard(
     input: Omit<Dashboard, 'id' | 'createdAt'> & { ownerId: string },
@@ -124,7 +131,9 @@ export interface TenancyStore {
    * go in batches in later upkeep steps (`maintain`), which resume after a crash.
    */
   deleteDashboard(id: string, activity?: Activity): Promise<void>;
+}
 
+export interface LayoutStore {
   /** The dashboard's widget grid (version 0 and no widgets before the first save); null: no such dashboard. */
   getLayout(dashboardId: string): Promise<DashboardLayout | null>;
   /**
@@ -132,7 +141,9 @@ export interface TenancyStore {
    * `expectedVersion`, nothing changes and the current layout comes back as a conflict.
    */
   saveLayout(dashboardId: string, save: LayoutSave, activity?: Activity): Promise<SaveLayoutResult>;
+}
 
+export interface MemberStore {
   getMembership(dashboardId: string, userId: string): Promise<Membership | null>;
   /** Oldest first (ties by user id). */
   listMembers(dashboardId: string): Promise<MemberWithUser[]>;
@@ -155,7 +166,9 @@ export interface TenancyStore {
     activity?: Activity,
   ): Promise<void>;
   removeMember(dashboardId: string, userId: string, activity?: Activity): Promise<void>;
+}
 
+export interface BucketStore {
   /**
    * MissingEntity('dashboard') when the dashboard does not exist, also when it is deleted
    * concurrently: a bucket never outlives its dashboard (nor does a key or a membership).
@@ -176,7 +189,9 @@ export interface TenancyStore {
    * after a crash.
    */
   deleteBucket(id: string, activity?: Activity): Promise<void>;
+}
 
+export interface ApiKeyStore {
   /**
    * MissingEntity when the dashboard or the creator does not exist (checked in that order),
    * also when the dashboard is being deleted at the same moment: a key never outlives it.

@@ -1,6 +1,6 @@
 import { ACTIVITY_RETENTION_MS } from '@bucketgrid/shared';
 import { decodeActivityCursor, encodeActivityCursor } from '../activity-cursor.ts';
-import { newId } from '../ids.ts';
+import { orderedId } from '../ids.ts';
 import type { AccountEvent, Activity, ActivityEntry, Store } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
 
@@ -20,7 +20,7 @@ export function activityWriter({ sql }: SqliteDb): ActivityWriter {
          target_type, target_id, target_label, before, after, address)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
-      newId(),
+      orderedId(),
       activity.dashboardId,
       activity.at,
       activity.actor.type,
@@ -91,7 +91,7 @@ export function activityMethods(sqlite: SqliteDb): ActivityMethods {
       sql(
         `INSERT INTO account_events (id, user_id, at, kind, address, user_agent)
          VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(newId(), event.userId, event.at, event.kind, event.address, event.userAgent);
+      ).run(orderedId(), event.userId, event.at, event.kind, event.address, event.userAgent);
     },
 
     async listAccountEvents(userId, limit) {

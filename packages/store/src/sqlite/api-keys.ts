@@ -1,23 +1,12 @@
 import { ALL_KEY_PERMISSIONS, type KeyPermission } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
-import type { ApiKeyRecord, Store } from '../store.ts';
+import type { ApiKeyStore } from '../roles/tenancy.ts';
+import type { ApiKeyRecord } from '../store.ts';
 import type { ActivityWriter } from './activity.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, missingReference } from './errors.ts';
 
-type ApiKeyMethods = Pick<
-  Store,
-  | 'createApiKey'
-  | 'getApiKey'
-  | 'getApiKeyByHash'
-  | 'listApiKeys'
-  | 'revokeApiKey'
-  | 'setApiKeyExpiry'
-  | 'setApiKeyScopes'
-  | 'touchApiKeys'
->;
-
-export function apiKeyMethods(sqlite: SqliteDb, writeActivity: ActivityWriter): ApiKeyMethods {
+export function apiKeyMethods(sqlite: SqliteDb, writeActivity: ActivityWriter): ApiKeyStore {
   const { db, sql } = sqlite;
   const missingDashboardOr = missingReference(sqlite);
   return {

@@ -1,15 +1,11 @@
 import type { SeriesMeta } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
-import { type Bucket, MissingEntity, type Store } from '../store.ts';
+import type { BucketStore } from '../roles/tenancy.ts';
+import { type Bucket, MissingEntity } from '../store.ts';
 import type { ActivityWriter } from './activity.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure } from './errors.ts';
 import type { SqliteSweeper } from './sweeper.ts';
-
-type BucketMethods = Pick<
-  Store,
-  'createBucket' | 'getBucket' | 'listBuckets' | 'renameBucket' | 'setBucketSeries' | 'deleteBucket'
->;
 
 /** A bucket with its dashboard's retention (getBucket is on every API call: one query). */
 const BUCKET_SELECT = `SELECT b.*, d.retention FROM buckets b JOIN dashboards d ON d.id = b.dashboard_id`;
@@ -18,7 +14,7 @@ export function bucketMethods(
   { db, sql }: SqliteDb,
   sweeper: SqliteSweeper,
   writeActivity: ActivityWriter,
-): BucketMethods {
+): BucketStore {
   const getBucket = async (id: string) => {
     const row = sql(`${BUCKET_SELECT} WHERE b.id = ?`).get(id) as Row | undefined;
     return row ? toBucket(row) : null;

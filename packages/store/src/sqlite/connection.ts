@@ -30,6 +30,18 @@ export interface ConnectOptions {
   commitObserver?: CommitObserver;
   /** Threads that run record reads (see reader-pool.ts); 0 runs them on this connection. */
   readerThreads?: number;
+  /**
+   * Store TSV and IV records in chunks (docs/storage.md): in-order writes as raw chunks,
+   * upkeep encoding them and sealing rows. Off by default: records stay rows, as before,
+   * though chunks a store wrote with it on are still read, written and deleted correctly.
+   */
+  seriesChunks?: boolean;
+  /**
+   * With seriesChunks: records a TSV or IV bucket keeps unencoded after a write before the
+   * write encodes the rest (default DEFAULT_HEAD_RECORDS in records.ts). 0 seals every record
+   * a write leaves: tests use it to send every change through the sealed paths.
+   */
+  headRecords?: number;
 }
 
 export type Row = Record<string, unknown>;

@@ -1,31 +1,17 @@
 import type { Role } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
-import { type Dashboard, LastOwner, type Membership, MissingEntity, type Store } from '../store.ts';
+import type { DashboardStore, MemberStore } from '../roles/tenancy.ts';
+import { type Dashboard, LastOwner, type Membership, MissingEntity } from '../store.ts';
 import type { ActivityWriter } from './activity.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, missingReference, rethrowUnique } from './errors.ts';
 import type { SqliteSweeper } from './sweeper.ts';
 
-type DashboardMethods = Pick<
-  Store,
-  | 'createDashboard'
-  | 'getDashboard'
-  | 'getDashboardForMember'
-  | 'listDashboardsForUser'
-  | 'updateDashboard'
-  | 'deleteDashboard'
-  | 'getMembership'
-  | 'listMembers'
-  | 'addMember'
-  | 'setMemberRole'
-  | 'removeMember'
->;
-
 export function dashboardMethods(
   sqlite: SqliteDb,
   sweeper: SqliteSweeper,
   writeActivity: ActivityWriter,
-): DashboardMethods {
+): DashboardStore & MemberStore {
   const { db, sql } = sqlite;
   const missingDashboardOr = missingReference(sqlite);
   const getDashboard = async (id: string) => {

@@ -10,7 +10,15 @@ import {
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
 import { expireActivity } from './activity.ts';
+import {
+  countSealed,
+  foldFigures,
+  foldSealed,
+  sealedBounds,
+  sealedRecords,
+} from './chunk-reads.ts';
 import type { SqliteDb } from './connection.ts';
+import { expireLinkTokens } from './invitations.ts';
 import { expireRateWindows } from './rate-windows.ts';
 import type { SqliteRecords } from './records.ts';
 import type { SqliteSweeper } from './sweeper.ts';
@@ -57,13 +65,18 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
         `SELECT (SELECT key FROM records WHERE bucket = @bucket ORDER BY key LIMIT 1) AS first,
            (SELECT key FROM records WHERE bucket = @bucket ORDER BY key DESC LIMIT 1) AS last`,
       ).get({ bucket }) as { first: number | null; last: number | null };
-      return row.first === null ? null : { first: row.first, last: row.last! };
+      const sealed = sealedBounds(sql, bucket as number);
+      if (row.first === null) return sealed;
+      if (sealed === null) return { first: row.first, last: row.last! };
+      return { first: Math.min(sealed.first, row.first), last: Math.max(sealed.last, row.last!) };
     },
 
     hasMoreThan({ bucket, from, to, count }) {
+      const sealed = countSealed(sql, bucket as number, from, to, count + 1);
+      if (sealed > count) return true;
       const beyond = sql(
         `SELECT 1 FROM records WHERE ${inRange({ from, to })} ORDER BY key LIMIT 1 OFFSET @count`,
-      ).get({ bucket, from, to, count });
+      ).get({ bucket, from, to, count: count - sealed });
       return beyond !== undefined;
     },
 
@@ -77,13 +90,15 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
       return (bytes ?? 0) / FIGURES_BYTES;
     },
 
-    countRecords({ bucket, ranges, limit }) {
+    countRecords({ bucket, ranges, interval, limit }) {
       const count = sql(
         `SELECT count(*) FROM (SELECT 1 FROM records WHERE bucket = ? AND key >= ? AND key <= ?
          LIMIT ?)`,
       ).pluck();
       let total = 0;
       for (const [from, to] of ranges) {
+        total += countSealed(sql, bucket as number, from, to, limit + 1 - total, interval);
+        if (total > limit) break;
         total += count.get(bucket, from, to, limit + 1 - total) as number;
         if (total > limit) break;
       }
@@ -91,14 +106,23 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
     },
 
     records({ bucket, from, to, limit }) {
-      const parameters: Record<string, unknown> = { bucket, limit };
+      const records: DataRecord[] = [];
+      // KV keys are strings, and KV buckets are never sealed.
+      if (typeof from !== 'string' && typeof to !== 'string') {
+        for (const record of sealedRecords(sql, bucket as number, from, to)) {
+          if (records.length === limit) return records;
+          records.push(record);
+        }
+      }
+      const parameters: Record<string, unknown> = { bucket, limit: limit - records.length };
       if (from !== undefined) parameters.from = from;
       if (to !== undefined) parameters.to = to;
       const rows = sql(`SELECT key, vals FROM records WHERE ${inRange({ from, to })}
         ORDER BY key LIMIT @limit`)
         .raw()
         .all(parameters) as [RecordKey, string][];
-      return rows.map(([key, vals]): DataRecord => ({ key, values: JSON.parse(vals) }));
+      for (const [key, vals] of rows) records.push({ key, values: JSON.parse(vals) });
+      return records;
     },
 
     dirtyCells({ bucket, maxTier, from, to }) {
@@ -120,17 +144,7 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
         .iterate(bucket, tier, from, to) as IterableIterator<[number, number, Buffer]>;
       for (const [cell, records, figures] of rows) {
         folder.addCell(cell, records);
-        const view = new DataView(figures.buffer, figures.byteOffset, figures.byteLength);
-        for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
-          folder.addFigures(
-            view.getFloat64(at, true),
-            view.getFloat64(at + 8, true),
-            view.getFloat64(at + 16, true),
-            view.getFloat64(at + 24, true),
-            view.getFloat64(at + 32, true),
-            view.getFloat64(at + 40, true),
-          );
-        }
+        foldFigures(folder, figures);
       }
       return folder.finish();
     },
@@ -141,6 +155,8 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
         'SELECT key, vals FROM records WHERE bucket = ? AND key >= ? AND key <= ?',
       ).raw();
       for (const [from, to] of ranges) {
+        // Sealed keys come before every row's (see chunk-reads.ts): key order holds.
+        foldSealed(sql, bucket as number, from, to, interval, folder);
         const rows = statement.iterate(bucket, from, to) as IterableIterator<[number, string]>;
         for (const [key, vals] of rows) folder.addRecord(key, vals);
       }
@@ -194,12 +210,14 @@ export function downsampleMethods(
       return groupCommit.submit(() => {
         const sweep = sweeper.step();
         const backlog = records.trimBacklog();
+        const sealing = records.sealStep();
         // By the real clock: `now` may run ahead to settle recent cells.
         const expiring = expireRateWindows(sqlite, Date.now());
         const ageing = expireActivity(sqlite, Date.now());
+        const tokens = expireLinkTokens(sqlite, Date.now());
         const { more } = runSync(maintainProgram(now), operations);
         return {
-          more: sweep.more || backlog.more || expiring || ageing || more,
+          more: sweep.more || backlog.more || sealing.more || expiring || ageing || tokens || more,
           trimmed: backlog.trimmed,
           swept: sweep.swept,
         };

@@ -1,6 +1,7 @@
 import type { Role } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
 import type { Invitation, InvitationWithInviter, Membership, Store } from '../store.ts';
+import type { ActivityWriter } from './activity.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, missingReference, rethrowUnique } from './errors.ts';
 
@@ -14,7 +15,10 @@ type InvitationMethods = Pick<
   | 'acceptInvitation'
 >;
 
-export function invitationMethods(sqlite: SqliteDb): InvitationMethods {
+export function invitationMethods(
+  sqlite: SqliteDb,
+  writeActivity: ActivityWriter,
+): InvitationMethods {
   const { db, sql } = sqlite;
   const missingDashboardOr = missingReference(sqlite);
   const getById = (id: string) => {
@@ -22,7 +26,7 @@ export function invitationMethods(sqlite: SqliteDb): InvitationMethods {
     return row ? toInvitation(row) : null;
   };
   return {
-    async createInvitation(input) {
+    async createInvitation(input, activity) {
       const invitation: Invitation = { ...input, id: newId(), createdAt: Date.now() };
       try {
         db.transaction(() => {
@@ -43,6 +47,9 @@ export function invitationMethods(sqlite: SqliteDb): InvitationMethods {
             invitation.invitedBy,
             invitation.createdAt,
             invitation.expiresAt,
+          );
+          writeActivity(
+            activity && { ...activity, target: { ...activity.target, id: invitation.id } },
           );
         }).immediate();
       } catch (error) {
@@ -74,23 +81,30 @@ export function invitationMethods(sqlite: SqliteDb): InvitationMethods {
       return row ? toInvitation(row) : null;
     },
 
-    async renewInvitation(dashboardId, id, change) {
-      const result = sql(
-        `UPDATE invitations SET token_hash = ?, invited_by = ?, expires_at = ?
-         WHERE id = ? AND dashboard_id = ?`,
-      ).run(change.tokenHash, change.invitedBy, change.expiresAt, id, dashboardId);
-      return result.changes === 0 ? null : getById(id);
+    async renewInvitation(dashboardId, id, change, activity) {
+      return db.transaction(() => {
+        const result = sql(
+          `UPDATE invitations SET token_hash = ?, invited_by = ?, expires_at = ?
+           WHERE id = ? AND dashboard_id = ?`,
+        ).run(change.tokenHash, change.invitedBy, change.expiresAt, id, dashboardId);
+        if (result.changes === 0) return null;
+        writeActivity(activity);
+        return getById(id);
+      })();
     },
 
-    async deleteInvitation(dashboardId, id) {
-      const result = sql('DELETE FROM invitations WHERE id = ? AND dashboard_id = ?').run(
-        id,
-        dashboardId,
-      );
-      return result.changes > 0;
+    async deleteInvitation(dashboardId, id, activity) {
+      return db.transaction(() => {
+        const result = sql('DELETE FROM invitations WHERE id = ? AND dashboard_id = ?').run(
+          id,
+          dashboardId,
+        );
+        if (result.changes > 0) writeActivity(activity);
+        return result.changes > 0;
+      })();
     },
 
-    async acceptInvitation(id, userId, now) {
+    async acceptInvitation(id, userId, now, activity) {
       try {
         return db
           .transaction((): Membership | null => {
@@ -106,6 +120,7 @@ export function invitationMethods(sqlite: SqliteDb): InvitationMethods {
               'INSERT INTO memberships (dashboard_id, user_id, role, created_at) VALUES (?, ?, ?, ?)',
             ).run(membership.dashboardId, userId, membership.role, now);
             sql('DELETE FROM invitations WHERE id = ?').run(id);
+            writeActivity(activity);
             return membership;
           })
           .immediate();
@@ -114,6 +129,25 @@ export function invitationMethods(sqlite: SqliteDb): InvitationMethods {
       }
     },
   };
+}
+
+/** Expired invitations and password resets one upkeep step removes, of each. */
+const EXPIRE_BATCH = 1_000;
+
+/**
+ * Upkeep: removes a batch of the invitations and password resets that expired by `now` (the
+ * real clock); says whether more may remain. Neither is ever used once expired.
+ */
+export function expireLinkTokens({ sql }: SqliteDb, now: number): boolean {
+  const invitations = sql(
+    `DELETE FROM invitations WHERE id IN
+       (SELECT id FROM invitations WHERE expires_at <= ? LIMIT ${EXPIRE_BATCH})`,
+  ).run(now).changes;
+  const resets = sql(
+    `DELETE FROM password_resets WHERE token_hash IN
+       (SELECT token_hash FROM password_resets WHERE expires_at <= ? LIMIT ${EXPIRE_BATCH})`,
+  ).run(now).changes;
+  return invitations === EXPIRE_BATCH || resets === EXPIRE_BATCH;
 }
 
 function toInvitation(r: Row): Invitation {

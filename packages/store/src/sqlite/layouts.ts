@@ -1,11 +1,10 @@
 import { type DashboardLayout, EMPTY_LAYOUT, type LayoutContent } from '@bucketgrid/shared';
-import type { Activity, Store } from '../store.ts';
+import type { LayoutStore } from '../roles/tenancy.ts';
+import type { Activity } from '../store.ts';
 import type { ActivityWriter } from './activity.ts';
 import type { Row, SqliteDb } from './connection.ts';
 
-type LayoutMethods = Pick<Store, 'getLayout' | 'saveLayout'>;
-
-export function layoutMethods({ db, sql }: SqliteDb, writeActivity: ActivityWriter): LayoutMethods {
+export function layoutMethods({ db, sql }: SqliteDb, writeActivity: ActivityWriter): LayoutStore {
   /** The stored layout, EMPTY_LAYOUT when never saved, null when the dashboard is gone. */
   const current = (dashboardId: string): DashboardLayout | null => {
     const row = sql(

@@ -13,6 +13,7 @@ import { runSync } from '../downsample/program.ts';
 import { downsampleProgram } from '../downsample/read.ts';
 import { pageOf } from '../read-page.ts';
 import type { Bucket, ReadResult } from '../store.ts';
+import { countSealedSeries, sealedRecords } from './chunk-reads.ts';
 import type { SqliteDb } from './connection.ts';
 import { sqliteOperations } from './downsample.ts';
 
@@ -24,24 +25,69 @@ import { sqliteOperations } from './downsample.ts';
  */
 export type SqliteReadDb = Pick<SqliteDb, 'db' | 'sql'>;
 
-export function readRecordsOn({ sql }: SqliteReadDb, bucket: Bucket, query: ReadQuery): ReadResult {
-  const conditions = ['bucket = (SELECT rowid FROM buckets WHERE id = @bucket)'];
+export function readRecordsOn(sqlite: SqliteReadDb, bucket: Bucket, query: ReadQuery): ReadResult {
+  return sqlite.db.transaction((): ReadResult => {
+    const rowid = rowidOf(sqlite, bucket);
+    if (rowid === undefined) return { records: [], hasMore: false };
+    return pageOf(recordsInOrder(sqlite, rowid, bucket, query), query.limit);
+  })();
+}
+
+/**
+ * The records a read selects, in its order: sealed ones (TSV, IV) before the rows going up,
+ * after them going down (every sealed key is below every row's, see chunk-reads.ts).
+ */
+function* recordsInOrder(
+  { sql }: SqliteReadDb,
+  rowid: number,
+  bucket: Bucket,
+  query: ReadQuery,
+): Generator<DataRecord> {
+  const ascending = query.order === 'asc';
+  const conditions = ['bucket = @bucket'];
   if (query.from !== undefined) conditions.push('key >= @from');
   if (query.to !== undefined) conditions.push('key <= @to');
-  if (query.after !== undefined)
-    conditions.push(query.order === 'asc' ? 'key > @after' : 'key < @after');
+  if (query.after !== undefined) conditions.push(ascending ? 'key > @after' : 'key < @after');
   const params: Record<string, RecordKey | number | string> = {
-    bucket: bucket.id,
+    bucket: rowid,
     limit: query.limit + 1,
   };
   if (query.from !== undefined) params.from = query.from;
   if (query.to !== undefined) params.to = query.to;
   if (query.after !== undefined) params.after = query.after;
-  const rows = sql(`SELECT key, vals FROM records WHERE ${conditions.join(' AND ')}
-      ORDER BY key ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT @limit`)
-    .raw()
-    .iterate(params) as IterableIterator<[RecordKey, string]>;
-  return pageOf(parsed(rows), query.limit);
+  const rows = () =>
+    parsed(
+      sql(`SELECT key, vals FROM records WHERE ${conditions.join(' AND ')}
+        ORDER BY key ${ascending ? 'ASC' : 'DESC'} LIMIT @limit`)
+        .raw()
+        .iterate(params) as IterableIterator<[RecordKey, string]>,
+    );
+  if (bucket.type === 'KV') {
+    yield* rows();
+    return;
+  }
+  // Keys are integers: "after" a key is one past it.
+  let from = (query.from as number | undefined) ?? Number.NEGATIVE_INFINITY;
+  let to = (query.to as number | undefined) ?? Number.POSITIVE_INFINITY;
+  if (query.after !== undefined) {
+    if (ascending) from = Math.max(from, (query.after as number) + 1);
+    else to = Math.min(to, (query.after as number) - 1);
+  }
+  if (!ascending) yield* rows();
+  yield* sealedRecords(sql, rowid, from, to, query.order);
+  if (ascending) yield* rows();
+}
+
+/**
+ * The bucket's rowid. One statement, never plucked: `sql` shares a statement per SQL text,
+ * and a plucked one answers every later caller with bare values (reads that shared it with
+ * seriesSummary found no bucket).
+ */
+function rowidOf({ sql }: SqliteReadDb, bucket: Bucket): number | undefined {
+  const row = sql('SELECT rowid FROM buckets WHERE id = ?').get(bucket.id) as
+    | { rowid: number }
+    | undefined;
+  return row?.rowid;
 }
 
 /** Stored rows as records, parsed only as the page takes them. */
@@ -57,11 +103,9 @@ export function downsampleOn(
 ): Downsampled {
   const operations = sqliteOperations(sqlite);
   return sqlite.db.transaction(() => {
-    const row = sqlite.sql('SELECT rowid FROM buckets WHERE id = ?').get(bucket.id) as
-      | { rowid: number }
-      | undefined;
-    if (row === undefined) return columnsFromRecords([], false);
-    return runSync(downsampleProgram(row.rowid, bucket.type, query), operations);
+    const rowid = rowidOf(sqlite, bucket);
+    if (rowid === undefined) return columnsFromRecords([], false);
+    return runSync(downsampleProgram(rowid, bucket.type, query), operations);
   })();
 }
 
@@ -82,11 +126,10 @@ function countRecordSeries(counts: Map<number, number>, valuesJson: string): voi
  * `Store.seriesSummary`: the latest cells of the bucket's coarsest stored tier, or before
  * upkeep stored any (and for KV buckets, never aggregated) its latest records.
  */
-export function seriesSummaryOn({ db, sql }: SqliteReadDb, bucket: Bucket): SeriesSummary {
+export function seriesSummaryOn(sqlite: SqliteReadDb, bucket: Bucket): SeriesSummary {
+  const { db, sql } = sqlite;
   return db.transaction((): SeriesSummary => {
-    const rowid = sql('SELECT rowid FROM buckets WHERE id = ?').pluck().get(bucket.id) as
-      | number
-      | undefined;
+    const rowid = rowidOf(sqlite, bucket);
     if (rowid === undefined) return { series: [], partial: false };
     const counts = new Map<number, number>();
     const tier = sql('SELECT tier FROM aggregates WHERE bucket = ? ORDER BY tier DESC LIMIT 1')
@@ -104,6 +147,10 @@ export function seriesSummaryOn({ db, sql }: SqliteReadDb, bucket: Bucket): Seri
         .all(rowid, SERIES_SCAN_ROWS) as string[];
       for (const vals of records) countRecordSeries(counts, vals);
       rows = records.length;
+      // The rows are the newest records; older ones may be sealed, each chunk a stored row.
+      if (bucket.type !== 'KV' && rows < SERIES_SCAN_ROWS) {
+        rows += countSealedSeries(sql, rowid, SERIES_SCAN_ROWS - rows, counts);
+      }
     } else {
       const cells = sql(
         'SELECT figures FROM aggregates WHERE bucket = ? AND tier = ? ORDER BY cell DESC LIMIT ?',

@@ -1,5 +1,6 @@
 import type { BucketType, DataRecord, RecordKey } from '@bucketgrid/shared';
 import type Database from 'better-sqlite3';
+import { CHUNK_MAX_RECORDS } from '../chunks/cut.ts';
 import {
   type Bucket,
   type MaintainResult,
@@ -11,6 +12,7 @@ import {
 } from '../store.ts';
 import type { ActivityWriter } from './activity.ts';
 import { SqliteAggregates } from './aggregates.ts';
+import { SqliteChunks } from './chunk-writes.ts';
 import type { SqliteDb } from './connection.ts';
 
 /** Rows per multi-row INSERT: the largest chunk; smaller ones are powers of two below it. */
@@ -23,6 +25,21 @@ type RecordMethods = Pick<
 
 /** Records a retention backlog trim deletes per upkeep step: about 1–3 ms of work. */
 const TRIM_BATCH = 5_000;
+
+/**
+ * Rows one upkeep step seals at most (docs/storage.md, "Sealing"): about 2 µs each, so some
+ * 10 ms; and the fewest unsealed rows that make a bucket worth a step (at least two chunks'
+ * worth, so a step always finds a whole chunk to seal).
+ */
+const SEAL_BATCH = 4_096;
+const SEAL_MIN = 2 * CHUNK_MAX_RECORDS + 1;
+
+/**
+ * Unsealed rows a TSV or IV bucket may keep after a write (DEFAULT_HEAD_RECORDS): a write
+ * leaving more seals the excess in its own transaction, so a read right after an import folds
+ * at most this many records from their JSON.
+ */
+export const DEFAULT_HEAD_RECORDS = 8_192;
 
 export function recordMethods(
   { db, groupCommit }: SqliteDb,
@@ -56,6 +73,7 @@ export function recordMethods(
 export class SqliteRecords {
   private readonly db: Database.Database;
   private readonly aggregates: SqliteAggregates;
+  private readonly chunks: SqliteChunks;
   private readonly reserveSeq: Database.Statement;
   /** insertChunk[n]: inserts n rows, skipping keys that exist; its parameters in chunkParams[n]. */
   private readonly insertChunk: Database.Statement[] = [];
@@ -72,17 +90,27 @@ export class SqliteRecords {
   private readonly nextBacklog: Database.Statement;
   private readonly clearBacklog: Database.Statement;
 
-  constructor(sqlite: SqliteDb) {
+  private readonly headRecords: number;
+  /** Whether writes and upkeep put records into chunks (ConnectOptions.seriesChunks). */
+  private readonly sealing: boolean;
+
+  constructor(
+    private readonly sqlite: SqliteDb,
+    layout: { chunks: boolean; headRecords: number },
+  ) {
+    this.headRecords = layout.headRecords;
+    this.sealing = layout.chunks;
     const { db } = sqlite;
     this.db = db;
     this.aggregates = new SqliteAggregates(sqlite);
+    this.chunks = new SqliteChunks(sqlite);
     // The merge runs inside SQLite so an update is one statement, not a read and a write.
     db.function('bg_merge_values', { deterministic: true }, (stored, incoming) =>
       JSON.stringify(Object.assign(JSON.parse(stored as string), JSON.parse(incoming as string))),
     );
     this.reserveSeq = db.prepare(
       `UPDATE buckets SET write_seq = write_seq + ?, last_write_at = ?
-       WHERE id = ? RETURNING rowid, write_seq`,
+       WHERE id = ? RETURNING rowid, write_seq, sealed_through, unsealed`,
     );
     for (let n = 1; n <= MAX_CHUNK; n *= 2) {
       this.insertChunk[n] = db.prepare(
@@ -101,7 +129,8 @@ export class SqliteRecords {
       'UPDATE records SET vals = ?, seq = ? WHERE bucket = ? AND key = ? AND seq <> ?',
     );
     this.addCount = db.prepare(
-      'UPDATE buckets SET record_count = record_count + ? WHERE rowid = ? RETURNING record_count',
+      `UPDATE buckets SET record_count = record_count + ?, unsealed = unsealed + ?
+       WHERE rowid = ? RETURNING record_count, unsealed`,
     );
     this.nthKey = db
       .prepare('SELECT key FROM records WHERE bucket = ? ORDER BY key LIMIT 1 OFFSET ?')
@@ -127,18 +156,92 @@ export class SqliteRecords {
   }
 
   /**
-   * Inserts the records in chunks of multi-row INSERT ... ON CONFLICT DO NOTHING. A chunk that
-   * inserted fewer rows than it had met keys that exist (or repeat within the request): its
-   * records are then applied as updates, in order, each skipping the row it inserted itself.
+   * Keys newer than everything sealed are rows, inserted in chunks of multi-row INSERT ... ON
+   * CONFLICT DO NOTHING; a chunk that inserted fewer rows than it had met keys that exist (or
+   * repeat within the request): its records are then applied as updates, in order, each
+   * skipping the row it inserted itself. Sealed keys take the slower path of chunk-writes.ts
+   * in the same transaction.
    */
   upsert(bucket: Bucket, records: DataRecord[], mode: WriteMode): WriteResult {
     const count = records.length;
     const reserved = this.reserveSeq.get(count, Date.now(), bucket.id) as
-      | { rowid: number; write_seq: number }
+      | { rowid: number; write_seq: number; sealed_through: number | null; unsealed: number }
       | undefined;
     if (!reserved) throw new MissingEntity('bucket');
-    const { rowid } = reserved;
+    const { rowid, sealed_through: sealed } = reserved;
+    if (
+      this.sealing &&
+      bucket.type !== 'KV' &&
+      reserved.unsealed === 0 &&
+      allNewer(records, sealed)
+    ) {
+      return this.append(bucket, rowid, records);
+    }
+    let rows = records;
+    let inserted = 0;
+    if (sealed !== null && bucket.type !== 'KV') {
+      const late = records.filter((record) => (record.key as number) <= sealed);
+      if (late.length > 0) {
+        rows = records.filter((record) => (record.key as number) > sealed);
+        inserted += this.chunks.upsert(rowid, bucket.type, late, mode);
+      }
+    }
     const firstSeq = reserved.write_seq - count + 1;
+    const rowsInserted = this.upsertRows(rowid, rows, firstSeq, mode);
+    inserted += rowsInserted;
+    if (bucket.type !== 'KV') this.aggregates.written(rowid, bucket.type, records);
+    if (inserted > 0) {
+      const { record_count, unsealed } = this.addCount.get(
+        inserted,
+        bucket.type === 'KV' ? 0 : rowsInserted,
+        rowid,
+      ) as { record_count: number; unsealed: number };
+      const excess = record_count - bucket.retention;
+      // A write trims at most what it added; a larger excess (the retention was lowered) is
+      // upkeep's to trim in batches, never inside someone's write.
+      if (excess > 0) this.trim(bucket.type, rowid, Math.min(excess, inserted));
+      if (excess > inserted) this.noteBacklog.run(rowid);
+      if (this.sealing && bucket.type !== 'KV' && unsealed > this.headRecords) {
+        // Enough to bring the head back within its bound, whole chunks only (a bound of 0
+        // seals the newest chunk too).
+        this.chunks.seal(
+          rowid,
+          bucket.type,
+          unsealed - this.headRecords + CHUNK_MAX_RECORDS,
+          this.headRecords === 0,
+        );
+      }
+    }
+    return { inserted, updated: count - inserted };
+  }
+
+  /**
+   * The in-order write: the records as one raw chunk, no lookup per record, every one an
+   * insert; then retention, and the head's bound.
+   */
+  private append(bucket: Bucket, rowid: number, records: DataRecord[]): WriteResult {
+    const type = bucket.type as 'TSV' | 'IV';
+    const raw = this.chunks.appendRaw(rowid, records);
+    this.aggregates.written(rowid, type, records);
+    const count = records.length;
+    const { record_count } = this.addCount.get(count, 0, rowid) as { record_count: number };
+    const excess = record_count - bucket.retention;
+    if (excess > 0) this.trim(type, rowid, Math.min(excess, count));
+    if (excess > count) this.noteBacklog.run(rowid);
+    if (raw > this.headRecords) {
+      this.chunks.compact(
+        rowid,
+        type,
+        raw - this.headRecords + CHUNK_MAX_RECORDS,
+        this.headRecords === 0,
+      );
+    }
+    return { inserted: count, updated: 0 };
+  }
+
+  /** The rows part of an upsert (see upsert); returns how many rows it inserted. */
+  private upsertRows(rowid: number, records: DataRecord[], firstSeq: number, mode: WriteMode) {
+    const count = records.length;
     const update = mode === 'merge' ? this.mergeExisting : this.replaceExisting;
     let inserted = 0;
     for (let start = 0; start < count; ) {
@@ -163,16 +266,42 @@ export class SqliteRecords {
       inserted += added;
       start += size;
     }
-    if (bucket.type !== 'KV') this.aggregates.written(rowid, bucket.type, records);
-    if (inserted > 0) {
-      const { record_count } = this.addCount.get(inserted, rowid) as { record_count: number };
-      const excess = record_count - bucket.retention;
-      // A write trims at most what it added; a larger excess (the retention was lowered) is
-      // upkeep's to trim in batches, never inside someone's write.
-      if (excess > 0) this.trim(bucket.type, rowid, Math.min(excess, inserted));
-      if (excess > inserted) this.noteBacklog.run(rowid);
+    return inserted;
+  }
+
+  /**
+   * Sealing upkeep, one bounded batch: first the rows of the TSV or IV bucket with the most
+   * (all of them, so its next in-order writes take the raw-chunk path again), else the raw
+   * chunks of the bucket with the most records in them, once it has at least SEAL_MIN. Says
+   * whether either kind of work may remain.
+   */
+  sealStep(): { more: boolean } {
+    if (!this.sealing) return { more: false };
+    const { sql } = this.sqlite;
+    const rows = sql(
+      `SELECT rowid, type FROM buckets WHERE type <> 'KV' AND unsealed > 0
+       ORDER BY unsealed DESC LIMIT 1`,
+    ).get() as { rowid: number; type: 'TSV' | 'IV' } | undefined;
+    if (rows !== undefined) {
+      if (this.chunks.seal(rows.rowid, rows.type, SEAL_BATCH, true) === 0) {
+        // Nothing to seal though the count said so: the count is recounted from the rows.
+        sql(
+          'UPDATE buckets SET unsealed = (SELECT count(*) FROM records WHERE bucket = ?) WHERE rowid = ?',
+        ).run(rows.rowid, rows.rowid);
+      }
+      return { more: true };
     }
-    return { inserted, updated: count - inserted };
+    const raw = sql(
+      `SELECT rowid, type FROM buckets WHERE raw_records >= ? ORDER BY raw_records DESC LIMIT 1`,
+    ).get(SEAL_MIN) as { rowid: number; type: 'TSV' | 'IV' } | undefined;
+    if (raw === undefined) return { more: false };
+    if (this.chunks.compact(raw.rowid, raw.type, SEAL_BATCH) > 0) return { more: true };
+    // Nothing to encode though the count said so: the count is recounted from the chunks.
+    sql(
+      `UPDATE buckets SET raw_records = (SELECT coalesce(sum(count), 0) FROM series_chunks
+         WHERE bucket = ? AND raw = 1) WHERE rowid = ?`,
+    ).run(raw.rowid, raw.rowid);
+    return { more: false };
   }
 
   /**
@@ -198,35 +327,59 @@ export class SqliteRecords {
     return { more: rows.length > 1 || next.excess > TRIM_BATCH, trimmed };
   }
 
-  /** Retention: drops the smallest keys (TSV, IV) or the least recently written (KV). */
+  /**
+   * Retention: drops the smallest keys (TSV, IV: whole sealed chunks first, at most one
+   * rewritten, then rows) or the least recently written (KV).
+   */
   private trim(type: BucketType, rowid: number, excess: number): void {
-    let changes: number;
     if (type === 'KV') {
-      changes = this.trimLeastRecent.run({ bucket: rowid, excess }).changes;
-    } else {
+      const { changes } = this.trimLeastRecent.run({ bucket: rowid, excess });
+      this.addCount.run(-changes, 0, rowid);
+      return;
+    }
+    const sealed = this.chunks.trimOldest(rowid, excess);
+    let { first, last } = sealed;
+    let rowChanges = 0;
+    const rest = excess - sealed.deleted;
+    if (rest > 0) {
       // The last key to drop, then one range delete up to it: SQLite deletes a range with a bound
       // end in one pass, where DELETE ... IN (subquery) first collects every key (twice the cost).
-      const first = this.nthKey.get(rowid, 0) as number | undefined;
-      const last = this.nthKey.get(rowid, excess - 1) as number | undefined;
-      changes =
-        last === undefined
-          ? this.trimOrdered.run({ bucket: rowid, excess }).changes
-          : this.deleteUpTo.run(rowid, last).changes;
-      if (changes > 0) this.aggregates.deleted(rowid, type, first, last);
+      first ??= this.nthKey.get(rowid, 0) as number | undefined;
+      const lastRow = this.nthKey.get(rowid, rest - 1) as number | undefined;
+      rowChanges =
+        lastRow === undefined
+          ? this.trimOrdered.run({ bucket: rowid, excess: rest }).changes
+          : this.deleteUpTo.run(rowid, lastRow).changes;
+      if (rowChanges > 0) last = lastRow;
     }
-    this.addCount.run(-changes, rowid);
+    const changes = sealed.deleted + rowChanges;
+    if (changes > 0) this.aggregates.deleted(rowid, type, first, last);
+    this.addCount.run(-changes, -rowChanges, rowid);
   }
 
   delete(bucket: Bucket, selection: RecordSelection): number {
-    const rowid = this.rowidOf(bucket);
-    if (rowid === undefined) return 0;
+    const place = this.placeOf(bucket);
+    if (place === undefined) return 0;
+    const { rowid } = place;
+    const sealed = bucket.type === 'KV' ? null : place.sealed_through;
     let deleted = 0;
+    let rowsDeleted = 0;
     if ('keys' in selection) {
       const gone: { key: RecordKey }[] = [];
+      const late: number[] = [];
       for (const key of selection.keys) {
+        if (sealed !== null && (key as number) <= sealed) {
+          late.push(key as number);
+          continue;
+        }
         const { changes } = this.deleteOne.run(rowid, key);
         if (changes > 0) gone.push({ key });
-        deleted += changes;
+        rowsDeleted += changes;
+      }
+      deleted = rowsDeleted;
+      if (late.length > 0) {
+        deleted += this.chunks.deleteKeys(rowid, bucket.type as 'TSV' | 'IV', late);
+        gone.push(...late.map((key) => ({ key })));
       }
       if (bucket.type !== 'KV') this.aggregates.written(rowid, bucket.type, gone);
     } else {
@@ -236,31 +389,49 @@ export class SqliteRecords {
       const params: Record<string, RecordKey> = { rowid };
       if (selection.from !== undefined) params.from = selection.from;
       if (selection.to !== undefined) params.to = selection.to;
-      deleted = this.db
+      rowsDeleted = this.db
         .prepare(`DELETE FROM records WHERE ${conditions.join(' AND ')}`)
         .run(params).changes;
-      if (deleted > 0 && bucket.type !== 'KV') {
+      deleted = rowsDeleted;
+      if (bucket.type !== 'KV') {
         const { from, to } = selection as { from?: number; to?: number };
-        this.aggregates.deleted(rowid, bucket.type, from, to);
+        if (sealed !== null) deleted += this.chunks.deleteRange(rowid, bucket.type, from, to);
+        if (deleted > 0) this.aggregates.deleted(rowid, bucket.type, from, to);
       }
     }
-    if (deleted > 0) this.addCount.run(-deleted, rowid);
+    if (deleted > 0) this.addCount.run(-deleted, bucket.type === 'KV' ? 0 : -rowsDeleted, rowid);
     return deleted;
   }
 
   purge(bucket: Bucket): number {
-    const rowid = this.rowidOf(bucket);
-    if (rowid === undefined) return 0;
+    const place = this.placeOf(bucket);
+    if (place === undefined) return 0;
+    const { rowid } = place;
     const { changes } = this.db.prepare('DELETE FROM records WHERE bucket = ?').run(rowid);
-    this.db.prepare('UPDATE buckets SET record_count = 0 WHERE rowid = ?').run(rowid);
+    const sealed = this.chunks.purge(rowid);
+    this.db
+      .prepare(
+        `UPDATE buckets SET record_count = 0, unsealed = 0, raw_records = 0, sealed_through = NULL
+         WHERE rowid = ?`,
+      )
+      .run(rowid);
     this.aggregates.purged(rowid);
-    return changes;
+    return changes + sealed;
   }
 
-  private rowidOf(bucket: Bucket): number | undefined {
-    const row = this.db.prepare('SELECT rowid FROM buckets WHERE id = ?').get(bucket.id) as
-      | { rowid: number }
-      | undefined;
-    return row?.rowid;
+  private placeOf(bucket: Bucket) {
+    return this.db
+      .prepare('SELECT rowid, sealed_through FROM buckets WHERE id = ?')
+      .get(bucket.id) as { rowid: number; sealed_through: number | null } | undefined;
   }
+}
+
+/** Whether the keys strictly increase, all above `sealed` (the in-order write's condition). */
+function allNewer(records: readonly DataRecord[], sealed: number | null): boolean {
+  let previous = sealed ?? Number.NEGATIVE_INFINITY;
+  for (const { key } of records) {
+    if (!((key as number) > previous)) return false;
+    previous = key as number;
+  }
+  return records.length > 0;
 }

@@ -197,6 +197,59 @@ const migrations: string[] = [
   );
   CREATE INDEX password_resets_by_expiry ON password_resets (expires_at);
   `,
+  `
+  -- Storage layout for time series (docs/storage.md): a TSV or IV bucket's records up to
+  -- buckets.sealed_through are in chunks, non-overlapping: a write request whose keys are all
+  -- newer is one raw chunk (its records as JSON text, raw = 1), which upkeep encodes column by
+  -- column with its figures (the aggregates blob's layout). Every key above sealed_through is
+  -- a row of records, as all of them were before this migration: upkeep seals rows in bounded
+  -- batches, oldest first, so a database of the earlier layout is migrated in place while it
+  -- serves.
+  CREATE TABLE series_chunks (
+    id INTEGER PRIMARY KEY,
+    bucket INTEGER NOT NULL,
+    first_key INTEGER NOT NULL,
+    last_key INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    raw INTEGER NOT NULL,
+    -- Leading records retention dropped without rewriting the chunk (first_key and count
+    -- are the remaining ones'; its figures are not used while skip > 0).
+    skip INTEGER NOT NULL DEFAULT 0,
+    -- A random number per chunk written: a decoded chunk is cached by id and stamp (an id
+    -- can be handed out again, a stamp practically never).
+    stamp INTEGER NOT NULL,
+    keys BLOB NOT NULL,
+    data BLOB NOT NULL,
+    figures BLOB NOT NULL
+  );
+  CREATE UNIQUE INDEX series_chunks_by_key ON series_chunks (bucket, first_key);
+  CREATE INDEX series_chunks_raw ON series_chunks (bucket, first_key) WHERE raw = 1;
+  -- The largest key in chunks (NULL: none), how many records are rows, and how many are in
+  -- raw chunks (TSV, IV).
+  ALTER TABLE buckets ADD COLUMN sealed_through INTEGER;
+  ALTER TABLE buckets ADD COLUMN unsealed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE buckets ADD COLUMN raw_records INTEGER NOT NULL DEFAULT 0;
+  UPDATE buckets SET unsealed = record_count WHERE type <> 'KV';
+  `,
+  `
+  -- Public share links (roles/share-links.ts): the token as its hex SHA-256 only.
+  CREATE TABLE share_links (
+    id TEXT PRIMARY KEY,
+    dashboard_id TEXT NOT NULL REFERENCES dashboards(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at INTEGER,
+    allow_range_change INTEGER NOT NULL,
+    frame_origins TEXT NOT NULL,
+    created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    last_viewed_at INTEGER,
+    views INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX share_links_by_dashboard ON share_links (dashboard_id, created_at DESC);
+  -- Upkeep removes expired invitations (Store.deleteExpiredInvitations).
+  CREATE INDEX invitations_by_expiry ON invitations (expires_at);
+  `,
   // ---- Alerts (roles/alerts.ts, sqlite/alerts.ts): one block, kept apart from the rest. ----
   ALERTS_MIGRATION,
 ];

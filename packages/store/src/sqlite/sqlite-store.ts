@@ -14,7 +14,8 @@ import { passwordResetMethods } from './password-resets.ts';
 import { rateWindowMethods } from './rate-windows.ts';
 import { ReaderPool, type ReadsOf } from './reader-pool.ts';
 import { downsampleOn, readRecordsOn, seriesSummaryOn } from './reads.ts';
-import { recordMethods, SqliteRecords } from './records.ts';
+import { DEFAULT_HEAD_RECORDS, recordMethods, SqliteRecords } from './records.ts';
+import { shareLinkMethods } from './share-links.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
 
@@ -35,7 +36,10 @@ export const MAX_WAITING_READS = 256;
  */
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
-  const records = new SqliteRecords(sqlite);
+  const records = new SqliteRecords(sqlite, {
+    chunks: options.seriesChunks ?? false,
+    headRecords: options.headRecords ?? DEFAULT_HEAD_RECORDS,
+  });
   const onThisConnection: ReadsOf = {
     readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
     downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
@@ -73,8 +77,9 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...apiKeyMethods(sqlite, writeActivity),
     ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),
-    ...invitationMethods(sqlite),
+    ...invitationMethods(sqlite, writeActivity),
     ...passwordResetMethods(sqlite),
+    ...shareLinkMethods(sqlite, writeActivity),
     ...alertMethods(sqlite, writeActivity),
 
     // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.

@@ -1,4 +1,5 @@
 import { SWEEP_BATCH } from '../sweep.ts';
+import { SqliteChunks } from './chunk-writes.ts';
 import type { SqliteDb } from './connection.ts';
 
 /**
@@ -9,7 +10,11 @@ import type { SqliteDb } from './connection.ts';
  * the database, so a sweep interrupted by a crash resumes with the next upkeep step.
  */
 export class SqliteSweeper {
-  constructor(private readonly sqlite: SqliteDb) {}
+  private readonly chunks: SqliteChunks;
+
+  constructor(private readonly sqlite: SqliteDb) {
+    this.chunks = new SqliteChunks(sqlite);
+  }
 
   /**
    * Inside the deleting transaction, before the bucket rows go: marks the buckets `rowids`
@@ -22,7 +27,7 @@ export class SqliteSweeper {
   }
 
   /**
-   * One batch off the first marked bucket: records first, then figures, then dirty marks.
+   * One batch off the first marked bucket: records first, then chunks, figures, dirty marks.
    * Says how many records it removed and whether any work remains.
    */
   step(): { more: boolean; swept: number } {
@@ -41,6 +46,8 @@ export class SqliteSweeper {
         ? sql('DELETE FROM records WHERE bucket = ?').run(bucket).changes
         : sql('DELETE FROM records WHERE bucket = ? AND key <= ?').run(bucket, last).changes;
     if (last !== undefined) return { more: true, swept };
+    const chunks = this.chunks.sweep(bucket, SWEEP_BATCH - swept);
+    if (chunks.more) return { more: true, swept: swept + chunks.swept };
     const rest =
       sql(
         `DELETE FROM aggregates WHERE (bucket, tier, cell) IN
@@ -51,8 +58,8 @@ export class SqliteSweeper {
            (SELECT bucket, cell, tier FROM aggregate_dirty WHERE bucket = ? LIMIT ?)`,
       ).run(bucket, SWEEP_BATCH).changes;
     // Fewer than a batch from both tables: both are empty of the bucket now.
-    if (rest >= SWEEP_BATCH) return { more: true, swept };
+    if (rest >= SWEEP_BATCH) return { more: true, swept: swept + chunks.swept };
     sql('DELETE FROM deleted_buckets WHERE bucket = ?').run(bucket);
-    return { more: marked.length > 1, swept };
+    return { more: marked.length > 1, swept: swept + chunks.swept };
   }
 }

@@ -1,24 +1,10 @@
 import { newId } from '../ids.ts';
-import { MissingEntity, type Session, type Store, type User } from '../store.ts';
+import type { AccountStore } from '../roles/accounts.ts';
+import { MissingEntity, type Session, type User } from '../store.ts';
 import type { Row, SqliteDb } from './connection.ts';
 import { isForeignKeyFailure, rethrowUnique } from './errors.ts';
 
-type UserMethods = Pick<
-  Store,
-  | 'createUser'
-  | 'getUserById'
-  | 'getUserByEmail'
-  | 'setUserPassword'
-  | 'createSession'
-  | 'getSession'
-  | 'listUserSessions'
-  | 'setSessionExpiry'
-  | 'deleteSession'
-  | 'deleteUserSessions'
-  | 'deleteExpiredSessions'
->;
-
-export function userMethods({ sql }: SqliteDb): UserMethods {
+export function userMethods({ db, sql }: SqliteDb): AccountStore {
   return {
     async createUser(input) {
       const user: User = { id: newId(), createdAt: Date.now(), ...input };
@@ -43,8 +29,18 @@ export function userMethods({ sql }: SqliteDb): UserMethods {
       return row ? toUser(row) : null;
     },
 
-    async setUserPassword(userId, passwordHash) {
-      sql('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+    async setUserPassword(userId, passwordHash, event) {
+      db.transaction(() => {
+        const { changes } = sql('UPDATE users SET password_hash = ? WHERE id = ?').run(
+          passwordHash,
+          userId,
+        );
+        if (changes === 0 || !event) return;
+        sql(
+          `INSERT INTO account_events (id, user_id, at, kind, address, user_agent)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(newId(), userId, event.at, event.kind, event.address, event.userAgent);
+      })();
     },
 
     async createSession(session) {

@@ -1,6 +1,7 @@
+import type { ActivityAction } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MissingEntity, type Store, UniqueViolation } from '../../src/store.ts';
-import type { ContractContext } from './context.ts';
+import { type Activity, MissingEntity, type Store, UniqueViolation } from '../../src/store.ts';
+import { type ContractContext, settleUpkeep } from './context.ts';
 
 const DAY = 86_400_000;
 
@@ -141,6 +142,97 @@ export function invitationsContract(t: ContractContext): void {
       const invitation = await invite(dashboard.id, owner.id);
       await store.deleteDashboard(dashboard.id);
       expect(await store.getInvitationByTokenHash(invitation.tokenHash)).toBeNull();
+    });
+
+    const note = (dashboardId: string, action: ActivityAction): Activity => ({
+      dashboardId,
+      at: Date.now(),
+      actor: { type: 'user', id: 'user-1', label: 'ada@example.com' },
+      action,
+      target: { type: 'invitation', id: 'given', label: 'guest@example.com' },
+      address: '127.0.0.1',
+    });
+    const logged = async (dashboardId: string) =>
+      (await store.listActivity(dashboardId, {}, { limit: 200 })).entries
+        .map((entry) => [entry.action, entry.target.id])
+        .sort();
+
+    it('writes each change’s entry with it, and none for a change that changed nothing', async () => {
+      const { owner, dashboard } = await makeDashboard();
+      const guest = await makeUser();
+      const sent = await store.createInvitation(
+        {
+          dashboardId: dashboard.id,
+          email: guest.email,
+          role: 'user',
+          tokenHash: unique('hash'),
+          invitedBy: owner.id,
+          expiresAt: Date.now() + DAY,
+        },
+        note(dashboard.id, 'invitation.sent'),
+      );
+      const other = await invite(dashboard.id, owner.id);
+      const renewal = {
+        tokenHash: unique('hash'),
+        invitedBy: owner.id,
+        expiresAt: Date.now() + DAY,
+      };
+      await store.renewInvitation(
+        dashboard.id,
+        sent.id,
+        renewal,
+        note(dashboard.id, 'invitation.resent'),
+      );
+      await store.deleteInvitation(
+        dashboard.id,
+        other.id,
+        note(dashboard.id, 'invitation.revoked'),
+      );
+      await store.acceptInvitation(
+        sent.id,
+        guest.id,
+        Date.now(),
+        note(dashboard.id, 'invitation.accepted'),
+      );
+      // Each again: nothing is left to renew, revoke or accept.
+      expect(
+        await store.renewInvitation(
+          dashboard.id,
+          sent.id,
+          renewal,
+          note(dashboard.id, 'invitation.resent'),
+        ),
+      ).toBeNull();
+      expect(
+        await store.deleteInvitation(
+          dashboard.id,
+          other.id,
+          note(dashboard.id, 'invitation.revoked'),
+        ),
+      ).toBe(false);
+      expect(
+        await store.acceptInvitation(
+          sent.id,
+          guest.id,
+          Date.now(),
+          note(dashboard.id, 'invitation.accepted'),
+        ),
+      ).toBeNull();
+      expect(await logged(dashboard.id)).toEqual([
+        ['invitation.accepted', 'given'],
+        ['invitation.resent', 'given'],
+        ['invitation.revoked', 'given'],
+        ['invitation.sent', sent.id],
+      ]);
+    });
+
+    it('is removed by upkeep once expired', async () => {
+      const { owner, dashboard } = await makeDashboard();
+      const expired = await invite(dashboard.id, owner.id, Date.now() - 1);
+      const pending = await invite(dashboard.id, owner.id);
+      await settleUpkeep(store);
+      expect(await store.getInvitationByTokenHash(expired.tokenHash)).toBeNull();
+      expect(await store.getInvitationByTokenHash(pending.tokenHash)).toEqual(pending);
     });
   });
 }

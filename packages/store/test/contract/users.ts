@@ -36,6 +36,23 @@ export function usersContract(t: ContractContext): void {
       expect((await store.getUserById(user.id))?.passwordHash).toBe('new-hash');
     });
 
+    it('notes a password change in the account’s history with the change', async () => {
+      const user = await makeUser();
+      const event = {
+        at: 1_000,
+        kind: 'password_changed' as const,
+        address: '10.0.0.1',
+        userAgent: 'Firefox',
+      };
+      await store.setUserPassword(user.id, 'newer-hash', event);
+      expect(await store.listAccountEvents(user.id, 10)).toEqual([
+        { ...event, id: expect.any(String), userId: user.id },
+      ]);
+      // No such user: no password set, so no history either.
+      await store.setUserPassword('no-such-user', 'hash', event);
+      expect(await store.listAccountEvents('no-such-user', 10)).toEqual([]);
+    });
+
     it('keeps, extends, deletes and expires sessions', async () => {
       const user = await makeUser();
       const now = Date.now();

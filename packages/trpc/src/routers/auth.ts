@@ -30,6 +30,7 @@ export const changePasswordInput = z.object({
 const client = (ctx: Context): Client => ({
   address: ctx.clientAddress,
   cookieHeader: ctx.cookieHeader,
+  userAgent: ctx.userAgent,
 });
 
 function signedIn(ctx: Context, { user, cookies }: SignedIn) {
@@ -90,7 +91,10 @@ export const authRouter = router({
       return { emailEnabled: ctx.sharing.mailer.enabled };
     }),
 
-  /** Sets a new password with a reset link's token; every session of the account ends. */
+  /**
+   * Sets a new password with a reset link's token; every session of the account ends. The
+   * account's history notes the change with it (as for changePassword).
+   */
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
     const reset = await ctx.auth.resetPassword(input, client(ctx), ctx.secure);
     ctx.live.endUser(reset.user.id);
@@ -101,7 +105,6 @@ export const authRouter = router({
     const changed = await ctx.auth.changePassword(ctx.user, input, client(ctx), ctx.secure);
     // Every other session of the user ended: so do the live views opened with them.
     ctx.live.endUser(ctx.user.id);
-    await noteAccountEvent(ctx, ctx.user.id, 'password_changed');
     return signedIn(ctx, changed);
   }),
 });

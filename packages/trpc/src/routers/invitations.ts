@@ -56,6 +56,7 @@ export const invitationsRouter = router({
         { id: ctx.user.id, name: ctx.user.name, role: ctx.role },
         ctx.dashboard,
         input.invitationId,
+        ctx.author,
       ),
     ),
 
@@ -67,6 +68,7 @@ export const invitationsRouter = router({
         { id: ctx.user.id, name: ctx.user.name, role: ctx.role },
         ctx.dashboard.id,
         input.invitationId,
+        ctx.author,
       );
       return { revoked: true };
     }),
@@ -78,7 +80,7 @@ export const invitationsRouter = router({
 
   /** Joins the signed-in user to the invitation's dashboard; returns where to go. */
   accept: authedProcedure.input(invitationTokenInput).mutation(async ({ ctx, input }) => {
-    const joined = await acceptInvitation(deps(ctx), ctx.user, input.token);
+    const joined = await acceptInvitation(deps(ctx), ctx.user, input.token, ctx.author);
     const dashboard = await ctx.store.getDashboard(joined.dashboardId);
     return {
       dashboardId: joined.dashboardId,

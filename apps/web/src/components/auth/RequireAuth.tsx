@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
+import { usePrefetchDashboard } from '../../hooks/usePrefetchDashboard.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { ErrorState } from '../ErrorState.tsx';
 import { Loading } from '../Loading.tsx';
@@ -8,6 +9,7 @@ import { Loading } from '../Loading.tsx';
 export function RequireAuth({ children }: { children: ReactNode }) {
   const me = trpc.auth.me.useQuery();
   const location = useLocation();
+  usePrefetchDashboard();
   if (me.isPending) return <Loading label="Loading Bucketgrid…" />;
   // A failed refetch (the server restarting) keeps the signed-in pages and their data.
   if (me.isError && me.data === undefined) {

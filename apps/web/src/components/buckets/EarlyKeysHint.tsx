@@ -1,9 +1,8 @@
-import { useDownsample } from '../../hooks/useBucketReads.ts';
+import { useDownsample, useRecords } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
 import type { Bucket } from '../../lib/trpc.ts';
-import { trpc } from '../../lib/trpc.ts';
 
 /** Keys before 2001 are almost always seconds sent where milliseconds belong. */
 export const EARLY_KEY_LIMIT = Date.UTC(2001, 0, 1);
@@ -22,10 +21,14 @@ interface Props {
 export function EarlyKeysHint({ bucket, canDelete, onShow, onDelete }: Props) {
   const dashboardId = useDashboardId();
   const format = useTimeFormat();
-  const oldest = trpc.buckets.records.useQuery(
-    { dashboardId, bucketId: bucket.id, order: 'asc', limit: 1 },
-    { enabled: bucket.type === 'TSV' && bucket.recordCount > 0 },
-  );
+  const oldest = useRecords({
+    dashboardId,
+    bucket,
+    range: null,
+    order: 'asc',
+    limit: 1,
+    enabled: bucket.type === 'TSV' && bucket.recordCount > 0,
+  });
   const first = oldest.data?.records[0]?.key;
   const early = typeof first === 'number' && first < EARLY_KEY_LIMIT;
   const count = useDownsample({

@@ -2,18 +2,15 @@ import { useDashboard } from '../../hooks/useDashboard.ts';
 import { formatCount } from '../../lib/format.ts';
 import { type Bucket, trpc } from '../../lib/trpc.ts';
 import { DangerConfirm } from '../DangerConfirm.tsx';
+import { useRecordsDeleted } from './useRecordsDeleted.ts';
 
 export function PurgeBucketForm({ bucket, onDone }: { bucket: Bucket; onDone: () => void }) {
   const dashboard = useDashboard();
-  const utils = trpc.useUtils();
+  const recordsDeleted = useRecordsDeleted(bucket.id);
   const ids = { dashboardId: dashboard.id, bucketId: bucket.id };
   const purge = trpc.buckets.purge.useMutation({
     async onSuccess() {
-      await Promise.all([
-        utils.buckets.get.invalidate(ids),
-        utils.buckets.records.invalidate(ids),
-        utils.buckets.list.invalidate({ dashboardId: dashboard.id }),
-      ]);
+      await recordsDeleted();
       onDone();
     },
   });

@@ -1,13 +1,12 @@
 import type { RecordKey } from '@bucketgrid/shared';
-import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useRecords } from '../../hooks/useBucketReads.ts';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import { formatCount } from '../../lib/format.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
 import { needsMilliseconds, tableColumns } from '../../lib/table-format.ts';
 import type { Bucket } from '../../lib/trpc.ts';
-import { trpc } from '../../lib/trpc.ts';
 import { ErrorState } from '../ErrorState.tsx';
 import { ScrollHint } from '../ScrollHint.tsx';
 import { SkeletonRows } from '../SkeletonRows.tsx';
@@ -31,16 +30,14 @@ export function RecordsTable({ bucket, onDeleteKeys, selected, onSelect }: Props
   const isKv = bucket.type === 'KV';
   // One cursor per page seen, so "back" needs no reverse query.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const page = trpc.buckets.records.useQuery(
-    {
-      dashboardId: dashboard.id,
-      bucketId: bucket.id,
-      order: isKv ? 'asc' : 'desc',
-      limit: PAGE_SIZE,
-      cursor: cursors.at(-1),
-    },
-    { placeholderData: keepPreviousData },
-  );
+  const page = useRecords({
+    dashboardId: dashboard.id,
+    bucket,
+    range: null,
+    order: isKv ? 'asc' : 'desc',
+    limit: PAGE_SIZE,
+    cursor: cursors.at(-1),
+  });
   const records = page.data?.records ?? [];
   const seriesKeys = [...new Set(records.flatMap((r) => r.data.map((d) => d.series_key)))].sort(
     (a, b) => a - b,

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
-import { gridKeys } from '../../lib/query-keys.ts';
+import { dashboardKeys } from '../../lib/query-keys.ts';
 import { trpc } from '../../lib/trpc.ts';
 
 /** After records went: refetch everything that showed them (the live event may lag behind). */
@@ -10,8 +10,7 @@ export function useRecordsDeleted(bucketId: string) {
   const queryClient = useQueryClient();
   return () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: gridKeys.bucket(dashboardId, bucketId) }),
-      utils.buckets.records.invalidate({ dashboardId, bucketId }),
+      queryClient.invalidateQueries({ queryKey: dashboardKeys.bucket(dashboardId, bucketId) }),
       utils.buckets.get.invalidate({ dashboardId, bucketId }),
       utils.buckets.list.invalidate({ dashboardId }),
     ]);

@@ -1,6 +1,7 @@
 import type { Bar } from '../../lib/downsampled.ts';
 import { formatNumber, formatSeriesValue, type SeriesDisplay } from '../../lib/series-display.ts';
 import { valueTicks } from '../../lib/ticks.ts';
+import styles from './BarList.module.css';
 
 interface Props {
   bars: Bar[];
@@ -30,16 +31,16 @@ export function BarList({ bars, series, perRowSeries, fill = false, description 
   const decimals = perRowSeries?.[0]?.decimals ?? series[0]?.decimals ?? null;
   return (
     <div
-      className={fill ? 'bar-list bar-list-fill' : 'bar-list'}
+      className={fill ? `${styles.list} ${styles.fill}` : styles.list}
       role="img"
       aria-label={description}
     >
       {bars.map((bar, row) => (
-        <div key={bar.label} className="bar-row">
-          <span className="bar-label" title={bar.label}>
+        <div key={bar.label} className={styles.row} data-bar-row>
+          <span className={styles.label} title={bar.label}>
             {bar.label}
           </span>
-          <span className="bar-tracks">
+          <span className={styles.tracks}>
             {bar.values.map((value, i) => {
               const s = perRowSeries?.[row] ?? series[i]!;
               const start = value === undefined ? at(0) : at(Math.min(0, value));
@@ -50,15 +51,17 @@ export function BarList({ bars, series, perRowSeries, fill = false, description 
               return (
                 <span
                   key={s.sk}
-                  className="bar-track"
+                  className={styles.track}
                   title={`${bar.label} · ${s.name}: ${text || 'no value'}`}
                 >
                   <span
-                    className="bar"
+                    className={styles.bar}
                     style={{ left: `${start}%`, width: `${width}%`, background: s.color }}
                   />
                   <span
-                    className={inside ? 'bar-value bar-value-inside mono' : 'bar-value mono'}
+                    className={
+                      inside ? `${styles.value} ${styles.inside} mono` : `${styles.value} mono`
+                    }
                     style={inside ? { right: `${100 - end}%` } : { left: `${end}%` }}
                   >
                     {text || '–'}
@@ -69,11 +72,16 @@ export function BarList({ bars, series, perRowSeries, fill = false, description 
           </span>
         </div>
       ))}
-      <div className="bar-row bar-axis" aria-hidden="true">
+      <div className={`${styles.row} ${styles.axis}`} aria-hidden="true">
         <span />
-        <span className="bar-axis-track">
+        <span className={styles.axisTrack}>
           {ticks.map((tick) => (
-            <span key={tick} className="bar-tick mono" style={{ left: `${at(tick)}%` }}>
+            <span
+              key={tick}
+              className={`${styles.tick} mono`}
+              data-bar-tick
+              style={{ left: `${at(tick)}%` }}
+            >
               {formatNumber(tick, decimals)}
             </span>
           ))}

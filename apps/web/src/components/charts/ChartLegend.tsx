@@ -3,6 +3,7 @@ import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import type { Columns } from '../../lib/downsampled.ts';
 import { formatNumber, formatSeriesValue } from '../../lib/series-display.ts';
 import type { ChartKeyType, ChartSeries } from '../../lib/time-chart-options.ts';
+import styles from './ChartLegend.module.css';
 
 interface Props {
   ref?: Ref<HTMLUListElement>;
@@ -35,8 +36,10 @@ export function ChartLegend({ ref, values, series, keyType, cursor, hidden, onTo
         ? `${format.dateTime(key)} ${format.zoneShort}`
         : `Key ${formatNumber(key, 0)}`;
   return (
-    <ul ref={ref} className="chart-legend" aria-label="Legend">
-      <li className="chart-legend-key mono">{keyText}</li>
+    <ul ref={ref} className={styles.legend} aria-label="Legend">
+      <li className={`${styles.key} mono`} data-legend-key>
+        {keyText}
+      </li>
       {series.map((s, i) => {
         const value = cursor === null ? values.latest[i] : values.series[i]?.[cursor];
         const off = hidden.has(i);
@@ -44,15 +47,15 @@ export function ChartLegend({ ref, values, series, keyType, cursor, hidden, onTo
           <li key={s.sk}>
             <button
               type="button"
-              className={off ? 'chart-legend-entry off' : 'chart-legend-entry'}
+              className={off ? `${styles.entry} ${styles.off}` : styles.entry}
               aria-pressed={!off}
               title={`${s.name}: click to ${off ? 'show' : 'hide'}, Ctrl-click to show only this series`}
               onClick={(event) => onToggle(i, event.ctrlKey || event.metaKey || event.shiftKey)}
             >
               <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
-              <span className="chart-legend-name">{s.name}</span>
+              <span className={styles.name}>{s.name}</span>
               {s.axis === 'right' && <span className="muted"> (right)</span>}
-              <span className="chart-legend-value mono">
+              <span className={`${styles.value} mono`} data-legend-value>
                 {value === undefined || value === null ? '–' : formatSeriesValue(value, s)}
               </span>
             </button>

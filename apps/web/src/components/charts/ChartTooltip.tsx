@@ -3,6 +3,7 @@ import type { Columns } from '../../lib/downsampled.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { formatNumber, formatSeriesValue } from '../../lib/series-display.ts';
 import type { ChartKeyType, ChartSeries } from '../../lib/time-chart-options.ts';
+import styles from './ChartTooltip.module.css';
 
 interface Props {
   values: Columns;
@@ -59,8 +60,8 @@ export function ChartTooltip({
     ? { left: left + OFFSET_PX, top }
     : { right: `calc(100% - ${left - OFFSET_PX}px)`, top };
   return (
-    <div className="chart-tooltip" role="tooltip" style={style}>
-      <p className="chart-tooltip-time mono">
+    <div className={styles.tooltip} role="tooltip" style={style}>
+      <p className={`${styles.time} mono`}>
         {at}
         {interval !== null && keyType === 'TSV' && (
           <span className="muted"> · {formatDuration(interval)} interval</span>
@@ -75,11 +76,11 @@ export function ChartTooltip({
             const max = band?.max.series[i]?.[index];
             return (
               <tr key={s.sk}>
-                <th scope="row" className="chart-tooltip-name">
+                <th scope="row" className={styles.name}>
                   <span className="swatch" style={{ background: s.color }} aria-hidden="true" />{' '}
                   {s.name}
                 </th>
-                <td className="chart-tooltip-value mono">
+                <td className={`${styles.value} mono`}>
                   {value === undefined || value === null ? '–' : formatSeriesValue(value, s)}
                   {min != null && max != null && min !== max && (
                     <span className="muted">

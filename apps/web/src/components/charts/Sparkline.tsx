@@ -1,3 +1,5 @@
+import styles from './Sparkline.module.css';
+
 interface Props {
   x: number[];
   y: number[];
@@ -18,7 +20,12 @@ export function Sparkline({ x, y, color }: Props) {
     )
     .join(' ');
   return (
-    <svg className="sparkline" viewBox="0 0 100 30" preserveAspectRatio="none" aria-hidden="true">
+    <svg
+      className={styles.sparkline}
+      viewBox="0 0 100 30"
+      preserveAspectRatio="none"
+      aria-hidden="true"
+    >
       <polyline
         points={points}
         fill="none"

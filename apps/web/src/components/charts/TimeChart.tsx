@@ -12,6 +12,7 @@ import {
 } from '../../lib/time-chart-options.ts';
 import { ChartLegend } from './ChartLegend.tsx';
 import { ChartTooltip } from './ChartTooltip.tsx';
+import styles from './TimeChart.module.css';
 
 interface Props {
   /** What is drawn (stacked sums when stacked). */
@@ -183,8 +184,8 @@ export function TimeChart({
   const over = plot.current?.over;
   const index = cursor?.idx ?? null;
   return (
-    <div className="time-chart">
-      <div ref={container} className="chart" role="img" aria-label={description} />
+    <div className={styles.timeChart}>
+      <div ref={container} className={styles.chart} role="img" aria-label={description} />
       {hovered && index !== null && over && (
         <ChartTooltip
           values={values}

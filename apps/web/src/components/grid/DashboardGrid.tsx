@@ -14,6 +14,8 @@ import {
 } from '../../lib/grid.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
 import type { Bucket } from '../../lib/trpc.ts';
+import styles from './DashboardGrid.module.css';
+import frameStyles from './WidgetFrame.module.css';
 import { WidgetFrame } from './WidgetFrame.tsx';
 
 interface Props {
@@ -64,14 +66,15 @@ export function DashboardGrid({
   return (
     <div
       ref={container}
-      className={editing ? 'dashboard-grid-area editing' : 'dashboard-grid-area'}
+      className={editing ? `${styles.area} ${styles.editing}` : styles.area}
+      data-dashboard-grid
     >
       {oneColumn ? (
-        <div className="grid-one-column">
+        <div className={styles.oneColumn}>
           {readingOrder(widgets).map((widget) => (
             <div
               key={widget.id}
-              className="grid-cell"
+              className={styles.cell}
               style={{ height: Math.min(widgetHeightPx(widget.pos.h), 420) }}
             >
               {frame(widget)}
@@ -91,8 +94,8 @@ export function DashboardGrid({
             }}
             dragConfig={{
               enabled: Boolean(editing),
-              handle: '.widget-drag-handle',
-              cancel: '.widget-actions',
+              handle: `.${frameStyles.dragHandle}`,
+              cancel: `.${frameStyles.actions}`,
             }}
             resizeConfig={{ enabled: Boolean(editing), handles: ['se'] }}
             onLayoutChange={(layout) => {
@@ -100,7 +103,7 @@ export function DashboardGrid({
             }}
           >
             {widgets.map((widget) => (
-              <div key={widget.id} className="grid-cell">
+              <div key={widget.id} className={styles.cell}>
                 {frame(widget)}
               </div>
             ))}

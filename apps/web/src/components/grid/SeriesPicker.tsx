@@ -3,7 +3,7 @@ import { useBucketSeries } from '../../hooks/useBucketSeries.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
 import type { Bucket } from '../../lib/trpc.ts';
-import type { WidgetDraft } from '../../lib/widget-draft.ts';
+import type { WidgetDraft } from '../../widgets/draft.ts';
 
 interface Props {
   bucket: Bucket;

@@ -7,14 +7,13 @@ import {
   emptyDraft,
   type WidgetDraft,
   widgetFromDraft,
-  widgetTypeHints,
-  widgetTypeLabels,
-} from '../../lib/widget-draft.ts';
+} from '../../widgets/draft.ts';
+import { widgetTypeNames, widgetTypes } from '../../widgets/registry.ts';
 import { RadioGroup } from '../RadioGroup.tsx';
 import { SelectField } from '../SelectField.tsx';
 import { TextField } from '../TextField.tsx';
 import { SeriesPicker } from './SeriesPicker.tsx';
-import { WidgetOptions } from './WidgetOptions.tsx';
+import styles from './WidgetDialog.module.css';
 
 interface Props {
   /** The widget to configure; null adds a new one. */
@@ -25,11 +24,9 @@ interface Props {
   onCancel: () => void;
 }
 
-const types = Object.keys(widgetTypeLabels) as WidgetType[];
-
-/** Buckets a widget type can show: time charts need time or integer keys. */
+/** Buckets a widget type can show (time charts need time or integer keys). */
 function fits(type: WidgetType, bucket: Bucket): boolean {
-  return type !== 'timeChart' || bucket.type !== 'KV';
+  return widgetTypes[type].bucket?.fits(bucket) ?? false;
 }
 
 /** Add or configure a widget: its type, bucket, series and options, checked by the schema. */
@@ -44,8 +41,10 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
     setDraft((current) => ({ ...current, ...patch }));
     setProblem(null);
   };
+  const definition = widgetTypes[draft.type];
   const usable = buckets.filter((bucket) => fits(draft.type, bucket));
   const bucket = buckets.find((b) => b.id === draft.bucketId);
+  const Options = definition.Options;
 
   function chooseType(type: WidgetType) {
     const keep =
@@ -55,7 +54,7 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
     update({
       type,
       bucketId: keep,
-      series: type === 'stat' ? draft.series.slice(0, 1) : draft.series,
+      series: widgetTypes[type].bucket?.series === 'one' ? draft.series.slice(0, 1) : draft.series,
     });
   }
 
@@ -71,7 +70,7 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
   const errorFor = (field: string) => (problem?.field === field ? problem.message : undefined);
   return (
     <form
-      className="stack widget-form"
+      className={`stack ${styles.form}`}
       onSubmit={submit}
       aria-label={widget ? 'Configure widget' : 'Add widget'}
     >
@@ -81,10 +80,10 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
           name="widget-type"
           value={draft.type}
           onChange={chooseType}
-          choices={types.map((type) => ({
+          choices={widgetTypeNames.map((type) => ({
             value: type,
-            label: widgetTypeLabels[type],
-            detail: widgetTypeHints[type],
+            label: widgetTypes[type].label,
+            detail: widgetTypes[type].hint,
           }))}
         />
       )}
@@ -92,10 +91,10 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
         label="Title"
         value={draft.title}
         onChange={(event) => update({ title: event.target.value })}
-        placeholder={draft.type === 'text' ? 'Empty: no title' : 'Empty: the bucket’s name'}
+        placeholder={definition.titlePlaceholder}
         error={errorFor('title')}
       />
-      {draft.type !== 'text' && (
+      {definition.bucket && (
         <>
           <SelectField
             label="Bucket"
@@ -121,14 +120,14 @@ export function WidgetDialogForm({ widget, widgets, buckets, onDone, onCancel }:
               bucket={bucket}
               value={draft.series}
               onChange={(series) => update({ series })}
-              single={draft.type === 'stat'}
-              axes={draft.type === 'timeChart'}
+              single={definition.bucket.series === 'one'}
+              axes={definition.bucket.series === 'many-with-axes'}
               error={errorFor('series')}
             />
           )}
         </>
       )}
-      <WidgetOptions draft={draft} update={update} errorFor={errorFor} />
+      {Options && <Options draft={draft} update={update} errorFor={errorFor} />}
       {problem &&
         !['title', 'bucketId', 'series', 'thresholds', 'markdown'].includes(problem.field) && (
           <p className="form-error" role="alert">

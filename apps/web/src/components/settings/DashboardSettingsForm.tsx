@@ -4,11 +4,13 @@ import {
   retentionChoices,
   slugSchema,
 } from '@bucketgrid/shared';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { formErrors } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
+import { dashboardKeys } from '../../lib/query-keys.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { checkFields } from '../../lib/validate.ts';
 import { Dialog } from '../Dialog.tsx';
@@ -20,6 +22,7 @@ import { RetentionLoss } from './RetentionLoss.tsx';
 export function DashboardSettingsForm() {
   const dashboard = useDashboard();
   const utils = trpc.useUtils();
+  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [name, setName] = useState(dashboard.name);
   const [slug, setSlug] = useState(dashboard.slug);
@@ -34,7 +37,9 @@ export function DashboardSettingsForm() {
         updated,
       );
       utils.dashboards.list.invalidate();
+      // A shorter retention deletes old records: every read of them is stale.
       utils.buckets.invalidate();
+      queryClient.invalidateQueries({ queryKey: dashboardKeys.dashboard(dashboard.id) });
       if (updated.slug !== dashboard.slug) {
         navigate(`/${updated.workspace}/${updated.slug}/settings`, { replace: true });
       }

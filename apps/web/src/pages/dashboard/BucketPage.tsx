@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { BucketFacts } from '../../components/buckets/BucketFacts.tsx';
 import { BucketTypeBadge } from '../../components/buckets/BucketTypeBadge.tsx';
 import { ChartPanel } from '../../components/buckets/ChartPanel.tsx';
+import { BucketCsvActions } from '../../components/buckets/csv-import/BucketCsvActions.tsx';
 import { DeleteBucketForm } from '../../components/buckets/DeleteBucketForm.tsx';
 import { DeleteKeysForm } from '../../components/buckets/DeleteKeysForm.tsx';
 import { DeleteRangeForm } from '../../components/buckets/DeleteRangeForm.tsx';
@@ -120,6 +121,7 @@ export function BucketPage() {
         )}
       </div>
       <BucketFacts bucket={data} />
+      <BucketCsvActions bucket={data} canImport={can.manageData} />
       <EarlyKeysHint
         bucket={data}
         canDelete={can.manageData}

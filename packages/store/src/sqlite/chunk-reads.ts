@@ -1,0 +1,294 @@
+import type { DataRecord } from '@bucketgrid/shared';
+import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
+import { FIGURES_BYTES } from '../chunks/figures.ts';
+import type { GroupFolder } from '../downsample/fold.ts';
+import { cellStart } from '../downsample/tiers.ts';
+import type { SqliteDb } from './connection.ts';
+
+/*
+ * The read side of sealed chunks (docs/storage.md, "Reads"), as functions of a connection so
+ * the reader threads run them on their own. A TSV or IV bucket's records are its chunks (keys
+ * up to `buckets.sealed_through`) followed by its rows in `records` (every key above): so a
+ * read in key order takes the chunks, then the rows.
+ */
+
+type Sql = Pick<SqliteDb, 'sql'>['sql'];
+
+/** A chunk row without its blobs: enough to place it, count it and fold its figures. */
+export interface ChunkMeta {
+  id: number;
+  first: number;
+  last: number;
+  count: number;
+  /** 1: its records as JSON text, not encoded yet, without figures. */
+  raw: number;
+  /** Leading records retention dropped: its figures no longer hold. */
+  skip: number;
+  figures: Buffer;
+}
+
+/** A decoded chunk: its records in key order, and their keys. */
+interface Decoded {
+  stamp: number;
+  keys: number[];
+  records: DataRecord[];
+}
+
+/**
+ * Decoded chunks by id, per thread, each with its stamp: an id can be handed out again (a
+ * deleted chunk's, a rolled-back job's), a stamp (53 random bits per chunk written)
+ * practically never, so a hit is only taken when both match. Upkeep recomputing the
+ * 10-second cells of a sealed range decodes each chunk once instead of once per cell, and a
+ * read of the newest records parses the raw chunk it last parsed no more.
+ */
+const decodedById = new Map<number, Decoded>();
+const DECODED_KEPT = 16;
+
+/** A raw chunk's text: `[[key, {series: value}], …]` in key order. */
+export function rawRecords(text: string): DataRecord[] {
+  return (JSON.parse(text) as [number, DataRecord['values']][]).map(([key, values]) => ({
+    key,
+    values,
+  }));
+}
+
+interface Place {
+  raw: number;
+  skip: number;
+  stamp: number;
+}
+
+function placeOf(sql: Sql, id: number): Place {
+  const place = sql('SELECT raw, skip, stamp FROM series_chunks WHERE id = ?').get(id) as
+    | Place
+    | undefined;
+  if (place === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
+  return place;
+}
+
+function cached(id: number, stamp: number): Decoded | undefined {
+  const hit = decodedById.get(id);
+  if (hit === undefined || hit.stamp !== stamp) return undefined;
+  decodedById.delete(id);
+  decodedById.set(id, hit);
+  return hit;
+}
+
+/** The whole chunk, retention's skipped records included: from the cache, or decoded. */
+function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
+  const hit = cached(id, place.stamp);
+  if (hit !== undefined) return hit;
+  const row = sql('SELECT keys, data FROM series_chunks WHERE id = ?').get(id) as {
+    keys: Buffer;
+    data: Buffer | string;
+  };
+  let entry: Decoded;
+  if (place.raw === 1) {
+    const records = rawRecords(row.data as string);
+    entry = { stamp: place.stamp, keys: records.map((record) => record.key as number), records };
+  } else {
+    const columns = decodeChunk(row as { keys: Buffer; data: Buffer });
+    entry = { stamp: place.stamp, keys: columns.keys, records: recordsFromColumns(columns) };
+  }
+  decodedById.set(id, entry);
+  if (decodedById.size > DECODED_KEPT) decodedById.delete(decodedById.keys().next().value!);
+  return entry;
+}
+
+/**
+ * The chunk's keys in order (past those retention dropped): from the cache, or an encoded
+ * chunk's keys column alone (retention and counts need no values).
+ */
+export function chunkKeys(sql: Sql, id: number): number[] {
+  const place = placeOf(sql, id);
+  let keys = cached(id, place.stamp)?.keys;
+  if (keys === undefined) {
+    keys =
+      place.raw === 1
+        ? decodedWhole(sql, id, place).keys
+        : decodeKeys(sql('SELECT keys FROM series_chunks WHERE id = ?').pluck().get(id) as Buffer);
+  }
+  return place.skip === 0 ? keys : keys.slice(place.skip);
+}
+
+/** The chunk's records in key order, past those retention dropped. Never change them. */
+export function chunkRecords(sql: Sql, id: number): DataRecord[] {
+  const place = placeOf(sql, id);
+  const { records } = decodedWhole(sql, id, place);
+  return place.skip === 0 ? records : records.slice(place.skip);
+}
+
+const LOWEST = Number.NEGATIVE_INFINITY;
+const HIGHEST = Number.POSITIVE_INFINITY;
+
+/**
+ * The bucket's chunks that hold keys in [from, to], in key order or its reverse: from the one
+ * starting at or before `from` (chunks never overlap) through the last starting by `to`.
+ */
+export function chunksOverlapping(
+  sql: Sql,
+  bucket: number,
+  from = LOWEST,
+  to = HIGHEST,
+  order: 'asc' | 'desc' = 'asc',
+): ChunkMeta[] {
+  return sql(
+    `SELECT id, first_key AS first, last_key AS last, count, raw, skip, figures FROM series_chunks
+     WHERE bucket = @bucket AND first_key <= @to AND last_key >= @from
+       AND first_key >= coalesce((SELECT first_key FROM series_chunks
+         WHERE bucket = @bucket AND first_key <= @from ORDER BY first_key DESC LIMIT 1), @from)
+     ORDER BY first_key ${order === 'asc' ? 'ASC' : 'DESC'}`,
+  ).all({ bucket, from, to }) as ChunkMeta[];
+}
+
+/** The first index of `records` whose key is at least `bound`. */
+function firstAtLeast(records: readonly DataRecord[], bound: number): number {
+  let low = 0;
+  let high = records.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((records[middle]!.key as number) < bound) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The sealed records with keys in [from, to], in the order asked, one chunk decoded at a time. */
+export function* sealedRecords(
+  sql: Sql,
+  bucket: number,
+  from = LOWEST,
+  to = HIGHEST,
+  order: 'asc' | 'desc' = 'asc',
+): Generator<DataRecord> {
+  for (const chunk of chunksOverlapping(sql, bucket, from, to, order)) {
+    const records = chunkRecords(sql, chunk.id);
+    const start = firstAtLeast(records, from);
+    const end = firstAtLeast(records, to + 1);
+    if (order === 'asc') for (let i = start; i < end; i++) yield records[i]!;
+    else for (let i = end - 1; i >= start; i--) yield records[i]!;
+  }
+}
+
+/**
+ * How many sealed records have keys in [from, to], counting no further than `limit`; with
+ * `interval`, how many a fold per interval reads: a chunk it takes by its figures (see
+ * foldSealed) counts once.
+ */
+export function countSealed(
+  sql: Sql,
+  bucket: number,
+  from: number,
+  to: number,
+  limit: number,
+  interval?: number,
+) {
+  let total = 0;
+  for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
+    if (interval !== undefined && byFigures(chunk, from, to, interval)) total += 1;
+    else if (chunk.first >= from && chunk.last <= to) total += chunk.count;
+    else {
+      for (const key of chunkKeys(sql, chunk.id)) if (key >= from && key <= to) total++;
+    }
+    if (total >= limit) break;
+  }
+  return total;
+}
+
+/** The first and last sealed keys of the bucket; null when nothing is sealed. */
+export function sealedBounds(sql: Sql, bucket: number): { first: number; last: number } | null {
+  const row = sql(
+    `SELECT (SELECT first_key FROM series_chunks WHERE bucket = @bucket ORDER BY first_key LIMIT 1) AS first,
+       (SELECT last_key FROM series_chunks WHERE bucket = @bucket ORDER BY first_key DESC LIMIT 1) AS last`,
+  ).get({ bucket }) as { first: number | null; last: number | null };
+  return row.first === null ? null : { first: row.first, last: row.last! };
+}
+
+/**
+ * Folds the sealed records with keys in [from, to] into `folder`, in key order: a chunk lying
+ * wholly inside the range and inside one interval by its figures (sealed chunks are the first
+ * downsampling tier), any other decoded.
+ */
+export function foldSealed(
+  sql: Sql,
+  bucket: number,
+  from: number,
+  to: number,
+  interval: number,
+  folder: GroupFolder,
+): void {
+  for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
+    if (byFigures(chunk, from, to, interval)) {
+      folder.addCell(chunk.first, chunk.count);
+      foldFigures(folder, chunk.figures);
+      continue;
+    }
+    const records = chunkRecords(sql, chunk.id);
+    const end = firstAtLeast(records, to + 1);
+    for (let i = firstAtLeast(records, from); i < end; i++) {
+      const record = records[i]!;
+      folder.addValues(record.key as number, record.values);
+    }
+  }
+}
+
+/**
+ * Whether a fold of [from, to] per interval takes the chunk by its figures: an encoded chunk
+ * with none of its records skipped, inside the range and inside one interval.
+ */
+function byFigures(chunk: ChunkMeta, from: number, to: number, interval: number): boolean {
+  return (
+    chunk.raw === 0 &&
+    chunk.skip === 0 &&
+    chunk.first >= from &&
+    chunk.last <= to &&
+    cellStart(chunk.first, interval) === cellStart(chunk.last, interval)
+  );
+}
+
+/** Adds each series of a figures blob (sk, n, sum, min, max, last per series) to the folder. */
+export function foldFigures(folder: GroupFolder, figures: Buffer): void {
+  const view = new DataView(figures.buffer, figures.byteOffset, figures.byteLength);
+  for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
+    folder.addFigures(
+      view.getFloat64(at, true),
+      view.getFloat64(at + 8, true),
+      view.getFloat64(at + 16, true),
+      view.getFloat64(at + 24, true),
+      view.getFloat64(at + 32, true),
+      view.getFloat64(at + 40, true),
+    );
+  }
+}
+
+/**
+ * Adds each series' non-null count in the latest chunks to `counts` (from their figures, or
+ * the records of a raw chunk or one retention cut), reading at most `chunks`; returns how
+ * many it read.
+ */
+export function countSealedSeries(
+  sql: Sql,
+  bucket: number,
+  chunks: number,
+  counts: Map<number, number>,
+): number {
+  const rows = sql(
+    'SELECT id, raw, skip, figures FROM series_chunks WHERE bucket = ? ORDER BY first_key DESC LIMIT ?',
+  ).all(bucket, chunks) as { id: number; raw: number; skip: number; figures: Buffer }[];
+  for (const { id, raw, skip, figures } of rows) {
+    if (raw === 1 || skip > 0) {
+      for (const { values } of chunkRecords(sql, id)) {
+        for (const name in values) {
+          if (values[Number(name)] === null) continue;
+          counts.set(Number(name), (counts.get(Number(name)) ?? 0) + 1);
+        }
+      }
+      continue;
+    }
+    for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
+      const sk = figures.readDoubleLE(at);
+      counts.set(sk, (counts.get(sk) ?? 0) + figures.readDoubleLE(at + 8));
+    }
+  }
+  return rows.length;
+}

@@ -1,0 +1,435 @@
+import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
+import { columnsFromRecords, encodeChunk } from '../chunks/codec.ts';
+import { chunkEnd } from '../chunks/cut.ts';
+import { chunkFigures } from '../chunks/figures.ts';
+import type { AggregatedType } from '../downsample/tiers.ts';
+import type { WriteMode } from '../store.ts';
+import { chunkKeys, chunkRecords } from './chunk-reads.ts';
+import type { SqliteDb } from './connection.ts';
+
+/** A chunk row's place: enough to find the chunk a key belongs in. */
+interface ChunkPlace {
+  id: number;
+  first: number;
+  last: number;
+  count: number;
+}
+
+/** A chunk being changed by one operation: its records by key (never the cached objects). */
+interface Rewrite {
+  id: number | undefined;
+  byKey: Map<number, SeriesValues>;
+  /** Whether any record changed: an untouched chunk is not written again. */
+  changed: boolean;
+}
+
+const PLACE = 'SELECT id, first_key AS first, last_key AS last, count, raw FROM series_chunks';
+
+/**
+ * The write side of sealed chunks (docs/storage.md): sealing the oldest rows of a TSV or IV
+ * bucket into chunks, and the slower paths that change sealed records — writes and deletions
+ * of keys at or below `buckets.sealed_through`, range deletions, retention, purge. Each runs
+ * inside the caller's transaction. A changed chunk is decoded, changed and written again as
+ * new rows (cut by `chunkEnd`, so at most CHUNK_MAX_RECORDS records each); chunks never
+ * overlap, and every key up to `sealed_through` lives in a chunk, every key above in a row.
+ */
+export class SqliteChunks {
+  constructor(private readonly sqlite: SqliteDb) {}
+
+  /**
+   * Seals up to `batch` of the bucket's oldest rows: the whole chunks they make (the last
+   * one they end in may still be filling: it stays a row, unless `all`), their rows deleted
+   * and `sealed_through` advanced. Returns how many records it sealed.
+   */
+  seal(bucket: number, type: AggregatedType, batch: number, all = false): number {
+    const { sql } = this.sqlite;
+    const rows = sql('SELECT key, vals FROM records WHERE bucket = ? ORDER BY key LIMIT ?')
+      .raw()
+      .all(bucket, batch) as [number, string][];
+    const keys = rows.map((row) => row[0]);
+    const before = sql('SELECT sealed_through FROM buckets WHERE rowid = ?').pluck().get(bucket) as
+      | number
+      | null;
+    let sealed = 0;
+    for (let start = 0; start < rows.length; ) {
+      const end = chunkEnd(
+        type,
+        keys,
+        start,
+        start > 0 ? keys[start - 1] : (before ?? Number.NEGATIVE_INFINITY),
+      );
+      if (end >= rows.length && !all) break;
+      const records = rows
+        .slice(start, end)
+        .map(([key, vals]): DataRecord => ({ key, values: JSON.parse(vals) as SeriesValues }));
+      this.insertOne(bucket, records);
+      sealed = end;
+      start = end;
+    }
+    if (sealed === 0) return 0;
+    const through = keys[sealed - 1]!;
+    sql('DELETE FROM records WHERE bucket = ? AND key <= ?').run(bucket, through);
+    sql('UPDATE buckets SET sealed_through = ?, unsealed = unsealed - ? WHERE rowid = ?').run(
+      through,
+      sealed,
+      bucket,
+    );
+    return sealed;
+  }
+
+  /**
+   * The in-order write (docs/storage.md, "Write paths"): records with strictly increasing
+   * keys, all newer than everything the bucket holds, as one raw chunk. Returns the bucket's
+   * records in raw chunks now.
+   */
+  appendRaw(bucket: number, records: readonly DataRecord[]): number {
+    const { sql } = this.sqlite;
+    this.insertRaw(bucket, records);
+    return sql(
+      `UPDATE buckets SET sealed_through = ?, raw_records = raw_records + ? WHERE rowid = ?
+       RETURNING raw_records`,
+    )
+      .pluck()
+      .get(records.at(-1)!.key, records.length, bucket) as number;
+  }
+
+  /**
+   * Encodes the bucket's oldest adjacent raw chunks, at least `budget` records of them when
+   * there are, as chunks cut by `chunkEnd`; the last piece stays raw (unless `all`) where
+   * its cell may go on, in the next raw chunk or the next write: a chunk cut at a request's
+   * end instead of a cell's would straddle a read's intervals. Returns how many it encoded.
+   */
+  compact(bucket: number, type: AggregatedType, budget: number, all = false): number {
+    const { sql } = this.sqlite;
+    const run: ChunkPlace[] = [];
+    let taken = 0;
+    const oldest = sql(`${PLACE} WHERE bucket = ? AND raw = 1 ORDER BY first_key LIMIT ?`).iterate(
+      bucket,
+      budget,
+    ) as IterableIterator<ChunkPlace>;
+    for (const place of oldest) {
+      if (taken >= budget) break;
+      run.push(place);
+      taken += place.count;
+    }
+    if (run.length === 0) return 0;
+    // Only adjacent raw chunks: an encoded chunk between two would end up overlapped.
+    const between = sql(
+      `SELECT first_key FROM series_chunks WHERE bucket = ? AND raw = 0 AND first_key > ?
+       AND first_key < ? ORDER BY first_key LIMIT 1`,
+    )
+      .pluck()
+      .get(bucket, run[0]!.first, run.at(-1)!.first) as number | undefined;
+    const adjacent = between === undefined ? run : run.filter((place) => place.first < between);
+    const records = adjacent.flatMap((place) => chunkRecords(sql, place.id));
+    // The last piece stays raw only where it can grow: the bucket's newest chunk, or one a
+    // raw chunk follows (the next compaction takes both). Before an encoded chunk it would
+    // stay raw for good, and block every compaction after it.
+    const next = sql(
+      'SELECT raw FROM series_chunks WHERE bucket = ? AND first_key > ? ORDER BY first_key LIMIT 1',
+    )
+      .pluck()
+      .get(bucket, adjacent.at(-1)!.first) as number | undefined;
+    const keepLast = !all && next !== 0;
+    for (const place of adjacent) this.remove(place.id);
+    const keys = records.map((record) => record.key as number);
+    let encoded = 0;
+    for (let start = 0; start < records.length; ) {
+      const end = chunkEnd(type, keys, start);
+      const piece = records.slice(start, end);
+      if (end === records.length && keepLast) {
+        this.insertRaw(bucket, piece);
+        sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
+          piece.length,
+          bucket,
+        );
+      } else {
+        this.insertOne(bucket, piece);
+        encoded += piece.length;
+      }
+      start = end;
+    }
+    return encoded;
+  }
+
+  /**
+   * Upserts records whose keys are all sealed, in order (a later record with the same key
+   * merges into or replaces the earlier one). Returns how many were inserted.
+   */
+  upsert(bucket: number, type: AggregatedType, records: readonly DataRecord[], mode: WriteMode) {
+    if (this.fitsGap(bucket, records)) {
+      this.insertRaw(bucket, records);
+      this.sqlite
+        .sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?')
+        .run(records.length, bucket);
+      return records.length;
+    }
+    const rewrites = new Map<number | undefined, Rewrite>();
+    let inserted = 0;
+    for (const { key, values } of records) {
+      const rewrite = this.rewriteOf(rewrites, bucket, key as number);
+      const stored = rewrite.byKey.get(key as number);
+      if (stored === undefined) inserted++;
+      rewrite.changed = true;
+      rewrite.byKey.set(
+        key as number,
+        stored !== undefined && mode === 'merge' ? { ...stored, ...values } : values,
+      );
+    }
+    this.finish(bucket, type, rewrites);
+    return inserted;
+  }
+
+  /**
+   * Whether the records, keys strictly increasing, fall between two chunks (or past the
+   * last): then they are one more raw chunk, nothing rewritten. Writers racing each other
+   * with increasing keys send such requests all the time (a request overtaken by a newer one).
+   */
+  private fitsGap(bucket: number, records: readonly DataRecord[]): boolean {
+    for (let i = 1; i < records.length; i++) {
+      if (!((records[i]!.key as number) > (records[i - 1]!.key as number))) return false;
+    }
+    const { sql } = this.sqlite;
+    const low = records[0]!.key as number;
+    const before = sql(
+      `${PLACE} WHERE bucket = ? AND first_key <= ? ORDER BY first_key DESC LIMIT 1`,
+    ).get(bucket, low) as ChunkPlace | undefined;
+    if (before !== undefined && before.last >= low) return false;
+    const after = sql(
+      'SELECT first_key FROM series_chunks WHERE bucket = ? AND first_key > ? ORDER BY first_key LIMIT 1',
+    )
+      .pluck()
+      .get(bucket, low) as number | undefined;
+    return after === undefined || after > (records.at(-1)!.key as number);
+  }
+
+  /** Deletes the sealed records with these keys; returns how many there were. */
+  deleteKeys(bucket: number, type: AggregatedType, keys: readonly number[]): number {
+    const rewrites = new Map<number | undefined, Rewrite>();
+    let deleted = 0;
+    for (const key of keys) {
+      const rewrite = this.rewriteOf(rewrites, bucket, key);
+      if (rewrite.byKey.delete(key)) {
+        rewrite.changed = true;
+        deleted++;
+      }
+    }
+    this.finish(bucket, type, rewrites);
+    return deleted;
+  }
+
+  /**
+   * Deletes the sealed records with keys in [from, to] (ends open when undefined): chunks
+   * wholly inside go as rows, the (at most two) chunks at the ends are rewritten.
+   */
+  deleteRange(bucket: number, type: AggregatedType, from?: number, to?: number): number {
+    const { sql } = this.sqlite;
+    const lo = from ?? Number.NEGATIVE_INFINITY;
+    const hi = to ?? Number.POSITIVE_INFINITY;
+    const wholly = sql(
+      `DELETE FROM series_chunks WHERE bucket = ? AND first_key >= ? AND last_key <= ?
+       RETURNING count, raw`,
+    ).all(bucket, lo, hi) as { count: number; raw: number }[];
+    let deleted = 0;
+    let raw = 0;
+    for (const chunk of wholly) {
+      deleted += chunk.count;
+      raw += chunk.raw * chunk.count;
+    }
+    if (raw > 0)
+      sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(raw, bucket);
+    const ends = sql(
+      `${PLACE} WHERE bucket = @bucket AND first_key <= @hi AND last_key >= @lo
+       AND first_key >= coalesce((SELECT first_key FROM series_chunks
+         WHERE bucket = @bucket AND first_key <= @lo ORDER BY first_key DESC LIMIT 1), @lo)`,
+    ).all({ bucket, lo, hi }) as ChunkPlace[];
+    const rewrites = new Map<number | undefined, Rewrite>();
+    for (const place of ends) {
+      const rewrite = this.load(place.id);
+      for (const key of [...rewrite.byKey.keys()]) {
+        if (key >= lo && key <= hi && rewrite.byKey.delete(key)) {
+          rewrite.changed = true;
+          deleted++;
+        }
+      }
+      rewrites.set(place.id, rewrite);
+    }
+    this.finish(bucket, type, rewrites);
+    return deleted;
+  }
+
+  /**
+   * Retention: deletes the `excess` smallest sealed keys (fewer when fewer are sealed) —
+   * whole chunks from the oldest while they fit, then the next chunk's leading records are
+   * skipped (`skip`) rather than the chunk rewritten. Returns how many it deleted and the
+   * smallest and largest of them.
+   */
+  trimOldest(bucket: number, excess: number): { deleted: number; first?: number; last?: number } {
+    const { sql } = this.sqlite;
+    const oldest = sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`);
+    let deleted = 0;
+    let first: number | undefined;
+    let last: number | undefined;
+    while (deleted < excess) {
+      const place = oldest.get(bucket) as (ChunkPlace & { raw: number }) | undefined;
+      if (place === undefined) break;
+      first ??= place.first;
+      if (place.count <= excess - deleted) {
+        this.remove(place.id);
+        deleted += place.count;
+        last = place.last;
+        continue;
+      }
+      const keys = chunkKeys(sql, place.id);
+      const drop = excess - deleted;
+      last = keys[drop - 1]!;
+      sql(
+        'UPDATE series_chunks SET skip = skip + ?, count = count - ?, first_key = ? WHERE id = ?',
+      ).run(drop, drop, keys[drop]!, place.id);
+      if (place.raw === 1) {
+        sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(drop, bucket);
+      }
+      deleted += drop;
+    }
+    return { deleted, first, last };
+  }
+
+  /** Deletes every chunk of the bucket; returns how many records they held. */
+  purge(bucket: number): number {
+    const counts = this.sqlite
+      .sql('DELETE FROM series_chunks WHERE bucket = ? RETURNING count')
+      .pluck()
+      .all(bucket) as number[];
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  /**
+   * Deletes a deleted bucket's oldest chunks while they hold at most `budget` records
+   * together: how many records they held, and whether any chunk remains.
+   */
+  sweep(bucket: number, budget: number): { swept: number; more: boolean } {
+    const { sql } = this.sqlite;
+    const oldest = sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`);
+    let swept = 0;
+    for (;;) {
+      const place = oldest.get(bucket) as ChunkPlace | undefined;
+      if (place === undefined) return { swept, more: false };
+      if (swept + place.count > budget) return { swept, more: true };
+      sql('DELETE FROM series_chunks WHERE id = ?').run(place.id);
+      swept += place.count;
+    }
+  }
+
+  /**
+   * The rewrite of the chunk `key` belongs in: the one starting at or before it, else the
+   * first (a key below every chunk), else none yet (every chunk was deleted).
+   */
+  private rewriteOf(rewrites: Map<number | undefined, Rewrite>, bucket: number, key: number) {
+    const { sql } = this.sqlite;
+    const place = (sql(
+      `${PLACE} WHERE bucket = ? AND first_key <= ? ORDER BY first_key DESC LIMIT 1`,
+    ).get(bucket, key) ??
+      sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`).get(bucket)) as
+      | ChunkPlace
+      | undefined;
+    const id = place?.id;
+    let rewrite = rewrites.get(id);
+    if (rewrite === undefined) {
+      rewrite = id === undefined ? { id, byKey: new Map(), changed: false } : this.load(id);
+      rewrites.set(id, rewrite);
+    }
+    return rewrite;
+  }
+
+  private load(id: number): Rewrite {
+    const byKey = new Map<number, SeriesValues>();
+    for (const record of chunkRecords(this.sqlite.sql, id)) {
+      byKey.set(record.key as number, record.values);
+    }
+    return { id, byKey, changed: false };
+  }
+
+  /** Writes each changed chunk again: its old row deleted, its records as new chunks. */
+  private finish(bucket: number, type: AggregatedType, rewrites: Map<number | undefined, Rewrite>) {
+    for (const { id, byKey, changed } of rewrites.values()) {
+      if (!changed) continue;
+      if (id !== undefined) this.remove(id);
+      const keys = [...byKey.keys()].sort((a, b) => a - b);
+      this.insert(
+        bucket,
+        type,
+        keys.map((key) => ({ key, values: byKey.get(key)! })),
+      );
+    }
+  }
+
+  /** Deletes a chunk; a raw one's records leave the bucket's raw count. */
+  private remove(id: number): void {
+    const { sql } = this.sqlite;
+    const gone = sql('DELETE FROM series_chunks WHERE id = ? RETURNING bucket, count, raw').get(
+      id,
+    ) as {
+      bucket: number;
+      count: number;
+      raw: number;
+    };
+    if (gone.raw === 1) {
+      sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(
+        gone.count,
+        gone.bucket,
+      );
+    }
+  }
+
+  /** Records in key order as chunks, cut where sealing would cut them. */
+  private insert(bucket: number, type: AggregatedType, records: readonly DataRecord[]): void {
+    const keys = records.map((record) => record.key as number);
+    for (let start = 0; start < records.length; ) {
+      const end = chunkEnd(type, keys, start);
+      this.insertOne(bucket, records.slice(start, end));
+      start = end;
+    }
+  }
+
+  private insertOne(bucket: number, records: readonly DataRecord[]): void {
+    const columns = columnsFromRecords(records as { key: number; values: SeriesValues }[]);
+    const { keys, data } = encodeChunk(columns);
+    this.sqlite
+      .sql(
+        `INSERT INTO series_chunks
+           (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+      )
+      .run(
+        bucket,
+        records[0]!.key,
+        records.at(-1)!.key,
+        records.length,
+        newStamp(),
+        keys,
+        data,
+        chunkFigures(columns),
+      );
+  }
+
+  /** Records in key order as one raw chunk: their JSON text (the parser's, when it kept it). */
+  private insertRaw(bucket: number, records: readonly DataRecord[]): void {
+    let text = '[';
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      text += `${i === 0 ? '' : ','}[${record.key},${record.json ?? JSON.stringify(record.values)}]`;
+    }
+    this.sqlite
+      .sql(
+        `INSERT INTO series_chunks
+           (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
+         VALUES (?, ?, ?, ?, 1, ?, x'', ?, x'')`,
+      )
+      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, newStamp(), `${text}]`);
+  }
+}
+
+/** A chunk's stamp (see schema.ts): 53 random bits. */
+function newStamp(): number {
+  return Math.floor(Math.random() * 2 ** 53);
+}
