@@ -7,6 +7,7 @@ import {
   DEFAULT_READ_LIMITS,
   INVITATION_WINDOW_MS,
   INVITATIONS_PER_DASHBOARD_PER_DAY,
+  type Mailer,
   type ReadLimitOptions,
   ReadLimits,
   SHARE_READ_CACHE_ENTRIES,
@@ -21,6 +22,7 @@ import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import type { Sharing } from '@bucketgrid/trpc';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { AlertUpkeepOptions } from './alerts/alert-upkeep.ts';
 import { withinBodyLimit } from './http/body-limits.ts';
 import { clientAddress, type TrustProxy, trustFunction } from './http/client-address.ts';
 import { createErrorResponder } from './http/errors.ts';
@@ -95,6 +97,8 @@ export interface AppOptions {
   invitationsPerDashboardPerDay?: number;
   /** Requests one share link may answer per minute (default SHARE_REQUESTS_PER_LINK_PER_MINUTE). */
   shareRequestsPerLinkPerMinute?: number;
+  /** Alert evaluation and delivery (ALERT_INTERVAL, ALERT_WEBHOOK_ALLOW_PRIVATE). */
+  alerts?: AlertUpkeepOptions;
 }
 
 export interface App {
@@ -107,6 +111,8 @@ export interface App {
   handle: RequestListener;
   /** The live views: `close()` ends them, so that their connections can close. */
   live: LiveHub;
+  /** How email goes out (alert notifications use it too). */
+  mailer: Mailer;
   /** What the app counts (the server adds the connections it refuses). */
   metrics: ServerMetrics;
   /** Tells the app the address it listens on (the base of emailed links without PUBLIC_URL). */
@@ -246,6 +252,7 @@ export function createApp(options: AppOptions): App {
       auth,
       live,
       sharing,
+      alerts: { allowPrivate: false, ...options.alerts },
       readLimits,
       now,
       logger,
@@ -277,6 +284,7 @@ export function createApp(options: AppOptions): App {
       logger,
     ),
     live,
+    mailer,
     metrics,
     listeningAt(url) {
       ownUrl = url;

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { checkSmtpUrl } from '@bucketgrid/services';
 import { openStore, sqlitePathOf } from '@bucketgrid/store';
+import { alertSettingsFrom } from './alerts/settings.ts';
 import type { ScheduledBackupOptions } from './backups/scheduled-backups.ts';
 import { backupSettingsFrom } from './backups/settings.ts';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
@@ -51,6 +52,8 @@ const smtpUrl = process.env.SMTP_URL || undefined;
 const smtpProblem = smtpUrl === undefined ? null : checkSmtpUrl(smtpUrl);
 if (smtpProblem) refuse(smtpProblem);
 const backups = scheduledBackupsFromEnv();
+const alerts = alertSettingsFrom(process.env);
+if (alerts instanceof Error) refuse(alerts.message);
 const metrics = new ServerMetrics();
 const store = await openStore(process.env.DATABASE_URL, {
   timeoutMs: storeTimeoutMs,
@@ -79,6 +82,7 @@ const running = await startServer({
   mailFrom: process.env.MAIL_FROM || undefined,
   publicUrl: process.env.PUBLIC_URL || undefined,
   backups,
+  alerts,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
 }).catch(async (error: NodeJS.ErrnoException) => {
   const reason = LISTEN_ERRORS[error.code ?? ''];

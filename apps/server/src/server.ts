@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LiveHub } from '@bucketgrid/live';
 import type { Store } from '@bucketgrid/store';
+import { startAlertUpkeep } from './alerts/alert-upkeep.ts';
 import { type AppOptions, createApp } from './app.ts';
 import { startUpkeep } from './background-upkeep.ts';
 import { type ScheduledBackupOptions, startScheduledBackups } from './backups/scheduled-backups.ts';
@@ -52,7 +53,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // the same events as every other change.
   const liveEvents = options.liveEvents ?? liveEventsFor(options.store, options.logger);
   const upkeep = startUpkeep(upkeepStore(options.store, liveEvents, now), options.logger);
-  const { handle, stop, live, metrics, listeningAt } = createApp({
+  const { handle, stop, live, mailer, metrics, listeningAt } = createApp({
     ...options,
     liveEvents,
     wakeUpkeep: upkeep.wake,
@@ -93,6 +94,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const backups =
     options.backups &&
     startScheduledBackups(options.backups, options.logger, metrics.backupObserver);
+  const alerts = startAlertUpkeep(options.store, mailer, options.logger, now, {
+    allowPrivate: false,
+    ...options.alerts,
+  });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const url = `http://${host}:${port}`;
@@ -112,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await closed;
       clearInterval(sweeper);
       await backups?.stop();
+      await alerts.stop();
       await upkeep.stop();
       await stop();
     },

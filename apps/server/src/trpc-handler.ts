@@ -1,7 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { type Auth, isSameOrigin } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
-import { asServiceUnavailable, type ReadLimits } from '@bucketgrid/services';
+import {
+  type AlertDeliverySettings,
+  asServiceUnavailable,
+  type ReadLimits,
+} from '@bucketgrid/services';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { type AppRouter, appRouter, type Context, type Sharing } from '@bucketgrid/trpc';
@@ -106,6 +110,7 @@ export function createTrpcHandler(deps: {
   auth: Auth;
   live: LiveHub;
   sharing: Sharing;
+  alerts: AlertDeliverySettings;
   readLimits: ReadLimits;
   now: () => number;
   logger: Logger;
@@ -143,6 +148,7 @@ export function createTrpcHandler(deps: {
         auth: deps.auth,
         live: deps.live,
         sharing: deps.sharing,
+        alerts: deps.alerts,
         readLimits: deps.readLimits,
         now: deps.now,
         user: session?.user ?? null,

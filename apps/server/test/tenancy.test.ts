@@ -57,7 +57,16 @@ const randomText = (length: number, alphabet = BASE62) =>
 /** Shaped like the store's ids: 22 base62 characters. */
 const randomId = () => randomText(22);
 
-const BACKGROUND: ReadonlySet<string | symbol> = new Set(['touchApiKeys', 'maintain']);
+// The background upkeep's calls, and the alert loop's (each second, whatever requests run).
+const BACKGROUND: ReadonlySet<string | symbol> = new Set([
+  'touchApiKeys',
+  'maintain',
+  'takeAlertLease',
+  'listRulesToEvaluate',
+  'recordAlertEvaluations',
+  'trimAlertLog',
+  'dueNotifications',
+]);
 
 /** The store, counting calls: what the server does for a request, measured from the outside. */
 function counted(store: Store, calls: string[]): Store {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '@bucketgrid/server';
+import { type ServerOptions, startServer } from '@bucketgrid/server';
 import { openStore } from '@bucketgrid/store';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -46,6 +46,8 @@ export interface HarnessOptions {
   now?: () => number;
   /** SMTP_URL: email on, through this server (see startTestMailServer). */
   smtpUrl?: string;
+  /** Alert evaluation and delivery settings (docs/alerts.md). */
+  alerts?: ServerOptions['alerts'];
 }
 
 /** The real server (production build of the app, SQLite in a temp dir) and a Chromium. */
@@ -68,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       webDist,
       now: options.now,
       smtpUrl: options.smtpUrl,
+      alerts: options.alerts,
     });
   let server = await serve(0);
   const url = server.url;

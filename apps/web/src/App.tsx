@@ -8,6 +8,7 @@ import { createQueryClient, createTrpcClient } from './lib/client.ts';
 import { trpc } from './lib/trpc.ts';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
+import { AlertsTab } from './pages/dashboard/AlertsTab.tsx';
 import { ApiKeysTab } from './pages/dashboard/ApiKeysTab.tsx';
 import { BucketPage } from './pages/dashboard/BucketPage.tsx';
 import { BucketsTab } from './pages/dashboard/BucketsTab.tsx';
@@ -61,6 +62,7 @@ export function App() {
                 <Route path="keys/:keyId" element={<ApiKeysTab />} />
                 <Route path="members" element={<MembersTab />} />
                 <Route path="activity" element={<ActivityTab />} />
+                <Route path="alerts" element={<AlertsTab />} />
                 <Route path="settings" element={<SettingsTab />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />

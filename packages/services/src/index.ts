@@ -1,5 +1,6 @@
 export * from './accounts.ts';
 export * from './activity.ts';
+export * from './alerts/index.ts';
 export * from './api-keys.ts';
 export * from './buckets.ts';
 export * from './dashboards.ts';

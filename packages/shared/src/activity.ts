@@ -29,6 +29,11 @@ export const activityActions = [
   'share_link.created',
   'share_link.regenerated',
   'share_link.revoked',
+  'alert_rule.created',
+  'alert_rule.changed',
+  'alert_rule.deleted',
+  'contact_point.created',
+  'contact_point.deleted',
 ] as const;
 export type ActivityAction = (typeof activityActions)[number];
 export const activityActionSchema = z.enum(activityActions);

@@ -1,4 +1,5 @@
 export * from './activity.ts';
+export * from './alerts.ts';
 export * from './base62.ts';
 export * from './bucket-key.ts';
 export * from './csv-import.ts';

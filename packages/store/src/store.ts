@@ -1,6 +1,7 @@
 import type { EventLog } from './event-log.ts';
 import type { AccountStore } from './roles/accounts.ts';
 import type { ActivityStore } from './roles/activity.ts';
+import type { AlertStore } from './roles/alerts.ts';
 import type { InvitationStore } from './roles/invitations.ts';
 import type { PasswordResetStore } from './roles/password-resets.ts';
 import type { RateWindowStore } from './roles/rate-windows.ts';
@@ -11,6 +12,7 @@ import type { TenancyStore } from './roles/tenancy.ts';
 export * from './errors.ts';
 export type * from './roles/accounts.ts';
 export type * from './roles/activity.ts';
+export type * from './roles/alerts.ts';
 export type * from './roles/invitations.ts';
 export type * from './roles/password-resets.ts';
 export type * from './roles/rate-windows.ts';
@@ -32,7 +34,8 @@ export interface Store
     ActivityStore,
     InvitationStore,
     PasswordResetStore,
-    ShareLinkStore {
+    ShareLinkStore,
+    AlertStore {
   readonly backend: 'sqlite' | 'mongodb';
   /**
    * How live events travel between the server processes sharing this store; absent where

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Store } from '../src/store.ts';
 import { activityContract } from './contract/activity.ts';
+import { alertsContract } from './contract/alerts.ts';
 import { apiKeysContract } from './contract/api-keys.ts';
 import { bucketsContract } from './contract/buckets.ts';
 import { contractContext } from './contract/context.ts';
@@ -52,5 +53,6 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
     invitationsContract(t);
     passwordResetsContract(t);
     shareLinksContract(t);
+    alertsContract(t);
   });
 }

@@ -30,7 +30,10 @@ it('gives the keys made before scopes existed all three permissions on every buc
   raw.exec(`DROP TABLE activity; DROP TABLE account_events; DROP TABLE invitations;
     DROP TABLE password_resets;
     ALTER TABLE api_keys DROP COLUMN scopes; ALTER TABLE api_keys DROP COLUMN bucket_ids;
-    DROP TABLE series_chunks; DROP TABLE share_links; ALTER TABLE buckets DROP COLUMN sealed_through;
+    DROP TABLE series_chunks; DROP TABLE share_links;
+    DROP TABLE alert_rules; DROP TABLE alert_states; DROP TABLE alert_transitions;
+    DROP TABLE contact_points; DROP TABLE alert_notifications; DROP TABLE alert_deliveries;
+    DROP TABLE alert_lease; ALTER TABLE buckets DROP COLUMN sealed_through;
     ALTER TABLE buckets DROP COLUMN unsealed; ALTER TABLE buckets DROP COLUMN raw_records;
     PRAGMA user_version = 4;`);
   raw

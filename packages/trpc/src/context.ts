@@ -1,6 +1,7 @@
 import type { Auth, AuthUser } from '@bucketgrid/auth';
 import type { LiveHub } from '@bucketgrid/live';
 import type {
+  AlertDeliverySettings,
   Mailer,
   ReadLimits,
   SharedWindowLimiter,
@@ -29,6 +30,8 @@ export interface Context {
   /** Live views: publish a dashboard's changes, open views, end them when access ends. */
   live: LiveHub;
   sharing: Sharing;
+  /** How alert notifications are delivered (ALERT_WEBHOOK_ALLOW_PRIVATE). */
+  alerts: AlertDeliverySettings;
   /** The limits every member's record reads go through (per user). */
   readLimits: ReadLimits;
   now: () => number;

@@ -1,8 +1,10 @@
 import { activityRouter } from './routers/activity.ts';
+import { alertsRouter } from './routers/alerts.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { authRouter } from './routers/auth.ts';
 import { bucketImportRouter } from './routers/bucket-import.ts';
 import { bucketsRouter } from './routers/buckets.ts';
+import { contactPointsRouter } from './routers/contact-points.ts';
 import { dashboardsRouter } from './routers/dashboards.ts';
 import { invitationsRouter } from './routers/invitations.ts';
 import { membersRouter } from './routers/members.ts';
@@ -22,6 +24,8 @@ export const appRouter = router({
   shareLinks: shareLinksRouter,
   /** Public: what a share link's token opens (no session). */
   share: shareRouter,
+  alerts: alertsRouter,
+  contactPoints: contactPointsRouter,
 });
 
 /** The router's type: all a client needs for end-to-end types, without server code. */

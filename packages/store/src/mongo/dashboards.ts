@@ -4,6 +4,7 @@ import { newId } from '../ids.ts';
 import type { DashboardStore, MemberStore } from '../roles/tenancy.ts';
 import { type Dashboard, LastOwner, type Membership, type MemberWithUser } from '../store.ts';
 import { writeActivity } from './activity.ts';
+import { deleteDashboardAlerts } from './alerts.ts';
 import type { Db } from './connection.ts';
 import { mapDuplicateKey } from './errors.ts';
 import { type DashboardDoc, LIST_ORDER, type MembershipDoc, type UserDoc } from './models.ts';
@@ -169,6 +170,7 @@ export function dashboardMethods(db: Db, sweeper: MongoSweeper): DashboardStore 
         await memberships.deleteMany({ dashboardId: id }, { session });
         await db.models.invitations.deleteMany({ dashboardId: id }, { session });
         await db.models.shareLinks.deleteMany({ dashboardId: id }, { session });
+        await deleteDashboardAlerts(db.conn, session, id);
         await layouts.deleteOne({ _id: id }, { session });
         await dashboards.deleteOne({ _id: id }, { session });
         await sweeper.mark(

@@ -2,6 +2,7 @@ import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
 import { activityMethods } from './activity.ts';
 import { aggregateHooks } from './aggregates.ts';
+import { openAlertStore } from './alerts.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { type ConnectOptions, connect } from './connection.ts';
@@ -32,6 +33,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
   const aggregates = aggregateHooks(db);
   const sweeper = mongoSweeper(db);
   const { trimRetentionBacklog, ...records } = recordMethods(db, aggregates);
+  const alerts = await openAlertStore(db);
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
@@ -49,6 +51,7 @@ export async function openMongoStore(url: string, options: ConnectOptions): Prom
       ...invitationMethods(db),
       ...shareLinkMethods(db),
       ...passwordResetMethods(db),
+      ...alerts,
     },
     inFlight,
     () => closing !== undefined,

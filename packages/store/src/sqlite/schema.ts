@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ALERTS_MIGRATION } from './alerts-schema.ts';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run.
@@ -249,6 +250,8 @@ const migrations: string[] = [
   -- Upkeep removes expired invitations (Store.deleteExpiredInvitations).
   CREATE INDEX invitations_by_expiry ON invitations (expires_at);
   `,
+  // ---- Alerts (roles/alerts.ts, sqlite/alerts.ts): one block, kept apart from the rest. ----
+  ALERTS_MIGRATION,
 ];
 
 export function migrate(db: Database.Database): void {

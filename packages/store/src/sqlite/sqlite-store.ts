@@ -1,6 +1,7 @@
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
 import { activityMethods, activityWriter } from './activity.ts';
+import { alertMethods } from './alerts.ts';
 import { apiKeyMethods } from './api-keys.ts';
 import { bucketMethods } from './buckets.ts';
 import { type ConnectOptions, connect } from './connection.ts';
@@ -79,6 +80,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...invitationMethods(sqlite, writeActivity),
     ...passwordResetMethods(sqlite),
     ...shareLinkMethods(sqlite, writeActivity),
+    ...alertMethods(sqlite, writeActivity),
 
     // A bounded read of a few hundred KB at most: on this connection, without a thread's hop.
     seriesSummary: async (bucket) => seriesSummaryOn(sqlite, bucket),

@@ -26,6 +26,11 @@ export const actionLabels: Record<ActivityAction, string> = {
   'share_link.created': 'Share link created',
   'share_link.regenerated': 'Share link regenerated',
   'share_link.revoked': 'Share link revoked',
+  'alert_rule.created': 'Alert rule created',
+  'alert_rule.changed': 'Alert rule changed',
+  'alert_rule.deleted': 'Alert rule deleted',
+  'contact_point.created': 'Contact point created',
+  'contact_point.deleted': 'Contact point deleted',
 };
 
 export const actorTypeLabels: Record<ActivityActorType, string> = {

@@ -16,6 +16,7 @@ export function DashboardTabs() {
     { to: `${base}/buckets`, label: 'Buckets', section: 'buckets', shown: true },
     { to: `${base}/keys`, label: 'API Keys', section: 'keys', shown: can.manageKeys },
     { to: `${base}/members`, label: 'Members', section: 'members', shown: true },
+    { to: `${base}/alerts`, label: 'Alerts', section: 'alerts', shown: true },
     { to: `${base}/activity`, label: 'Activity', section: 'activity', shown: can.readActivity },
     { to: `${base}/settings`, label: 'Settings', section: 'settings', shown: can.editSettings },
   ];

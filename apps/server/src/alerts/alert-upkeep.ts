@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import {
+  ALERT_RULES_PER_ROUND,
+  type AlertDeliverySettings,
+  deliverDue,
+  evaluateRound,
+  type Mailer,
+} from '@bucketgrid/services';
+import type { Store } from '@bucketgrid/store';
+import type { Logger } from '../log.ts';
+
+/** How often rules are evaluated by default (ALERT_INTERVAL). */
+export const DEFAULT_ALERT_INTERVAL_MS = 15_000;
+/** How often due notifications (new ones, retries) are looked for. */
+const DELIVERY_TICK_MS = 1_000;
+/** Finished notifications, delivery attempts and changes of state are kept this long. */
+export const ALERT_LOG_RETENTION_MS = 30 * 86_400_000;
+const TRIM_BATCH = 1_000;
+
+export interface AlertUpkeepOptions extends AlertDeliverySettings {
+  /** Time between evaluation rounds (ms). */
+  intervalMs?: number;
+}
+
+export interface AlertUpkeep {
+  stop(): Promise<void>;
+}
+
+/**
+ * Alerts as part of the server's background upkeep: every `intervalMs` one evaluation round
+ * (at most ALERT_RULES_PER_ROUND rules), and every second the notifications that are due.
+ * Only the holder of the store's lease does either, so that with several server processes on
+ * one MongoDB a change of state is evaluated, and announced, once. The lease lasts three
+ * intervals (at least 30 s) and is renewed at half its life; a process that stops lets it
+ * lapse and another takes over.
+ */
+export function startAlertUpkeep(
+  store: Store,
+  mailer: Mailer,
+  logger: Logger,
+  now: () => number,
+  options: AlertUpkeepOptions,
+): AlertUpkeep {
+  const intervalMs = options.intervalMs ?? DEFAULT_ALERT_INTERVAL_MS;
+  const leaseMs = Math.max(3 * intervalMs, 30_000);
+  const holder = randomUUID();
+  const delivery = { ...options, store, mailer, now };
+  let heldUntil = 0;
+  let nextRoundAt = 0;
+  let cursor: string | null = null;
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function holdsLease(): Promise<boolean> {
+    const at = now();
+    if (heldUntil - at > leaseMs / 2) return true;
+    heldUntil = (await store.takeAlertLease(holder, at, leaseMs)) ? at + leaseMs : 0;
+    return heldUntil > at;
+  }
+
+  async function tick(): Promise<void> {
+    if (!(await holdsLease())) return;
+    if (now() >= nextRoundAt) {
+      nextRoundAt = now() + intervalMs;
+      const began = performance.now();
+      const round = await evaluateRound(
+        store,
+        now(),
+        cursor,
+        ALERT_RULES_PER_ROUND,
+        (ruleId, error) =>
+          logger('warn', 'alert rule not evaluated', { ruleId, error: (error as Error).message }),
+      );
+      cursor = round.next;
+      const ms = performance.now() - began;
+      if (ms > intervalMs / 2) {
+        logger('warn', 'alert evaluation round took over half its interval', { ...round, ms });
+      }
+      await store.trimAlertLog(now() - ALERT_LOG_RETENTION_MS, TRIM_BATCH);
+    }
+    await deliverDue(delivery);
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(
+      () => {
+        running = tick()
+          .catch((error: unknown) =>
+            logger('error', 'alert upkeep failed', { error: (error as Error).message }),
+          )
+          .finally(() => {
+            running = undefined;
+            schedule();
+          });
+      },
+      Math.min(DELIVERY_TICK_MS, intervalMs),
+    );
+    timer.unref();
+  }
+
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

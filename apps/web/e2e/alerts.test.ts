@@ -1,0 +1,62 @@
+import { expect, test } from 'vitest';
+import { startAlertReceiver, verifySignature } from '../../server/test/alert-receiver.ts';
+import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
+import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
+
+// The receiver listens on 127.0.0.1: the operator's setting lets webhooks reach it.
+const harness = useHarness({ alerts: { intervalMs: 1_000, allowPrivate: true } });
+
+test('an admin adds a webhook and a rule; REST writes make it fire, then resolve', async () => {
+  const receiver = await startAlertReceiver();
+  try {
+    const page = await harness.newPage();
+    await signUp(page, newUser('Alma'));
+    const dashboardPath = await createDashboard(page, 'Furnace');
+    const bucketId = await createBucket(page, dashboardPath, 'Temperature');
+    const key = await createApiKey(page, dashboardPath, 'sensor');
+
+    await page.goto(dashboardPath);
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('heading', { name: 'Alerts', level: 2 }).waitFor();
+    const pointForm = page.getByRole('form', { name: 'New contact point' });
+    await pointForm.getByLabel('Name').fill('ops hook');
+    await pointForm.getByLabel('URL').fill(receiver.url);
+    await pointForm.getByRole('button', { name: 'Add contact point' }).click();
+    const secret = (await page.locator('code', { hasText: /^whsec_/ }).textContent()) ?? '';
+    expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+
+    const ruleForm = page.getByRole('form', { name: 'New alert rule' });
+    await ruleForm.getByLabel('Name').fill('Too hot');
+    await ruleForm.getByLabel('Aggregation').selectOption('last');
+    await ruleForm.getByLabel('Window (minutes)').fill('1');
+    await ruleForm.getByLabel('Threshold').fill('30');
+    await ruleForm.getByLabel('ops hook').check();
+    await ruleForm.getByRole('button', { name: 'Create rule' }).click();
+    const row = page.locator('tr[data-rule="Too hot"]');
+    await row.waitFor();
+
+    const write = (value: number) =>
+      postRecords(harness.url, bucketId, key, [
+        { key: new Date().toISOString(), data: [{ series_key: 1, value }] },
+      ]);
+    expect((await write(45)).status).toBe(200);
+    await row.getByText('firing', { exact: true }).waitFor({ timeout: 20_000 });
+    await row.getByRole('cell', { name: '45', exact: true }).waitFor();
+    const [fired] = await receiver.waitFor((r) => r.json.type === 'alert.firing');
+    expect(verifySignature(secret, fired!.headers, fired!.body)).toBe(true);
+    await screenshot(page, 'alerts-tab-firing');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'alerts-tab-firing-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    expect((await write(12)).status).toBe(200);
+    await row.getByText('ok', { exact: true }).waitFor({ timeout: 20_000 });
+    await receiver.waitFor((r) => r.json.type === 'alert.resolved');
+    await row.getByRole('button', { name: 'History' }).click();
+    await row.getByText('firing → ok (value 12)').waitFor();
+    await row.getByText('ok → firing (value 45)').waitFor();
+    await screenshot(page, 'alerts-tab-history');
+  } finally {
+    await receiver.close();
+  }
+});

@@ -1,0 +1,178 @@
+import {
+  type AlertAggregation,
+  type AlertComparison,
+  alertAggregations,
+  alertComparisons,
+} from '@bucketgrid/shared';
+import { type FormEvent, useState } from 'react';
+import { useDashboard } from '../../hooks/useDashboard.ts';
+import { trpc } from '../../lib/trpc.ts';
+import { FormError } from '../FormError.tsx';
+import { SelectField } from '../SelectField.tsx';
+import { TextField } from '../TextField.tsx';
+
+/** A new threshold or no-data rule; the server checks every field (docs/alerts.md). */
+export function AlertRuleForm() {
+  const dashboard = useDashboard();
+  const utils = trpc.useUtils();
+  const buckets = trpc.buckets.list.useQuery({ dashboardId: dashboard.id });
+  const points = trpc.contactPoints.list.useQuery({ dashboardId: dashboard.id });
+  const watchable = (buckets.data ?? []).filter((bucket) => bucket.type !== 'KV');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<'threshold' | 'no_data'>('threshold');
+  const [bucketId, setBucketId] = useState('');
+  const [seriesKey, setSeriesKey] = useState('1');
+  const [aggregation, setAggregation] = useState<AlertAggregation>('avg');
+  const [windowMinutes, setWindowMinutes] = useState('5');
+  const [comparison, setComparison] = useState<AlertComparison>('above');
+  const [threshold, setThreshold] = useState('');
+  const [threshold2, setThreshold2] = useState('');
+  const [forSeconds, setForSeconds] = useState('0');
+  const [contactPointIds, setContactPointIds] = useState<string[]>([]);
+  const create = trpc.alerts.create.useMutation({
+    async onSuccess() {
+      setName('');
+      await utils.alerts.list.invalidate({ dashboardId: dashboard.id });
+    },
+  });
+  const two = comparison === 'outside' || comparison === 'inside';
+  const bucket = bucketId || watchable[0]?.id || '';
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const window = Math.round(Number(windowMinutes) * 60_000);
+    const condition =
+      kind === 'threshold'
+        ? {
+            kind,
+            bucketId: bucket,
+            seriesKey: Number(seriesKey),
+            aggregation,
+            window,
+            comparison,
+            threshold: Number(threshold),
+            ...(two ? { threshold2: Number(threshold2) } : {}),
+            forMs: Math.round(Number(forSeconds) * 1000),
+          }
+        : {
+            kind,
+            bucketId: bucket,
+            ...(seriesKey === '' ? {} : { seriesKey: Number(seriesKey) }),
+            silence: window,
+          };
+    create.mutate({ dashboardId: dashboard.id, name, condition, contactPointIds });
+  }
+
+  return (
+    <form className="card stack" onSubmit={submit} aria-label="New alert rule">
+      <div className="form-row">
+        <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} />
+        <SelectField
+          label="Kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as typeof kind)}
+        >
+          <option value="threshold">Threshold</option>
+          <option value="no_data">No data</option>
+        </SelectField>
+        <SelectField label="Bucket" value={bucket} onChange={(e) => setBucketId(e.target.value)}>
+          {watchable.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="Series key"
+          inputMode="numeric"
+          value={seriesKey}
+          onChange={(e) => setSeriesKey(e.target.value)}
+          hint={kind === 'no_data' ? 'Empty: the whole bucket.' : undefined}
+        />
+      </div>
+      <div className="form-row">
+        {kind === 'threshold' && (
+          <SelectField
+            label="Aggregation"
+            value={aggregation}
+            onChange={(e) => setAggregation(e.target.value as AlertAggregation)}
+          >
+            {alertAggregations.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </SelectField>
+        )}
+        <TextField
+          label={kind === 'threshold' ? 'Window (minutes)' : 'Silent for (minutes)'}
+          inputMode="decimal"
+          value={windowMinutes}
+          onChange={(e) => setWindowMinutes(e.target.value)}
+          hint="1 minute to 24 hours."
+        />
+        {kind === 'threshold' && (
+          <>
+            <SelectField
+              label="Comparison"
+              value={comparison}
+              onChange={(e) => setComparison(e.target.value as AlertComparison)}
+            >
+              {alertComparisons.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </SelectField>
+            <TextField
+              label={two ? 'Low' : 'Threshold'}
+              inputMode="decimal"
+              required
+              value={threshold}
+              onChange={(e) => setThreshold(e.target.value)}
+            />
+            {two && (
+              <TextField
+                label="High"
+                inputMode="decimal"
+                required
+                value={threshold2}
+                onChange={(e) => setThreshold2(e.target.value)}
+              />
+            )}
+            <TextField
+              label="For (seconds)"
+              inputMode="numeric"
+              value={forSeconds}
+              onChange={(e) => setForSeconds(e.target.value)}
+              hint="How long it must hold before it fires."
+            />
+          </>
+        )}
+      </div>
+      {(points.data ?? []).length > 0 && (
+        <fieldset className="form-row">
+          <legend>Notify</legend>
+          {(points.data ?? []).map((point) => (
+            <label key={point.id}>
+              <input
+                type="checkbox"
+                checked={contactPointIds.includes(point.id)}
+                onChange={(e) =>
+                  setContactPointIds(
+                    e.target.checked
+                      ? [...contactPointIds, point.id]
+                      : contactPointIds.filter((id) => id !== point.id),
+                  )
+                }
+              />{' '}
+              {point.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <div className="form-row">
+        <button type="submit" className="btn btn-primary" disabled={create.isPending || !bucket}>
+          {create.isPending ? 'Creating…' : 'Create rule'}
+        </button>
+        <FormError error={create.error} />
+      </div>
+    </form>
+  );
+}

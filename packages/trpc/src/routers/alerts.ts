@@ -1,0 +1,73 @@
+import {
+  alertHistory,
+  createAlertRule,
+  deleteAlertRule,
+  getAlertRule,
+  listAlertRules,
+  pauseAlertRule,
+  silenceAlertRule,
+  updateAlertRule,
+} from '@bucketgrid/services';
+import {
+  alertPauseInput,
+  alertRuleInput,
+  alertSilenceInput,
+  idSchema,
+  MAX_ALERT_HISTORY_PAGE,
+} from '@bucketgrid/shared';
+import { z } from 'zod';
+import { dashboardProcedure, router } from '../trpc.ts';
+
+const ruleIdInput = z.object({ ruleId: idSchema });
+
+/**
+ * Alert rules of a dashboard (docs/alerts.md): members see them with their states and
+ * history; owners and admins create, change, pause, silence and delete them.
+ */
+export const alertsRouter = router({
+  list: dashboardProcedure('user').query(({ ctx }) => listAlertRules(ctx.store, ctx.dashboard.id)),
+
+  get: dashboardProcedure('user')
+    .input(ruleIdInput)
+    .query(({ ctx, input }) => getAlertRule(ctx.store, ctx.dashboard.id, input.ruleId)),
+
+  /** A rule's changes of state, newest first, with the value that decided each. */
+  history: dashboardProcedure('user')
+    .input(
+      ruleIdInput.extend({
+        limit: z.number().int().min(1).max(MAX_ALERT_HISTORY_PAGE).default(50),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      alertHistory(ctx.store, ctx.dashboard.id, input.ruleId, input.limit),
+    ),
+
+  create: dashboardProcedure('admin')
+    .input(alertRuleInput)
+    .mutation(({ ctx, input }) => createAlertRule(ctx.store, ctx.dashboard.id, input, ctx.author)),
+
+  update: dashboardProcedure('admin')
+    .input(ruleIdInput.extend({ rule: alertRuleInput }))
+    .mutation(({ ctx, input }) =>
+      updateAlertRule(ctx.store, ctx.dashboard.id, input.ruleId, input.rule, ctx.author),
+    ),
+
+  pause: dashboardProcedure('admin')
+    .input(ruleIdInput.extend(alertPauseInput.shape))
+    .mutation(({ ctx, input }) =>
+      pauseAlertRule(ctx.store, ctx.dashboard.id, input.ruleId, input.paused, ctx.author),
+    ),
+
+  silence: dashboardProcedure('admin')
+    .input(ruleIdInput.extend(alertSilenceInput.shape))
+    .mutation(({ ctx, input }) =>
+      silenceAlertRule(ctx.store, ctx.dashboard.id, input.ruleId, input.until, ctx.author),
+    ),
+
+  delete: dashboardProcedure('admin')
+    .input(ruleIdInput)
+    .mutation(async ({ ctx, input }) => {
+      await deleteAlertRule(ctx.store, ctx.dashboard.id, input.ruleId, ctx.author);
+      return { deleted: true };
+    }),
+});
