@@ -40,6 +40,9 @@ test('sign-up and sign-in say what went wrong', async () => {
   await page.getByText('An account with this email exists; sign in instead.').waitFor();
 
   await page.getByRole('link', { name: 'Sign in' }).click();
+  // The router renders the next page in a transition: filling before it shows would type
+  // into the sign-up page's fields.
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   for (let attempt = 1; attempt <= 5; attempt++) {
     await signIn(page, { ...user, password: `wrong password ${attempt}` });
     await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();

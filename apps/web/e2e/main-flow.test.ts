@@ -81,6 +81,7 @@ test('owner sets up a live dashboard, shares it read-only, and revokes its key',
     'Dashboard',
     'Buckets',
     'Members',
+    'Alerts',
   ]);
   await viewer.setViewportSize({ width: 390, height: 844 });
   await viewerTabs.getByRole('link', { name: 'Buckets' }).click();
