@@ -1,6 +1,12 @@
 import type uPlot from 'uplot';
 import { describe, expect, it } from 'vitest';
-import { axesByUnit, drawnExtent, isolatedIndices, padRange } from './time-chart-options.ts';
+import {
+  axesByUnit,
+  drawnExtent,
+  isolatedIndices,
+  padRange,
+  withThresholds,
+} from './time-chart-options.ts';
 
 describe('isolated values', () => {
   it('are the values with a gap or nothing on both sides', () => {
@@ -52,5 +58,14 @@ describe('the y scale', () => {
     const [low, high] = padRange(...drawnExtent(plot, 'y'), false);
     expect(low).toBeLessThan(20.4);
     expect(high).toBeGreaterThan(25.5);
+  });
+});
+
+describe('thresholds in the y range', () => {
+  it('widens the data extent to take in every threshold, and keeps it without any', () => {
+    expect(withThresholds([20, 25], [30])).toEqual([20, 30]);
+    expect(withThresholds([20, 25], [10, 40])).toEqual([10, 40]);
+    expect(withThresholds([20, 25], [])).toEqual([20, 25]);
+    expect(withThresholds([null, null], [30])).toEqual([30, 30]);
   });
 });

@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import type { ChartThreshold } from './alert-marks.ts';
 import type { SeriesDisplay } from './series-display.ts';
 import { formatNumber } from './series-display.ts';
 import type { TimeFormat } from './time-format.ts';
@@ -27,6 +28,8 @@ export interface TimeChartConfig {
   band: boolean;
   /** Charts with the same key share one cursor (the dashboard's crosshair). */
   syncKey?: string;
+  /** Alert rules' thresholds, read at each redraw: drawn as lines, and kept inside the y range. */
+  thresholds?: () => readonly ChartThreshold[];
   /** The cursor moved to data index `idx` at `left`/`top` px in the plot (idx null: it left). */
   onCursor?: (cursor: ChartCursor) => void;
 }
@@ -165,6 +168,8 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
     });
   }
   const utc = config.format.zone === 'utc';
+  const thresholdsOn = (axis: 'left' | 'right') =>
+    (config.thresholds?.() ?? []).filter((t) => t.axis === axis).map((t) => t.value);
   return {
     width: config.width,
     height: config.height,
@@ -184,9 +189,20 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
         },
       },
       y: {
-        range: (u) => padRange(...drawnExtent(u, 'y'), stacked || style === 'area'),
+        range: (u) =>
+          padRange(
+            ...withThresholds(drawnExtent(u, 'y'), thresholdsOn('left')),
+            stacked || style === 'area',
+          ),
       },
-      ...(hasRight ? { y2: { range: (u) => padRange(...drawnExtent(u, 'y2'), false) } } : {}),
+      ...(hasRight
+        ? {
+            y2: {
+              range: (u) =>
+                padRange(...withThresholds(drawnExtent(u, 'y2'), thresholdsOn('right')), false),
+            },
+          }
+        : {}),
     },
     series: [
       {},
@@ -236,6 +252,7 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
       ...(config.syncKey ? { sync: { key: config.syncKey, setSeries: false } } : {}),
     },
     hooks: {
+      draw: [(u) => drawThresholds(u, config.thresholds?.() ?? [])],
       // The shown key span, on the element: where a key lands is checkable from outside.
       setScale: [
         (u, key) => {
@@ -319,4 +336,35 @@ export function padRange(
   if (!(fromZero && low === 0)) low -= pad;
   high += pad;
   return [low, high];
+}
+
+/** A data extent widened to take in threshold values, so a rule's line is never off the plot. */
+export function withThresholds(
+  [min, max]: [number | null, number | null],
+  values: readonly number[],
+): [number | null, number | null] {
+  if (values.length === 0) return [min, max];
+  return [Math.min(min ?? Infinity, ...values), Math.max(max ?? -Infinity, ...values)];
+}
+
+const THRESHOLD_COLORS = { firing: '#c62828', ok: '#e08a00' };
+
+/** Each threshold as a dashed line across the plot: red while its rule fires, amber otherwise. */
+function drawThresholds(u: uPlot, thresholds: readonly ChartThreshold[]): void {
+  if (thresholds.length === 0) return;
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.lineWidth = Math.max(1, devicePixelRatio);
+  ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+  for (const threshold of thresholds) {
+    const scale = threshold.axis === 'left' ? 'y' : 'y2';
+    if (!u.scales[scale]) continue;
+    const y = Math.round(u.valToPos(threshold.value, scale, true));
+    ctx.strokeStyle = threshold.firing ? THRESHOLD_COLORS.firing : THRESHOLD_COLORS.ok;
+    ctx.beginPath();
+    ctx.moveTo(bbox.left, y);
+    ctx.lineTo(bbox.left + bbox.width, y);
+    ctx.stroke();
+  }
+  ctx.restore();
 }

@@ -15,3 +15,4 @@ export type Member = Outputs['members']['list'][number];
 export type ActivityEntry = Outputs['activity']['list']['entries'][number];
 export type AccountEvent = Outputs['activity']['account'][number];
 export type ShareLink = Outputs['shareLinks']['list'][number];
+export type AlertRule = Outputs['alerts']['list'][number];

@@ -3,6 +3,7 @@ import { DashboardTabs } from '../components/dashboard/DashboardTabs.tsx';
 import { ErrorState } from '../components/ErrorState.tsx';
 import { RoleBadge } from '../components/RoleBadge.tsx';
 import { SkeletonRows } from '../components/SkeletonRows.tsx';
+import { AlertRulesProvider } from '../hooks/useAlertRules.tsx';
 import { DashboardContext } from '../hooks/useDashboard.ts';
 import { DashboardLive } from '../hooks/useDashboardLive.tsx';
 import { describeError } from '../lib/errors.ts';
@@ -39,19 +40,21 @@ export function DashboardPage() {
   return (
     <DashboardContext.Provider value={dashboard.data}>
       <DashboardLive dashboardId={dashboard.data.id}>
-        <div className="dashboard-header">
-          <nav aria-label="Breadcrumb" className="breadcrumb">
-            <Link to="/">Dashboards</Link>
-            <span aria-hidden="true">/</span>
-            <span className="muted">{workspace}</span>
-          </nav>
-          <div className="dashboard-title">
-            <h1>{dashboard.data.name}</h1>
-            <RoleBadge role={dashboard.data.role} />
+        <AlertRulesProvider dashboardId={dashboard.data.id}>
+          <div className="dashboard-header">
+            <nav aria-label="Breadcrumb" className="breadcrumb">
+              <Link to="/">Dashboards</Link>
+              <span aria-hidden="true">/</span>
+              <span className="muted">{workspace}</span>
+            </nav>
+            <div className="dashboard-title">
+              <h1>{dashboard.data.name}</h1>
+              <RoleBadge role={dashboard.data.role} />
+            </div>
           </div>
-        </div>
-        <DashboardTabs />
-        <Outlet />
+          <DashboardTabs />
+          <Outlet />
+        </AlertRulesProvider>
       </DashboardLive>
     </DashboardContext.Provider>
   );

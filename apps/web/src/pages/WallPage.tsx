@@ -4,6 +4,7 @@ import { LiveIndicator } from '../components/buckets/LiveIndicator.tsx';
 import { ErrorState } from '../components/ErrorState.tsx';
 import { DashboardGrid } from '../components/grid/DashboardGrid.tsx';
 import { Loading } from '../components/Loading.tsx';
+import { AlertRulesProvider, useAlertRules } from '../hooks/useAlertRules.tsx';
 import { useBucketsById } from '../hooks/useBucketsById.ts';
 import { DashboardContext, useDashboard } from '../hooks/useDashboard.ts';
 import { DashboardLive, useLiveStatus } from '../hooks/useDashboardLive.tsx';
@@ -11,6 +12,7 @@ import { useDashboardRange } from '../hooks/useDashboardRange.ts';
 import { useDocumentTitle } from '../hooks/useDocumentTitle.ts';
 import { useLayout } from '../hooks/useLayout.ts';
 import { useTimeFormat } from '../hooks/useTimeFormat.ts';
+import { isFiring } from '../lib/alert-marks.ts';
 import { describeError } from '../lib/errors.ts';
 import { GRID_MARGIN, ROW_HEIGHT } from '../lib/grid.ts';
 import { includesNow, rangeLabels } from '../lib/time-range.ts';
@@ -46,7 +48,9 @@ export function WallPage() {
   return (
     <DashboardContext.Provider value={dashboard.data}>
       <DashboardLive dashboardId={dashboard.data.id}>
-        <WallGrid />
+        <AlertRulesProvider dashboardId={dashboard.data.id}>
+          <WallGrid />
+        </AlertRulesProvider>
       </DashboardLive>
     </DashboardContext.Provider>
   );
@@ -56,6 +60,7 @@ function WallGrid() {
   const dashboard = useDashboard();
   const status = useLiveStatus();
   const format = useTimeFormat();
+  const firing = useAlertRules().filter(isFiring).length;
   const layout = useLayout(dashboard.id);
   const buckets = useBucketsById(dashboard.id);
   const defaultRange = layout.data?.defaultRange ?? '24h';
@@ -84,6 +89,11 @@ function WallGrid() {
           · {format.zoneShort}
         </span>
         <span className="wall-header-end">
+          {firing > 0 && (
+            <span className="badge badge-danger" role="status">
+              {firing === 1 ? '1 alert firing' : `${firing} alerts firing`}
+            </span>
+          )}
           {(status !== 'live' || !includesNow(range, Date.now())) && (
             <LiveIndicator range={range} />
           )}

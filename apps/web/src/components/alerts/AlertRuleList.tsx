@@ -1,5 +1,6 @@
 import type { AlertState } from '@bucketgrid/shared';
 import { useState } from 'react';
+import { ALERT_STATES_REFRESH_MS } from '../../hooks/useAlertRules.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { capabilities } from '../../lib/roles.ts';
 import { trpc } from '../../lib/trpc.ts';
@@ -17,9 +18,6 @@ const tones: Record<AlertState, BadgeTone> = {
   firing: 'danger',
 };
 
-/** How often the tab asks for the rules' states (the server evaluates every 15 s). */
-const REFRESH_MS = 5_000;
-
 /** Each rule with its state, since when, its last value; its history on demand. */
 export function AlertRuleList() {
   const dashboard = useDashboard();
@@ -27,7 +25,7 @@ export function AlertRuleList() {
   const utils = trpc.useUtils();
   const rules = trpc.alerts.list.useQuery(
     { dashboardId: dashboard.id },
-    { refetchInterval: REFRESH_MS },
+    { refetchInterval: ALERT_STATES_REFRESH_MS },
   );
   const [open, setOpen] = useState<string | null>(null);
   const invalidate = () => utils.alerts.list.invalidate({ dashboardId: dashboard.id });

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
+import type { ChartThreshold } from '../../lib/alert-marks.ts';
 import type { Columns } from '../../lib/downsampled.ts';
 import {
   type ChartCursor,
@@ -34,12 +35,15 @@ interface Props {
   syncKey?: string;
   /** Drag across the chart to select a key range (zoom, or delete on the bucket page). */
   onSelect?: (from: number, to: number) => void;
+  /** Alert rules' thresholds on the shown series, drawn as horizontal lines. */
+  thresholds?: readonly ChartThreshold[];
   /** For screen readers: what the chart shows. */
   description: string;
 }
 
 /** The smallest plot a legend may leave; past that the legend scrolls. */
 const MIN_PLOT_PX = 80;
+const NO_THRESHOLDS: readonly ChartThreshold[] = [];
 
 function aligned(
   columns: Columns,
@@ -67,14 +71,15 @@ export function TimeChart({
   height,
   syncKey,
   onSelect,
+  thresholds = NO_THRESHOLDS,
   description,
 }: Props) {
   const format = useTimeFormat();
   const container = useRef<HTMLDivElement>(null);
   const legend = useRef<HTMLUListElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef({ columns, band, xRange, onSelect });
-  latest.current = { columns, band, xRange, onSelect };
+  const latest = useRef({ columns, band, xRange, onSelect, thresholds });
+  latest.current = { columns, band, xRange, onSelect, thresholds };
   const [cursor, setCursor] = useState<ChartCursor | null>(null);
   const [hovered, setHovered] = useState(false);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
@@ -112,6 +117,7 @@ export function TimeChart({
       width: element.clientWidth,
       height: chartHeight,
       xRange: () => latest.current.xRange,
+      thresholds: () => latest.current.thresholds,
       onSelect: onSelect ? (from, to) => latest.current.onSelect?.(from, to) : undefined,
       onCursor: setCursor,
     });
@@ -141,9 +147,12 @@ export function TimeChart({
       chart.setSize({ width: chart.width, height: chartHeight });
   }, [chartHeight]);
 
+  // New data or thresholds (by value: latest.current hands them to the chart): the y range is
+  // worked out again and the lines redrawn.
+  const thresholdKey = JSON.stringify(thresholds);
   useEffect(() => {
     plot.current?.setData(aligned(columns, band));
-  }, [columns, band]);
+  }, [columns, band, thresholdKey]);
 
   // Series hidden from the legend: their line and band (uPlot series i+1, n+i+1, 2n+i+1).
   useEffect(() => {

@@ -1,5 +1,7 @@
 import { Link, useLocation } from 'react-router';
+import { useAlertRules } from '../../hooks/useAlertRules.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
+import { isFiring } from '../../lib/alert-marks.ts';
 import { capabilities } from '../../lib/roles.ts';
 
 /**
@@ -10,6 +12,7 @@ export function DashboardTabs() {
   const dashboard = useDashboard();
   const { pathname } = useLocation();
   const can = capabilities(dashboard.role);
+  const firing = useAlertRules().filter(isFiring).length;
   const base = `/${dashboard.workspace}/${dashboard.slug}`;
   const tabs = [
     { to: base, label: 'Dashboard', section: 'dashboard', shown: true },
@@ -34,6 +37,15 @@ export function DashboardTabs() {
             aria-current={tab.section === current ? 'page' : undefined}
           >
             {tab.label}
+            {tab.section === 'alerts' && firing > 0 && (
+              <>
+                {' '}
+                <span className="tab-count">
+                  {firing}
+                  <span className="visually-hidden"> firing</span>
+                </span>
+              </>
+            )}
           </Link>
         ))}
     </nav>

@@ -5,6 +5,7 @@ import type { DashboardRange } from '../../lib/time-range.ts';
 import type { Bucket } from '../../lib/trpc.ts';
 import { definitionOf, widgetTitle } from '../../widgets/registry.ts';
 import widgetStyles from '../../widgets/Widget.module.css';
+import { FiringMark } from './FiringMark.tsx';
 import styles from './WidgetFrame.module.css';
 import { WidgetCsvButton } from './widget-csv/WidgetCsvButton.tsx';
 
@@ -70,6 +71,7 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
           <h3 className={styles.title} title={title}>
             {title}
           </h3>
+          <FiringMark widget={widget} />
           {!editing && (
             <WidgetCsvButton
               widget={widget}

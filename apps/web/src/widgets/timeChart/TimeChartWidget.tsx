@@ -1,8 +1,10 @@
 import type { Widget } from '@bucketgrid/shared';
 import { useMemo } from 'react';
 import { TimeChart } from '../../components/charts/TimeChart.tsx';
+import { useAlertRules } from '../../hooks/useAlertRules.tsx';
 import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
+import { chartThresholds } from '../../lib/alert-marks.ts';
 import { bandColumns, chartColumns, stackColumns } from '../../lib/downsampled.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
 import type { ChartSeries } from '../../lib/time-chart-options.ts';
@@ -40,6 +42,8 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
     () => (read.data ? chartColumns(read.data, sks, widget.stat) : null),
     [read.data, sks, widget.stat],
   );
+  const rules = useAlertRules();
+  const thresholds = useMemo(() => chartThresholds(rules, widget), [rules, widget]);
   const showBand = widget.band && !widget.stacked;
   const band = useMemo(
     () => (read.data && showBand ? bandColumns(read.data, sks) : null),
@@ -68,6 +72,9 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
   const xRange: [number, number] | null =
     window?.from != null && window.to != null ? [window.from, window.to] : null;
   const names = series.map((s) => s.name).join(', ');
+  const lines = thresholds.map(
+    (t) => `; threshold ${t.value} (${t.rule}${t.firing ? ', firing' : ''})`,
+  );
   return (
     <div className={styles.chart}>
       {values.x.length === 0 && (
@@ -86,7 +93,8 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
         height={size.height}
         syncKey={bucket.type === 'TSV' ? `dashboard-${dashboardId}` : undefined}
         onSelect={bucket.type === 'TSV' ? onZoom : undefined}
-        description={`${widget.style === 'area' ? 'Area' : 'Line'} chart of ${names}: ${read.data?.keys.length ?? 0} points`}
+        thresholds={thresholds}
+        description={`${widget.style === 'area' ? 'Area' : 'Line'} chart of ${names}: ${read.data?.keys.length ?? 0} points${lines.join('')}`}
       />
     </div>
   );
