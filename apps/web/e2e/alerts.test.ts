@@ -1,12 +1,12 @@
 import { expect, test } from 'vitest';
 import { startAlertReceiver, verifySignature } from '../../server/test/alert-receiver.ts';
-import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
+import { addWidget, createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
 import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 // The receiver listens on 127.0.0.1: the operator's setting lets webhooks reach it.
 const harness = useHarness({ alerts: { intervalMs: 1_000, allowPrivate: true } });
 
-test('an admin adds a webhook and a rule; REST writes make it fire, then resolve', async () => {
+test('an admin adds a webhook and a rule; REST writes make it fire on the tab, the grid and the wall, then resolve', async () => {
   const receiver = await startAlertReceiver();
   try {
     const page = await harness.newPage();
@@ -14,9 +14,28 @@ test('an admin adds a webhook and a rule; REST writes make it fire, then resolve
     const dashboardPath = await createDashboard(page, 'Furnace');
     const bucketId = await createBucket(page, dashboardPath, 'Temperature');
     const key = await createApiKey(page, dashboardPath, 'sensor');
+    const write = (value: number) =>
+      postRecords(harness.url, bucketId, key, [
+        { key: new Date().toISOString(), data: [{ series_key: 1, value }] },
+      ]);
+    expect((await write(20)).status).toBe(200);
 
+    // A time chart of the series the rule will watch.
     await page.goto(dashboardPath);
-    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await addWidget(page, {
+      type: 'Time chart',
+      title: 'Furnace temperature',
+      bucket: 'Temperature (TSV)',
+      series: ['Series 1'],
+    });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Edit' }).waitFor();
+    const tabs = page.getByRole('navigation', { name: 'Dashboard sections' });
+    const widget = page.getByRole('region', { name: 'Furnace temperature' });
+    const mark = widget.getByRole('img', { name: 'Alert firing: Too hot' });
+
+    await tabs.getByRole('link', { name: 'Alerts' }).click();
     await page.getByRole('heading', { name: 'Alerts', level: 2 }).waitFor();
     const pointForm = page.getByRole('form', { name: 'New contact point' });
     await pointForm.getByLabel('Name').fill('ops hook');
@@ -35,10 +54,6 @@ test('an admin adds a webhook and a rule; REST writes make it fire, then resolve
     const row = page.locator('tr[data-rule="Too hot"]');
     await row.waitFor();
 
-    const write = (value: number) =>
-      postRecords(harness.url, bucketId, key, [
-        { key: new Date().toISOString(), data: [{ series_key: 1, value }] },
-      ]);
     expect((await write(45)).status).toBe(200);
     await row.getByText('firing', { exact: true }).waitFor({ timeout: 20_000 });
     await row.getByRole('cell', { name: '45', exact: true }).waitFor();
@@ -48,10 +63,33 @@ test('an admin adds a webhook and a rule; REST writes make it fire, then resolve
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'alerts-tab-firing-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
+    // The tab counts the firing rule.
+    await tabs.getByRole('link', { name: 'Alerts 1 firing' }).waitFor();
 
+    // The grid marks the chart of the watched series and draws the rule's threshold on it.
+    await tabs.getByRole('link', { name: 'Dashboard' }).click();
+    await mark.waitFor();
+    await widget.getByRole('img', { name: /threshold 30 \(Too hot, firing\)$/ }).waitFor();
+    await screenshot(page, 'alerts-widget-firing');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await mark.waitFor();
+    await screenshot(page, 'alerts-widget-firing-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    // The wall screen shows the same mark and how many rules fire.
+    await page.getByRole('link', { name: 'Wall screen' }).click();
+    await page.getByRole('status').filter({ hasText: '1 alert firing' }).waitFor();
+    await mark.waitFor();
+    await page.getByRole('link', { name: 'Exit' }).click();
+
+    // Back under the threshold: the mark and the count go, the threshold line stays.
     expect((await write(12)).status).toBe(200);
-    await row.getByText('ok', { exact: true }).waitFor({ timeout: 20_000 });
+    await mark.waitFor({ state: 'detached', timeout: 20_000 });
+    await widget.getByRole('img', { name: /threshold 30 \(Too hot\)$/ }).waitFor();
+    await tabs.getByRole('link', { name: 'Alerts', exact: true }).waitFor();
     await receiver.waitFor((r) => r.json.type === 'alert.resolved');
+    await tabs.getByRole('link', { name: 'Alerts' }).click();
+    await row.getByText('ok', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'History' }).click();
     await row.getByText('firing → ok (value 12)').waitFor();
     await row.getByText('ok → firing (value 45)').waitFor();
