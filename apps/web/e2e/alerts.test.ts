@@ -6,17 +6,19 @@ import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 // The receiver listens on 127.0.0.1: the operator's setting lets webhooks reach it.
 const harness = useHarness({ alerts: { intervalMs: 1_000, allowPrivate: true } });
 
-test('an admin adds a webhook and a rule; REST writes make it fire on the tab, the grid and the wall, then resolve', async () => {
+test('an admin makes a rule from a time chart; REST writes make it fire on the tab, the grid and the wall, then resolve', async () => {
   const receiver = await startAlertReceiver();
   try {
     const page = await harness.newPage();
     await signUp(page, newUser('Alma'));
     const dashboardPath = await createDashboard(page, 'Furnace');
+    // Another bucket first, and the rule on series 2: the form's defaults are not the chart's.
+    await createBucket(page, dashboardPath, 'Ambient');
     const bucketId = await createBucket(page, dashboardPath, 'Temperature');
     const key = await createApiKey(page, dashboardPath, 'sensor');
     const write = (value: number) =>
       postRecords(harness.url, bucketId, key, [
-        { key: new Date().toISOString(), data: [{ series_key: 1, value }] },
+        { key: new Date().toISOString(), data: [{ series_key: 2, value }] },
       ]);
     expect((await write(20)).status).toBe(200);
 
@@ -27,7 +29,7 @@ test('an admin adds a webhook and a rule; REST writes make it fire on the tab, t
       type: 'Time chart',
       title: 'Furnace temperature',
       bucket: 'Temperature (TSV)',
-      series: ['Series 1'],
+      series: ['Series 2'],
     });
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('button', { name: 'Edit' }).waitFor();
@@ -35,7 +37,8 @@ test('an admin adds a webhook and a rule; REST writes make it fire on the tab, t
     const widget = page.getByRole('region', { name: 'Furnace temperature' });
     const mark = widget.getByRole('img', { name: 'Alert firing: Too hot' });
 
-    await tabs.getByRole('link', { name: 'Alerts' }).click();
+    // The rule is made from the chart: its menu opens the rule form on the chart's series.
+    await widget.getByRole('link', { name: 'New alert rule on Furnace temperature' }).click();
     await page.getByRole('heading', { name: 'Alerts', level: 2 }).waitFor();
     const pointForm = page.getByRole('form', { name: 'New contact point' });
     await pointForm.getByLabel('Name').fill('ops hook');
@@ -45,6 +48,8 @@ test('an admin adds a webhook and a rule; REST writes make it fire on the tab, t
     expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
 
     const ruleForm = page.getByRole('form', { name: 'New alert rule' });
+    await expect(ruleForm.getByLabel('Bucket').inputValue()).resolves.toBe(bucketId);
+    await expect(ruleForm.getByLabel('Series key').inputValue()).resolves.toBe('2');
     await ruleForm.getByLabel('Name').fill('Too hot');
     await ruleForm.getByLabel('Aggregation').selectOption('last');
     await ruleForm.getByLabel('Window (minutes)').fill('1');
@@ -73,6 +78,10 @@ test('an admin adds a webhook and a rule; REST writes make it fire on the tab, t
     await screenshot(page, 'alerts-widget-firing');
     await page.setViewportSize({ width: 390, height: 844 });
     await mark.waitFor();
+    // At phone width the mark and the header's buttons fit: nothing pushes the page sideways.
+    await expect(
+      page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    ).resolves.toBe(true);
     await screenshot(page, 'alerts-widget-firing-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
 

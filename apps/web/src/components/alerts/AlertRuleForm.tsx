@@ -5,14 +5,19 @@ import {
   alertComparisons,
 } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { FormError } from '../FormError.tsx';
 import { SelectField } from '../SelectField.tsx';
 import { TextField } from '../TextField.tsx';
 
-/** A new threshold or no-data rule; the server checks every field (docs/alerts.md). */
+/**
+ * A new threshold or no-data rule; the server checks every field (docs/alerts.md). A time
+ * chart's "New alert rule" opens it with `?bucket=…&series=…` filled in.
+ */
 export function AlertRuleForm() {
+  const [search] = useSearchParams();
   const dashboard = useDashboard();
   const utils = trpc.useUtils();
   const buckets = trpc.buckets.list.useQuery({ dashboardId: dashboard.id });
@@ -20,8 +25,8 @@ export function AlertRuleForm() {
   const watchable = (buckets.data ?? []).filter((bucket) => bucket.type !== 'KV');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'threshold' | 'no_data'>('threshold');
-  const [bucketId, setBucketId] = useState('');
-  const [seriesKey, setSeriesKey] = useState('1');
+  const [bucketId, setBucketId] = useState(() => search.get('bucket') ?? '');
+  const [seriesKey, setSeriesKey] = useState(() => search.get('series') ?? '1');
   const [aggregation, setAggregation] = useState<AlertAggregation>('avg');
   const [windowMinutes, setWindowMinutes] = useState('5');
   const [comparison, setComparison] = useState<AlertComparison>('above');

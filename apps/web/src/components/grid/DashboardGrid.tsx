@@ -33,6 +33,8 @@ interface Props {
   };
   /** Grid row height; the wall screen stretches rows to fill the screen. */
   rowHeight?: number;
+  /** Where a new alert rule on a widget's series is made (admins' grid); undefined: nowhere. */
+  newRuleHref?: (widget: Widget) => string | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export function DashboardGrid({
   onZoom,
   editing,
   rowHeight = ROW_HEIGHT,
+  newRuleHref,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(container);
@@ -58,6 +61,7 @@ export function DashboardGrid({
       buckets={buckets}
       range={range}
       onZoom={onZoom}
+      newRuleHref={newRuleHref?.(widget)}
       onConfigure={editing ? () => editing.onConfigure(widget) : undefined}
       onRemove={editing ? () => editing.onRemove(widget) : undefined}
     />

@@ -1,5 +1,6 @@
 import type { Widget } from '@bucketgrid/shared';
 import { Component, type ReactNode, Suspense, useRef } from 'react';
+import { Link } from 'react-router';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import type { DashboardRange } from '../../lib/time-range.ts';
 import type { Bucket } from '../../lib/trpc.ts';
@@ -14,6 +15,8 @@ interface Props {
   buckets: Map<string, Bucket> | undefined;
   range: DashboardRange;
   onZoom: (from: number, to: number) => void;
+  /** The Alerts tab's rule form, filled in with this widget's bucket and series. */
+  newRuleHref?: string;
   onConfigure?: () => void;
   onRemove?: () => void;
 }
@@ -35,7 +38,15 @@ class WidgetBoundary extends Component<{ children: ReactNode }, { failed: boolea
 }
 
 /** A widget's card: its title, edit controls in edit mode, and its content sized to fit. */
-export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRemove }: Props) {
+export function WidgetFrame({
+  widget,
+  buckets,
+  range,
+  onZoom,
+  newRuleHref,
+  onConfigure,
+  onRemove,
+}: Props) {
   const body = useRef<HTMLDivElement>(null);
   const size = useElementSize(body);
   const definition = definitionOf(widget);
@@ -72,6 +83,24 @@ export function WidgetFrame({ widget, buckets, range, onZoom, onConfigure, onRem
             {title}
           </h3>
           <FiringMark widget={widget} />
+          {!editing && newRuleHref && (
+            <Link
+              className="btn btn-small"
+              to={newRuleHref}
+              aria-label={`New alert rule on ${title}`}
+              title="New alert rule"
+            >
+              <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                <path
+                  d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4ZM6.5 12.5a1.5 1.5 0 0 0 3 0"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.4"
+                  strokeLinejoin="round"
+                />
+              </svg>
+            </Link>
+          )}
           {!editing && (
             <WidgetCsvButton
               widget={widget}

@@ -49,16 +49,14 @@ export function GridTab() {
   }
   const widgets = draft?.widgets ?? layout.data.widgets;
 
+  const base = `/${dashboard.workspace}/${dashboard.slug}`;
   const toolbar = (
     <div className={styles.toolbar}>
       <RangePicker range={range} defaultRange={defaultRange} onChange={setRange} onReset={reset} />
       <div className={styles.toolbarEnd}>
         <ZoneToggle />
         <LiveIndicator range={range} />
-        <Link
-          className="btn btn-small"
-          to={`/${dashboard.workspace}/${dashboard.slug}/wall${window.location.search}`}
-        >
+        <Link className="btn btn-small" to={`${base}/wall${window.location.search}`}>
           Wall screen
         </Link>
         {can.editGrid && !draft && (
@@ -101,6 +99,7 @@ export function GridTab() {
           buckets={buckets}
           range={range}
           onZoom={(from, to) => setRange({ kind: 'absolute', from, to })}
+          newRuleHref={can.manageData ? (widget) => newRuleHref(base, widget) : undefined}
           editing={
             draft
               ? {
@@ -135,4 +134,14 @@ export function GridTab() {
       </Dialog>
     </section>
   );
+}
+
+/** The Alerts tab's rule form on a time chart's (first) series; other widgets offer none. */
+function newRuleHref(base: string, widget: Widget): string | undefined {
+  if (widget.type !== 'timeChart') return undefined;
+  const params = new URLSearchParams({
+    bucket: widget.bucketId,
+    series: String(widget.series[0]?.sk ?? 1),
+  });
+  return `${base}/alerts?${params}`;
 }
