@@ -1,29 +1,63 @@
 /**
- * `pnpm bench:alerts`: the cost of evaluating alert rules, straight from the store (no HTTP).
- * BENCH_RULES rules (default 1,000), each on its own TSV bucket with BENCH_RECORDS records of
- * the last hour, evaluated in rounds of ALERT_RULES_PER_ROUND; prints the time a round takes
- * and the share of one core it costs at the default 15 s interval.
+ * `pnpm bench:alerts`: what alert rules cost, in three parts.
+ * 1. Straight from the store: BENCH_RULES rules (default 1,000), each on its own TSV bucket
+ *    with BENCH_RECORDS records of the last hour, evaluated in rounds of ALERT_RULES_PER_ROUND:
+ *    the time a round takes and the share of one core it costs at the default 15 s interval.
+ * 2. The real server process on that database, in turns: four writers of 100 records × 4
+ *    series for BENCH_SECONDS (30) with the rules evaluated every 15 s, and with evaluation
+ *    put off (ALERT_INTERVAL=1h): ingested values/s and their ratio.
+ * 3. A write's way to a webhook: with ALERT_INTERVAL=2s, a write that crosses a rule's
+ *    threshold, until a receiver in this process gets the firing webhook (then back under,
+ *    until resolved), BENCH_SAMPLES (10) times: p50 and p99, also in evaluation intervals.
+ * The server listens on 127.0.0.1 only, pinned to one core where taskset exists.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   ALERT_RULES_PER_ROUND,
+  createApiKey,
   createBucket,
   createDashboard,
   createUser,
   evaluateRound,
 } from '@bucketgrid/services';
 import { openStore } from '@bucketgrid/store';
+import { percentile, startServerProcess } from './harness.ts';
 
 const RULES = Number(process.env.BENCH_RULES ?? 1_000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 360);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const INTERVAL_MS = 15_000;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const TURNS = Number(process.env.BENCH_TURNS ?? 2);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 10);
+const LATENCY_INTERVAL_MS = 2_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-bench-alerts-'));
-const store = await openStore(`file:${join(dir, 'bench.db')}`, { asServer: true });
+const databaseUrl = `file:${join(dir, 'bench.db')}`;
+const store = await openStore(databaseUrl, { asServer: true });
+// What the server-process parts need, made in part 1 (the store then closes for the server).
+let ingest: { bucketId: string; key: string };
+let watched: { bucketId: string; key: string };
+let receiverUrl = '';
+const arrivals: { type: string; at: number }[] = [];
+const receiver = createServer((req, res) => {
+  const at = Date.now();
+  let body = '';
+  req.on('data', (chunk) => {
+    body += chunk;
+  });
+  req.on('end', () => {
+    arrivals.push({ type: (JSON.parse(body) as { type: string }).type, at });
+    res.end();
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 try {
   const user = await createUser(store, {
     email: 'bench@example.com',
@@ -93,7 +127,151 @@ try {
   console.log(
     `share of one core at a ${INTERVAL_MS / 1000} s interval: ${((median(cpu) / INTERVAL_MS) * 100).toFixed(2)} %`,
   );
+
+  // Part 2 and 3's dashboards: one written by the benchmark's writers, one with a rule that a
+  // webhook in this process hears.
+  const ingestDashboard = await createDashboard(store, { ownerId: user.id, name: 'Ingest' });
+  const ingestBucket = await createBucket(store, {
+    dashboardId: ingestDashboard.id,
+    name: 'i',
+    type: 'TSV',
+  });
+  const keyOf = async (dashboardId: string) =>
+    (
+      await createApiKey(
+        store,
+        { dashboardId, name: 'bench', type: 'production', createdBy: user.id },
+        Date.now(),
+      )
+    ).key;
+  ingest = { bucketId: ingestBucket.id, key: await keyOf(ingestDashboard.id) };
+  const watchedDashboard = await createDashboard(store, { ownerId: user.id, name: 'Watched' });
+  const watchedBucket = await createBucket(store, {
+    dashboardId: watchedDashboard.id,
+    name: 'w',
+    type: 'TSV',
+  });
+  watched = { bucketId: watchedBucket.id, key: await keyOf(watchedDashboard.id) };
+  const point = await store.createContactPoint(
+    {
+      dashboardId: watchedDashboard.id,
+      name: 'receiver',
+      kind: 'webhook',
+      target: receiverUrl,
+      secret: 'bench-secret',
+    },
+    Date.now(),
+    100,
+  );
+  await store.createAlertRule(
+    {
+      dashboardId: watchedDashboard.id,
+      name: 'crossed',
+      condition: {
+        kind: 'threshold',
+        bucketId: watchedBucket.id,
+        seriesKey: 1,
+        aggregation: 'last',
+        window: 60_000,
+        comparison: 'above',
+        threshold: 50,
+        forMs: 0,
+      },
+      contactPointIds: [point!.id],
+      paused: false,
+      silencedUntil: null,
+    },
+    Date.now(),
+    100,
+  );
 } finally {
   await store.close();
+}
+
+try {
+  // Part 2: ingestion with the rules' rounds and without them, in turns.
+  let clock = Date.now();
+  const post = (url: string, target: { bucketId: string; key: string }, body: unknown) =>
+    fetch(`${url}/api/buckets/${target.bucketId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': target.key },
+      body: JSON.stringify(body),
+    });
+  const ingestionTurn = async (alertInterval: string) => {
+    const server = await startServerProcess({
+      DATABASE_URL: databaseUrl,
+      ALERT_INTERVAL: alertInterval,
+    });
+    const end = performance.now() + SECONDS * 1000;
+    let values = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (performance.now() < end) {
+          const batch = Array.from({ length: 100 }, () => ({
+            k: ++clock,
+            d: [1, 2, 3, 4].map((sk) => ({ sk, v: sk })),
+          }));
+          const response = await post(server.url, ingest, batch);
+          await response.arrayBuffer();
+          if (response.ok) values += 400;
+        }
+      }),
+    );
+    await server.stop();
+    return values / SECONDS;
+  };
+  console.log(`\ningestion, ${SECONDS} s per turn, 4 writers of 100 records × 4 series:`);
+  console.log('| turn | values/s, rules every 15 s | values/s, evaluation off | ratio |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (let turn = 1; turn <= TURNS; turn++) {
+    // Alternate which goes first: a server starting right after another pays for its start.
+    const first = await ingestionTurn(turn % 2 === 1 ? '15s' : '1h');
+    const second = await ingestionTurn(turn % 2 === 1 ? '1h' : '15s');
+    const [withRules, without] = turn % 2 === 1 ? [first, second] : [second, first];
+    console.log(
+      `| ${turn} | ${withRules.toFixed(0)} | ${without.toFixed(0)} | ${(withRules / without).toFixed(2)} × |`,
+    );
+  }
+
+  // Part 3: from a write that crosses the threshold to the webhook.
+  const server = await startServerProcess({
+    DATABASE_URL: databaseUrl,
+    ALERT_INTERVAL: `${LATENCY_INTERVAL_MS / 1000}s`,
+    ALERT_WEBHOOK_ALLOW_PRIVATE: '1',
+  });
+  // The time until the webhook, or undefined when none came within 30 intervals (counted).
+  const heard = async (type: string, after: number) => {
+    for (let waited = 0; waited < 30 * LATENCY_INTERVAL_MS; waited += 20) {
+      const arrival = arrivals.find((a) => a.type === type && a.at >= after);
+      if (arrival) return arrival.at - after;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return undefined;
+  };
+  const latencies: number[] = [];
+  let missed = 0;
+  for (let sample = 0; sample < SAMPLES; sample++) {
+    for (const [value, type] of [
+      [100, 'alert.firing'],
+      [0, 'alert.resolved'],
+    ] as const) {
+      const sent = Date.now();
+      const response = await post(server.url, watched, [{ k: sent, d: [{ sk: 1, v: value }] }]);
+      await response.arrayBuffer();
+      const latency = await heard(type, sent);
+      if (latency === undefined) missed++;
+      else latencies.push(latency);
+    }
+  }
+  await server.stop();
+  const p = (q: number) => percentile(latencies, q);
+  console.log(
+    `\nwrite → webhook, ALERT_INTERVAL=${LATENCY_INTERVAL_MS / 1000}s, ${latencies.length} changes: ` +
+      `p50 ${p(50).toFixed(0)} ms (${(p(50) / LATENCY_INTERVAL_MS).toFixed(2)} intervals), ` +
+      `p99 ${p(99).toFixed(0)} ms (${(p(99) / LATENCY_INTERVAL_MS).toFixed(2)} intervals), ` +
+      `${missed} not heard within 30 intervals`,
+  );
+} finally {
+  receiver.close();
   rmSync(dir, { recursive: true, force: true });
 }
