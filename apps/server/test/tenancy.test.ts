@@ -66,6 +66,7 @@ const BACKGROUND: ReadonlySet<string | symbol> = new Set([
   'recordAlertEvaluations',
   'trimAlertLog',
   'dueNotifications',
+  'releaseAlertLease',
 ]);
 
 /** The store, counting calls: what the server does for a request, measured from the outside. */

@@ -107,6 +107,8 @@ export function startAlertUpkeep(
       stopped = true;
       clearTimeout(timer);
       await running;
+      // The next process (a restart) evaluates at once rather than after the lease lapses.
+      if (heldUntil > now()) await store.releaseAlertLease(holder);
     },
   };
 }

@@ -451,6 +451,10 @@ export async function openAlertStore(db: Db): Promise<AlertStore> {
         throw error;
       }
     },
+
+    async releaseAlertLease(holder) {
+      await leases.updateOne({ _id: LEASE_ID, holder }, { $set: { expiresAt: 0 } });
+    },
   };
 }
 

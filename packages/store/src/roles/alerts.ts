@@ -196,4 +196,9 @@ export interface AlertStore {
    * it now (it was free, lapsed, or its own), false while another holder's lease runs.
    */
   takeAlertLease(holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Gives the lease back if `holder` holds it (a process stopping), so that the next process
+   * evaluates at once instead of waiting for it to lapse (up to three intervals).
+   */
+  releaseAlertLease(holder: string): Promise<void>;
 }

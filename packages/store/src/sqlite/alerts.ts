@@ -304,6 +304,11 @@ export function alertMethods(sqlite: SqliteDb, writeActivity: ActivityWriter): A
         ).run(holder, now + ttlMs, now);
         return changes > 0;
       }),
+
+    releaseAlertLease: (holder) =>
+      groupCommit.submit(() => {
+        sql('UPDATE alert_lease SET expires_at = 0 WHERE holder = ?').run(holder);
+      }),
   };
 
   function insertNotification(n: Omit<AlertNotification, 'status' | 'attempts'>): void {

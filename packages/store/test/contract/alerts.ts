@@ -247,6 +247,19 @@ export function alertsContract(t: ContractContext): void {
       expect(await store.takeAlertLease(a, base + 41_000, 30_000)).toBe(false);
     });
 
+    it('passes the lease on at once when its holder gives it back, and only then', async () => {
+      const a = `a-${newId()}`;
+      const b = `b-${newId()}`;
+      const base = Date.now() + 2 * 10 ** 9;
+      expect(await store.takeAlertLease(a, base, 30_000)).toBe(true);
+      await store.releaseAlertLease(b);
+      expect(await store.takeAlertLease(b, base + 1, 30_000)).toBe(false);
+      await store.releaseAlertLease(a);
+      expect(await store.takeAlertLease(b, base + 2, 30_000)).toBe(true);
+      await store.releaseAlertLease(a);
+      expect(await store.takeAlertLease(a, base + 3, 30_000)).toBe(false);
+    });
+
     it('pages through every dashboard’s rules for the evaluator, in id order', async () => {
       const { dashboard } = await makeDashboard();
       const made = [await makeRule(dashboard.id), await makeRule(dashboard.id)];
