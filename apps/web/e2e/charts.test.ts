@@ -327,7 +327,21 @@ test('charts draw every record, agree on the latest value, and use the whole scr
   await expect(widget(page, 'Climate').locator('[data-legend-key]').textContent()).resolves.toMatch(
     /^Latest/,
   );
-  await page.mouse.move(plot.x + plot.width * 0.99, plot.y + plot.height / 2);
+  // Over the records: the right 2 % of the plot, a few pixels apart until one is within the
+  // tooltip's reach of the cursor (the records move left as the clock runs). The plot is
+  // measured again each time: the chart may still be following a layout change.
+  const hoverRecords = () =>
+    expect
+      .poll(async () => {
+        const box = (await over.boundingBox())!;
+        for (const at of [0.99, 0.995, 0.985, 0.999, 0.98]) {
+          await page.mouse.move(box.x + box.width * at, box.y + box.height / 2);
+          if ((await tooltip.count()) > 0) return true;
+        }
+        return false;
+      })
+      .toBe(true);
+  await hoverRecords();
   await tooltip.waitFor();
   for (const name of [
     'Temperature inside',
@@ -355,7 +369,8 @@ test('charts draw every record, agree on the latest value, and use the whole scr
     .getByRole('button', { name: /Temperature inside/ })
     .click({ modifiers: ['Control'] });
   await expect(legend.getByRole('button', { pressed: true }).count()).resolves.toBe(1);
-  await page.mouse.move(plot.x + plot.width * 0.985, plot.y + plot.height / 2);
+  await page.mouse.move(0, 0);
+  await hoverRecords();
   await expect.poll(() => tooltip.getByRole('row').count()).toBe(1);
 
   // One stray record from 1970 (seconds sent as milliseconds) blanks nothing at "All".
