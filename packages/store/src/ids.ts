@@ -1,21 +1,11 @@
-import { randomBase62 } from '@bucketgrid/shared';
+import { randomBase62, toBase62 } from '@bucketgrid/shared';
 
 /** A new opaque id: 22 base62 characters (about 130 random bits), URL-safe, unguessable. */
 export function newId(): string {
   return randomBase62(22);
 }
 
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 let sequence = 0;
-
-function fixedBase62(value: number, width: number): string {
-  let text = '';
-  for (let i = 0; i < width; i++) {
-    text = BASE62[value % 62] + text;
-    value = Math.floor(value / 62);
-  }
-  return text;
-}
 
 /**
  * A new id that sorts (as bytes, as both backends compare text) after every id this process
@@ -24,5 +14,5 @@ function fixedBase62(value: number, width: number): string {
  */
 export function orderedId(): string {
   sequence = (sequence + 1) % 62 ** 6;
-  return fixedBase62(Date.now(), 8) + fixedBase62(sequence, 6) + randomBase62(8);
+  return toBase62(Date.now(), 8) + toBase62(sequence, 6) + randomBase62(8);
 }
