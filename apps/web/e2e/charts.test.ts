@@ -330,18 +330,18 @@ test('charts draw every record, agree on the latest value, and use the whole scr
   // Over the records: the right 2 % of the plot, a few pixels apart until one is within the
   // tooltip's reach of the cursor (the records move left as the clock runs). The plot is
   // measured again each time: the chart may still be following a layout change.
-  const hoverRecords = () =>
+  const hoverRecords = (rows: number) =>
     expect
       .poll(async () => {
         const box = (await over.boundingBox())!;
         for (const at of [0.99, 0.995, 0.985, 0.999, 0.98]) {
           await page.mouse.move(box.x + box.width * at, box.y + box.height / 2);
-          if ((await tooltip.count()) > 0) return true;
+          if ((await tooltip.getByRole('row').count()) === rows) return true;
         }
         return false;
       })
       .toBe(true);
-  await hoverRecords();
+  await hoverRecords(4);
   await tooltip.waitFor();
   for (const name of [
     'Temperature inside',
@@ -370,8 +370,7 @@ test('charts draw every record, agree on the latest value, and use the whole scr
     .click({ modifiers: ['Control'] });
   await expect(legend.getByRole('button', { pressed: true }).count()).resolves.toBe(1);
   await page.mouse.move(0, 0);
-  await hoverRecords();
-  await expect.poll(() => tooltip.getByRole('row').count()).toBe(1);
+  await hoverRecords(1);
 
   // One stray record from 1970 (seconds sent as milliseconds) blanks nothing at "All".
   expect(
