@@ -18,6 +18,7 @@ import { DEFAULT_HEAD_RECORDS, recordMethods, SqliteRecords } from './records.ts
 import { shareLinkMethods } from './share-links.ts';
 import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
+import type { WalSync } from './wal-sync.ts';
 
 type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
 
@@ -89,17 +90,48 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
       sqlite.sql('SELECT 1').get();
     },
   };
+  const durable = sqlite.walSync ? durableAnswers(methods, sqlite.walSync) : methods;
   return {
     backend: 'sqlite',
-    ...mapBusyErrors(methods),
+    ...mapBusyErrors(durable),
 
     async close() {
       await pool?.close();
       await sqlite.groupCommit.drain();
-      sqlite.close();
+      await sqlite.close();
     },
   };
 }
+
+/**
+ * Every method that changed rows outside the group commit (sign-ups, dashboards, keys: writes
+ * that commit on their own) answers only once the WAL is synced (see wal-sync.ts): "answered"
+ * means "on disk" for every write, not only the group commit's, and every layer above (live
+ * events, upkeep's wake-up) hears of a change only once it is durable. A method whose changes
+ * all went through the group commit has already waited for them; one that changed nothing
+ * waits for nothing. Changes of other calls made while this one awaited count as its own:
+ * it then waits for a sync it did not need, never the other way round.
+ *
+ * Reads may see committed rows whose sync is still running (as a reader beside a writer sees
+ * a write before its answer): a crash then loses a change nobody was told was made. Reads that
+ * lead to an act outside the database wait for everything committed before them to be durable
+ * (ACT_ON_DURABLE_STATE): an alert is never delivered for a notification a crash could undo.
+ */
+function durableAnswers(methods: Methods, walSync: WalSync): Methods {
+  return wrapMethods(methods, (name, call) => async (...args) => {
+    const before = walSync.directChanges();
+    try {
+      return await call(...args);
+    } finally {
+      if (ACT_ON_DURABLE_STATE.has(name) || walSync.directChanges() > before) {
+        await walSync.durable();
+      }
+    }
+  });
+}
+
+/** Reads whose answer the server acts on outside the database (see durableAnswers). */
+const ACT_ON_DURABLE_STATE = new Set<string>(['dueNotifications'] satisfies (keyof Methods)[]);
 
 /** Every method, with a locked database raised as StoreUnavailable (see errors.ts). */
 function mapBusyErrors(methods: Methods): Methods {
