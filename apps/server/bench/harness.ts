@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,39 @@ export function hasExited(server: ServerProcess): boolean {
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds of the process's threads by kind, from /proc/PID/task: the main thread (the
+ * event loop), threads at a lowered priority (the store's reader and backup threads, see
+ * background-thread.ts), and the rest (libuv's pool with its WAL syncs, V8's GC helpers).
+ */
+export function cpuSecondsByThread(pid: number): {
+  eventLoop: number;
+  background: number;
+  other: number;
+} {
+  const totals = { eventLoop: 0, background: 0, other: 0 };
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return totals;
+  }
+  for (const tid of tasks) {
+    let fields: string[];
+    try {
+      fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    const nice = Number(fields[16]);
+    if (Number(tid) === pid) totals.eventLoop += seconds;
+    else if (nice > 0) totals.background += seconds;
+    else totals.other += seconds;
+  }
+  return totals;
 }
 
 /** Resident memory now, in MiB. */

@@ -9,17 +9,29 @@
  * API keys each reading the heavy bucket as hard as they can (the whole range at
  * points=5000, and pages of 10,000 records); (b) 128 live views of a dashboard (4 accounts,
  * 32 each) whose key writes to its 50 buckets without pause. Printed: the normal client's
- * p50/p95, ingestion values/s, and their ratios to the turn without load. The server runs
- * unpinned: its reader threads need a core beside its event loop. Listens on 127.0.0.1 only.
+ * p50/p95, ingestion values/s, and their ratios to the turn without load, and where the CPU
+ * went in each phase: the server's event loop, its reader threads (lowered priority), its
+ * other threads (libuv's pool, GC), and this process (the load). The server runs unpinned:
+ * its reader threads need a core beside its event loop. BENCH_PHASES ("reads,views") picks
+ * the phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
+ * checkout's server on a copy of the same database, taking turns with this one, so the two
+ * are compared in the same run. BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof") profiles the servers. Listens on 127.0.0.1 only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createApiKey, createBucket, createDashboard, createUser } from '@bucketgrid/services';
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
 import { type LiveStream, openLive } from '../test/live-client.ts';
-import { percentile, signIn, startServerProcess } from './harness.ts';
+import {
+  cpuSecondsByThread,
+  percentile,
+  type ServerProcess,
+  signIn,
+  startServerProcess,
+} from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TURNS = Number(process.env.BENCH_TURNS ?? 2);
@@ -28,6 +40,9 @@ const SERIES = 100;
 const PASSWORD = 'correct horse battery';
 const FIRST = Date.UTC(2025, 0, 1);
 const NORMAL_ROUND_MS = 60;
+const PHASES = (process.env.BENCH_PHASES ?? 'reads,views').split(',');
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined;
+const NODE_ARGS = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 // --- Setup, through the store: the heavy bucket, a normal client's bucket, an attacker's dashboard.
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-reads-bench-'));
@@ -95,11 +110,32 @@ const liveBuckets = await Promise.all(
 const liveKeys = await Promise.all(liveDashboards.map((d, i) => newKey(d.id, viewers[i]!.id)));
 await store.close();
 
-const server = await startServerProcess({ DATABASE_URL: databaseUrl }, { pin: false });
-const { url } = server;
-const viewerJars = await Promise.all(viewers.map((viewer) => signIn(url, viewer.email, PASSWORD)));
+interface Target {
+  name: string;
+  server: ServerProcess;
+  url: string;
+  databasePath: string;
+  viewerJars: Map<string, string>[];
+}
+
+async function startTarget(name: string, root: string | undefined): Promise<Target> {
+  const databasePath = join(dir, `${name}.db`);
+  copyFileSync(join(dir, 'bench.db'), databasePath);
+  const server = await startServerProcess(
+    { DATABASE_URL: `file:${databasePath}` },
+    { pin: false, nodeArgs: NODE_ARGS, cwd: root && join(root, 'apps/server') },
+  );
+  const viewerJars = await Promise.all(
+    viewers.map((viewer) => signIn(server.url, viewer.email, PASSWORD)),
+  );
+  return { name, server, url: server.url, databasePath, viewerJars };
+}
+
+const targets = [await startTarget('this', undefined)];
+if (BASELINE) targets.push(await startTarget('baseline', BASELINE));
 
 let clock = Date.now();
+let url = targets[0]!.url;
 const post = (bucketId: string, key: string, body: unknown) =>
   fetch(`${url}/api/buckets/${bucketId}`, {
     method: 'POST',
@@ -114,7 +150,13 @@ interface Phase {
   values: number;
   seconds: number;
   heavyReads: number;
+  /** CPU seconds per second of the phase: the server's threads by kind, and this process. */
+  cpu: { eventLoop: number; background: number; other: number; load: number };
+  /** The server's WAL file at the end of the phase, in MiB. */
+  walMiB: number;
 }
+
+let target = targets[0]!;
 
 async function phase(load: (running: () => boolean, p: Phase) => Promise<void>): Promise<Phase> {
   const result: Phase = {
@@ -123,7 +165,11 @@ async function phase(load: (running: () => boolean, p: Phase) => Promise<void>):
     values: 0,
     seconds: 0,
     heavyReads: 0,
+    cpu: { eventLoop: 0, background: 0, other: 0, load: 0 },
+    walMiB: 0,
   };
+  const serverCpuBefore = cpuSecondsByThread(target.server.pid);
+  const loadCpuBefore = process.cpuUsage();
   const started = performance.now();
   const end = started + SECONDS * 1000;
   const running = () => performance.now() < end;
@@ -159,8 +205,21 @@ async function phase(load: (running: () => boolean, p: Phase) => Promise<void>):
     const rest = NORMAL_ROUND_MS - (performance.now() - roundStarted);
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   }
-  result.seconds = (performance.now() - started) / 1000;
   await Promise.all([loading, ingest]);
+  result.seconds = (performance.now() - started) / 1000;
+  const serverCpu = cpuSecondsByThread(target.server.pid);
+  const loadCpu = process.cpuUsage(loadCpuBefore);
+  result.cpu = {
+    eventLoop: (serverCpu.eventLoop - serverCpuBefore.eventLoop) / result.seconds,
+    background: (serverCpu.background - serverCpuBefore.background) / result.seconds,
+    other: (serverCpu.other - serverCpuBefore.other) / result.seconds,
+    load: (loadCpu.user + loadCpu.system) / 1e6 / result.seconds,
+  };
+  try {
+    result.walMiB = statSync(`${target.databasePath}-wal`).size / 2 ** 20;
+  } catch {
+    // no WAL file at this moment
+  }
   return result;
 }
 
@@ -186,7 +245,7 @@ const heavyReads = () =>
 const liveViews = () =>
   phase(async (running) => {
     const views: LiveStream[] = [];
-    for (const [i, jar] of viewerJars.entries()) {
+    for (const [i, jar] of target.viewerJars.entries()) {
       for (let v = 0; v < 32; v++) {
         views.push(
           openLive(url, 'dashboards.live', { dashboardId: liveDashboards[i]!.id }, { jar }),
@@ -211,12 +270,19 @@ const liveViews = () =>
 
 const rows: [string, Phase, Phase][] = [];
 for (let turn = 1; turn <= TURNS; turn++) {
-  const baseA = await quiet();
-  const withReads = await heavyReads();
-  rows.push([`turn ${turn}: five heaviest readers`, baseA, withReads]);
-  const baseB = await quiet();
-  const withViews = await liveViews();
-  rows.push([`turn ${turn}: 128 live views, 50 buckets written`, baseB, withViews]);
+  for (const each of targets) {
+    target = each;
+    url = each.url;
+    const label = targets.length > 1 ? `${each.name}, turn ${turn}` : `turn ${turn}`;
+    if (PHASES.includes('reads')) {
+      const base = await quiet();
+      rows.push([`${label}: five heaviest readers`, base, await heavyReads()]);
+    }
+    if (PHASES.includes('views')) {
+      const base = await quiet();
+      rows.push([`${label}: 128 live views, 50 buckets written`, base, await liveViews()]);
+    }
+  }
 }
 
 const ms = (values: number[], p: number) => percentile(values, p).toFixed(1);
@@ -225,6 +291,8 @@ const failed = (p: Phase) =>
   p.failures.size === 0
     ? '0'
     : [...p.failures].map(([status, count]) => `${count} × ${status}`).join(', ');
+const cpu = ({ cpu: c }: Phase) =>
+  `${c.eventLoop.toFixed(2)} / ${c.background.toFixed(2)} / ${c.other.toFixed(2)} / ${c.load.toFixed(2)}`;
 console.log(
   `\nreads under load, ${RECORDS.toLocaleString('en')} records × ${SERIES} series, ${SECONDS} s per phase, load average ${loadavg()[0]!.toFixed(1)}`,
 );
@@ -238,7 +306,17 @@ for (const [name, without, withLoad] of rows) {
     `| ${name} | ${ms(without.latencies, 50)} / ${ms(withLoad.latencies, 50)} | ${ms(without.latencies, 95)} / ${ms(withLoad.latencies, 95)} | ${p95Ratio.toFixed(2)} × | ${rate(without).toFixed(0)} / ${rate(withLoad).toFixed(0)} | ${(rate(withLoad) / rate(without)).toFixed(2)} × | ${failed(withLoad)} | ${withLoad.heavyReads} |`,
   );
 }
+console.log(
+  '\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / load generator; WAL at the end',
+);
+console.log('| phase | without | with | WAL MiB without / with |');
+console.log('| --- | --- | --- | ---: |');
+for (const [name, without, withLoad] of rows) {
+  console.log(
+    `| ${name} | ${cpu(without)} | ${cpu(withLoad)} | ${without.walMiB.toFixed(1)} / ${withLoad.walMiB.toFixed(1)} |`,
+  );
+}
 
-await server.stop();
+await Promise.all(targets.map((each) => each.server.stop()));
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);
