@@ -1,4 +1,4 @@
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 
 /** Makes everything written to the WAL so far durable (fdatasync of the -wal file by default). */
@@ -112,32 +112,22 @@ export class WalSync {
 /**
  * The real SyncWal: fdatasync of the database's -wal file on the thread pool. Linux writes a
  * file's dirty pages whichever descriptor wrote them, so our own descriptor syncs SQLite's
- * writes. SQLite deletes the WAL only when the last connection closes, but should the file
- * ever be replaced, the sync notices (another inode at the path) and syncs the new one.
+ * writes. One descriptor for the connection's life: SQLite truncates the WAL in place and
+ * deletes it only when the last connection closes or the journal mode changes, neither of
+ * which can happen while the server's connection is open (a stat per sync to watch for
+ * another inode cost 1.4 % of the event loop under load, for a case that cannot occur).
  */
 export function fileSyncWal(walPath: string): { sync: SyncWal; close(): Promise<void> } {
-  let handle: Promise<{ file: FileHandle; inode: number }> | undefined;
-  const opened = () => {
-    handle ??= open(walPath, 'r').then(async (file) => ({
-      file,
-      inode: (await file.stat()).ino,
-    }));
-    return handle;
-  };
-  const close = async () => {
-    const current = handle;
-    handle = undefined;
-    if (current) await (await current).file.close();
-  };
+  let file: Promise<FileHandle> | undefined;
   return {
     async sync() {
-      const { file, inode } = await opened();
-      const [, now] = await Promise.all([file.datasync(), stat(walPath).catch(() => undefined)]);
-      if (now !== undefined && now.ino !== inode) {
-        await close();
-        await (await opened()).file.datasync();
-      }
+      file ??= open(walPath, 'r');
+      await (await file).datasync();
     },
-    close,
+    async close() {
+      const current = file;
+      file = undefined;
+      if (current) await (await current).close();
+    },
   };
 }
