@@ -116,14 +116,23 @@ export function cpuSeconds(pid: number): number {
 /**
  * CPU seconds of the process's threads by kind, from /proc/PID/task: the main thread (the
  * event loop), threads at a lowered priority (the store's reader and backup threads, see
- * background-thread.ts), and the rest (libuv's pool with its WAL syncs, V8's GC helpers).
+ * background-thread.ts), and the rest (libuv's pool with its WAL syncs, V8's GC helpers);
+ * and the seconds the event loop was ready to run but waited for a core (schedstat). Threads
+ * that ended take their seconds with them.
  */
 export function cpuSecondsByThread(pid: number): {
   eventLoop: number;
   background: number;
   other: number;
+  eventLoopWaiting: number;
 } {
-  const totals = { eventLoop: 0, background: 0, other: 0 };
+  const totals = { eventLoop: 0, background: 0, other: 0, eventLoopWaiting: 0 };
+  try {
+    const schedstat = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ');
+    totals.eventLoopWaiting = Number(schedstat[1]) / 1e9;
+  } catch {
+    // no schedstat here (a kernel without it): left at 0
+  }
   let tasks: string[] = [];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);

@@ -151,7 +151,7 @@ interface Phase {
   seconds: number;
   heavyReads: number;
   /** CPU seconds per second of the phase: the server's threads by kind, and this process. */
-  cpu: { eventLoop: number; background: number; other: number; load: number };
+  cpu: { eventLoop: number; background: number; other: number; load: number; waiting: number };
   /** The server's WAL file at the end of the phase, in MiB. */
   walMiB: number;
 }
@@ -165,7 +165,7 @@ async function phase(load: (running: () => boolean, p: Phase) => Promise<void>):
     values: 0,
     seconds: 0,
     heavyReads: 0,
-    cpu: { eventLoop: 0, background: 0, other: 0, load: 0 },
+    cpu: { eventLoop: 0, background: 0, other: 0, load: 0, waiting: 0 },
     walMiB: 0,
   };
   const serverCpuBefore = cpuSecondsByThread(target.server.pid);
@@ -214,6 +214,7 @@ async function phase(load: (running: () => boolean, p: Phase) => Promise<void>):
     background: (serverCpu.background - serverCpuBefore.background) / result.seconds,
     other: (serverCpu.other - serverCpuBefore.other) / result.seconds,
     load: (loadCpu.user + loadCpu.system) / 1e6 / result.seconds,
+    waiting: (serverCpu.eventLoopWaiting - serverCpuBefore.eventLoopWaiting) / result.seconds,
   };
   try {
     result.walMiB = statSync(`${target.databasePath}-wal`).size / 2 ** 20;
@@ -292,7 +293,7 @@ const failed = (p: Phase) =>
     ? '0'
     : [...p.failures].map(([status, count]) => `${count} × ${status}`).join(', ');
 const cpu = ({ cpu: c }: Phase) =>
-  `${c.eventLoop.toFixed(2)} / ${c.background.toFixed(2)} / ${c.other.toFixed(2)} / ${c.load.toFixed(2)}`;
+  `${c.eventLoop.toFixed(2)} / ${c.background.toFixed(2)} / ${c.other.toFixed(2)} / ${c.load.toFixed(2)} (${c.waiting.toFixed(2)})`;
 console.log(
   `\nreads under load, ${RECORDS.toLocaleString('en')} records × ${SERIES} series, ${SECONDS} s per phase, load average ${loadavg()[0]!.toFixed(1)}`,
 );
@@ -307,7 +308,7 @@ for (const [name, without, withLoad] of rows) {
   );
 }
 console.log(
-  '\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / load generator; WAL at the end',
+  '\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / load generator (and s per s the event loop waited for a core); WAL at the end',
 );
 console.log('| phase | without | with | WAL MiB without / with |');
 console.log('| --- | --- | --- | ---: |');

@@ -95,6 +95,20 @@ export function downsampleRecords(
   return reader.limits.run(reader.principal, () => store.downsampleRecords(bucket, query));
 }
 
+/**
+ * downsampleRecords' answer as JSON text, serialised off the event loop where the store can
+ * (see Store.downsampleRecordsJson): for the REST API, which only sends it on.
+ */
+export function downsampleRecordsJson(
+  store: Store,
+  bucket: Bucket,
+  input: DownsampleQueryInput,
+  reader: Reader,
+): Promise<Buffer> {
+  const query = resolveDownsampleQuery(bucket, input);
+  return reader.limits.run(reader.principal, () => store.downsampleRecordsJson(bucket, query));
+}
+
 /** Which series the bucket's data holds, with their values: a bounded read, for pickers. */
 export function seriesSummary(
   store: Store,

@@ -129,6 +129,7 @@ describe('SQLite reader threads', () => {
     const notOnThreads: ReadsOf = {
       readRecords: () => Promise.reject(new Error('not ready')),
       downsampleRecords: () => Promise.reject(new Error('not ready')),
+      downsampleRecordsJson: () => Promise.reject(new Error('not ready')),
     };
     const pool = new ReaderPool(
       join(dir, 'lanes.db'),
@@ -161,6 +162,12 @@ describe('SQLite reader threads', () => {
     await Promise.all(heavy);
     // One heavy read runs beside the light one; every other waits for the thread it may use.
     expect(finished.indexOf('light')).toBeLessThanOrEqual(1);
+    // Asked for as JSON, a downsampled read comes from a thread (nothing else answers here)
+    // as the text of the same answer.
+    const query = { points: 1_000 };
+    const text = (await pool.downsampleRecordsJson(bigNow!, query)).toString();
+    expect(text).toBe(JSON.stringify(await pool.downsampleRecords(bigNow!, query)));
+    expect(text.length).toBeGreaterThan(100_000);
     await pool.close();
   }, 120_000);
 });

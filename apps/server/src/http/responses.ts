@@ -67,7 +67,11 @@ export function setSecurityHeaders(res: ServerResponse): void {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** An answer already serialised as JSON (see Store.downsampleRecordsJson). */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer): void {
   res.writeHead(status, [
     'content-type',
     'application/json; charset=utf-8',

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   apiKeyAuthor,
   deleteRecords,
-  downsampleRecords,
+  downsampleRecordsJson,
   getBucketOrThrow,
   purgeRecords,
   type RateLimitOutcome,
@@ -26,7 +26,7 @@ import {
 } from '@bucketgrid/shared';
 import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
-import { SECURITY_HEADERS, sendJson } from '../http/responses.ts';
+import { SECURITY_HEADERS, sendJson, sendJsonText } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
 import { noteKeyId } from '../metrics/requests.ts';
 import { csvKeyFormat, sendCsv, takeExportSlot, wantsCsv } from './csv-export.ts';
@@ -186,7 +186,7 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const params = parseQueryString(req.url!, problems);
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    sendJson(res, 200, await downsampleRecords(store, bucket, params, keyReader(key)));
+    sendJsonText(res, 200, await downsampleRecordsJson(store, bucket, params, keyReader(key)));
   };
 
   const remove: BucketHandler = async (req, res, bucketId) => {

@@ -20,7 +20,10 @@ import { toDataRecord } from './records.ts';
 import type { MongoSweeper } from './sweeper.ts';
 import type { AggregatesUpgrade } from './upgrade.ts';
 
-type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'seriesSummary' | 'maintain'>;
+type DownsampleMethods = Pick<
+  Store,
+  'downsampleRecords' | 'downsampleRecordsJson' | 'seriesSummary' | 'maintain'
+>;
 
 /** A group as `$group` below produces it: `last` is the {key, value} with the greatest key. */
 interface GroupRow {
@@ -314,14 +317,20 @@ export function downsampleMethods(
   upgrade: AggregatesUpgrade,
 ): DownsampleMethods {
   const operations = mongoOperations(db, upgrade);
+  const downsampleRecords: Store['downsampleRecords'] = async (bucket, query) => {
+    // A deleted bucket's records may wait for the sweeper: they are no longer its to show.
+    const [exists, downsampled] = await Promise.all([
+      db.models.buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
+      runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
+    ]);
+    return exists ? downsampled : columnsFromRecords([], false);
+  };
   return {
-    async downsampleRecords(bucket, query) {
-      // A deleted bucket's records may wait for the sweeper: they are no longer its to show.
-      const [exists, downsampled] = await Promise.all([
-        db.models.buckets.exists({ _id: bucket.id }).maxTimeMS(db.readTimeMs),
-        runAsync(downsampleProgram(bucket.id, bucket.type, query), operations),
-      ]);
-      return exists ? downsampled : columnsFromRecords([], false);
+    downsampleRecords,
+
+    // No thread to hand it from: the same answer, serialised here.
+    async downsampleRecordsJson(bucket, query) {
+      return Buffer.from(JSON.stringify(await downsampleRecords(bucket, query)));
     },
 
     /** As on SQLite (sqlite/reads.ts): the coarsest stored tier's latest cells, else records. */

@@ -60,6 +60,12 @@ export interface SeriesStore {
    */
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled>;
   /**
+   * downsampleRecords' answer as JSON text (UTF-8), for a caller that only sends it on (the
+   * REST API): SQLite serialises it on the reader thread, so the event loop that serves
+   * everyone only writes bytes (an answer of 5,000 intervals × 100 series is megabytes).
+   */
+  downsampleRecordsJson(bucket: Bucket, query: DownsampleQuery): Promise<Buffer>;
+  /**
    * Which series the bucket's data holds and how many values each has (SeriesSummary): at
    * most SERIES_SCAN_ROWS stored rows read, whatever the bucket's size.
    */

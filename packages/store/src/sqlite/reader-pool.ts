@@ -4,16 +4,19 @@ import { type Bucket, type ReadResult, type Store, StoreUnavailable } from '../s
 import { mapBusy } from './errors.ts';
 
 /** The reads the pool runs. */
-export type ReadsOf = Pick<Store, 'readRecords' | 'downsampleRecords'>;
+export type ReadsOf = Pick<Store, 'readRecords' | 'downsampleRecords' | 'downsampleRecordsJson'>;
 
-/** What a reader thread is asked (reader-worker.ts). */
+/**
+ * What a reader thread is asked (reader-worker.ts). `json`: answer the result as JSON text
+ * (UTF-8 bytes, transferred, not copied), serialised on the thread.
+ */
 export type ReaderTask =
   | { op: 'read'; bucket: Bucket; query: ReadQuery }
-  | { op: 'downsample'; bucket: Bucket; query: DownsampleQuery };
+  | { op: 'downsample'; bucket: Bucket; query: DownsampleQuery; json: boolean };
 
 /** What it answers: the result, or the error's message and SQLite code. */
 export type ReaderReply =
-  | { ok: true; result: ReadResult | Downsampled }
+  | { ok: true; result: ReadResult | Downsampled | Uint8Array }
   | { ok: false; message: string; code: string | undefined };
 
 export interface ReaderPoolOptions {
@@ -104,9 +107,21 @@ export class ReaderPool {
       return this.beforeReady.downsampleRecords(bucket, query);
     }
     return this.run(
-      { op: 'downsample', bucket, query },
+      { op: 'downsample', bucket, query, json: false },
       laneFor(bucket.recordCount),
     ) as Promise<Downsampled>;
+  }
+
+  async downsampleRecordsJson(bucket: Bucket, query: DownsampleQuery): Promise<Buffer> {
+    if (!this.started()) {
+      this.warmUp();
+      return this.beforeReady.downsampleRecordsJson(bucket, query);
+    }
+    const bytes = (await this.run(
+      { op: 'downsample', bucket, query, json: true },
+      laneFor(bucket.recordCount),
+    )) as Uint8Array;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Whether any thread is ready (or the pool is closed, which `run` refuses). */

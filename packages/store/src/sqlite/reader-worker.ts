@@ -16,14 +16,23 @@ lowerThisThreadsPriority();
 const db = new Database(path, { readonly: true, timeout: timeoutMs });
 const connection: SqliteReadDb = { db, sql: statementCache(db) };
 
+const utf8 = new TextEncoder();
+
 parentPort!.on('message', (task: ReaderTask) => {
   let reply: ReaderReply;
+  const transfer: ArrayBuffer[] = [];
   try {
-    const result =
-      task.op === 'read'
-        ? readRecordsOn(connection, task.bucket, task.query)
-        : downsampleOn(connection, task.bucket, task.query);
-    reply = { ok: true, result };
+    if (task.op === 'read') {
+      reply = { ok: true, result: readRecordsOn(connection, task.bucket, task.query) };
+    } else {
+      const result = downsampleOn(connection, task.bucket, task.query);
+      if (task.json) {
+        // Serialised here, and the bytes moved, not copied: the event loop only writes them.
+        const bytes = utf8.encode(JSON.stringify(result));
+        transfer.push(bytes.buffer as ArrayBuffer);
+        reply = { ok: true, result: bytes };
+      } else reply = { ok: true, result };
+    }
   } catch (error) {
     const { message, code } = error as { message?: string; code?: unknown };
     reply = {
@@ -32,6 +41,6 @@ parentPort!.on('message', (task: ReaderTask) => {
       code: typeof code === 'string' ? code : undefined,
     };
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(reply, transfer);
 });
 parentPort!.postMessage('ready');

@@ -44,6 +44,8 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const onThisConnection: ReadsOf = {
     readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
     downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
+    downsampleRecordsJson: async (bucket, query) =>
+      Buffer.from(JSON.stringify(downsampleOn(sqlite, bucket, query))),
   };
   // An in-memory database exists only on this connection: its reads stay on it.
   const pool =
@@ -75,6 +77,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...downsampleMethods(sqlite, records, sweeper, {
       downsampleRecords: (bucket, query) => reads.downsampleRecords(bucket, query),
     }),
+    downsampleRecordsJson: (bucket, query) => reads.downsampleRecordsJson(bucket, query),
     ...apiKeyMethods(sqlite, writeActivity),
     ...activityMethods(sqlite),
     ...rateWindowMethods(sqlite),

@@ -123,6 +123,14 @@ export function downsampleContract(t: ContractContext): void {
       expect(result.series[1]?.last).toEqual([1, 3, 4]);
     });
 
+    it('gives the same answer as JSON text, for callers that only send it on', async () => {
+      const bucket = await tenSeconds();
+      for (const query of [{ points: 3 }, { from: 7000, points: 3 }, { points: 100 }]) {
+        const text = (await store.downsampleRecordsJson(bucket, query)).toString('utf8');
+        expect(text).toBe(JSON.stringify(await store.downsampleRecords(bucket, query)));
+      }
+    });
+
     it('answers an empty range with no points', async () => {
       const bucket = await makeBucket('TSV');
       expect(await store.downsampleRecords(bucket, { points: 100 })).toEqual({
