@@ -14,7 +14,9 @@ import {
   type Bucket,
   MissingEntity,
   type ReadResult,
+  type RecordForm,
   type RecordSelection,
+  type RecordsJson,
   type Store,
   type WriteMode,
   type WriteResult,
@@ -59,6 +61,20 @@ export function readRecords(
   reader: Reader,
 ): Promise<ReadResult> {
   return reader.limits.run(reader.principal, () => store.readRecords(bucket, query));
+}
+
+/**
+ * readRecords' page as JSON text in the REST API's `form`, serialised off the event loop where
+ * the store can (see Store.readRecordsJson): for the REST API, which only sends it on.
+ */
+export function readRecordsJson(
+  store: Store,
+  bucket: Bucket,
+  query: ReadQuery,
+  form: RecordForm,
+  reader: Reader,
+): Promise<RecordsJson> {
+  return reader.limits.run(reader.principal, () => store.readRecordsJson(bucket, query, form));
 }
 
 export function deleteRecords(

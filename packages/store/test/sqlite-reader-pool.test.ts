@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toMinRecord } from '@bucketgrid/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
 import { LIGHT_READ_RECORDS, ReaderPool, type ReadsOf } from '../src/sqlite/reader-pool.ts';
@@ -128,6 +129,7 @@ describe('SQLite reader threads', () => {
     // No read may run anywhere but on the threads.
     const notOnThreads: ReadsOf = {
       readRecords: () => Promise.reject(new Error('not ready')),
+      readRecordsJson: () => Promise.reject(new Error('not ready')),
       downsampleRecords: () => Promise.reject(new Error('not ready')),
       downsampleRecordsJson: () => Promise.reject(new Error('not ready')),
     };
@@ -168,6 +170,11 @@ describe('SQLite reader threads', () => {
     const text = (await pool.downsampleRecordsJson(bigNow!, query)).toString();
     expect(text).toBe(JSON.stringify(await pool.downsampleRecords(bigNow!, query)));
     expect(text.length).toBeGreaterThan(100_000);
+    const pageQuery = { order: 'desc' as const, limit: 50 };
+    const page = await pool.readRecords(bigNow!, pageQuery);
+    const json = await pool.readRecordsJson(bigNow!, pageQuery, 'min');
+    expect(json.records.toString()).toBe(JSON.stringify(page.records.map(toMinRecord)));
+    expect(json).toMatchObject({ hasMore: true, lastKey: page.records.at(-1)!.key });
     await pool.close();
   }, 120_000);
 });

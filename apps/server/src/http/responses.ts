@@ -70,16 +70,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   sendJsonText(res, status, JSON.stringify(body));
 }
 
-/** An answer already serialised as JSON (see Store.downsampleRecordsJson). */
-export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer): void {
+/**
+ * An answer already serialised as JSON (see Store.downsampleRecordsJson), in parts written one
+ * after the other: a page's records as the reader thread wrote them are not copied again.
+ */
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  ...parts: (string | Uint8Array)[]
+): void {
+  let length = 0;
+  for (const part of parts) length += Buffer.byteLength(part);
   res.writeHead(status, [
     'content-type',
     'application/json; charset=utf-8',
     'content-length',
-    String(Buffer.byteLength(text)),
+    String(length),
     ...SECURITY_HEADERS,
   ]);
-  res.end(text);
+  for (const part of parts.slice(0, -1)) res.write(part);
+  res.end(parts.at(-1));
 }
 
 function problemHeaders(error: AppError, length: number): string[] {

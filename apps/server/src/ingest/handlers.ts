@@ -8,7 +8,7 @@ import {
   type RateLimitOutcome,
   type Reader,
   type ReadLimits,
-  readRecords,
+  readRecordsJson,
   writeRecords,
 } from '@bucketgrid/services';
 import {
@@ -21,8 +21,6 @@ import {
   parseRecordBatchText,
   queryProblem,
   readQueryOf,
-  toLongRecord,
-  toMinRecord,
 } from '@bucketgrid/shared';
 import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
 import { hasBody } from '../http/body.ts';
@@ -171,12 +169,20 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     if (problems.length > 0) throw queryProblem(problems);
     setRateLimitHeaders(res, spend(res, key, 1));
-    const { records, hasMore } = await readRecords(store, bucket, query, keyReader(key));
-    const last = records.at(-1);
-    sendJson(res, 200, {
-      records: format === 'min' ? records.map(toMinRecord) : records.map(toLongRecord),
-      next_cursor: hasMore && last ? encodeCursor(bucket.id, query.order, last.key) : null,
-    });
+    const form = format === 'min' ? 'min' : 'long';
+    const page = await readRecordsJson(store, bucket, query, form, keyReader(key));
+    const cursor =
+      page.hasMore && page.lastKey !== undefined
+        ? encodeCursor(bucket.id, query.order, page.lastKey)
+        : null;
+    // {"records": […], "next_cursor": …}, the records' text as the reader thread wrote it.
+    sendJsonText(
+      res,
+      200,
+      '{"records":',
+      page.records,
+      `,"next_cursor":${JSON.stringify(cursor)}}`,
+    );
   };
 
   /** GET …/downsample: `from`, `to`, `points`, `series` (comma-separated series keys). */

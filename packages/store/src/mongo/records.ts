@@ -7,6 +7,7 @@ import type {
 } from '@bucketgrid/shared';
 import type { ClientSession, mongo } from 'mongoose';
 import { pageOf } from '../read-page.ts';
+import { recordsAsJson, withBuffer } from '../records-json.ts';
 import {
   type Activity,
   type Bucket,
@@ -34,7 +35,7 @@ import { PerKeyQueue } from './per-key-queue.ts';
 
 type RecordMethods = Pick<
   Store,
-  'upsertRecords' | 'readRecords' | 'deleteRecords' | 'purgeRecords'
+  'upsertRecords' | 'readRecords' | 'readRecordsJson' | 'deleteRecords' | 'purgeRecords'
 >;
 
 // Required: mongoose types the model from its schema, where `s` is a plain (if absent) path.
@@ -334,6 +335,9 @@ export function recordMethods(
   return {
     upsertRecords: (bucket, input, mode) => queue.run(bucket.id, () => upsert(bucket, input, mode)),
     readRecords,
+    // No thread to hand it from: the same page, serialised here.
+    readRecordsJson: async (bucket, query, form) =>
+      withBuffer(recordsAsJson(await readRecords(bucket, query), form)),
     deleteRecords: (bucket, selection, activity) =>
       queue.run(bucket.id, () => deleteSelected(bucket, selection, activity)),
     purgeRecords: (bucket, activity) =>

@@ -23,6 +23,18 @@ export interface ReadResult {
   hasMore: boolean;
 }
 
+/** The REST API's forms of a record: `{key, data}` or minified `{k, d}` (format=min). */
+export type RecordForm = 'long' | 'min';
+
+/** A page of records as JSON text (see SeriesStore.readRecordsJson). */
+export interface RecordsJson {
+  /** The records, in the form asked for, as a JSON array (UTF-8). */
+  records: Buffer;
+  hasMore: boolean;
+  /** The last record's key, for the next page's cursor. */
+  lastKey: RecordKey | undefined;
+}
+
 export type RecordSelection = { keys: RecordKey[] } | { from?: RecordKey; to?: RecordKey };
 
 /** What one upkeep step did. */
@@ -43,6 +55,12 @@ export interface SeriesStore {
    */
   upsertRecords(bucket: Bucket, records: DataRecord[], mode: WriteMode): Promise<WriteResult>;
   readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult>;
+  /**
+   * readRecords' page as JSON text, each record in `form`, for a caller that only sends it on
+   * (the REST API): SQLite serialises it on the reader thread (a page of 10,000 records × 100
+   * series is some 30 MB of JSON), so the event loop only writes bytes.
+   */
+  readRecordsJson(bucket: Bucket, query: ReadQuery, form: RecordForm): Promise<RecordsJson>;
   /**
    * A range as about `points` points, computed in the database. Per interval
    * [start, start + interval) clipped to [from, to] (intervals aligned to multiples of

@@ -1,22 +1,33 @@
 import { Worker } from 'node:worker_threads';
 import type { Downsampled, DownsampleQuery, ReadQuery } from '@bucketgrid/shared';
-import { type Bucket, type ReadResult, type Store, StoreUnavailable } from '../store.ts';
+import { bytesAsBuffer, type RecordsJsonBytes, withBuffer } from '../records-json.ts';
+import {
+  type Bucket,
+  type ReadResult,
+  type RecordForm,
+  type RecordsJson,
+  type Store,
+  StoreUnavailable,
+} from '../store.ts';
 import { mapBusy } from './errors.ts';
 
 /** The reads the pool runs. */
-export type ReadsOf = Pick<Store, 'readRecords' | 'downsampleRecords' | 'downsampleRecordsJson'>;
+export type ReadsOf = Pick<
+  Store,
+  'readRecords' | 'readRecordsJson' | 'downsampleRecords' | 'downsampleRecordsJson'
+>;
 
 /**
  * What a reader thread is asked (reader-worker.ts). `json`: answer the result as JSON text
- * (UTF-8 bytes, transferred, not copied), serialised on the thread.
+ * (UTF-8 bytes, transferred, not copied), serialised on the thread; for records, in that form.
  */
 export type ReaderTask =
-  | { op: 'read'; bucket: Bucket; query: ReadQuery }
+  | { op: 'read'; bucket: Bucket; query: ReadQuery; json: RecordForm | undefined }
   | { op: 'downsample'; bucket: Bucket; query: DownsampleQuery; json: boolean };
 
 /** What it answers: the result, or the error's message and SQLite code. */
 export type ReaderReply =
-  | { ok: true; result: ReadResult | Downsampled | Uint8Array }
+  | { ok: true; result: ReadResult | RecordsJsonBytes | Downsampled | Uint8Array }
   | { ok: false; message: string; code: string | undefined };
 
 export interface ReaderPoolOptions {
@@ -98,7 +109,20 @@ export class ReaderPool {
       return this.beforeReady.readRecords(bucket, query);
     }
     const records = Math.min(query.limit, bucket.recordCount);
-    return this.run({ op: 'read', bucket, query }, laneFor(records)) as Promise<ReadResult>;
+    return this.run(
+      { op: 'read', bucket, query, json: undefined },
+      laneFor(records),
+    ) as Promise<ReadResult>;
+  }
+
+  async readRecordsJson(bucket: Bucket, query: ReadQuery, form: RecordForm): Promise<RecordsJson> {
+    if (!this.started()) {
+      this.warmUp();
+      return this.beforeReady.readRecordsJson(bucket, query, form);
+    }
+    const records = Math.min(query.limit, bucket.recordCount);
+    const page = await this.run({ op: 'read', bucket, query, json: form }, laneFor(records));
+    return withBuffer(page as RecordsJsonBytes);
   }
 
   downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled> {
@@ -117,11 +141,11 @@ export class ReaderPool {
       this.warmUp();
       return this.beforeReady.downsampleRecordsJson(bucket, query);
     }
-    const bytes = (await this.run(
+    const bytes = await this.run(
       { op: 'downsample', bucket, query, json: true },
       laneFor(bucket.recordCount),
-    )) as Uint8Array;
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    );
+    return bytesAsBuffer(bytes as Uint8Array);
   }
 
   /** Whether any thread is ready (or the pool is closed, which `run` refuses). */

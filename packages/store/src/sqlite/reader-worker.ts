@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { recordsAsJson } from '../records-json.ts';
 import { lowerThisThreadsPriority } from './background-thread.ts';
 import type { ReaderReply, ReaderTask } from './reader-pool.ts';
 import type { SqliteReadDb } from './reads.ts';
@@ -23,7 +24,13 @@ parentPort!.on('message', (task: ReaderTask) => {
   const transfer: ArrayBuffer[] = [];
   try {
     if (task.op === 'read') {
-      reply = { ok: true, result: readRecordsOn(connection, task.bucket, task.query) };
+      const result = readRecordsOn(connection, task.bucket, task.query);
+      if (task.json) {
+        // As for a downsampled answer below.
+        const page = recordsAsJson(result, task.json);
+        transfer.push(page.records.buffer as ArrayBuffer);
+        reply = { ok: true, result: page };
+      } else reply = { ok: true, result };
     } else {
       const result = downsampleOn(connection, task.bucket, task.query);
       if (task.json) {

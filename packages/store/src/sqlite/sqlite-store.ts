@@ -1,3 +1,4 @@
+import { recordsAsJson, withBuffer } from '../records-json.ts';
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
 import { activityMethods, activityWriter } from './activity.ts';
@@ -43,6 +44,8 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
   });
   const onThisConnection: ReadsOf = {
     readRecords: async (bucket, query) => readRecordsOn(sqlite, bucket, query),
+    readRecordsJson: async (bucket, query, form) =>
+      withBuffer(recordsAsJson(readRecordsOn(sqlite, bucket, query), form)),
     downsampleRecords: async (bucket, query) => downsampleOn(sqlite, bucket, query),
     downsampleRecordsJson: async (bucket, query) =>
       Buffer.from(JSON.stringify(downsampleOn(sqlite, bucket, query))),
@@ -77,6 +80,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
     ...downsampleMethods(sqlite, records, sweeper, {
       downsampleRecords: (bucket, query) => reads.downsampleRecords(bucket, query),
     }),
+    readRecordsJson: (bucket, query, form) => reads.readRecordsJson(bucket, query, form),
     downsampleRecordsJson: (bucket, query) => reads.downsampleRecordsJson(bucket, query),
     ...apiKeyMethods(sqlite, writeActivity),
     ...activityMethods(sqlite),

@@ -1,3 +1,4 @@
+import { toLongRecord, toMinRecord } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket, Store } from '../../src/store.ts';
 import type { ContractContext } from './context.ts';
@@ -128,6 +129,20 @@ export function downsampleContract(t: ContractContext): void {
       for (const query of [{ points: 3 }, { from: 7000, points: 3 }, { points: 100 }]) {
         const text = (await store.downsampleRecordsJson(bucket, query)).toString('utf8');
         expect(text).toBe(JSON.stringify(await store.downsampleRecords(bucket, query)));
+      }
+    });
+
+    it('gives a page of records as JSON text in either form, for callers that only send it on', async () => {
+      const bucket = await tenSeconds();
+      const query = { from: 3000, order: 'asc' as const, limit: 4 };
+      const page = await store.readRecords(bucket, query);
+      for (const [form, inForm] of [
+        ['long', page.records.map(toLongRecord)],
+        ['min', page.records.map(toMinRecord)],
+      ] as const) {
+        const json = await store.readRecordsJson(bucket, query, form);
+        expect(json.records.toString('utf8')).toBe(JSON.stringify(inForm));
+        expect(json).toMatchObject({ hasMore: true, lastKey: 6000 });
       }
     });
 
