@@ -1,8 +1,12 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
-/** The nice value of the store's own threads: below the event loop's (0), above idle (19). */
-export const BACKGROUND_THREAD_NICE = 10;
+/**
+ * The nice value of the store's own threads: the lowest (the event loop runs at 0). At 10, a
+ * reader thread serialising heavy answers still cut ingestion to 0.52–0.73 × beside five heavy
+ * readers on two cores; at 19, 0.76–0.87 × in the same benchmark (docs/performance.md).
+ */
+export const BACKGROUND_THREAD_NICE = 19;
 
 /**
  * Lowers the calling thread's scheduling priority, so that a reader or backup thread running
