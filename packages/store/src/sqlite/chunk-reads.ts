@@ -43,9 +43,11 @@ interface Decoded {
  * read of the newest records parses the raw chunk it last parsed no more.
  */
 const decodedById = new Map<number, Decoded>();
+/** Records the cache holds at most (about 200 bytes each with four series). */
+const DECODED_RECORDS = 65_536;
+let decodedRecords = 0;
 const LOWEST = Number.NEGATIVE_INFINITY;
 const HIGHEST = Number.POSITIVE_INFINITY;
-const DECODED_KEPT = 16;
 
 /** A raw chunk's text: `[[key, {series: value}], …]` in key order. */
 export function rawRecords(text: string): DataRecord[] {
@@ -67,6 +69,29 @@ function placeOf(sql: Sql, id: number): Place {
     | undefined;
   if (place === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
   return place;
+}
+
+function remember(id: number, entry: Decoded): void {
+  const old = decodedById.get(id);
+  if (old !== undefined) decodedRecords -= old.records.length;
+  decodedById.delete(id);
+  decodedById.set(id, entry);
+  decodedRecords += entry.records.length;
+  for (const [oldest, { records }] of decodedById) {
+    if (decodedRecords <= DECODED_RECORDS || oldest === id) break;
+    decodedById.delete(oldest);
+    decodedRecords -= records.length;
+  }
+}
+
+/**
+ * A raw chunk just written, remembered with the records it was written from: encoding it
+ * (upkeep, or a write past the head's bound) then parses nothing, and neither does a read of
+ * the newest records. The records must never be changed afterwards.
+ */
+export function rememberRaw(id: number, stamp: number, records: readonly DataRecord[]): void {
+  const keys = records.map((record) => record.key as number);
+  remember(id, { stamp, keys, records: records as DataRecord[] });
 }
 
 function cached(id: number, stamp: number): Decoded | undefined {
@@ -93,8 +118,7 @@ function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
     const columns = decodeChunk(row as { keys: Buffer; data: Buffer });
     entry = { stamp: place.stamp, keys: columns.keys, records: recordsFromColumns(columns) };
   }
-  decodedById.set(id, entry);
-  if (decodedById.size > DECODED_KEPT) decodedById.delete(decodedById.keys().next().value!);
+  remember(id, entry);
   return entry;
 }
 

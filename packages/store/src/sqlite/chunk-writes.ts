@@ -1,10 +1,10 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { columnsFromRecords, encodeChunk } from '../chunks/codec.ts';
-import { chunkEnd } from '../chunks/cut.ts';
+import { CHUNK_MAX_RECORDS, chunkEnd } from '../chunks/cut.ts';
 import { chunkFigures } from '../chunks/figures.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { WriteMode } from '../store.ts';
-import { chunkKeys, chunkRecords, type LateRecord, withLate } from './chunk-reads.ts';
+import { chunkKeys, chunkRecords, type LateRecord, rememberRaw, withLate } from './chunk-reads.ts';
 import type { SqliteDb } from './connection.ts';
 
 /** A chunk row's place: enough to find the chunk a key belongs in. */
@@ -22,6 +22,13 @@ interface Rewrite {
   /** Whether any record changed: an untouched chunk is not written again. */
   changed: boolean;
 }
+
+/**
+ * In-order writes of at least this many records are encoded in the write (encodeFromMemory);
+ * smaller ones are raw chunks that upkeep encodes (a chunk of a few records would be mostly
+ * overhead).
+ */
+const ENCODE_AT = 512;
 
 const PLACE = 'SELECT id, first_key AS first, last_key AS last, count, raw FROM series_chunks';
 
@@ -82,15 +89,75 @@ export class SqliteChunks {
    * keys, all newer than everything the bucket holds, as one raw chunk. Returns the bucket's
    * records in raw chunks now.
    */
-  appendRaw(bucket: number, records: readonly DataRecord[]): number {
+  append(bucket: number, type: AggregatedType, records: readonly DataRecord[]): number {
     const { sql } = this.sqlite;
-    this.insertRaw(bucket, records);
+    let raw = records.length;
+    if (records.length >= ENCODE_AT) raw = this.encodeFromMemory(bucket, type, records);
+    else this.insertRaw(bucket, records);
     return sql(
       `UPDATE buckets SET sealed_through = ?, raw_records = raw_records + ? WHERE rowid = ?
        RETURNING raw_records`,
     )
       .pluck()
-      .get(records.at(-1)!.key, records.length, bucket) as number;
+      .get(records.at(-1)!.key, raw, bucket) as number;
+  }
+
+  /**
+   * A large in-order write encoded at once from the records in memory (their JSON text is
+   * never written only to be parsed back): the bucket's trailing raw chunks (a cell the
+   * previous writes left open, remembered in memory too) and the records, cut by
+   * `chunkEnd`; every piece but the last is encoded, the last stays raw (its cell may go
+   * on). Returns the change in the bucket's raw records.
+   */
+  private encodeFromMemory(
+    bucket: number,
+    type: AggregatedType,
+    records: readonly DataRecord[],
+  ): number {
+    const { sql } = this.sqlite;
+    const newest = sql(
+      'SELECT id, first_key AS first, count, raw FROM series_chunks WHERE bucket = ? ORDER BY first_key DESC LIMIT 16',
+    ).all(bucket) as (ChunkPlace & { raw: number })[];
+    const tail: ChunkPlace[] = [];
+    let tailRecords = 0;
+    for (const place of newest) {
+      if (place.raw !== 1 || tailRecords + place.count > CHUNK_MAX_RECORDS) break;
+      tail.unshift(place);
+      tailRecords += place.count;
+    }
+    const all = [...tail.flatMap((place) => chunkRecords(sql, place.id)), ...records];
+    if (tail.length > 0) {
+      sql(
+        'DELETE FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key >= ? AND first_key <= ?',
+      ).run(bucket, tail[0]!.first, tail.at(-1)!.first);
+    }
+    const before = sql(
+      'SELECT last_key FROM series_chunks WHERE bucket = ? AND first_key < ? ORDER BY first_key DESC LIMIT 1',
+    )
+      .pluck()
+      .get(bucket, all[0]!.key) as number | undefined;
+    const keys = all.map((record) => record.key as number);
+    let start = 0;
+    for (;;) {
+      const end = chunkEnd(
+        type,
+        keys,
+        start,
+        start > 0 ? keys[start - 1] : (before ?? Number.NEGATIVE_INFINITY),
+      );
+      if (end === all.length) break;
+      this.insertOne(bucket, all.slice(start, end));
+      start = end;
+    }
+    this.insertRaw(bucket, all.slice(start));
+    // A raw chunk older than these (a late request that fit between two chunks) now lies
+    // before encoded ones, where no later write makes it grow: encoded now, a run at a time.
+    const stray = sql(
+      'SELECT 1 FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key < ? LIMIT 1',
+    ).get(bucket, all[0]!.key);
+    // (compact counts what it encodes off the bucket's raw records itself.)
+    if (stray !== undefined) this.compact(bucket, type, CHUNK_MAX_RECORDS, true);
+    return all.length - start - tailRecords;
   }
 
   /**
@@ -131,7 +198,14 @@ export class SqliteChunks {
       .pluck()
       .get(bucket, adjacent.at(-1)!.first) as number | undefined;
     const keepLast = !all && next !== 0;
-    for (const place of adjacent) this.remove(place.id);
+    // One statement for the run: at batch 1 it is thousands of one-record chunks.
+    sql(
+      'DELETE FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key >= ? AND first_key <= ?',
+    ).run(bucket, adjacent[0]!.first, adjacent.at(-1)!.first);
+    sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(
+      records.length,
+      bucket,
+    );
     const keys = records.map((record) => record.key as number);
     let encoded = 0;
     for (let start = 0; start < records.length; ) {
@@ -160,14 +234,19 @@ export class SqliteChunks {
    * the chunk it would be in (cached per thread). Returns how many were inserted and how
    * many late rows the bucket has now.
    */
-  upsert(bucket: number, records: readonly DataRecord[], mode: WriteMode) {
+  upsert(bucket: number, type: AggregatedType, records: readonly DataRecord[], mode: WriteMode) {
     const { sql } = this.sqlite;
     if (this.fitsGap(bucket, records)) {
-      this.insertRaw(bucket, records);
-      sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
-        records.length,
-        bucket,
-      );
+      if (records.length >= ENCODE_AT) {
+        // Encoded from memory like a large in-order write; nothing after it will grow it.
+        this.insert(bucket, type, records);
+      } else {
+        this.insertRaw(bucket, records);
+        sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
+          records.length,
+          bucket,
+        );
+      }
       return { inserted: records.length, late: 0 };
     }
     const find = sql('SELECT vals, replace, fresh FROM series_late WHERE bucket = ? AND key = ?');
@@ -531,20 +610,25 @@ export class SqliteChunks {
       );
   }
 
-  /** Records in key order as one raw chunk: their JSON text (the parser's, when it kept it). */
+  /**
+   * Records in key order as one raw chunk: their JSON text (the parser's, when it kept it).
+   * The records are remembered as the chunk's decoded form (rememberRaw).
+   */
   private insertRaw(bucket: number, records: readonly DataRecord[]): void {
     let text = '[';
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       text += `${i === 0 ? '' : ','}[${record.key},${record.json ?? JSON.stringify(record.values)}]`;
     }
-    this.sqlite
+    const stamp = newStamp();
+    const { lastInsertRowid } = this.sqlite
       .sql(
         `INSERT INTO series_chunks
            (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
          VALUES (?, ?, ?, ?, 1, ?, x'', ?, x'')`,
       )
-      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, newStamp(), `${text}]`);
+      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, stamp, `${text}]`);
+    rememberRaw(Number(lastInsertRowid), stamp, records);
   }
 }
 

@@ -190,14 +190,14 @@ export class SqliteRecords {
       const older = records.filter((record) => (record.key as number) <= sealed);
       if (older.length > 0) {
         rest = records.filter((record) => (record.key as number) > sealed);
-        ({ inserted, late } = this.chunks.upsert(rowid, older, mode));
+        ({ inserted, late } = this.chunks.upsert(rowid, type, older, mode));
       }
     }
     let rowsInserted = 0;
     let raw = 0;
     if (rest.length > 0) {
       if (this.sealing && series && reserved.unsealed === 0 && allNewer(rest, sealed)) {
-        raw = this.chunks.appendRaw(rowid, rest);
+        raw = this.chunks.append(rowid, type, rest);
         inserted += rest.length;
       } else {
         rowsInserted = this.upsertRows(rowid, rest, reserved.write_seq - count + 1, mode);
