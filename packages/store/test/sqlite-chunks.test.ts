@@ -250,3 +250,50 @@ it('writes keys into sealed history as late rows, merges them into reads, and fo
   await check();
   await store.close();
 });
+
+it('trims by retention the smallest keys whether in chunks or late rows', async () => {
+  const url = `${database.url.slice(0, -3)}-late-retention.db`;
+  const file = url.slice('file:'.length);
+  const store = await openStore(url, { readerThreads: 0 });
+  const user = await store.createUser({
+    email: 'r@d.e',
+    name: 'r',
+    workspace: 'r',
+    passwordHash: 'h',
+  });
+  const dashboard = await store.createDashboard({
+    ownerId: user.id,
+    workspace: 'r',
+    slug: 'r',
+    name: 'r',
+    retention: 3_000,
+  });
+  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const even = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ key: from + 2 * i, values: { 1: from + 2 * i } }));
+  await store.upsertRecords(bucket, even(1_000, 2_500), 'merge');
+  await settleUpkeep(store);
+  // Odd keys inside the oldest chunk's range: late rows, and the smallest keys but one.
+  const late = [1_001, 1_003, 1_005].map((key) => ({ key, values: { 1: key } }));
+  expect(await store.upsertRecords(bucket, late, 'merge')).toEqual({ inserted: 3, updated: 0 });
+  const lateRows = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare('SELECT count(*) FROM series_late').pluck().get();
+    } finally {
+      db.close();
+    }
+  };
+  expect(lateRows()).toBe(3);
+
+  // 600 newer records: 103 over the retention, so the 103 smallest keys go.
+  await store.upsertRecords(bucket, even(6_000, 600), 'merge');
+  const kept = [...even(1_000, 2_500), ...late, ...even(6_000, 600)]
+    .sort((a, b) => a.key - b.key)
+    .slice(103);
+  const { records } = await store.readRecords(bucket, { order: 'asc', limit: 5_000 });
+  expect(records).toEqual(kept);
+  expect((await store.getBucket(bucket.id))?.recordCount).toBe(3_000);
+  expect(lateRows()).toBe(0);
+  await store.close();
+});
