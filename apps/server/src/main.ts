@@ -58,8 +58,8 @@ const metrics = new ServerMetrics();
 const store = await openStore(process.env.DATABASE_URL, {
   timeoutMs: storeTimeoutMs,
   asServer: true,
-  // TSV and IV records in sealed chunks (docs/storage.md); off until its costs are settled.
-  seriesChunks: process.env.SQLITE_SERIES_CHUNKS === '1',
+  // TSV and IV records in sealed chunks (docs/storage.md); SQLITE_SERIES_CHUNKS=0 keeps rows.
+  seriesChunks: process.env.SQLITE_SERIES_CHUNKS !== '0',
   commitObserver: metrics.commitObserver,
 }).catch((error: unknown) => {
   // A startup refusal (another server on this SQLite file, MongoDB not a replica set) is

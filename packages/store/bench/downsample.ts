@@ -6,8 +6,8 @@
  * several ranges as BENCH_POINTS (1000) points, BENCH_RUNS (20) times each, and prints the
  * median, the spread and the process's peak RSS after each range (a read that held its range
  * in memory would raise it). BENCH_READER_THREADS sets the store's reader threads (0: reads on
- * the writer's connection); BENCH_SERIES_CHUNKS=1 stores the records in chunks
- * (docs/storage.md). The database lives in a temporary directory, removed at the end.
+ * the writer's connection); BENCH_SERIES_CHUNKS=0 stores the records as rows instead of
+ * chunks (docs/storage.md). The database lives in a temporary directory, removed at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -41,7 +41,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-downsample-bench-'));
 try {
   const store = await openStore(`file:${join(dir, 'bench.db')}`, {
     readerThreads: READER_THREADS,
-    seriesChunks: env.BENCH_SERIES_CHUNKS === '1',
+    seriesChunks: env.BENCH_SERIES_CHUNKS !== '0',
   });
   const user = await store.createUser({
     email: 'bench@example.com',

@@ -28,7 +28,7 @@ export interface StoreOptions {
    * sqlite/reader-pool.ts); 0 runs them on the event loop. MongoDB ignores this.
    */
   readerThreads?: number;
-  /** SQLite: TSV and IV records in chunks (see sqlite/connection.ts); off by default. */
+  /** SQLite: TSV and IV records in chunks (see sqlite/connection.ts); on by default. */
   seriesChunks?: boolean;
   /** SQLite, with seriesChunks: records a bucket keeps unencoded after a write. */
   headRecords?: number;

@@ -91,7 +91,8 @@ it('builds the figures of records written before the upgrade that added them', a
     DROP TABLE contact_points; DROP TABLE alert_notifications; DROP TABLE alert_deliveries;
     DROP TABLE alert_lease;
     ALTER TABLE buckets DROP COLUMN sealed_through; ALTER TABLE buckets DROP COLUMN unsealed;
-    ALTER TABLE buckets DROP COLUMN raw_records;
+    ALTER TABLE buckets DROP COLUMN raw_records; DROP TABLE series_late;
+    ALTER TABLE buckets DROP COLUMN late_records;
     PRAGMA user_version = 2;`);
   raw.close();
 

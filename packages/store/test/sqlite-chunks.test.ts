@@ -139,3 +139,161 @@ it('encodes a raw chunk left between encoded ones, so it never blocks later comp
   );
   await store.close();
 });
+
+it('writes keys into sealed history as late rows, merges them into reads, and folds them in upkeep', async () => {
+  const url = `${database.url.slice(0, -3)}-late.db`;
+  const file = url.slice('file:'.length);
+  const store = await openStore(url, { readerThreads: 0, seriesChunks: true });
+  const user = await store.createUser({
+    email: 'l@d.e',
+    name: 'l',
+    workspace: 'l',
+    passwordHash: 'h',
+  });
+  const dashboard = await store.createDashboard({
+    ownerId: user.id,
+    workspace: 'l',
+    slug: 'l',
+    name: 'l',
+    retention: 100_000,
+  });
+  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const keys = (from: number, to: number, step = 2) =>
+    Array.from({ length: (to - from) / step + 1 }, (_, i) => ({
+      key: from + i * step,
+      values: { 1: from + i * step },
+    }));
+  await store.upsertRecords(bucket, keys(0, 9_998), 'merge');
+  await settleUpkeep(store);
+  const inspect = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return {
+        chunks: db.prepare('SELECT id, stamp FROM series_chunks ORDER BY first_key').all(),
+        late: db.prepare('SELECT key, replace, fresh FROM series_late ORDER BY key').all(),
+      };
+    } finally {
+      db.close();
+    }
+  };
+  const sealed = inspect().chunks;
+
+  // Out of order: an existing key merged, one replaced, a new key, a new key twice, and one
+  // newer than everything (a row of its own kind: not late).
+  const written = await store.upsertRecords(
+    bucket,
+    [
+      { key: 4_000, values: { 2: 1 } },
+      { key: 6_000, values: { 2: 2 } },
+      { key: 5_001, values: { 1: 7 } },
+      { key: 3, values: { 1: 3 } },
+      { key: 3, values: { 2: 4 } },
+      { key: 20_000, values: { 1: 20_000 } },
+    ],
+    'merge',
+  );
+  expect(written).toEqual({ inserted: 3, updated: 3 });
+  expect(await store.upsertRecords(bucket, [{ key: 6_000, values: { 3: 3 } }], 'replace')).toEqual({
+    inserted: 0,
+    updated: 1,
+  });
+  // No chunk was rewritten: the late keys are rows of series_late.
+  expect(inspect().chunks.slice(0, sealed.length)).toEqual(sealed);
+  expect(inspect().late).toEqual([
+    { key: 3, replace: 0, fresh: 1 },
+    { key: 4_000, replace: 0, fresh: 0 },
+    { key: 5_001, replace: 0, fresh: 1 },
+    { key: 6_000, replace: 1, fresh: 0 },
+  ]);
+
+  const expected = [...keys(0, 9_998), { key: 20_000, values: { 1: 20_000 } }]
+    .map((record) =>
+      record.key === 4_000
+        ? { key: 4_000, values: { 1: 4_000, 2: 1 } }
+        : record.key === 6_000
+          ? { key: 6_000, values: { 3: 3 } }
+          : record,
+    )
+    .concat([
+      { key: 3, values: { 1: 3, 2: 4 } },
+      { key: 5_001, values: { 1: 7 } },
+    ])
+    .sort((a, b) => a.key - b.key);
+  const check = async () => {
+    const asc = await store.readRecords(bucket, { order: 'asc', limit: 10_000 });
+    expect(asc.records).toEqual(expected);
+    const desc = await store.readRecords(bucket, { order: 'desc', limit: 10, from: 0, to: 5_001 });
+    expect(desc.records).toEqual(
+      expected
+        .filter((r) => r.key <= 5_001)
+        .reverse()
+        .slice(0, 10),
+    );
+    const points = await store.downsampleRecords(bucket, { points: 4, from: 0, to: 20_000 });
+    expect(points.count.reduce((sum, n) => sum + n, 0)).toBe(expected.length);
+    expect((await store.getBucket(bucket.id))?.recordCount).toBe(expected.length);
+  };
+  await check();
+
+  // A late insert deleted by key counts once; a range delete counts late inserts too.
+  expect(await store.deleteRecords(bucket, { keys: [3, 4] })).toBe(2);
+  expect(await store.deleteRecords(bucket, { from: 5_000, to: 5_002 })).toBe(3);
+  expected.splice(
+    0,
+    expected.length,
+    ...expected.filter((r) => r.key !== 3 && r.key !== 4 && (r.key < 5_000 || r.key > 5_002)),
+  );
+  await check();
+
+  await settleUpkeep(store);
+  expect(inspect().late).toEqual([]);
+  await check();
+  await store.close();
+});
+
+it('trims by retention the smallest keys whether in chunks or late rows', async () => {
+  const url = `${database.url.slice(0, -3)}-late-retention.db`;
+  const file = url.slice('file:'.length);
+  const store = await openStore(url, { readerThreads: 0 });
+  const user = await store.createUser({
+    email: 'r@d.e',
+    name: 'r',
+    workspace: 'r',
+    passwordHash: 'h',
+  });
+  const dashboard = await store.createDashboard({
+    ownerId: user.id,
+    workspace: 'r',
+    slug: 'r',
+    name: 'r',
+    retention: 3_000,
+  });
+  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const even = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ key: from + 2 * i, values: { 1: from + 2 * i } }));
+  await store.upsertRecords(bucket, even(1_000, 2_500), 'merge');
+  await settleUpkeep(store);
+  // Odd keys inside the oldest chunk's range: late rows, and the smallest keys but one.
+  const late = [1_001, 1_003, 1_005].map((key) => ({ key, values: { 1: key } }));
+  expect(await store.upsertRecords(bucket, late, 'merge')).toEqual({ inserted: 3, updated: 0 });
+  const lateRows = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare('SELECT count(*) FROM series_late').pluck().get();
+    } finally {
+      db.close();
+    }
+  };
+  expect(lateRows()).toBe(3);
+
+  // 600 newer records: 103 over the retention, so the 103 smallest keys go.
+  await store.upsertRecords(bucket, even(6_000, 600), 'merge');
+  const kept = [...even(1_000, 2_500), ...late, ...even(6_000, 600)]
+    .sort((a, b) => a.key - b.key)
+    .slice(103);
+  const { records } = await store.readRecords(bucket, { order: 'asc', limit: 5_000 });
+  expect(records).toEqual(kept);
+  expect((await store.getBucket(bucket.id))?.recordCount).toBe(3_000);
+  expect(lateRows()).toBe(0);
+  await store.close();
+});

@@ -35,6 +35,7 @@ it('gives the keys made before scopes existed all three permissions on every buc
     DROP TABLE contact_points; DROP TABLE alert_notifications; DROP TABLE alert_deliveries;
     DROP TABLE alert_lease; ALTER TABLE buckets DROP COLUMN sealed_through;
     ALTER TABLE buckets DROP COLUMN unsealed; ALTER TABLE buckets DROP COLUMN raw_records;
+    DROP TABLE series_late; ALTER TABLE buckets DROP COLUMN late_records;
     PRAGMA user_version = 4;`);
   raw
     .prepare(

@@ -1,4 +1,4 @@
-import type { DataRecord } from '@bucketgrid/shared';
+import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
 import { FIGURES_BYTES } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
@@ -9,7 +9,8 @@ import type { SqliteDb } from './connection.ts';
  * The read side of sealed chunks (docs/storage.md, "Reads"), as functions of a connection so
  * the reader threads run them on their own. A TSV or IV bucket's records are its chunks (keys
  * up to `buckets.sealed_through`) followed by its rows in `records` (every key above): so a
- * read in key order takes the chunks, then the rows.
+ * read in key order takes the chunks, then the rows. Late writes into the chunks' range are
+ * rows of `series_late` until upkeep folds them in: every read of the chunks merges them.
  */
 
 type Sql = Pick<SqliteDb, 'sql'>['sql'];
@@ -42,7 +43,11 @@ interface Decoded {
  * read of the newest records parses the raw chunk it last parsed no more.
  */
 const decodedById = new Map<number, Decoded>();
-const DECODED_KEPT = 16;
+/** Records the cache holds at most (about 200 bytes each with four series). */
+const DECODED_RECORDS = 65_536;
+let decodedRecords = 0;
+const LOWEST = Number.NEGATIVE_INFINITY;
+const HIGHEST = Number.POSITIVE_INFINITY;
 
 /** A raw chunk's text: `[[key, {series: value}], …]` in key order. */
 export function rawRecords(text: string): DataRecord[] {
@@ -64,6 +69,33 @@ function placeOf(sql: Sql, id: number): Place {
     | undefined;
   if (place === undefined) throw new Error(`chunk ${id} vanished inside its transaction`);
   return place;
+}
+
+function remember(id: number, entry: Decoded): void {
+  const old = decodedById.get(id);
+  if (old !== undefined) decodedRecords -= old.records.length;
+  decodedById.delete(id);
+  decodedById.set(id, entry);
+  decodedRecords += entry.records.length;
+  for (const [oldest, { records }] of decodedById) {
+    if (decodedRecords <= DECODED_RECORDS || oldest === id) break;
+    decodedById.delete(oldest);
+    decodedRecords -= records.length;
+  }
+}
+
+/**
+ * A raw chunk just written, remembered with the records it was written from: encoding it
+ * (upkeep, or a write past the head's bound) then parses nothing from the database, and
+ * neither does a read of the newest records. Only keys and values are kept: a record from the
+ * request parser holds its JSON text as pieces of the whole request body, which would stay
+ * in memory with it (a profile of batch 1,000 showed the garbage collector at a quarter of
+ * the time). The values must never be changed afterwards.
+ */
+export function rememberRaw(id: number, stamp: number, records: readonly DataRecord[]): void {
+  const keys = records.map((record) => record.key as number);
+  const kept = records.map(({ key, values }): DataRecord => ({ key, values }));
+  remember(id, { stamp, keys, records: kept });
 }
 
 function cached(id: number, stamp: number): Decoded | undefined {
@@ -90,10 +122,16 @@ function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
     const columns = decodeChunk(row as { keys: Buffer; data: Buffer });
     entry = { stamp: place.stamp, keys: columns.keys, records: recordsFromColumns(columns) };
   }
-  decodedById.set(id, entry);
-  if (decodedById.size > DECODED_KEPT) decodedById.delete(decodedById.keys().next().value!);
+  remember(id, entry);
   return entry;
 }
+
+/**
+ * Keys columns decoded alone, by id and stamp like decodedById: a late write looks up whether
+ * a chunk holds its key, and a backfill's keys land all over the history.
+ */
+const keysById = new Map<number, { stamp: number; keys: number[] }>();
+const KEYS_KEPT = 256;
 
 /**
  * The chunk's keys in order (past those retention dropped): from the cache, or an encoded
@@ -102,13 +140,74 @@ function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
 export function chunkKeys(sql: Sql, id: number): number[] {
   const place = placeOf(sql, id);
   let keys = cached(id, place.stamp)?.keys;
+  if (keys === undefined && place.raw === 1) keys = decodedWhole(sql, id, place).keys;
   if (keys === undefined) {
-    keys =
-      place.raw === 1
-        ? decodedWhole(sql, id, place).keys
-        : decodeKeys(sql('SELECT keys FROM series_chunks WHERE id = ?').pluck().get(id) as Buffer);
+    const hit = keysById.get(id);
+    if (hit !== undefined && hit.stamp === place.stamp) keys = hit.keys;
+  }
+  if (keys === undefined) {
+    keys = decodeKeys(sql('SELECT keys FROM series_chunks WHERE id = ?').pluck().get(id) as Buffer);
+    keysById.set(id, { stamp: place.stamp, keys });
+    if (keysById.size > KEYS_KEPT) keysById.delete(keysById.keys().next().value!);
   }
   return place.skip === 0 ? keys : keys.slice(place.skip);
+}
+
+/** A late write's row of `series_late` (see schema.ts): the values to apply to a sealed key. */
+export interface LateRecord {
+  key: number;
+  /** The values' JSON text, parsed when applied. */
+  vals: string;
+  /** 1: replaces the chunk's record; 0: merges into it. */
+  replace: number;
+  /** 1: no chunk holds the key. */
+  fresh: number;
+}
+
+/** The bucket's late rows with keys in [from, to], in the order asked. */
+export function lateRecords(
+  sql: Sql,
+  bucket: number,
+  from = LOWEST,
+  to = HIGHEST,
+  order: 'asc' | 'desc' = 'asc',
+): LateRecord[] {
+  return sql(
+    `SELECT key, vals, replace, fresh FROM series_late WHERE bucket = ? AND key >= ? AND key <= ?
+     ORDER BY key ${order === 'asc' ? 'ASC' : 'DESC'}`,
+  ).all(bucket, from, to) as LateRecord[];
+}
+
+/** A sealed record with its late write applied (`stored` undefined: the key is new). */
+export function withLate(stored: SeriesValues | undefined, late: LateRecord): SeriesValues {
+  const values = JSON.parse(late.vals) as SeriesValues;
+  return stored === undefined || late.replace === 1 ? values : { ...stored, ...values };
+}
+
+/**
+ * Records in key order (or its reverse, `order`) with the late rows of the same range
+ * merged in: a late key a record has changes it, any other is a record of its own.
+ */
+function* mergeLate(
+  records: Iterable<DataRecord>,
+  late: readonly LateRecord[],
+  order: 'asc' | 'desc',
+): Generator<DataRecord> {
+  const sign = order === 'asc' ? 1 : -1;
+  let next = 0;
+  for (const record of records) {
+    const key = record.key as number;
+    while (next < late.length && (late[next]!.key - key) * sign < 0) {
+      const alone = late[next++]!;
+      yield { key: alone.key, values: withLate(undefined, alone) };
+    }
+    if (next < late.length && late[next]!.key === key) {
+      yield { key, values: withLate(record.values, late[next++]!) };
+    } else yield record;
+  }
+  for (; next < late.length; next++) {
+    yield { key: late[next]!.key, values: withLate(undefined, late[next]!) };
+  }
 }
 
 /** The chunk's records in key order, past those retention dropped. Never change them. */
@@ -117,9 +216,6 @@ export function chunkRecords(sql: Sql, id: number): DataRecord[] {
   const { records } = decodedWhole(sql, id, place);
   return place.skip === 0 ? records : records.slice(place.skip);
 }
-
-const LOWEST = Number.NEGATIVE_INFINITY;
-const HIGHEST = Number.POSITIVE_INFINITY;
 
 /**
  * The bucket's chunks that hold keys in [from, to], in key order or its reverse: from the one
@@ -153,13 +249,28 @@ function firstAtLeast(records: readonly DataRecord[], bound: number): number {
   return low;
 }
 
-/** The sealed records with keys in [from, to], in the order asked, one chunk decoded at a time. */
-export function* sealedRecords(
+/**
+ * The sealed records with keys in [from, to], in the order asked, one chunk decoded at a
+ * time, late writes merged in.
+ */
+export function sealedRecords(
   sql: Sql,
   bucket: number,
   from = LOWEST,
   to = HIGHEST,
   order: 'asc' | 'desc' = 'asc',
+): Iterable<DataRecord> {
+  const late = lateRecords(sql, bucket, from, to, order);
+  const chunks = chunkedRecords(sql, bucket, from, to, order);
+  return late.length === 0 ? chunks : mergeLate(chunks, late, order);
+}
+
+function* chunkedRecords(
+  sql: Sql,
+  bucket: number,
+  from: number,
+  to: number,
+  order: 'asc' | 'desc',
 ): Generator<DataRecord> {
   for (const chunk of chunksOverlapping(sql, bucket, from, to, order)) {
     const records = chunkRecords(sql, chunk.id);
@@ -183,9 +294,14 @@ export function countSealed(
   limit: number,
   interval?: number,
 ) {
+  const late = lateRecords(sql, bucket, from, to);
   let total = 0;
+  for (const row of late) total += row.fresh;
+  let next = 0;
   for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
-    if (interval !== undefined && byFigures(chunk, from, to, interval)) total += 1;
+    while (next < late.length && late[next]!.key < chunk.first) next++;
+    const changed = next < late.length && late[next]!.key <= chunk.last;
+    if (interval !== undefined && !changed && byFigures(chunk, from, to, interval)) total += 1;
     else if (chunk.first >= from && chunk.last <= to) total += chunk.count;
     else {
       for (const key of chunkKeys(sql, chunk.id)) if (key >= from && key <= to) total++;
@@ -195,19 +311,33 @@ export function countSealed(
   return total;
 }
 
-/** The first and last sealed keys of the bucket; null when nothing is sealed. */
+/** The first and last sealed keys of the bucket (chunks and late rows); null when none. */
 export function sealedBounds(sql: Sql, bucket: number): { first: number; last: number } | null {
   const row = sql(
     `SELECT (SELECT first_key FROM series_chunks WHERE bucket = @bucket ORDER BY first_key LIMIT 1) AS first,
-       (SELECT last_key FROM series_chunks WHERE bucket = @bucket ORDER BY first_key DESC LIMIT 1) AS last`,
-  ).get({ bucket }) as { first: number | null; last: number | null };
-  return row.first === null ? null : { first: row.first, last: row.last! };
+       (SELECT last_key FROM series_chunks WHERE bucket = @bucket ORDER BY first_key DESC LIMIT 1) AS last,
+       (SELECT key FROM series_late WHERE bucket = @bucket ORDER BY key LIMIT 1) AS lateFirst,
+       (SELECT key FROM series_late WHERE bucket = @bucket ORDER BY key DESC LIMIT 1) AS lateLast`,
+  ).get({ bucket }) as {
+    first: number | null;
+    last: number | null;
+    lateFirst: number | null;
+    lateLast: number | null;
+  };
+  if (row.lateFirst === null)
+    return row.first === null ? null : { first: row.first, last: row.last! };
+  if (row.first === null) return { first: row.lateFirst, last: row.lateLast! };
+  return {
+    first: Math.min(row.first, row.lateFirst),
+    last: Math.max(row.last!, row.lateLast!),
+  };
 }
 
 /**
  * Folds the sealed records with keys in [from, to] into `folder`, in key order: a chunk lying
- * wholly inside the range and inside one interval by its figures (sealed chunks are the first
- * downsampling tier), any other decoded.
+ * wholly inside the range and inside one interval, with no late write in its range, by its
+ * figures (sealed chunks are the first downsampling tier), any other decoded and merged with
+ * its late writes.
  */
 export function foldSealed(
   sql: Sql,
@@ -217,18 +347,28 @@ export function foldSealed(
   interval: number,
   folder: GroupFolder,
 ): void {
+  const late = lateRecords(sql, bucket, from, to);
+  let next = 0;
+  const fold = (record: DataRecord) => folder.addValues(record.key as number, record.values);
   for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
-    if (byFigures(chunk, from, to, interval)) {
+    for (; next < late.length && late[next]!.key < chunk.first; next++) {
+      folder.addValues(late[next]!.key, withLate(undefined, late[next]!));
+    }
+    let end = next;
+    while (end < late.length && late[end]!.key <= chunk.last) end++;
+    if (end === next && byFigures(chunk, from, to, interval)) {
       folder.addCell(chunk.first, chunk.count);
       foldFigures(folder, chunk.figures);
       continue;
     }
     const records = chunkRecords(sql, chunk.id);
-    const end = firstAtLeast(records, to + 1);
-    for (let i = firstAtLeast(records, from); i < end; i++) {
-      const record = records[i]!;
-      folder.addValues(record.key as number, record.values);
-    }
+    const inRange = records.slice(firstAtLeast(records, from), firstAtLeast(records, to + 1));
+    if (end === next) inRange.forEach(fold);
+    else for (const record of mergeLate(inRange, late.slice(next, end), 'asc')) fold(record);
+    next = end;
+  }
+  for (; next < late.length; next++) {
+    folder.addValues(late[next]!.key, withLate(undefined, late[next]!));
   }
 }
 
@@ -272,9 +412,27 @@ export function countSealedSeries(
   chunks: number,
   counts: Map<number, number>,
 ): number {
+  // Late inserts first, as records (a late change of a chunk's record is counted in its chunk).
+  const late = sql(
+    'SELECT vals FROM series_late WHERE bucket = ? AND fresh = 1 ORDER BY key DESC LIMIT ?',
+  )
+    .pluck()
+    .all(bucket, chunks) as string[];
+  for (const vals of late) {
+    const values = JSON.parse(vals) as SeriesValues;
+    for (const name in values) {
+      if (values[Number(name)] === null) continue;
+      counts.set(Number(name), (counts.get(Number(name)) ?? 0) + 1);
+    }
+  }
   const rows = sql(
     'SELECT id, raw, skip, figures FROM series_chunks WHERE bucket = ? ORDER BY first_key DESC LIMIT ?',
-  ).all(bucket, chunks) as { id: number; raw: number; skip: number; figures: Buffer }[];
+  ).all(bucket, chunks - late.length) as {
+    id: number;
+    raw: number;
+    skip: number;
+    figures: Buffer;
+  }[];
   for (const { id, raw, skip, figures } of rows) {
     if (raw === 1 || skip > 0) {
       for (const { values } of chunkRecords(sql, id)) {
@@ -290,5 +448,5 @@ export function countSealedSeries(
       counts.set(sk, (counts.get(sk) ?? 0) + figures.readDoubleLE(at + 8));
     }
   }
-  return rows.length;
+  return late.length + rows.length;
 }

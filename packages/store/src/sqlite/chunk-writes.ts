@@ -1,10 +1,10 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { columnsFromRecords, encodeChunk } from '../chunks/codec.ts';
-import { chunkEnd } from '../chunks/cut.ts';
+import { CHUNK_MAX_RECORDS, chunkEnd } from '../chunks/cut.ts';
 import { chunkFigures } from '../chunks/figures.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { WriteMode } from '../store.ts';
-import { chunkKeys, chunkRecords } from './chunk-reads.ts';
+import { chunkKeys, chunkRecords, type LateRecord, rememberRaw, withLate } from './chunk-reads.ts';
 import type { SqliteDb } from './connection.ts';
 
 /** A chunk row's place: enough to find the chunk a key belongs in. */
@@ -22,6 +22,13 @@ interface Rewrite {
   /** Whether any record changed: an untouched chunk is not written again. */
   changed: boolean;
 }
+
+/**
+ * In-order writes of at least this many records are encoded in the write (encodeFromMemory);
+ * smaller ones are raw chunks that upkeep encodes (a chunk of a few records would be mostly
+ * overhead).
+ */
+const ENCODE_AT = 512;
 
 const PLACE = 'SELECT id, first_key AS first, last_key AS last, count, raw FROM series_chunks';
 
@@ -82,15 +89,75 @@ export class SqliteChunks {
    * keys, all newer than everything the bucket holds, as one raw chunk. Returns the bucket's
    * records in raw chunks now.
    */
-  appendRaw(bucket: number, records: readonly DataRecord[]): number {
+  append(bucket: number, type: AggregatedType, records: readonly DataRecord[]): number {
     const { sql } = this.sqlite;
-    this.insertRaw(bucket, records);
+    let raw = records.length;
+    if (records.length >= ENCODE_AT) raw = this.encodeFromMemory(bucket, type, records);
+    else this.insertRaw(bucket, records);
     return sql(
       `UPDATE buckets SET sealed_through = ?, raw_records = raw_records + ? WHERE rowid = ?
        RETURNING raw_records`,
     )
       .pluck()
-      .get(records.at(-1)!.key, records.length, bucket) as number;
+      .get(records.at(-1)!.key, raw, bucket) as number;
+  }
+
+  /**
+   * A large in-order write encoded at once from the records in memory (their JSON text is
+   * never written only to be parsed back): the bucket's trailing raw chunks (a cell the
+   * previous writes left open, remembered in memory too) and the records, cut by
+   * `chunkEnd`; every piece but the last is encoded, the last stays raw (its cell may go
+   * on). Returns the change in the bucket's raw records.
+   */
+  private encodeFromMemory(
+    bucket: number,
+    type: AggregatedType,
+    records: readonly DataRecord[],
+  ): number {
+    const { sql } = this.sqlite;
+    const newest = sql(
+      'SELECT id, first_key AS first, count, raw FROM series_chunks WHERE bucket = ? ORDER BY first_key DESC LIMIT 16',
+    ).all(bucket) as (ChunkPlace & { raw: number })[];
+    const tail: ChunkPlace[] = [];
+    let tailRecords = 0;
+    for (const place of newest) {
+      if (place.raw !== 1 || tailRecords + place.count > CHUNK_MAX_RECORDS) break;
+      tail.unshift(place);
+      tailRecords += place.count;
+    }
+    const all = [...tail.flatMap((place) => chunkRecords(sql, place.id)), ...records];
+    if (tail.length > 0) {
+      sql(
+        'DELETE FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key >= ? AND first_key <= ?',
+      ).run(bucket, tail[0]!.first, tail.at(-1)!.first);
+    }
+    const before = sql(
+      'SELECT last_key FROM series_chunks WHERE bucket = ? AND first_key < ? ORDER BY first_key DESC LIMIT 1',
+    )
+      .pluck()
+      .get(bucket, all[0]!.key) as number | undefined;
+    const keys = all.map((record) => record.key as number);
+    let start = 0;
+    for (;;) {
+      const end = chunkEnd(
+        type,
+        keys,
+        start,
+        start > 0 ? keys[start - 1] : (before ?? Number.NEGATIVE_INFINITY),
+      );
+      if (end === all.length) break;
+      this.insertOne(bucket, all.slice(start, end));
+      start = end;
+    }
+    this.insertRaw(bucket, all.slice(start));
+    // A raw chunk older than these (a late request that fit between two chunks) now lies
+    // before encoded ones, where no later write makes it grow: encoded now, a run at a time.
+    const stray = sql(
+      'SELECT 1 FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key < ? LIMIT 1',
+    ).get(bucket, all[0]!.key);
+    // (compact counts what it encodes off the bucket's raw records itself.)
+    if (stray !== undefined) this.compact(bucket, type, CHUNK_MAX_RECORDS, true);
+    return all.length - start - tailRecords;
   }
 
   /**
@@ -131,7 +198,14 @@ export class SqliteChunks {
       .pluck()
       .get(bucket, adjacent.at(-1)!.first) as number | undefined;
     const keepLast = !all && next !== 0;
-    for (const place of adjacent) this.remove(place.id);
+    // One statement for the run: at batch 1 it is thousands of one-record chunks.
+    sql(
+      'DELETE FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key >= ? AND first_key <= ?',
+    ).run(bucket, adjacent[0]!.first, adjacent.at(-1)!.first);
+    sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(
+      records.length,
+      bucket,
+    );
     const keys = records.map((record) => record.key as number);
     let encoded = 0;
     for (let start = 0; start < records.length; ) {
@@ -154,36 +228,108 @@ export class SqliteChunks {
 
   /**
    * Upserts records whose keys are all sealed, in order (a later record with the same key
-   * merges into or replaces the earlier one). Returns how many were inserted.
+   * merges into or replaces the earlier one), without rewriting a chunk: one more raw chunk
+   * when they fit between two chunks, else a late row each (`series_late`), merged into
+   * the previous late write of the key if any. Whether a key is new takes the keys column of
+   * the chunk it would be in (cached per thread). Returns how many were inserted and how
+   * many late rows the bucket has now.
    */
   upsert(bucket: number, type: AggregatedType, records: readonly DataRecord[], mode: WriteMode) {
+    const { sql } = this.sqlite;
     if (this.fitsGap(bucket, records)) {
-      this.insertRaw(bucket, records);
-      this.sqlite
-        .sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?')
-        .run(records.length, bucket);
-      return records.length;
+      if (records.length >= ENCODE_AT) {
+        // Encoded from memory like a large in-order write; nothing after it will grow it.
+        this.insert(bucket, type, records);
+      } else {
+        this.insertRaw(bucket, records);
+        sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
+          records.length,
+          bucket,
+        );
+      }
+      return { inserted: records.length, late: 0 };
     }
-    const rewrites = new Map<number | undefined, Rewrite>();
+    const find = sql('SELECT vals, replace, fresh FROM series_late WHERE bucket = ? AND key = ?');
+    const put = sql(
+      `INSERT OR REPLACE INTO series_late (bucket, key, vals, replace, fresh)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
     let inserted = 0;
-    for (const { key, values } of records) {
-      const rewrite = this.rewriteOf(rewrites, bucket, key as number);
-      const stored = rewrite.byKey.get(key as number);
-      if (stored === undefined) inserted++;
-      rewrite.changed = true;
-      rewrite.byKey.set(
-        key as number,
-        stored !== undefined && mode === 'merge' ? { ...stored, ...values } : values,
-      );
+    let added = 0;
+    for (const record of records) {
+      const key = record.key as number;
+      const json = record.json ?? JSON.stringify(record.values);
+      const stored = find.get(bucket, key) as Omit<LateRecord, 'key'> | undefined;
+      if (stored === undefined) {
+        const fresh = this.holds(bucket, key) ? 0 : 1;
+        inserted += fresh;
+        added++;
+        put.run(bucket, key, json, mode === 'replace' ? 1 : 0, fresh);
+      } else if (mode === 'replace') {
+        put.run(bucket, key, json, 1, stored.fresh);
+      } else {
+        const merged = { ...(JSON.parse(stored.vals) as SeriesValues), ...record.values };
+        put.run(bucket, key, JSON.stringify(merged), stored.replace, stored.fresh);
+      }
     }
+    const late = sql(
+      'UPDATE buckets SET late_records = late_records + ? WHERE rowid = ? RETURNING late_records',
+    )
+      .pluck()
+      .get(added, bucket) as number;
+    return { inserted, late };
+  }
+
+  /** Whether a chunk holds the key (the one starting at or before it, by its keys column). */
+  private holds(bucket: number, key: number): boolean {
+    const { sql } = this.sqlite;
+    const place = sql(
+      `${PLACE} WHERE bucket = ? AND first_key <= ? ORDER BY first_key DESC LIMIT 1`,
+    ).get(bucket, key) as ChunkPlace | undefined;
+    if (place === undefined || place.last < key) return false;
+    const keys = chunkKeys(sql, place.id);
+    let low = 0;
+    let high = keys.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (keys[middle]! < key) low = middle + 1;
+      else high = middle;
+    }
+    return keys[low] === key;
+  }
+
+  /**
+   * Folds late rows into their chunks, from the smallest key up to `upTo`: at most `budget`
+   * rows, and no more chunks than `chunks` rewritten. Returns how many rows it folded.
+   */
+  foldLate(bucket: number, type: AggregatedType, chunks: number, budget: number, upTo = Infinity) {
+    const { sql } = this.sqlite;
+    const rows = sql(
+      `SELECT key, vals, replace, fresh FROM series_late WHERE bucket = ? AND key <= ?
+       ORDER BY key LIMIT ?`,
+    ).all(bucket, upTo, budget) as LateRecord[];
+    const rewrites = new Map<number | undefined, Rewrite>();
+    let folded = 0;
+    for (const row of rows) {
+      const target = this.placeFor(bucket, row.key)?.id;
+      if (!rewrites.has(target) && rewrites.size === chunks) break;
+      const rewrite = this.rewriteOf(rewrites, bucket, row.key);
+      rewrite.byKey.set(row.key, withLate(rewrite.byKey.get(row.key), row));
+      rewrite.changed = true;
+      folded++;
+    }
+    if (folded === 0) return 0;
     this.finish(bucket, type, rewrites);
-    return inserted;
+    sql('DELETE FROM series_late WHERE bucket = ? AND key <= ?').run(bucket, rows[folded - 1]!.key);
+    sql('UPDATE buckets SET late_records = late_records - ? WHERE rowid = ?').run(folded, bucket);
+    return folded;
   }
 
   /**
    * Whether the records, keys strictly increasing, fall between two chunks (or past the
-   * last): then they are one more raw chunk, nothing rewritten. Writers racing each other
-   * with increasing keys send such requests all the time (a request overtaken by a newer one).
+   * last) with no late row among them: then they are one more raw chunk, nothing rewritten.
+   * Writers racing each other with increasing keys send such requests all the time (a
+   * request overtaken by a newer one).
    */
   private fitsGap(bucket: number, records: readonly DataRecord[]): boolean {
     for (let i = 1; i < records.length; i++) {
@@ -191,6 +337,10 @@ export class SqliteChunks {
     }
     const { sql } = this.sqlite;
     const low = records[0]!.key as number;
+    const lateAmong = sql(
+      'SELECT 1 FROM series_late WHERE bucket = ? AND key >= ? AND key <= ? LIMIT 1',
+    ).get(bucket, low, records.at(-1)!.key);
+    if (lateAmong !== undefined) return false;
     const before = sql(
       `${PLACE} WHERE bucket = ? AND first_key <= ? ORDER BY first_key DESC LIMIT 1`,
     ).get(bucket, low) as ChunkPlace | undefined;
@@ -205,9 +355,19 @@ export class SqliteChunks {
 
   /** Deletes the sealed records with these keys; returns how many there were. */
   deleteKeys(bucket: number, type: AggregatedType, keys: readonly number[]): number {
+    const { sql } = this.sqlite;
+    const dropLate = sql('DELETE FROM series_late WHERE bucket = ? AND key = ? RETURNING fresh');
     const rewrites = new Map<number | undefined, Rewrite>();
     let deleted = 0;
+    let lateDeleted = 0;
     for (const key of keys) {
+      const late = dropLate.get(bucket, key) as { fresh: number } | undefined;
+      if (late !== undefined) lateDeleted++;
+      if (late?.fresh === 1) {
+        // A key no chunk holds: its late row was the record.
+        deleted++;
+        continue;
+      }
       const rewrite = this.rewriteOf(rewrites, bucket, key);
       if (rewrite.byKey.delete(key)) {
         rewrite.changed = true;
@@ -215,7 +375,15 @@ export class SqliteChunks {
       }
     }
     this.finish(bucket, type, rewrites);
+    this.lateGone(bucket, lateDeleted);
     return deleted;
+  }
+
+  private lateGone(bucket: number, count: number): void {
+    if (count === 0) return;
+    this.sqlite
+      .sql('UPDATE buckets SET late_records = late_records - ? WHERE rowid = ?')
+      .run(count, bucket);
   }
 
   /**
@@ -226,11 +394,19 @@ export class SqliteChunks {
     const { sql } = this.sqlite;
     const lo = from ?? Number.NEGATIVE_INFINITY;
     const hi = to ?? Number.POSITIVE_INFINITY;
+    // Late rows first: a fresh one was a record of its own, any other changed a chunk's record
+    // that the chunks' part below counts.
+    const late = sql(
+      'DELETE FROM series_late WHERE bucket = ? AND key >= ? AND key <= ? RETURNING fresh',
+    )
+      .pluck()
+      .all(bucket, lo, hi) as number[];
+    this.lateGone(bucket, late.length);
     const wholly = sql(
       `DELETE FROM series_chunks WHERE bucket = ? AND first_key >= ? AND last_key <= ?
        RETURNING count, raw`,
     ).all(bucket, lo, hi) as { count: number; raw: number }[];
-    let deleted = 0;
+    let deleted = late.reduce((sum, fresh) => sum + fresh, 0);
     let raw = 0;
     for (const chunk of wholly) {
       deleted += chunk.count;
@@ -264,14 +440,24 @@ export class SqliteChunks {
    * skipped (`skip`) rather than the chunk rewritten. Returns how many it deleted and the
    * smallest and largest of them.
    */
-  trimOldest(bucket: number, excess: number): { deleted: number; first?: number; last?: number } {
+  trimOldest(
+    bucket: number,
+    type: AggregatedType,
+    excess: number,
+  ): { deleted: number; first?: number; last?: number } {
     const { sql } = this.sqlite;
     const oldest = sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`);
+    const lateUpTo = sql('SELECT 1 FROM series_late WHERE bucket = ? AND key <= ? LIMIT 1');
     let deleted = 0;
     let first: number | undefined;
     let last: number | undefined;
     while (deleted < excess) {
-      const place = oldest.get(bucket) as (ChunkPlace & { raw: number }) | undefined;
+      let place = oldest.get(bucket) as (ChunkPlace & { raw: number }) | undefined;
+      if (lateUpTo.get(bucket, place?.last ?? Number.POSITIVE_INFINITY) !== undefined) {
+        // Late writes among the oldest keys go into their chunk first (one chunk's worth).
+        this.foldLate(bucket, type, 1, Number.MAX_SAFE_INTEGER, place?.last);
+        place = oldest.get(bucket) as (ChunkPlace & { raw: number }) | undefined;
+      }
       if (place === undefined) break;
       first ??= place.first;
       if (place.count <= excess - deleted) {
@@ -296,11 +482,14 @@ export class SqliteChunks {
 
   /** Deletes every chunk of the bucket; returns how many records they held. */
   purge(bucket: number): number {
-    const counts = this.sqlite
-      .sql('DELETE FROM series_chunks WHERE bucket = ? RETURNING count')
+    const { sql } = this.sqlite;
+    const counts = sql('DELETE FROM series_chunks WHERE bucket = ? RETURNING count')
       .pluck()
       .all(bucket) as number[];
-    return counts.reduce((sum, count) => sum + count, 0);
+    const fresh = sql('DELETE FROM series_late WHERE bucket = ? RETURNING fresh')
+      .pluck()
+      .all(bucket) as number[];
+    return [...counts, ...fresh].reduce((sum, count) => sum + count, 0);
   }
 
   /**
@@ -309,8 +498,13 @@ export class SqliteChunks {
    */
   sweep(bucket: number, budget: number): { swept: number; more: boolean } {
     const { sql } = this.sqlite;
+    const late = sql(
+      `DELETE FROM series_late WHERE bucket = ? AND key IN
+         (SELECT key FROM series_late WHERE bucket = ? ORDER BY key LIMIT ?)`,
+    ).run(bucket, bucket, budget).changes;
+    if (late === budget) return { swept: late, more: true };
     const oldest = sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`);
-    let swept = 0;
+    let swept = late;
     for (;;) {
       const place = oldest.get(bucket) as ChunkPlace | undefined;
       if (place === undefined) return { swept, more: false };
@@ -325,20 +519,24 @@ export class SqliteChunks {
    * first (a key below every chunk), else none yet (every chunk was deleted).
    */
   private rewriteOf(rewrites: Map<number | undefined, Rewrite>, bucket: number, key: number) {
-    const { sql } = this.sqlite;
-    const place = (sql(
-      `${PLACE} WHERE bucket = ? AND first_key <= ? ORDER BY first_key DESC LIMIT 1`,
-    ).get(bucket, key) ??
-      sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`).get(bucket)) as
-      | ChunkPlace
-      | undefined;
-    const id = place?.id;
+    const id = this.placeFor(bucket, key)?.id;
     let rewrite = rewrites.get(id);
     if (rewrite === undefined) {
       rewrite = id === undefined ? { id, byKey: new Map(), changed: false } : this.load(id);
       rewrites.set(id, rewrite);
     }
     return rewrite;
+  }
+
+  /** The chunk a key belongs in: the one starting at or before it, else the first. */
+  private placeFor(bucket: number, key: number): ChunkPlace | undefined {
+    const { sql } = this.sqlite;
+    return (sql(`${PLACE} WHERE bucket = ? AND first_key <= ? ORDER BY first_key DESC LIMIT 1`).get(
+      bucket,
+      key,
+    ) ?? sql(`${PLACE} WHERE bucket = ? ORDER BY first_key LIMIT 1`).get(bucket)) as
+      | ChunkPlace
+      | undefined;
   }
 
   private load(id: number): Rewrite {
@@ -412,20 +610,25 @@ export class SqliteChunks {
       );
   }
 
-  /** Records in key order as one raw chunk: their JSON text (the parser's, when it kept it). */
+  /**
+   * Records in key order as one raw chunk: their JSON text (the parser's, when it kept it).
+   * The records are remembered as the chunk's decoded form (rememberRaw).
+   */
   private insertRaw(bucket: number, records: readonly DataRecord[]): void {
     let text = '[';
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       text += `${i === 0 ? '' : ','}[${record.key},${record.json ?? JSON.stringify(record.values)}]`;
     }
-    this.sqlite
+    const stamp = newStamp();
+    const { lastInsertRowid } = this.sqlite
       .sql(
         `INSERT INTO series_chunks
            (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
          VALUES (?, ?, ?, ?, 1, ?, x'', ?, x'')`,
       )
-      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, newStamp(), `${text}]`);
+      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, stamp, `${text}]`);
+    rememberRaw(Number(lastInsertRowid), stamp, records);
   }
 }
 

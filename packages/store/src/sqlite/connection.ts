@@ -48,7 +48,7 @@ export interface ConnectOptions {
   readerThreads?: number;
   /**
    * Store TSV and IV records in chunks (docs/storage.md): in-order writes as raw chunks,
-   * upkeep encoding them and sealing rows. Off by default: records stay rows, as before,
+   * upkeep encoding them and sealing rows. On by default; off, records stay rows, as before,
    * though chunks a store wrote with it on are still read, written and deleted correctly.
    */
   seriesChunks?: boolean;

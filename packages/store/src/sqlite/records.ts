@@ -1,6 +1,7 @@
 import type { BucketType, DataRecord, RecordKey } from '@bucketgrid/shared';
 import type Database from 'better-sqlite3';
 import { CHUNK_MAX_RECORDS } from '../chunks/cut.ts';
+import type { AggregatedType } from '../downsample/tiers.ts';
 import {
   type Bucket,
   type MaintainResult,
@@ -33,6 +34,14 @@ const TRIM_BATCH = 5_000;
  */
 const SEAL_BATCH = 4_096;
 const SEAL_MIN = 2 * CHUNK_MAX_RECORDS + 1;
+
+/**
+ * Chunks one upkeep step rewrites at most folding late rows in (about 2 ms each), and the
+ * late rows a bucket may keep after a write (a write leaving more folds the excess itself,
+ * so a read never merges more).
+ */
+const FOLD_CHUNKS = 4;
+const LATE_RECORDS = 16_384;
 
 /**
  * Unsealed rows a TSV or IV bucket may keep after a write (DEFAULT_HEAD_RECORDS): a write
@@ -156,11 +165,13 @@ export class SqliteRecords {
   }
 
   /**
-   * Keys newer than everything sealed are rows, inserted in chunks of multi-row INSERT ... ON
-   * CONFLICT DO NOTHING; a chunk that inserted fewer rows than it had met keys that exist (or
-   * repeat within the request): its records are then applied as updates, in order, each
-   * skipping the row it inserted itself. Sealed keys take the slower path of chunk-writes.ts
-   * in the same transaction.
+   * A TSV or IV write is split at `sealed_through`: keys at or below it are late writes
+   * (chunk-writes.ts: a late row each, no chunk rewritten); the rest, when the bucket has no
+   * rows and their keys strictly increase, are one raw chunk (the in-order write: no lookup
+   * per record); otherwise rows, inserted in chunks of multi-row INSERT ... ON CONFLICT DO
+   * NOTHING, a chunk that inserted fewer rows than it had (keys that exist, or repeat within
+   * the request) then applied as updates, in order, each skipping the row it inserted itself.
+   * All in the caller's transaction.
    */
   upsert(bucket: Bucket, records: DataRecord[], mode: WriteMode): WriteResult {
     const count = records.length;
@@ -169,31 +180,35 @@ export class SqliteRecords {
       | undefined;
     if (!reserved) throw new MissingEntity('bucket');
     const { rowid, sealed_through: sealed } = reserved;
-    if (
-      this.sealing &&
-      bucket.type !== 'KV' &&
-      reserved.unsealed === 0 &&
-      allNewer(records, sealed)
-    ) {
-      return this.append(bucket, rowid, records);
-    }
-    let rows = records;
+    const series = bucket.type !== 'KV';
+    // Used only where `series` holds.
+    const type = bucket.type as AggregatedType;
+    let rest = records;
     let inserted = 0;
-    if (sealed !== null && bucket.type !== 'KV') {
-      const late = records.filter((record) => (record.key as number) <= sealed);
-      if (late.length > 0) {
-        rows = records.filter((record) => (record.key as number) > sealed);
-        inserted += this.chunks.upsert(rowid, bucket.type, late, mode);
+    let late = 0;
+    if (series && sealed !== null && !allNewer(records, sealed)) {
+      const older = records.filter((record) => (record.key as number) <= sealed);
+      if (older.length > 0) {
+        rest = records.filter((record) => (record.key as number) > sealed);
+        ({ inserted, late } = this.chunks.upsert(rowid, type, older, mode));
       }
     }
-    const firstSeq = reserved.write_seq - count + 1;
-    const rowsInserted = this.upsertRows(rowid, rows, firstSeq, mode);
-    inserted += rowsInserted;
-    if (bucket.type !== 'KV') this.aggregates.written(rowid, bucket.type, records);
+    let rowsInserted = 0;
+    let raw = 0;
+    if (rest.length > 0) {
+      if (this.sealing && series && reserved.unsealed === 0 && allNewer(rest, sealed)) {
+        raw = this.chunks.append(rowid, type, rest);
+        inserted += rest.length;
+      } else {
+        rowsInserted = this.upsertRows(rowid, rest, reserved.write_seq - count + 1, mode);
+        inserted += rowsInserted;
+      }
+    }
+    if (series) this.aggregates.written(rowid, type, records);
     if (inserted > 0) {
       const { record_count, unsealed } = this.addCount.get(
         inserted,
-        bucket.type === 'KV' ? 0 : rowsInserted,
+        series ? rowsInserted : 0,
         rowid,
       ) as { record_count: number; unsealed: number };
       const excess = record_count - bucket.retention;
@@ -201,33 +216,17 @@ export class SqliteRecords {
       // upkeep's to trim in batches, never inside someone's write.
       if (excess > 0) this.trim(bucket.type, rowid, Math.min(excess, inserted));
       if (excess > inserted) this.noteBacklog.run(rowid);
-      if (this.sealing && bucket.type !== 'KV' && unsealed > this.headRecords) {
+      if (this.sealing && series && rowsInserted > 0 && unsealed > this.headRecords) {
         // Enough to bring the head back within its bound, whole chunks only (a bound of 0
         // seals the newest chunk too).
         this.chunks.seal(
           rowid,
-          bucket.type,
+          type,
           unsealed - this.headRecords + CHUNK_MAX_RECORDS,
           this.headRecords === 0,
         );
       }
     }
-    return { inserted, updated: count - inserted };
-  }
-
-  /**
-   * The in-order write: the records as one raw chunk, no lookup per record, every one an
-   * insert; then retention, and the head's bound.
-   */
-  private append(bucket: Bucket, rowid: number, records: DataRecord[]): WriteResult {
-    const type = bucket.type as 'TSV' | 'IV';
-    const raw = this.chunks.appendRaw(rowid, records);
-    this.aggregates.written(rowid, type, records);
-    const count = records.length;
-    const { record_count } = this.addCount.get(count, 0, rowid) as { record_count: number };
-    const excess = record_count - bucket.retention;
-    if (excess > 0) this.trim(type, rowid, Math.min(excess, count));
-    if (excess > count) this.noteBacklog.run(rowid);
     if (raw > this.headRecords) {
       this.chunks.compact(
         rowid,
@@ -236,7 +235,10 @@ export class SqliteRecords {
         this.headRecords === 0,
       );
     }
-    return { inserted: count, updated: 0 };
+    // The late rows' bound: a backfill faster than upkeep folds its excess itself.
+    const lateBound = this.headRecords === 0 ? 0 : LATE_RECORDS;
+    if (late > lateBound) this.chunks.foldLate(rowid, type, Infinity, late - lateBound);
+    return { inserted, updated: count - inserted };
   }
 
   /** The rows part of an upsert (see upsert); returns how many rows it inserted. */
@@ -276,8 +278,21 @@ export class SqliteRecords {
    * whether either kind of work may remain.
    */
   sealStep(): { more: boolean } {
-    if (!this.sealing) return { more: false };
     const { sql } = this.sqlite;
+    // Late rows first (whatever the option: chunks written with it on take late writes).
+    const late = sql(
+      `SELECT rowid, type FROM buckets WHERE late_records > 0 ORDER BY late_records DESC LIMIT 1`,
+    ).get() as { rowid: number; type: 'TSV' | 'IV' } | undefined;
+    if (late !== undefined) {
+      if (this.chunks.foldLate(late.rowid, late.type, FOLD_CHUNKS, SEAL_BATCH) === 0) {
+        // Nothing to fold though the count said so: the count is recounted from the rows.
+        sql(
+          'UPDATE buckets SET late_records = (SELECT count(*) FROM series_late WHERE bucket = ?) WHERE rowid = ?',
+        ).run(late.rowid, late.rowid);
+      }
+      return { more: true };
+    }
+    if (!this.sealing) return { more: false };
     const rows = sql(
       `SELECT rowid, type FROM buckets WHERE type <> 'KV' AND unsealed > 0
        ORDER BY unsealed DESC LIMIT 1`,
@@ -337,7 +352,7 @@ export class SqliteRecords {
       this.addCount.run(-changes, 0, rowid);
       return;
     }
-    const sealed = this.chunks.trimOldest(rowid, excess);
+    const sealed = this.chunks.trimOldest(rowid, type, excess);
     let { first, last } = sealed;
     let rowChanges = 0;
     const rest = excess - sealed.deleted;

@@ -252,6 +252,23 @@ const migrations: string[] = [
   `,
   // ---- Alerts (roles/alerts.ts, sqlite/alerts.ts): one block, kept apart from the rest. ----
   ALERTS_MIGRATION,
+  `
+  -- Late writes (docs/storage.md, "Write paths"): a write of a key at or below
+  -- buckets.sealed_through is a row here, not a chunk rewrite; reads merge these rows into
+  -- the chunks' records, upkeep folds them into the chunks in bounded steps. vals: the
+  -- values written (several writes of one key combined); replace: 1 when they replace the
+  -- chunk's record, 0 when they merge into it; fresh: 1 when no chunk holds the key (the
+  -- write was an insert).
+  CREATE TABLE series_late (
+    bucket INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    vals TEXT NOT NULL,
+    replace INTEGER NOT NULL,
+    fresh INTEGER NOT NULL,
+    PRIMARY KEY (bucket, key)
+  ) WITHOUT ROWID;
+  ALTER TABLE buckets ADD COLUMN late_records INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -39,7 +39,7 @@ export const MAX_WAITING_READS = 256;
 export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const sqlite = connect(path, options);
   const records = new SqliteRecords(sqlite, {
-    chunks: options.seriesChunks ?? false,
+    chunks: options.seriesChunks ?? true,
     headRecords: options.headRecords ?? DEFAULT_HEAD_RECORDS,
   });
   const onThisConnection: ReadsOf = {

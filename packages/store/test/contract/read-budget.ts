@@ -1,5 +1,6 @@
 import {
   type DataRecord,
+  type Downsampled,
   READ_FIGURES_BUDGET,
   READ_PAGE_VALUES_BUDGET,
   READ_RAW_RECORDS_BUDGET,
@@ -147,14 +148,19 @@ export function readBudgetContract(t: ContractContext): void {
         'merge',
       );
       await fill(bucket, 30_000, 1_000, 20, Date.UTC(2025, 0, 1));
-      // Before upkeep: more records to fold than the budget, and no stored figures yet.
+      // Before upkeep: more records to fold than the budget where they are rows, and no stored
+      // figures yet; records encoded with their figures as they are written (SQLite's series
+      // chunks) are within it, and exact. Each branch is held to its answer.
       const early = await t.store.downsampleRecords(bucket, { points: 1 });
       expect(early.keys.length).toBeLessThanOrEqual(1);
-      expect(early.coarsened).toMatchObject({ budget: 'raw_records', points: 1 });
-      expect(early.coarsened!.approximateIntervals).toBeGreaterThan(0);
+      if (early.coarsened === undefined) expectWhole(early);
+      else {
+        expect(early.coarsened).toMatchObject({ budget: 'raw_records', points: 1 });
+        expect(early.coarsened.approximateIntervals).toBeGreaterThan(0);
+      }
       await settleUpkeep(t.store);
-      {
-        const answer = await t.store.downsampleRecords(bucket, { points: 1 });
+      expectWhole(await t.store.downsampleRecords(bucket, { points: 1 }));
+      function expectWhole(answer: Downsampled) {
         expect(answer.keys).toHaveLength(1);
         expect(answer.count).toEqual([30_002]);
         expect(answer.series[1]!.min).toEqual([-1]);
