@@ -120,7 +120,7 @@ await store.close();
 // Unpinned, as `bench:reads`: its reader threads need a core beside its event loop.
 const server = await startServerProcess(
   { DATABASE_URL: databaseUrl, TRUST_PROXY: '1' },
-  { pin: false },
+  { pin: false, nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) },
 );
 const { pid, url } = server;
 const memberJar = await signIn(url, owner.email, PASSWORD);
