@@ -50,7 +50,10 @@ const VIEWER_READS = process.env.VIEWER_READS !== '0';
 const WRITERS = 4;
 const BATCH = 100;
 const MEMBER_PAUSE_MS = 100;
-/** The share page refetches a bucket at most once a second (apps/web/src/share/useShareLive.ts). */
+/**
+ * The share page refetches a bucket at most once a second, at a random moment within a second
+ * of the event (apps/web/src/share/useShareLive.ts).
+ */
 const VIEWER_REFRESH_MS = 1_000;
 const PASSWORD = 'correct horse battery';
 
@@ -170,6 +173,9 @@ async function startViewers(count: number): Promise<Viewers> {
           if (stream.data.length === seen) continue;
           seen = stream.data.length;
           if (!VIEWER_READS) continue;
+          // As the page, each viewer refetches at a random moment within a second of the event.
+          const started = performance.now();
+          await sleep(Math.random() * VIEWER_REFRESH_MS);
           const now = Date.now();
           // The page's two widgets: the chart and the stat's sparkline, batched in one request.
           const batch = await fetch(
@@ -201,7 +207,7 @@ async function startViewers(count: number): Promise<Viewers> {
             else if (answer.error.data?.appCode === 'rate_limited') reads.refused++;
             else reads.failed++;
           }
-          await sleep(VIEWER_REFRESH_MS);
+          await sleep(Math.max(0, started + VIEWER_REFRESH_MS - performance.now()));
         }
       })(),
     );

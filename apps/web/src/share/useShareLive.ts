@@ -11,6 +11,12 @@ import { trpc } from '../lib/trpc.ts';
  * viewers share the link's read budget (docs/sharing.md, "Limits").
  */
 const REFRESH_GAP_MS = 1_000;
+/**
+ * Every viewer hears of a write at the same moment: each refetches within this much of it, at
+ * random, so that the server gets a steady trickle of (shared) reads instead of a burst that
+ * queues everyone else's requests behind it (docs/performance.md, "Live views and public links").
+ */
+const REFRESH_SPREAD_MS = 1_000;
 
 /**
  * The share link's live stream (`share.live`): each write to a shown bucket refetches the
@@ -34,6 +40,7 @@ export function useShareLive(token: string, dashboardId: string, onGone: () => v
               queryKey: dashboardKeys.bucket(dashboardId, bucketId),
             }),
           REFRESH_GAP_MS,
+          REFRESH_SPREAD_MS,
         );
         perBucket.set(bucketId, refresher);
       }
