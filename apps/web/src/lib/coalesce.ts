@@ -13,11 +13,7 @@ export interface Coalescer {
  * waits a random part of it at least: many clients told of the same event at the same moment
  * (a public page's viewers) then do not all refetch in the same millisecond.
  */
-export function coalesce(
-  task: () => Promise<unknown>,
-  minGapMs: number,
-  spreadMs = 0,
-): Coalescer {
+export function coalesce(task: () => Promise<unknown>, minGapMs: number, spreadMs = 0): Coalescer {
   let running = false;
   let pending = false;
   let lastStart = Number.NEGATIVE_INFINITY;
