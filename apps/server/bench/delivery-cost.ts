@@ -46,7 +46,7 @@ const dashboard = await createDashboard(store, { ownerId: users[0]!.id, name: 'P
 for (const user of users.slice(1)) {
   await addMember(store, 'owner', { dashboardId: dashboard.id, email: user.email, role: 'user' });
 }
-const buckets = [];
+const buckets: { id: string }[] = [];
 for (let i = 0; i < BUCKETS; i++) {
   buckets.push(
     await createBucket(store, { dashboardId: dashboard.id, name: `b${i}`, type: 'TSV' }),

@@ -15,6 +15,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readBody } from './http/body.ts';
 import { isClientGone } from './http/errors.ts';
 import { isSubscription, serveLiveStream } from './http/live-stream.ts';
+import { isShareRead, serveShareReads } from './http/share-reads.ts';
 import { MAX_TRPC_BATCH_CALLS, MAX_TRPC_BODY_BYTES } from './limits.ts';
 import type { Logger } from './log.ts';
 
@@ -183,11 +184,18 @@ export function createTrpcHandler(deps: {
     },
     onError: ({ error, path }) => onError(error, path),
   });
-  // Subscriptions go to our own SSE writer (http/live-stream.ts): same procedures, one
-  // serialisation per event for all its views.
+  // Subscriptions go to our own SSE writer (http/live-stream.ts), public share links' reads
+  // to http/share-reads.ts: the same procedures, each event or shared answer serialised once
+  // for all its viewers. A request the guard refuses goes to tRPC, which refuses it.
   return (req, res, next) => {
     if (isSubscription(req)) void serveLiveStream(req, res, { createContext, onError });
-    else trpc(req, res, next);
+    else if (isShareRead(req)) {
+      guard(req).then(
+        (refusal) =>
+          refusal ? trpc(req, res, next) : serveShareReads(req, res, { createContext, onError }),
+        next,
+      );
+    } else trpc(req, res, next);
   };
 }
 

@@ -1,15 +1,15 @@
 import { once } from 'node:events';
-import { type AppRouter, appRouter, type Context } from '@bucketgrid/trpc';
+import { appRouter, type Context } from '@bucketgrid/trpc';
 import { TRPCError } from '@trpc/server';
 import {
   callProcedure,
-  getErrorShape,
   getTRPCErrorFromUnknown,
   isObject,
   isTrackedEnvelope,
   sseHeaders,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { Request, Response } from 'express';
+import { trpcConfig as config, errorShapeOf, procedureType } from './trpc-calls.ts';
 
 /**
  * tRPC subscriptions (`dashboards.live`, `buckets.live`, `share.live`) served over SSE by a
@@ -22,7 +22,6 @@ import type { Request, Response } from 'express';
  * (docs/performance.md, "Live views and public links").
  */
 
-const config = appRouter._def._config;
 const PING_MS = config.sse?.ping?.intervalMs ?? 15_000;
 const CONNECTED = `event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}\n\n`;
 const PING = 'event: ping\ndata: \n\n';
@@ -45,12 +44,7 @@ function frameOf(id: string, data: unknown): Buffer {
 /** Whether the request is one subscription (never a batch): the calls this writer serves. */
 export function isSubscription(req: Request): boolean {
   if (req.method !== 'GET') return false;
-  const path = req.path.slice(1);
-  // At run time tRPC keeps every procedure under its dotted path ("share.live").
-  const procedure = (
-    appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>
-  )[path];
-  return procedure?._def.type === 'subscription' && req.query.batch === undefined;
+  return procedureType(req.path.slice(1)) === 'subscription' && req.query.batch === undefined;
 }
 
 /** As tRPC reads a subscription's input: `?input=` JSON, plus the id to resume after. */
@@ -114,7 +108,9 @@ export async function serveLiveStream(
     for await (const value of events) {
       if (abort.signal.aborted) break;
       await write(
-        isTrackedEnvelope(value) ? frameOf(value[0], value[1]) : `data: ${JSON.stringify(value)}\n\n`,
+        isTrackedEnvelope(value)
+          ? frameOf(value[0], value[1])
+          : `data: ${JSON.stringify(value)}\n\n`,
       );
     }
     await write(RETURN);
@@ -122,14 +118,7 @@ export async function serveLiveStream(
     if (!abort.signal.aborted) {
       const error = getTRPCErrorFromUnknown(cause);
       deps.onError(error, path);
-      const shape = getErrorShape<AppRouter['_def']['_config']['$types']>({
-        config,
-        error,
-        type: 'subscription',
-        path,
-        input,
-        ctx,
-      });
+      const shape = errorShapeOf(error, { type: 'subscription', path, input, ctx });
       await write(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n`);
     }
   } finally {
