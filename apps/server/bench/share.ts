@@ -9,7 +9,8 @@
  * as the share page behaves: `share.open`, the link's live stream, and on its events the
  * page's two widget reads (`share.downsample`) at most once a second. Printed: ingestion
  * values/s, the member's latency (p50/p95), what the viewers got, the server's CPU and this
- * process's (the load generator: near 100 % it, not the server, sets the pace); then the
+ * process's (the load generator: near 100 % it, not the server, sets the pace), and the server
+ * CPU one viewer's refresh costs (readCost); then the
  * first load of the app and of the share page in KB (brotli) when apps/web/dist is built.
  * The server runs unpinned (its reader threads need a core beside its event loop), this
  * process on core 1 (when `taskset` and two cores exist).
@@ -144,6 +145,46 @@ const writeBatch = () => {
   });
 };
 
+/** The page's two widgets' reads (the chart and the stat's sparkline), batched in one request. */
+function widgetReads(headers: Record<string, string>): Promise<Response> {
+  const now = Date.now();
+  const read = (points: number) => ({
+    token,
+    bucketId: bucket.id,
+    from: now - 3_600_000,
+    to: now,
+    points,
+    series: [1],
+  });
+  const input = encodeURIComponent(JSON.stringify({ 0: read(500), 1: read(100) }));
+  return fetch(`${url}/trpc/share.downsample,share.downsample?batch=1&input=${input}`, { headers });
+}
+
+/**
+ * What one viewer's refresh (the batch of two reads) costs the server: READ_COST_RATE of them
+ * a second at a fixed pace for BENCH_SECONDS, no writes, the server's CPU seconds over the
+ * refreshes answered (CPU time: steady on a busy machine, unlike latencies).
+ */
+async function readCost(): Promise<{ perRead: number; answered: number }> {
+  const rate = Number(process.env.READ_COST_RATE ?? 200);
+  const cpuBefore = cpuSeconds(pid);
+  const started = performance.now();
+  const reads: Promise<boolean>[] = [];
+  for (let i = 0; i < SECONDS * rate; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    const headers = { 'x-forwarded-for': `10.1.${(i >> 8) & 255}.${i & 255}` };
+    reads.push(
+      widgetReads(headers).then(async (response) => {
+        await response.arrayBuffer();
+        return response.ok;
+      }),
+    );
+  }
+  const answered = (await Promise.all(reads)).filter(Boolean).length;
+  return { perRead: (cpuSeconds(pid) - cpuBefore) / answered, answered };
+}
+
 interface Viewers {
   streams: LiveStream[];
   reads: { ok: number; refused: number; failed: number };
@@ -176,31 +217,7 @@ async function startViewers(count: number): Promise<Viewers> {
           // As the page, each viewer refetches at a random moment within a second of the event.
           const started = performance.now();
           await sleep(Math.random() * VIEWER_REFRESH_MS);
-          const now = Date.now();
-          // The page's two widgets: the chart and the stat's sparkline, batched in one request.
-          const batch = await fetch(
-            `${url}/trpc/share.downsample,share.downsample?batch=1&input=${encodeURIComponent(
-              JSON.stringify({
-                0: {
-                  token,
-                  bucketId: bucket.id,
-                  from: now - 3_600_000,
-                  to: now,
-                  points: 500,
-                  series: [1],
-                },
-                1: {
-                  token,
-                  bucketId: bucket.id,
-                  from: now - 3_600_000,
-                  to: now,
-                  points: 100,
-                  series: [1],
-                },
-              }),
-            )}`,
-            { headers },
-          );
+          const batch = await widgetReads(headers);
           const answers = (await batch.json()) as { error?: { data?: { appCode?: string } } }[];
           for (const answer of answers) {
             if (!answer.error) reads.ok++;
@@ -334,6 +351,12 @@ for (const [i, turn] of turns.entries()) {
     `turn ${i + 1} viewers: ${turn.open} of ${VIEWERS} streams open, ${turn.events} events (${(turn.events / turn.with.seconds / Math.max(1, turn.open)).toFixed(2)} per viewer per s), widget reads ${turn.reads.ok} answered, ${turn.reads.refused} refused (rate_limited), ${turn.reads.failed} failed otherwise`,
   );
 }
+
+await readCost(); // warm-up
+const cost = await readCost();
+console.log(
+  `one viewer refresh (two widget reads, shared answers): ${(cost.perRead * 1e6).toFixed(0)} µs of server CPU (${cost.answered} answered at a fixed pace, no writes)`,
+);
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 if (existsSync(join(webDist, 'share.html'))) {
