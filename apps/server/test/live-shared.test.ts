@@ -128,9 +128,9 @@ describe('live updates across server processes', () => {
     await Promise.all([onRevoked!.ended, onReplaced!.ended]);
     expect(endedWith(onRevoked!)).toBe('NOT_FOUND:share_link_not_found');
     expect(endedWith(onReplaced!)).toBe('NOT_FOUND:share_link_not_found');
-    expect(
-      log.batches.flatMap((batch) => batch.events.map((entry) => entry.event)),
-    ).toContainEqual(expect.objectContaining({ type: 'shareLinkEnded', shareLinkId: revoked.id }));
+    expect(log.batches.flatMap((batch) => batch.events.map((entry) => entry.event))).toContainEqual(
+      expect.objectContaining({ type: 'shareLinkEnded', shareLinkId: revoked.id }),
+    );
     // The other link's view stays open (its link is untouched).
     expect(onKept!.isEnded).toBe(false);
     onKept!.close();

@@ -7,8 +7,8 @@ import {
 } from '@bucketgrid/store';
 import type { LiveLogger } from './hub.ts';
 import {
-  eventKey,
   type DashboardEvent,
+  eventKey,
   type LiveEvents,
   type LiveSubscriber,
   LiveSubscribers,

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { appRouter, type Context } from '@bucketgrid/trpc';
-import { TRPCError } from '@trpc/server';
 import {
   callProcedure,
   getTRPCErrorFromUnknown,
@@ -9,7 +8,13 @@ import {
   sseHeaders,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { Request, Response } from 'express';
-import { trpcConfig as config, errorShapeOf, procedureType } from './trpc-calls.ts';
+import {
+  type CallDeps,
+  trpcConfig as config,
+  errorShapeOf,
+  procedureType,
+  queryInput,
+} from './trpc-calls.ts';
 
 /**
  * tRPC subscriptions (`dashboards.live`, `buckets.live`, `share.live`) served over SSE by a
@@ -49,13 +54,7 @@ export function isSubscription(req: Request): boolean {
 
 /** As tRPC reads a subscription's input: `?input=` JSON, plus the id to resume after. */
 function inputOf(req: Request): unknown {
-  const raw = req.query.input;
-  let input: unknown;
-  try {
-    input = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-  } catch (cause) {
-    throw new TRPCError({ code: 'PARSE_ERROR', message: 'The input is not JSON.', cause });
-  }
+  let input = queryInput(req);
   const lastEventId =
     req.get('last-event-id') ?? req.query.lastEventId ?? req.query['Last-Event-Id'];
   if (typeof lastEventId === 'string' && lastEventId) {
@@ -69,14 +68,7 @@ function inputOf(req: Request): unknown {
  * stops reading is not buffered for: the writer waits for its socket to drain, so events pile
  * up in the view's bounded queue, which ends the view when full (`live_view_fell_behind`).
  */
-export async function serveLiveStream(
-  req: Request,
-  res: Response,
-  deps: {
-    createContext: (req: Request, res: Response) => Promise<Context>;
-    onError: (error: TRPCError, path: string) => void;
-  },
-): Promise<void> {
+export async function serveLiveStream(req: Request, res: Response, deps: CallDeps): Promise<void> {
   const path = req.path.slice(1);
   const abort = new AbortController();
   res.once('close', () => abort.abort());

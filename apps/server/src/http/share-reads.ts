@@ -1,6 +1,5 @@
 import { AppError } from '@bucketgrid/shared';
 import { appRouter, type Context } from '@bucketgrid/trpc';
-import { TRPCError } from '@trpc/server';
 import {
   callProcedure,
   getHTTPStatusCode,
@@ -8,7 +7,7 @@ import {
   isObject,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { Request, Response } from 'express';
-import { errorShapeOf, procedureType } from './trpc-calls.ts';
+import { type CallDeps, errorShapeOf, procedureType, queryInput } from './trpc-calls.ts';
 
 /**
  * A public share link's reads (`share.open`, `share.downsample`, `share.records`, single or
@@ -45,13 +44,7 @@ export function isShareRead(req: Request): boolean {
 
 /** The calls' inputs as tRPC reads them: `?input=` JSON, by index when batched. */
 function inputsOf(req: Request, count: number, batch: boolean): unknown[] {
-  const raw = req.query.input;
-  let parsed: unknown;
-  try {
-    parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-  } catch (cause) {
-    throw new TRPCError({ code: 'PARSE_ERROR', message: 'The input is not JSON.', cause });
-  }
+  const parsed = queryInput(req);
   if (!batch) return [parsed];
   return Array.from({ length: count }, (_, i) =>
     isObject(parsed) ? (parsed as Record<string, unknown>)[i] : undefined,
@@ -62,14 +55,7 @@ function inputsOf(req: Request, count: number, batch: boolean): unknown[] {
  * Answers the calls. `guard` has already held the request to the batch limits; the caller
  * passes the same context maker and error logger as tRPC's handler has.
  */
-export async function serveShareReads(
-  req: Request,
-  res: Response,
-  deps: {
-    createContext: (req: Request, res: Response) => Promise<Context>;
-    onError: (error: TRPCError, path: string) => void;
-  },
-): Promise<void> {
+export async function serveShareReads(req: Request, res: Response, deps: CallDeps): Promise<void> {
   const paths = req.path.slice(1).split(',');
   const batch = req.query.batch === '1' || req.query.batch === 'true';
   const abort = new AbortController();

@@ -1,6 +1,7 @@
 import { type AppRouter, appRouter, type Context } from '@bucketgrid/trpc';
-import type { TRPCError } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
+import type { Request, Response } from 'express';
 
 /**
  * What the calls served outside tRPC's HTTP handler (live streams, public share reads) share
@@ -30,4 +31,20 @@ export function errorShapeOf(
     error,
     ...call,
   });
+}
+
+/** What a call served here gets from the tRPC handler: its context maker and error logger. */
+export interface CallDeps {
+  createContext: (req: Request, res: Response) => Promise<Context>;
+  onError: (error: TRPCError, path: string) => void;
+}
+
+/** The `?input=` JSON, as tRPC reads it (PARSE_ERROR when it is not JSON). */
+export function queryInput(req: Request): unknown {
+  const raw = req.query.input;
+  try {
+    return typeof raw === 'string' ? JSON.parse(raw) : undefined;
+  } catch (cause) {
+    throw new TRPCError({ code: 'PARSE_ERROR', message: 'The input is not JSON.', cause });
+  }
 }
