@@ -9,7 +9,8 @@
  * as the share page behaves: `share.open`, the link's live stream, and on its events the
  * page's two widget reads (`share.downsample`) at most once a second. Printed: ingestion
  * values/s, the member's latency (p50/p95), what the viewers got, the server's CPU and this
- * process's (the load generator: near 100 % it, not the server, sets the pace); then the
+ * process's (the load generator: near 100 % it, not the server, sets the pace), and the server
+ * CPU one viewer's refresh costs (readCost); then the
  * first load of the app and of the share page in KB (brotli) when apps/web/dist is built.
  * The server runs unpinned (its reader threads need a core beside its event loop), this
  * process on core 1 (when `taskset` and two cores exist).
@@ -50,7 +51,10 @@ const VIEWER_READS = process.env.VIEWER_READS !== '0';
 const WRITERS = 4;
 const BATCH = 100;
 const MEMBER_PAUSE_MS = 100;
-/** The share page refetches a bucket at most once a second (apps/web/src/share/useShareLive.ts). */
+/**
+ * The share page refetches a bucket at most once a second, at a random moment within a second
+ * of the event (apps/web/src/share/useShareLive.ts).
+ */
 const VIEWER_REFRESH_MS = 1_000;
 const PASSWORD = 'correct horse battery';
 
@@ -120,7 +124,7 @@ await store.close();
 // Unpinned, as `bench:reads`: its reader threads need a core beside its event loop.
 const server = await startServerProcess(
   { DATABASE_URL: databaseUrl, TRUST_PROXY: '1' },
-  { pin: false },
+  { pin: false, nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) },
 );
 const { pid, url } = server;
 const memberJar = await signIn(url, owner.email, PASSWORD);
@@ -140,6 +144,46 @@ const writeBatch = () => {
     body: JSON.stringify(records),
   });
 };
+
+/** The page's two widgets' reads (the chart and the stat's sparkline), batched in one request. */
+function widgetReads(headers: Record<string, string>): Promise<Response> {
+  const now = Date.now();
+  const read = (points: number) => ({
+    token,
+    bucketId: bucket.id,
+    from: now - 3_600_000,
+    to: now,
+    points,
+    series: [1],
+  });
+  const input = encodeURIComponent(JSON.stringify({ 0: read(500), 1: read(100) }));
+  return fetch(`${url}/trpc/share.downsample,share.downsample?batch=1&input=${input}`, { headers });
+}
+
+/**
+ * What one viewer's refresh (the batch of two reads) costs the server: READ_COST_RATE of them
+ * a second at a fixed pace for BENCH_SECONDS, no writes, the server's CPU seconds over the
+ * refreshes answered (CPU time: steady on a busy machine, unlike latencies).
+ */
+async function readCost(): Promise<{ perRead: number; answered: number }> {
+  const rate = Number(process.env.READ_COST_RATE ?? 200);
+  const cpuBefore = cpuSeconds(pid);
+  const started = performance.now();
+  const reads: Promise<boolean>[] = [];
+  for (let i = 0; i < SECONDS * rate; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    const headers = { 'x-forwarded-for': `10.1.${(i >> 8) & 255}.${i & 255}` };
+    reads.push(
+      widgetReads(headers).then(async (response) => {
+        await response.arrayBuffer();
+        return response.ok;
+      }),
+    );
+  }
+  const answered = (await Promise.all(reads)).filter(Boolean).length;
+  return { perRead: (cpuSeconds(pid) - cpuBefore) / answered, answered };
+}
 
 interface Viewers {
   streams: LiveStream[];
@@ -170,38 +214,17 @@ async function startViewers(count: number): Promise<Viewers> {
           if (stream.data.length === seen) continue;
           seen = stream.data.length;
           if (!VIEWER_READS) continue;
-          const now = Date.now();
-          // The page's two widgets: the chart and the stat's sparkline, batched in one request.
-          const batch = await fetch(
-            `${url}/trpc/share.downsample,share.downsample?batch=1&input=${encodeURIComponent(
-              JSON.stringify({
-                0: {
-                  token,
-                  bucketId: bucket.id,
-                  from: now - 3_600_000,
-                  to: now,
-                  points: 500,
-                  series: [1],
-                },
-                1: {
-                  token,
-                  bucketId: bucket.id,
-                  from: now - 3_600_000,
-                  to: now,
-                  points: 100,
-                  series: [1],
-                },
-              }),
-            )}`,
-            { headers },
-          );
+          // As the page, each viewer refetches at a random moment within a second of the event.
+          const started = performance.now();
+          await sleep(Math.random() * VIEWER_REFRESH_MS);
+          const batch = await widgetReads(headers);
           const answers = (await batch.json()) as { error?: { data?: { appCode?: string } } }[];
           for (const answer of answers) {
             if (!answer.error) reads.ok++;
             else if (answer.error.data?.appCode === 'rate_limited') reads.refused++;
             else reads.failed++;
           }
-          await sleep(VIEWER_REFRESH_MS);
+          await sleep(Math.max(0, started + VIEWER_REFRESH_MS - performance.now()));
         }
       })(),
     );
@@ -328,6 +351,12 @@ for (const [i, turn] of turns.entries()) {
     `turn ${i + 1} viewers: ${turn.open} of ${VIEWERS} streams open, ${turn.events} events (${(turn.events / turn.with.seconds / Math.max(1, turn.open)).toFixed(2)} per viewer per s), widget reads ${turn.reads.ok} answered, ${turn.reads.refused} refused (rate_limited), ${turn.reads.failed} failed otherwise`,
   );
 }
+
+await readCost(); // warm-up
+const cost = await readCost();
+console.log(
+  `one viewer refresh (two widget reads, shared answers): ${(cost.perRead * 1e6).toFixed(0)} µs of server CPU (${cost.answered} answered at a fixed pace, no writes)`,
+);
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 if (existsSync(join(webDist, 'share.html'))) {

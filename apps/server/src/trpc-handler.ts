@@ -14,6 +14,8 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readBody } from './http/body.ts';
 import { isClientGone } from './http/errors.ts';
+import { isSubscription, serveLiveStream } from './http/live-stream.ts';
+import { isShareRead, serveShareReads } from './http/share-reads.ts';
 import { MAX_TRPC_BATCH_CALLS, MAX_TRPC_BODY_BYTES } from './limits.ts';
 import type { Logger } from './log.ts';
 
@@ -117,7 +119,38 @@ export function createTrpcHandler(deps: {
   /** The client's address, for the per-address limits (http/client-address.ts). */
   clientAddress: (req: Request) => string;
 }): RequestHandler {
-  return createExpressMiddleware<AppRouter>({
+  const createContext = async (req: Request, res: Response): Promise<Context> => {
+    const secure = req.secure;
+    const session = await deps.auth.authenticate(req.headers.cookie, secure).catch(unavailable);
+    if (session?.setCookie) res.append('set-cookie', session.setCookie);
+    return {
+      store: deps.store,
+      auth: deps.auth,
+      live: deps.live,
+      sharing: deps.sharing,
+      alerts: deps.alerts,
+      readLimits: deps.readLimits,
+      now: deps.now,
+      user: session?.user ?? null,
+      sessionId: session?.sessionId ?? null,
+      clientAddress: deps.clientAddress(req),
+      cookieHeader: req.headers.cookie,
+      userAgent: req.headers['user-agent'],
+      secure,
+      setCookie: (cookie) => res.append('set-cookie', cookie),
+    };
+  };
+  const onError = (error: TRPCError, path: string | undefined) => {
+    if (isClientGone(error.cause)) {
+      deps.logger('info', 'the client closed the connection before the answer', { path });
+    } else if (error.code === 'INTERNAL_SERVER_ERROR') {
+      deps.logger('error', 'tRPC procedure failed', {
+        path,
+        error: error.cause instanceof Error ? error.cause.stack : error.message,
+      });
+    }
+  };
+  const trpc = createExpressMiddleware<AppRouter>({
     router: appRouter,
     // Never reached (guard() reads every body first); kept as a second line of defence.
     maxBodySize: MAX_TRPC_BODY_BYTES,
@@ -139,27 +172,7 @@ export function createTrpcHandler(deps: {
         },
       );
     },
-    async createContext({ req, res }): Promise<Context> {
-      const secure = req.secure;
-      const session = await deps.auth.authenticate(req.headers.cookie, secure).catch(unavailable);
-      if (session?.setCookie) res.append('set-cookie', session.setCookie);
-      return {
-        store: deps.store,
-        auth: deps.auth,
-        live: deps.live,
-        sharing: deps.sharing,
-        alerts: deps.alerts,
-        readLimits: deps.readLimits,
-        now: deps.now,
-        user: session?.user ?? null,
-        sessionId: session?.sessionId ?? null,
-        clientAddress: deps.clientAddress(req),
-        cookieHeader: req.headers.cookie,
-        userAgent: req.headers['user-agent'],
-        secure,
-        setCookie: (cookie) => res.append('set-cookie', cookie),
-      };
-    },
+    createContext: ({ req, res }) => createContext(req as Request, res as Response),
     // The longest wait any call's error asks for (an unavailable store, a rate limit), as
     // REST sends it: clients and proxies that honour Retry-After need not read the body.
     responseMeta({ errors }) {
@@ -169,17 +182,21 @@ export function createTrpcHandler(deps: {
       const wait = Math.max(0, ...waits);
       return wait > 0 ? { headers: { 'retry-after': String(wait) } } : {};
     },
-    onError({ error, path }) {
-      if (isClientGone(error.cause)) {
-        deps.logger('info', 'the client closed the connection before the answer', { path });
-      } else if (error.code === 'INTERNAL_SERVER_ERROR') {
-        deps.logger('error', 'tRPC procedure failed', {
-          path,
-          error: error.cause instanceof Error ? error.cause.stack : error.message,
-        });
-      }
-    },
+    onError: ({ error, path }) => onError(error, path),
   });
+  // Subscriptions go to our own SSE writer (http/live-stream.ts), public share links' reads
+  // to http/share-reads.ts: the same procedures, each event or shared answer serialised once
+  // for all its viewers. A request the guard refuses goes to tRPC, which refuses it.
+  return (req, res, next) => {
+    if (isSubscription(req)) void serveLiveStream(req, res, { createContext, onError });
+    else if (isShareRead(req)) {
+      guard(req).then(
+        (refusal) =>
+          refusal ? trpc(req, res, next) : serveShareReads(req, res, { createContext, onError }),
+        next,
+      );
+    } else trpc(req, res, next);
+  };
 }
 
 /**

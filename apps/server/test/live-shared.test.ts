@@ -5,7 +5,7 @@ import { silentLogger } from '../src/log.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 import { openLive } from './live-client.ts';
-import { events, ownerWithBuckets } from './live-fixture.ts';
+import { endedWith, events, ownerWithBuckets } from './live-fixture.ts';
 
 // Bounded work (no test waits on the clock), slow only on a busy machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -96,5 +96,43 @@ describe('live updates across server processes', () => {
         .some((event) => event.type === 'records' && event.bucketId === owner.buckets[1]!.id),
     );
     live.close();
+  });
+
+  it('a share link revoked or replaced in one process ends its views in the others', async () => {
+    const owner = await ownerWithBuckets(a);
+    const { dashboard } = owner;
+    const link = async () => {
+      const { url, link } = await owner.client.shareLinks.create.mutate({
+        dashboardId: dashboard.id,
+        name: 'wall',
+      });
+      return { id: link.id, token: url.split('/s/')[1]! };
+    };
+    const revoked = await link();
+    const replaced = await link();
+    const kept = await link();
+    const [onRevoked, onReplaced, onKept] = [revoked, replaced, kept].map(({ token }) =>
+      openLive(b.url, 'share.live', { token }),
+    );
+    await Promise.all([onRevoked!.started, onReplaced!.started, onKept!.started]);
+
+    await owner.client.shareLinks.revoke.mutate({
+      dashboardId: dashboard.id,
+      shareLinkId: revoked.id,
+    });
+    await owner.client.shareLinks.regenerate.mutate({
+      dashboardId: dashboard.id,
+      shareLinkId: replaced.id,
+    });
+    // Ended by the event through the log, not by B's re-check (30 s, never reached here).
+    await Promise.all([onRevoked!.ended, onReplaced!.ended]);
+    expect(endedWith(onRevoked!)).toBe('NOT_FOUND:share_link_not_found');
+    expect(endedWith(onReplaced!)).toBe('NOT_FOUND:share_link_not_found');
+    expect(log.batches.flatMap((batch) => batch.events.map((entry) => entry.event))).toContainEqual(
+      expect.objectContaining({ type: 'shareLinkEnded', shareLinkId: revoked.id }),
+    );
+    // The other link's view stays open (its link is untouched).
+    expect(onKept!.isEnded).toBe(false);
+    onKept!.close();
   });
 });

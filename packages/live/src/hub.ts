@@ -5,7 +5,7 @@ import type { Store } from '@bucketgrid/store';
 import { Coalescer } from './coalescer.ts';
 import { DeliveryBudget } from './delivery-budget.ts';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './limits.ts';
-import { eventKey, type LiveEvent, type LiveEvents } from './live-events.ts';
+import { type DashboardEvent, eventKey, type LiveEvent, type LiveEvents } from './live-events.ts';
 import { type LiveMessage, LiveView, type ViewOwner } from './view.ts';
 
 export type LiveLogger = (
@@ -132,7 +132,7 @@ export class LiveHub {
   }
 
   /** Tells every view of the dashboard, in every process `LiveEvents` reaches. */
-  publish(dashboardId: string, event: LiveEvent): void {
+  publish(dashboardId: string, event: DashboardEvent): void {
     this.deps.events.publish(dashboardId, event);
   }
 
@@ -214,7 +214,11 @@ export class LiveHub {
     );
   }
 
-  /** Ends the views opened with a share link (it was revoked, or its token replaced). */
+  /**
+   * Ends the views opened with a share link (it was revoked, or its token replaced): told by
+   * the dashboard's `shareLinkEnded` event, which the store's change publishes
+   * (publishing-store.ts) in every process.
+   */
   endShareLink(linkId: string): void {
     this.endWhere((view) => view.owner.shareLink?.id === linkId, shareLinkGone());
   }
@@ -406,7 +410,10 @@ export class LiveHub {
     this.deps.events.subscribe(
       dashboardId,
       {
-        event: (event) => channel.coalescer.push(eventKey(event), event),
+        event: (event) => {
+          if (event.type === 'shareLinkEnded') this.endShareLink(event.shareLinkId);
+          else channel.coalescer.push(eventKey(event), event);
+        },
         missed: () => void this.refreshChannel(dashboardId, channel),
       },
       channel.subscription.signal,

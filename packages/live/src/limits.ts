@@ -44,12 +44,12 @@ export interface LiveLimits {
 }
 
 /**
- * Measured with `pnpm bench:live` (docs/architecture.md, "Limits and abuse"): one delivery
- * (an event to one view, through tRPC's SSE) costs the server 150–200 µs of CPU, so one
- * process saturates a core at about 5,000 a second (128 views of one busy dashboard took a
- * normal client's p50 from 3 ms to 3.1 s). Live views may use at most 30 % of a core.
+ * Measured with `pnpm bench:deliveries` (apps/server/bench/delivery-cost.ts; docs/performance.md,
+ * "Live views and public links"): one delivery (an event to one view) costs the server 7–40 µs
+ * of CPU through our SSE writer (118–142 µs through tRPC's, in the same runs), so one core
+ * makes 25,000 a second at the least. Live views may use at most a fifth of a core: 5,000.
  */
-const DELIVERIES_PER_SECOND = 1_500;
+const DELIVERIES_PER_SECOND = 5_000;
 
 export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   perSession: 16,

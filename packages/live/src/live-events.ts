@@ -7,10 +7,24 @@ export type LiveEvent =
   /** The grid was saved; `version` is the saved layout's version. */
   | { type: 'layout'; version: number; at: number };
 
+/**
+ * A share link of the dashboard was revoked or its token replaced: every process ends the
+ * views opened with it. It travels as the dashboard's events do (so that on MongoDB every
+ * process learns of it within a second), but is never sent to views.
+ */
+export interface ShareLinkEnded {
+  type: 'shareLinkEnded';
+  shareLinkId: string;
+  at: number;
+}
+
+/** What travels on a dashboard's channel: what its views are told, and what ends some. */
+export type DashboardEvent = LiveEvent | ShareLinkEnded;
+
 /** What a subscription to a dashboard's events is told. */
 export interface LiveSubscriber {
   /** An event published to the dashboard. */
-  event(event: LiveEvent): void;
+  event(event: DashboardEvent): void;
   /**
    * Events of the dashboard may have been lost on their way (the stream between processes
    * broke off for longer than it can catch up): whatever its views show may be stale.
@@ -26,7 +40,7 @@ export interface LiveSubscriber {
  */
 export interface LiveEvents {
   /** Never waits and never throws: callers are write paths whose answer is already sent. */
-  publish(dashboardId: string, event: LiveEvent): void;
+  publish(dashboardId: string, event: DashboardEvent): void;
   /** Tells `subscriber` of each event published to the dashboard until `signal` aborts. */
   subscribe(dashboardId: string, subscriber: LiveSubscriber, signal: AbortSignal): void;
   /** Stops delivering; sends what is still on its way to other processes, if anything. */
@@ -34,14 +48,18 @@ export interface LiveEvents {
 }
 
 /** What coalescing merges: a later event with the same key replaces an earlier one. */
-export const eventKey = (event: LiveEvent): string =>
-  event.type === 'records' ? `records:${event.bucketId}` : event.type;
+export const eventKey = (event: DashboardEvent): string =>
+  event.type === 'records'
+    ? `records:${event.bucketId}`
+    : event.type === 'shareLinkEnded'
+      ? `shareLinkEnded:${event.shareLinkId}`
+      : event.type;
 
 /** The subscriptions of this process, by dashboard. */
 export class LiveSubscribers {
   private readonly byDashboard = new Map<string, Set<LiveSubscriber>>();
 
-  deliver(dashboardId: string, event: LiveEvent): void {
+  deliver(dashboardId: string, event: DashboardEvent): void {
     const subscribers = this.byDashboard.get(dashboardId);
     if (!subscribers) return;
     for (const subscriber of subscribers) subscriber.event(event);
@@ -80,7 +98,7 @@ export class LiveSubscribers {
 export class InProcessLiveEvents implements LiveEvents {
   private readonly subscribers = new LiveSubscribers();
 
-  publish(dashboardId: string, event: LiveEvent): void {
+  publish(dashboardId: string, event: DashboardEvent): void {
     this.subscribers.deliver(dashboardId, event);
   }
 

@@ -1,19 +1,21 @@
 import { type Store, wrapMethods } from '@bucketgrid/store';
-import type { LiveEvent, LiveEvents } from './live-events.ts';
+import type { DashboardEvent, LiveEvents } from './live-events.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the arguments of any store method, as called
 type Args = any[];
 
 /**
  * For each store change that open views show, the dashboard and the event its views get, from
- * the call's arguments and result (or `undefined`: nothing to tell). Changes that end views
- * (a dashboard, a membership, a session) are the hub's business, not events.
+ * the call's arguments and result (or `undefined`: nothing to tell). Changes that end members'
+ * views (a dashboard, a membership, a session) are the hub's business, not events; a share
+ * link revoked or replaced is an event (`shareLinkEnded`), so that on MongoDB the views every
+ * process holds with it end within a second, not at their next re-check.
  */
 type Publication = (
   args: Args,
   result: unknown,
   at: number,
-) => { dashboardId: string; event: LiveEvent }[];
+) => { dashboardId: string; event: DashboardEvent }[];
 
 const recordsOf: Publication = ([bucket], _result, at) => [
   { dashboardId: bucket.dashboardId, event: { type: 'records', bucketId: bucket.id, at } },
@@ -24,6 +26,9 @@ const bucketsOf =
     const dashboardId = dashboardIdOf(args, result);
     return dashboardId ? [{ dashboardId, event: { type: 'buckets', at } }] : [];
   };
+
+const shareLinkEnded: Publication = ([dashboardId, shareLinkId], result, at) =>
+  result ? [{ dashboardId, event: { type: 'shareLinkEnded', shareLinkId, at } }] : [];
 
 const PUBLICATIONS: Partial<Record<keyof Store, Publication>> = {
   upsertRecords: recordsOf,
@@ -43,6 +48,8 @@ const PUBLICATIONS: Partial<Record<keyof Store, Publication>> = {
   updateDashboard: bucketsOf(([id, patch], updated) =>
     updated && patch.retention !== undefined ? id : undefined,
   ),
+  revokeShareLink: shareLinkEnded,
+  regenerateShareLink: shareLinkEnded,
   saveLayout: ([dashboardId], result, at) => {
     const saved = result as Awaited<ReturnType<Store['saveLayout']>>;
     return saved.status === 'saved'

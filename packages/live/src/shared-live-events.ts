@@ -7,8 +7,8 @@ import {
 } from '@bucketgrid/store';
 import type { LiveLogger } from './hub.ts';
 import {
+  type DashboardEvent,
   eventKey,
-  type LiveEvent,
   type LiveEvents,
   type LiveSubscriber,
   LiveSubscribers,
@@ -53,7 +53,7 @@ const MAX_PENDING = 100_000;
 
 interface Pending {
   dashboardId: string;
-  event: LiveEvent;
+  event: DashboardEvent;
 }
 
 /**
@@ -100,7 +100,7 @@ export class SharedLiveEvents implements LiveEvents {
     this.following = options.watch === false ? Promise.resolve() : this.follow();
   }
 
-  publish(dashboardId: string, event: LiveEvent): void {
+  publish(dashboardId: string, event: DashboardEvent): void {
     this.subscribers.deliver(dashboardId, event);
     if (this.closing) return;
     const key = `${dashboardId}\n${eventKey(event)}`;
@@ -277,13 +277,16 @@ export class SharedLiveEvents implements LiveEvents {
  * anything this version does not know (another version of the server may share the log
  * during a rolling upgrade): such values are skipped, never passed on to clients.
  */
-function toLiveEvent(value: unknown): LiveEvent | undefined {
+function toLiveEvent(value: unknown): DashboardEvent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { type, at, bucketId, version } = value as Record<string, unknown>;
+  const { type, at, bucketId, version, shareLinkId } = value as Record<string, unknown>;
   if (typeof at !== 'number') return undefined;
   if (type === 'records' && typeof bucketId === 'string') return { type, bucketId, at };
   if (type === 'buckets') return { type, at };
   if (type === 'layout' && typeof version === 'number') return { type, version, at };
+  if (type === 'shareLinkEnded' && typeof shareLinkId === 'string') {
+    return { type, shareLinkId, at };
+  }
   return undefined;
 }
 

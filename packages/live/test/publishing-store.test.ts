@@ -1,7 +1,7 @@
 import { openStore, type Store } from '@bucketgrid/store';
 import { createTestDatabase, type TestDatabase } from '@bucketgrid/store/test-database';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InProcessLiveEvents, type LiveEvent } from '../src/live-events.ts';
+import { type DashboardEvent, InProcessLiveEvents } from '../src/live-events.ts';
 import { publishChanges } from '../src/publishing-store.ts';
 import { SharedLiveEvents } from '../src/shared-live-events.ts';
 import { FakeEventLog } from './fake-event-log.ts';
@@ -44,7 +44,7 @@ async function dashboard(retention = 1_000) {
 /** The store with its changes published in this process, and what a dashboard was told. */
 function published(dashboardId: string) {
   const events = new InProcessLiveEvents();
-  const told: LiveEvent[] = [];
+  const told: DashboardEvent[] = [];
   events.subscribe(
     dashboardId,
     { event: (e) => told.push(e), missed: () => {} },
@@ -96,6 +96,29 @@ describe('publishChanges', () => {
 
     await store.deleteBucket(bucket.id);
     expect(since()).toEqual([{ type: 'buckets' }]);
+  });
+
+  it('tells every process a share link was revoked or replaced, and nothing when it was not', async () => {
+    const dashboardId = await dashboard();
+    const { store, since } = published(dashboardId);
+    const link = await store.createShareLink({
+      dashboardId,
+      name: 'wall',
+      tokenHash: 'a'.repeat(64),
+      expiresAt: null,
+      allowRangeChange: false,
+      frameOrigins: [],
+      createdBy: userId,
+      createdAt: 1,
+    });
+    expect(since()).toEqual([]);
+    await store.regenerateShareLink(dashboardId, link.id, 'b'.repeat(64));
+    await store.revokeShareLink(dashboardId, link.id);
+    const ended = { type: 'shareLinkEnded', shareLinkId: link.id };
+    expect(since()).toEqual([ended, ended]);
+    // Already gone: nothing changed, nothing to tell.
+    await store.revokeShareLink(dashboardId, link.id);
+    expect(since()).toEqual([]);
   });
 
   it('tells the views of the buckets upkeep trimmed', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LiveEvent } from '../src/live-events.ts';
+import type { DashboardEvent, LiveEvent } from '../src/live-events.ts';
 import { SharedLiveEvents, type SharedLiveEventsOptions } from '../src/shared-live-events.ts';
 import { FakeEventLog } from './fake-event-log.ts';
 
@@ -33,7 +33,7 @@ function serverProcess(
     ...options,
   });
   processes.push(events);
-  const received: LiveEvent[] = [];
+  const received: DashboardEvent[] = [];
   const seen = { missed: 0 };
   const subscription = new AbortController();
   events.subscribe(

@@ -1,10 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
-import { type Coalescer, coalesce } from '../lib/coalesce.ts';
-import { describeError } from '../lib/errors.ts';
-import type { LiveOperationContext, LiveStatus } from '../lib/live-connection.ts';
+import { createContext, type ReactNode, useContext } from 'react';
+import type { LiveStatus } from '../lib/live-connection.ts';
 import { dashboardKeys } from '../lib/query-keys.ts';
 import { trpc } from '../lib/trpc.ts';
+import { useLiveStream } from './useLiveStream.ts';
 
 export type { LiveStatus };
 
@@ -22,9 +21,8 @@ export function useLiveStatus(): LiveStatus {
 
 /**
  * One live stream per open dashboard (`dashboards.live`), shared by every tab, widget and
- * bucket view in it. Each event refetches what it makes stale, in place (queries keep their
- * data while refetching); bursts fold into a few refetches a second per bucket. A stream
- * that drops is reopened by itself (lib/live-connection.ts), resuming after its last event.
+ * bucket view in it (hooks/useLiveStream.ts): records refetch their bucket's queries and the
+ * bucket list, bucket changes the list, a saved layout the grid.
  */
 export function DashboardLive({
   dashboardId,
@@ -35,93 +33,45 @@ export function DashboardLive({
 }) {
   const utils = trpc.useUtils();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<LiveStatus>('connecting');
-
-  useEffect(() => {
-    const perBucket = new Map<string, Coalescer>();
-    const list = coalesce(
-      () => utils.buckets.list.invalidate({ dashboardId }),
-      LIST_REFRESH_GAP_MS,
-    );
-    const refreshBucket = (bucketId: string) => {
-      let refresher = perBucket.get(bucketId);
-      if (!refresher) {
-        refresher = coalesce(
-          () =>
-            Promise.all([
-              queryClient.invalidateQueries({
-                queryKey: dashboardKeys.bucket(dashboardId, bucketId),
-              }),
-              utils.buckets.get.invalidate({ dashboardId, bucketId }),
-            ]),
-          MIN_REFRESH_GAP_MS,
+  const status = useLiveStream(dashboardId, {
+    subscribe: (callbacks) => utils.client.dashboards.live.subscribe({ dashboardId }, callbacks),
+    refreshBucket: (bucketId) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: dashboardKeys.bucket(dashboardId, bucketId) }),
+        utils.buckets.get.invalidate({ dashboardId, bucketId }),
+      ]),
+    refreshGapMs: MIN_REFRESH_GAP_MS,
+    afterRecords: {
+      refresh: () => utils.buckets.list.invalidate({ dashboardId }),
+      gapMs: LIST_REFRESH_GAP_MS,
+    },
+    onEvent(event) {
+      if (event.type === 'buckets') {
+        utils.buckets.list.invalidate({ dashboardId });
+        utils.buckets.get.invalidate();
+      } else {
+        const cached = queryClient.getQueryData<{ version: number }>(
+          dashboardKeys.layout(dashboardId),
         );
-        perBucket.set(bucketId, refresher);
+        if (cached?.version !== event.version) {
+          queryClient.invalidateQueries({ queryKey: dashboardKeys.layout(dashboardId) });
+        }
       }
-      refresher.trigger();
-      list.trigger();
-    };
-    // When the stream now open began connecting: what was read before it may be stale.
-    let connectingSince = Date.now();
-    let started = false;
-    const interrupted = () => {
-      connectingSince = Date.now();
-      setStatus(started ? 'reconnecting' : 'connecting');
-    };
-    const context: LiveOperationContext = { onRetry: interrupted };
-
-    const subscription = utils.client.dashboards.live.subscribe(
-      { dashboardId },
-      {
-        context: context as Record<string, unknown>,
-        onStarted() {
-          started = true;
-          setStatus('live');
-          // Writes made while no stream was open sent no event: refetch what is older than
-          // this stream (a resumed stream also replays them; the refetch costs little).
-          const stale = {
-            predicate: (query: { state: { dataUpdatedAt: number } }) =>
-              query.state.dataUpdatedAt < connectingSince,
-          };
-          queryClient.invalidateQueries({
-            queryKey: dashboardKeys.dashboard(dashboardId),
-            ...stale,
-          });
-          utils.buckets.invalidate(undefined, stale);
-        },
-        onData({ data: event }) {
-          if (event.type === 'records') refreshBucket(event.bucketId);
-          else if (event.type === 'buckets') {
-            utils.buckets.list.invalidate({ dashboardId });
-            utils.buckets.get.invalidate();
-          } else if (event.type === 'layout') {
-            const cached = queryClient.getQueryData<{ version: number }>(
-              dashboardKeys.layout(dashboardId),
-            );
-            if (cached?.version !== event.version) {
-              queryClient.invalidateQueries({ queryKey: dashboardKeys.layout(dashboardId) });
-            }
-          }
-        },
-        onConnectionStateChange(state) {
-          // The SSE link lost its connection and reopens it by itself.
-          if (state.state === 'connecting' && state.error) interrupted();
-        },
-        onError(error) {
-          // Not retried: the session or the membership ended. Let the pages see it.
-          setStatus(started ? 'reconnecting' : 'connecting');
-          const code = describeError(error).code;
-          if (code === 'unauthenticated') utils.auth.me.invalidate();
-          if (code === 'not_found' || code === 'forbidden') utils.dashboards.bySlug.invalidate();
-        },
-      },
-    );
-    return () => {
-      subscription.unsubscribe();
-      list.cancel();
-      for (const refresher of perBucket.values()) refresher.cancel();
-    };
-  }, [dashboardId, utils, queryClient]);
+    },
+    onStarted(since) {
+      // A resumed stream also replays what it missed; the refetch costs little.
+      const stale = {
+        predicate: (query: { state: { dataUpdatedAt: number } }) =>
+          query.state.dataUpdatedAt < since,
+      };
+      queryClient.invalidateQueries({ queryKey: dashboardKeys.dashboard(dashboardId), ...stale });
+      utils.buckets.invalidate(undefined, stale);
+    },
+    onEnded(code) {
+      if (code === 'unauthenticated') utils.auth.me.invalidate();
+      if (code === 'not_found' || code === 'forbidden') utils.dashboards.bySlug.invalidate();
+    },
+  });
 
   return <LiveContext.Provider value={status}>{children}</LiveContext.Provider>;
 }

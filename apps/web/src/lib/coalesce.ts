@@ -9,9 +9,11 @@ export interface Coalescer {
  * Runs `task` on demand without piling up: triggers during a run fold into one more run after
  * it, and runs start at least `minGapMs` apart. A live view can then refresh on every write
  * event without refetching hundreds of times a second while data streams in, yet never misses
- * the last write (a trigger during a run always causes one more run).
+ * the last write (a trigger during a run always causes one more run). With `spreadMs`, a run
+ * waits a random part of it at least: many clients told of the same event at the same moment
+ * (a public page's viewers) then do not all refetch in the same millisecond.
  */
-export function coalesce(task: () => Promise<unknown>, minGapMs: number): Coalescer {
+export function coalesce(task: () => Promise<unknown>, minGapMs: number, spreadMs = 0): Coalescer {
   let running = false;
   let pending = false;
   let lastStart = Number.NEGATIVE_INFINITY;
@@ -20,7 +22,7 @@ export function coalesce(task: () => Promise<unknown>, minGapMs: number): Coales
 
   function schedule(): void {
     if (running || timer !== undefined || cancelled) return;
-    const wait = Math.max(0, lastStart + minGapMs - Date.now());
+    const wait = Math.max(Math.random() * spreadMs, lastStart + minGapMs - Date.now());
     timer = setTimeout(run, wait);
   }
 

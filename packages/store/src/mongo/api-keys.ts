@@ -4,9 +4,8 @@ import type { ApiKeyStore } from '../roles/tenancy.ts';
 import type { ApiKeyRecord } from '../store.ts';
 import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
-import { mapDuplicateKey } from './errors.ts';
+import { findCredential, insertCredential, updateEach } from './dashboard-credentials.ts';
 import { type ApiKeyDoc, NEWEST_FIRST } from './models.ts';
-import { claimDashboard, requireUser } from './references.ts';
 
 export function apiKeyMethods(db: Db): ApiKeyStore {
   const { models } = db;
@@ -28,32 +27,13 @@ export function apiKeyMethods(db: Db): ApiKeyStore {
         revokedAt: null,
         lastUsedAt: null,
       };
-      try {
-        await db.transaction(async (session) => {
-          await claimDashboard(models, session, input.dashboardId);
-          if (input.createdBy !== null) await requireUser(models, input.createdBy, session);
-          await apiKeys.insertOne(doc, { session });
-          await writeActivity(
-            models,
-            session,
-            activity && { ...activity, target: { ...activity.target, id: doc._id } },
-          );
-        });
-      } catch (error) {
-        throw mapDuplicateKey(error, {});
-      }
+      await insertCredential(db, apiKeys, doc, activity);
       return toApiKey(doc);
     },
 
-    async getApiKey(id) {
-      const doc = await apiKeys.findById(id).lean<ApiKeyDoc>();
-      return doc ? toApiKey(doc) : null;
-    },
+    getApiKey: (id) => findCredential(apiKeys, { _id: id }, toApiKey),
 
-    async getApiKeyByHash(hash) {
-      const doc = await apiKeys.findOne({ hash }).lean<ApiKeyDoc>();
-      return doc ? toApiKey(doc) : null;
-    },
+    getApiKeyByHash: (hash) => findCredential(apiKeys, { hash }, toApiKey),
 
     async listApiKeys(dashboardId) {
       const docs = await apiKeys.find({ dashboardId }).sort(NEWEST_FIRST).lean<ApiKeyDoc[]>();
@@ -94,17 +74,10 @@ export function apiKeyMethods(db: Db): ApiKeyStore {
       });
     },
 
-    async touchApiKeys(lastUsed) {
-      if (lastUsed.size === 0) return;
-      // `$max` keeps the later of the stored and the given time (null sorts below numbers),
-      // so batches flushed out of order never move a key's last use back.
-      await apiKeys.bulkWrite(
-        [...lastUsed].map(([id, at]) => ({
-          updateOne: { filter: { _id: id }, update: { $max: { lastUsedAt: at } } },
-        })),
-        { ordered: false },
-      );
-    },
+    // `$max` keeps the later of the stored and the given time (null sorts below numbers),
+    // so batches flushed out of order never move a key's last use back.
+    touchApiKeys: (lastUsed) =>
+      updateEach(apiKeys, lastUsed, (at) => ({ $max: { lastUsedAt: at } })),
   };
 }
 

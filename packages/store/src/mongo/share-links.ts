@@ -2,9 +2,8 @@ import { newId } from '../ids.ts';
 import type { ShareLink, Store } from '../store.ts';
 import { writeActivity } from './activity.ts';
 import type { Db } from './connection.ts';
-import { mapDuplicateKey } from './errors.ts';
+import { findCredential, insertCredential, updateEach } from './dashboard-credentials.ts';
 import { NEWEST_FIRST, type ShareLinkDoc, type UserDoc } from './models.ts';
-import { claimDashboard, requireUser } from './references.ts';
 
 type ShareLinkMethods = Pick<
   Store,
@@ -35,21 +34,7 @@ export function shareLinkMethods(db: Db): ShareLinkMethods {
         lastViewedAt: null,
         views: 0,
       };
-      try {
-        await db.transaction(async (session) => {
-          // Claimed, so a link never outlives its dashboard (see references.ts).
-          await claimDashboard(models, session, doc.dashboardId);
-          if (doc.createdBy !== null) await requireUser(models, doc.createdBy, session);
-          await shareLinks.insertOne(doc, { session });
-          await writeActivity(
-            models,
-            session,
-            activity && { ...activity, target: { ...activity.target, id: doc._id } },
-          );
-        });
-      } catch (error) {
-        throw mapDuplicateKey(error, {});
-      }
+      await insertCredential(db, shareLinks, doc, activity);
       return toShareLink(doc);
     },
 
@@ -65,15 +50,9 @@ export function shareLinkMethods(db: Db): ShareLinkMethods {
       }));
     },
 
-    async getShareLink(id) {
-      const doc = await shareLinks.findById(id).lean<ShareLinkDoc>();
-      return doc ? toShareLink(doc) : null;
-    },
+    getShareLink: (id) => findCredential(shareLinks, { _id: id }, toShareLink),
 
-    async getShareLinkByTokenHash(tokenHash) {
-      const doc = await shareLinks.findOne({ tokenHash }).lean<ShareLinkDoc>();
-      return doc ? toShareLink(doc) : null;
-    },
+    getShareLinkByTokenHash: (tokenHash) => findCredential(shareLinks, { tokenHash }, toShareLink),
 
     async regenerateShareLink(dashboardId, id, tokenHash, activity) {
       return db.transaction(async (session) => {
@@ -101,18 +80,11 @@ export function shareLinkMethods(db: Db): ShareLinkMethods {
       });
     },
 
-    async recordShareLinkViews(views) {
-      if (views.size === 0) return;
-      await shareLinks.bulkWrite(
-        [...views].map(([id, seen]) => ({
-          updateOne: {
-            filter: { _id: id },
-            update: { $inc: { views: seen.views }, $max: { lastViewedAt: seen.lastViewedAt } },
-          },
-        })),
-        { ordered: false },
-      );
-    },
+    recordShareLinkViews: (views) =>
+      updateEach(shareLinks, views, (seen) => ({
+        $inc: { views: seen.views },
+        $max: { lastViewedAt: seen.lastViewedAt },
+      })),
   };
 }
 

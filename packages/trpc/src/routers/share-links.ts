@@ -21,7 +21,8 @@ const deps = (ctx: Context): ShareLinkDeps => ({
 /**
  * Managing a dashboard's public share links: owners and admins. A link's token is in answers
  * only once, as `url` (create, regenerate); the store keeps its hash. Revoking or regenerating
- * ends the link's open live views at once.
+ * ends the link's open live views at once, in every process (the store's change publishes it:
+ * packages/live/src/publishing-store.ts).
  */
 export const shareLinksRouter = router({
   /** Newest first, with views counted up to now (the counts are written in batches). */
@@ -47,7 +48,6 @@ export const shareLinksRouter = router({
         input.shareLinkId,
         ctx.author,
       );
-      ctx.live.endShareLink(input.shareLinkId);
       return issued;
     }),
 
@@ -55,7 +55,6 @@ export const shareLinksRouter = router({
     .input(shareLinkIdInput)
     .mutation(async ({ ctx, input }) => {
       await revokeShareLink(ctx.store, ctx.dashboard.id, input.shareLinkId, ctx.author);
-      ctx.live.endShareLink(input.shareLinkId);
       return { revoked: true };
     }),
 });

@@ -1,5 +1,4 @@
-import { CopyButton } from '../CopyButton.tsx';
-import styles from './InvitationLink.module.css';
+import { ShownOnce } from '../ShownOnce.tsx';
 
 export type MailOutcome = 'sent' | 'off' | 'failed';
 
@@ -23,22 +22,12 @@ export function InvitationLink({
   mail: MailOutcome;
 }) {
   return (
-    <div
-      className={mail === 'failed' ? `${styles.panel} ${styles.failed}` : styles.panel}
-      role="status"
-      aria-label="Invitation link"
+    <ShownOnce
+      label="Invitation link"
+      fields={[{ label: `Invitation link for ${email}`, value: link, what: 'invitation link' }]}
+      failed={mail === 'failed'}
     >
-      <div className={styles.row}>
-        <input
-          className={styles.link}
-          readOnly
-          value={link}
-          aria-label={`Invitation link for ${email}`}
-          onFocus={(event) => event.target.select()}
-        />
-        <CopyButton text={link} what="invitation link" />
-      </div>
-      <p className={styles.note}>{NOTES[mail](email)}</p>
-    </div>
+      {NOTES[mail](email)}
+    </ShownOnce>
   );
 }
