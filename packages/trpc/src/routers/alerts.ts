@@ -5,6 +5,7 @@ import {
   getAlertRule,
   listAlertRules,
   pauseAlertRule,
+  previewAlertRule,
   silenceAlertRule,
   updateAlertRule,
 } from '@bucketgrid/services';
@@ -14,6 +15,7 @@ import {
   alertSilenceInput,
   idSchema,
   MAX_ALERT_HISTORY_PAGE,
+  thresholdConditionSchema,
 } from '@bucketgrid/shared';
 import { z } from 'zod';
 import { dashboardProcedure, router } from '../trpc.ts';
@@ -40,6 +42,16 @@ export const alertsRouter = router({
     )
     .query(({ ctx, input }) =>
       alertHistory(ctx.store, ctx.dashboard.id, input.ruleId, input.limit),
+    ),
+
+  /**
+   * What a threshold condition (saved or not) would have done over the last 24 hours: the
+   * series, and when it would have fired. One downsampled read of the 24 hours.
+   */
+  preview: dashboardProcedure('admin')
+    .input(z.object({ condition: thresholdConditionSchema }))
+    .query(({ ctx, input }) =>
+      previewAlertRule(ctx.store, ctx.dashboard.id, input.condition, ctx.now()),
     ),
 
   create: dashboardProcedure('admin')
