@@ -284,6 +284,7 @@ function toLiveEvent(value: unknown): LiveEvent | undefined {
   if (type === 'records' && typeof bucketId === 'string') return { type, bucketId, at };
   if (type === 'buckets') return { type, at };
   if (type === 'layout' && typeof version === 'number') return { type, version, at };
+  if (type === 'alerts') return { type, at };
   return undefined;
 }
 

@@ -21,6 +21,11 @@ const TRIM_BATCH = 1_000;
 export interface AlertUpkeepOptions extends AlertDeliverySettings {
   /** Time between evaluation rounds (ms). */
   intervalMs?: number;
+  /**
+   * Called, after the round is stored, for each dashboard where a rule changed state: the
+   * server publishes a live event so that its open views refetch the states at once.
+   */
+  onStatesChanged?: (dashboardId: string) => void;
 }
 
 export interface AlertUpkeep {
@@ -74,6 +79,7 @@ export function startAlertUpkeep(
           logger('warn', 'alert rule not evaluated', { ruleId, error: (error as Error).message }),
       );
       cursor = round.next;
+      for (const dashboardId of round.changedDashboards) options.onStatesChanged?.(dashboardId);
       const ms = performance.now() - began;
       if (ms > intervalMs / 2) {
         logger('warn', 'alert evaluation round took over half its interval', { ...round, ms });

@@ -88,12 +88,15 @@ export function DashboardLive({
             ...stale,
           });
           utils.buckets.invalidate(undefined, stale);
+          utils.alerts.list.invalidate({ dashboardId }, stale);
         },
         onData({ data: event }) {
           if (event.type === 'records') refreshBucket(event.bucketId);
           else if (event.type === 'buckets') {
             utils.buckets.list.invalidate({ dashboardId });
             utils.buckets.get.invalidate();
+          } else if (event.type === 'alerts') {
+            utils.alerts.list.invalidate({ dashboardId });
           } else if (event.type === 'layout') {
             const cached = queryClient.getQueryData<{ version: number }>(
               dashboardKeys.layout(dashboardId),

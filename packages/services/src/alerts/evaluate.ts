@@ -20,6 +20,8 @@ export interface EvaluationRound {
   evaluated: number;
   /** Rules whose state changed. */
   changed: number;
+  /** The dashboards of those rules, each once (their open views are told). */
+  changedDashboards: string[];
   /** Notifications queued. */
   queued: number;
   /** Where the next round starts: null at the end of the rules (it starts over). */
@@ -43,6 +45,7 @@ export async function evaluateRound(
   const evaluations: AlertEvaluation[] = [];
   let changed = 0;
   let queued = 0;
+  const changedDashboards = new Set<string>();
   for (const rule of rules) {
     if (rule.paused) continue;
     let seen: Observation;
@@ -55,7 +58,10 @@ export async function evaluateRound(
       continue;
     }
     const evaluation = evaluationOf(rule, seen, now);
-    if (evaluation.transition) changed++;
+    if (evaluation.transition) {
+      changed++;
+      changedDashboards.add(rule.dashboardId);
+    }
     queued += evaluation.notifications.length;
     evaluations.push(evaluation);
   }
@@ -63,6 +69,7 @@ export async function evaluateRound(
   return {
     evaluated: evaluations.length,
     changed,
+    changedDashboards: [...changedDashboards],
     queued,
     next: rules.length < limit ? null : (rules.at(-1)?.id ?? null),
   };

@@ -31,9 +31,8 @@ export interface PreviewFiring {
 export interface AlertPreview {
   from: number;
   to: number;
-  /** Each interval's start and the series' average in it: what the chart draws. */
-  keys: number[];
-  values: (number | null)[];
+  /** The series over the 24 hours, in the intervals the rule was walked over. */
+  data: Downsampled;
   /** The width of each interval (ms): the rule is walked at the end of each. */
   interval: number;
   firings: PreviewFiring[];
@@ -100,8 +99,7 @@ export function walk(
       if (open) open.to = at;
     }
   }
-  const series = figures.series[condition.seriesKey];
-  return { from, to, keys, values: keys.map((_, i) => series?.avg[i] ?? null), interval, firings };
+  return { from, to, data: figures, interval, firings };
 }
 
 /** What the evaluator would see in the intervals that start in [from, at). */

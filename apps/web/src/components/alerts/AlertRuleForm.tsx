@@ -3,6 +3,8 @@ import {
   type AlertComparison,
   alertAggregations,
   alertComparisons,
+  seriesName,
+  thresholdConditionSchema,
 } from '@bucketgrid/shared';
 import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -11,10 +13,12 @@ import { trpc } from '../../lib/trpc.ts';
 import { FormError } from '../FormError.tsx';
 import { SelectField } from '../SelectField.tsx';
 import { TextField } from '../TextField.tsx';
+import { AlertRulePreview } from './AlertRulePreview.tsx';
 
 /**
  * A new threshold or no-data rule; the server checks every field (docs/alerts.md). A time
- * chart's "New alert rule" opens it with `?bucket=…&series=…` filled in.
+ * chart's "New alert rule" opens it with `?bucket=…&series=2,3` filled in: the chart's bucket,
+ * and its series to choose among. A threshold rule shows its preview as it is filled in.
  */
 export function AlertRuleForm() {
   const [search] = useSearchParams();
@@ -26,7 +30,9 @@ export function AlertRuleForm() {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'threshold' | 'no_data'>('threshold');
   const [bucketId, setBucketId] = useState(() => search.get('bucket') ?? '');
-  const [seriesKey, setSeriesKey] = useState(() => search.get('series') ?? '1');
+  // The chart's series, when the form was opened from a chart that shows several.
+  const [chartSeries] = useState(() => (search.get('series') ?? '').split(',').filter(Boolean));
+  const [seriesKey, setSeriesKey] = useState(() => chartSeries[0] ?? '1');
   const [aggregation, setAggregation] = useState<AlertAggregation>('avg');
   const [windowMinutes, setWindowMinutes] = useState('5');
   const [comparison, setComparison] = useState<AlertComparison>('above');
@@ -43,28 +49,34 @@ export function AlertRuleForm() {
   const two = comparison === 'outside' || comparison === 'inside';
   const bucket = bucketId || watchable[0]?.id || '';
 
+  const window = Math.round(Number(windowMinutes) * 60_000);
+  const condition =
+    kind === 'threshold'
+      ? {
+          kind,
+          bucketId: bucket,
+          seriesKey: Number(seriesKey),
+          aggregation,
+          window,
+          comparison,
+          threshold: threshold.trim() === '' ? Number.NaN : Number(threshold),
+          ...(two
+            ? { threshold2: threshold2.trim() === '' ? Number.NaN : Number(threshold2) }
+            : {}),
+          forMs: Math.round(Number(forSeconds) * 1000),
+        }
+      : {
+          kind,
+          bucketId: bucket,
+          ...(seriesKey === '' ? {} : { seriesKey: Number(seriesKey) }),
+          silence: window,
+        };
+  // The preview waits for a condition the server would take (it says what is wrong on create).
+  const previewed = kind === 'threshold' ? thresholdConditionSchema.safeParse(condition) : null;
+  const chosenBucket = watchable.find((b) => b.id === bucket);
+
   function submit(event: FormEvent) {
     event.preventDefault();
-    const window = Math.round(Number(windowMinutes) * 60_000);
-    const condition =
-      kind === 'threshold'
-        ? {
-            kind,
-            bucketId: bucket,
-            seriesKey: Number(seriesKey),
-            aggregation,
-            window,
-            comparison,
-            threshold: Number(threshold),
-            ...(two ? { threshold2: Number(threshold2) } : {}),
-            forMs: Math.round(Number(forSeconds) * 1000),
-          }
-        : {
-            kind,
-            bucketId: bucket,
-            ...(seriesKey === '' ? {} : { seriesKey: Number(seriesKey) }),
-            silence: window,
-          };
     create.mutate({ dashboardId: dashboard.id, name, condition, contactPointIds });
   }
 
@@ -87,13 +99,27 @@ export function AlertRuleForm() {
             </option>
           ))}
         </SelectField>
-        <TextField
-          label="Series key"
-          inputMode="numeric"
-          value={seriesKey}
-          onChange={(e) => setSeriesKey(e.target.value)}
-          hint={kind === 'no_data' ? 'Empty: the whole bucket.' : undefined}
-        />
+        {chartSeries.length > 1 ? (
+          <SelectField
+            label="Series key"
+            value={seriesKey}
+            onChange={(e) => setSeriesKey(e.target.value)}
+          >
+            {chartSeries.map((sk) => (
+              <option key={sk} value={sk}>
+                {seriesName(chosenBucket?.series ?? [], Number(sk))}
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <TextField
+            label="Series key"
+            inputMode="numeric"
+            value={seriesKey}
+            onChange={(e) => setSeriesKey(e.target.value)}
+            hint={kind === 'no_data' ? 'Empty: the whole bucket.' : undefined}
+          />
+        )}
       </div>
       <div className="form-row">
         {kind === 'threshold' && (
@@ -151,6 +177,12 @@ export function AlertRuleForm() {
           </>
         )}
       </div>
+      {previewed && (
+        <AlertRulePreview
+          condition={previewed.success ? previewed.data : null}
+          bucket={chosenBucket}
+        />
+      )}
       {(points.data ?? []).length > 0 && (
         <fieldset className="form-row">
           <legend>Notify</legend>
