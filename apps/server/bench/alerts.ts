@@ -3,15 +3,18 @@
  * 1. Straight from the store: BENCH_RULES rules (default 1,000), each on its own TSV bucket
  *    with BENCH_RECORDS records of the last hour, evaluated in rounds of ALERT_RULES_PER_ROUND:
  *    the time a round takes and the share of one core it costs at the default 15 s interval.
- * 2. The real server process on that database, in turns: four writers of 100 records × 4
- *    series for BENCH_SECONDS (30) with the rules evaluated every 15 s, and with evaluation
- *    put off (ALERT_INTERVAL=1h): ingested values/s and their ratio.
+ * 2. The real server process on that database, in BENCH_TURNS (8) pairs of short turns of
+ *    BENCH_SECONDS (15, one evaluation round each: the 15 s rate) that alternate which goes
+ *    first: four writers of 100 records × 4 series with the rules evaluated every 15 s, and
+ *    with evaluation put off (ALERT_INTERVAL=1h). Each pair gives two ratios: values/s, and
+ *    the server's CPU µs per value (steadier on a shared machine: other processes take wall
+ *    time from a turn, not CPU); the median of each and its spread, with the load average.
  * 3. A write's way to a webhook: with ALERT_INTERVAL=2s, a write that crosses a rule's
  *    threshold, until a receiver in this process gets the firing webhook (then back under,
  *    until resolved), BENCH_SAMPLES (10) times: p50 and p99, also in evaluation intervals.
  * The server listens on 127.0.0.1 only, pinned to one core where taskset exists.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,14 +29,14 @@ import {
   evaluateRound,
 } from '@bucketgrid/services';
 import { openStore } from '@bucketgrid/store';
-import { percentile, startServerProcess } from './harness.ts';
+import { cpuSeconds, median, percentile, startServerProcess } from './harness.ts';
 
 const RULES = Number(process.env.BENCH_RULES ?? 1_000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 360);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const INTERVAL_MS = 15_000;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const TURNS = Number(process.env.BENCH_TURNS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const TURNS = Number(process.env.BENCH_TURNS ?? 8);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 10);
 const LATENCY_INTERVAL_MS = 2_000;
 
@@ -117,8 +120,6 @@ try {
     times.push(performance.now() - began);
     cpu.push((spent.user + spent.system) / 1000);
   }
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log(`rules: ${RULES}, records per bucket: ${RECORDS}, rounds: ${ROUNDS}`);
   console.log(`round wall time, median: ${median(times).toFixed(1)} ms`);
   console.log(
@@ -202,6 +203,7 @@ try {
       DATABASE_URL: databaseUrl,
       ALERT_INTERVAL: alertInterval,
     });
+    const cpuBefore = cpuSeconds(server.pid);
     const end = performance.now() + SECONDS * 1000;
     let values = 0;
     await Promise.all(
@@ -217,21 +219,41 @@ try {
         }
       }),
     );
+    const cpuUs = (cpuSeconds(server.pid) - cpuBefore) * 1e6;
     await server.stop();
-    return values / SECONDS;
+    return { perSecond: values / SECONDS, cpuUsPerValue: cpuUs / values };
   };
-  console.log(`\ningestion, ${SECONDS} s per turn, 4 writers of 100 records × 4 series:`);
-  console.log('| turn | values/s, rules every 15 s | values/s, evaluation off | ratio |');
-  console.log('| --- | ---: | ---: | ---: |');
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
+  console.log(
+    `\ningestion, ${TURNS} pairs of ${SECONDS} s turns, 4 writers of 100 records × 4 series:`,
+  );
+  console.log(
+    '| pair | values/s, rules every 15 s | values/s, evaluation off | ratio | CPU µs/value, rules | CPU µs/value, off | CPU ratio (off ÷ rules) |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const rates: number[] = [];
+  const cpuRatios: number[] = [];
   for (let turn = 1; turn <= TURNS; turn++) {
     // Alternate which goes first: a server starting right after another pays for its start.
-    const first = await ingestionTurn(turn % 2 === 1 ? '15s' : '1h');
-    const second = await ingestionTurn(turn % 2 === 1 ? '1h' : '15s');
-    const [withRules, without] = turn % 2 === 1 ? [first, second] : [second, first];
+    const rulesFirst = turn % 2 === 1;
+    const first = await ingestionTurn(rulesFirst ? '15s' : '1h');
+    const second = await ingestionTurn(rulesFirst ? '1h' : '15s');
+    const [withRules, without] = rulesFirst ? [first, second] : [second, first];
+    rates.push(withRules.perSecond / without.perSecond);
+    // As a throughput ratio: values per CPU second with the rules over without.
+    cpuRatios.push(without.cpuUsPerValue / withRules.cpuUsPerValue);
     console.log(
-      `| ${turn} | ${withRules.toFixed(0)} | ${without.toFixed(0)} | ${(withRules / without).toFixed(2)} × |`,
+      `| ${turn} | ${withRules.perSecond.toFixed(0)} | ${without.perSecond.toFixed(0)} | ${rates.at(-1)!.toFixed(2)} × ` +
+        `| ${withRules.cpuUsPerValue.toFixed(2)} | ${without.cpuUsPerValue.toFixed(2)} | ${cpuRatios.at(-1)!.toFixed(2)} × |`,
     );
   }
+  const spread = (ratios: number[]) =>
+    `median ${median(ratios).toFixed(2)} ×, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  console.log(`values/s with the rules ÷ without: ${spread(rates)}`);
+  console.log(`values per CPU second with the rules ÷ without: ${spread(cpuRatios)}`);
+  console.log(
+    `load average before: ${loadBefore}; after: ${readFileSync('/proc/loadavg', 'utf8').trim()}`,
+  );
 
   // Part 3: from a write that crosses the threshold to the webhook.
   const server = await startServerProcess({
