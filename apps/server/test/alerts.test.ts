@@ -3,6 +3,7 @@ import {
   MAX_CONTACT_POINTS_PER_DASHBOARD,
 } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addRule, thresholdCondition } from '../../../packages/services/test/alert-fixtures.ts';
 import { type AlertReceiver, startAlertReceiver, verifySignature } from './alert-receiver.ts';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { outcome, signUp } from './trpc-client.ts';
@@ -57,17 +58,7 @@ async function ownerWithBucket() {
   return { owner, dashboardId, bucket, write };
 }
 
-const threshold = (bucketId: string) =>
-  ({
-    kind: 'threshold',
-    bucketId,
-    seriesKey: 1,
-    aggregation: 'last',
-    window: 60_000,
-    comparison: 'above',
-    threshold: 30,
-    forMs: 0,
-  }) as const;
+const threshold = (bucketId: string) => thresholdCondition(bucketId);
 
 describe('alerts over HTTP', () => {
   it(
@@ -247,18 +238,7 @@ describe('alerts over HTTP', () => {
     async () => {
       const { owner, dashboardId, bucket } = await ownerWithBucket();
       for (let i = 0; i < MAX_ALERT_RULES_PER_DASHBOARD; i++) {
-        await server.store.createAlertRule(
-          {
-            dashboardId,
-            name: `r${i}`,
-            condition: threshold(bucket.id),
-            contactPointIds: [],
-            paused: true,
-            silencedUntil: null,
-          },
-          Date.now(),
-          MAX_ALERT_RULES_PER_DASHBOARD,
-        );
+        await addRule(server.store, dashboardId, threshold(bucket.id), { paused: true });
       }
       // The attack: one more rule, each a downsampled read every round.
       expect(

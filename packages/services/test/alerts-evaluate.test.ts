@@ -7,6 +7,7 @@ import { evaluateRound } from '../src/alerts/evaluate.ts';
 import { breaks } from '../src/alerts/step.ts';
 import { createBucket } from '../src/buckets.ts';
 import { createDashboard } from '../src/dashboards.ts';
+import { addRule as addRuleTo, addWebhook, thresholdCondition } from './alert-fixtures.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -34,34 +35,9 @@ async function setup(type: Bucket['type'] = 'TSV') {
   });
   const dashboard = await createDashboard(store, { ownerId: user.id, name: `Alerts ${n}` });
   const bucket = await createBucket(store, { dashboardId: dashboard.id, name: 'b', type });
-  const point = await store.createContactPoint(
-    {
-      dashboardId: dashboard.id,
-      name: 'hook',
-      kind: 'webhook',
-      target: 'https://x.test/',
-      secret: 's',
-    },
-    T,
-    10,
-  );
-  if (!point) throw new Error('setup');
-  const addRule = async (condition: AlertCondition, createdAt = T) => {
-    const rule = await store.createAlertRule(
-      {
-        dashboardId: dashboard.id,
-        name: 'rule',
-        condition,
-        contactPointIds: [point.id],
-        paused: false,
-        silencedUntil: null,
-      },
-      createdAt,
-      100,
-    );
-    if (!rule) throw new Error('setup');
-    return rule;
-  };
+  const point = await addWebhook(store, dashboard.id, 'https://x.test/', { secret: 's', now: T });
+  const addRule = (condition: AlertCondition, createdAt = T) =>
+    addRuleTo(store, dashboard.id, condition, { contactPointIds: [point.id], createdAt });
   const write = (key: number, values: Record<number, number>) =>
     store.upsertRecords(bucket, [{ key, values }], 'merge');
   return { dashboard, bucket, point, addRule, write };
@@ -83,16 +59,9 @@ async function evaluateAt(ruleId: string, dashboardId: string, now: number) {
   return { state: rule?.state, queued: queued.map((x) => x.payload) };
 }
 
-const hot = (bucketId: string, forMs: number): ThresholdCondition => ({
-  kind: 'threshold',
-  bucketId,
-  seriesKey: 1,
-  aggregation: 'last',
-  window: 60 * S,
-  comparison: 'above',
-  threshold: 10,
-  forMs,
-});
+/** `last` over a minute above 10, held for `forMs`. */
+const hot = (bucketId: string, forMs: number): ThresholdCondition =>
+  thresholdCondition(bucketId, { threshold: 10, forMs });
 
 describe('alert evaluation with a clock the test holds', () => {
   it('walks a threshold rule: gap, exactly at the threshold, pending, a gap while pending, firing, resolved', async () => {

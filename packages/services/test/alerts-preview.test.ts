@@ -7,6 +7,7 @@ import { evaluateRound } from '../src/alerts/evaluate.ts';
 import { type PreviewFiring, previewAlertRule } from '../src/alerts/preview.ts';
 import { createBucket } from '../src/buckets.ts';
 import { createDashboard } from '../src/dashboards.ts';
+import { addRule, thresholdCondition } from './alert-fixtures.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -57,19 +58,7 @@ async function evaluatorFirings(
   condition: ThresholdCondition,
   fromMinutes: number,
 ): Promise<PreviewFiring[]> {
-  const rule = await store.createAlertRule(
-    {
-      dashboardId,
-      name: 'walked',
-      condition,
-      contactPointIds: [],
-      paused: false,
-      silencedUntil: null,
-    },
-    NOW - 25 * 60 * M,
-    100,
-  );
-  if (!rule) throw new Error('setup');
+  const rule = await addRule(store, dashboardId, condition, { createdAt: NOW - 25 * 60 * M });
   for (let at = NOW - fromMinutes * M; at <= NOW; at += M) {
     let after: string | null = null;
     do after = (await evaluateRound(store, at, after)).next;
@@ -85,17 +74,9 @@ async function evaluatorFirings(
   return firings;
 }
 
-const condition = (bucketId: string, change: Partial<ThresholdCondition>): ThresholdCondition => ({
-  kind: 'threshold',
-  bucketId,
-  seriesKey: 1,
-  aggregation: 'avg',
-  window: 3 * M,
-  comparison: 'above',
-  threshold: 30,
-  forMs: 2 * M,
-  ...change,
-});
+/** An average over three minutes above 30 for two minutes; `change` overrides. */
+const condition = (bucketId: string, change: Partial<ThresholdCondition>) =>
+  thresholdCondition(bucketId, { aggregation: 'avg', window: 3 * M, forMs: 2 * M, ...change });
 
 describe("the rule editor's preview", () => {
   // 5 hours at 10 s: 1,800 records, more than the read's points, so the store answers with
