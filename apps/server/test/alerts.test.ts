@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRule, thresholdCondition } from '../../../packages/services/test/alert-fixtures.ts';
 import { type AlertReceiver, startAlertReceiver, verifySignature } from './alert-receiver.ts';
 import { call, startTestServer, type TestServer } from './helpers.ts';
+import { type LiveStream, openLive } from './live-client.ts';
 import { outcome, signUp } from './trpc-client.ts';
 
 /**
@@ -139,6 +140,67 @@ describe('alerts over HTTP', () => {
       const actions = activity.entries.map((e) => e.action);
       expect(actions).toContain('alert_rule.created');
       expect(actions).toContain('contact_point.created');
+    },
+  );
+
+  it(
+    "announces a change of state on the dashboard's live stream, never on a share link's",
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboardId, bucket, write } = await ownerWithBucket();
+      await owner.client.dashboards.saveLayout.mutate({
+        dashboardId,
+        version: 0,
+        widgets: [
+          {
+            id: 'chart',
+            type: 'timeChart',
+            bucketId: bucket.id,
+            series: [{ sk: 1 }],
+            pos: { x: 0, y: 0, w: 6, h: 4 },
+          },
+        ] as never,
+        defaultRange: '24h',
+        maxWidth: null,
+      });
+      const { url } = await owner.client.shareLinks.create.mutate({ dashboardId, name: 'Status' });
+      const token = url.split('/s/')[1]!;
+      const member = openLive(server.url, 'dashboards.live', { dashboardId }, { jar: owner.jar });
+      const shared = openLive(server.url, 'share.live', { token });
+      try {
+        await Promise.all([member.started, shared.started]);
+        const types = (stream: LiveStream) =>
+          stream.data.map((event) => (event.data as { type: string }).type);
+        // A rule created tells the members' views at once.
+        await owner.client.alerts.create.mutate({
+          dashboardId,
+          name: 'Too hot',
+          condition: threshold(bucket.id),
+        });
+        await member.until((stream) => types(stream).includes('alerts'));
+        const told = types(member).filter((type) => type === 'alerts').length;
+        // The round that makes it fire tells them again.
+        await write(45);
+        await member.until(
+          (stream) => types(stream).filter((type) => type === 'alerts').length > told,
+        );
+        const [rule] = await owner.client.alerts.list.query({ dashboardId });
+        expect(rule?.state?.state).toBe('firing');
+        // The share link's view heard the write, published after the rule's change, and no
+        // alert event: rules are for members only.
+        const after = Date.now();
+        await write(12);
+        await shared.until((stream) =>
+          stream.data.some((event) => {
+            const data = event.data as { type: string; at: number };
+            return data.type === 'records' && data.at >= after;
+          }),
+        );
+        expect(types(shared)).not.toContain('alerts');
+      } finally {
+        member.close();
+        shared.close();
+      }
     },
   );
 
