@@ -204,6 +204,44 @@ describe('alerts over HTTP', () => {
     },
   );
 
+  it(
+    "sends email to the dashboard's members only, refusing any other address, and stops when one leaves",
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboardId } = await ownerWithBucket();
+      const member = await signUp(server.url, 'Mia');
+      await owner.client.members.add.mutate({ dashboardId, email: member.email, role: 'user' });
+      // The attack: the server as a relay, mailing any address under the product's name.
+      expect(
+        await outcome(() =>
+          owner.client.contactPoints.create.mutate({
+            dashboardId,
+            contactPoint: { kind: 'email', name: 'anyone', email: 'victim@example.org' },
+          }),
+        ),
+      ).toBe('UNPROCESSABLE_CONTENT:invalid_input');
+      const { contactPoint } = await owner.client.contactPoints.create.mutate({
+        dashboardId,
+        contactPoint: { kind: 'email', name: 'Mia', email: member.email.toUpperCase() },
+      });
+      // This server has no SMTP_URL: a member's address gets as far as the mailer.
+      const tested = () =>
+        owner.client.contactPoints.sendTest.mutate({
+          dashboardId,
+          contactPointId: contactPoint.id,
+        });
+      expect(await tested()).toMatchObject({
+        outcome: 'failed',
+        error: 'email is off: set SMTP_URL',
+      });
+      await owner.client.members.remove.mutate({ dashboardId, userId: member.user.id });
+      expect(await tested()).toMatchObject({
+        outcome: 'failed',
+        error: expect.stringMatching(/members of this dashboard only/),
+      });
+    },
+  );
+
   it('sends a test notification and shows its attempt', BUSY_MACHINE, async () => {
     const { owner, dashboardId } = await ownerWithBucket();
     const { contactPoint, secret } = await owner.client.contactPoints.create.mutate({
@@ -269,7 +307,7 @@ describe('alerts over HTTP', () => {
       const other = await ownerWithBucket();
       const foreign = await other.owner.client.contactPoints.create.mutate({
         dashboardId: other.dashboardId,
-        contactPoint: { kind: 'email', name: 'theirs', email: 'them@example.com' },
+        contactPoint: { kind: 'email', name: 'theirs', email: other.owner.email },
       });
       expect(
         await outcome(() =>
@@ -315,14 +353,14 @@ describe('alerts over HTTP', () => {
       for (let i = 0; i < MAX_CONTACT_POINTS_PER_DASHBOARD; i++) {
         await owner.client.contactPoints.create.mutate({
           dashboardId,
-          contactPoint: { kind: 'email', name: `e${i}`, email: `e${i}@example.com` },
+          contactPoint: { kind: 'email', name: `e${i}`, email: owner.email },
         });
       }
       expect(
         await outcome(() =>
           owner.client.contactPoints.create.mutate({
             dashboardId,
-            contactPoint: { kind: 'email', name: 'one more', email: 'x@example.com' },
+            contactPoint: { kind: 'email', name: 'one more', email: owner.email },
           }),
         ),
       ).toBe('CONFLICT:quota_exceeded');
