@@ -11,7 +11,7 @@ const harness = useHarness({ alerts: { intervalMs: 1_000, allowPrivate: true } }
  */
 const BY_LIVE_EVENT = { timeout: 20_000 };
 
-test('an admin makes a rule from a time chart with a preview of the last 24 hours; REST writes make it fire on the tab, the grid and the wall, by live event, then resolve', async () => {
+test('an admin makes a rule from a time chart with a preview of the last 24 hours; REST writes make it fire on the tab, the grid and the wall, by live event, then resolve; the rule is edited with its preview', async () => {
   const receiver = await startAlertReceiver();
   try {
     const page = await harness.newPage();
@@ -147,6 +147,18 @@ test('an admin makes a rule from a time chart with a preview of the last 24 hour
     await row.getByText('firing → ok (value 12)').waitFor();
     await row.getByText('ok → firing (value 45)').waitFor();
     await screenshot(page, 'alerts-tab-history');
+
+    // Editing the rule shows the same form, filled in, with its preview; saving changes it.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const editForm = page.getByRole('form', { name: 'Edit alert rule Too hot' });
+    await editForm
+      .getByRole('figure', { name: 'Rule preview' })
+      .getByRole('img', { name: /threshold 30; Would have fired/ })
+      .waitFor();
+    await editForm.getByRole('textbox', { name: 'Threshold' }).fill('40');
+    await editForm.getByRole('button', { name: 'Save rule' }).click();
+    await editForm.waitFor({ state: 'detached' });
+    await row.getByText('last of series 2 over 1 min above 40').waitFor();
   } finally {
     await receiver.close();
   }
