@@ -14,6 +14,8 @@ import type { Logger } from '../log.ts';
 export const DEFAULT_ALERT_INTERVAL_MS = 15_000;
 /** How often due notifications (new ones, retries) are looked for. */
 const DELIVERY_TICK_MS = 1_000;
+/** The least pause between two ticks, so that rounds longer than their interval leave room. */
+const MIN_TICK_GAP_MS = 50;
 /** Finished notifications, delivery attempts and changes of state are kept this long. */
 export const ALERT_LOG_RETENTION_MS = 30 * 86_400_000;
 const TRIM_BATCH = 1_000;
@@ -89,21 +91,29 @@ export function startAlertUpkeep(
     await deliverDue(delivery);
   }
 
+  /**
+   * The next tick: in a second (deliveries), or sooner when the next round is due sooner. A
+   * round that took most of its interval is followed by the next on time, not a second after
+   * it ended (rounds every interval + a second made a write wait over two intervals for its
+   * webhook on a loaded machine); one that took longer than its interval, after a pause.
+   */
+  function nextTickIn(): number {
+    const untilRound = heldUntil > now() ? nextRoundAt - now() : DELIVERY_TICK_MS;
+    return Math.max(MIN_TICK_GAP_MS, Math.min(DELIVERY_TICK_MS, intervalMs, untilRound));
+  }
+
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(
-      () => {
-        running = tick()
-          .catch((error: unknown) =>
-            logger('error', 'alert upkeep failed', { error: (error as Error).message }),
-          )
-          .finally(() => {
-            running = undefined;
-            schedule();
-          });
-      },
-      Math.min(DELIVERY_TICK_MS, intervalMs),
-    );
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error: unknown) =>
+          logger('error', 'alert upkeep failed', { error: (error as Error).message }),
+        )
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, nextTickIn());
     timer.unref();
   }
 
