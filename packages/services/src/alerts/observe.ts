@@ -33,6 +33,14 @@ export async function observe(
     points: 1,
     series: [condition.seriesKey],
   });
+  return observeFigures(figures, condition);
+}
+
+/**
+ * What a threshold condition is over the intervals of `figures` (the window): the evaluator's
+ * one interval, or the intervals of a window in the rule editor's preview.
+ */
+export function observeFigures(figures: Downsampled, condition: ThresholdCondition): Observation {
   if (condition.aggregation === 'count') {
     return countObservation(
       condition,

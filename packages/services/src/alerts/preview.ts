@@ -7,8 +7,8 @@ import {
 } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
 import { getBucketOrThrow } from '../buckets.ts';
-import { aggregate } from './observe.ts';
-import { breaks, type Observation, stepRule } from './step.ts';
+import { observeFigures } from './observe.ts';
+import { stepRule } from './step.ts';
 
 /** The preview shows the last 24 hours. */
 export const ALERT_PREVIEW_SPAN_MS = 86_400_000;
@@ -41,7 +41,7 @@ export interface AlertPreview {
 /**
  * What a threshold rule would have done over the last 24 hours: one downsampled read of the
  * 24 hours (one-minute intervals, from the store's aggregates like every evaluation), then the
- * evaluator's own step (`stepRule`, `aggregate`, `breaks`) walked at the end of each interval
+ * evaluator's own step (`observeFigures`, `stepRule`) walked at the end of each interval
  * with the window as that many whole intervals. The evaluator reads the window exactly
  * (`now − window` to `now`); at interval ends the two agree but for records keyed exactly at
  * an interval's end, which the preview counts in the next one.
@@ -75,7 +75,7 @@ export async function previewAlertRule(
  * been at those moments (an interval without records is still a moment: a window reaches back
  * over earlier ones).
  */
-export function walk(
+function walk(
   answer: Downsampled,
   condition: ThresholdCondition,
   from: number,
@@ -90,7 +90,7 @@ export function walk(
   let state: Parameters<typeof stepRule>[1] = null;
   for (let at = intervalStart(from, interval) + interval; at <= to; at += interval) {
     const window = slice(figures, keys, at - span * interval, at);
-    const step = stepRule(rule, state, observation(window, condition), at);
+    const step = stepRule(rule, state, observeFigures(window, condition), at);
     state = { ruleId: '', ...step.state };
     if (step.transition?.to === 'firing') {
       firings.push({ from: at, to: null, value: step.transition.value });
@@ -100,16 +100,6 @@ export function walk(
     }
   }
   return { from, to, data: figures, interval, firings };
-}
-
-/** What the evaluator would see in the intervals that start in [from, at). */
-function observation(window: Downsampled, condition: ThresholdCondition): Observation {
-  if (condition.aggregation === 'count') {
-    const count = window.count.reduce((sum, n) => sum + n, 0);
-    return { value: count, holds: breaks(condition, count) };
-  }
-  const value = aggregate(window, condition.seriesKey, condition.aggregation);
-  return value === null ? { value, holds: null } : { value, holds: breaks(condition, value) };
 }
 
 /** The intervals that start in [from, at). */
