@@ -76,7 +76,7 @@ async function windowOf(
  * the minimums, max of the maximums, the last value in key order, and the average weighted by
  * each interval's records (exact for one interval, which `points: 1` asks for).
  */
-export function aggregate(
+function aggregate(
   figures: Downsampled,
   seriesKey: number,
   aggregation: Exclude<AlertAggregation, 'count'>,
