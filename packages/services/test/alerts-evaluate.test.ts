@@ -64,6 +64,19 @@ const hot = (bucketId: string, forMs: number): ThresholdCondition =>
   thresholdCondition(bucketId, { threshold: 10, forMs });
 
 describe('alert evaluation with a clock the test holds', () => {
+  it('continues where a round stopped, and starts over when none is left', async () => {
+    const { bucket, addRule } = await setup();
+    await addRule(hot(bucket.id, 0));
+    await addRule(hot(bucket.id, 0));
+    const all = (await store.listRulesToEvaluate(null, 10_000)).length;
+    // Exactly as many rules as a round takes: one round, and the next starts over.
+    expect((await evaluateRound(store, T, null, all)).next).toBeNull();
+    const first = await evaluateRound(store, T, null, all - 1);
+    expect(first.evaluated).toBe(all - 1);
+    const rest = await evaluateRound(store, T, first.next, all - 1);
+    expect(rest).toMatchObject({ evaluated: 1, next: null });
+  });
+
   it('walks a threshold rule: gap, exactly at the threshold, pending, a gap while pending, firing, resolved', async () => {
     const { dashboard, bucket, addRule, write } = await setup();
     const rule = await addRule(hot(bucket.id, 30 * S));

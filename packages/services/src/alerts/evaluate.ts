@@ -41,7 +41,10 @@ export async function evaluateRound(
   limit = ALERT_RULES_PER_ROUND,
   onError: (ruleId: string, error: unknown) => void = () => {},
 ): Promise<EvaluationRound> {
-  const rules = await store.listRulesToEvaluate(after, limit);
+  // One more than the round takes, to know whether any is left: with exactly `limit` rules,
+  // every other round found nothing after the cursor and each rule waited two rounds.
+  const listed = await store.listRulesToEvaluate(after, limit + 1);
+  const rules = listed.slice(0, limit);
   const evaluations: AlertEvaluation[] = [];
   let changed = 0;
   let queued = 0;
@@ -71,7 +74,7 @@ export async function evaluateRound(
     changed,
     changedDashboards: [...changedDashboards],
     queued,
-    next: rules.length < limit ? null : (rules.at(-1)?.id ?? null),
+    next: listed.length > limit ? (rules.at(-1)?.id ?? null) : null,
   };
 }
 
