@@ -92,10 +92,10 @@ export function startAlertUpkeep(
   }
 
   /**
-   * The next tick: in a second (deliveries), or sooner when the next round is due sooner. A
-   * round that took most of its interval is followed by the next on time, not a second after
-   * it ended (rounds every interval + a second made a write wait over two intervals for its
-   * webhook on a loaded machine); one that took longer than its interval, after a pause.
+   * The next tick: in a second (deliveries), or sooner when the next round is due sooner, so
+   * that rounds come every interval however long a round and its tick took (a tick a second
+   * after the last one ended drifted by the tick's length each round); after a round longer
+   * than its interval, after a short pause.
    */
   function nextTickIn(): number {
     const untilRound = heldUntil > now() ? nextRoundAt - now() : DELIVERY_TICK_MS;
