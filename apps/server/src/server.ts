@@ -97,6 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const alerts = startAlertUpkeep(options.store, mailer, options.logger, now, {
     allowPrivate: false,
     ...options.alerts,
+    onStatesChanged: (dashboardId) => live.publish(dashboardId, { type: 'alerts', at: now() }),
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';

@@ -1,6 +1,11 @@
 import { openStore } from '@bucketgrid/store';
 import { createTestDatabase } from '@bucketgrid/store/test-database';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  addRule,
+  addWebhook,
+  thresholdCondition,
+} from '../../../packages/services/test/alert-fixtures.ts';
 import { startAlertReceiver, verifySignature } from './alert-receiver.ts';
 import { call, provision } from './helpers.ts';
 import { startServerProcess, stopServerProcess } from './server-process.ts';
@@ -21,38 +26,10 @@ describe('alerts across a crash', () => {
       const receiver = await startAlertReceiver();
       const setup = await openStore(database.url);
       const { dashboard, bucket, key } = await provision(setup);
-      const point = await setup.createContactPoint(
-        {
-          dashboardId: dashboard.id,
-          name: 'w',
-          kind: 'webhook',
-          target: receiver.url,
-          secret: 'whsec_test',
-        },
-        Date.now(),
-        10,
-      );
-      await setup.createAlertRule(
-        {
-          dashboardId: dashboard.id,
-          name: 'hot',
-          condition: {
-            kind: 'threshold',
-            bucketId: bucket.id,
-            seriesKey: 1,
-            aggregation: 'last',
-            window: 60_000,
-            comparison: 'above',
-            threshold: 30,
-            forMs: 0,
-          },
-          contactPointIds: [point!.id],
-          paused: false,
-          silencedUntil: null,
-        },
-        Date.now(),
-        10,
-      );
+      const point = await addWebhook(setup, dashboard.id, receiver.url);
+      await addRule(setup, dashboard.id, thresholdCondition(bucket.id), {
+        contactPointIds: [point.id],
+      });
       await setup.close();
       const env = { ALERT_INTERVAL: '1s', ALERT_WEBHOOK_ALLOW_PRIVATE: '1' };
       try {

@@ -3,8 +3,10 @@ import {
   MAX_CONTACT_POINTS_PER_DASHBOARD,
 } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addRule, thresholdCondition } from '../../../packages/services/test/alert-fixtures.ts';
 import { type AlertReceiver, startAlertReceiver, verifySignature } from './alert-receiver.ts';
 import { call, startTestServer, type TestServer } from './helpers.ts';
+import { type LiveStream, openLive } from './live-client.ts';
 import { outcome, signUp } from './trpc-client.ts';
 
 /**
@@ -57,17 +59,7 @@ async function ownerWithBucket() {
   return { owner, dashboardId, bucket, write };
 }
 
-const threshold = (bucketId: string) =>
-  ({
-    kind: 'threshold',
-    bucketId,
-    seriesKey: 1,
-    aggregation: 'last',
-    window: 60_000,
-    comparison: 'above',
-    threshold: 30,
-    forMs: 0,
-  }) as const;
+const threshold = (bucketId: string) => thresholdCondition(bucketId);
 
 describe('alerts over HTTP', () => {
   it(
@@ -151,6 +143,105 @@ describe('alerts over HTTP', () => {
     },
   );
 
+  it(
+    "announces a change of state on the dashboard's live stream, never on a share link's",
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboardId, bucket, write } = await ownerWithBucket();
+      await owner.client.dashboards.saveLayout.mutate({
+        dashboardId,
+        version: 0,
+        widgets: [
+          {
+            id: 'chart',
+            type: 'timeChart',
+            bucketId: bucket.id,
+            series: [{ sk: 1 }],
+            pos: { x: 0, y: 0, w: 6, h: 4 },
+          },
+        ] as never,
+        defaultRange: '24h',
+        maxWidth: null,
+      });
+      const { url } = await owner.client.shareLinks.create.mutate({ dashboardId, name: 'Status' });
+      const token = url.split('/s/')[1]!;
+      const member = openLive(server.url, 'dashboards.live', { dashboardId }, { jar: owner.jar });
+      const shared = openLive(server.url, 'share.live', { token });
+      try {
+        await Promise.all([member.started, shared.started]);
+        const types = (stream: LiveStream) =>
+          stream.data.map((event) => (event.data as { type: string }).type);
+        // A rule created tells the members' views at once.
+        await owner.client.alerts.create.mutate({
+          dashboardId,
+          name: 'Too hot',
+          condition: threshold(bucket.id),
+        });
+        await member.until((stream) => types(stream).includes('alerts'));
+        const told = types(member).filter((type) => type === 'alerts').length;
+        // The round that makes it fire tells them again.
+        await write(45);
+        await member.until(
+          (stream) => types(stream).filter((type) => type === 'alerts').length > told,
+        );
+        const [rule] = await owner.client.alerts.list.query({ dashboardId });
+        expect(rule?.state?.state).toBe('firing');
+        // The share link's view heard the write, published after the rule's change, and no
+        // alert event: rules are for members only.
+        const after = Date.now();
+        await write(12);
+        await shared.until((stream) =>
+          stream.data.some((event) => {
+            const data = event.data as { type: string; at: number };
+            return data.type === 'records' && data.at >= after;
+          }),
+        );
+        expect(types(shared)).not.toContain('alerts');
+      } finally {
+        member.close();
+        shared.close();
+      }
+    },
+  );
+
+  it(
+    "sends email to the dashboard's members only, refusing any other address, and stops when one leaves",
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboardId } = await ownerWithBucket();
+      const member = await signUp(server.url, 'Mia');
+      await owner.client.members.add.mutate({ dashboardId, email: member.email, role: 'user' });
+      // The attack: the server as a relay, mailing any address under the product's name.
+      expect(
+        await outcome(() =>
+          owner.client.contactPoints.create.mutate({
+            dashboardId,
+            contactPoint: { kind: 'email', name: 'anyone', email: 'victim@example.org' },
+          }),
+        ),
+      ).toBe('UNPROCESSABLE_CONTENT:invalid_input');
+      const { contactPoint } = await owner.client.contactPoints.create.mutate({
+        dashboardId,
+        contactPoint: { kind: 'email', name: 'Mia', email: member.email.toUpperCase() },
+      });
+      // This server has no SMTP_URL: a member's address gets as far as the mailer.
+      const tested = () =>
+        owner.client.contactPoints.sendTest.mutate({
+          dashboardId,
+          contactPointId: contactPoint.id,
+        });
+      expect(await tested()).toMatchObject({
+        outcome: 'failed',
+        error: 'email is off: set SMTP_URL',
+      });
+      await owner.client.members.remove.mutate({ dashboardId, userId: member.user.id });
+      expect(await tested()).toMatchObject({
+        outcome: 'failed',
+        error: expect.stringMatching(/members of this dashboard only/),
+      });
+    },
+  );
+
   it('sends a test notification and shows its attempt', BUSY_MACHINE, async () => {
     const { owner, dashboardId } = await ownerWithBucket();
     const { contactPoint, secret } = await owner.client.contactPoints.create.mutate({
@@ -216,7 +307,7 @@ describe('alerts over HTTP', () => {
       const other = await ownerWithBucket();
       const foreign = await other.owner.client.contactPoints.create.mutate({
         dashboardId: other.dashboardId,
-        contactPoint: { kind: 'email', name: 'theirs', email: 'them@example.com' },
+        contactPoint: { kind: 'email', name: 'theirs', email: other.owner.email },
       });
       expect(
         await outcome(() =>
@@ -247,18 +338,7 @@ describe('alerts over HTTP', () => {
     async () => {
       const { owner, dashboardId, bucket } = await ownerWithBucket();
       for (let i = 0; i < MAX_ALERT_RULES_PER_DASHBOARD; i++) {
-        await server.store.createAlertRule(
-          {
-            dashboardId,
-            name: `r${i}`,
-            condition: threshold(bucket.id),
-            contactPointIds: [],
-            paused: true,
-            silencedUntil: null,
-          },
-          Date.now(),
-          MAX_ALERT_RULES_PER_DASHBOARD,
-        );
+        await addRule(server.store, dashboardId, threshold(bucket.id), { paused: true });
       }
       // The attack: one more rule, each a downsampled read every round.
       expect(
@@ -273,14 +353,14 @@ describe('alerts over HTTP', () => {
       for (let i = 0; i < MAX_CONTACT_POINTS_PER_DASHBOARD; i++) {
         await owner.client.contactPoints.create.mutate({
           dashboardId,
-          contactPoint: { kind: 'email', name: `e${i}`, email: `e${i}@example.com` },
+          contactPoint: { kind: 'email', name: `e${i}`, email: owner.email },
         });
       }
       expect(
         await outcome(() =>
           owner.client.contactPoints.create.mutate({
             dashboardId,
-            contactPoint: { kind: 'email', name: 'one more', email: 'x@example.com' },
+            contactPoint: { kind: 'email', name: 'one more', email: owner.email },
           }),
         ),
       ).toBe('CONFLICT:quota_exceeded');

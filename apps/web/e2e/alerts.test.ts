@@ -5,8 +5,13 @@ import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 // The receiver listens on 127.0.0.1: the operator's setting lets webhooks reach it.
 const harness = useHarness({ alerts: { intervalMs: 1_000, allowPrivate: true } });
+/**
+ * How long a change of state may take to show: well under the page's unprompted refetch of the
+ * states (ALERT_STATES_REFRESH_MS, 60 s), so only the live event can show it in time.
+ */
+const BY_LIVE_EVENT = { timeout: 20_000 };
 
-test('an admin makes a rule from a time chart; REST writes make it fire on the tab, the grid and the wall, then resolve', async () => {
+test('an admin makes a rule from a time chart with a preview of the last 24 hours; REST writes make it fire on the tab, the grid and the wall, by live event, then resolve; the rule is edited with its preview', async () => {
   const receiver = await startAlertReceiver();
   try {
     const page = await harness.newPage();
@@ -20,6 +25,21 @@ test('an admin makes a rule from a time chart; REST writes make it fire on the t
       postRecords(harness.url, bucketId, key, [
         { key: new Date().toISOString(), data: [{ series_key: 2, value }] },
       ]);
+    // A day of series 2 around 20, every ten minutes, and every minute of the last 70, when it
+    // went over 30 for ten minutes an hour ago: the preview shows it would have fired then.
+    const minute = 60_000;
+    const minutesAgo = [
+      ...Array.from({ length: 137 }, (_, i) => 1_440 - i * 10),
+      ...Array.from({ length: 70 }, (_, i) => 70 - i),
+    ];
+    const history = minutesAgo.map((ago) => ({
+      key: new Date(Date.now() - ago * minute).toISOString(),
+      data: [
+        { series_key: 1, value: 1 },
+        { series_key: 2, value: ago <= 60 && ago > 50 ? 45 : 20 + 4 * Math.sin(ago / 90) },
+      ],
+    }));
+    expect((await postRecords(harness.url, bucketId, key, history)).status).toBe(200);
     expect((await write(20)).status).toBe(200);
 
     // A time chart of the series the rule will watch.
@@ -29,7 +49,7 @@ test('an admin makes a rule from a time chart; REST writes make it fire on the t
       type: 'Time chart',
       title: 'Furnace temperature',
       bucket: 'Temperature (TSV)',
-      series: ['Series 2'],
+      series: ['Series 1', 'Series 2'],
     });
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('button', { name: 'Edit' }).waitFor();
@@ -49,18 +69,42 @@ test('an admin makes a rule from a time chart; REST writes make it fire on the t
 
     const ruleForm = page.getByRole('form', { name: 'New alert rule' });
     await expect(ruleForm.getByLabel('Bucket').inputValue()).resolves.toBe(bucketId);
-    await expect(ruleForm.getByLabel('Series key').inputValue()).resolves.toBe('2');
+    // The chart shows two series: the form offers those two, the first chosen.
+    const seriesChoice = ruleForm.getByLabel('Series key');
+    await expect(seriesChoice.locator('option').allTextContents()).resolves.toEqual([
+      'Series 1',
+      'Series 2',
+    ]);
+    await expect(seriesChoice.inputValue()).resolves.toBe('1');
+    await seriesChoice.selectOption('2');
     await ruleForm.getByLabel('Name').fill('Too hot');
     await ruleForm.getByLabel('Aggregation').selectOption('last');
     await ruleForm.getByLabel('Window (minutes)').fill('1');
-    await ruleForm.getByLabel('Threshold').fill('30');
+    const threshold = ruleForm.getByRole('textbox', { name: 'Threshold' });
+    await threshold.fill('30');
+    // The preview: the series' last 24 hours, the threshold drawn, the stretch it would have
+    // fired (an hour ago) listed; raising the threshold above the data takes the firing away.
+    const preview = ruleForm.getByRole('figure', { name: 'Rule preview' });
+    await preview.getByRole('img', { name: /threshold 30; Would have fired once/ }).waitFor();
+    const wouldFire = preview.getByRole('list', { name: 'Would have fired' }).getByRole('listitem');
+    await expect(wouldFire.allTextContents()).resolves.toEqual([
+      expect.stringMatching(/value 45\)$/),
+    ]);
+    await screenshot(page, 'alerts-rule-editor-preview');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'alerts-rule-editor-preview-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await threshold.fill('50');
+    await preview.getByText('Would not have fired in the last 24 hours.').waitFor();
+    await threshold.fill('30');
+    await preview.getByText('Would have fired once in the last 24 hours.').waitFor();
     await ruleForm.getByLabel('ops hook').check();
     await ruleForm.getByRole('button', { name: 'Create rule' }).click();
     const row = page.locator('tr[data-rule="Too hot"]');
     await row.waitFor();
 
     expect((await write(45)).status).toBe(200);
-    await row.getByText('firing', { exact: true }).waitFor({ timeout: 20_000 });
+    await row.getByText('firing', { exact: true }).waitFor(BY_LIVE_EVENT);
     await row.getByRole('cell', { name: '45', exact: true }).waitFor();
     const [fired] = await receiver.waitFor((r) => r.json.type === 'alert.firing');
     expect(verifySignature(secret, fired!.headers, fired!.body)).toBe(true);
@@ -93,7 +137,7 @@ test('an admin makes a rule from a time chart; REST writes make it fire on the t
 
     // Back under the threshold: the mark and the count go, the threshold line stays.
     expect((await write(12)).status).toBe(200);
-    await mark.waitFor({ state: 'detached', timeout: 20_000 });
+    await mark.waitFor({ state: 'detached', ...BY_LIVE_EVENT });
     await widget.getByRole('img', { name: /threshold 30 \(Too hot\)$/ }).waitFor();
     await tabs.getByRole('link', { name: 'Alerts', exact: true }).waitFor();
     await receiver.waitFor((r) => r.json.type === 'alert.resolved');
@@ -103,6 +147,18 @@ test('an admin makes a rule from a time chart; REST writes make it fire on the t
     await row.getByText('firing → ok (value 12)').waitFor();
     await row.getByText('ok → firing (value 45)').waitFor();
     await screenshot(page, 'alerts-tab-history');
+
+    // Editing the rule shows the same form, filled in, with its preview; saving changes it.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const editForm = page.getByRole('form', { name: 'Edit alert rule Too hot' });
+    await editForm
+      .getByRole('figure', { name: 'Rule preview' })
+      .getByRole('img', { name: /threshold 30; Would have fired/ })
+      .waitFor();
+    await editForm.getByRole('textbox', { name: 'Threshold' }).fill('40');
+    await editForm.getByRole('button', { name: 'Save rule' }).click();
+    await editForm.waitFor({ state: 'detached' });
+    await row.getByText('last of series 2 over 1 min above 40').waitFor();
   } finally {
     await receiver.close();
   }

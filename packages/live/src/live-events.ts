@@ -5,7 +5,12 @@ export type LiveEvent =
   /** A bucket was created, renamed or deleted, or its series description changed. */
   | { type: 'buckets'; at: number }
   /** The grid was saved; `version` is the saved layout's version. */
-  | { type: 'layout'; version: number; at: number };
+  | { type: 'layout'; version: number; at: number }
+  /**
+   * An alert rule changed state (the evaluator), or a rule was created, changed or deleted.
+   * Members' views only: share-link views never pass it on (docs/alerts.md).
+   */
+  | { type: 'alerts'; at: number };
 
 /**
  * A share link of the dashboard was revoked or its token replaced: every process ends the

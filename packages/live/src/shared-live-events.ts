@@ -287,6 +287,7 @@ function toLiveEvent(value: unknown): DashboardEvent | undefined {
   if (type === 'shareLinkEnded' && typeof shareLinkId === 'string') {
     return { type, shareLinkId, at };
   }
+  if (type === 'alerts') return { type, at };
   return undefined;
 }
 

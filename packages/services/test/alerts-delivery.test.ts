@@ -9,6 +9,7 @@ import { testPayload } from '../src/alerts/payload.ts';
 import { isPublicAddress } from '../src/alerts/target-guard.ts';
 import { createDashboard } from '../src/dashboards.ts';
 import { createMailer } from '../src/mailer.ts';
+import { addWebhook } from './alert-fixtures.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -47,12 +48,7 @@ describe('alert delivery', () => {
       name: 'S',
     });
     const dashboard = await createDashboard(store, { ownerId: user.id, name: 'Storm' });
-    const point = await store.createContactPoint(
-      { dashboardId: dashboard.id, name: 'w', kind: 'webhook', target: url, secret: 's' },
-      0,
-      10,
-    );
-    if (!point) throw new Error('setup');
+    const point = await addWebhook(store, dashboard.id, url, { secret: 's', now: 0 });
     const now = Date.UTC(2026, 0, 1, 10, 30);
     // The attack: a flapping rule, or the test button pressed again and again.
     for (let i = 0; i < 8; i++) {

@@ -7,6 +7,7 @@ import { evaluateRound } from '../src/alerts/evaluate.ts';
 import { breaks } from '../src/alerts/step.ts';
 import { createBucket } from '../src/buckets.ts';
 import { createDashboard } from '../src/dashboards.ts';
+import { addRule as addRuleTo, addWebhook, thresholdCondition } from './alert-fixtures.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -34,34 +35,9 @@ async function setup(type: Bucket['type'] = 'TSV') {
   });
   const dashboard = await createDashboard(store, { ownerId: user.id, name: `Alerts ${n}` });
   const bucket = await createBucket(store, { dashboardId: dashboard.id, name: 'b', type });
-  const point = await store.createContactPoint(
-    {
-      dashboardId: dashboard.id,
-      name: 'hook',
-      kind: 'webhook',
-      target: 'https://x.test/',
-      secret: 's',
-    },
-    T,
-    10,
-  );
-  if (!point) throw new Error('setup');
-  const addRule = async (condition: AlertCondition, createdAt = T) => {
-    const rule = await store.createAlertRule(
-      {
-        dashboardId: dashboard.id,
-        name: 'rule',
-        condition,
-        contactPointIds: [point.id],
-        paused: false,
-        silencedUntil: null,
-      },
-      createdAt,
-      100,
-    );
-    if (!rule) throw new Error('setup');
-    return rule;
-  };
+  const point = await addWebhook(store, dashboard.id, 'https://x.test/', { secret: 's', now: T });
+  const addRule = (condition: AlertCondition, createdAt = T) =>
+    addRuleTo(store, dashboard.id, condition, { contactPointIds: [point.id], createdAt });
   const write = (key: number, values: Record<number, number>) =>
     store.upsertRecords(bucket, [{ key, values }], 'merge');
   return { dashboard, bucket, point, addRule, write };
@@ -83,18 +59,24 @@ async function evaluateAt(ruleId: string, dashboardId: string, now: number) {
   return { state: rule?.state, queued: queued.map((x) => x.payload) };
 }
 
-const hot = (bucketId: string, forMs: number): ThresholdCondition => ({
-  kind: 'threshold',
-  bucketId,
-  seriesKey: 1,
-  aggregation: 'last',
-  window: 60 * S,
-  comparison: 'above',
-  threshold: 10,
-  forMs,
-});
+/** `last` over a minute above 10, held for `forMs`. */
+const hot = (bucketId: string, forMs: number): ThresholdCondition =>
+  thresholdCondition(bucketId, { threshold: 10, forMs });
 
 describe('alert evaluation with a clock the test holds', () => {
+  it('continues where a round stopped, and starts over when none is left', async () => {
+    const { bucket, addRule } = await setup();
+    await addRule(hot(bucket.id, 0));
+    await addRule(hot(bucket.id, 0));
+    const all = (await store.listRulesToEvaluate(null, 10_000)).length;
+    // Exactly as many rules as a round takes: one round, and the next starts over.
+    expect((await evaluateRound(store, T, null, all)).next).toBeNull();
+    const first = await evaluateRound(store, T, null, all - 1);
+    expect(first.evaluated).toBe(all - 1);
+    const rest = await evaluateRound(store, T, first.next, all - 1);
+    expect(rest).toMatchObject({ evaluated: 1, next: null });
+  });
+
   it('walks a threshold rule: gap, exactly at the threshold, pending, a gap while pending, firing, resolved', async () => {
     const { dashboard, bucket, addRule, write } = await setup();
     const rule = await addRule(hot(bucket.id, 30 * S));

@@ -14,6 +14,8 @@ import type { Logger } from '../log.ts';
 export const DEFAULT_ALERT_INTERVAL_MS = 15_000;
 /** How often due notifications (new ones, retries) are looked for. */
 const DELIVERY_TICK_MS = 1_000;
+/** The least pause between two ticks, so that rounds longer than their interval leave room. */
+const MIN_TICK_GAP_MS = 50;
 /** Finished notifications, delivery attempts and changes of state are kept this long. */
 export const ALERT_LOG_RETENTION_MS = 30 * 86_400_000;
 const TRIM_BATCH = 1_000;
@@ -21,6 +23,11 @@ const TRIM_BATCH = 1_000;
 export interface AlertUpkeepOptions extends AlertDeliverySettings {
   /** Time between evaluation rounds (ms). */
   intervalMs?: number;
+  /**
+   * Called, after the round is stored, for each dashboard where a rule changed state: the
+   * server publishes a live event so that its open views refetch the states at once.
+   */
+  onStatesChanged?: (dashboardId: string) => void;
 }
 
 export interface AlertUpkeep {
@@ -74,6 +81,7 @@ export function startAlertUpkeep(
           logger('warn', 'alert rule not evaluated', { ruleId, error: (error as Error).message }),
       );
       cursor = round.next;
+      for (const dashboardId of round.changedDashboards) options.onStatesChanged?.(dashboardId);
       const ms = performance.now() - began;
       if (ms > intervalMs / 2) {
         logger('warn', 'alert evaluation round took over half its interval', { ...round, ms });
@@ -83,21 +91,29 @@ export function startAlertUpkeep(
     await deliverDue(delivery);
   }
 
+  /**
+   * The next tick: in a second (deliveries), or sooner when the next round is due sooner, so
+   * that rounds come every interval however long a round and its tick took (a tick a second
+   * after the last one ended drifted by the tick's length each round); after a round longer
+   * than its interval, after a short pause.
+   */
+  function nextTickIn(): number {
+    const untilRound = heldUntil > now() ? nextRoundAt - now() : DELIVERY_TICK_MS;
+    return Math.max(MIN_TICK_GAP_MS, Math.min(DELIVERY_TICK_MS, intervalMs, untilRound));
+  }
+
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(
-      () => {
-        running = tick()
-          .catch((error: unknown) =>
-            logger('error', 'alert upkeep failed', { error: (error as Error).message }),
-          )
-          .finally(() => {
-            running = undefined;
-            schedule();
-          });
-      },
-      Math.min(DELIVERY_TICK_MS, intervalMs),
-    );
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error: unknown) =>
+          logger('error', 'alert upkeep failed', { error: (error as Error).message }),
+        )
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, nextTickIn());
     timer.unref();
   }
 

@@ -49,6 +49,8 @@ export function DashboardLive({
       if (event.type === 'buckets') {
         utils.buckets.list.invalidate({ dashboardId });
         utils.buckets.get.invalidate();
+      } else if (event.type === 'alerts') {
+        utils.alerts.list.invalidate({ dashboardId });
       } else {
         const cached = queryClient.getQueryData<{ version: number }>(
           dashboardKeys.layout(dashboardId),
@@ -66,6 +68,7 @@ export function DashboardLive({
       };
       queryClient.invalidateQueries({ queryKey: dashboardKeys.dashboard(dashboardId), ...stale });
       utils.buckets.invalidate(undefined, stale);
+      utils.alerts.list.invalidate({ dashboardId }, stale);
     },
     onEnded(code) {
       if (code === 'unauthenticated') utils.auth.me.invalidate();

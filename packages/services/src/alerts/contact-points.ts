@@ -12,6 +12,7 @@ import {
 } from '@bucketgrid/store';
 import { type ChangeAuthor, noteOf } from '../activity.ts';
 import { type DeliveryOptions, deliverNow } from './deliver.ts';
+import { isMemberAddress, NOT_A_MEMBER } from './email-recipients.ts';
 import { testPayload } from './payload.ts';
 import { newSigningSecret } from './signature.ts';
 import { checkLiteralHost, RefusedTarget } from './target-guard.ts';
@@ -43,6 +44,13 @@ export async function createContactPoint(
   by: ChangeAuthor,
 ): Promise<{ contactPoint: ContactPointView; secret: string }> {
   const targetOf = input.kind === 'email' ? input.email : input.url;
+  if (input.kind === 'email' && !(await isMemberAddress(store, dashboardId, input.email))) {
+    throw new AppError(
+      'invalid_input',
+      `The address is refused: ${NOT_A_MEMBER}. Add its owner as a member first, or use a webhook.`,
+      { errors: [{ pointer: '/email', detail: NOT_A_MEMBER }] },
+    );
+  }
   if (input.kind !== 'email') {
     try {
       checkLiteralHost(new URL(input.url), allowPrivate);

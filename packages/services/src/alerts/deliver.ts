@@ -1,5 +1,6 @@
 import { NOTIFICATIONS_PER_CONTACT_POINT_PER_HOUR } from '@bucketgrid/shared';
 import { type AlertNotification, type DeliveryAttempt, newId, type Store } from '@bucketgrid/store';
+import { isMemberAddress, NOT_A_MEMBER } from './email-recipients.ts';
 import { type AlertPayload, stormSummaryPayload } from './payload.ts';
 import { type SendOptions, sendNotification } from './send.ts';
 
@@ -112,6 +113,17 @@ async function deliverOne(
       await store.recordDeliveryAttempt(suppressed, null);
       return suppressed;
     }
+  }
+  if (point.kind === 'email' && !(await isMemberAddress(store, point.dashboardId, point.target))) {
+    const refused: DeliveryAttempt = {
+      ...attempt,
+      httpStatus: null,
+      outcome: 'failed',
+      error: NOT_A_MEMBER,
+      latencyMs: 0,
+    };
+    await store.recordDeliveryAttempt(refused, null);
+    return refused;
   }
   const result = await sendNotification(options, point, notification);
   let next: number | null = null;

@@ -20,6 +20,8 @@ export interface EvaluationRound {
   evaluated: number;
   /** Rules whose state changed. */
   changed: number;
+  /** The dashboards of those rules, each once (their open views are told). */
+  changedDashboards: string[];
   /** Notifications queued. */
   queued: number;
   /** Where the next round starts: null at the end of the rules (it starts over). */
@@ -39,10 +41,14 @@ export async function evaluateRound(
   limit = ALERT_RULES_PER_ROUND,
   onError: (ruleId: string, error: unknown) => void = () => {},
 ): Promise<EvaluationRound> {
-  const rules = await store.listRulesToEvaluate(after, limit);
+  // One more than the round takes, to know whether any is left: with exactly `limit` rules,
+  // every other round found nothing after the cursor and each rule waited two rounds.
+  const listed = await store.listRulesToEvaluate(after, limit + 1);
+  const rules = listed.slice(0, limit);
   const evaluations: AlertEvaluation[] = [];
   let changed = 0;
   let queued = 0;
+  const changedDashboards = new Set<string>();
   for (const rule of rules) {
     if (rule.paused) continue;
     let seen: Observation;
@@ -55,7 +61,10 @@ export async function evaluateRound(
       continue;
     }
     const evaluation = evaluationOf(rule, seen, now);
-    if (evaluation.transition) changed++;
+    if (evaluation.transition) {
+      changed++;
+      changedDashboards.add(rule.dashboardId);
+    }
     queued += evaluation.notifications.length;
     evaluations.push(evaluation);
   }
@@ -63,8 +72,9 @@ export async function evaluateRound(
   return {
     evaluated: evaluations.length,
     changed,
+    changedDashboards: [...changedDashboards],
     queued,
-    next: rules.length < limit ? null : (rules.at(-1)?.id ?? null),
+    next: listed.length > limit ? (rules.at(-1)?.id ?? null) : null,
   };
 }
 

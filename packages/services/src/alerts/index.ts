@@ -2,6 +2,7 @@ export * from './contact-points.ts';
 export * from './deliver.ts';
 export * from './evaluate.ts';
 export * from './payload.ts';
+export * from './preview.ts';
 export * from './rules.ts';
 export * from './send.ts';
 export * from './signature.ts';

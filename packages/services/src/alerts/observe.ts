@@ -33,6 +33,14 @@ export async function observe(
     points: 1,
     series: [condition.seriesKey],
   });
+  return observeFigures(figures, condition);
+}
+
+/**
+ * What a threshold condition is over the intervals of `figures` (the window): the evaluator's
+ * one interval, or the intervals of a window in the rule editor's preview.
+ */
+export function observeFigures(figures: Downsampled, condition: ThresholdCondition): Observation {
   if (condition.aggregation === 'count') {
     return countObservation(
       condition,
@@ -68,7 +76,7 @@ async function windowOf(
  * the minimums, max of the maximums, the last value in key order, and the average weighted by
  * each interval's records (exact for one interval, which `points: 1` asks for).
  */
-export function aggregate(
+function aggregate(
   figures: Downsampled,
   seriesKey: number,
   aggregation: Exclude<AlertAggregation, 'count'>,

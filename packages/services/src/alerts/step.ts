@@ -11,6 +11,9 @@ export interface Observation {
   holds: boolean | null;
 }
 
+/** What the step reads of a rule (the rule editor's preview walks a rule not yet saved). */
+export type SteppedRule = Pick<AlertRule, 'condition' | 'version'>;
+
 /** The announcement a change of state makes: only into and out of `firing`. */
 export type Announcement = 'firing' | 'resolved';
 
@@ -42,7 +45,7 @@ export function breaks(condition: ThresholdCondition, value: number): boolean {
 }
 
 /** How long the condition must hold before the rule fires (no-data rules fire at once). */
-function holdFor(rule: AlertRule): number {
+function holdFor(rule: SteppedRule): number {
   return rule.condition.kind === 'threshold' ? rule.condition.forMs : 0;
 }
 
@@ -60,7 +63,7 @@ function holdFor(rule: AlertRule): number {
  * pending rule's wait still counts from when the condition first held.
  */
 export function stepRule(
-  rule: AlertRule,
+  rule: SteppedRule,
   previous: AlertRuleState | null,
   seen: Observation,
   now: number,

@@ -1,5 +1,6 @@
 import type { AlertCondition, AlertState, ContactPointKind } from '@bucketgrid/shared';
 import { newId } from '../ids.ts';
+import type { Activity } from '../roles/activity.ts';
 import type {
   AlertNotification,
   AlertRule,
@@ -36,37 +37,26 @@ export function alertMethods(sqlite: SqliteDb, writeActivity: ActivityWriter): A
   };
 
   return {
-    async createAlertRule(input, now, maxRules, activity) {
+    createAlertRule(input, now, maxRules, activity) {
       const rule: AlertRule = { ...input, id: newId(), version: 1, createdAt: now, updatedAt: now };
-      try {
-        return await groupCommit.submit(() => {
-          const count = sql('SELECT count(*) FROM alert_rules WHERE dashboard_id = ?')
-            .pluck()
-            .get(rule.dashboardId) as number;
-          if (count >= maxRules) return null;
-          sql(
-            `INSERT INTO alert_rules (id, dashboard_id, name, condition, contact_point_ids,
-               paused, silenced_until, version, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            rule.id,
-            rule.dashboardId,
-            rule.name,
-            JSON.stringify(rule.condition),
-            JSON.stringify(rule.contactPointIds),
-            rule.paused ? 1 : 0,
-            rule.silencedUntil,
-            rule.version,
-            now,
-            now,
-          );
-          writeActivity(activity && { ...activity, target: { ...activity.target, id: rule.id } });
-          return rule;
-        });
-      } catch (error) {
-        if (isForeignKeyFailure(error)) throw missingDashboardOr('dashboard', rule.dashboardId);
-        throw error;
-      }
+      return insertUnderCap('alert_rules', rule, maxRules, activity, () =>
+        sql(
+          `INSERT INTO alert_rules (id, dashboard_id, name, condition, contact_point_ids,
+             paused, silenced_until, version, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          rule.id,
+          rule.dashboardId,
+          rule.name,
+          JSON.stringify(rule.condition),
+          JSON.stringify(rule.contactPointIds),
+          rule.paused ? 1 : 0,
+          rule.silencedUntil,
+          rule.version,
+          now,
+          now,
+        ),
+      );
     },
 
     updateAlertRule: (dashboardId, id, change, now, activity) =>
@@ -165,33 +155,14 @@ export function alertMethods(sqlite: SqliteDb, writeActivity: ActivityWriter): A
       });
     },
 
-    async createContactPoint(input, now, maxContactPoints, activity) {
+    createContactPoint(input, now, maxContactPoints, activity) {
       const point: ContactPoint = { ...input, id: newId(), createdAt: now };
-      try {
-        return await groupCommit.submit(() => {
-          const count = sql('SELECT count(*) FROM contact_points WHERE dashboard_id = ?')
-            .pluck()
-            .get(point.dashboardId) as number;
-          if (count >= maxContactPoints) return null;
-          sql(
-            `INSERT INTO contact_points (id, dashboard_id, name, kind, target, secret, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            point.id,
-            point.dashboardId,
-            point.name,
-            point.kind,
-            point.target,
-            point.secret,
-            now,
-          );
-          writeActivity(activity && { ...activity, target: { ...activity.target, id: point.id } });
-          return point;
-        });
-      } catch (error) {
-        if (isForeignKeyFailure(error)) throw missingDashboardOr('dashboard', point.dashboardId);
-        throw error;
-      }
+      return insertUnderCap('contact_points', point, maxContactPoints, activity, () =>
+        sql(
+          `INSERT INTO contact_points (id, dashboard_id, name, kind, target, secret, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(point.id, point.dashboardId, point.name, point.kind, point.target, point.secret, now),
+      );
     },
 
     async listContactPoints(dashboardId) {
@@ -279,19 +250,15 @@ export function alertMethods(sqlite: SqliteDb, writeActivity: ActivityWriter): A
 
     trimAlertLog: (before, limit) =>
       groupCommit.submit(() => {
-        const notifications = sql(
-          `DELETE FROM alert_notifications WHERE id IN (SELECT id FROM alert_notifications
-             WHERE created_at < ? AND status != 'pending' LIMIT ?)`,
-        ).run(before, limit).changes;
-        const attempts = sql(
-          `DELETE FROM alert_deliveries WHERE id IN
-             (SELECT id FROM alert_deliveries WHERE at < ? LIMIT ?)`,
-        ).run(before, limit).changes;
-        const transitions = sql(
-          `DELETE FROM alert_transitions WHERE id IN
-             (SELECT id FROM alert_transitions WHERE at < ? LIMIT ?)`,
-        ).run(before, limit).changes;
-        return notifications + attempts + transitions;
+        const trim = (table: string, older: string) =>
+          sql(
+            `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${older} LIMIT ?)`,
+          ).run(before, limit).changes;
+        return (
+          trim('alert_notifications', "created_at < ? AND status != 'pending'") +
+          trim('alert_deliveries', 'at < ?') +
+          trim('alert_transitions', 'at < ?')
+        );
       }),
 
     takeAlertLease: (holder, now, ttlMs) =>
@@ -310,6 +277,34 @@ export function alertMethods(sqlite: SqliteDb, writeActivity: ActivityWriter): A
         sql('UPDATE alert_lease SET expires_at = 0 WHERE holder = ?').run(holder);
       }),
   };
+
+  /**
+   * Inserts a dashboard's rule or contact point, in the group commit, unless the dashboard
+   * holds `max` of them already (then null, nothing written); a gone dashboard is
+   * MissingEntity('dashboard').
+   */
+  async function insertUnderCap<T extends { id: string; dashboardId: string }>(
+    table: 'alert_rules' | 'contact_points',
+    item: T,
+    max: number,
+    activity: Activity | undefined,
+    insert: () => void,
+  ): Promise<T | null> {
+    try {
+      return await groupCommit.submit(() => {
+        const count = sql(`SELECT count(*) FROM ${table} WHERE dashboard_id = ?`)
+          .pluck()
+          .get(item.dashboardId) as number;
+        if (count >= max) return null;
+        insert();
+        writeActivity(activity && { ...activity, target: { ...activity.target, id: item.id } });
+        return item;
+      });
+    } catch (error) {
+      if (isForeignKeyFailure(error)) throw missingDashboardOr('dashboard', item.dashboardId);
+      throw error;
+    }
+  }
 
   function insertNotification(n: Omit<AlertNotification, 'status' | 'attempts'>): void {
     sql(

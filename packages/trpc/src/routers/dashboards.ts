@@ -65,7 +65,8 @@ export const dashboardsRouter = router({
   /**
    * One stream per open dashboard, for any member: `records` (a bucket's records were
    * written, deleted or purged), `buckets` (a bucket was created, renamed or deleted, or its
-   * series description changed), `layout` (the grid was saved). Events are tracked: a
+   * series description changed), `layout` (the grid was saved), `alerts` (a rule changed
+   * state or was changed: docs/alerts.md). Events are tracked: a
    * reconnecting client resumes where it was or, when that is no longer known, is sent a
    * `buckets` event, a `records` event per bucket and the `layout` version, so that it
    * refetches what it shows.

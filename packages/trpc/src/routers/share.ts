@@ -143,6 +143,8 @@ async function* shownOnly(
       shown = shownByWidgets((await getLayout(store, link.dashboardId)).widgets);
     }
     if (event.type === 'records' && !shown.has(event.bucketId)) continue;
+    // Alert states are for members (docs/alerts.md): a share page shows none.
+    if (event.type === 'alerts') continue;
     yield message;
   }
 }

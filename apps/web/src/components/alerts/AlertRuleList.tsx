@@ -1,5 +1,5 @@
 import type { AlertState } from '@bucketgrid/shared';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { ALERT_STATES_REFRESH_MS } from '../../hooks/useAlertRules.tsx';
 import { useDashboard } from '../../hooks/useDashboard.ts';
 import { capabilities } from '../../lib/roles.ts';
@@ -10,6 +10,7 @@ import { FormError } from '../FormError.tsx';
 import { SkeletonRows } from '../SkeletonRows.tsx';
 import { TimeAgo } from '../TimeAgo.tsx';
 import { AlertHistory } from './AlertHistory.tsx';
+import { AlertRuleForm } from './AlertRuleForm.tsx';
 import { describeCondition } from './describe.ts';
 
 const tones: Record<AlertState, BadgeTone> = {
@@ -18,7 +19,10 @@ const tones: Record<AlertState, BadgeTone> = {
   firing: 'danger',
 };
 
-/** Each rule with its state, since when, its last value; its history on demand. */
+/**
+ * Each rule with its state, since when, its last value; on demand its history and, for
+ * owners and admins, its form (with the preview) to edit it.
+ */
 export function AlertRuleList() {
   const dashboard = useDashboard();
   const can = capabilities(dashboard.role);
@@ -28,6 +32,7 @@ export function AlertRuleList() {
     { refetchInterval: ALERT_STATES_REFRESH_MS },
   );
   const [open, setOpen] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const invalidate = () => utils.alerts.list.invalidate({ dashboardId: dashboard.id });
   const pause = trpc.alerts.pause.useMutation({ onSuccess: invalidate });
   const remove = trpc.alerts.delete.useMutation({ onSuccess: invalidate });
@@ -53,59 +58,76 @@ export function AlertRuleList() {
           {rules.data.map((rule) => {
             const state = rule.state?.state ?? 'ok';
             return (
-              <tr key={rule.id} data-rule={rule.name}>
-                <td>
-                  <strong>{rule.name}</strong>
-                  <div className="muted">{describeCondition(rule.condition)}</div>
-                  {open === rule.id && <AlertHistory ruleId={rule.id} />}
-                </td>
-                <td>
-                  {rule.paused ? (
-                    <Badge>paused</Badge>
-                  ) : (
-                    <Badge tone={tones[state]}>{rule.state ? state : 'not evaluated yet'}</Badge>
-                  )}
-                </td>
-                <td>
-                  <TimeAgo ms={rule.state?.since ?? null} fallback="—" />
-                </td>
-                <td>{rule.state?.lastValue ?? '—'}</td>
-                <td className="form-row">
-                  <button
-                    type="button"
-                    className="btn"
-                    onClick={() => setOpen(open === rule.id ? null : rule.id)}
-                  >
-                    {open === rule.id ? 'Hide history' : 'History'}
-                  </button>
-                  {can.manageData && (
-                    <>
-                      <button
-                        type="button"
-                        className="btn"
-                        onClick={() =>
-                          pause.mutate({
-                            dashboardId: dashboard.id,
-                            ruleId: rule.id,
-                            paused: !rule.paused,
-                          })
-                        }
-                      >
-                        {rule.paused ? 'Resume' : 'Pause'}
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-danger"
-                        onClick={() =>
-                          remove.mutate({ dashboardId: dashboard.id, ruleId: rule.id })
-                        }
-                      >
-                        Delete
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
+              <Fragment key={rule.id}>
+                <tr data-rule={rule.name}>
+                  <td>
+                    <strong>{rule.name}</strong>
+                    <div className="muted">{describeCondition(rule.condition)}</div>
+                    {open === rule.id && <AlertHistory ruleId={rule.id} />}
+                  </td>
+                  <td>
+                    {rule.paused ? (
+                      <Badge>paused</Badge>
+                    ) : (
+                      <Badge tone={tones[state]}>{rule.state ? state : 'not evaluated yet'}</Badge>
+                    )}
+                  </td>
+                  <td>
+                    <TimeAgo ms={rule.state?.since ?? null} fallback="—" />
+                  </td>
+                  <td>{rule.state?.lastValue ?? '—'}</td>
+                  <td className="form-row">
+                    <button
+                      type="button"
+                      className="btn"
+                      onClick={() => setOpen(open === rule.id ? null : rule.id)}
+                    >
+                      {open === rule.id ? 'Hide history' : 'History'}
+                    </button>
+                    {can.manageData && (
+                      <>
+                        <button
+                          type="button"
+                          className="btn"
+                          onClick={() =>
+                            pause.mutate({
+                              dashboardId: dashboard.id,
+                              ruleId: rule.id,
+                              paused: !rule.paused,
+                            })
+                          }
+                        >
+                          {rule.paused ? 'Resume' : 'Pause'}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn"
+                          aria-expanded={editing === rule.id}
+                          onClick={() => setEditing(editing === rule.id ? null : rule.id)}
+                        >
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-danger"
+                          onClick={() =>
+                            remove.mutate({ dashboardId: dashboard.id, ruleId: rule.id })
+                          }
+                        >
+                          Delete
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+                {editing === rule.id && (
+                  <tr>
+                    <td colSpan={5}>
+                      <AlertRuleForm rule={rule} onDone={() => setEditing(null)} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>

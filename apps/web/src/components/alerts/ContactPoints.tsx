@@ -110,6 +110,7 @@ export function ContactPoints() {
             required
             value={target}
             onChange={(e) => setTarget(e.target.value)}
+            hint={kind === 'email' ? "A member's address: email goes to members only." : undefined}
           />
           <button type="submit" className="btn btn-primary" disabled={create.isPending}>
             Add contact point

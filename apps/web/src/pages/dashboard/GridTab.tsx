@@ -136,12 +136,12 @@ export function GridTab() {
   );
 }
 
-/** The Alerts tab's rule form on a time chart's (first) series; other widgets offer none. */
+/** The Alerts tab's rule form on a time chart's bucket and series; other widgets offer none. */
 function newRuleHref(base: string, widget: Widget): string | undefined {
   if (widget.type !== 'timeChart') return undefined;
   const params = new URLSearchParams({
     bucket: widget.bucketId,
-    series: String(widget.series[0]?.sk ?? 1),
+    series: widget.series.map((s) => s.sk).join(','),
   });
   return `${base}/alerts?${params}`;
 }
