@@ -57,38 +57,53 @@ export function ContactPoints() {
       ) : points.data.length === 0 ? (
         <p className="muted">No contact points yet.</p>
       ) : (
-        <ul className="stack-sm" aria-label="Contact points">
-          {points.data.map((point) => (
-            <li key={point.id} className="form-row">
-              <strong>{point.name}</strong>{' '}
-              <span className="muted">
-                {point.kind}: {point.target}
-              </span>
+        <table className="table" aria-label="Contact points">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Sends to</th>
               {manage && (
-                <>
-                  <button
-                    type="button"
-                    className="btn"
-                    onClick={() =>
-                      test.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
-                    }
-                  >
-                    Send test
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-danger"
-                    onClick={() =>
-                      remove.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
-                    }
-                  >
-                    Delete
-                  </button>
-                </>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
               )}
-            </li>
-          ))}
-        </ul>
+            </tr>
+          </thead>
+          <tbody>
+            {points.data.map((point) => (
+              <tr key={point.id}>
+                <td>
+                  <strong>{point.name}</strong>
+                </td>
+                <td className="muted">
+                  {point.kind}: {point.target}
+                </td>
+                {manage && (
+                  <td className="actions-cell">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() =>
+                        test.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
+                      }
+                    >
+                      Send test
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-quiet"
+                      onClick={() =>
+                        remove.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
+                      }
+                    >
+                      Delete
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       {tested && <p role="status">{tested}</p>}
       <FormError error={test.error ?? remove.error} />
