@@ -79,25 +79,27 @@ export function ContactPoints() {
                   {point.kind}: {point.target}
                 </td>
                 {manage && (
-                  <td className="actions-cell">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() =>
-                        test.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
-                      }
-                    >
-                      Send test
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small btn-danger-quiet"
-                      onClick={() =>
-                        remove.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
-                      }
-                    >
-                      Delete
-                    </button>
+                  <td>
+                    <div className="row-actions">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() =>
+                          test.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
+                        }
+                      >
+                        Send test
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger-quiet"
+                        onClick={() =>
+                          remove.mutate({ dashboardId: dashboard.id, contactPointId: point.id })
+                        }
+                      >
+                        Delete
+                      </button>
+                    </div>
                   </td>
                 )}
               </tr>
