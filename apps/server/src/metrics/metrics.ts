@@ -43,7 +43,7 @@ export class ServerMetrics {
   });
   private readonly commitSeconds = new Histogram({
     name: 'bucketgrid_group_commit_duration_seconds',
-    help: 'Time of one SQLite COMMIT (with synchronous=FULL, mostly the fsync)',
+    help: 'Time from the end of a group commit’s jobs until they are durable (COMMIT, then the WAL fdatasync)',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     registers: [this.registry],
   });
