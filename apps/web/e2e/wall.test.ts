@@ -105,6 +105,8 @@ test('the wall screen stays live through hundreds of updates without growing', a
   await page.getByRole('main', { name: 'Control room (wall screen)' }).waitFor();
   for (let i = 0; i < WARM_UP_WRITES; i++) await write();
   await shown();
+  // A wall is watched, not clicked: its cards carry no buttons (the page's grid has them).
+  await expect(page.getByRole('button', { name: /^Download CSV/ }).count()).resolves.toBe(0);
 
   /** WRITES/2 writes, ~50 ms apart (several per refetch window, as a busy sensor sends them). */
   const stream = async () => {

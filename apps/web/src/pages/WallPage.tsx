@@ -110,6 +110,7 @@ function WallGrid() {
           buckets={buckets}
           range={range}
           rowHeight={rowHeight}
+          widgetButtons={false}
           onZoom={(from, to) => setRange({ kind: 'absolute', from, to })}
         />
       )}

@@ -35,6 +35,8 @@ interface Props {
   rowHeight?: number;
   /** Where a new alert rule on a widget's series is made (admins' grid); undefined: nowhere. */
   newRuleHref?: (widget: Widget) => string | undefined;
+  /** Per-widget buttons (Download CSV, new alert rule); a wall screen has none: nobody clicks it. */
+  widgetButtons?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export function DashboardGrid({
   editing,
   rowHeight = ROW_HEIGHT,
   newRuleHref,
+  widgetButtons = true,
 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(container);
@@ -62,6 +65,7 @@ export function DashboardGrid({
       range={range}
       onZoom={onZoom}
       newRuleHref={newRuleHref?.(widget)}
+      buttons={widgetButtons}
       onConfigure={editing ? () => editing.onConfigure(widget) : undefined}
       onRemove={editing ? () => editing.onRemove(widget) : undefined}
     />

@@ -17,6 +17,8 @@ interface Props {
   onZoom: (from: number, to: number) => void;
   /** The Alerts tab's rule form, filled in with this widget's bucket and series. */
   newRuleHref?: string;
+  /** Whether the card shows its buttons (Download CSV, new alert rule) outside edit mode. */
+  buttons: boolean;
   onConfigure?: () => void;
   onRemove?: () => void;
 }
@@ -44,6 +46,7 @@ export function WidgetFrame({
   range,
   onZoom,
   newRuleHref,
+  buttons,
   onConfigure,
   onRemove,
 }: Props) {
@@ -83,7 +86,7 @@ export function WidgetFrame({
             {title}
           </h3>
           <FiringMark widget={widget} />
-          {!editing && newRuleHref && (
+          {!editing && buttons && newRuleHref && (
             <Link
               className="btn btn-small"
               to={newRuleHref}
@@ -101,7 +104,7 @@ export function WidgetFrame({
               </svg>
             </Link>
           )}
-          {!editing && (
+          {!editing && buttons && (
             <WidgetCsvButton
               widget={widget}
               bucket={bucket}
