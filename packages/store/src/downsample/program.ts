@@ -14,14 +14,16 @@ export type BucketRef = number | string;
 
 /**
  * One series' figures over one interval (or one cell): `n` non-null values, their sum, min,
- * max, and the last of them by key. Series 0 stands for the records themselves: its `n` is
- * how many there are (its other figures are 0). A series with no non-null value has no group.
+ * max, and the last of them by key. The sum is Σ v·SUM_SCALE when `scaled` (the plain sum
+ * overflowed: ./sum.ts). Series 0 stands for the records themselves: its `n` is how many
+ * there are (its other figures are 0). A series with no non-null value has no group.
  */
 export interface CellGroup {
   start: number;
   series: number;
   n: number;
   sum: number;
+  scaled: boolean;
   min: number;
   max: number;
   last: number;

@@ -9,6 +9,7 @@ import {
 } from '@bucketgrid/shared';
 import { columnsFromGroups, columnsFromRecords } from './columns.ts';
 import { ask, type BucketRef, type CellGroup, type Program } from './program.ts';
+import { addSum } from './sum.ts';
 import { type AggregatedType, cellStart, TIER_WIDTHS, tierFor } from './tiers.ts';
 
 type Range = [number, number];
@@ -234,7 +235,7 @@ export function mergeToPoints(
       merged.set(name, { ...group, start });
     } else {
       into.n += group.n;
-      into.sum += group.sum;
+      addSum(into, group.sum, group.scaled);
       into.min = Math.min(into.min, group.min);
       into.max = Math.max(into.max, group.max);
       into.last = group.last;

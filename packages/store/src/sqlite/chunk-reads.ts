@@ -1,6 +1,6 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
-import { FIGURES_BYTES } from '../chunks/figures.ts';
+import { FIGURES_BYTES, readFigures } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
 import { cellStart } from '../downsample/tiers.ts';
 import type { SqliteDb } from './connection.ts';
@@ -386,14 +386,19 @@ function byFigures(chunk: ChunkMeta, from: number, to: number, interval: number)
   );
 }
 
-/** Adds each series of a figures blob (sk, n, sum, min, max, last per series) to the folder. */
-export function foldFigures(folder: GroupFolder, figures: Buffer): void {
-  const view = new DataView(figures.buffer, figures.byteOffset, figures.byteLength);
-  for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
+/**
+ * Adds each series of a figures blob (../chunks/figures.ts: a negative count marks a scaled
+ * sum) to the folder. Read in place: a whole-range read folds thousands of them.
+ */
+export function foldFigures(folder: GroupFolder, blob: Buffer): void {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  for (let at = 0; at < blob.byteLength; at += FIGURES_BYTES) {
+    const n = view.getFloat64(at + 8, true);
     folder.addFigures(
       view.getFloat64(at, true),
-      view.getFloat64(at + 8, true),
+      Math.abs(n),
       view.getFloat64(at + 16, true),
+      n < 0,
       view.getFloat64(at + 24, true),
       view.getFloat64(at + 32, true),
       view.getFloat64(at + 40, true),
@@ -443,9 +448,8 @@ export function countSealedSeries(
       }
       continue;
     }
-    for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
-      const sk = figures.readDoubleLE(at);
-      counts.set(sk, (counts.get(sk) ?? 0) + figures.readDoubleLE(at + 8));
+    for (const { series, n } of readFigures(figures)) {
+      counts.set(series, (counts.get(series) ?? 0) + n);
     }
   }
   return late.length + rows.length;

@@ -1,4 +1,5 @@
 import type { DataRecord, RecordKey } from '@bucketgrid/shared';
+import { FIGURES_BYTES, figuresBlob } from '../chunks/figures.ts';
 import { GroupFolder } from '../downsample/fold.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
 import {
@@ -27,23 +28,9 @@ type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
 
 type Range = { from?: RecordKey; to?: RecordKey };
 
-/** Bytes per series in a cell's figures: sk, n, sum, min, max, last as float64. */
-const FIGURES_BYTES = 48;
-
-/** A cell's series figures as the `aggregates.figures` blob (little-endian float64s). */
+/** A cell's series figures as the `aggregates.figures` blob (../chunks/figures.ts). */
 function encodeFigures(groups: readonly CellGroup[]): Buffer {
-  const series = groups.filter((group) => group.series !== 0);
-  const blob = Buffer.allocUnsafe(series.length * FIGURES_BYTES);
-  series.forEach((group, i) => {
-    const at = i * FIGURES_BYTES;
-    blob.writeDoubleLE(group.series, at);
-    blob.writeDoubleLE(group.n, at + 8);
-    blob.writeDoubleLE(group.sum, at + 16);
-    blob.writeDoubleLE(group.min, at + 24);
-    blob.writeDoubleLE(group.max, at + 32);
-    blob.writeDoubleLE(group.last, at + 40);
-  });
-  return blob;
+  return figuresBlob(groups.filter((group) => group.series !== 0));
 }
 
 /** `bucket = ?` plus the bounds given (so SQLite walks the (bucket, key) index over just them). */
