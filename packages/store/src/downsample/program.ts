@@ -75,8 +75,15 @@ export interface Operations {
     { bucket: BucketRef; from?: RecordKey; to?: RecordKey; limit: number; series?: number[] },
     DataRecord[]
   >;
-  /** Starts of the dirty cells of tiers 0 to `maxTier` that start in [from, to]. */
-  dirtyCells: Op<{ bucket: BucketRef; maxTier: number; from: number; to: number }, number[]>;
+  /**
+   * Starts of the intervals of `interval` that hold a dirty cell of tiers 0 to `maxTier`
+   * starting in [from, to]: one per interval however many of its cells are dirty (a million
+   * records just written leave 100,000 dirty 10-second cells under 556 intervals).
+   */
+  dirtyIntervals: Op<
+    { bucket: BucketRef; maxTier: number; from: number; to: number; interval: number },
+    number[]
+  >;
   /**
    * The stored figures of tier `tier`'s cells that start in [from, to], combined per interval
    * of `interval` (a multiple of the tier's width) and series.

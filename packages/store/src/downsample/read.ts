@@ -157,8 +157,14 @@ export function* downsampleProgram(
     const dirty = new Set<number>();
     if (plan.interior !== undefined) {
       const [lo, hi] = plan.interior;
-      const cells = yield* ask('dirtyCells', { bucket, maxTier: plan.tier, from: lo, to: hi });
-      for (const cell of cells) dirty.add(cellStart(cell, interval));
+      const starts = yield* ask('dirtyIntervals', {
+        bucket,
+        maxTier: plan.tier,
+        from: lo,
+        to: hi,
+        interval,
+      });
+      for (const start of starts) dirty.add(start);
     }
     for (const start of dirty) raw.push([start, start + interval - 1]);
     raw = joinRanges(raw);

@@ -195,15 +195,15 @@ function mongoOperations(
       return docs.map(toDataRecord);
     },
 
-    async dirtyCells({ bucket, maxTier, from, to }) {
-      const marks = await dirtyCells
-        .find(
-          { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } },
-          { _id: 0, c: 1 },
-        )
-        .maxTimeMS(readTimeMs)
-        .lean<Pick<DirtyCellDoc, 'c'>[]>();
-      return marks.map((mark) => mark.c);
+    async dirtyIntervals({ bucket, maxTier, from, to, interval }) {
+      // Grouped by the server: one start per interval, however many of its cells are marked.
+      const rows = await dirtyCells
+        .aggregate<{ _id: number }>([
+          { $match: { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } } },
+          { $group: { _id: cellStartOf('$c', interval) } },
+        ])
+        .option({ maxTimeMS: readTimeMs });
+      return rows.map((row) => row._id);
     },
 
     async groupTier({ bucket, tier, from, to, interval, series }) {

@@ -25,8 +25,10 @@ export interface ChunkMeta {
   raw: number;
   /** Leading records retention dropped: its figures no longer hold. */
   skip: number;
-  figures: Buffer;
 }
+
+/** A chunk's row with its figures (empty for a raw chunk). */
+type ChunkWithFigures = ChunkMeta & { figures: Buffer };
 
 /** A decoded chunk: its records in key order, and their keys. */
 interface Decoded {
@@ -220,16 +222,36 @@ export function chunkRecords(sql: Sql, id: number): DataRecord[] {
 /**
  * The bucket's chunks that hold keys in [from, to], in key order or its reverse: from the one
  * starting at or before `from` (chunks never overlap) through the last starting by `to`.
+ * Without their figures unless asked: a row's figures come after its data, whose overflow
+ * pages SQLite walks to reach them (8 ms for the 556 chunks of a million records, against
+ * 0.7 ms for the columns before the data).
  */
+export function chunksOverlapping(
+  sql: Sql,
+  bucket: number,
+  from?: number,
+  to?: number,
+  order?: 'asc' | 'desc',
+): ChunkMeta[];
+export function chunksOverlapping(
+  sql: Sql,
+  bucket: number,
+  from: number,
+  to: number,
+  order: 'asc',
+  figures: true,
+): ChunkWithFigures[];
 export function chunksOverlapping(
   sql: Sql,
   bucket: number,
   from = LOWEST,
   to = HIGHEST,
   order: 'asc' | 'desc' = 'asc',
+  figures = false,
 ): ChunkMeta[] {
   return sql(
-    `SELECT id, first_key AS first, last_key AS last, count, raw, skip, figures FROM series_chunks
+    `SELECT id, first_key AS first, last_key AS last, count, raw, skip${figures ? ', figures' : ''}
+     FROM series_chunks
      WHERE bucket = @bucket AND first_key <= @to AND last_key >= @from
        AND first_key >= coalesce((SELECT first_key FROM series_chunks
          WHERE bucket = @bucket AND first_key <= @from ORDER BY first_key DESC LIMIT 1), @from)
@@ -350,7 +372,7 @@ export function foldSealed(
   const late = lateRecords(sql, bucket, from, to);
   let next = 0;
   const fold = (record: DataRecord) => folder.addValues(record.key as number, record.values);
-  for (const chunk of chunksOverlapping(sql, bucket, from, to)) {
+  for (const chunk of chunksOverlapping(sql, bucket, from, to, 'asc', true)) {
     for (; next < late.length && late[next]!.key < chunk.first; next++) {
       folder.addValues(late[next]!.key, withLate(undefined, late[next]!));
     }

@@ -2,6 +2,7 @@ import { toLongRecord, toMinRecord } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket, Store } from '../../src/store.ts';
 import { type ContractContext, settleUpkeep } from './context.ts';
+import { expectSameDownsampled, referenceDownsample } from './downsample-reference.ts';
 
 export function downsampleContract(t: ContractContext): void {
   describe('downsampled reads', () => {
@@ -109,6 +110,20 @@ export function downsampleContract(t: ContractContext): void {
         count: [5],
         series: { 1: { min: [4], max: [8], avg: [6], last: [8] } },
       });
+    });
+
+    it('finds every interval awaiting upkeep, however many there are', async () => {
+      // 2,500 intervals of 20, each with two dirty cells of 10: more than a backend may look
+      // up one by one before it scans the rest.
+      const bucket = await makeBucket('IV');
+      const records = Array.from({ length: 5_000 }, (_, i) => rec(i * 10, { 1: i % 7, 2: i }));
+      await store.upsertRecords(bucket, records, 'merge');
+      const query = { points: 3_000 };
+      const expected = referenceDownsample('IV', records, query);
+      expect(expected.keys).toHaveLength(2_500);
+      expectSameDownsampled(await store.downsampleRecords(bucket, query), expected, 'dirty');
+      await settleUpkeep(store);
+      expectSameDownsampled(await store.downsampleRecords(bucket, query), expected, 'upkept');
     });
 
     describe('an avg whose sum overflows float64 (values near ±1.8e308)', () => {
