@@ -9,16 +9,13 @@
  * (1,000,000) records of retention. Prints, per layout: request latency, the group commits'
  * synchronous run (the event loop held), their COMMIT (the fsync), the jobs per commit, and
  * the upkeep steps' length — so a long tail can be told apart as queueing behind long jobs,
- * slow fsyncs, or upkeep. With BENCH_GROUP_RECORDS (e.g. 8000) it compares chunks with
- * unbounded group commits against chunks with at most that many records per group commit,
- * instead of chunks against rows. BENCH_AS_SERVER=1 opens the store as the server does (the
- * WAL synced off the event loop instead of an fsync in each COMMIT).
+ * slow fsyncs, or upkeep.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataRecord } from '@bucketgrid/shared';
-import { openStore, type StoreOptions } from '../src/open-store.ts';
+import { openStore } from '../src/open-store.ts';
 
 const env = process.env;
 const WRITERS = Number(env.BENCH_WRITERS ?? 32);
@@ -26,23 +23,6 @@ const BATCH = Number(env.BENCH_BATCH ?? 1_000);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
 const RETENTION = Number(env.BENCH_RETENTION ?? 1_000_000);
-const GROUP_RECORDS = Number(env.BENCH_GROUP_RECORDS ?? 0);
-const AS_SERVER = env.BENCH_AS_SERVER === '1';
-
-/** The two stores compared, taking turns. */
-const variants: { name: string; options: StoreOptions }[] =
-  GROUP_RECORDS > 0
-    ? [
-        { name: 'chunks, unbounded commits', options: {} },
-        {
-          name: `chunks, ≤ ${GROUP_RECORDS} records per commit`,
-          options: { groupRecords: GROUP_RECORDS },
-        },
-      ]
-    : [
-        { name: 'chunks', options: {} },
-        { name: 'rows', options: { seriesChunks: false } },
-      ];
 
 interface Sample {
   latency: number[];
@@ -60,13 +40,12 @@ const quantile = (list: number[], q: number) => {
 };
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
-async function measure(options: StoreOptions): Promise<Sample> {
+async function measure(chunks: boolean): Promise<Sample> {
   const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-tail-bench-'));
   const sample: Sample = { latency: [], run: [], commit: [], jobs: [], upkeep: [], requests: 0 };
   try {
     const store = await openStore(`file:${join(dir, 'bench.db')}`, {
-      ...options,
-      asServer: AS_SERVER,
+      seriesChunks: chunks,
       commitObserver: {
         committed(jobs, runSeconds, commitSeconds) {
           sample.jobs.push(jobs);
@@ -126,13 +105,13 @@ async function measure(options: StoreOptions): Promise<Sample> {
   return sample;
 }
 
-const results: Record<string, Sample[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+const results = { chunks: [] as Sample[], rows: [] as Sample[] };
 for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? variants : [...variants].reverse();
-  for (const { name, options } of order) results[name]!.push(await measure(options));
+  const order: ('chunks' | 'rows')[] = round % 2 === 0 ? ['chunks', 'rows'] : ['rows', 'chunks'];
+  for (const layout of order) results[layout].push(await measure(layout === 'chunks'));
 }
 console.log(
-  `${WRITERS} writers × ${BATCH} records, ${SECONDS} s per run, ${ROUNDS} rounds${AS_SERVER ? ', as the server' : ''}; load average ${fmt(loadavg()[0]!)}`,
+  `${WRITERS} writers × ${BATCH} records, ${SECONDS} s per run, ${ROUNDS} rounds; load average ${fmt(loadavg()[0]!)}`,
 );
 console.log('ms: p50 · p99 · max');
 for (const [layout, samples] of Object.entries(results)) {

@@ -32,8 +32,6 @@ export interface StoreOptions {
   seriesChunks?: boolean;
   /** SQLite, with seriesChunks: records a bucket keeps unencoded after a write. */
   headRecords?: number;
-  /** SQLite: records one group commit carries at most; unbounded by default. */
-  groupRecords?: number;
 }
 
 /** The SQLite file DATABASE_URL names (`file:PATH`), or undefined for MongoDB. */
@@ -60,7 +58,6 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
       readerThreads: options.readerThreads,
       seriesChunks: options.seriesChunks,
       headRecords: options.headRecords,
-      groupRecords: options.groupRecords,
     });
   }
   if (databaseUrl.startsWith('mongodb://') || databaseUrl.startsWith('mongodb+srv://')) {

@@ -44,8 +44,6 @@ export interface ConnectOptions {
   syncWal?: SyncWal;
   /** Told about each group commit (for metrics). */
   commitObserver?: CommitObserver;
-  /** Records one group commit carries at most (see group-commit.ts); 0 or unset: unbounded. */
-  groupRecords?: number;
   /** Threads that run record reads (see reader-pool.ts); 0 runs them on this connection. */
   readerThreads?: number;
   /**
@@ -95,7 +93,7 @@ export function connect(path: string, options: ConnectOptions): SqliteDb {
   return {
     db,
     sql: statementCache(db),
-    groupCommit: new GroupCommit(db, options.commitObserver, walSync, options.groupRecords),
+    groupCommit: new GroupCommit(db, options.commitObserver, walSync),
     walSync,
     async close() {
       await walSync?.idle();

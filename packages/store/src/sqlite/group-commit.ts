@@ -15,8 +15,6 @@ export interface CommitObserver {
 
 interface Job<T> {
   run: () => T;
-  /** Records it writes (1 for a job that is not a write of records). */
-  weight: number;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
@@ -47,8 +45,6 @@ export class GroupCommit {
     db: Database.Database,
     private readonly observer?: CommitObserver,
     private readonly walSync?: WalSync,
-    /** Records a batch carries at most (a job past it waits for the next); 0: unbounded. */
-    private readonly batchRecords = 0,
   ) {
     const runJob = db.transaction((job: Job<unknown>) => job.run());
     this.runBatch = db.transaction((jobs: Job<unknown>[]) => {
@@ -64,38 +60,17 @@ export class GroupCommit {
     });
   }
 
-  /** Runs `run` in the next batch; `weight`: the records it writes. */
-  submit<T>(run: () => T, weight = 1): Promise<T> {
+  submit<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, weight, resolve, reject } as Job<unknown>);
+      this.queue.push({ run, resolve, reject } as Job<unknown>);
       this.unsettled += 1;
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // setImmediate runs after pending I/O callbacks: requests already read from their
-    // sockets get to join this commit.
-    setImmediate(() => this.flush());
-  }
-
-  /** The jobs of the next batch: all queued, or as many as fit in batchRecords (one at least). */
-  private takeBatch(): Job<unknown>[] {
-    let count = this.queue.length;
-    if (this.batchRecords > 0) {
-      let records = this.queue[0]!.weight;
-      count = 1;
-      while (
-        count < this.queue.length &&
-        records + this.queue[count]!.weight <= this.batchRecords
-      ) {
-        records += this.queue[count]!.weight;
-        count++;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate runs after pending I/O callbacks: requests already read from their
+        // sockets get to join this commit.
+        setImmediate(() => this.flush());
       }
-    }
-    return this.queue.splice(0, count);
+    });
   }
 
   /** Resolves once every submitted job has settled. */
@@ -113,9 +88,9 @@ export class GroupCommit {
   }
 
   private flush(): void {
-    const jobs = this.takeBatch();
+    const jobs = this.queue;
+    this.queue = [];
     this.scheduled = false;
-    if (this.queue.length > 0) this.schedule();
     let outcomes: { ok: boolean; value: unknown }[];
     const startedAt = this.observer ? performance.now() : 0;
     const changesBefore = this.walSync?.changes() ?? 0;

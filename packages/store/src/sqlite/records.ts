@@ -58,7 +58,7 @@ export function recordMethods(
 ): RecordMethods {
   return {
     upsertRecords: (bucket, input, mode) =>
-      groupCommit.submit(() => records.upsert(bucket, input, mode), input.length),
+      groupCommit.submit(() => records.upsert(bucket, input, mode)),
     readRecords: reads.readRecords,
     deleteRecords: async (bucket, selection, activity) =>
       db.transaction(() => {
