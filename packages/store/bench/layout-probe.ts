@@ -39,7 +39,7 @@ import {
   encodeChunk,
 } from '../src/chunks/codec.ts';
 import { chunkEnd } from '../src/chunks/cut.ts';
-import { chunkFigures, FIGURES_BYTES } from '../src/chunks/figures.ts';
+import { chunkFigures, readFigures } from '../src/chunks/figures.ts';
 import { GroupFolder } from '../src/downsample/fold.ts';
 import type { CellGroup } from '../src/downsample/program.ts';
 import { cellStart, TIER_WIDTHS } from '../src/downsample/tiers.ts';
@@ -298,15 +298,8 @@ function readChunks(db: Database.Database, from: number, to: number, points: num
   for (const [first, last, count, keyBlob, data, figures] of rows) {
     if (first >= from && last <= to && cellStart(first, interval) === cellStart(last, interval)) {
       folder.addCell(first, count);
-      for (let at = 0; at < figures.length; at += FIGURES_BYTES) {
-        folder.addFigures(
-          figures.readDoubleLE(at),
-          figures.readDoubleLE(at + 8),
-          figures.readDoubleLE(at + 16),
-          figures.readDoubleLE(at + 24),
-          figures.readDoubleLE(at + 32),
-          figures.readDoubleLE(at + 40),
-        );
+      for (const f of readFigures(figures)) {
+        folder.addFigures(f.series, f.n, f.sum, f.scaled, f.min, f.max, f.last);
       }
       continue;
     }
@@ -319,7 +312,7 @@ function readChunks(db: Database.Database, from: number, to: number, points: num
       for (let s = 0; s < series.length; s++) {
         const value = values[s]![i];
         if (value !== null && value !== undefined)
-          folder.addFigures(series[s]!, 1, value, value, value, value);
+          folder.addFigures(series[s]!, 1, value, false, value, value, value);
       }
     }
   }
@@ -351,7 +344,7 @@ function readHead(db: Database.Database, from: number, to: number, points: numbe
       for (const sk in values) {
         const value = values[sk];
         if (value !== null && value !== undefined)
-          folder.addFigures(Number(sk), 1, value, value, value, value);
+          folder.addFigures(Number(sk), 1, value, false, value, value, value);
       }
     }
   }
@@ -392,7 +385,7 @@ function writeTiers(
         folder.addCell(key, 1);
         for (const sk in values) {
           const value = values[sk]!;
-          if (value !== null) folder.addFigures(+sk, 1, value, value, value, value);
+          if (value !== null) folder.addFigures(+sk, 1, value, false, value, value, value);
         }
       }
       const groups = folder.finish();
@@ -421,15 +414,8 @@ function readTier(db: Database.Database, tier: number, from: number, to: number,
     .iterate(BUCKET, tier, from, to) as IterableIterator<[number, number, Buffer]>;
   for (const [cell, count, figures] of rows) {
     folder.addCell(cell, count);
-    for (let at = 0; at < figures.length; at += FIGURES_BYTES) {
-      folder.addFigures(
-        figures.readDoubleLE(at),
-        figures.readDoubleLE(at + 8),
-        figures.readDoubleLE(at + 16),
-        figures.readDoubleLE(at + 24),
-        figures.readDoubleLE(at + 32),
-        figures.readDoubleLE(at + 40),
-      );
+    for (const f of readFigures(figures)) {
+      folder.addFigures(f.series, f.n, f.sum, f.scaled, f.min, f.max, f.last);
     }
   }
   return folder.finish();

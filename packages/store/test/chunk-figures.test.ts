@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { columnsFromRecords } from '../src/chunks/codec.ts';
-import { chunkFigures, FIGURES_BYTES } from '../src/chunks/figures.ts';
+import { chunkFigures, FIGURES_BYTES, readFigures } from '../src/chunks/figures.ts';
 import { GroupFolder } from '../src/downsample/fold.ts';
+import { average, SUM_SCALE } from '../src/downsample/sum.ts';
 
 describe('chunk figures', () => {
   it('are the figures the record fold computes, in the aggregates blob layout', () => {
@@ -30,5 +31,19 @@ describe('chunk figures', () => {
     // Series 77 has only nulls: no figures, as a cell would have none.
     expect(actual.map((row) => row[0])).toEqual([1, 4, 9]);
     expect(actual).toEqual(expected);
+  });
+
+  it('keep a sum that overflows scaled, marked by a negative count, old blobs unscaled', () => {
+    const MAX = Number.MAX_VALUE;
+    const values = [1.7e308, MAX, -MAX, 1.6e308, 2, null];
+    const records = values.map((v, i) => ({ key: i, values: { 3: v, 5: i } }));
+    const blob = chunkFigures(columnsFromRecords(records));
+    expect(blob.readDoubleLE(8)).toBe(-5);
+    const [big, small] = [...readFigures(blob)];
+    expect(big).toMatchObject({ series: 3, n: 5, scaled: true, min: -MAX, max: MAX, last: 2 });
+    expect(big!.sum / SUM_SCALE).toBe(Number.POSITIVE_INFINITY);
+    const mean = average(big!.sum, big!.scaled, big!.n, big!.min, big!.max);
+    expect(mean / (1.7e308 / 5 + 1.6e308 / 5) - 1).toBeCloseTo(0, 14);
+    expect(small).toMatchObject({ series: 5, n: 6, sum: 15, scaled: false });
   });
 });

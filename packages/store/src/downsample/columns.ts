@@ -1,5 +1,6 @@
 import type { DataRecord, Downsampled, DownsampledSeries, RecordKey } from '@bucketgrid/shared';
 import type { CellGroup } from './program.ts';
+import { average } from './sum.ts';
 
 /** Lays downsampled figures out column-wise, the same way for every backend. */
 
@@ -62,7 +63,7 @@ export function columnsFromGroups(
     const columns = slot(series, group.series, counted.length);
     columns.min[i] = group.min;
     columns.max[i] = group.max;
-    columns.avg[i] = group.sum / group.n;
+    columns.avg[i] = average(group.sum, group.scaled, group.n, group.min, group.max);
     columns.last[i] = group.last;
   }
   return {

@@ -1,9 +1,11 @@
 import type { CellGroup } from './program.ts';
+import { addSum } from './sum.ts';
 import { cellStart } from './tiers.ts';
 
 interface Figures {
   n: number;
   sum: number;
+  scaled: boolean;
   min: number;
   max: number;
   last: number;
@@ -42,10 +44,19 @@ export class GroupFolder {
       if (this.only && !this.only.has(series)) continue;
       const figures = this.figures.get(series);
       if (figures === undefined) {
-        this.figures.set(series, { n: 1, sum: value, min: value, max: value, last: value });
+        this.figures.set(series, {
+          n: 1,
+          sum: value,
+          scaled: false,
+          min: value,
+          max: value,
+          last: value,
+        });
       } else {
         figures.n += 1;
-        figures.sum += value;
+        const plain = figures.sum + value;
+        if (!figures.scaled && Number.isFinite(plain)) figures.sum = plain;
+        else addSum(figures, value, false);
         if (value < figures.min) figures.min = value;
         if (value > figures.max) figures.max = value;
         figures.last = value;
@@ -59,16 +70,24 @@ export class GroupFolder {
     this.records += records;
   }
 
-  /** One series' stored figures in the cell `addCell` named last. */
-  addFigures(series: number, n: number, sum: number, min: number, max: number, last: number): void {
+  /** One series' stored figures in the cell `addCell` named last (`sum` scaled or not). */
+  addFigures(
+    series: number,
+    n: number,
+    sum: number,
+    scaled: boolean,
+    min: number,
+    max: number,
+    last: number,
+  ): void {
     const name = String(series);
     if (this.only && !this.only.has(name)) return;
     const figures = this.figures.get(name);
     if (figures === undefined) {
-      this.figures.set(name, { n, sum, min, max, last });
+      this.figures.set(name, { n, sum, scaled, min, max, last });
     } else {
       figures.n += n;
-      figures.sum += sum;
+      addSum(figures, sum, scaled);
       if (min < figures.min) figures.min = min;
       if (max > figures.max) figures.max = max;
       figures.last = last;
@@ -91,7 +110,16 @@ export class GroupFolder {
   private flush(): void {
     if (this.records === 0) return;
     const { start } = this;
-    this.groups.push({ start, series: 0, n: this.records, sum: 0, min: 0, max: 0, last: 0 });
+    this.groups.push({
+      start,
+      series: 0,
+      n: this.records,
+      sum: 0,
+      scaled: false,
+      min: 0,
+      max: 0,
+      last: 0,
+    });
     for (const [series, f] of this.figures) {
       this.groups.push({ start, series: Number(series), ...f });
     }

@@ -14,14 +14,16 @@ export type BucketRef = number | string;
 
 /**
  * One series' figures over one interval (or one cell): `n` non-null values, their sum, min,
- * max, and the last of them by key. Series 0 stands for the records themselves: its `n` is
- * how many there are (its other figures are 0). A series with no non-null value has no group.
+ * max, and the last of them by key. The sum is Σ v·SUM_SCALE when `scaled` (the plain sum
+ * overflowed: ./sum.ts). Series 0 stands for the records themselves: its `n` is how many
+ * there are (its other figures are 0). A series with no non-null value has no group.
  */
 export interface CellGroup {
   start: number;
   series: number;
   n: number;
   sum: number;
+  scaled: boolean;
   min: number;
   max: number;
   last: number;
@@ -73,8 +75,15 @@ export interface Operations {
     { bucket: BucketRef; from?: RecordKey; to?: RecordKey; limit: number; series?: number[] },
     DataRecord[]
   >;
-  /** Starts of the dirty cells of tiers 0 to `maxTier` that start in [from, to]. */
-  dirtyCells: Op<{ bucket: BucketRef; maxTier: number; from: number; to: number }, number[]>;
+  /**
+   * Starts of the intervals of `interval` that hold a dirty cell of tiers 0 to `maxTier`
+   * starting in [from, to]: one per interval however many of its cells are dirty (a million
+   * records just written leave 100,000 dirty 10-second cells under 556 intervals).
+   */
+  dirtyIntervals: Op<
+    { bucket: BucketRef; maxTier: number; from: number; to: number; interval: number },
+    number[]
+  >;
   /**
    * The stored figures of tier `tier`'s cells that start in [from, to], combined per interval
    * of `interval` (a multiple of the tier's width) and series.

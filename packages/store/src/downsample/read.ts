@@ -9,6 +9,7 @@ import {
 } from '@bucketgrid/shared';
 import { columnsFromGroups, columnsFromRecords } from './columns.ts';
 import { ask, type BucketRef, type CellGroup, type Program } from './program.ts';
+import { addSum } from './sum.ts';
 import { type AggregatedType, cellStart, TIER_WIDTHS, tierFor } from './tiers.ts';
 
 type Range = [number, number];
@@ -156,8 +157,14 @@ export function* downsampleProgram(
     const dirty = new Set<number>();
     if (plan.interior !== undefined) {
       const [lo, hi] = plan.interior;
-      const cells = yield* ask('dirtyCells', { bucket, maxTier: plan.tier, from: lo, to: hi });
-      for (const cell of cells) dirty.add(cellStart(cell, interval));
+      const starts = yield* ask('dirtyIntervals', {
+        bucket,
+        maxTier: plan.tier,
+        from: lo,
+        to: hi,
+        interval,
+      });
+      for (const start of starts) dirty.add(start);
     }
     for (const start of dirty) raw.push([start, start + interval - 1]);
     raw = joinRanges(raw);
@@ -234,7 +241,7 @@ export function mergeToPoints(
       merged.set(name, { ...group, start });
     } else {
       into.n += group.n;
-      into.sum += group.sum;
+      addSum(into, group.sum, group.scaled);
       into.min = Math.min(into.min, group.min);
       into.max = Math.max(into.max, group.max);
       into.last = group.last;

@@ -9,6 +9,7 @@ import {
   runAsync,
 } from '../downsample/program.ts';
 import { downsampleProgram } from '../downsample/read.ts';
+import { SUM_SCALE } from '../downsample/sum.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { MaintainResult, Store } from '../store.ts';
 import { expireActivity } from './activity.ts';
@@ -25,11 +26,16 @@ type DownsampleMethods = Pick<
   'downsampleRecords' | 'downsampleRecordsJson' | 'seriesSummary' | 'maintain'
 >;
 
-/** A group as `$group` below produces it: `last` is the {key, value} with the greatest key. */
+/**
+ * A group as `$group` below produces it: `last` is the {key, value} with the greatest key;
+ * `sum` the plain sum (not finite once it overflowed, or when a part was scaled), `scaledSum`
+ * the sum scaled by SUM_SCALE (../downsample/sum.ts), which cannot overflow.
+ */
 interface GroupRow {
   _id: { i: number; s: number | string };
   n: number;
   sum: number;
+  scaledSum: number;
   min: number;
   max: number;
   last: { at: number; v: number } | null;
@@ -37,12 +43,16 @@ interface GroupRow {
 
 function toGroup(row: GroupRow): CellGroup {
   const series = Number(row._id.s);
-  if (series === 0) return { start: row._id.i, series, n: row.n, sum: 0, min: 0, max: 0, last: 0 };
+  if (series === 0) {
+    return { start: row._id.i, series, n: row.n, sum: 0, scaled: false, min: 0, max: 0, last: 0 };
+  }
+  const scaled = !Number.isFinite(row.sum);
   return {
     start: row._id.i,
     series,
     n: row.n,
-    sum: row.sum,
+    sum: scaled ? row.scaledSum : row.sum,
+    scaled,
     min: row.min,
     max: row.max,
     last: row.last!.v,
@@ -110,6 +120,7 @@ function mongoOperations(
           _id: { i: '$i', s: '$e.k' },
           n: { $sum: 1 },
           sum: { $sum: '$e.v' },
+          scaledSum: { $sum: { $multiply: ['$e.v', SUM_SCALE] } },
           min: { $min: '$e.v' },
           max: { $max: '$e.v' },
           last: { $max: { at: '$k', v: '$e.v' } },
@@ -184,15 +195,15 @@ function mongoOperations(
       return docs.map(toDataRecord);
     },
 
-    async dirtyCells({ bucket, maxTier, from, to }) {
-      const marks = await dirtyCells
-        .find(
-          { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } },
-          { _id: 0, c: 1 },
-        )
-        .maxTimeMS(readTimeMs)
-        .lean<Pick<DirtyCellDoc, 'c'>[]>();
-      return marks.map((mark) => mark.c);
+    async dirtyIntervals({ bucket, maxTier, from, to, interval }) {
+      // Grouped by the server: one start per interval, however many of its cells are marked.
+      const rows = await dirtyCells
+        .aggregate<{ _id: number }>([
+          { $match: { b: String(bucket), c: { $gte: from, $lte: to }, t: { $lte: maxTier } } },
+          { $group: { _id: cellStartOf('$c', interval) } },
+        ])
+        .option({ maxTimeMS: readTimeMs });
+      return rows.map((row) => row._id);
     },
 
     async groupTier({ bucket, tier, from, to, interval, series }) {
@@ -219,7 +230,12 @@ function mongoOperations(
         $group: {
           _id: { i: '$i', s: '$f.s' },
           n: { $sum: '$f.n' },
-          sum: { $sum: '$f.sum' },
+          // A scaled cell's sum counts as not finite in the plain sum, and as it is in the
+          // scaled one.
+          sum: { $sum: { $cond: ['$f.scaled', Number.NaN, '$f.sum'] } },
+          scaledSum: {
+            $sum: { $cond: ['$f.scaled', '$f.sum', { $multiply: ['$f.sum', SUM_SCALE] }] },
+          },
           min: { $min: '$f.min' },
           max: { $max: '$f.max' },
           // Documents compare field by field: the latest cell's last value.
@@ -284,7 +300,15 @@ function mongoOperations(
             if (records === 0) return { deleteOne: { filter } };
             const f = groups
               .filter((group) => group.series !== 0)
-              .map(({ series: s, n, sum, min, max, last }) => ({ s, n, sum, min, max, last }));
+              .map(({ series: s, n, sum, scaled, min, max, last }) => ({
+                s,
+                n,
+                sum,
+                ...(scaled && { scaled: true as const }),
+                min,
+                max,
+                last,
+              }));
             return {
               replaceOne: { filter, replacement: { ...filter, n: records, f }, upsert: true },
             };

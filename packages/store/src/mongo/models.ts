@@ -112,6 +112,11 @@ export interface SeriesFiguresDoc {
   /** Non-null values, their sum, min, max, and the last of them by key. */
   n: number;
   sum: number;
+  /**
+   * Set when `sum` is Σ v·SUM_SCALE because the plain sum overflowed
+   * (../downsample/sum.ts); absent otherwise, and in every cell written before scaling.
+   */
+  scaled?: true;
   min: number;
   max: number;
   last: number;
@@ -372,7 +377,15 @@ const aggregateSchema = new Schema<AggregateDoc>(
     n: Number,
     f: [
       new Schema<SeriesFiguresDoc>(
-        { s: Number, n: Number, sum: Number, min: Number, max: Number, last: Number },
+        {
+          s: Number,
+          n: Number,
+          sum: Number,
+          scaled: Boolean,
+          min: Number,
+          max: Number,
+          last: Number,
+        },
         { ...options, _id: false },
       ),
     ],

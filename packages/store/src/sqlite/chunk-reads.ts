@@ -1,6 +1,6 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
-import { FIGURES_BYTES } from '../chunks/figures.ts';
+import { FIGURES_BYTES, readFigures } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
 import { cellStart } from '../downsample/tiers.ts';
 import type { SqliteDb } from './connection.ts';
@@ -25,7 +25,8 @@ export interface ChunkMeta {
   raw: number;
   /** Leading records retention dropped: its figures no longer hold. */
   skip: number;
-  figures: Buffer;
+  /** Random per chunk written (see schema.ts): with the id, names its contents. */
+  stamp: number;
 }
 
 /** A decoded chunk: its records in key order, and their keys. */
@@ -229,12 +230,47 @@ export function chunksOverlapping(
   order: 'asc' | 'desc' = 'asc',
 ): ChunkMeta[] {
   return sql(
-    `SELECT id, first_key AS first, last_key AS last, count, raw, skip, figures FROM series_chunks
+    `SELECT id, first_key AS first, last_key AS last, count, raw, skip, stamp FROM series_chunks
      WHERE bucket = @bucket AND first_key <= @to AND last_key >= @from
        AND first_key >= coalesce((SELECT first_key FROM series_chunks
          WHERE bucket = @bucket AND first_key <= @from ORDER BY first_key DESC LIMIT 1), @from)
      ORDER BY first_key ${order === 'asc' ? 'ASC' : 'DESC'}`,
   ).all({ bucket, from, to }) as ChunkMeta[];
+}
+
+/**
+ * Figures blobs by id and stamp, per thread, like decodedById (a blob never changes under its
+ * stamp): a row's figures come after its data, whose overflow pages SQLite walks to reach
+ * them — 8 ms for the 556 chunks of a million records, against 0.7 ms for the columns before
+ * the data —, and a whole-range read folds every chunk's.
+ */
+const figuresById = new Map<number, { stamp: number; figures: Buffer }>();
+/** Bytes of figures the cache holds at most (192 per chunk of four series). */
+const FIGURES_KEPT_BYTES = 4 * 1024 * 1024;
+let figuresKeptBytes = 0;
+
+/** A chunk's figures just written (by the write that encoded it), for the reads that follow. */
+export function rememberFigures(id: number, stamp: number, figures: Buffer): void {
+  const old = figuresById.get(id);
+  if (old !== undefined) figuresKeptBytes -= old.figures.byteLength;
+  figuresById.delete(id);
+  figuresById.set(id, { stamp, figures });
+  figuresKeptBytes += figures.byteLength;
+  for (const [oldest, entry] of figuresById) {
+    if (figuresKeptBytes <= FIGURES_KEPT_BYTES || oldest === id) break;
+    figuresById.delete(oldest);
+    figuresKeptBytes -= entry.figures.byteLength;
+  }
+}
+
+function figuresOf(sql: Sql, chunk: ChunkMeta): Buffer {
+  const hit = figuresById.get(chunk.id);
+  if (hit !== undefined && hit.stamp === chunk.stamp) return hit.figures;
+  const figures = sql('SELECT figures FROM series_chunks WHERE id = ?')
+    .pluck()
+    .get(chunk.id) as Buffer;
+  rememberFigures(chunk.id, chunk.stamp, figures);
+  return figures;
 }
 
 /** The first index of `records` whose key is at least `bound`. */
@@ -358,7 +394,7 @@ export function foldSealed(
     while (end < late.length && late[end]!.key <= chunk.last) end++;
     if (end === next && byFigures(chunk, from, to, interval)) {
       folder.addCell(chunk.first, chunk.count);
-      foldFigures(folder, chunk.figures);
+      foldFigures(folder, figuresOf(sql, chunk));
       continue;
     }
     const records = chunkRecords(sql, chunk.id);
@@ -386,14 +422,19 @@ function byFigures(chunk: ChunkMeta, from: number, to: number, interval: number)
   );
 }
 
-/** Adds each series of a figures blob (sk, n, sum, min, max, last per series) to the folder. */
-export function foldFigures(folder: GroupFolder, figures: Buffer): void {
-  const view = new DataView(figures.buffer, figures.byteOffset, figures.byteLength);
-  for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
+/**
+ * Adds each series of a figures blob (../chunks/figures.ts: a negative count marks a scaled
+ * sum) to the folder. Read in place: a whole-range read folds thousands of them.
+ */
+export function foldFigures(folder: GroupFolder, blob: Buffer): void {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  for (let at = 0; at < blob.byteLength; at += FIGURES_BYTES) {
+    const n = view.getFloat64(at + 8, true);
     folder.addFigures(
       view.getFloat64(at, true),
-      view.getFloat64(at + 8, true),
+      Math.abs(n),
       view.getFloat64(at + 16, true),
+      n < 0,
       view.getFloat64(at + 24, true),
       view.getFloat64(at + 32, true),
       view.getFloat64(at + 40, true),
@@ -443,9 +484,8 @@ export function countSealedSeries(
       }
       continue;
     }
-    for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
-      const sk = figures.readDoubleLE(at);
-      counts.set(sk, (counts.get(sk) ?? 0) + figures.readDoubleLE(at + 8));
+    for (const { series, n } of readFigures(figures)) {
+      counts.set(series, (counts.get(series) ?? 0) + n);
     }
   }
   return late.length + rows.length;

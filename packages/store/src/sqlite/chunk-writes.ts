@@ -4,7 +4,14 @@ import { CHUNK_MAX_RECORDS, chunkEnd } from '../chunks/cut.ts';
 import { chunkFigures } from '../chunks/figures.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { WriteMode } from '../store.ts';
-import { chunkKeys, chunkRecords, type LateRecord, rememberRaw, withLate } from './chunk-reads.ts';
+import {
+  chunkKeys,
+  chunkRecords,
+  type LateRecord,
+  rememberFigures,
+  rememberRaw,
+  withLate,
+} from './chunk-reads.ts';
 import type { SqliteDb } from './connection.ts';
 
 /** A chunk row's place: enough to find the chunk a key belongs in. */
@@ -592,7 +599,9 @@ export class SqliteChunks {
   private insertOne(bucket: number, records: readonly DataRecord[]): void {
     const columns = columnsFromRecords(records as { key: number; values: SeriesValues }[]);
     const { keys, data } = encodeChunk(columns);
-    this.sqlite
+    const stamp = newStamp();
+    const figures = chunkFigures(columns);
+    const { lastInsertRowid } = this.sqlite
       .sql(
         `INSERT INTO series_chunks
            (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
@@ -603,11 +612,12 @@ export class SqliteChunks {
         records[0]!.key,
         records.at(-1)!.key,
         records.length,
-        newStamp(),
+        stamp,
         keys,
         data,
-        chunkFigures(columns),
+        figures,
       );
+    rememberFigures(Number(lastInsertRowid), stamp, figures);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { DataRecord, RecordKey } from '@bucketgrid/shared';
+import { FIGURES_BYTES, figuresBlob } from '../chunks/figures.ts';
 import { GroupFolder } from '../downsample/fold.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
 import {
@@ -7,7 +8,7 @@ import {
   runSync,
   type SyncOperations,
 } from '../downsample/program.ts';
-import type { AggregatedType } from '../downsample/tiers.ts';
+import { type AggregatedType, cellStart } from '../downsample/tiers.ts';
 import type { Store } from '../store.ts';
 import { expireActivity } from './activity.ts';
 import {
@@ -27,23 +28,12 @@ type DownsampleMethods = Pick<Store, 'downsampleRecords' | 'maintain'>;
 
 type Range = { from?: RecordKey; to?: RecordKey };
 
-/** Bytes per series in a cell's figures: sk, n, sum, min, max, last as float64. */
-const FIGURES_BYTES = 48;
+/** Dirty intervals found one index probe each before the rest is scanned (`dirtyIntervals`). */
+const DIRTY_INTERVAL_PROBES = 2_048;
 
-/** A cell's series figures as the `aggregates.figures` blob (little-endian float64s). */
+/** A cell's series figures as the `aggregates.figures` blob (../chunks/figures.ts). */
 function encodeFigures(groups: readonly CellGroup[]): Buffer {
-  const series = groups.filter((group) => group.series !== 0);
-  const blob = Buffer.allocUnsafe(series.length * FIGURES_BYTES);
-  series.forEach((group, i) => {
-    const at = i * FIGURES_BYTES;
-    blob.writeDoubleLE(group.series, at);
-    blob.writeDoubleLE(group.n, at + 8);
-    blob.writeDoubleLE(group.sum, at + 16);
-    blob.writeDoubleLE(group.min, at + 24);
-    blob.writeDoubleLE(group.max, at + 32);
-    blob.writeDoubleLE(group.last, at + 40);
-  });
-  return blob;
+  return figuresBlob(groups.filter((group) => group.series !== 0));
 }
 
 /** `bucket = ?` plus the bounds given (so SQLite walks the (bucket, key) index over just them). */
@@ -125,13 +115,32 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
       return records;
     },
 
-    dirtyCells({ bucket, maxTier, from, to }) {
-      return sql(
+    dirtyIntervals({ bucket, maxTier, from, to, interval }) {
+      // From one dirty interval to the next, one index probe each (about 3 µs): a read over
+      // freshly written records reads a mark per interval, not each of their marks. Past
+      // DIRTY_INTERVAL_PROBES hits (many narrow intervals) a scan of the rest costs less.
+      const next = sql(
         `SELECT cell FROM aggregate_dirty
-         WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ?`,
+         WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ? ORDER BY cell LIMIT 1`,
+      ).pluck();
+      const starts = new Set<number>();
+      let at = from;
+      while (starts.size < DIRTY_INTERVAL_PROBES) {
+        const cell = next.get(bucket, at, to, maxTier) as number | undefined;
+        if (cell === undefined) return [...starts];
+        const start = cellStart(cell, interval);
+        starts.add(start);
+        // Past 2^53 a start plus its width may round back: the scan below then takes the rest.
+        if (!(start + interval > cell)) break;
+        at = start + interval;
+      }
+      const rest = sql(
+        'SELECT cell FROM aggregate_dirty WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ?',
       )
         .pluck()
-        .all(bucket, from, to, maxTier) as number[];
+        .all(bucket, at, to, maxTier) as number[];
+      for (const cell of rest) starts.add(cellStart(cell, interval));
+      return [...starts];
     },
 
     groupTier({ bucket, tier, from, to, interval, series }) {

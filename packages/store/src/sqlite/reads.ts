@@ -8,6 +8,7 @@ import {
   type SeriesSummary,
   type SeriesValues,
 } from '@bucketgrid/shared';
+import { readFigures } from '../chunks/figures.ts';
 import { columnsFromRecords } from '../downsample/columns.ts';
 import { runSync } from '../downsample/program.ts';
 import { downsampleProgram } from '../downsample/read.ts';
@@ -109,9 +110,6 @@ export function downsampleOn(
   })();
 }
 
-/** Bytes per series in a cell's figures (see downsample.ts): the series key, then its count. */
-const FIGURES_BYTES = 48;
-
 /** Adds each series' non-null values in `values` (stored record JSON) to `counts`. */
 function countRecordSeries(counts: Map<number, number>, valuesJson: string): void {
   const values = JSON.parse(valuesJson) as Record<string, number | null>;
@@ -158,9 +156,8 @@ export function seriesSummaryOn(sqlite: SqliteReadDb, bucket: Bucket): SeriesSum
         .pluck()
         .all(rowid, tier, SERIES_SCAN_ROWS) as Buffer[];
       for (const figures of cells) {
-        for (let at = 0; at < figures.byteLength; at += FIGURES_BYTES) {
-          const sk = figures.readDoubleLE(at);
-          counts.set(sk, (counts.get(sk) ?? 0) + figures.readDoubleLE(at + 8));
+        for (const { series, n } of readFigures(figures)) {
+          counts.set(series, (counts.get(series) ?? 0) + n);
         }
       }
       rows = cells.length;

@@ -11,6 +11,8 @@ interface Scenario {
   /** Keys are base + i × step (i < slots), sometimes off the grid by up to a step. */
   base: number;
   step: number;
+  /** Values near ±1.8e308 too, whose sums overflow float64. */
+  huge?: true;
 }
 
 const SLOTS = 200;
@@ -23,6 +25,7 @@ const scenarios: Scenario[] = [
   { seed: 6, type: 'IV', base: -1_500, step: 10 },
   { seed: 7, type: 'IV', base: 0, step: 1 },
   { seed: 8, type: 'IV', base: 123_456, step: 997 },
+  { seed: 10, type: 'TSV', base: Date.UTC(2024, 0, 1), step: 1_000, huge: true },
 ];
 
 /**
@@ -39,7 +42,8 @@ export function downsampleModelContract(t: ContractContext): void {
 
     for (const scenario of scenarios) {
       // About 40 writes and 500 reads: seconds on a busy machine, so a generous timeout.
-      it(`matches the model: ${scenario.type}, step ${scenario.step}, seed ${scenario.seed}`, {
+      const name = `${scenario.type}, step ${scenario.step}, seed ${scenario.seed}`;
+      it(`matches the model: ${name}${scenario.huge ? ', values near ±1.8e308' : ''}`, {
         timeout: 60_000,
       }, async () => {
         const random = seededRandom(scenario.seed);
@@ -63,11 +67,12 @@ export function downsampleModelContract(t: ContractContext): void {
           const slot = base + Math.floor(random() * SLOTS) * step;
           return random() < 0.2 ? slot + Math.floor(random() * step) : slot;
         };
+        const huge = () => (random() < 0.5 ? -1 : 1) * (1 + random() * 0.79) * 1e308;
         const randomValue = () =>
           pick([
             () => Math.round(random() * 2000) - 1000,
             () => Math.round(random() * 800) / 8,
-            () => (random() - 0.5) * 1e6,
+            scenario.huge ? huge : () => (random() - 0.5) * 1e6,
             () => null,
           ])();
         const randomValues = (): SeriesValues => {

@@ -1,7 +1,8 @@
 import { toLongRecord, toMinRecord } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket, Store } from '../../src/store.ts';
-import type { ContractContext } from './context.ts';
+import { type ContractContext, settleUpkeep } from './context.ts';
+import { expectSameDownsampled, referenceDownsample } from './downsample-reference.ts';
 
 export function downsampleContract(t: ContractContext): void {
   describe('downsampled reads', () => {
@@ -108,6 +109,120 @@ export function downsampleContract(t: ContractContext): void {
         keys: [0],
         count: [5],
         series: { 1: { min: [4], max: [8], avg: [6], last: [8] } },
+      });
+    });
+
+    it('finds every interval awaiting upkeep, however many there are', async () => {
+      // 2,500 intervals of 20, each with two dirty cells of 10: more than a backend may look
+      // up one by one before it scans the rest.
+      const bucket = await makeBucket('IV');
+      const records = Array.from({ length: 5_000 }, (_, i) => rec(i * 10, { 1: i % 7, 2: i }));
+      await store.upsertRecords(bucket, records, 'merge');
+      const query = { points: 3_000 };
+      const expected = referenceDownsample('IV', records, query);
+      expect(expected.keys).toHaveLength(2_500);
+      expectSameDownsampled(await store.downsampleRecords(bucket, query), expected, 'dirty');
+      await settleUpkeep(store);
+      expectSameDownsampled(await store.downsampleRecords(bucket, query), expected, 'upkept');
+    });
+
+    describe('an avg whose sum overflows float64 (values near ±1.8e308)', () => {
+      const MAX = Number.MAX_VALUE;
+      /** The mean, summed at 2^-20 (exact for these magnitudes), so that nothing overflows. */
+      const mean = (values: readonly number[]) =>
+        (values.reduce((sum, v) => sum + v * 2 ** -20, 0) / values.length) * 2 ** 20;
+
+      it('is finite and exact when a sum overflows and cancels, before and after upkeep', async () => {
+        const bucket = await makeBucket('TSV');
+        const ones = [MAX, MAX, -MAX, -MAX, 3, 5];
+        const near = [1.7e308, 1.6e308, 1.5e308, 1.7e308, 1.65e308, 1.75e308];
+        await store.upsertRecords(
+          bucket,
+          ones.map((v, i) => rec(i * 1000, { 1: v, 2: near[i]!, 3: i % 2 === 0 ? MAX : -MAX })),
+          'merge',
+        );
+        for (const moment of ['before upkeep', 'after upkeep']) {
+          if (moment === 'after upkeep') await settleUpkeep(store);
+          const result = await store.downsampleRecords(bucket, { points: 1 });
+          expect(result.count, moment).toEqual([6]);
+          expect(result.series[1], moment).toEqual({
+            min: [-MAX],
+            max: [MAX],
+            avg: [8 / 6],
+            last: [5],
+          });
+          expect(result.series[2]!.avg[0]! / mean(near) - 1, moment).toBeCloseTo(0, 12);
+          expect(result.series[3]!.avg, moment).toEqual([0]);
+        }
+      });
+
+      it('is the true mean within 1e-12 across chunks, tiers and late writes', {
+        timeout: 60_000,
+      }, async () => {
+        const bucket = await makeBucket('TSV');
+        const model = new Map<number, Record<number, number>>();
+        const write = async (records: { key: number; values: Record<number, number> }[]) => {
+          await store.upsertRecords(bucket, records, 'merge');
+          for (const { key, values: v } of records) model.set(key, v);
+        };
+        // Series 1 near +1.7e308, 2 near −1.6e308 (each sum overflows within a few records),
+        // 3 alternates pairs of ±MAX (overflows, then cancels), 4 ordinary.
+        const values = (i: number) => ({
+          1: 1.7e308 - (i % 97) * 1e305,
+          2: -1.6e308 + (i % 89) * 1e305,
+          3: i % 4 < 2 ? MAX : -MAX,
+          4: i % 13,
+        });
+        for (let round = 0; round < 3; round++) {
+          await write(
+            Array.from({ length: 1_200 }, (_, j) => {
+              const i = round * 1_200 + j;
+              return { key: i * 1000, values: values(i) };
+            }),
+          );
+        }
+        const expectMeans = async (moment: string) => {
+          for (const points of [1, 3, 7, 50]) {
+            const result = await store.downsampleRecords(bucket, { points });
+            const what = `${moment}, points=${points}`;
+            expect(result.interval, what).not.toBeNull();
+            const width = result.interval!;
+            result.keys.forEach((start, i) => {
+              const inInterval = [...model]
+                .filter(([key]) => key >= (start as number) && key < (start as number) + width)
+                .map(([, v]) => v);
+              expect(result.count[i], what).toBe(inInterval.length);
+              for (const sk of [1, 2, 4]) {
+                const expected = mean(inInterval.map((v) => v[sk]!));
+                const avg = result.series[sk]!.avg[i];
+                expect(avg, `${what}, series ${sk}`).not.toBeNull();
+                expect(Math.abs(avg! - expected), `${what}, series ${sk}`).toBeLessThanOrEqual(
+                  1e-12 * Math.abs(expected),
+                );
+              }
+              // Cancelling ±MAX: near the true mean at the precision of the values summed.
+              const expected = mean(inInterval.map((v) => v[3]!));
+              const avg = result.series[3]!.avg[i];
+              expect(avg, `${what}, series 3`).not.toBeNull();
+              expect(Math.abs(avg! - expected), `${what}, series 3`).toBeLessThanOrEqual(
+                1e-12 * MAX,
+              );
+            });
+          }
+        };
+        await expectMeans('written');
+        await settleUpkeep(store);
+        await expectMeans('after upkeep');
+        // Late writes into the sealed history: new keys between records, and updates.
+        await write(
+          Array.from({ length: 300 }, (_, j) => ({
+            key: j % 2 === 0 ? j * 11_000 + 500 : j * 11_000,
+            values: { 1: 1.75e308, 2: -1.7e308, 3: j % 4 < 2 ? MAX : -MAX, 4: j },
+          })),
+        );
+        await expectMeans('late writes, before upkeep');
+        await settleUpkeep(store);
+        await expectMeans('late writes, after upkeep');
       });
     });
 
