@@ -7,6 +7,7 @@ import {
   READ_FIGURES_BUDGET,
   READ_RAW_RECORDS_BUDGET,
 } from '@bucketgrid/shared';
+import { ReadOverBudget } from '../errors.ts';
 import { columnsFromGroups, columnsFromRecords } from './columns.ts';
 import { ask, type BucketRef, type CellGroup, type Program } from './program.ts';
 import { addSum } from './sum.ts';
@@ -148,62 +149,134 @@ export function* downsampleProgram(
     // stored cells instead.
     interval = finest;
     giving.budget = 'raw_records';
-    giving.points = Math.max(1, Math.ceil((to - from + 1) / interval));
   }
-  const plan = planRead(type, from, to, interval);
-  let raw = [...plan.edges];
+  let folds = yield* planFolds(bucket, type, from, to, interval);
+  for (let attempt = 1; folds.records > READ_RAW_RECORDS_BUDGET; attempt++) {
+    if (attempt > WIDENINGS || interval > to - from) {
+      // No width within reach folds few enough records: the intervals awaiting upkeep, or
+      // cut by the range's ends, hold more than the budget whatever their width.
+      folds = yield* approximateFolds(bucket, from, to, interval, folds, giving);
+      break;
+    }
+    // Wider intervals take more sealed chunks by their figures (chunks are cut at aligned
+    // cells: docs/storage.md, "Sealing"), so a read over freshly written chunks fits at some
+    // width; every interval stays exact.
+    interval = chooseInterval(type, 2 * interval - 1, 1);
+    giving.budget = 'raw_records';
+    folds = yield* planFolds(bucket, type, from, to, interval);
+  }
+  if (giving.budget === 'raw_records') {
+    giving.points = Math.min(giving.points, Math.max(1, Math.ceil((to - from + 1) / interval)));
+  }
+  const { raw, tierRange, dirty, plan } = folds;
   let fromTier: CellGroup[] = [];
-  if (plan.tier !== undefined) {
-    const dirty = new Set<number>();
-    if (plan.interior !== undefined) {
-      const [lo, hi] = plan.interior;
-      const starts = yield* ask('dirtyIntervals', {
-        bucket,
-        maxTier: plan.tier,
-        from: lo,
-        to: hi,
-        interval,
-      });
-      for (const start of starts) dirty.add(start);
-    }
-    for (const start of dirty) raw.push([start, start + interval - 1]);
-    raw = joinRanges(raw);
-    const overBudget =
-      raw.length > 0 &&
-      (yield* ask('countRecords', {
-        bucket,
-        ranges: raw,
-        interval,
-        limit: READ_RAW_RECORDS_BUDGET,
-      })) > READ_RAW_RECORDS_BUDGET;
-    let tierRange = plan.interior;
-    if (overBudget) {
-      // Whole intervals from their stored cells, the cut ones and the stale ones too.
-      giving.budget ??= 'raw_records';
-      giving.approximateIntervals = plan.edges.length + dirty.size;
-      tierRange = [cellStart(from, interval), cellStart(to, interval) + interval - 1];
-      dirty.clear();
-      raw = [];
-    }
-    if (tierRange !== undefined) {
-      const [lo, hi] = tierRange;
-      const tier = yield* ask('groupTier', {
-        bucket,
-        tier: plan.tier,
-        from: lo,
-        to: hi,
-        interval,
-        series,
-      });
-      fromTier = dirty.size === 0 ? tier : tier.filter((group) => !dirty.has(group.start));
-    }
-  } else {
-    raw = joinRanges(raw);
+  if (plan.tier !== undefined && tierRange !== undefined) {
+    const [lo, hi] = tierRange;
+    const tier = yield* ask('groupTier', {
+      bucket,
+      tier: plan.tier,
+      from: lo,
+      to: hi,
+      interval,
+      series,
+    });
+    fromTier = dirty.size === 0 ? tier : tier.filter((group) => !dirty.has(group.start));
   }
   const fromRecords =
     raw.length === 0 ? [] : yield* ask('groupRaw', { bucket, ranges: raw, interval, series });
   const merged = mergeToPoints([...fromTier, ...fromRecords], interval, giving.points);
   return done(columnsFromGroups(merged.interval, merged.groups, series));
+}
+
+/**
+ * How many times a read over its raw-records budget doubles its intervals, at most, before it
+ * takes the intervals it cannot fold from their stored cells: from the narrowest interval of
+ * 5,000 points that gives a 32-fold width, past the 30-minute chunks of a bucket of one record
+ * a second read as 2-minute intervals (the last 24 hours as 1,000 points).
+ */
+const WIDENINGS = 6;
+
+/** Which intervals of a read come from the tier's cells and which from the records. */
+interface Folds {
+  plan: ReadPlan;
+  /** Key ranges folded from the records (and sealed chunks), ascending and disjoint. */
+  raw: Range[];
+  /** Keys whose whole intervals come from the tier's stored cells, if any. */
+  tierRange: Range | undefined;
+  /** Starts of the intervals inside tierRange that come from the records instead. */
+  dirty: Set<number>;
+  /** Records folding `raw` reads (a sealed chunk taken by its figures counts once), past the budget at most. */
+  records: number;
+}
+
+/** The folds of [from, to] at `interval`, and what they cost, before any is run. */
+function* planFolds(
+  bucket: BucketRef,
+  type: AggregatedType,
+  from: number,
+  to: number,
+  interval: number,
+): Program<Folds> {
+  const plan = planRead(type, from, to, interval);
+  const dirty = new Set<number>();
+  if (plan.tier !== undefined && plan.interior !== undefined) {
+    const [lo, hi] = plan.interior;
+    const starts = yield* ask('dirtyIntervals', {
+      bucket,
+      maxTier: plan.tier,
+      from: lo,
+      to: hi,
+      interval,
+    });
+    for (const start of starts) dirty.add(start);
+  }
+  const raw = joinRanges([
+    ...plan.edges,
+    ...[...dirty].map((start): Range => [start, start + interval - 1]),
+  ]);
+  const records =
+    raw.length === 0
+      ? 0
+      : yield* ask('countRecords', { bucket, ranges: raw, interval, limit: READ_RAW_RECORDS_BUDGET });
+  return { plan, raw, tierRange: plan.interior, dirty, records };
+}
+
+/**
+ * The last resort of a read over its raw-records budget at every width tried. When every cell
+ * of its intervals is stored and current, the whole intervals from their cells: the cut ones
+ * then include records just outside the range, which the answer counts
+ * (`approximateIntervals`), but every record of the range is in them. When some await upkeep
+ * (never computed, or stale) their cells would leave records out: the read is refused.
+ */
+function* approximateFolds(
+  bucket: BucketRef,
+  from: number,
+  to: number,
+  interval: number,
+  folds: Folds,
+  giving: Giving,
+): Program<Folds> {
+  const tierRange: Range = [cellStart(from, interval), cellStart(to, interval) + interval - 1];
+  const { plan } = folds;
+  const stale =
+    plan.tier === undefined ||
+    (yield* ask('dirtyIntervals', {
+      bucket,
+      maxTier: plan.tier,
+      from: tierRange[0],
+      to: tierRange[1],
+      interval,
+    })).length > 0;
+  if (stale) {
+    throw new ReadOverBudget(
+      `This read would fold more than ${READ_RAW_RECORDS_BUDGET} records (the raw-records read ` +
+        'budget) at any interval width: the records were written moments ago and their ' +
+        'figures await upkeep. Ask for a shorter range, or again in a few seconds.',
+    );
+  }
+  giving.budget = 'raw_records';
+  giving.approximateIntervals = plan.edges.length;
+  return { ...folds, raw: [], tierRange, dirty: new Set(), records: 0 };
 }
 
 /**
