@@ -237,7 +237,12 @@ function* planFolds(
   const records =
     raw.length === 0
       ? 0
-      : yield* ask('countRecords', { bucket, ranges: raw, interval, limit: READ_RAW_RECORDS_BUDGET });
+      : yield* ask('countRecords', {
+          bucket,
+          ranges: raw,
+          interval,
+          limit: READ_RAW_RECORDS_BUDGET,
+        });
   return { plan, raw, tierRange: plan.interior, dirty, records };
 }
 

@@ -40,7 +40,9 @@ export function cutChunksContract(t: ContractContext): void {
       expect((error as ReadOverBudget).budget).toBe('raw_records');
       return;
     }
-    const inRange = records.filter((r) => r.key >= query.from && r.key <= query.to);
+    const inRange = records.filter(
+      (r) => (r.key as number) >= query.from && (r.key as number) <= query.to,
+    );
     expect(answer.count.reduce((sum, n) => sum + n, 0)).toBe(inRange.length);
     let points = query.points;
     const { coarsened, ...exact } = answer;
