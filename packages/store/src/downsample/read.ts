@@ -155,7 +155,9 @@ export function* downsampleProgram(
     if (attempt > WIDENINGS || interval > to - from) {
       // No width within reach folds few enough records: the intervals awaiting upkeep, or
       // cut by the range's ends, hold more than the budget whatever their width.
-      folds = yield* approximateFolds(bucket, from, to, interval, folds, giving);
+      folds = approximateFolds(from, to, interval, folds);
+      giving.budget = 'raw_records';
+      giving.approximateIntervals = folds.approximate.length;
       break;
     }
     // Wider intervals take more sealed chunks by their figures (chunks are cut at aligned
@@ -182,6 +184,7 @@ export function* downsampleProgram(
     });
     fromTier = dirty.size === 0 ? tier : tier.filter((group) => !dirty.has(group.start));
   }
+  refuseUncovered(folds.approximate, fromTier);
   const fromRecords =
     raw.length === 0 ? [] : yield* ask('groupRaw', { bucket, ranges: raw, interval, series });
   const merged = mergeToPoints([...fromTier, ...fromRecords], interval, giving.points);
@@ -207,6 +210,8 @@ interface Folds {
   dirty: Set<number>;
   /** Records folding `raw` reads (a sealed chunk taken by its figures counts once), past the budget at most. */
   records: number;
+  /** Starts of the intervals taken whole from stored cells though cut or stale (last resort). */
+  approximate: number[];
 }
 
 /** The folds of [from, to] at `interval`, and what they cost, before any is run. */
@@ -243,45 +248,38 @@ function* planFolds(
           interval,
           limit: READ_RAW_RECORDS_BUDGET,
         });
-  return { plan, raw, tierRange: plan.interior, dirty, records };
+  return { plan, raw, tierRange: plan.interior, dirty, records, approximate: [] };
 }
 
 /**
- * The last resort of a read over its raw-records budget at every width tried. When every cell
- * of its intervals is stored and current, the whole intervals from their cells: the cut ones
- * then include records just outside the range, which the answer counts
- * (`approximateIntervals`), but every record of the range is in them. When some await upkeep
- * (never computed, or stale) their cells would leave records out: the read is refused.
+ * The last resort of a read over its raw-records budget at every width tried: whole intervals
+ * from their stored cells, the cut ones and the stale ones too, which the answer counts
+ * (`approximateIntervals`): a cut one then includes records just outside the range, a stale
+ * one may miss the writes of the last seconds. `approximate` names them, so that the read can
+ * be refused where one has no stored cell at all (`refuseUncovered`).
  */
-function* approximateFolds(
-  bucket: BucketRef,
-  from: number,
-  to: number,
-  interval: number,
-  folds: Folds,
-  giving: Giving,
-): Program<Folds> {
+function approximateFolds(from: number, to: number, interval: number, folds: Folds): Folds {
   const tierRange: Range = [cellStart(from, interval), cellStart(to, interval) + interval - 1];
-  const { plan } = folds;
-  const stale =
-    plan.tier === undefined ||
-    (yield* ask('dirtyIntervals', {
-      bucket,
-      maxTier: plan.tier,
-      from: tierRange[0],
-      to: tierRange[1],
-      interval,
-    })).length > 0;
-  if (stale) {
-    throw new ReadOverBudget(
-      `This read would fold more than ${READ_RAW_RECORDS_BUDGET} records (the raw-records read ` +
-        'budget) at any interval width: the records were written moments ago and their ' +
-        'figures await upkeep. Ask for a shorter range, or again in a few seconds.',
-    );
-  }
-  giving.budget = 'raw_records';
-  giving.approximateIntervals = plan.edges.length;
-  return { ...folds, raw: [], tierRange, dirty: new Set(), records: 0 };
+  const cut = folds.plan.edges.map(([start]) => cellStart(start, interval));
+  const approximate = [...new Set([...cut, ...folds.dirty])];
+  return { ...folds, raw: [], tierRange, dirty: new Set(), records: 0, approximate };
+}
+
+/**
+ * Refuses an approximate read (ReadOverBudget) when an interval it takes from stored cells has
+ * none: records written moments ago whose figures upkeep has not computed yet. An answer
+ * without them would be an empty or partial chart that looks complete.
+ */
+function refuseUncovered(approximate: readonly number[], fromTier: readonly CellGroup[]): void {
+  if (approximate.length === 0) return;
+  const stored = new Set(fromTier.filter((group) => group.series === 0).map((g) => g.start));
+  if (approximate.every((start) => stored.has(start))) return;
+  throw new ReadOverBudget(
+    `This read would fold more than ${READ_RAW_RECORDS_BUDGET} records (the raw-records read ` +
+      'budget) at any interval width, and upkeep has not computed the figures of some of its ' +
+      'intervals yet (records written moments ago). Ask again in a few seconds, or for a ' +
+      'shorter range.',
+  );
 }
 
 /**
