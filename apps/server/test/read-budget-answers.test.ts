@@ -1,6 +1,7 @@
 import { type DataRecord, READ_RAW_RECORDS_BUDGET } from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, provision, startTestServer, type TestServer } from './helpers.ts';
+import { call, startTestServer, type TestServer } from './helpers.ts';
+import { type Client, outcome, signUp } from './trpc-client.ts';
 
 /**
  * What a client gets from a downsampled read over its raw-records budget right after a large
@@ -11,17 +12,24 @@ const RECORDS = 2 * READ_RAW_RECORDS_BUDGET;
 const SECOND = 1_000;
 
 let server: TestServer;
-let imported: Awaited<ReturnType<typeof provision>>;
+let owner: Client;
+let dashboardId: string;
+let bucketId: string;
+let key: string;
 
 beforeAll(async () => {
   server = await startTestServer({ asServer: true });
-  imported = await provision(server.store, 'TSV');
+  owner = (await signUp(server.url, 'Owner')).client;
+  dashboardId = (await owner.dashboards.create.mutate({ name: 'Import' })).id;
+  bucketId = (await owner.buckets.create.mutate({ dashboardId, name: 'b', type: 'TSV' })).id;
+  ({ key } = await owner.apiKeys.create.mutate({ dashboardId, name: 'k', type: 'production' }));
+  const bucket = (await server.store.getBucket(bucketId))!;
   for (let start = 0; start < RECORDS; start += 10_000) {
     const records: DataRecord[] = [];
     for (let i = start; i < start + 10_000; i++) {
       records.push({ key: i * SECOND, values: { 1: i % 101 } });
     }
-    await server.store.upsertRecords(imported.bucket, records, 'merge');
+    await server.store.upsertRecords(bucket, records, 'merge');
   }
 }, 120_000);
 
@@ -30,7 +38,7 @@ afterAll(async () => {
 });
 
 const downsampleUrl = (query: string) =>
-  `${server.url}/api/buckets/${imported.bucket.id}/downsample?${query}`;
+  `${server.url}/api/buckets/${bucketId}/downsample?${query}`;
 
 function expectRefused(answer: Awaited<ReturnType<typeof call>>) {
   expect(answer.status, answer.text).toBe(503);
@@ -45,13 +53,23 @@ describe('a downsampled read over its raw-records budget', () => {
   }, async () => {
     // 1-minute intervals over records sealed in 30-minute chunks as they were written.
     const first = 3_000;
-    const range = `from=${first * SECOND}&to=${(RECORDS - 1) * SECOND}`;
-    const answer = await call(downsampleUrl(`${range}&points=1000`), { key: imported.key });
+    const range = { from: first * SECOND, to: (RECORDS - 1) * SECOND };
+    const answer = await call(downsampleUrl(`from=${range.from}&to=${range.to}&points=1000`), {
+      key,
+    });
     if (answer.status !== 200) return expectRefused(answer);
     expect(answer.json.coarsened).toMatchObject({ budget: 'raw_records', requestedPoints: 1000 });
     expect(answer.json.interval).toBeGreaterThan(60_000);
     const counted = answer.json.count.reduce((sum: number, n: number) => sum + n, 0);
     expect(counted).toBe(RECORDS - first);
+    // The app's way (tRPC): the same answer, flag included.
+    const viaApp = await owner.buckets.downsample.query({
+      dashboardId,
+      bucketId,
+      ...range,
+      points: 1000,
+    });
+    expect(viaApp).toEqual(answer.json);
   });
 
   it('is refused when no width brings it within the budget', { timeout: 60_000 }, async () => {
@@ -61,7 +79,10 @@ describe('a downsampled read over its raw-records budget', () => {
     for (let key = 500; key < RECORDS * SECOND; key += 600 * SECOND) {
       late.push({ key, values: { 1: -1 } });
     }
-    await server.store.upsertRecords(imported.bucket, late, 'merge');
-    expectRefused(await call(downsampleUrl('points=1000'), { key: imported.key }));
+    await server.store.upsertRecords((await server.store.getBucket(bucketId))!, late, 'merge');
+    expectRefused(await call(downsampleUrl('points=1000'), { key }));
+    expect(
+      await outcome(() => owner.buckets.downsample.query({ dashboardId, bucketId, points: 1000 })),
+    ).toBe('SERVICE_UNAVAILABLE:read_over_budget');
   });
 });
