@@ -1,5 +1,5 @@
 import { AppError } from '@bucketgrid/shared';
-import { StoreUnavailable } from '@bucketgrid/store';
+import { ReadOverBudget, StoreUnavailable } from '@bucketgrid/store';
 
 /**
  * Seconds a client is asked to wait when the store could not answer: long enough for a
@@ -8,11 +8,18 @@ import { StoreUnavailable } from '@bucketgrid/store';
 export const STORE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * StoreUnavailable as the API's answer: 503 service_unavailable with Retry-After. Any other
- * error comes back unchanged. REST's error responder and tRPC's error middleware both use it,
- * since any store call can meet an unavailable store.
+ * StoreUnavailable as the API's answer: 503 service_unavailable with Retry-After; a
+ * downsampled read the store refused as over its budget (ReadOverBudget, records whose
+ * figures await upkeep) as 503 read_over_budget with Retry-After and the store's words. Any
+ * other error comes back unchanged. REST's error responder and tRPC's error middleware both
+ * use it, since any store call can meet an unavailable store.
  */
 export function asServiceUnavailable(error: unknown): unknown {
+  if (error instanceof ReadOverBudget) {
+    return new AppError('read_over_budget', error.message, {
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+    });
+  }
   if (!(error instanceof StoreUnavailable)) return error;
   return new AppError(
     'service_unavailable',

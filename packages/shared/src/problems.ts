@@ -47,6 +47,7 @@ export const problemCatalog = {
   too_many_live_views: { status: 429, title: 'Too many live views' },
   internal_error: { status: 500, title: 'Internal server error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  read_over_budget: { status: 503, title: 'Read over its cost budget for now' },
   live_view_fell_behind: { status: 503, title: 'Live view fell behind' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

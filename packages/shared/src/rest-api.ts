@@ -284,6 +284,7 @@ export const REST_PROBLEM_CODES = [
   'headers_too_large',
   'internal_error',
   'service_unavailable',
+  'read_over_budget',
 ] as const satisfies readonly ProblemCode[];
 
 export const problemSchema = z

@@ -43,3 +43,20 @@ export class StoreUnavailable extends StoreError {
     this.name = 'StoreUnavailable';
   }
 }
+
+/**
+ * A downsampled read that no coarsening brings within its raw-records budget
+ * (READ_RAW_RECORDS_BUDGET): the intervals awaiting upkeep, or cut by the range's ends, hold
+ * more records than the budget whatever their width. Nothing was read past the count; the
+ * same read answers once upkeep has stored their figures.
+ */
+export class ReadOverBudget extends StoreError {
+  /** Carried across the reader threads with the message (reader-pool.ts). */
+  static readonly code = 'BUCKETGRID_READ_OVER_BUDGET';
+  readonly code = ReadOverBudget.code;
+  readonly budget = 'raw_records';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReadOverBudget';
+  }
+}

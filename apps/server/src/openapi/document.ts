@@ -243,7 +243,7 @@ function buildRegistry(): OpenAPIRegistry {
     },
     responses: {
       ...ok(downsampledSchema, 'The range, interval by interval.'),
-      ...problemResponses(['invalid_query', ...NO_BODY_ERRORS, ...KEY_ERRORS]),
+      ...problemResponses(['invalid_query', ...NO_BODY_ERRORS, ...KEY_ERRORS, 'read_over_budget']),
     },
   });
   registry.registerPath({

@@ -43,6 +43,8 @@ const WHEN: Record<RestProblemCode, string> = {
   headers_too_large: 'The request headers are over 16 KiB.',
   internal_error: 'A fault on the server’s side; the body never holds internals.',
   service_unavailable: 'The store cannot answer now: wait Retry-After seconds and retry.',
+  read_over_budget:
+    'A downsampled read would fold more records than its budget at any interval width: records written moments ago whose figures await upkeep. Retry after Retry-After seconds, or ask for a shorter range.',
 };
 
 /** The problems whose answers carry Retry-After. */
@@ -50,6 +52,7 @@ const RETRY_AFTER = new Set<RestProblemCode>([
   'rate_limited',
   'too_many_connections',
   'service_unavailable',
+  'read_over_budget',
 ]);
 
 const rateLimitHeaders = {

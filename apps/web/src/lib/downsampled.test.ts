@@ -4,6 +4,7 @@ import {
   bandColumns,
   barsOf,
   chartColumns,
+  coarseningNote,
   stackColumns,
   statSummary,
   thresholdColor,
@@ -160,5 +161,38 @@ describe('bars', () => {
       { label: 'S1', values: [4] },
       { label: 'S2', values: [7] },
     ]);
+  });
+});
+
+describe('coarseningNote', () => {
+  it('says nothing of an answer as asked, and what a coarsened one gave up', () => {
+    const asked = read([0, 60_000], { 1: [1, 2] }, 60_000);
+    expect(coarseningNote(asked)).toBeNull();
+    expect(
+      coarseningNote({
+        ...asked,
+        coarsened: {
+          budget: 'raw_records',
+          requestedPoints: 1_000,
+          points: 49,
+          approximateIntervals: 0,
+        },
+      }),
+    ).toBe(
+      'Coarsened to 49 of the 1000 points asked for: finer intervals would read more records than one read may (figures of recent writes are still being built).',
+    );
+    expect(
+      coarseningNote({
+        ...asked,
+        coarsened: {
+          budget: 'figures',
+          requestedPoints: 5_000,
+          points: 1_000,
+          approximateIntervals: 2,
+        },
+      }),
+    ).toBe(
+      "Coarsened to 1000 of the 5000 points asked for: more intervals × series than one read may hold. 2 intervals at the range's ends include records just outside it.",
+    );
   });
 });

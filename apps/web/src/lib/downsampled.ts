@@ -199,3 +199,22 @@ export function seriesKeysOf(data: Downsampled): number[] {
     .map(Number)
     .sort((a, b) => a - b);
 }
+
+/**
+ * What a chart says when its read went past a read budget (`coarsened`): fewer, wider
+ * intervals than asked, or intervals taken whole from stored figures. Null when the answer is
+ * as asked.
+ */
+export function coarseningNote(data: Downsampled): string | null {
+  const { coarsened } = data;
+  if (coarsened === undefined) return null;
+  const why =
+    coarsened.budget === 'figures'
+      ? 'more intervals × series than one read may hold'
+      : 'finer intervals would read more records than one read may (figures of recent writes are still being built)';
+  const edges =
+    coarsened.approximateIntervals > 0
+      ? ` ${coarsened.approximateIntervals} interval${coarsened.approximateIntervals === 1 ? '' : 's'} at the range's ends include records just outside it.`
+      : '';
+  return `Coarsened to ${coarsened.points} of the ${coarsened.requestedPoints} points asked for: ${why}.${edges}`;
+}

@@ -46,6 +46,8 @@ const messages: Record<ProblemCode, string> = {
   too_many_live_views: 'Too many live views are open: close a tab or two.',
   internal_error: 'Something went wrong on our side. Try again in a moment.',
   service_unavailable: 'The service is unavailable right now. Try again in a moment.',
+  read_over_budget:
+    'These records were written moments ago and their figures are still being built: try again in a few seconds, or zoom in.',
   live_view_fell_behind: 'Live updates fell behind; reconnecting.',
 };
 

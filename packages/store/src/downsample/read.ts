@@ -7,6 +7,7 @@ import {
   READ_FIGURES_BUDGET,
   READ_RAW_RECORDS_BUDGET,
 } from '@bucketgrid/shared';
+import { ReadOverBudget } from '../errors.ts';
 import { columnsFromGroups, columnsFromRecords } from './columns.ts';
 import { ask, type BucketRef, type CellGroup, type Program } from './program.ts';
 import { addSum } from './sum.ts';
@@ -148,62 +149,137 @@ export function* downsampleProgram(
     // stored cells instead.
     interval = finest;
     giving.budget = 'raw_records';
-    giving.points = Math.max(1, Math.ceil((to - from + 1) / interval));
   }
-  const plan = planRead(type, from, to, interval);
-  let raw = [...plan.edges];
+  let folds = yield* planFolds(bucket, type, from, to, interval);
+  for (let attempt = 1; folds.records > READ_RAW_RECORDS_BUDGET; attempt++) {
+    if (attempt > WIDENINGS || interval > to - from) {
+      // No width within reach folds few enough records: the intervals awaiting upkeep, or
+      // cut by the range's ends, hold more than the budget whatever their width.
+      folds = approximateFolds(from, to, interval, folds);
+      giving.budget = 'raw_records';
+      giving.approximateIntervals = folds.approximate.length;
+      break;
+    }
+    // Wider intervals take more sealed chunks by their figures (chunks are cut at aligned
+    // cells: docs/storage.md, "Sealing"), so a read over freshly written chunks fits at some
+    // width; every interval stays exact.
+    interval = chooseInterval(type, 2 * interval - 1, 1);
+    giving.budget = 'raw_records';
+    folds = yield* planFolds(bucket, type, from, to, interval);
+  }
+  if (giving.budget === 'raw_records') {
+    giving.points = Math.min(giving.points, Math.max(1, Math.ceil((to - from + 1) / interval)));
+  }
+  const { raw, tierRange, dirty, plan } = folds;
   let fromTier: CellGroup[] = [];
-  if (plan.tier !== undefined) {
-    const dirty = new Set<number>();
-    if (plan.interior !== undefined) {
-      const [lo, hi] = plan.interior;
-      const starts = yield* ask('dirtyIntervals', {
-        bucket,
-        maxTier: plan.tier,
-        from: lo,
-        to: hi,
-        interval,
-      });
-      for (const start of starts) dirty.add(start);
-    }
-    for (const start of dirty) raw.push([start, start + interval - 1]);
-    raw = joinRanges(raw);
-    const overBudget =
-      raw.length > 0 &&
-      (yield* ask('countRecords', {
-        bucket,
-        ranges: raw,
-        interval,
-        limit: READ_RAW_RECORDS_BUDGET,
-      })) > READ_RAW_RECORDS_BUDGET;
-    let tierRange = plan.interior;
-    if (overBudget) {
-      // Whole intervals from their stored cells, the cut ones and the stale ones too.
-      giving.budget ??= 'raw_records';
-      giving.approximateIntervals = plan.edges.length + dirty.size;
-      tierRange = [cellStart(from, interval), cellStart(to, interval) + interval - 1];
-      dirty.clear();
-      raw = [];
-    }
-    if (tierRange !== undefined) {
-      const [lo, hi] = tierRange;
-      const tier = yield* ask('groupTier', {
-        bucket,
-        tier: plan.tier,
-        from: lo,
-        to: hi,
-        interval,
-        series,
-      });
-      fromTier = dirty.size === 0 ? tier : tier.filter((group) => !dirty.has(group.start));
-    }
-  } else {
-    raw = joinRanges(raw);
+  if (plan.tier !== undefined && tierRange !== undefined) {
+    const [lo, hi] = tierRange;
+    const tier = yield* ask('groupTier', {
+      bucket,
+      tier: plan.tier,
+      from: lo,
+      to: hi,
+      interval,
+      series,
+    });
+    fromTier = dirty.size === 0 ? tier : tier.filter((group) => !dirty.has(group.start));
   }
+  refuseUncovered(folds.approximate, fromTier);
   const fromRecords =
     raw.length === 0 ? [] : yield* ask('groupRaw', { bucket, ranges: raw, interval, series });
   const merged = mergeToPoints([...fromTier, ...fromRecords], interval, giving.points);
   return done(columnsFromGroups(merged.interval, merged.groups, series));
+}
+
+/**
+ * How many times a read over its raw-records budget doubles its intervals, at most, before it
+ * takes the intervals it cannot fold from their stored cells. Six widen them at least 64-fold;
+ * 2-minute intervals (the last 24 hours as 1,000 points) reach the 30-minute chunks of a bucket
+ * of one record a second in three (5, 10, 30 minutes). Each try is two bounded queries.
+ */
+const WIDENINGS = 6;
+
+/** Which intervals of a read come from the tier's cells and which from the records. */
+interface Folds {
+  plan: ReadPlan;
+  /** Key ranges folded from the records (and sealed chunks), ascending and disjoint. */
+  raw: Range[];
+  /** Keys whose whole intervals come from the tier's stored cells, if any. */
+  tierRange: Range | undefined;
+  /** Starts of the intervals inside tierRange that come from the records instead. */
+  dirty: Set<number>;
+  /** Records folding `raw` reads (a sealed chunk taken by its figures counts once), past the budget at most. */
+  records: number;
+  /** Starts of the intervals taken whole from stored cells though cut or stale (last resort). */
+  approximate: number[];
+}
+
+/** The folds of [from, to] at `interval`, and what they cost, before any is run. */
+function* planFolds(
+  bucket: BucketRef,
+  type: AggregatedType,
+  from: number,
+  to: number,
+  interval: number,
+): Program<Folds> {
+  const plan = planRead(type, from, to, interval);
+  const dirty = new Set<number>();
+  if (plan.tier !== undefined && plan.interior !== undefined) {
+    const [lo, hi] = plan.interior;
+    const starts = yield* ask('dirtyIntervals', {
+      bucket,
+      maxTier: plan.tier,
+      from: lo,
+      to: hi,
+      interval,
+    });
+    for (const start of starts) dirty.add(start);
+  }
+  const raw = joinRanges([
+    ...plan.edges,
+    ...[...dirty].map((start): Range => [start, start + interval - 1]),
+  ]);
+  const records =
+    raw.length === 0
+      ? 0
+      : yield* ask('countRecords', {
+          bucket,
+          ranges: raw,
+          interval,
+          limit: READ_RAW_RECORDS_BUDGET,
+        });
+  return { plan, raw, tierRange: plan.interior, dirty, records, approximate: [] };
+}
+
+/**
+ * The last resort of a read over its raw-records budget at every width tried: whole intervals
+ * from their stored cells, the cut ones and the stale ones too, which the answer counts
+ * (`approximateIntervals`): a cut one then includes records just outside the range, a stale
+ * one may miss the writes of the last seconds. `approximate` names them, so that the read can
+ * be refused where one has no stored cell at all (`refuseUncovered`).
+ */
+function approximateFolds(from: number, to: number, interval: number, folds: Folds): Folds {
+  const tierRange: Range = [cellStart(from, interval), cellStart(to, interval) + interval - 1];
+  const cut = folds.plan.edges.map(([start]) => cellStart(start, interval));
+  const approximate = [...new Set([...cut, ...folds.dirty])];
+  return { ...folds, raw: [], tierRange, dirty: new Set(), records: 0, approximate };
+}
+
+/**
+ * Refuses an approximate read (ReadOverBudget) when an interval it takes from stored cells has
+ * none: records written moments ago whose figures upkeep has not computed yet. An answer
+ * without them would be an empty or partial chart that looks complete.
+ */
+function refuseUncovered(approximate: readonly number[], fromTier: readonly CellGroup[]): void {
+  if (approximate.length === 0) return;
+  const stored = new Set(fromTier.filter((group) => group.series === 0).map((g) => g.start));
+  if (approximate.every((start) => stored.has(start))) return;
+  throw new ReadOverBudget(
+    `This read would fold more than ${READ_RAW_RECORDS_BUDGET} records (the raw-records read ` +
+      'budget) at any interval width, and upkeep has not computed the figures of some of its ' +
+      'intervals yet (records written moments ago). Ask again in a few seconds, or for a ' +
+      'shorter range.',
+  );
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
-import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
+import {
+  type ChunkColumns,
+  decodeChunk,
+  decodeKeys,
+  type EncodedChunk,
+  recordsFromColumns,
+} from '../chunks/codec.ts';
 import { FIGURES_BYTES, readFigures } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
 import { cellStart } from '../downsample/tiers.ts';
@@ -29,11 +35,14 @@ export interface ChunkMeta {
   stamp: number;
 }
 
-/** A decoded chunk: its records in key order, and their keys. */
+/** A decoded chunk: its keys in order, its columns (encoded chunks), its records once asked for. */
 interface Decoded {
   stamp: number;
   keys: number[];
-  records: DataRecord[];
+  /** An encoded chunk's columns: what a fold per interval reads, without a record object each. */
+  columns: ChunkColumns | undefined;
+  /** Its records (a raw chunk's parsed; an encoded chunk's built from its columns when asked). */
+  records: DataRecord[] | undefined;
 }
 
 /**
@@ -74,14 +83,14 @@ function placeOf(sql: Sql, id: number): Place {
 
 function remember(id: number, entry: Decoded): void {
   const old = decodedById.get(id);
-  if (old !== undefined) decodedRecords -= old.records.length;
+  if (old !== undefined) decodedRecords -= old.keys.length;
   decodedById.delete(id);
   decodedById.set(id, entry);
-  decodedRecords += entry.records.length;
-  for (const [oldest, { records }] of decodedById) {
+  decodedRecords += entry.keys.length;
+  for (const [oldest, { keys }] of decodedById) {
     if (decodedRecords <= DECODED_RECORDS || oldest === id) break;
     decodedById.delete(oldest);
-    decodedRecords -= records.length;
+    decodedRecords -= keys.length;
   }
 }
 
@@ -96,7 +105,7 @@ function remember(id: number, entry: Decoded): void {
 export function rememberRaw(id: number, stamp: number, records: readonly DataRecord[]): void {
   const keys = records.map((record) => record.key as number);
   const kept = records.map(({ key, values }): DataRecord => ({ key, values }));
-  remember(id, { stamp, keys, records: kept });
+  remember(id, { stamp, keys, columns: undefined, records: kept });
 }
 
 function cached(id: number, stamp: number): Decoded | undefined {
@@ -118,10 +127,11 @@ function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
   let entry: Decoded;
   if (place.raw === 1) {
     const records = rawRecords(row.data as string);
-    entry = { stamp: place.stamp, keys: records.map((record) => record.key as number), records };
+    const keys = records.map((record) => record.key as number);
+    entry = { stamp: place.stamp, keys, columns: undefined, records };
   } else {
-    const columns = decodeChunk(row as { keys: Buffer; data: Buffer });
-    entry = { stamp: place.stamp, keys: columns.keys, records: recordsFromColumns(columns) };
+    const columns = decodeChunk(row as EncodedChunk);
+    entry = { stamp: place.stamp, keys: columns.keys, columns, records: undefined };
   }
   remember(id, entry);
   return entry;
@@ -214,8 +224,9 @@ function* mergeLate(
 /** The chunk's records in key order, past those retention dropped. Never change them. */
 export function chunkRecords(sql: Sql, id: number): DataRecord[] {
   const place = placeOf(sql, id);
-  const { records } = decodedWhole(sql, id, place);
-  return place.skip === 0 ? records : records.slice(place.skip);
+  const entry = decodedWhole(sql, id, place);
+  entry.records ??= recordsFromColumns(entry.columns!);
+  return place.skip === 0 ? entry.records : entry.records.slice(place.skip);
 }
 
 /**
@@ -271,6 +282,18 @@ function figuresOf(sql: Sql, chunk: ChunkMeta): Buffer {
     .get(chunk.id) as Buffer;
   rememberFigures(chunk.id, chunk.stamp, figures);
   return figures;
+}
+
+/** The first index of `keys` (ascending) that is at least `bound`. */
+function firstKeyAtLeast(keys: readonly number[], bound: number): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (keys[middle]! < bound) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The first index of `records` whose key is at least `bound`. */
@@ -395,6 +418,14 @@ export function foldSealed(
     if (end === next && byFigures(chunk, from, to, interval)) {
       folder.addCell(chunk.first, chunk.count);
       foldFigures(folder, figuresOf(sql, chunk));
+      continue;
+    }
+    const { columns } = decodedWhole(sql, chunk.id, chunk);
+    if (end === next && columns !== undefined) {
+      // Column by column, no record objects (past the records retention dropped).
+      const { keys } = columns;
+      const first = Math.max(chunk.skip, firstKeyAtLeast(keys, from));
+      folder.addColumns(keys, columns.series, columns.values, first, firstKeyAtLeast(keys, to + 1));
       continue;
     }
     const records = chunkRecords(sql, chunk.id);

@@ -3,6 +3,7 @@ import type { Downsampled, DownsampleQuery, ReadQuery } from '@bucketgrid/shared
 import { bytesAsBuffer, type RecordsJsonBytes, withBuffer } from '../records-json.ts';
 import {
   type Bucket,
+  ReadOverBudget,
   type ReadResult,
   type RecordForm,
   type RecordsJson,
@@ -25,7 +26,7 @@ export type ReaderTask =
   | { op: 'read'; bucket: Bucket; query: ReadQuery; json: RecordForm | undefined }
   | { op: 'downsample'; bucket: Bucket; query: DownsampleQuery; json: boolean };
 
-/** What it answers: the result, or the error's message and SQLite code. */
+/** What it answers: the result, or the error's message and code (SQLite's, or the store's). */
 export type ReaderReply =
   | { ok: true; result: ReadResult | RecordsJsonBytes | Downsampled | Uint8Array }
   | { ok: false; message: string; code: string | undefined };
@@ -229,6 +230,7 @@ export class ReaderPool {
       if (!job) return;
       this.release(slot);
       if (reply.ok) job.resolve(reply.result);
+      else if (reply.code === ReadOverBudget.code) job.reject(new ReadOverBudget(reply.message));
       else job.reject(mapBusy(Object.assign(new Error(reply.message), { code: reply.code })));
       this.next(slot);
     });

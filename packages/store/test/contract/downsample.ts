@@ -2,6 +2,7 @@ import { toLongRecord, toMinRecord } from '@bucketgrid/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bucket, Store } from '../../src/store.ts';
 import { type ContractContext, settleUpkeep } from './context.ts';
+import { cutChunksContract } from './downsample-cut-chunks.ts';
 import { expectSameDownsampled, referenceDownsample } from './downsample-reference.ts';
 
 export function downsampleContract(t: ContractContext): void {
@@ -260,6 +261,8 @@ export function downsampleContract(t: ContractContext): void {
         expect(json).toMatchObject({ hasMore: true, lastKey: 6000 });
       }
     });
+
+    cutChunksContract(t);
 
     it('answers an empty range with no points', async () => {
       const bucket = await makeBucket('TSV');

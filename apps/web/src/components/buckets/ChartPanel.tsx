@@ -3,7 +3,7 @@ import { useDownsample } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
-import { barsOf, chartColumns, seriesKeysOf } from '../../lib/downsampled.ts';
+import { barsOf, chartColumns, coarseningNote, seriesKeysOf } from '../../lib/downsampled.ts';
 import { formatCount } from '../../lib/format.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
 import { axesByUnit, type ChartSeries } from '../../lib/time-chart-options.ts';
@@ -54,6 +54,7 @@ export function ChartPanel({ bucket, zoom, onZoom, onSelect }: Props) {
 
   const data = read.data;
   const points = data?.keys.length ?? 0;
+  const note = data ? coarseningNote(data) : null;
   const caption = data
     ? isKv
       ? `${data.truncated ? `The first ${formatCount(points)}` : `All ${formatCount(points)}`} keys · ${sks.length} series`
@@ -101,6 +102,11 @@ export function ChartPanel({ bucket, zoom, onZoom, onSelect }: Props) {
               description={`Line chart: ${caption}`}
             />
           )
+        )}
+        {note && (
+          <p className="muted chart-zoom-note" role="note">
+            {note}
+          </p>
         )}
         {zoom && bucket.type === 'TSV' && (
           <p className="muted chart-zoom-note">

@@ -5,7 +5,7 @@ import { useAlertRules } from '../../hooks/useAlertRules.tsx';
 import { pointsForWidth, useDownsample } from '../../hooks/useBucketReads.ts';
 import { useDashboardId } from '../../hooks/useDashboard.ts';
 import { chartThresholds } from '../../lib/alert-marks.ts';
-import { bandColumns, chartColumns, stackColumns } from '../../lib/downsampled.ts';
+import { bandColumns, chartColumns, coarseningNote, stackColumns } from '../../lib/downsampled.ts';
 import { seriesDisplay } from '../../lib/series-display.ts';
 import type { ChartSeries } from '../../lib/time-chart-options.ts';
 import { type DashboardRange, resolveRange } from '../../lib/time-range.ts';
@@ -72,6 +72,7 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
   const xRange: [number, number] | null =
     window?.from != null && window.to != null ? [window.from, window.to] : null;
   const names = series.map((s) => s.name).join(', ');
+  const note = read.data ? coarseningNote(read.data) : null;
   const lines = thresholds.map(
     (t) => `; threshold ${t.value} (${t.rule}${t.firing ? ', firing' : ''})`,
   );
@@ -96,6 +97,11 @@ export function TimeChartWidget({ widget, bucket, range, size, onZoom }: Props) 
         thresholds={thresholds}
         description={`${widget.style === 'area' ? 'Area' : 'Line'} chart of ${names}: ${read.data?.keys.length ?? 0} points${lines.join('')}`}
       />
+      {note && (
+        <p className={`muted ${styles.footnote}`} role="note">
+          {note}
+        </p>
+      )}
     </div>
   );
 }
