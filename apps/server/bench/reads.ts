@@ -4,16 +4,28 @@
  *
  * A heavy bucket of BENCH_RECORDS (200,000) records × 100 series, 10 ms apart, upkeep settled.
  * A normal client makes one request after the other (a REST write of one record, then a
- * downsampled read of its own small bucket, a round per 60 ms at most) and four writers ingest batches of 100 records ×
- * 10 series. Phases, in turns (BENCH_TURNS, 2), BENCH_SECONDS (5) each: nothing else; (a) five
- * API keys each reading the heavy bucket as hard as they can (the whole range at
- * points=5000, and pages of 10,000 records); (b) 128 live views of a dashboard (4 accounts,
- * 32 each) whose key writes to its 50 buckets without pause. Printed: the normal client's
- * p50/p95, ingestion values/s, and their ratios to the turn without load, and where the CPU
- * went in each phase: the server's event loop, its reader threads (lowered priority), its
- * other threads (libuv's pool, GC), and this process (the load). The server runs unpinned:
- * its reader threads need a core beside its event loop. BENCH_PHASES ("reads,views") picks
- * the phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
+ * downsampled read of its own small bucket, a round per 60 ms at most) and four writers ingest
+ * batches of 100 records × 10 series. Phases, in turns (BENCH_TURNS, 2), BENCH_SECONDS (5)
+ * each, each against a phase without the attacker just before it: (a) five API keys each
+ * reading the heavy bucket as hard as they can (the whole range at points=5000, and pages of
+ * 10,000 records); (b) 128 live views under writes to 50 buckets: 4 self-registered accounts,
+ * two sessions each (a session holds 16 views), from two client addresses (127.0.0.2 and
+ * 127.0.0.3: Linux routes 127.0.0.0/8 to the loopback), on two dashboards of 25 buckets (a
+ * dashboard holds 64 views), so that every live cap is reached and none exceeded; the
+ * dashboards' keys write each bucket once per 100 ms (the most events views can be sent:
+ * writing faster adds writes, whose cost the ingestion benchmark measures, not events).
+ *
+ * The attacker (reads-attacker.ts) runs in a child process at nice 19: in reality the readers
+ * and the viewers are other machines and take none of the server's cores; here they share
+ * its two cores and take what the server, the normal client and the writers leave. What it
+ * achieved is printed (heavy reads; views open and refused, events per view, writes), so a
+ * starved attacker shows. The normal client and the writers run in this process at the
+ * server's priority. Printed: the normal client's p50/p95, ingestion values/s, and their
+ * ratios to the phase without; and where the CPU went: the server's event loop, its reader
+ * threads (lowered priority), its other threads (libuv's pool, GC), this process, the
+ * attacker. The server runs unpinned: its reader threads need a core beside its event loop.
+ * BENCH_PHASES ("reads,views"; "writes" adds the attacker's writes without views) picks the
+ * phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
  * checkout's server on a copy of the same database, taking turns with this one, so the two
  * are compared in the same run. BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof") profiles the servers. Listens on 127.0.0.1 only.
