@@ -15,9 +15,10 @@
  * dashboards' keys write each bucket once per 100 ms (the most events views can be sent:
  * writing faster adds writes, whose cost the ingestion benchmark measures, not events).
  *
- * The attacker (reads-attacker.ts) runs in a child process at nice 19: in reality the readers
- * and the viewers are other machines and take none of the server's cores; here they share
- * its two cores and take what the server, the normal client and the writers leave. What it
+ * The attacker (reads-attacker.ts) runs in a child process at nice 19, in a session (and so a
+ * scheduling group) of its own: in reality the readers and the viewers are other machines and
+ * take none of the server's cores; here they share its two cores and take what the server,
+ * the normal client and the writers leave. What it
  * achieved is printed (heavy reads; views open and refused, events per view, writes), so a
  * starved attacker shows. The normal client and the writers run in this process at the
  * server's priority. Printed: the normal client's p50/p95, ingestion values/s, and their
@@ -169,8 +170,10 @@ async function startTarget(name: string, root: string | undefined): Promise<Targ
       sessions.push(cookieOf(await signIn(server.url, viewer.email, PASSWORD)));
     viewerCookies.push(sessions);
   }
+  // A session of its own: its own scheduling group (reads-attacker.ts says why).
   const attacker = fork(fileURLToPath(new URL('./reads-attacker.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
+    detached: true,
   });
   return { name, server, url: server.url, databasePath, attacker, viewerCookies };
 }
@@ -372,7 +375,10 @@ const attacked = ({ attack: a, seconds }: Phase) => {
     .map(([why, count]) => `${count} ${why}`)
     .join(', ');
   const perView = a.viewsOpen ? (a.events / a.viewsOpen / seconds).toFixed(1) : '0';
-  return `${a.viewsOpen} of ${a.viewsAsked} views open${refused ? ` (${refused})` : ''}, ${perView} events/s each, ${(a.events / seconds).toFixed(0)} in all; ${(a.writes / seconds).toFixed(0)} writes/s`;
+  // Below 90 % of its pace the attacker was starved of CPU: the phase understates the attack.
+  const pace = a.writes / seconds / ((liveBuckets.length * 1000) / WRITE_GAP_MS);
+  const starved = pace < 0.9 ? ` (STARVED: ${(pace * 100).toFixed(0)} % of its pace)` : '';
+  return `${a.viewsOpen} of ${a.viewsAsked} views open${refused ? ` (${refused})` : ''}, ${perView} events/s each, ${(a.events / seconds).toFixed(0)} in all; ${(a.writes / seconds).toFixed(0)} writes/s${starved}`;
 };
 console.log(
   `\nreads under load, ${RECORDS.toLocaleString('en')} records × ${SERIES} series, ${SECONDS} s per phase, load average ${loadavg()[0]!.toFixed(1)}`,
