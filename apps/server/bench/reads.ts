@@ -24,7 +24,8 @@
  * server's priority. Printed: the normal client's p50/p95, ingestion values/s, and their
  * ratios to the phase without; and where the CPU went: the server's event loop, its reader
  * threads (lowered priority), its other threads (libuv's pool, GC), this process, the
- * attacker. The server runs unpinned: its reader threads need a core beside its event loop.
+ * attacker; and the attack's own cost to the event loop (its CPU with the attacker less what
+ * the same ingestion cost it without), steadier than the ratios on a busy machine. The server runs unpinned: its reader threads need a core beside its event loop.
  * BENCH_PHASES ("reads,views"; "writes" adds the attacker's writes without views) picks the
  * phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
  * checkout's server on a copy of the same database, taking turns with this one, so the two
@@ -367,6 +368,14 @@ const failed = (p: Phase) =>
     : [...p.failures].map(([status, count]) => `${count} × ${status}`).join(', ');
 const cpu = ({ cpu: c }: Phase) =>
   `${c.eventLoop.toFixed(2)} / ${c.background.toFixed(2)} / ${c.other.toFixed(2)} / ${c.load.toFixed(2)} / ${c.attacker.toFixed(2)} (${c.waiting.toFixed(2)})`;
+/**
+ * The event loop's CPU with the attacker less what the same ingestion cost it without: what
+ * the attack itself cost the loop, in cores. Steadier than the ratios on a busy machine (CPU
+ * time is work done, whatever share of the cores the server got); approximate, as it takes
+ * the loop's work without the attacker to scale with the values ingested.
+ */
+const attackCost = (without: Phase, withLoad: Phase) =>
+  withLoad.cpu.eventLoop - (without.cpu.eventLoop * rate(withLoad)) / rate(without);
 /** What the attacker achieved: heavy reads, or views open (of asked, refusals), events and writes. */
 const attacked = ({ attack: a, seconds }: Phase) => {
   if (!a) return '';
@@ -394,13 +403,13 @@ for (const [name, without, withLoad] of rows) {
   );
 }
 console.log(
-  '\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / normal client and writers / attacker at nice 19 (and s per s the event loop waited for a core); WAL at the end',
+  "\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / normal client and writers / attacker at nice 19 (and s per s the event loop waited for a core); the attack's cost to the event loop; WAL at the end",
 );
-console.log('| phase | without | with | WAL MiB without / with |');
-console.log('| --- | --- | --- | ---: |');
+console.log('| phase | without | with | attack, event loop cores | WAL MiB without / with |');
+console.log('| --- | --- | --- | ---: | ---: |');
 for (const [name, without, withLoad] of rows) {
   console.log(
-    `| ${name} | ${cpu(without)} | ${cpu(withLoad)} | ${without.walMiB.toFixed(1)} / ${withLoad.walMiB.toFixed(1)} |`,
+    `| ${name} | ${cpu(without)} | ${cpu(withLoad)} | ${attackCost(without, withLoad).toFixed(2)} | ${without.walMiB.toFixed(1)} / ${withLoad.walMiB.toFixed(1)} |`,
   );
 }
 
