@@ -54,7 +54,7 @@ interface SequencedChange extends Sequenced {
   event: LiveChange;
 }
 
-/** The shared fan-out of one dashboard: one subscription, one coalescer, many views. */
+/** The shared fan-out of one dashboard: one subscription, one batcher, many views. */
 interface Channel {
   views: Set<LiveView>;
   /** The last `limits.replay` events, oldest first. */
