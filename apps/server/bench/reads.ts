@@ -4,34 +4,57 @@
  *
  * A heavy bucket of BENCH_RECORDS (200,000) records × 100 series, 10 ms apart, upkeep settled.
  * A normal client makes one request after the other (a REST write of one record, then a
- * downsampled read of its own small bucket, a round per 60 ms at most) and four writers ingest batches of 100 records ×
- * 10 series. Phases, in turns (BENCH_TURNS, 2), BENCH_SECONDS (5) each: nothing else; (a) five
- * API keys each reading the heavy bucket as hard as they can (the whole range at
- * points=5000, and pages of 10,000 records); (b) 128 live views of a dashboard (4 accounts,
- * 32 each) whose key writes to its 50 buckets without pause. Printed: the normal client's
- * p50/p95, ingestion values/s, and their ratios to the turn without load, and where the CPU
- * went in each phase: the server's event loop, its reader threads (lowered priority), its
- * other threads (libuv's pool, GC), and this process (the load). The server runs unpinned:
- * its reader threads need a core beside its event loop. BENCH_PHASES ("reads,views") picks
- * the phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
+ * downsampled read of its own small bucket, a round per 60 ms at most) and four writers ingest
+ * batches of 100 records × 10 series. Phases, in turns (BENCH_TURNS, 2), BENCH_SECONDS (5)
+ * each, each against a phase without the attacker just before it: (a) five API keys each
+ * reading the heavy bucket as hard as they can (the whole range at points=5000, and pages of
+ * 10,000 records); (b) 128 live views under writes to 50 buckets: 4 self-registered accounts,
+ * two sessions each (a session holds 16 views), from two client addresses (127.0.0.2 and
+ * 127.0.0.3: Linux routes 127.0.0.0/8 to the loopback), on two dashboards of 25 buckets (a
+ * dashboard holds 64 views), so that every live cap is reached and none exceeded; the
+ * dashboards' keys write each bucket once per 100 ms (the most events views can be sent:
+ * writing faster adds writes, whose cost the ingestion benchmark measures, not events).
+ *
+ * The attacker (reads-attacker.ts) runs in a child process at nice 19, in a session (and so a
+ * scheduling group) of its own: in reality the readers and the viewers are other machines and
+ * take none of the server's cores; here they share its two cores and take what the server,
+ * the normal client and the writers leave. What it
+ * achieved is printed (heavy reads; views open and refused, events per view, writes), so a
+ * starved attacker shows. The normal client and the writers run in this process at the
+ * server's priority. Printed: the normal client's p50/p95, ingestion values/s, and their
+ * ratios to the phase without; and where the CPU went: the server's event loop, its reader
+ * threads (lowered priority), its other threads (libuv's pool, GC), this process, the
+ * attacker; and the attack's own cost to the event loop (its CPU with the attacker less what
+ * the same ingestion cost it without), steadier than the ratios on a busy machine. The server runs unpinned: its reader threads need a core beside its event loop.
+ * BENCH_PHASES ("reads,views"; "writes" adds the attacker's writes without views) picks the
+ * phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
  * checkout's server on a copy of the same database, taking turns with this one, so the two
  * are compared in the same run. BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof") profiles the servers. Listens on 127.0.0.1 only.
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createApiKey, createBucket, createDashboard, createUser } from '@bucketgrid/services';
+import { fileURLToPath } from 'node:url';
+import {
+  addMember,
+  createApiKey,
+  createBucket,
+  createDashboard,
+  createUser,
+} from '@bucketgrid/services';
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
-import { type LiveStream, openLive } from '../test/live-client.ts';
 import {
+  cpuSeconds,
   cpuSecondsByThread,
   percentile,
   type ServerProcess,
   signIn,
   startServerProcess,
 } from './harness.ts';
+import type { Attack, AttackReport } from './reads-attacker.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TURNS = Number(process.env.BENCH_TURNS ?? 2);
@@ -42,6 +65,8 @@ const FIRST = Date.UTC(2025, 0, 1);
 const NORMAL_ROUND_MS = 60;
 const PHASES = (process.env.BENCH_PHASES ?? 'reads,views').split(',');
 const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined;
+/** The attacker writes each of its buckets at most this often: the most events views can get. */
+const WRITE_GAP_MS = 100;
 const NODE_ARGS = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 // --- Setup, through the store: the heavy bucket, a normal client's bucket, an attacker's dashboard.
@@ -93,21 +118,29 @@ for (let start = 0; start < RECORDS; start += 10_000) {
 }
 while ((await store.maintain(Date.now() + 60_000)).more) {}
 
+// The live-view attacker: 4 self-registered accounts and 2 dashboards of 25 buckets, each
+// dashboard with two of the accounts as members and a key that writes to its buckets.
 const viewers = await Promise.all(
   [1, 2, 3, 4].map((n) =>
     createUser(store, { email: `viewer${n}@example.com`, password: PASSWORD, name: `V${n}` }),
   ),
 );
 const liveDashboards = await Promise.all(
-  viewers.map((viewer) => createDashboard(store, { ownerId: viewer.id, name: 'Live' })),
+  [0, 2].map((owner) => createDashboard(store, { ownerId: viewers[owner]!.id, name: 'Live' })),
 );
-// One dashboard per account (each its own owner): 32 views each, 50 buckets written on the first.
+for (const [i, live] of liveDashboards.entries()) {
+  await addMember(store, 'owner', {
+    dashboardId: live.id,
+    email: viewers[2 * i + 1]!.email,
+    role: 'user',
+  });
+}
 const liveBuckets = await Promise.all(
   Array.from({ length: 50 }, (_, i) =>
-    createBucket(store, { dashboardId: liveDashboards[i % 4]!.id, name: `b${i}`, type: 'TSV' }),
+    createBucket(store, { dashboardId: liveDashboards[i % 2]!.id, name: `b${i}`, type: 'TSV' }),
   ),
 );
-const liveKeys = await Promise.all(liveDashboards.map((d, i) => newKey(d.id, viewers[i]!.id)));
+const liveKeys = await Promise.all(liveDashboards.map((d, i) => newKey(d.id, viewers[2 * i]!.id)));
 await store.close();
 
 interface Target {
@@ -115,7 +148,10 @@ interface Target {
   server: ServerProcess;
   url: string;
   databasePath: string;
-  viewerJars: Map<string, string>[];
+  /** The attacker's process (reads-attacker.ts, nice 19). */
+  attacker: ChildProcess;
+  /** Two sessions per attacking account: a session holds at most 16 views. */
+  viewerCookies: string[][];
 }
 
 async function startTarget(name: string, root: string | undefined): Promise<Target> {
@@ -125,10 +161,22 @@ async function startTarget(name: string, root: string | undefined): Promise<Targ
     { DATABASE_URL: `file:${databasePath}` },
     { pin: false, nodeArgs: NODE_ARGS, cwd: root && join(root, 'apps/server') },
   );
-  const viewerJars = await Promise.all(
-    viewers.map((viewer) => signIn(server.url, viewer.email, PASSWORD)),
-  );
-  return { name, server, url: server.url, databasePath, viewerJars };
+  const cookieOf = (jar: Map<string, string>) =>
+    [...jar].map(([cookie, value]) => `${cookie}=${value}`).join('; ');
+  // One after the other: an address may run 4 password checks at once.
+  const viewerCookies: string[][] = [];
+  for (const viewer of viewers) {
+    const sessions: string[] = [];
+    for (const _ of [1, 2])
+      sessions.push(cookieOf(await signIn(server.url, viewer.email, PASSWORD)));
+    viewerCookies.push(sessions);
+  }
+  // A session of its own: its own scheduling group (reads-attacker.ts says why).
+  const attacker = fork(fileURLToPath(new URL('./reads-attacker.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    detached: true,
+  });
+  return { name, server, url: server.url, databasePath, attacker, viewerCookies };
 }
 
 const targets = [await startTarget('this', undefined)];
@@ -149,31 +197,56 @@ interface Phase {
   failures: Map<number, number>;
   values: number;
   seconds: number;
-  heavyReads: number;
-  /** CPU seconds per second of the phase: the server's threads by kind, and this process. */
-  cpu: { eventLoop: number; background: number; other: number; load: number; waiting: number };
+  attack: AttackReport | undefined;
+  /**
+   * CPU seconds per second of the phase: the server's threads by kind, this process (the
+   * normal client and the writers), the attacker; and the s per s the event loop waited.
+   */
+  cpu: {
+    eventLoop: number;
+    background: number;
+    other: number;
+    load: number;
+    attacker: number;
+    waiting: number;
+  };
   /** The server's WAL file at the end of the phase, in MiB. */
   walMiB: number;
 }
 
 let target = targets[0]!;
 
-async function phase(load: (running: () => boolean, p: Phase) => Promise<void>): Promise<Phase> {
+/** Tells the attacker, and waits for its answer. */
+function command(message: object, answer: 'ready' | 'report'): Promise<AttackReport> {
+  return new Promise((resolve) => {
+    const listen = (reply: { ready?: true; report?: AttackReport }) => {
+      if (!(answer in reply)) return;
+      target.attacker.off('message', listen);
+      resolve(reply.report!);
+    };
+    target.attacker.on('message', listen);
+    target.attacker.send(message);
+  });
+}
+
+/** The normal client and the writers for SECONDS, while the attacker (if any) attacks. */
+async function phase(attack?: Attack): Promise<Phase> {
+  if (attack) await command({ start: attack }, 'ready');
   const result: Phase = {
     latencies: [],
     failures: new Map(),
     values: 0,
     seconds: 0,
-    heavyReads: 0,
-    cpu: { eventLoop: 0, background: 0, other: 0, load: 0, waiting: 0 },
+    attack: undefined,
+    cpu: { eventLoop: 0, background: 0, other: 0, load: 0, attacker: 0, waiting: 0 },
     walMiB: 0,
   };
   const serverCpuBefore = cpuSecondsByThread(target.server.pid);
   const loadCpuBefore = process.cpuUsage();
+  const attackerCpuBefore = cpuSeconds(target.attacker.pid!);
   const started = performance.now();
   const end = started + SECONDS * 1000;
   const running = () => performance.now() < end;
-  const loading = load(running, result);
   const ingest = Promise.all(
     Array.from({ length: 4 }, async () => {
       while (running()) {
@@ -205,15 +278,18 @@ async function phase(load: (running: () => boolean, p: Phase) => Promise<void>):
     const rest = NORMAL_ROUND_MS - (performance.now() - roundStarted);
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   }
-  await Promise.all([loading, ingest]);
+  await ingest;
   result.seconds = (performance.now() - started) / 1000;
   const serverCpu = cpuSecondsByThread(target.server.pid);
   const loadCpu = process.cpuUsage(loadCpuBefore);
+  const attackerCpu = cpuSeconds(target.attacker.pid!) - attackerCpuBefore;
+  if (attack) result.attack = await command({ stop: true }, 'report');
   result.cpu = {
     eventLoop: (serverCpu.eventLoop - serverCpuBefore.eventLoop) / result.seconds,
     background: (serverCpu.background - serverCpuBefore.background) / result.seconds,
     other: (serverCpu.other - serverCpuBefore.other) / result.seconds,
     load: (loadCpu.user + loadCpu.system) / 1e6 / result.seconds,
+    attacker: attackerCpu / result.seconds,
     waiting: (serverCpu.eventLoopWaiting - serverCpuBefore.eventLoopWaiting) / result.seconds,
   };
   try {
@@ -224,49 +300,43 @@ async function phase(load: (running: () => boolean, p: Phase) => Promise<void>):
   return result;
 }
 
-const quiet = () => phase(async () => {});
-
 const heavyReads = () =>
-  phase(async (running, p) => {
-    const reads = [
-      `${url}/api/buckets/${heavy.id}/downsample?points=5000`,
-      `${url}/api/buckets/${heavy.id}?limit=10000`,
-    ];
-    await Promise.all(
-      readerKeys.map(async (key, i) => {
-        for (let n = i; running(); n++) {
-          const response = await fetch(reads[n % 2]!, { headers: { 'x-api-key': key } });
-          await response.arrayBuffer();
-          p.heavyReads++;
-        }
-      }),
-    );
+  phase({
+    kind: 'reads',
+    url,
+    keys: readerKeys,
+    reads: [
+      `/api/buckets/${heavy.id}/downsample?points=5000`,
+      `/api/buckets/${heavy.id}?limit=10000`,
+    ],
   });
 
-const liveViews = () =>
-  phase(async (running) => {
-    const views: LiveStream[] = [];
-    for (const [i, jar] of target.viewerJars.entries()) {
-      for (let v = 0; v < 32; v++) {
-        views.push(
-          openLive(url, 'dashboards.live', { dashboardId: liveDashboards[i]!.id }, { jar }),
-        );
-      }
-    }
-    await Promise.all(
-      Array.from({ length: 5 }, async (_, w) => {
-        for (let n = w; running(); n += 5) {
-          const bucket = liveBuckets[n % 50]!;
-          const key = liveKeys[liveDashboards.findIndex((d) => d.id === bucket.dashboardId)]!;
-          const response = await post(bucket.id, key, [{ k: ++clock, d: [{ sk: 1, v: n }] }]);
-          await response.arrayBuffer();
-        }
-      }),
-    );
-    const open = views.filter((view) => !view.isEnded).length;
-    const events = views.reduce((sum, view) => sum + view.data.length, 0);
-    console.log(`  (live views: ${open} of ${views.length} open, ${events} events delivered)`);
-    for (const view of views) view.close();
+/**
+ * 128 views: each account's two sessions open 16 views each of its dashboard, accounts 1 and 3
+ * from 127.0.0.2, 2 and 4 from 127.0.0.3 (Linux routes 127.0.0.0/8 to the loopback), so
+ * every cap is reached and none exceeded: 16 per session, 32 per user, 64 per address and
+ * per dashboard.
+ */
+const liveViews = (writesOnly = false) =>
+  phase({
+    kind: 'views',
+    url,
+    views: writesOnly
+      ? []
+      : target.viewerCookies.flatMap((sessions, account) =>
+          sessions.flatMap((cookie) =>
+            Array.from({ length: 16 }, () => ({
+              dashboardId: liveDashboards[account >> 1]!.id,
+              cookie,
+              localAddress: `127.0.0.${2 + (account % 2)}`,
+            })),
+          ),
+        ),
+    writes: liveBuckets.map((bucket) => ({
+      bucketId: bucket.id,
+      key: liveKeys[liveDashboards.findIndex((d) => d.id === bucket.dashboardId)]!,
+    })),
+    writeGapMs: WRITE_GAP_MS,
   });
 
 const rows: [string, Phase, Phase][] = [];
@@ -276,11 +346,15 @@ for (let turn = 1; turn <= TURNS; turn++) {
     url = each.url;
     const label = targets.length > 1 ? `${each.name}, turn ${turn}` : `turn ${turn}`;
     if (PHASES.includes('reads')) {
-      const base = await quiet();
+      const base = await phase();
       rows.push([`${label}: five heaviest readers`, base, await heavyReads()]);
     }
+    if (PHASES.includes('writes')) {
+      const base = await phase();
+      rows.push([`${label}: the attacker's writes alone`, base, await liveViews(true)]);
+    }
     if (PHASES.includes('views')) {
-      const base = await quiet();
+      const base = await phase();
       rows.push([`${label}: 128 live views, 50 buckets written`, base, await liveViews()]);
     }
   }
@@ -293,31 +367,53 @@ const failed = (p: Phase) =>
     ? '0'
     : [...p.failures].map(([status, count]) => `${count} × ${status}`).join(', ');
 const cpu = ({ cpu: c }: Phase) =>
-  `${c.eventLoop.toFixed(2)} / ${c.background.toFixed(2)} / ${c.other.toFixed(2)} / ${c.load.toFixed(2)} (${c.waiting.toFixed(2)})`;
+  `${c.eventLoop.toFixed(2)} / ${c.background.toFixed(2)} / ${c.other.toFixed(2)} / ${c.load.toFixed(2)} / ${c.attacker.toFixed(2)} (${c.waiting.toFixed(2)})`;
+/**
+ * The event loop's CPU with the attacker less what the same ingestion cost it without: what
+ * the attack itself cost the loop, in cores. Steadier than the ratios on a busy machine (CPU
+ * time is work done, whatever share of the cores the server got); approximate, as it takes
+ * the loop's work without the attacker to scale with the values ingested.
+ */
+const attackCost = (without: Phase, withLoad: Phase) =>
+  withLoad.cpu.eventLoop - (without.cpu.eventLoop * rate(withLoad)) / rate(without);
+/** What the attacker achieved: heavy reads, or views open (of asked, refusals), events and writes. */
+const attacked = ({ attack: a, seconds }: Phase) => {
+  if (!a) return '';
+  if (a.viewsAsked === 0 && a.writes === 0) return `${a.heavyReads} heavy reads`;
+  const refused = Object.entries(a.viewsRefused)
+    .map(([why, count]) => `${count} ${why}`)
+    .join(', ');
+  const perView = a.viewsOpen ? (a.events / a.viewsOpen / seconds).toFixed(1) : '0';
+  // Below 90 % of its pace the attacker was starved of CPU: the phase understates the attack.
+  const pace = a.writes / seconds / ((liveBuckets.length * 1000) / WRITE_GAP_MS);
+  const starved = pace < 0.9 ? ` (STARVED: ${(pace * 100).toFixed(0)} % of its pace)` : '';
+  return `${a.viewsOpen} of ${a.viewsAsked} views open${refused ? ` (${refused})` : ''}, ${perView} events/s each, ${(a.events / seconds).toFixed(0)} in all; ${(a.writes / seconds).toFixed(0)} writes/s${starved}`;
+};
 console.log(
   `\nreads under load, ${RECORDS.toLocaleString('en')} records × ${SERIES} series, ${SECONDS} s per phase, load average ${loadavg()[0]!.toFixed(1)}`,
 );
 console.log(
-  '| phase | p50 ms without / with | p95 ms without / with | p95 ratio | ingested values/s without / with | ingestion ratio | failed | heavy reads |',
+  '| phase | p50 ms without / with | p95 ms without / with | p95 ratio | ingested values/s without / with | ingestion ratio | failed | the attacker |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const [name, without, withLoad] of rows) {
   const p95Ratio = percentile(withLoad.latencies, 95) / percentile(without.latencies, 95);
   console.log(
-    `| ${name} | ${ms(without.latencies, 50)} / ${ms(withLoad.latencies, 50)} | ${ms(without.latencies, 95)} / ${ms(withLoad.latencies, 95)} | ${p95Ratio.toFixed(2)} × | ${rate(without).toFixed(0)} / ${rate(withLoad).toFixed(0)} | ${(rate(withLoad) / rate(without)).toFixed(2)} × | ${failed(withLoad)} | ${withLoad.heavyReads} |`,
+    `| ${name} | ${ms(without.latencies, 50)} / ${ms(withLoad.latencies, 50)} | ${ms(without.latencies, 95)} / ${ms(withLoad.latencies, 95)} | ${p95Ratio.toFixed(2)} × | ${rate(without).toFixed(0)} / ${rate(withLoad).toFixed(0)} | ${(rate(withLoad) / rate(without)).toFixed(2)} × | ${failed(withLoad)} | ${attacked(withLoad)} |`,
   );
 }
 console.log(
-  '\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / load generator (and s per s the event loop waited for a core); WAL at the end',
+  "\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / normal client and writers / attacker at nice 19 (and s per s the event loop waited for a core); the attack's cost to the event loop; WAL at the end",
 );
-console.log('| phase | without | with | WAL MiB without / with |');
-console.log('| --- | --- | --- | ---: |');
+console.log('| phase | without | with | attack, event loop cores | WAL MiB without / with |');
+console.log('| --- | --- | --- | ---: | ---: |');
 for (const [name, without, withLoad] of rows) {
   console.log(
-    `| ${name} | ${cpu(without)} | ${cpu(withLoad)} | ${without.walMiB.toFixed(1)} / ${withLoad.walMiB.toFixed(1)} |`,
+    `| ${name} | ${cpu(without)} | ${cpu(withLoad)} | ${attackCost(without, withLoad).toFixed(2)} | ${without.walMiB.toFixed(1)} / ${withLoad.walMiB.toFixed(1)} |`,
   );
 }
 
+for (const each of targets) each.attacker.kill();
 await Promise.all(targets.map((each) => each.server.stop()));
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

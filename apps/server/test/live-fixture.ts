@@ -1,4 +1,4 @@
-import type { LiveEvent } from '@bucketgrid/trpc';
+import type { LiveChange, LiveEvent } from '@bucketgrid/trpc';
 import { call, type TestServer } from './helpers.ts';
 import { type LiveStream, openLive } from './live-client.ts';
 import { signUp } from './trpc-client.ts';
@@ -48,7 +48,12 @@ export async function memberOf(
   return member;
 }
 
-export const events = (stream: LiveStream) => stream.data.map((event) => event.data as LiveEvent);
+/** The changes a stream was told of, in order: those sent together (`changes`) one by one. */
+export const events = (stream: LiveStream): LiveChange[] =>
+  stream.data.flatMap(({ data }) => {
+    const event = data as LiveEvent;
+    return event.type === 'changes' ? event.changes : [event];
+  });
 
 /** How many `records` events of the bucket the stream has received. */
 export const recordEvents = (stream: LiveStream, bucketId: string) =>

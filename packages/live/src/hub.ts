@@ -2,10 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
+import { Batcher } from './batcher.ts';
 import { Coalescer } from './coalescer.ts';
 import { DeliveryBudget } from './delivery-budget.ts';
 import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './limits.ts';
-import { type DashboardEvent, eventKey, type LiveEvent, type LiveEvents } from './live-events.ts';
+import {
+  changesOf,
+  type DashboardEvent,
+  eventKey,
+  type LiveChange,
+  type LiveEvent,
+  type LiveEvents,
+} from './live-events.ts';
 import { type LiveMessage, LiveView, type ViewOwner } from './view.ts';
 
 export type LiveLogger = (
@@ -41,22 +49,28 @@ interface Sequenced extends LiveMessage {
   seq: number;
 }
 
-/** The shared fan-out of one dashboard: one subscription, one coalescer, many views. */
+/** What share-link views are sent: one change, with the position of the event it came in. */
+interface SequencedChange extends Sequenced {
+  event: LiveChange;
+}
+
+/** The shared fan-out of one dashboard: one subscription, one batcher, many views. */
 interface Channel {
   views: Set<LiveView>;
   /** The last `limits.replay` events, oldest first. */
   recent: Sequenced[];
   /** Every event after this position is still in `recent`. */
   completeAfter: number;
-  coalescer: Coalescer<LiveEvent>;
+  /** Gathers the dashboard's changes into the events its members' views get. */
+  batcher: Batcher<LiveChange>;
   /** The views opened with a share link (also in `views`). */
   shareViews: Set<LiveView>;
   /**
-   * Paces what share-link views get: at most one event per bucket per `shareCoalesceMs`, so
-   * a public page's many anonymous viewers cost a bounded number of deliveries however busy
-   * the dashboard (members' views keep the dashboard's pace).
+   * Paces what share-link views get: one change per event, at most one per bucket per
+   * `shareCoalesceMs`, so a public page's many anonymous viewers cost a bounded number of
+   * deliveries however busy the dashboard (members' views keep the dashboard's pace).
    */
-  shareCoalescer: Coalescer<Sequenced>;
+  shareCoalescer: Coalescer<SequencedChange>;
   /** Per event key, the position of the last event sent to the share-link views. */
   shareSent: Map<string, number>;
   /** The position of the last refresh (events were lost: anything may have changed). */
@@ -92,9 +106,10 @@ class Counts {
 const RECHECK_BATCH = 100;
 
 /**
- * Every live view of this process. Events reach it through `LiveEvents`, once per dashboard
- * with open views, are coalesced per (dashboard, bucket) and fanned out to that dashboard's
- * views (as the process's delivery budget allows); each view has a bounded queue. Opening a
+ * Every live view of this process. Changes reach it through `LiveEvents`, once per dashboard
+ * with open views, are gathered per dashboard (at most one event per `coalesceMs`, telling of
+ * every change since the last) and fanned out to that dashboard's views (as the process's
+ * delivery budget allows); each view has a bounded queue. Opening a
  * view counts it against per-session, per-user, per-address, per-dashboard and per-process caps; ending it (the client left, it fell behind, its session
  * or membership ended) releases them. Views re-check their authorisation periodically, so
  * changes made by another process (the CLI) end them too.
@@ -397,10 +412,9 @@ export class LiveHub {
       ),
       recent: [],
       completeAfter: this.seq,
-      coalescer: new Coalescer(
+      batcher: new Batcher(
         this.limits.coalesceMs,
-        this.limits.eventsPerSecond,
-        (event) => this.fanOut(channel, event),
+        (changes) => this.fanOut(channel, changes),
         () => this.budget.take(channel.views.size - channel.shareViews.size),
       ),
       subscription: new AbortController(),
@@ -412,7 +426,7 @@ export class LiveHub {
       {
         event: (event) => {
           if (event.type === 'shareLinkEnded') this.endShareLink(event.shareLinkId);
-          else channel.coalescer.push(eventKey(event), event);
+          else channel.batcher.push(eventKey(event), event);
         },
         missed: () => void this.refreshChannel(dashboardId, channel),
       },
@@ -475,23 +489,50 @@ export class LiveHub {
     const channel = this.channels.get(dashboardId);
     if (!channel || channel.views.size > 0) return;
     clearTimeout(channel.linger);
-    channel.coalescer.close();
+    channel.batcher.close();
     channel.shareCoalescer.close();
     channel.subscription.abort();
     this.channels.delete(dashboardId);
   }
 
-  private fanOut(channel: Channel, event: LiveEvent): void {
+  /**
+   * Sends the changes to the dashboard's views as one event (a lone change as itself): its
+   * members' dashboard views get the event, a bucket's views that bucket's change alone, and
+   * each change goes on to the share-link views' own pace. Each object handed to several
+   * views is the same one, so its frame is built once (http/live-stream.ts).
+   */
+  private fanOut(channel: Channel, changes: LiveChange[]): void {
     const seq = ++this.seq;
-    const message: Sequenced = { seq, id: `${this.epoch}:${seq}`, event };
+    const id = `${this.epoch}:${seq}`;
+    const event: LiveEvent =
+      changes.length === 1 ? changes[0]! : { type: 'changes', changes, at: this.deps.now() };
+    const message: Sequenced = { seq, id, event };
     channel.recent.push(message);
     if (channel.recent.length > this.limits.replay) {
       channel.completeAfter = channel.recent.shift()!.seq;
     }
+    const alone = new Map<LiveChange, LiveMessage>();
     for (const view of channel.views) {
-      if (!channel.shareViews.has(view) && view.wants(event)) view.deliver(message);
+      if (channel.shareViews.has(view)) continue;
+      if (view.bucketId === undefined) {
+        view.deliver(message);
+        continue;
+      }
+      for (const change of changes) {
+        if (!view.wants(change)) continue;
+        let single = alone.get(change);
+        if (!single) {
+          single = { id, event: change };
+          alone.set(change, single);
+        }
+        view.deliver(single);
+      }
     }
-    if (channel.shareViews.size > 0) channel.shareCoalescer.push(eventKey(event), message);
+    if (channel.shareViews.size > 0) {
+      for (const change of changes) {
+        channel.shareCoalescer.push(eventKey(change), { seq, id, event: change });
+      }
+    }
   }
 
   /**
@@ -506,13 +547,21 @@ export class LiveHub {
     channelExisted: boolean,
     request: OpenViewRequest,
   ): () => Promise<LiveMessage[]> {
-    const { lastEventId, dashboardId, bucketId } = request;
+    const { lastEventId, dashboardId, bucketId, owner } = request;
     if (!lastEventId) return async () => [];
     const [epoch, position] = lastEventId.split(':');
     const seq = Number(position);
-    const wanted = (message: Sequenced) =>
-      bucketId === undefined ||
-      (message.event.type === 'records' && message.event.bucketId === bucketId);
+    // Members' dashboard views get the events as sent; the others each change alone.
+    const replayed = (message: Sequenced): LiveMessage[] =>
+      bucketId === undefined && !owner.shareLink
+        ? [{ id: message.id, event: message.event }]
+        : changesOf(message.event)
+            .filter(
+              (change) =>
+                bucketId === undefined ||
+                (change.type === 'records' && change.bucketId === bucketId),
+            )
+            .map((change) => ({ id: message.id, event: change }));
     if (
       channelExisted &&
       epoch === this.epoch &&
@@ -520,8 +569,8 @@ export class LiveHub {
       seq >= channel.completeAfter &&
       seq <= this.seq
     ) {
-      const missed = channel.recent.filter((message) => message.seq > seq && wanted(message));
-      return async () => missed.map(({ id, event }) => ({ id, event }));
+      const missed = channel.recent.filter((message) => message.seq > seq).flatMap(replayed);
+      return async () => missed;
     }
     const id = `${this.epoch}:${this.seq}`;
     if (bucketId !== undefined) {

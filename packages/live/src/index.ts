@@ -2,8 +2,10 @@ export { Coalescer } from './coalescer.ts';
 export { LiveHub, type LiveLogger, type LiveStats, type OpenViewRequest } from './hub.ts';
 export { DEFAULT_LIVE_LIMITS, type LiveLimits } from './limits.ts';
 export {
+  changesOf,
   type DashboardEvent,
   InProcessLiveEvents,
+  type LiveChange,
   type LiveEvent,
   type LiveEvents,
   type LiveSubscriber,

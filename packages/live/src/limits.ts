@@ -26,9 +26,12 @@ export interface LiveLimits {
   deliveriesPerSecond: number;
   /** Undelivered events a view may hold; a view that falls further behind is ended. */
   queue: number;
-  /** After an event of a (dashboard, bucket), the least time until the next one. */
+  /**
+   * After an event to a dashboard's members' views, the least time until the next one: the
+   * changes made meanwhile (every bucket written) go together in it.
+   */
   coalesceMs: number;
-  /** The most events per second a dashboard's views get: many busy buckets share it. */
+  /** The most events per second a dashboard's share-link views get: busy buckets share it. */
   eventsPerSecond: number;
   /** Recent events kept per dashboard, so that a reconnecting view can resume. */
   replay: number;

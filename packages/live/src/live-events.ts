@@ -1,5 +1,5 @@
-/** What changed on a dashboard, as its open live views are told (`at`: unix ms). */
-export type LiveEvent =
+/** One thing that changed on a dashboard (`at`: unix ms). */
+export type LiveChange =
   /** Records of the bucket were written, deleted or purged. */
   | { type: 'records'; bucketId: string; at: number }
   /** A bucket was created, renamed or deleted, or its series description changed. */
@@ -13,6 +13,18 @@ export type LiveEvent =
   | { type: 'alerts'; at: number };
 
 /**
+ * What an open live view is told: one change, or several changes made since the previous
+ * event, together (`changes`, at most one per bucket and kind, the latest of each). Only a
+ * dashboard's members' views get `changes` (the hub gathers a dashboard's changes for them,
+ * hub.ts); a bucket's and a share link's views get each change alone.
+ */
+export type LiveEvent = LiveChange | { type: 'changes'; changes: LiveChange[]; at: number };
+
+/** The changes an event tells of. */
+export const changesOf = (event: LiveEvent): LiveChange[] =>
+  event.type === 'changes' ? event.changes : [event];
+
+/**
  * A share link of the dashboard was revoked or its token replaced: every process ends the
  * views opened with it. It travels as the dashboard's events do (so that on MongoDB every
  * process learns of it within a second), but is never sent to views.
@@ -24,7 +36,7 @@ export interface ShareLinkEnded {
 }
 
 /** What travels on a dashboard's channel: what its views are told, and what ends some. */
-export type DashboardEvent = LiveEvent | ShareLinkEnded;
+export type DashboardEvent = LiveChange | ShareLinkEnded;
 
 /** What a subscription to a dashboard's events is told. */
 export interface LiveSubscriber {

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@bucketgrid/store/test-da
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LiveHub } from '../src/hub.ts';
 import {
-  type LiveEvent,
+  type LiveChange,
   type LiveEvents,
   type LiveSubscriber,
   LiveSubscribers,
@@ -16,7 +16,7 @@ vi.setConfig({ testTimeout: 60_000 });
 /** Events within the process, with a switch that says "events may have been lost". */
 class LossyEvents implements LiveEvents {
   private readonly subscribers = new LiveSubscribers();
-  publish(dashboardId: string, event: LiveEvent): void {
+  publish(dashboardId: string, event: LiveChange): void {
     this.subscribers.deliver(dashboardId, event);
   }
   subscribe(dashboardId: string, subscriber: LiveSubscriber, signal: AbortSignal): void {

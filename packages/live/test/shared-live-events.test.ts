@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DashboardEvent, LiveEvent } from '../src/live-events.ts';
+import type { DashboardEvent, LiveChange } from '../src/live-events.ts';
 import { SharedLiveEvents, type SharedLiveEventsOptions } from '../src/shared-live-events.ts';
 import { FakeEventLog } from './fake-event-log.ts';
 
@@ -47,7 +47,7 @@ function serverProcess(
   return { events, received, seen, logs, subscription, watches, watch };
 }
 
-const records = (bucketId: string, at: number): LiveEvent => ({ type: 'records', bucketId, at });
+const records = (bucketId: string, at: number): LiveChange => ({ type: 'records', bucketId, at });
 
 /** Lets timers up to `ms` from now fire, with the promises they settle. */
 const pass = (ms: number) => vi.advanceTimersByTimeAsync(ms);

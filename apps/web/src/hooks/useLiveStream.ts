@@ -1,4 +1,4 @@
-import type { LiveEvent } from '@bucketgrid/trpc';
+import type { LiveChange, LiveEvent } from '@bucketgrid/trpc';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { type Coalescer, coalesce } from '../lib/coalesce.ts';
 import { describeError } from '../lib/errors.ts';
@@ -24,8 +24,8 @@ export interface LiveStreamOptions {
   refreshSpreadMs?: number;
   /** Refetched after any bucket's `records` events too, at most once per its gap. */
   afterRecords?: { refresh(): Promise<unknown>; gapMs: number };
-  /** The other events (`buckets`, `layout`). */
-  onEvent(event: Exclude<LiveEvent, { type: 'records' }>): void;
+  /** The other changes (`buckets`, `layout`, `alerts`). */
+  onEvent(change: Exclude<LiveChange, { type: 'records' }>): void;
   /**
    * The stream is open: writes made while none was open sent no event, so what was read
    * before `since` may be stale.
@@ -37,8 +37,9 @@ export interface LiveStreamOptions {
 
 /**
  * One live stream and what its events make stale: a dashboard's grid (`dashboards.live`) and
- * a public page (`share.live`) alike. Each `records` event refetches that bucket's queries, in
- * place, bursts folding into a few refetches a second; a stream that drops is reopened by
+ * a public page (`share.live`) alike. An event tells of one change or, gathered by the server,
+ * of several (`changes`). Each `records` change refetches that bucket's queries, in place,
+ * bursts folding into a few refetches a second; a stream that drops is reopened by
  * itself (lib/live-connection.ts), resuming after its last event. `key` names the stream:
  * another key closes it and opens the next.
  */
@@ -87,8 +88,10 @@ export function useLiveStream(key: string, options: LiveStreamOptions): LiveStat
         current().onStarted(connectingSince);
       },
       onData({ data: event }) {
-        if (event.type === 'records') refreshBucket(event.bucketId);
-        else current().onEvent(event);
+        for (const change of event.type === 'changes' ? event.changes : [event]) {
+          if (change.type === 'records') refreshBucket(change.bucketId);
+          else current().onEvent(change);
+        }
       },
       onConnectionStateChange(state) {
         // The SSE link lost its connection and reopens it by itself.
