@@ -3,4 +3,3 @@ export type { Context, Sharing } from './context.ts';
 export { type AppRouter, appRouter } from './root.ts';
 export type { ApiKeyView } from './routers/api-keys.ts';
 export type { DashboardView } from './routers/dashboards.ts';
-export type { PushedRead, ShareAnswer } from './routers/share-pushed.ts';

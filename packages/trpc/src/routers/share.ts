@@ -18,8 +18,12 @@ import {
   downsampleQueryInput,
   encodeCursor,
   idSchema,
+  MAX_PUSHED_READS,
+  type PushedRead,
+  pushedReadSchema,
   type ReadQueryInput,
   readQueryInput,
+  type ShareAnswer,
   toLongRecord,
 } from '@bucketgrid/shared';
 import type { ShareLink } from '@bucketgrid/store';
@@ -27,13 +31,7 @@ import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { liveInput, trackedEvents } from '../live.ts';
 import { publicProcedure, router } from '../trpc.ts';
-import {
-  MAX_PUSHED_READS,
-  type PushedRead,
-  pushedAnswer,
-  pushedReadInput,
-  type ShareAnswer,
-} from './share-pushed.ts';
+import { pushedAnswer } from './share-pushed.ts';
 
 /**
  * What anyone holding a public share link's token may do: read the dashboard's saved grid.
@@ -60,7 +58,7 @@ const bucketInput = z.object({ bucketId: idSchema });
 
 /** `reads`: what the page's widgets read, whose answers a locked link pushes (share-pushed.ts). */
 const shareLiveInput = liveInput.extend({
-  reads: z.array(pushedReadInput).max(MAX_PUSHED_READS).optional(),
+  reads: z.array(pushedReadSchema).max(MAX_PUSHED_READS).optional(),
 });
 
 export const shareRouter = router({
@@ -100,9 +98,17 @@ export const shareRouter = router({
   /**
    * The dashboard's live events, as `dashboards.live`, but only of the buckets the saved
    * widgets show. Counted in the share-link caps of the live hub; revoking the link or
-   * replacing its token ends it at once.
+   * replacing its token ends it at once. `reads`: the page's widgets' reads, whose answers a
+   * locked link pushes before each event about their bucket (share-pushed.ts); a read of a
+   * bucket the grid does not show is `bucket_not_found`, one of a series it does not show is
+   * never pushed (the page's own request for it is `forbidden`).
    */
-  live: shareProcedure.input(shareLiveInput).subscription(({ ctx, input, signal }) => {
+  live: shareProcedure.input(shareLiveInput).subscription(async ({ ctx, input, signal }) => {
+    // A read of a bucket the grid does not show is refused as every share read is.
+    const reads = input.reads ?? [];
+    for (const bucketId of new Set(reads.map((read) => read.bucketId))) {
+      await sharedBucket(ctx.store, ctx.link, ctx.layout, bucketId);
+    }
     const view = ctx.live.open({
       dashboardId: ctx.link.dashboardId,
       owner: {
@@ -112,7 +118,7 @@ export const shareRouter = router({
       lastEventId: input.lastEventId,
       signal: signal ?? new AbortController().signal,
     });
-    return trackedEvents<LiveEvent | ShareAnswer>(shownEvents(view, ctx, input.reads ?? []));
+    return trackedEvents<LiveEvent | ShareAnswer>(shownEvents(view, ctx, reads));
   }),
 });
 
