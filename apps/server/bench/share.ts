@@ -10,9 +10,10 @@
  * `share.open`, the link's live stream, and the page's two widget reads, pushed with each
  * event by default). Printed: ingestion values/s, the member's latency (p50/p95), what the
  * viewers got, the server's CPU and this process's (near 100 % it, not the server, sets the
- * pace), and the server CPU one viewer's refresh by request costs (readCost: the page of a
- * link whose range viewers may change, and any page's first load); then the first load of the
- * app and of the share page in KB (brotli) when apps/web/dist is built.
+ * pace); then what one viewer's refresh costs the server in CPU time at a fixed pace, in the
+ * viewers' mode (refreshCost) and by request (readCost: the page of a link whose range viewers
+ * may change, and any page's first load); then the first load of the app and of the share page
+ * in KB (brotli) when apps/web/dist is built.
  *
  * Where things run, on a 2-core machine: the server unpinned (its reader threads need a core
  * beside its event loop); the writers and the member in this process on core 1, at normal
@@ -335,10 +336,48 @@ for (const [i, { viewers: v, with: watched }] of turns.entries()) {
   );
 }
 
+/**
+ * What one viewer's refresh costs when its answers are pushed: a write a second at a fixed
+ * pace (one record), BENCH_SECONDS without viewers, then as long with VIEWERS viewers in the
+ * bench's mode; the server's CPU seconds with less without, over the events the viewers got
+ * (each with its two answers when pushed). CPU time, as readCost: steady on a busy machine.
+ */
+async function refreshCost(): Promise<{ perEvent: number; events: number }> {
+  const paced = async () => {
+    const before = cpuSeconds(pid);
+    const started = performance.now();
+    for (let i = 0; i < SECONDS; i++) {
+      const wait = started + i * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+      const response = await fetch(`${url}/api/buckets/${bucket.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify([{ k: ++k, d: [{ sk: 1, v: Math.random() }] }]),
+      });
+      await response.arrayBuffer();
+    }
+    await sleep(Math.max(0, started + SECONDS * 1000 - performance.now()));
+    return cpuSeconds(pid) - before;
+  };
+  const alone = await paced();
+  const viewers = await startViewers(VIEWERS);
+  await viewers.stats();
+  const watched = await paced();
+  const { events } = await viewers.stats();
+  await viewers.stop();
+  return { perEvent: (watched - alone) / Math.max(1, events), events };
+}
+
+if (VIEWER_MODE !== 'none') {
+  const refresh = await refreshCost();
+  console.log(
+    `one viewer refresh (${VIEWER_MODE}): ${(refresh.perEvent * 1e6).toFixed(0)} µs of server CPU (one write a second, ${refresh.events} events to the viewers, server CPU with less without)`,
+  );
+}
 await readCost(); // warm-up
 const cost = await readCost();
 console.log(
-  `one viewer refresh (two widget reads, shared answers): ${(cost.perRead * 1e6).toFixed(0)} µs of server CPU (${cost.answered} answered at a fixed pace, no writes)`,
+  `one refresh by request (two widget reads, shared answers): ${(cost.perRead * 1e6).toFixed(0)} µs of server CPU (${cost.answered} answered at a fixed pace, no writes)`,
 );
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
