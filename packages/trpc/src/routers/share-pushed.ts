@@ -16,9 +16,13 @@ type Pushed = { id: string; event: ShareAnswer } | null;
 /**
  * Per live message (the hub hands the same one to every share view of the dashboard), the
  * answers pushed with it, by link and read: the first view to get there reads, the others get
- * the very same answer message (so its frame is built once). Dropped with the message.
+ * the very same answer message (so its frame is built once). Kept KEEP_MS, not as long as the
+ * message: the hub keeps its last 256 messages for reconnecting views, and their answers (up
+ * to a few MB each) need not stay with them. A view that comes later asks again: the shared
+ * read answers it (services/share-read-cache.ts).
  */
 const pushedWith = new WeakMap<LiveMessage, Map<string, Promise<Pushed>>>();
+const KEEP_MS = 5_000;
 
 /**
  * The answer to push with `message` for `read`, or null when the read fails (refused by the
@@ -36,6 +40,7 @@ export function pushedAnswer(
   if (!answers) {
     answers = new Map();
     pushedWith.set(message, answers);
+    setTimeout(() => pushedWith.delete(message), KEEP_MS).unref();
   }
   const key = `${scope}\n${pushedReadKey(read)}`;
   let pushed = answers.get(key);
