@@ -12,10 +12,17 @@ describe('PushedAnswers', () => {
     const answers = new PushedAnswers(() => {});
     expect(answers.fresh(chart)).toBeUndefined();
     answers.put({ type: 'answer', bucketId: 'b1', read: chart, data: { keys: [1] } });
-    const reordered = { series: [1], points: 500, bucketId: 'b1', kind: 'downsample' } as const;
+    const reordered: PushedRead = { series: [1], points: 500, bucketId: 'b1', kind: 'downsample' };
     expect(answers.fresh(reordered)).toEqual({ keys: [1] });
     expect(answers.fresh({ ...chart, points: 100 })).toBeUndefined();
     vi.advanceTimersByTime(PUSHED_ANSWER_FRESH_MS);
+    expect(answers.fresh(chart)).toBeUndefined();
+  });
+
+  it('forgets every answer when the stream reopens', () => {
+    const answers = new PushedAnswers(() => {});
+    answers.put({ type: 'answer', bucketId: 'b1', read: chart, data: { keys: [1] } });
+    answers.forget();
     expect(answers.fresh(chart)).toBeUndefined();
   });
 

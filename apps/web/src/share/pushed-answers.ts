@@ -55,6 +55,11 @@ export class PushedAnswers {
     this.answers.set(pushedReadKey(answer.read), { data: answer.data, at: Date.now() });
   }
 
+  /** Forgets every answer: the stream reopened, and writes made meanwhile came with none. */
+  forget(): void {
+    this.answers.clear();
+  }
+
   close(): void {
     clearTimeout(this.timer);
   }

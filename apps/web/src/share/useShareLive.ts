@@ -51,11 +51,13 @@ export function useShareLive(
     refreshGapMs: REFRESH_GAP_MS,
     refreshSpreadMs: reads.length > 0 ? 0 : REFRESH_SPREAD_MS,
     onEvent: () => void utils.share.open.invalidate({ token }),
-    onStarted: (since) =>
+    onStarted: (since) => {
+      pushed?.answers.forget();
       void queryClient.invalidateQueries({
         queryKey: dashboardKeys.dashboard(dashboardId),
         predicate: (query) => query.state.dataUpdatedAt < since,
-      }),
+      });
+    },
     onEnded: (code) => {
       if (code === 'share_link_not_found') onGone();
       // A read it named shows a bucket the saved grid no longer does: the new grid names others.
