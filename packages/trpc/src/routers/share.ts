@@ -130,22 +130,21 @@ type ShareReadContext = Pick<Context, 'store' | 'now' | 'sharing' | 'live'> & {
   reader: Reader;
 };
 
-function downsampleAnswer(
+async function downsampleAnswer(
   ctx: ShareReadContext,
   bucketId: string,
   query: DownsampleQueryInput,
 ): Promise<Downsampled> {
-  return sharedBucket(ctx.store, ctx.link, ctx.layout, bucketId).then((shared) =>
-    shareDownsample(
-      ctx.store,
-      shared,
-      ctx.policy,
-      query,
-      ctx.reader,
-      ctx.now(),
-      ctx.sharing.shareReads,
-      ctx.live.shareEventPosition(ctx.link.dashboardId, bucketId),
-    ),
+  const shared = await sharedBucket(ctx.store, ctx.link, ctx.layout, bucketId);
+  return shareDownsample(
+    ctx.store,
+    shared,
+    ctx.policy,
+    query,
+    ctx.reader,
+    ctx.now(),
+    ctx.sharing.shareReads,
+    ctx.live.shareEventPosition(ctx.link.dashboardId, bucketId),
   );
 }
 
