@@ -5,19 +5,31 @@
  *
  * Writers stream records into the shared bucket as fast as 4 of them can (batches of 100); a
  * signed-in member reads the bucket's chart (`buckets.downsample`, 500 points) every 100 ms
- * (within a member's 1,200 reads a minute over both phases). First without viewers, then with VIEWERS (200) viewers of the link, each
- * as the share page behaves: `share.open`, the link's live stream, and on its events the
- * page's two widget reads (`share.downsample`) at most once a second. Printed: ingestion
- * values/s, the member's latency (p50/p95), what the viewers got, the server's CPU and this
- * process's (the load generator: near 100 % it, not the server, sets the pace), and the server
- * CPU one viewer's refresh costs (readCost); then the
- * first load of the app and of the share page in KB (brotli) when apps/web/dist is built.
- * The server runs unpinned (its reader threads need a core beside its event loop), this
- * process on core 1 (when `taskset` and two cores exist).
+ * (within a member's 1,200 reads a minute over both phases). First without viewers, then with
+ * VIEWERS (200) viewers of the link, each as the share page behaves (bench/share-viewers.ts:
+ * `share.open`, the link's live stream, and the page's two widget reads, pushed with each
+ * event by default). Printed: ingestion values/s, the member's latency (p50/p95), what the
+ * viewers got, the server's CPU and this process's (near 100 % it, not the server, sets the
+ * pace); then what one viewer's refresh costs the server in CPU time at a fixed pace, in the
+ * viewers' mode (refreshCost) and by request (readCost: the page of a link whose range viewers
+ * may change, and any page's first load); then the first load of the app and of the share page
+ * in KB (brotli) when apps/web/dist is built.
+ *
+ * Where things run, on a 2-core machine: the server unpinned (its reader threads need a core
+ * beside its event loop); the writers and the member in this process on core 1, at normal
+ * priority; the viewers in a child process on core 1 too, at the lowest priority (nice 19).
+ * Real viewers are other machines: what their own parsing costs must not be taken from the
+ * server and the writers, as it would be at equal priority on these two cores. What the
+ * viewers cost the server (its sockets, its writes) is measured in full: it is the server's
+ * own CPU.
+ *
  * Without and with viewers in turns (BENCH_TURNS, 3), so that a machine's changing load weighs
- * on both. Environment: BENCH_SECONDS (10) per phase, VIEWERS (200), VIEWER_READS (1; 0: streams
- * only). Listens on 127.0.0.1 only.
+ * on both. Environment: BENCH_SECONDS (10) per phase, VIEWERS (200), VIEWER_MODE (`push`: the
+ * answers come with the events; `fetch`: each viewer asks for them, as before they were
+ * pushed; `none`: the streams only), READ_COST_RATE (200 refreshes a second for readCost),
+ * BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof`). Listens on 127.0.0.1 only.
  */
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +45,6 @@ import {
 } from '@bucketgrid/services';
 import type { LayoutContent } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
-import { type LiveStream, openLive } from '../test/live-client.ts';
 import {
   cpuSeconds,
   median,
@@ -42,20 +53,17 @@ import {
   signIn,
   startServerProcess,
 } from './harness.ts';
+import type { ViewerMode, ViewerSetup, ViewerStats } from './share-viewers.ts';
+import { fetchWidgetReads } from './share-widget-reads.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const VIEWERS = Number(process.env.VIEWERS ?? 200);
 const TURNS = Number(process.env.BENCH_TURNS ?? 3);
-/** `VIEWER_READS=0`: viewers keep their live streams but never read (what the streams cost). */
-const VIEWER_READS = process.env.VIEWER_READS !== '0';
+/** How the viewers get their widgets' answers (bench/share-viewers.ts). */
+const VIEWER_MODE = (process.env.VIEWER_MODE ?? 'push') as ViewerMode;
 const WRITERS = 4;
 const BATCH = 100;
 const MEMBER_PAUSE_MS = 100;
-/**
- * The share page refetches a bucket at most once a second, at a random moment within a second
- * of the event (apps/web/src/share/useShareLive.ts).
- */
-const VIEWER_REFRESH_MS = 1_000;
 const PASSWORD = 'correct horse battery';
 
 pinToCoreOne(import.meta.url);
@@ -127,12 +135,22 @@ const server = await startServerProcess(
   { pin: false, nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) },
 );
 const { pid, url } = server;
+// A run that fails half-way must not leave its server behind.
+process.once('exit', () => server.process.kill());
 const memberJar = await signIn(url, owner.email, PASSWORD);
 const cookie = [...memberJar].map(([name, value]) => `${name}=${value}`).join('; ');
 const trpcGet = (path: string, input: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers });
 
-let k = Date.now() - 600_000;
+/**
+ * Where the writers append: a month before the hour the link shows, 1 ms apart. The bucket
+ * keeps its latest 100,000 records (the default retention); at 1 ms apart those span less than
+ * two minutes, so writes into the shown hour left charts of 11 points (1 KB answers). Here the
+ * shown hour holds a record every second, written before the turns and never trimmed (the
+ * writers' records are older): every answer is full size, as a status page's. Each write
+ * still sends the link's viewers an event, and each event a fresh read of the hour.
+ */
+let k = Date.now() - 30 * 24 * 3_600_000;
 const writeBatch = () => {
   const records = Array.from({ length: BATCH }, () => ({
     k: ++k,
@@ -145,19 +163,17 @@ const writeBatch = () => {
   });
 };
 
-/** The page's two widgets' reads (the chart and the stat's sparkline), batched in one request. */
-function widgetReads(headers: Record<string, string>): Promise<Response> {
-  const now = Date.now();
-  const read = (points: number) => ({
-    token,
-    bucketId: bucket.id,
-    from: now - 3_600_000,
-    to: now,
-    points,
-    series: [1],
+for (let at = Date.now() - 3_600_000; at < Date.now(); at += BATCH * 1_000) {
+  const records = Array.from({ length: BATCH }, (_, i) => ({
+    k: at + i * 1_000,
+    d: [{ sk: 1, v: Math.random() }],
+  }));
+  const written = await fetch(`${url}/api/buckets/${bucket.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify(records),
   });
-  const input = encodeURIComponent(JSON.stringify({ 0: read(500), 1: read(100) }));
-  return fetch(`${url}/trpc/share.downsample,share.downsample?batch=1&input=${input}`, { headers });
+  if (!written.ok) throw new Error(`filling the hour: ${written.status} ${await written.text()}`);
 }
 
 /**
@@ -175,7 +191,7 @@ async function readCost(): Promise<{ perRead: number; answered: number }> {
     if (wait > 0) await sleep(wait);
     const headers = { 'x-forwarded-for': `10.1.${(i >> 8) & 255}.${i & 255}` };
     reads.push(
-      widgetReads(headers).then(async (response) => {
+      fetchWidgetReads(url, token, bucket.id, headers).then(async (response) => {
         await response.arrayBuffer();
         return response.ok;
       }),
@@ -186,57 +202,38 @@ async function readCost(): Promise<{ perRead: number; answered: number }> {
 }
 
 interface Viewers {
-  streams: LiveStream[];
-  reads: { ok: number; refused: number; failed: number };
+  /** Counted since the last call. */
+  stats(): Promise<ViewerStats>;
   stop(): Promise<void>;
 }
 
-/** Viewers as the share page behaves, each from its own address. */
+/** The viewers, in their own process at the lowest priority (bench/share-viewers.ts). */
 async function startViewers(count: number): Promise<Viewers> {
-  const reads = { ok: 0, refused: 0, failed: 0 };
-  const streams: LiveStream[] = [];
-  let running = true;
-  const loops: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const headers = { 'x-forwarded-for': `10.${(i >> 8) & 255}.${i & 255}.7` };
-    const opened = await trpcGet('share.open', { token }, headers);
-    await opened.arrayBuffer();
-    const stream = openLive(url, 'share.live', { token }, { headers });
-    streams.push(stream);
-    loops.push(
-      (async () => {
-        await stream.started;
-        let seen = 0;
-        while (running && !stream.isEnded) {
-          // A stream closed at the end of the phase ends its wait too.
-          const heard = stream.until((s) => s.data.length > seen).catch(() => {});
-          await Promise.race([heard, sleep(1_000)]);
-          if (stream.data.length === seen) continue;
-          seen = stream.data.length;
-          if (!VIEWER_READS) continue;
-          // As the page, each viewer refetches at a random moment within a second of the event.
-          const started = performance.now();
-          await sleep(Math.random() * VIEWER_REFRESH_MS);
-          const batch = await widgetReads(headers);
-          const answers = (await batch.json()) as { error?: { data?: { appCode?: string } } }[];
-          for (const answer of answers) {
-            if (!answer.error) reads.ok++;
-            else if (answer.error.data?.appCode === 'rate_limited') reads.refused++;
-            else reads.failed++;
-          }
-          await sleep(Math.max(0, started + VIEWER_REFRESH_MS - performance.now()));
-        }
-      })(),
-    );
-  }
-  await Promise.all(streams.map((stream) => stream.started));
+  const child = fork(fileURLToPath(new URL('./share-viewers.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+  });
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve) => {
+      const listener = (message: Record<string, unknown>) => {
+        if (!(key in message)) return;
+        child.off('message', listener);
+        resolve(message[key] as T);
+      };
+      child.on('message', listener);
+    });
+  await next('ready');
+  const setup: ViewerSetup = { url, token, bucketId: bucket.id, count, mode: VIEWER_MODE };
+  child.send({ start: setup });
+  await next('started');
   return {
-    streams,
-    reads,
+    stats() {
+      child.send({ stats: true });
+      return next<ViewerStats>('stats');
+    },
     async stop() {
-      running = false;
-      for (const stream of streams) stream.close();
-      await Promise.all(loops);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ stop: true });
+      await exited;
     },
   };
 }
@@ -299,28 +296,14 @@ async function phase(): Promise<Phase> {
 
 // Turns of both, one after the other, so that a machine whose load changes (other work on
 // it) weighs on both alike; each turn's ratio is its own.
-const turns: {
-  without: Phase;
-  with: Phase;
-  events: number;
-  open: number;
-  reads: Viewers['reads'];
-}[] = [];
+const turns: { without: Phase; with: Phase; viewers: ViewerStats }[] = [];
 for (let turn = 0; turn < TURNS; turn++) {
   const without = await phase();
   const viewers = await startViewers(VIEWERS);
-  const readsBefore = { ...viewers.reads };
-  const eventsBefore = viewers.streams.reduce((sum, s) => sum + s.data.length, 0);
+  await viewers.stats();
   const watched = await phase();
-  const events = viewers.streams.reduce((sum, s) => sum + s.data.length, 0) - eventsBefore;
-  const open = viewers.streams.filter((s) => !s.isEnded).length;
-  const reads = {
-    ok: viewers.reads.ok - readsBefore.ok,
-    refused: viewers.reads.refused - readsBefore.refused,
-    failed: viewers.reads.failed - readsBefore.failed,
-  };
+  turns.push({ without, with: watched, viewers: await viewers.stats() });
   await viewers.stop();
-  turns.push({ without, with: watched, events, open, reads });
   await sleep(1_000);
 }
 
@@ -346,16 +329,55 @@ const p95s = turns.map((turn) => [
 console.log(
   `\ningestion with viewers, per turn: ${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')} of without (median ${(median(ratios) * 100).toFixed(0)} %); member p95 without / with: ${p95s.map(([a, b]) => `${a!.toFixed(0)} / ${b!.toFixed(0)} ms`).join(', ')}`,
 );
-for (const [i, turn] of turns.entries()) {
+for (const [i, { viewers: v, with: watched }] of turns.entries()) {
+  const perViewerSecond = (n: number) => (n / watched.seconds / Math.max(1, v.open)).toFixed(2);
   console.log(
-    `turn ${i + 1} viewers: ${turn.open} of ${VIEWERS} streams open, ${turn.events} events (${(turn.events / turn.with.seconds / Math.max(1, turn.open)).toFixed(2)} per viewer per s), widget reads ${turn.reads.ok} answered, ${turn.reads.refused} refused (rate_limited), ${turn.reads.failed} failed otherwise`,
+    `turn ${i + 1} viewers (${VIEWER_MODE}): ${v.open} of ${VIEWERS} streams open, ${v.errors} ended by the server, ${v.events} events (${perViewerSecond(v.events)} per viewer per s), ${v.answers} answers pushed (${perViewerSecond(v.answers)} per viewer per s, ${(v.answerBytes / Math.max(1, v.answers) / 1024).toFixed(1)} KB each), widget reads fetched ${v.reads.ok} answered, ${v.reads.refused} refused (rate_limited), ${v.reads.failed} failed otherwise`,
   );
 }
 
+/**
+ * What one viewer's refresh costs when its answers are pushed: a write a second at a fixed
+ * pace (one record), BENCH_SECONDS without viewers, then as long with VIEWERS viewers in the
+ * bench's mode; the server's CPU seconds with less without, over the events the viewers got
+ * (each with its two answers when pushed). CPU time, as readCost: steady on a busy machine.
+ */
+async function refreshCost(): Promise<{ perEvent: number; events: number }> {
+  const paced = async () => {
+    const before = cpuSeconds(pid);
+    const started = performance.now();
+    for (let i = 0; i < SECONDS; i++) {
+      const wait = started + i * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+      const response = await fetch(`${url}/api/buckets/${bucket.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify([{ k: ++k, d: [{ sk: 1, v: Math.random() }] }]),
+      });
+      await response.arrayBuffer();
+    }
+    await sleep(Math.max(0, started + SECONDS * 1000 - performance.now()));
+    return cpuSeconds(pid) - before;
+  };
+  const alone = await paced();
+  const viewers = await startViewers(VIEWERS);
+  await viewers.stats();
+  const watched = await paced();
+  const { events } = await viewers.stats();
+  await viewers.stop();
+  return { perEvent: (watched - alone) / Math.max(1, events), events };
+}
+
+if (VIEWER_MODE !== 'none') {
+  const refresh = await refreshCost();
+  console.log(
+    `one viewer refresh (${VIEWER_MODE}): ${(refresh.perEvent * 1e6).toFixed(0)} µs of server CPU (one write a second, ${refresh.events} events to the viewers, server CPU with less without)`,
+  );
+}
 await readCost(); // warm-up
 const cost = await readCost();
 console.log(
-  `one viewer refresh (two widget reads, shared answers): ${(cost.perRead * 1e6).toFixed(0)} µs of server CPU (${cost.answered} answered at a fixed pace, no writes)`,
+  `one refresh by request (two widget reads, shared answers): ${(cost.perRead * 1e6).toFixed(0)} µs of server CPU (${cost.answered} answered at a fixed pace, no writes)`,
 );
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));

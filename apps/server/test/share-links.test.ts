@@ -35,6 +35,8 @@ beforeAll(async () => {
     shareRequestsPerLinkPerMinute: PER_LINK_PER_MINUTE,
     liveLimits: { perShareLink: 3, perShareAddress: 4 },
     readLimits: { perMinute: READS_PER_MINUTE },
+    // Every owner here signs up from 127.0.0.1: more than the default 20 an address may.
+    signUpsPerAddress: 40,
   });
 }, BUSY_MACHINE.timeout);
 afterAll(async () => {
@@ -527,6 +529,79 @@ describe('what many viewers cost', () => {
       await writeAndHear(2);
       expect(await read()).toBe(start + 2);
       stream.close();
+    },
+  );
+
+  it(
+    'pushes a locked link’s widget answers with each event, the same as a read gets; none when the range is open',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, table, key } = await sharedDashboard();
+      const locked = await createLink(owner, dashboard.id);
+      const open = await createLink(owner, dashboard.id, { allowRangeChange: true });
+      const reads = [
+        { kind: 'downsample', bucketId: shown.id, points: 50, series: [1] },
+        { kind: 'records', bucketId: table.id, order: 'desc', limit: 5 },
+      ];
+      const viewer = openLive(server.url, 'share.live', { token: locked.token, reads });
+      const openViewer = openLive(server.url, 'share.live', { token: open.token, reads });
+      await Promise.all([viewer.started, openViewer.started]);
+      const value = 42;
+      await call(`${server.url}/api/buckets/${shown.id}`, {
+        method: 'POST',
+        key,
+        body: [{ key: server.clock.now - 1_000, data: [{ series_key: 1, value }] }],
+      });
+      const types = (stream: typeof viewer) =>
+        stream.data.map((e) => (e.data as { type: string }).type);
+      await viewer.until((s) => types(s).includes('records'));
+      await openViewer.until((s) => types(s).includes('records'));
+      // The answer of the shown bucket's read comes first, then the event; none of the table's.
+      expect(types(viewer)).toEqual(['answer', 'records']);
+      const pushed = viewer.data[0]!.data as { read: unknown; data: { count: number[] } };
+      expect(pushed.read).toEqual(reads[0]);
+      const fetched = await anonymous().share.downsample.query({
+        token: locked.token,
+        bucketId: shown.id,
+        points: 50,
+        series: [1],
+      });
+      expect(pushed.data).toEqual(JSON.parse(JSON.stringify(fetched)));
+      expect(fetched.series[1]!.last).toContain(value);
+      expect(types(openViewer)).toEqual(['records']);
+      viewer.close();
+      openViewer.close();
+    },
+  );
+
+  it(
+    'pushes only reads a link may make: another series is never pushed, another bucket refused',
+    BUSY_MACHINE,
+    async () => {
+      const { owner, dashboard, shown, hidden, key } = await sharedDashboard();
+      const { token } = await createLink(owner, dashboard.id);
+      const hiddenRead = { kind: 'downsample', bucketId: hidden.id, points: 50 };
+      const refused = openLive(server.url, 'share.live', { token, reads: [hiddenRead] });
+      await refused.ended;
+      expect(refused.error?.data.appCode).toBe('bucket_not_found');
+      const reads = [{ kind: 'downsample', bucketId: shown.id, points: 50, series: [3] }];
+      const viewer = openLive(server.url, 'share.live', { token, reads });
+      await viewer.started;
+      await call(`${server.url}/api/buckets/${shown.id}`, {
+        method: 'POST',
+        key,
+        body: [{ key: server.clock.now - 1_000, data: [{ series_key: 3, value: 7 }] }],
+      });
+      await viewer.until((s) => s.data.length > 0);
+      await sleep(1_500);
+      expect(viewer.data.map((e) => (e.data as { type: string }).type)).toEqual(['records']);
+      const tooMany = openLive(server.url, 'share.live', {
+        token,
+        reads: Array.from({ length: 33 }, () => reads[0]),
+      });
+      await tooMany.ended;
+      expect(tooMany.error?.data.code).toBe('BAD_REQUEST');
+      viewer.close();
     },
   );
 

@@ -154,21 +154,36 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
 
   // --- Anyone: a browser without cookies opens it, sees the grid, and a write arrive live. ---
   const viewer = await harness.newPage();
+  // The link is locked: the page names its table's read in its live stream, and the server
+  // pushes the answer with each event (docs/sharing.md), so a write shows without a request.
+  const pushing = viewer.waitForResponse(
+    (r) => r.url().includes('share.live') && decodeURIComponent(r.url()).includes('"reads"'),
+  );
+  const reads: string[] = [];
+  viewer.on('request', (request) => {
+    if (/share\.(records|downsample)/.test(request.url())) reads.push(request.url());
+  });
   await viewer.goto(new URL(shareUrl).pathname);
   await viewer.getByRole('heading', { name: 'Greenhouse', level: 1 }).waitFor();
   const readings = viewer.getByRole('region', { name: 'Readings', exact: true });
   await readings.getByText('21.5').waitFor();
   await viewer.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  expect((await pushing).status()).toBe(200);
   const write = { key: Date.now(), data: [{ series_key: 1, value: 42.75 }] };
   expect((await postRecords(harness.url, bucketId, fullKey, [write])).status).toBe(200);
   await readings.getByText('42.75').waitFor();
+  const asked = reads.length;
+  const next = { key: Date.now() + 1, data: [{ series_key: 1, value: 43.5 }] };
+  expect((await postRecords(harness.url, bucketId, fullKey, [next])).status).toBe(200);
+  await readings.getByText('43.5').waitFor();
+  expect(reads.slice(asked)).toEqual([]);
 
   // The range is locked: no picker, and a read asking for everything gets the last 24 hours.
   await viewer.getByText('Last 24 hours').waitFor();
   await expect(viewer.getByRole('group', { name: 'Time range' }).count()).resolves.toBe(0);
   const widened = await callFrom(viewer, 'share.records', { token, bucketId, from: 0 });
   const keys = (widened.data as { records: { key: number }[] }).records.map((r) => r.key);
-  expect(keys).toEqual([recent.key, write.key]);
+  expect(keys).toEqual([recent.key, write.key, next.key]);
   expect(await readings.getByText('11.25').count()).toBe(0);
 
   // No management procedure answers it, and the page loaded none of the app's code.

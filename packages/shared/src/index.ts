@@ -12,5 +12,6 @@ export * from './records.ts';
 export * from './records-text.ts';
 export * from './series.ts';
 export * from './share-links.ts';
+export * from './share-pushed.ts';
 export * from './time-range.ts';
 export * from './widgets.ts';

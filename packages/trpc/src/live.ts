@@ -20,7 +20,9 @@ export function viewOwner(ctx: {
  * error that ends a running stream does not pass through procedure middleware, so it is
  * made a tRPC error with our code here.
  */
-export async function* trackedEvents(view: AsyncIterable<LiveMessage>) {
+export async function* trackedEvents<Event = LiveMessage['event']>(
+  view: AsyncIterable<{ id: string; event: Event }>,
+) {
   try {
     for await (const { id, event } of view) yield tracked(id, event);
   } catch (error) {

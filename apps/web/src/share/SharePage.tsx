@@ -1,7 +1,12 @@
-import { DEFAULT_GRID_MAX_WIDTH } from '@bucketgrid/shared';
+import {
+  DEFAULT_DOWNSAMPLE_POINTS,
+  DEFAULT_GRID_MAX_WIDTH,
+  DEFAULT_READ_LIMIT,
+  type PushedRead,
+} from '@bucketgrid/shared';
 import type { AppRouter } from '@bucketgrid/trpc';
 import type { inferRouterOutputs } from '@trpc/server';
-import { type CSSProperties, useCallback, useMemo, useState } from 'react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useState } from 'react';
 import { ErrorState } from '../components/ErrorState.tsx';
 import { DashboardGrid } from '../components/grid/DashboardGrid.tsx';
 import { RangePicker } from '../components/grid/RangePicker.tsx';
@@ -14,6 +19,7 @@ import { type GridReads, GridReadsProvider } from '../lib/grid-reads.tsx';
 import type { LiveStatus } from '../lib/live-connection.ts';
 import { type DashboardRange, rangeLabels } from '../lib/time-range.ts';
 import { type Dashboard, trpc } from '../lib/trpc.ts';
+import { PushedAnswers } from './pushed-answers.ts';
 import { useShareLive } from './useShareLive.ts';
 
 type Opened = inferRouterOutputs<AppRouter>['share']['open'];
@@ -36,7 +42,16 @@ export function SharePage({ token, wall }: { token: string; wall: boolean }) {
       </main>
     );
   }
-  return <SharedGrid token={token} wall={wall} opened={open.data} onGone={markGone} />;
+  // A saved layout starts the grid afresh: its widgets, and so the reads pushed to it, changed.
+  return (
+    <SharedGrid
+      key={open.data.layout.version}
+      token={token}
+      wall={wall}
+      opened={open.data}
+      onGone={markGone}
+    />
+  );
 }
 
 function Gone() {
@@ -70,7 +85,17 @@ function SharedGrid({
   const { dashboard, layout, range: policy } = opened;
   const utils = trpc.useUtils();
   const format = useTimeFormat();
-  const status = useShareLive(token, dashboard.id, onGone);
+  // A locked link's viewers all read the same: the server pushes the answers (pushed-answers.ts).
+  const locked = !policy.allowRangeChange;
+  const [pushedReads, setPushedReads] = useState<PushedRead[]>([]);
+  const [answers] = useState(() => new PushedAnswers(setPushedReads));
+  useEffect(() => () => answers.close(), [answers]);
+  const status = useShareLive(
+    token,
+    dashboard.id,
+    onGone,
+    locked ? { answers, reads: pushedReads } : null,
+  );
   const initial: DashboardRange = { kind: 'relative', name: policy.defaultRange };
   const [chosen, setRange] = useState<DashboardRange>(initial);
   const range = policy.allowRangeChange ? chosen : initial;
@@ -91,15 +116,38 @@ function SharedGrid({
     }),
     [dashboard.id, dashboard.name],
   );
-  const reads = useMemo(
-    (): GridReads => ({
+  const reads = useMemo((): GridReads => {
+    const ask: GridReads = {
       downsample: ({ dashboardId: _, ...input }) =>
         utils.client.share.downsample.query({ token, ...input }),
       records: ({ dashboardId: _, ...input }) =>
         utils.client.share.records.query({ token, ...input }),
-    }),
-    [utils, token],
-  );
+    };
+    if (!locked) return ask;
+    // The range is the server's: a read is its bucket, points and series (or order and limit).
+    const pushedOr = async <T,>(read: PushedRead, asked: () => Promise<T>): Promise<T> => {
+      const pushed = answers.fresh(read);
+      if (pushed !== undefined) return pushed as T;
+      const answer = await asked();
+      answers.note(read);
+      return answer;
+    };
+    return {
+      downsample: (input) => {
+        const { bucketId, series } = input;
+        const points = typeof input.points === 'number' ? input.points : DEFAULT_DOWNSAMPLE_POINTS;
+        return pushedOr({ kind: 'downsample', bucketId, points, series }, () =>
+          ask.downsample(input),
+        );
+      },
+      records: (input) => {
+        if (input.cursor !== undefined) return ask.records(input);
+        const { bucketId, order = 'asc' } = input;
+        const limit = typeof input.limit === 'number' ? input.limit : DEFAULT_READ_LIMIT;
+        return pushedOr({ kind: 'records', bucketId, order, limit }, () => ask.records(input));
+      },
+    };
+  }, [utils, token, locked, answers]);
   const style = {
     '--content-max': `${layout.maxWidth ?? DEFAULT_GRID_MAX_WIDTH}px`,
   } as CSSProperties;
