@@ -224,6 +224,9 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
     .and(wall.locator('.wall'))
     .waitFor();
   await wall.getByRole('region', { name: 'Readings', exact: true }).getByText('42.75').waitFor();
+  // The page layout offers the widget's CSV; a wall, watched and not clicked, does not.
+  await viewer.getByRole('button', { name: 'Download CSV of Readings' }).waitFor();
+  await expect(wall.getByRole('button', { name: /^Download CSV/ }).count()).resolves.toBe(0);
   await wall.close();
 
   // --- Embeds: the allowed site frames it; another site's frame is refused. ---

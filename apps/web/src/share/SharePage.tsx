@@ -188,6 +188,7 @@ function SharedGrid({
               widgets={layout.widgets}
               buckets={buckets}
               range={range}
+              widgetButtons={!wall}
               onZoom={(from, to) => {
                 if (policy.allowRangeChange) setRange({ kind: 'absolute', from, to });
               }}
