@@ -9,7 +9,7 @@
 import { expect, it } from 'vitest';
 import type { BucketType } from '../src/bucket-key.ts';
 import { type DataRecord, parseRecordBatch } from '../src/records.ts';
-import { parseRecordBatchText } from '../src/records-text.ts';
+import { detachRecords, type ParsedRecord, parseRecordBatchText } from '../src/records-text.ts';
 
 const FUZZ = process.env.FUZZ === '1';
 // Bounded work, not a clock: 2,000 bodies × 3 bucket types, about 0.3 s on an idle machine.
@@ -156,4 +156,38 @@ it('accepts only what the generic path accepts, with identical records', {
   // The generator must exercise both paths, or the comparison above proves nothing.
   expect(fast).toBeGreaterThan(valid / 2);
   expect(valid).toBeLessThan(BODIES * 3);
+});
+
+// Decimal literals the fast path converts itself (mantissa / 10^places): every digit count
+// and place count around its limits (15 significant digits, 22 places), each compared with
+// JSON.parse's value by Object.is. Bounded: 20,000 literals.
+it('reads decimal numbers exactly as JSON.parse does', () => {
+  const wrong: string[] = [];
+  for (let n = 0; n < 20_000; n++) {
+    const digits = 1 + Math.floor(random() * 18);
+    let mantissa = String(1 + Math.floor(random() * 9));
+    for (let d = 1; d < digits; d++) mantissa += String(Math.floor(random() * 10));
+    const places = Math.floor(random() * 25);
+    const padded = mantissa.padStart(places + 1, '0');
+    const cut = padded.length - places;
+    const literal = `${chance(0.5) ? '-' : ''}${padded.slice(0, cut)}${places > 0 ? `.${padded.slice(cut)}` : ''}`;
+    const [record] = parseRecordBatchText(`[{"k":1,"d":[{"sk":1,"v":${literal}}]}]`, 'IV') ?? [];
+    if (!Object.is(record?.values[1], JSON.parse(literal))) wrong.push(literal);
+  }
+  expect(wrong).toEqual([]);
+});
+
+it('detaches records from their batch with the same keys and values', () => {
+  const text =
+    '[{"k":1,"d":[{"sk":2,"v":1.5},{"sk":1,"v":null}]},{"k":2,"d":[{"sk":5,"v":3}]},{"k":3,"d":[{"sk":7,"v":-0.25}]}]';
+  const records = parseRecordBatchText(text, 'IV')!;
+  const detached = detachRecords([records[2]!, records[1]!, { key: 9, values: { 3: 4 } }]);
+  expect(detached.map((r) => [r.key, r.values])).toEqual([
+    [3, { 7: -0.25 }],
+    [2, { 5: 3 }],
+    [9, { 3: 4 }],
+  ]);
+  // Their batch holds their two values, not the request's four.
+  expect((detached[0] as ParsedRecord).batch.numbers.length).toBe(2);
+  expect(JSON.parse(records[0]!.json!)).toEqual({ 1: null, 2: 1.5 });
 });

@@ -1,4 +1,4 @@
-import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
+import { type DataRecord, detachRecords, type SeriesValues } from '@bucketgrid/shared';
 import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
 import { FIGURES_BYTES, readFigures } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
@@ -88,15 +88,13 @@ function remember(id: number, entry: Decoded): void {
 /**
  * A raw chunk just written, remembered with the records it was written from: encoding it
  * (upkeep, or a write past the head's bound) then parses nothing from the database, and
- * neither does a read of the newest records. Only keys and values are kept: a record from the
- * request parser holds its JSON text as pieces of the whole request body, which would stay
- * in memory with it (a profile of batch 1,000 showed the garbage collector at a quarter of
- * the time). The values must never be changed afterwards.
+ * neither does a read of the newest records. The records are detached from their request's
+ * batch (detachRecords): a small tail must not keep a large request's values in memory. The
+ * values must never be changed afterwards.
  */
 export function rememberRaw(id: number, stamp: number, records: readonly DataRecord[]): void {
   const keys = records.map((record) => record.key as number);
-  const kept = records.map(({ key, values }): DataRecord => ({ key, values }));
-  remember(id, { stamp, keys, records: kept });
+  remember(id, { stamp, keys, records: detachRecords(records) });
 }
 
 function cached(id: number, stamp: number): Decoded | undefined {
@@ -116,8 +114,9 @@ function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
     data: Buffer | string;
   };
   let entry: Decoded;
-  if (place.raw === 1) {
-    const records = rawRecords(row.data as string);
+  if (typeof row.data === 'string') {
+    // A raw chunk written before raw chunks were encoded (JSON text).
+    const records = rawRecords(row.data);
     entry = { stamp: place.stamp, keys: records.map((record) => record.key as number), records };
   } else {
     const columns = decodeChunk(row as { keys: Buffer; data: Buffer });

@@ -621,23 +621,24 @@ export class SqliteChunks {
   }
 
   /**
-   * Records in key order as one raw chunk: their JSON text (the parser's, when it kept it).
-   * The records are remembered as the chunk's decoded form (rememberRaw).
+   * Records in key order as one raw chunk: encoded column by column without compression or
+   * figures (a large write's tail would be tens of kilobytes as JSON text, written to the WAL
+   * and deleted again by the next write). The records are remembered as the chunk's decoded
+   * form (rememberRaw).
    */
   private insertRaw(bucket: number, records: readonly DataRecord[]): void {
-    let text = '[';
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      text += `${i === 0 ? '' : ','}[${record.key},${record.json ?? JSON.stringify(record.values)}]`;
-    }
+    const { keys, data } = encodeChunk(
+      columnsFromRecords(records as { key: number; values: SeriesValues }[]),
+      'none',
+    );
     const stamp = newStamp();
     const { lastInsertRowid } = this.sqlite
       .sql(
         `INSERT INTO series_chunks
            (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
-         VALUES (?, ?, ?, ?, 1, ?, x'', ?, x'')`,
+         VALUES (?, ?, ?, ?, 1, ?, ?, ?, x'')`,
       )
-      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, stamp, `${text}]`);
+      .run(bucket, records[0]!.key, records.at(-1)!.key, records.length, stamp, keys, data);
     rememberRaw(Number(lastInsertRowid), stamp, records);
   }
 }
