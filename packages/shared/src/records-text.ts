@@ -66,6 +66,19 @@ export class ParsedRecord implements DataRecord {
  * cache that outlives the request keeps (a one-record tail must not pin a 10,000-record batch).
  */
 export function detachRecords(records: readonly DataRecord[]): DataRecord[] {
+  const first = records[0];
+  if (
+    first instanceof ParsedRecord &&
+    first.index === 0 &&
+    first.batch.recordStart.length === records.length + 1 &&
+    records.every(
+      (record, i) =>
+        record instanceof ParsedRecord && record.batch === first.batch && record.index === i,
+    )
+  ) {
+    // The whole batch (a request that is one raw chunk): nothing more to let go of.
+    return records.slice();
+  }
   let entries = 0;
   for (const record of records) {
     if (record instanceof ParsedRecord) {

@@ -190,4 +190,6 @@ it('detaches records from their batch with the same keys and values', () => {
   // Their batch holds their two values, not the request's four.
   expect((detached[0] as ParsedRecord).batch.numbers.length).toBe(2);
   expect(JSON.parse(records[0]!.json!)).toEqual({ 1: null, 2: 1.5 });
+  // A whole batch keeps its records as they are.
+  expect(detachRecords(records)[0]).toBe(records[0]);
 });
