@@ -62,52 +62,6 @@ export class ParsedRecord implements DataRecord {
 }
 
 /**
- * The same records, holding no more of their request's batch than their own values: what a
- * cache that outlives the request keeps (a one-record tail must not pin a 10,000-record batch).
- */
-export function detachRecords(records: readonly DataRecord[]): DataRecord[] {
-  const first = records[0];
-  if (
-    first instanceof ParsedRecord &&
-    first.index === 0 &&
-    first.batch.recordStart.length === records.length + 1 &&
-    records.every(
-      (record, i) =>
-        record instanceof ParsedRecord && record.batch === first.batch && record.index === i,
-    )
-  ) {
-    // The whole batch (a request that is one raw chunk): nothing more to let go of.
-    return records.slice();
-  }
-  let entries = 0;
-  for (const record of records) {
-    if (record instanceof ParsedRecord) {
-      const { recordStart } = record.batch;
-      entries += recordStart[record.index + 1]! - recordStart[record.index]!;
-    }
-  }
-  const recordStart = new Int32Array(records.length + 1);
-  const seriesKeys = new Int16Array(entries);
-  const numbers = new Float64Array(entries);
-  const batch = new ParsedValues(recordStart, seriesKeys, numbers);
-  let at = 0;
-  return records.map((record, i) => {
-    recordStart[i] = at;
-    if (!(record instanceof ParsedRecord)) {
-      recordStart[i + 1] = at;
-      return { key: record.key, values: record.values };
-    }
-    const from = record.batch.recordStart[record.index]!;
-    const to = record.batch.recordStart[record.index + 1]!;
-    seriesKeys.set(record.batch.seriesKeys.subarray(from, to), at);
-    numbers.set(record.batch.numbers.subarray(from, to), at);
-    at += to - from;
-    recordStart[i + 1] = at;
-    return new ParsedRecord(record.key, batch, i);
-  });
-}
-
-/**
  * The hot path of ingestion: parses and validates the JSON text of a write in one pass, without
  * building the parsed tree, keeping the series values of all records in one ParsedValues.
  *

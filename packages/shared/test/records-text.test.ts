@@ -9,7 +9,7 @@
 import { expect, it } from 'vitest';
 import type { BucketType } from '../src/bucket-key.ts';
 import { type DataRecord, parseRecordBatch } from '../src/records.ts';
-import { detachRecords, type ParsedRecord, parseRecordBatchText } from '../src/records-text.ts';
+import { parseRecordBatchText } from '../src/records-text.ts';
 
 const FUZZ = process.env.FUZZ === '1';
 // Bounded work, not a clock: 2,000 bodies × 3 bucket types, about 0.3 s on an idle machine.
@@ -175,21 +175,4 @@ it('reads decimal numbers exactly as JSON.parse does', () => {
     if (!Object.is(record?.values[1], JSON.parse(literal))) wrong.push(literal);
   }
   expect(wrong).toEqual([]);
-});
-
-it('detaches records from their batch with the same keys and values', () => {
-  const text =
-    '[{"k":1,"d":[{"sk":2,"v":1.5},{"sk":1,"v":null}]},{"k":2,"d":[{"sk":5,"v":3}]},{"k":3,"d":[{"sk":7,"v":-0.25}]}]';
-  const records = parseRecordBatchText(text, 'IV')!;
-  const detached = detachRecords([records[2]!, records[1]!, { key: 9, values: { 3: 4 } }]);
-  expect(detached.map((r) => [r.key, r.values])).toEqual([
-    [3, { 7: -0.25 }],
-    [2, { 5: 3 }],
-    [9, { 3: 4 }],
-  ]);
-  // Their batch holds their two values, not the request's four.
-  expect((detached[0] as ParsedRecord).batch.numbers.length).toBe(2);
-  expect(JSON.parse(records[0]!.json!)).toEqual({ 1: null, 2: 1.5 });
-  // A whole batch keeps its records as they are.
-  expect(detachRecords(records)[0]).toBe(records[0]);
 });

@@ -1,4 +1,4 @@
-import { type DataRecord, detachRecords, type SeriesValues } from '@bucketgrid/shared';
+import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { decodeChunk, decodeKeys, recordsFromColumns } from '../chunks/codec.ts';
 import { FIGURES_BYTES, readFigures } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
@@ -21,7 +21,7 @@ export interface ChunkMeta {
   first: number;
   last: number;
   count: number;
-  /** 1: its records as JSON text, not encoded yet, without figures. */
+  /** 1: not sealed yet, without figures: its records as JSON text, or encoded uncompressed. */
   raw: number;
   /** Leading records retention dropped: its figures no longer hold. */
   skip: number;
@@ -88,13 +88,14 @@ function remember(id: number, entry: Decoded): void {
 /**
  * A raw chunk just written, remembered with the records it was written from: encoding it
  * (upkeep, or a write past the head's bound) then parses nothing from the database, and
- * neither does a read of the newest records. The records are detached from their request's
- * batch (detachRecords): a small tail must not keep a large request's values in memory. The
- * values must never be changed afterwards.
+ * neither does a read of the newest records. Only keys and values are kept, as plain records:
+ * one from the request parser refers to its whole request's values (ParsedValues), and reads
+ * hand cached records out as they are. The values must never be changed afterwards.
  */
 export function rememberRaw(id: number, stamp: number, records: readonly DataRecord[]): void {
   const keys = records.map((record) => record.key as number);
-  remember(id, { stamp, keys, records: detachRecords(records) });
+  const kept = records.map(({ key, values }): DataRecord => ({ key, values }));
+  remember(id, { stamp, keys, records: kept });
 }
 
 function cached(id: number, stamp: number): Decoded | undefined {
@@ -115,7 +116,8 @@ function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
   };
   let entry: Decoded;
   if (typeof row.data === 'string') {
-    // A raw chunk written before raw chunks were encoded (JSON text).
+    // A raw chunk of a few records (chunk-writes.ts, insertRaw), or one written before raw
+    // chunks were encoded: JSON text.
     const records = rawRecords(row.data);
     entry = { stamp: place.stamp, keys: records.map((record) => record.key as number), records };
   } else {
