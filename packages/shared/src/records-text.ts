@@ -25,8 +25,8 @@ export class ParsedValues {
 }
 
 /**
- * A record from parseRecordBatchText: `values` (and `json`) are built from its batch only if
- * someone asks; a chunk encoder reads the batch directly (chunks/codec.ts).
+ * A record from parseRecordBatchText: `values` is built from its batch only if someone asks;
+ * a chunk encoder reads the batch directly (chunks/codec.ts).
  */
 export class ParsedRecord implements DataRecord {
   #values: SeriesValues | undefined;
@@ -49,10 +49,6 @@ export class ParsedRecord implements DataRecord {
       this.#values = values;
     }
     return this.#values;
-  }
-
-  get json(): string {
-    return JSON.stringify(this.values);
   }
 
   /** How many series values the record has (nulls included). */

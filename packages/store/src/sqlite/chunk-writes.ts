@@ -272,7 +272,7 @@ export class SqliteChunks {
     let added = 0;
     for (const record of records) {
       const key = record.key as number;
-      const json = record.json ?? JSON.stringify(record.values);
+      const json = JSON.stringify(record.values);
       const stored = find.get(bucket, key) as Omit<LateRecord, 'key'> | undefined;
       if (stored === undefined) {
         const fresh = this.holds(bucket, key) ? 0 : 1;
@@ -640,7 +640,7 @@ export class SqliteChunks {
       data = '[';
       for (let i = 0; i < records.length; i++) {
         const record = records[i]!;
-        data += `${i === 0 ? '' : ','}[${record.key},${record.json ?? JSON.stringify(record.values)}]`;
+        data += `${i === 0 ? '' : ','}[${record.key},${JSON.stringify(record.values)}]`;
       }
       data += ']';
     } else {
