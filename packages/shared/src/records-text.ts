@@ -12,9 +12,9 @@ import {
 /**
  * The series values of the records parsed from one request, in one place: record i's are the
  * entries recordStart[i] to recordStart[i + 1] of seriesKeys and numbers (a negative series
- * key: its value is null). The records refer to it instead of each holding a parsed object or
- * JSON text: a profile of batch 1,000 showed the garbage collector at a quarter of the time,
- * most of it those per-record objects (docs/performance.md).
+ * key: its value is null). The records refer to it instead of each holding a parsed object and
+ * JSON text, garbage a batch of 1,000 records made a thousand times over (a profile showed the
+ * collector at a quarter of the time; docs/performance.md).
  */
 export class ParsedValues {
   constructor(
@@ -136,7 +136,11 @@ let found = 0;
 let scannedKey: RecordKey = 0;
 /** Whether the key just scanned was written as a number (not a string). */
 let scannedNumber = false;
-/** The series values scanned so far in this request (see ParsedValues), grown as needed. */
+/**
+ * The series values scanned so far in this request (see ParsedValues), grown as needed and
+ * kept: at most MAX_RECORDS_PER_WRITE × MAX_SERIES_PER_RECORD entries of 10 bytes, fewer than
+ * half a million in the largest body the server reads.
+ */
 let entries = 0;
 let starts = new Int32Array(1024);
 let entrySeries = new Int16Array(4096);

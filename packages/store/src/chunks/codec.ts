@@ -48,7 +48,7 @@ export interface ChunkColumns {
   keys: number[];
   /** Series keys, ascending. */
   series: number[];
-  /** Per series, per record: the value, null (a known gap) or undefined (not in the record; a hole). */
+  /** Per series, per record: the value, null (a known gap) or undefined (not there; a hole). */
   values: (number | null | undefined)[][];
 }
 
@@ -61,8 +61,8 @@ export function columnsFromRecords(
     let values = bySeries[sk];
     if (values === undefined) {
       // Holes for the records without the series (they read as undefined): an array of holes
-      // and numbers keeps its numbers unboxed, where one filled with undefined would allocate
-      // a heap number for each (a profile of batch 1,000: the collector at a fifth).
+      // and numbers keeps its numbers unboxed, where one filled with undefined allocates a
+      // heap number for each (docs/performance.md, "Ingestion without per-record garbage").
       values = new Array(records.length);
       bySeries[sk] = values;
     }
