@@ -40,7 +40,7 @@ const ENCODE_AT = 512;
 /**
  * Raw chunks of at least this many records are stored encoded, smaller ones as JSON text:
  * measured per request, one record costs about 1 µs as text and 6 as encoded, a hundred about
- * 170 µs as text and 40 as encoded (docs/performance.md).
+ * 170 µs as text and 40 as encoded (docs/storage.md, the raw chunk).
  */
 const RAW_ENCODED_FROM = 16;
 
@@ -669,6 +669,7 @@ export class SqliteChunks {
   }
 }
 
+/** The keys column of a raw chunk kept as text (it has none). */
 const EMPTY = Buffer.alloc(0);
 
 /** A chunk's stamp (see schema.ts): 53 random bits. */
