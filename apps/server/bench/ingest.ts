@@ -12,7 +12,9 @@
  * BENCH_TARGETS ("bare,bucketgrid,victoria-metrics,influxdb": the peers run when their Debian
  * packages are installed, see bench/peers.ts), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof" to profile the server), BENCH_BASELINE (a checkout's root, e.g. a
- * `git worktree` of main), BENCH_ROUNDS (2 with a baseline, else 1), BENCH_LIVE_VIEWS (0; N adds
+ * `git worktree` of main), BENCH_BASELINE_NODE_ARGS (the baseline server's; default
+ * BENCH_SERVER_NODE_ARGS: with BENCH_BASELINE set to this checkout, it measures a Node flag
+ * against none), BENCH_ROUNDS (2 with a baseline, else 1), BENCH_LIVE_VIEWS (0; N adds
  * a turn per round with N live views of the written dashboard open, as N browser tabs would
  * hold, so their cost is measured against the same server without them), BENCH_BACKUP (0; 1 adds
  * a turn per round during which `cli backup` copies the server's database again and again, as
@@ -307,6 +309,9 @@ try {
   const databaseUrl = `file:${join(dir, 'bench.db')}`;
   const { buckets, key, dashboardId } = provision(checkout, databaseUrl);
   const serverArgs = (env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const baselineArgs = (env.BENCH_BASELINE_NODE_ARGS ?? env.BENCH_SERVER_NODE_ARGS ?? '')
+    .split(' ')
+    .filter(Boolean);
   const serverEnv = { KEY_RATE_LIMIT_PER_MINUTE: String(1e12) };
   const bare = TARGETS.includes('bare')
     ? await startServerProcess({}, { script: 'bench/bare-express.ts' })
@@ -328,7 +333,7 @@ try {
     const provisioned = provision(BASELINE, baselineUrl);
     const child = await startServerProcess(
       { ...serverEnv, DATABASE_URL: baselineUrl },
-      { cwd: join(BASELINE, 'apps/server'), nodeArgs: serverArgs },
+      { cwd: join(BASELINE, 'apps/server'), nodeArgs: baselineArgs },
     );
     baseline = { ...child, ...provisioned };
   }

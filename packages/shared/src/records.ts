@@ -34,11 +34,6 @@ export type SeriesValues = Record<number, number | null>;
 export interface DataRecord {
   key: RecordKey;
   values: SeriesValues;
-  /**
-   * `values` as JSON text, when the parser already has it (parseRecordBatchText): a store that
-   * keeps JSON stores it as is instead of serialising `values` again.
-   */
-  readonly json?: string;
 }
 
 /** The long form of a record, as the REST API and tRPC return it. */

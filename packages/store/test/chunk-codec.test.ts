@@ -1,3 +1,4 @@
+import { parseRecordBatchText, type SeriesValues } from '@bucketgrid/shared';
 import { describe, expect, it } from 'vitest';
 import { ByteReader, ByteWriter, varintLength } from '../src/chunks/bytes.ts';
 import {
@@ -87,6 +88,27 @@ describe('chunk codec', () => {
     });
     expect(recordsFromColumns(decodeChunk(roundTrip(columnsFromRecords(records))))).toEqual(
       records,
+    );
+  });
+
+  it("takes records straight from the parser's batch as it takes their values", () => {
+    const next = seededRandom(3);
+    const body = Array.from({ length: 300 }, (_, i) => ({
+      k: i * 10,
+      d: [1, 2, 40, 999]
+        .filter((sk) => sk === 1 || next() < 0.6)
+        .map((sk) => ({ sk, v: next() < 0.1 ? null : Math.round(next() * 1e5) / 100 })),
+    }));
+    const parsed = parseRecordBatchText(JSON.stringify(body), 'IV')! as {
+      key: number;
+      values: SeriesValues;
+    }[];
+    const plain = parsed.map(({ key, values }) => ({ key, values }));
+    // Parsed and plain records mixed, as a write's tail from the cache meets a new request.
+    const mixed = parsed.map((record, i) => (i % 3 === 0 ? plain[i]! : record));
+    expect(columnsFromRecords(parsed)).toEqual(columnsFromRecords(plain));
+    expect(columnsFromRecords(mixed.slice(5, 200))).toEqual(
+      columnsFromRecords(plain.slice(5, 200)),
     );
   });
 

@@ -1,3 +1,4 @@
+import { type DataRecord, parseRecordBatchText } from '@bucketgrid/shared';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
@@ -296,4 +297,58 @@ it('trims by retention the smallest keys whether in chunks or late rows', async 
   expect((await store.getBucket(bucket.id))?.recordCount).toBe(3_000);
   expect(lateRows()).toBe(0);
   await store.close();
+});
+
+it('reads raw chunks back from the database in both of their forms: JSON text and encoded', async () => {
+  const url = `${database.url}-raw-forms`;
+  // A reader thread decodes from the database: the writer's memory of its raw chunks is not there.
+  const store = await openStore(url, { readerThreads: 1, seriesChunks: true });
+  try {
+    const user = await store.createUser({
+      email: 'r@f.e',
+      name: 'r',
+      workspace: 'r',
+      passwordHash: 'h',
+    });
+    const dashboard = await store.createDashboard({
+      ownerId: user.id,
+      workspace: 'r',
+      slug: 'r',
+      name: 'r',
+      retention: 100_000,
+    });
+    const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+    const body = (from: number, count: number) =>
+      JSON.stringify(
+        Array.from({ length: count }, (_, i) => ({
+          k: from + i,
+          d: [{ sk: 1, v: (from + i) / 4 }, ...(i % 3 === 0 ? [{ sk: 9, v: null }] : [])],
+        })),
+      );
+    const written: DataRecord[] = [];
+    // 700 records (encoded at once, their tail raw and encoded), 3 (raw, text), 40 (raw, encoded).
+    for (const [from, count] of [
+      [1, 700],
+      [2_000, 3],
+      [3_000, 40],
+    ] as const) {
+      const records = parseRecordBatchText(body(from, count), 'IV')!;
+      written.push(...records.map(({ key, values }) => ({ key, values })));
+      await store.upsertRecords(bucket, records, 'merge');
+    }
+    const db = new Database(url.slice('file:'.length), { readonly: true });
+    const forms = db
+      .prepare(
+        'SELECT typeof(data) AS form, count FROM series_chunks WHERE raw = 1 ORDER BY first_key',
+      )
+      .all();
+    db.close();
+    expect(forms).toContainEqual({ form: 'text', count: 3 });
+    expect(forms).toContainEqual({ form: 'blob', count: 40 });
+    const read = await store.readRecords(bucket, { order: 'asc', limit: 10_000 });
+    // Plain records, as written: none of the parser's (they refer to their whole request).
+    expect(read.records).toStrictEqual(written);
+  } finally {
+    await store.close();
+  }
 });

@@ -1,3 +1,4 @@
+import { type DataRecord, ParsedRecord } from '@bucketgrid/shared';
 import {
   type CommitObserver,
   type Store,
@@ -166,12 +167,7 @@ export class ServerMetrics {
   }
 }
 
-/** Series values in a written record, without parsing what the parser kept as JSON text. */
-export function countValues(record: { json?: string; values: object }): number {
-  const { json } = record;
-  if (json === undefined) return Object.keys(record.values).length;
-  // The values object's text: integer keys, numbers and nulls, so one colon per value.
-  let count = 0;
-  for (let i = json.indexOf(':'); i !== -1; i = json.indexOf(':', i + 1)) count++;
-  return count;
+/** Series values in a written record, without building a parsed record's values object. */
+export function countValues(record: DataRecord): number {
+  return record instanceof ParsedRecord ? record.valueCount : Object.keys(record.values).length;
 }

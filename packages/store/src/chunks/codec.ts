@@ -5,7 +5,7 @@ import {
   deflateRawSync,
   inflateRawSync,
 } from 'node:zlib';
-import type { SeriesValues } from '@bucketgrid/shared';
+import { ParsedRecord, type SeriesValues } from '@bucketgrid/shared';
 import { ByteReader, ByteWriter, unzigzag, varintLength, zigzag } from './bytes.ts';
 import { readXor, writeXor } from './xor.ts';
 
@@ -48,7 +48,7 @@ export interface ChunkColumns {
   keys: number[];
   /** Series keys, ascending. */
   series: number[];
-  /** Per series, per record: the value, null (a known gap) or undefined (not in the record). */
+  /** Per series, per record: the value, null (a known gap) or undefined (not there; a hole). */
   values: (number | null | undefined)[][];
 }
 
@@ -57,19 +57,33 @@ export function columnsFromRecords(
 ): ChunkColumns {
   // Series keys are small integers (1–1000): a sparse array indexes them faster than a Map.
   const bySeries: (number | null | undefined)[][] = [];
+  const column = (sk: number) => {
+    let values = bySeries[sk];
+    if (values === undefined) {
+      // Holes for the records without the series (they read as undefined): an array of holes
+      // and numbers keeps its numbers unboxed, where one filled with undefined allocates a
+      // heap number for each (docs/performance.md, "Ingestion without per-record garbage").
+      values = new Array(records.length);
+      bySeries[sk] = values;
+    }
+    return values;
+  };
   const keys = new Array<number>(records.length);
   for (let i = 0; i < records.length; i++) {
-    const { key, values } = records[i]!;
-    keys[i] = key;
-    for (const name in values) {
-      const sk = +name;
-      let column = bySeries[sk];
-      if (column === undefined) {
-        column = new Array(records.length).fill(undefined);
-        bySeries[sk] = column;
+    const record = records[i]!;
+    keys[i] = record.key;
+    if (record instanceof ParsedRecord) {
+      // Straight from the request's batch: no values object is built.
+      const { recordStart, seriesKeys, numbers } = record.batch;
+      for (let e = recordStart[record.index]!; e < recordStart[record.index + 1]!; e++) {
+        const sk = seriesKeys[e]!;
+        if (sk < 0) column(-sk)[i] = null;
+        else column(sk)[i] = numbers[e]!;
       }
-      column[i] = values[sk];
+      continue;
     }
+    const { values } = record;
+    for (const name in values) column(+name)[i] = values[+name];
   }
   // forEach visits only the indexes that were set: the series present, in ascending order.
   const series: number[] = [];
@@ -104,7 +118,9 @@ export function encodeChunk(
   const keys = new ByteWriter(columns.keys.length + 16);
   keys.byte(FORMAT);
   writeKeys(keys, columns.keys);
-  const data = new ByteWriter();
+  // About two bytes a value (it grows when needed): a fixed 4 KiB, zeroed each time, cost a
+  // one-record raw chunk more than the rest of its encoding.
+  const data = new ByteWriter(16 + columns.keys.length * (2 + 2 * columns.series.length));
   data.byte(FORMAT);
   data.varint(columns.keys.length);
   data.varint(columns.series.length);

@@ -27,7 +27,7 @@ export interface ChunkMeta {
   first: number;
   last: number;
   count: number;
-  /** 1: its records as JSON text, not encoded yet, without figures. */
+  /** 1: not sealed yet, without figures: its records as JSON text, or encoded uncompressed. */
   raw: number;
   /** Leading records retention dropped: its figures no longer hold. */
   skip: number;
@@ -97,10 +97,9 @@ function remember(id: number, entry: Decoded): void {
 /**
  * A raw chunk just written, remembered with the records it was written from: encoding it
  * (upkeep, or a write past the head's bound) then parses nothing from the database, and
- * neither does a read of the newest records. Only keys and values are kept: a record from the
- * request parser holds its JSON text as pieces of the whole request body, which would stay
- * in memory with it (a profile of batch 1,000 showed the garbage collector at a quarter of
- * the time). The values must never be changed afterwards.
+ * neither does a read of the newest records. Only keys and values are kept, as plain records:
+ * one from the request parser refers to its whole request's values (ParsedValues), and reads
+ * hand cached records out as they are. The values must never be changed afterwards.
  */
 export function rememberRaw(id: number, stamp: number, records: readonly DataRecord[]): void {
   const keys = records.map((record) => record.key as number);
@@ -125,8 +124,10 @@ function decodedWhole(sql: Sql, id: number, place: Place): Decoded {
     data: Buffer | string;
   };
   let entry: Decoded;
-  if (place.raw === 1) {
-    const records = rawRecords(row.data as string);
+  if (typeof row.data === 'string') {
+    // A raw chunk of a few records (chunk-writes.ts, insertRaw), or one written before raw
+    // chunks were encoded: JSON text.
+    const records = rawRecords(row.data);
     const keys = records.map((record) => record.key as number);
     entry = { stamp: place.stamp, keys, columns: undefined, records };
   } else {

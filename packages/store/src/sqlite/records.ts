@@ -255,7 +255,7 @@ export class SqliteRecords {
         params[p++] = rowid;
         params[p++] = record.key;
         params[p++] = firstSeq + start + i;
-        params[p++] = record.json ?? JSON.stringify(record.values);
+        params[p++] = JSON.stringify(record.values);
       }
       const added = this.insertChunk[size]!.run(params).changes;
       if (added < size) {
