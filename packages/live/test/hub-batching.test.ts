@@ -1,9 +1,8 @@
-import { openStore, type Store } from '@bucketgrid/store';
-import { createTestDatabase, type TestDatabase } from '@bucketgrid/store/test-database';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LiveHub } from '../src/hub.ts';
 import { changesOf, InProcessLiveEvents } from '../src/live-events.ts';
 import type { LiveMessage, LiveView, ViewOwner } from '../src/view.ts';
+import { storeUnderFakeClock } from './hub-clock.ts';
 
 // Bounded work (no real time passes), slow only on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -13,24 +12,7 @@ vi.setConfig({ testTimeout: 60_000 });
  * simulated clock: what is checked is which events reach which views.
  */
 
-let database: TestDatabase;
-let store: Store;
-beforeAll(async () => {
-  database = createTestDatabase('live-batching');
-  store = await openStore(database.url);
-});
-afterAll(async () => {
-  await store.close();
-  await database.destroy();
-});
-beforeEach(() => {
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'],
-  });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const store = storeUnderFakeClock('live-batching');
 
 const INTERVAL_MS = 100;
 const SHARE_INTERVAL_MS = 1_000;
@@ -38,7 +20,7 @@ const SHARE_INTERVAL_MS = 1_000;
 function hub() {
   const live = new LiveHub({
     events: new InProcessLiveEvents(),
-    store,
+    store: store(),
     now: () => performance.now(),
     logger: () => {},
     limits: {

@@ -1,10 +1,9 @@
 import { AppError } from '@bucketgrid/shared';
-import { openStore, type Store } from '@bucketgrid/store';
-import { createTestDatabase, type TestDatabase } from '@bucketgrid/store/test-database';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LiveHub } from '../src/hub.ts';
 import { changesOf, InProcessLiveEvents, type LiveEvent } from '../src/live-events.ts';
 import type { LiveView } from '../src/view.ts';
+import { storeUnderFakeClock } from './hub-clock.ts';
 
 // Bounded work (no real time passes), slow only on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -14,24 +13,7 @@ vi.setConfig({ testTimeout: 60_000 });
  * clock: what is checked is how many events reach the views, not how long anything took.
  */
 
-let database: TestDatabase;
-let store: Store;
-beforeAll(async () => {
-  database = createTestDatabase('live-budget');
-  store = await openStore(database.url);
-});
-afterAll(async () => {
-  await store.close();
-  await database.destroy();
-});
-beforeEach(() => {
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'],
-  });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const store = storeUnderFakeClock('live-budget');
 
 const CEILING = 200;
 const VIEWS = 5;
@@ -40,7 +22,7 @@ function hub(coalesceMs: number) {
   const events = new InProcessLiveEvents();
   const live = new LiveHub({
     events,
-    store,
+    store: store(),
     now: () => performance.now(),
     logger: () => {},
     limits: {
