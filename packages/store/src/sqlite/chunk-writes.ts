@@ -606,25 +606,9 @@ export class SqliteChunks {
   private insertOne(bucket: number, records: readonly DataRecord[]): void {
     const columns = columnsFromRecords(records as { key: number; values: SeriesValues }[]);
     const { keys, data } = encodeChunk(columns);
-    const stamp = newStamp();
     const figures = chunkFigures(columns);
-    const { lastInsertRowid } = this.sqlite
-      .sql(
-        `INSERT INTO series_chunks
-           (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
-         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`,
-      )
-      .run(
-        bucket,
-        records[0]!.key,
-        records.at(-1)!.key,
-        records.length,
-        stamp,
-        keys,
-        data,
-        figures,
-      );
-    rememberFigures(Number(lastInsertRowid), stamp, figures);
+    const { id, stamp } = this.insertRow(bucket, records, { raw: 0, keys, data, figures });
+    rememberFigures(id, stamp, figures);
   }
 
   /**
@@ -649,23 +633,40 @@ export class SqliteChunks {
         'none',
       ));
     }
+    const { id, stamp } = this.insertRow(bucket, records, {
+      raw: 1,
+      keys: keys ?? EMPTY,
+      data,
+      figures: EMPTY,
+    });
+    rememberRaw(id, stamp, records);
+  }
+
+  /** Inserts a chunk row of `records` (in key order) under a new stamp. */
+  private insertRow(
+    bucket: number,
+    records: readonly DataRecord[],
+    row: { raw: 0 | 1; keys: Buffer; data: Buffer | string; figures: Buffer },
+  ): { id: number; stamp: number } {
     const stamp = newStamp();
     const { lastInsertRowid } = this.sqlite
       .sql(
         `INSERT INTO series_chunks
            (bucket, first_key, last_key, count, raw, stamp, keys, data, figures)
-         VALUES (?, ?, ?, ?, 1, ?, ?, ?, x'')`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         bucket,
         records[0]!.key,
         records.at(-1)!.key,
         records.length,
+        row.raw,
         stamp,
-        keys ?? EMPTY,
-        data,
+        row.keys,
+        row.data,
+        row.figures,
       );
-    rememberRaw(Number(lastInsertRowid), stamp, records);
+    return { id: Number(lastInsertRowid), stamp };
   }
 }
 
