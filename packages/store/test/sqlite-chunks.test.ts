@@ -2,6 +2,7 @@ import { type DataRecord, parseRecordBatchText } from '@bucketgrid/shared';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
+import type { Store } from '../src/store.ts';
 import { settleUpkeep } from './contract/context.ts';
 import { createTestDatabase } from './test-database.ts';
 
@@ -14,6 +15,23 @@ import { createTestDatabase } from './test-database.ts';
 const database = createTestDatabase('chunks');
 afterAll(() => database.destroy());
 const path = database.url.slice('file:'.length);
+/** An IV bucket named `b` in a dashboard of its own keeping `retention` records. */
+async function ivBucket(store: Store, name: string, retention: number) {
+  const user = await store.createUser({
+    email: `${name}@d.e`,
+    name,
+    workspace: name,
+    passwordHash: 'h',
+  });
+  const dashboard = await store.createDashboard({
+    ownerId: user.id,
+    workspace: name,
+    slug: name,
+    name,
+    retention,
+  });
+  return store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+}
 
 function chunks() {
   const db = new Database(path, { readonly: true });
@@ -35,20 +53,7 @@ it('puts a late request between two chunks as its own chunk, and rewrites a chun
     seriesChunks: true,
     headRecords: 0,
   });
-  const user = await store.createUser({
-    email: 'c@d.e',
-    name: 'c',
-    workspace: 'c',
-    passwordHash: 'h',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: 'c',
-    slug: 'c',
-    name: 'c',
-    retention: 1_000,
-  });
-  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const bucket = await ivBucket(store, 'c', 1_000);
   const keys = (from: number, to: number) =>
     Array.from({ length: to - from + 1 }, (_, i) => ({ key: from + i, values: { 1: from + i } }));
   await store.upsertRecords(bucket, keys(10, 19), 'merge');
@@ -99,20 +104,7 @@ it('puts a late request between two chunks as its own chunk, and rewrites a chun
 it('encodes a raw chunk left between encoded ones, so it never blocks later compaction', async () => {
   const url = `${database.url.slice(0, -3)}-isolated.db`;
   let store = await openStore(url, { readerThreads: 0, seriesChunks: true, headRecords: 0 });
-  const user = await store.createUser({
-    email: 'i@d.e',
-    name: 'i',
-    workspace: 'i',
-    passwordHash: 'h',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: 'i',
-    slug: 'i',
-    name: 'i',
-    retention: 100_000,
-  });
-  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const bucket = await ivBucket(store, 'i', 100_000);
   const keys = (from: number, to: number) =>
     Array.from({ length: to - from + 1 }, (_, i) => ({ key: from + i, values: { 1: from + i } }));
   await store.upsertRecords(bucket, keys(0, 999), 'merge');
@@ -145,20 +137,7 @@ it('writes keys into sealed history as late rows, merges them into reads, and fo
   const url = `${database.url.slice(0, -3)}-late.db`;
   const file = url.slice('file:'.length);
   const store = await openStore(url, { readerThreads: 0, seriesChunks: true });
-  const user = await store.createUser({
-    email: 'l@d.e',
-    name: 'l',
-    workspace: 'l',
-    passwordHash: 'h',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: 'l',
-    slug: 'l',
-    name: 'l',
-    retention: 100_000,
-  });
-  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const bucket = await ivBucket(store, 'l', 100_000);
   const keys = (from: number, to: number, step = 2) =>
     Array.from({ length: (to - from) / step + 1 }, (_, i) => ({
       key: from + i * step,
@@ -256,20 +235,7 @@ it('trims by retention the smallest keys whether in chunks or late rows', async 
   const url = `${database.url.slice(0, -3)}-late-retention.db`;
   const file = url.slice('file:'.length);
   const store = await openStore(url, { readerThreads: 0 });
-  const user = await store.createUser({
-    email: 'r@d.e',
-    name: 'r',
-    workspace: 'r',
-    passwordHash: 'h',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: 'r',
-    slug: 'r',
-    name: 'r',
-    retention: 3_000,
-  });
-  const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+  const bucket = await ivBucket(store, 'r', 3_000);
   const even = (from: number, count: number) =>
     Array.from({ length: count }, (_, i) => ({ key: from + 2 * i, values: { 1: from + 2 * i } }));
   await store.upsertRecords(bucket, even(1_000, 2_500), 'merge');
@@ -304,20 +270,7 @@ it('reads raw chunks back from the database in both of their forms: JSON text an
   // A reader thread decodes from the database: the writer's memory of its raw chunks is not there.
   const store = await openStore(url, { readerThreads: 1, seriesChunks: true });
   try {
-    const user = await store.createUser({
-      email: 'r@f.e',
-      name: 'r',
-      workspace: 'r',
-      passwordHash: 'h',
-    });
-    const dashboard = await store.createDashboard({
-      ownerId: user.id,
-      workspace: 'r',
-      slug: 'r',
-      name: 'r',
-      retention: 100_000,
-    });
-    const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
+    const bucket = await ivBucket(store, 'r', 100_000);
     const body = (from: number, count: number) =>
       JSON.stringify(
         Array.from({ length: count }, (_, i) => ({
