@@ -140,11 +140,17 @@ await store.close();
 // Unpinned, as `bench:reads`: its reader threads need a core beside its event loop.
 const server = await startServerProcess(
   { DATABASE_URL: databaseUrl, TRUST_PROXY: '1' },
-  { pin: false, ownSession: true, nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+  {
+    pin: false,
+    ownSession: true,
+    nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  },
 );
 const { pid, url } = server;
-// A run that fails half-way must not leave its server behind.
+// A run that fails half-way must not leave its server behind; nor one stopped by a signal,
+// which no longer reaches the server's own session.
 process.once('exit', () => server.process.kill());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 const memberJar = await signIn(url, owner.email, PASSWORD);
 const cookie = [...memberJar].map(([name, value]) => `${name}=${value}`).join('; ');
 const trpcGet = (path: string, input: unknown, headers: Record<string, string> = {}) =>
