@@ -32,7 +32,8 @@
  * own CPU.
  *
  * Without and with viewers in turns (BENCH_TURNS, 3), so that a machine's changing load weighs
- * on both. Environment: BENCH_SECONDS (10) per phase, VIEWERS (200), VIEWER_MODE (`push`: the
+ * on both, after a phase without viewers that is not counted: the first turn's phase without
+ * viewers ran the server's code cold (its ingestion 0.5–0.8 × the next one's). Environment: BENCH_SECONDS (10) per phase, VIEWERS (200), VIEWER_MODE (`push`: the
  * answers come with the events; `fetch`: each viewer asks for them, as before they were
  * pushed; `none`: the streams only), READ_COST_RATE (200 refreshes a second for readCost),
  * BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof`). Listens on 127.0.0.1 only.
@@ -309,7 +310,8 @@ async function phase(): Promise<Phase> {
 }
 
 // Turns of both, one after the other, so that a machine whose load changes (other work on
-// it) weighs on both alike; each turn's ratio is its own.
+// it) weighs on both alike; each turn's ratio is its own. A warm-up first.
+await phase();
 const turns: { without: Phase; with: Phase; viewers: ViewerStats }[] = [];
 for (let turn = 0; turn < TURNS; turn++) {
   const without = await phase();
