@@ -46,6 +46,12 @@ export interface StartOptions {
    * (SQLite reader threads) must run beside its event loop, as they do in production.
    */
   pin?: boolean;
+  /**
+   * Start the server in a session of its own: where the kernel groups processes by session
+   * (`sched_autogroup`), its own scheduling group, so that its nice 19 reader threads yield
+   * only to its own event loop, as in a deployment, not to the bench's load at nice 0.
+   */
+  ownSession?: boolean;
 }
 
 const running = new Set<ServerProcess>();
@@ -75,6 +81,7 @@ export function startServerProcess(
     cwd: options.cwd ?? serverDir,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: options.ownSession ?? false,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
