@@ -85,9 +85,9 @@ interface Slot {
  * And after a heavy read, no heavy read starts for as long as it ran: heavy reads get at most
  * about half a core. Their thread's priority (background-thread.ts) was not enough: beside
  * five clients reading a 200,000-record bucket as hard as they could, the reader threads took
- * 0.3–0.65 of the two cores at nice 19 (as much at SCHED_IDLE) and ingestion fell to
- * 0.63–0.81 × of without; resting as long as they ran, 0.13–0.30 and 0.90–1.45 × in the same
- * run (docs/performance.md, "Reads under load"). A heavy read waits longer; its own time is
+ * 0.24–0.65 of the two cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to
+ * 0.60–0.95 × of without (mean 0.73); resting as long as they ran, 0.04–0.30 and 0.75–1.45 ×
+ * (mean 0.99) over the same nine turns (docs/performance.md, "Reads under load"). A heavy read waits longer; its own time is
  * unchanged.
  */
 export class ReaderPool {
