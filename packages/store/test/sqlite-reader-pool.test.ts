@@ -177,4 +177,62 @@ describe('SQLite reader threads', () => {
     expect(json).toMatchObject({ hasMore: true, lastKey: page.records.at(-1)!.key });
     await pool.close();
   }, 120_000);
+
+  it('start no heavy read for as long as the last one ran, and hold no light read meanwhile', async () => {
+    const { store, bucket } = await storeWithBucket('rest');
+    for (let start = 0; start < 2 * LIGHT_READ_RECORDS; start += 5_000) {
+      const records = Array.from({ length: 5_000 }, (_, i) => ({
+        key: start + i,
+        values: { 1: i, 2: -i },
+      }));
+      await store.upsertRecords(bucket, records, 'merge');
+    }
+    const heavyBucket = (await store.getBucket(bucket.id))!;
+    await store.close();
+    const notOnThreads: ReadsOf = {
+      readRecords: () => Promise.reject(new Error('not ready')),
+      readRecordsJson: () => Promise.reject(new Error('not ready')),
+      downsampleRecords: () => Promise.reject(new Error('not ready')),
+      downsampleRecordsJson: () => Promise.reject(new Error('not ready')),
+    };
+    // Nothing may wait: a heavy read that may not start is refused, which shows the rest.
+    const pool = new ReaderPool(
+      join(dir, 'rest.db'),
+      { threads: 2, maxWaiting: 0, timeoutMs: 60_000 },
+      notOnThreads,
+    );
+    pool.warmUp();
+    const heavyRead = () =>
+      pool.readRecords(heavyBucket, { order: 'asc', limit: 2 * LIGHT_READ_RECORDS });
+    const lightRead = () => pool.readRecords(heavyBucket, { order: 'asc', limit: 10 });
+    for (let attempt = 0; ; attempt++) {
+      if (
+        await heavyRead().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      expect(attempt).toBeLessThan(600);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Just after a heavy read: both threads are free, yet a heavy read may not start...
+    await expect(heavyRead()).rejects.toBeInstanceOf(StoreUnavailable);
+    // ...while a light one does.
+    expect((await lightRead()).records).toHaveLength(10);
+    // After the rest, heavy reads run again.
+    for (let attempt = 0; ; attempt++) {
+      const read = await heavyRead().then(
+        (result) => result,
+        () => undefined,
+      );
+      if (read) {
+        expect(read.records).toHaveLength(2 * LIGHT_READ_RECORDS);
+        break;
+      }
+      expect(attempt).toBeLessThan(600);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await pool.close();
+  }, 120_000);
 });

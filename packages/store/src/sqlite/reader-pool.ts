@@ -68,6 +68,8 @@ interface Slot {
   ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** When the job was sent to the thread (performance.now()). */
+  sentAt: number;
 }
 
 /**
@@ -79,10 +81,21 @@ interface Slot {
  * of its small bucket wait behind them (p50 from 4 ms to 0.3–1 s). The read limits of
  * packages/services let each caller run one read at a time, so the heavy queue takes callers
  * in turn.
+ *
+ * And after a heavy read, no heavy read starts for as long as it ran: heavy reads get at most
+ * about half a core. Their thread's priority (background-thread.ts) was not enough: beside
+ * five clients reading a 200,000-record bucket as hard as they could, the reader threads took
+ * 0.24–0.65 of the two cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to
+ * 0.60–0.95 × of without (mean 0.73); resting as long as they ran, 0.04–0.30 and 0.75–1.45 ×
+ * (mean 0.99) over the same nine turns (docs/performance.md, "Reads under load"). A heavy read waits longer; its own time is
+ * unchanged.
  */
 export class ReaderPool {
   private readonly slots: Slot[];
   private readonly waiting: Record<Lane, Job[]> = { light: [], heavy: [] };
+  /** No heavy read starts before this (performance.now()): see the class's comment. */
+  private heavyRestUntil = 0;
+  private restTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -101,6 +114,7 @@ export class ReaderPool {
       ready: false,
       job: undefined,
       timer: undefined,
+      sentAt: 0,
     }));
   }
 
@@ -162,6 +176,7 @@ export class ReaderPool {
   /** Refuses what waits, fails what runs, and stops every thread. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.restTimer);
     const gone = new StoreUnavailable('the store is closing');
     for (const job of [...this.waiting.light.splice(0), ...this.waiting.heavy.splice(0)]) {
       job.reject(gone);
@@ -189,8 +204,9 @@ export class ReaderPool {
     });
   }
 
-  /** Heavy reads leave one thread (of two or more) to light ones. */
+  /** Heavy reads leave one thread (of two or more) to light ones, and rest (see the class). */
   private heavyMayStart(): boolean {
+    if (performance.now() < this.heavyRestUntil) return false;
     const heavy = this.slots.filter((slot) => slot.lane === 'heavy').length;
     return heavy < Math.max(1, this.slots.length - 1);
   }
@@ -207,6 +223,7 @@ export class ReaderPool {
   /** Hands the job to the ready thread, with its deadline. */
   private send(slot: Slot, job: Job): void {
     const { timeoutMs } = this.options;
+    slot.sentAt = performance.now();
     slot.timer = setTimeout(() => {
       this.replace(slot, new StoreUnavailable(`no answer within ${timeoutMs} ms (read)`));
     }, timeoutMs);
@@ -257,11 +274,24 @@ export class ReaderPool {
   }
 
   private release(slot: Slot): void {
+    if (slot.lane === 'heavy' && slot.timer) this.restAfterHeavy(performance.now() - slot.sentAt);
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.job = undefined;
     slot.lane = undefined;
     slot.worker?.unref();
+  }
+
+  /** Starts the rest after a heavy read that ran `ranMs`, and the heavy reads waiting after it. */
+  private restAfterHeavy(ranMs: number): void {
+    if (this.closed) return;
+    this.heavyRestUntil = Math.max(this.heavyRestUntil, performance.now() + ranMs);
+    clearTimeout(this.restTimer);
+    this.restTimer = setTimeout(() => {
+      // Over, even if the timer fired a fraction of a millisecond early by performance.now().
+      this.heavyRestUntil = 0;
+      for (const slot of this.slots) if (slot.job === undefined) this.next(slot);
+    }, this.heavyRestUntil - performance.now());
   }
 
   private next(slot: Slot): void {
