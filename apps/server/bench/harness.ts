@@ -103,10 +103,23 @@ export function startServerProcess(
         };
         running.add(server);
         void exited.then(() => running.delete(server));
+        if (options.ownSession) stopWithThisProcess(child);
         resolve(server);
       } else if (entry.level === 'error') console.error(line);
     });
   });
+}
+
+/**
+ * A server in a session of its own gets no signal from the terminal (Ctrl-C): it is killed
+ * when this process exits, and a signal to this process makes it exit, so that a run that
+ * fails or is stopped half-way never leaves its server behind.
+ */
+function stopWithThisProcess(child: ChildProcess): void {
+  process.once('exit', () => child.kill());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(1));
+  }
 }
 
 /** Whether the process has exited (e.g. crashed during a run). */

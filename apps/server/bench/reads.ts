@@ -25,7 +25,11 @@
  * ratios to the phase without; and where the CPU went: the server's event loop, its reader
  * threads (lowered priority), its other threads (libuv's pool, GC), this process, the
  * attacker; and the attack's own cost to the event loop (its CPU with the attacker less what
- * the same ingestion cost it without), steadier than the ratios on a busy machine. The server runs unpinned: its reader threads need a core beside its event loop.
+ * the same ingestion cost it without), steadier than the ratios on a busy machine. The
+ * server runs unpinned (its reader threads need a core beside its event loop) and in a
+ * session of its own, as in a deployment: where the kernel groups processes by session, its
+ * nice 19 reader threads then yield to its own event loop, not to this process's writers
+ * (bench:share found the bench's own session starving the server's reads).
  * BENCH_PHASES ("reads,views"; "writes" adds the attacker's writes without views) picks the
  * phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
  * checkout's server on a copy of the same database, taking turns with this one, so the two
@@ -159,7 +163,12 @@ async function startTarget(name: string, root: string | undefined): Promise<Targ
   copyFileSync(join(dir, 'bench.db'), databasePath);
   const server = await startServerProcess(
     { DATABASE_URL: `file:${databasePath}` },
-    { pin: false, nodeArgs: NODE_ARGS, cwd: root && join(root, 'apps/server') },
+    {
+      pin: false,
+      ownSession: true,
+      nodeArgs: NODE_ARGS,
+      cwd: root && join(root, 'apps/server'),
+    },
   );
   const cookieOf = (jar: Map<string, string>) =>
     [...jar].map(([cookie, value]) => `${cookie}=${value}`).join('; ');

@@ -148,10 +148,6 @@ const server = await startServerProcess(
   },
 );
 const { pid, url } = server;
-// A run that fails half-way must not leave its server behind; nor one stopped by a signal,
-// which no longer reaches the server's own session.
-process.once('exit', () => server.process.kill());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 const memberJar = await signIn(url, owner.email, PASSWORD);
 const cookie = [...memberJar].map(([name, value]) => `${name}=${value}`).join('; ');
 const trpcGet = (path: string, input: unknown, headers: Record<string, string> = {}) =>
