@@ -98,29 +98,36 @@ export function openLive(
   const request = get(url, { headers: { cookie, ...options.headers }, agent: false }, (res) => {
     response = res;
     if (paused) res.pause();
-    res.setEncoding('utf8');
-    let buffer = '';
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let boundary = buffer.indexOf('\n\n');
-      while (boundary !== -1) {
-        const block = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        boundary = buffer.indexOf('\n\n');
-        const event = parseBlock(block);
-        if (!event || event.event === 'ping') continue;
-        stream.received.push(event);
-        if (event.event === 'connected') startedResolve();
-        if (event.event === 'message') stream.data.push(event);
-        if (event.event === 'serialized-error') stream.error = event.data as LiveStream['error'];
-        for (const waiter of [...waiters]) waiter();
-      }
+    onSseBlocks(res, (block) => {
+      const event = parseBlock(block);
+      if (!event || event.event === 'ping') return;
+      stream.received.push(event);
+      if (event.event === 'connected') startedResolve();
+      if (event.event === 'message') stream.data.push(event);
+      if (event.event === 'serialized-error') stream.error = event.data as LiveStream['error'];
+      for (const waiter of [...waiters]) waiter();
     });
     res.on('end', finish);
     res.on('close', finish);
   });
   request.on('error', finish);
   return stream;
+}
+
+/** Calls `onBlock` with each event block of a server-sent event stream, as it arrives. */
+export function onSseBlocks(res: IncomingMessage, onBlock: (block: string) => void): void {
+  res.setEncoding('utf8');
+  let buffer = '';
+  res.on('data', (chunk: string) => {
+    buffer += chunk;
+    let boundary = buffer.indexOf('\n\n');
+    while (boundary !== -1) {
+      const block = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      boundary = buffer.indexOf('\n\n');
+      onBlock(block);
+    }
+  });
 }
 
 function parseBlock(block: string): SseEvent | undefined {
