@@ -4,6 +4,7 @@ import { afterAll, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
 import { settleUpkeep } from './contract/context.ts';
+import { ownedDashboard } from './owned-dashboard.ts';
 import { createTestDatabase } from './test-database.ts';
 
 /*
@@ -17,19 +18,7 @@ afterAll(() => database.destroy());
 const path = database.url.slice('file:'.length);
 /** An IV bucket named `b` in a dashboard of its own keeping `retention` records. */
 async function ivBucket(store: Store, name: string, retention: number) {
-  const user = await store.createUser({
-    email: `${name}@d.e`,
-    name,
-    workspace: name,
-    passwordHash: 'h',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: name,
-    slug: name,
-    name,
-    retention,
-  });
+  const dashboard = await ownedDashboard(store, name, retention);
   return store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'IV' });
 }
 

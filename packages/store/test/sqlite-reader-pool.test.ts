@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
 import { LIGHT_READ_RECORDS, ReaderPool, type ReadsOf } from '../src/sqlite/reader-pool.ts';
 import { StoreUnavailable } from '../src/store.ts';
+import { ownedDashboard } from './owned-dashboard.ts';
 
 /** The reader threads of the SQLite store (src/sqlite/reader-pool.ts). */
 
@@ -17,19 +18,7 @@ async function storeWithBucket(
   options: { timeoutMs?: number; readerThreads?: number } = {},
 ) {
   const store = await openStore(`file:${join(dir, `${name}.db`)}`, options);
-  const owner = await store.createUser({
-    email: `${name}@example.com`,
-    name,
-    workspace: name,
-    passwordHash: 'hash',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: owner.id,
-    workspace: owner.workspace,
-    slug: name,
-    name,
-    retention: 1_000_000,
-  });
+  const dashboard = await ownedDashboard(store, name);
   const bucket = await store.createBucket({ dashboardId: dashboard.id, name, type: 'TSV' });
   return { store, bucket };
 }

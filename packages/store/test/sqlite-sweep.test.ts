@@ -7,6 +7,7 @@ import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
 import { SWEEP_BATCH } from '../src/sweep.ts';
 import { settleUpkeep } from './contract/context.ts';
+import { ownedDashboard } from './owned-dashboard.ts';
 
 /*
  * What the contract suite cannot do: stop the process in the middle of a sweep. Closing the
@@ -41,19 +42,7 @@ function leftovers(): { records: number; figures: number; marks: number } {
 }
 
 async function dashboardWithRecords(store: Store, name: string) {
-  const user = await store.createUser({
-    email: `${name}@example.com`,
-    name,
-    workspace: name,
-    passwordHash: 'h',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: name,
-    slug: name,
-    name,
-    retention: 1_000_000,
-  });
+  const dashboard = await ownedDashboard(store, name);
   for (const type of ['TSV', 'IV'] as const) {
     const bucket = await store.createBucket({ dashboardId: dashboard.id, name: type, type });
     const records = Array.from({ length: RECORDS }, (_, i) => ({ key: i, values: { 1: i } }));
