@@ -10,6 +10,7 @@ import {
 import { getQueryKey } from '@trpc/react-query';
 import { describeError } from './errors.ts';
 import { liveRetryLink } from './live-connection.ts';
+import { queryRetry } from './query-retry.ts';
 import { trpc } from './trpc.ts';
 
 /** Errors that another try will not fix: the answer would be the same. */
@@ -19,7 +20,7 @@ export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
     defaultOptions: {
       queries: {
-        retry: (failures, error) => failures < 2 && !FINAL_CODES.has(describeError(error).code),
+        ...queryRetry(FINAL_CODES),
         staleTime: 10_000,
       },
     },

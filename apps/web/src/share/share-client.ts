@@ -1,8 +1,8 @@
 import { MAX_TRPC_BATCH_CALLS } from '@bucketgrid/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { describeError } from '../lib/errors.ts';
 import { liveRetryLink } from '../lib/live-connection.ts';
+import { queryRetry } from '../lib/query-retry.ts';
 import { trpc } from '../lib/trpc.ts';
 
 /** Answers another try would not change. */
@@ -12,7 +12,7 @@ export function createShareQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        retry: (failures, error) => failures < 2 && !FINAL_CODES.has(describeError(error).code),
+        ...queryRetry(FINAL_CODES),
         staleTime: 10_000,
       },
     },
