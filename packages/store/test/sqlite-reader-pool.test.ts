@@ -13,6 +13,27 @@ import { ownedDashboard } from './owned-dashboard.ts';
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-readers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The fallback of pools under test: no read may run anywhere but on the threads. */
+const notOnThreads: ReadsOf = {
+  readRecords: () => Promise.reject(new Error('not ready')),
+  readRecordsJson: () => Promise.reject(new Error('not ready')),
+  downsampleRecords: () => Promise.reject(new Error('not ready')),
+  downsampleRecordsJson: () => Promise.reject(new Error('not ready')),
+};
+
+/** Asks again every 100 ms (threads warming up, a rest running out) until `read` answers. */
+async function untilAnswered<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await read().then(
+      (result) => ({ result }),
+      () => undefined,
+    );
+    if (answer) return answer.result;
+    expect(attempt).toBeLessThan(600);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function storeWithBucket(
   name: string,
   options: { timeoutMs?: number; readerThreads?: number } = {},
@@ -115,13 +136,6 @@ describe('SQLite reader threads', () => {
     const [bigNow, smallNow] = [await store.getBucket(big.id), await store.getBucket(small.id)];
     await store.close();
 
-    // No read may run anywhere but on the threads.
-    const notOnThreads: ReadsOf = {
-      readRecords: () => Promise.reject(new Error('not ready')),
-      readRecordsJson: () => Promise.reject(new Error('not ready')),
-      downsampleRecords: () => Promise.reject(new Error('not ready')),
-      downsampleRecordsJson: () => Promise.reject(new Error('not ready')),
-    };
     const pool = new ReaderPool(
       join(dir, 'lanes.db'),
       { threads: 2, maxWaiting: 64, timeoutMs: 60_000 },
@@ -129,15 +143,7 @@ describe('SQLite reader threads', () => {
     );
     pool.warmUp();
     const lightRead = () => pool.readRecords(smallNow!, { order: 'asc', limit: 10 });
-    for (let attempt = 0; ; attempt++) {
-      const ready = await lightRead().then(
-        () => true,
-        () => false,
-      );
-      if (ready) break;
-      expect(attempt).toBeLessThan(600);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await untilAnswered(lightRead);
 
     const finished: string[] = [];
     const heavy = Array.from({ length: 6 }, (_, i) =>
@@ -178,12 +184,6 @@ describe('SQLite reader threads', () => {
     }
     const heavyBucket = (await store.getBucket(bucket.id))!;
     await store.close();
-    const notOnThreads: ReadsOf = {
-      readRecords: () => Promise.reject(new Error('not ready')),
-      readRecordsJson: () => Promise.reject(new Error('not ready')),
-      downsampleRecords: () => Promise.reject(new Error('not ready')),
-      downsampleRecordsJson: () => Promise.reject(new Error('not ready')),
-    };
     // Nothing may wait: a heavy read that may not start is refused, which shows the rest.
     const pool = new ReaderPool(
       join(dir, 'rest.db'),
@@ -194,34 +194,13 @@ describe('SQLite reader threads', () => {
     const heavyRead = () =>
       pool.readRecords(heavyBucket, { order: 'asc', limit: 2 * LIGHT_READ_RECORDS });
     const lightRead = () => pool.readRecords(heavyBucket, { order: 'asc', limit: 10 });
-    for (let attempt = 0; ; attempt++) {
-      if (
-        await heavyRead().then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-      expect(attempt).toBeLessThan(600);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await untilAnswered(heavyRead);
     // Just after a heavy read: both threads are free, yet a heavy read may not start...
     await expect(heavyRead()).rejects.toBeInstanceOf(StoreUnavailable);
     // ...while a light one does.
     expect((await lightRead()).records).toHaveLength(10);
     // After the rest, heavy reads run again.
-    for (let attempt = 0; ; attempt++) {
-      const read = await heavyRead().then(
-        (result) => result,
-        () => undefined,
-      );
-      if (read) {
-        expect(read.records).toHaveLength(2 * LIGHT_READ_RECORDS);
-        break;
-      }
-      expect(attempt).toBeLessThan(600);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    expect((await untilAnswered(heavyRead)).records).toHaveLength(2 * LIGHT_READ_RECORDS);
     await pool.close();
   }, 120_000);
 });
