@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataRecord, DownsampleQuery } from '@bucketgrid/shared';
 import { openStore } from '../src/open-store.ts';
+import { ownedDashboard } from '../test/owned-dashboard.ts';
 
 const env = process.env;
 const RECORDS = Number(env.BENCH_RECORDS ?? 1_000_000);
@@ -43,19 +44,7 @@ try {
     readerThreads: READER_THREADS,
     seriesChunks: env.BENCH_SERIES_CHUNKS !== '0',
   });
-  const user = await store.createUser({
-    email: 'bench@example.com',
-    name: 'Bench',
-    workspace: 'bench',
-    passwordHash: 'x',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: 'bench',
-    slug: 'bench',
-    name: 'Bench',
-    retention: 1_000_000,
-  });
+  const dashboard = await ownedDashboard(store, 'bench', 1_000_000);
   const created = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'TSV' });
 
   let began = performance.now();

@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataRecord } from '@bucketgrid/shared';
 import { openStore } from '../src/open-store.ts';
+import { ownedDashboard } from '../test/owned-dashboard.ts';
 import { seededRandom } from '../test/seeded-random.ts';
 
 const env = process.env;
@@ -41,19 +42,7 @@ try {
     readerThreads: 0,
     seriesChunks: true,
   });
-  const user = await store.createUser({
-    email: 'bench@example.com',
-    name: 'Bench',
-    workspace: 'bench',
-    passwordHash: 'x',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: user.id,
-    workspace: 'bench',
-    slug: 'bench',
-    name: 'Bench',
-    retention: 10_000_000,
-  });
+  const dashboard = await ownedDashboard(store, 'bench', 10_000_000);
   const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'TSV' });
   let next = 0;
   const newer = (count: number) =>

@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataRecord } from '@bucketgrid/shared';
 import { openStore } from '../src/open-store.ts';
+import { ownedDashboard } from '../test/owned-dashboard.ts';
 
 const env = process.env;
 const WRITERS = Number(env.BENCH_WRITERS ?? 32);
@@ -55,19 +56,7 @@ async function measure(chunks: boolean): Promise<Sample> {
         failed() {},
       },
     });
-    const user = await store.createUser({
-      email: 'bench@example.com',
-      name: 'Bench',
-      workspace: 'bench',
-      passwordHash: 'x',
-    });
-    const dashboard = await store.createDashboard({
-      ownerId: user.id,
-      workspace: 'bench',
-      slug: 'bench',
-      name: 'Bench',
-      retention: RETENTION,
-    });
+    const dashboard = await ownedDashboard(store, 'bench', RETENTION);
     const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'TSV' });
     sample.run.length = sample.commit.length = sample.jobs.length = 0;
     let next = Date.UTC(2024, 0, 1);
