@@ -32,8 +32,13 @@ export const CUT_WIDTHS: Readonly<Record<AggregatedType, readonly number[]>> = {
   IV: Array.from({ length: 32 }, (_, i) => (i % 2 === 0 ? 1 : 5) * 10 ** (i >> 1)),
 };
 
-/** The first index in [low, high) whose key is at least `bound` (high when none is). */
-function firstAtLeast(keys: readonly number[], low: number, high: number, bound: number): number {
+/** The first index in [low, high) of `keys` (ascending) that is at least `bound` (high when none is). */
+export function firstKeyAtLeast(
+  keys: readonly number[],
+  bound: number,
+  low = 0,
+  high = keys.length,
+): number {
   while (low < high) {
     const middle = (low + high) >> 1;
     if (keys[middle]! < bound) low = middle + 1;
@@ -64,16 +69,16 @@ export function chunkEnd(
   const beginsCell = (width: number) => cellStart(first, width) > previous;
   const coarsest = widths[widths.length - 1]!;
   if (beginsCell(coarsest)) {
-    const end = firstAtLeast(keys, start + 1, high, cellStart(first, coarsest) + coarsest);
+    const end = firstKeyAtLeast(keys, cellStart(first, coarsest) + coarsest, start + 1, high);
     if (end <= limit) {
       if (limit === keys.length) return limit;
-      return firstAtLeast(keys, end, limit + 1, cellStart(keys[limit]!, coarsest));
+      return firstKeyAtLeast(keys, cellStart(keys[limit]!, coarsest), end, limit + 1);
     }
   }
   for (let rung = widths.length - 2; rung > 0; rung--) {
     const width = widths[rung]!;
     if (!beginsCell(width)) continue;
-    const end = firstAtLeast(keys, start + 1, high, cellStart(first, width) + width);
+    const end = firstKeyAtLeast(keys, cellStart(first, width) + width, start + 1, high);
     if (end <= limit) return end;
   }
   // The finest width, 1, holds one key.

@@ -6,6 +6,7 @@ import {
   type EncodedChunk,
   recordsFromColumns,
 } from '../chunks/codec.ts';
+import { firstKeyAtLeast } from '../chunks/cut.ts';
 import { FIGURES_BYTES, readFigures } from '../chunks/figures.ts';
 import type { GroupFolder } from '../downsample/fold.ts';
 import { cellStart } from '../downsample/tiers.ts';
@@ -283,18 +284,6 @@ function figuresOf(sql: Sql, chunk: ChunkMeta): Buffer {
     .get(chunk.id) as Buffer;
   rememberFigures(chunk.id, chunk.stamp, figures);
   return figures;
-}
-
-/** The first index of `keys` (ascending) that is at least `bound`. */
-function firstKeyAtLeast(keys: readonly number[], bound: number): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (keys[middle]! < bound) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** The first index of `records` whose key is at least `bound`. */

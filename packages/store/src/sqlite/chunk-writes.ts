@@ -1,6 +1,6 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { columnsFromRecords, encodeChunk } from '../chunks/codec.ts';
-import { CHUNK_MAX_RECORDS, chunkEnd } from '../chunks/cut.ts';
+import { CHUNK_MAX_RECORDS, chunkEnd, firstKeyAtLeast } from '../chunks/cut.ts';
 import { chunkFigures } from '../chunks/figures.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { WriteMode } from '../store.ts';
@@ -302,14 +302,7 @@ export class SqliteChunks {
     ).get(bucket, key) as ChunkPlace | undefined;
     if (place === undefined || place.last < key) return false;
     const keys = chunkKeys(sql, place.id);
-    let low = 0;
-    let high = keys.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (keys[middle]! < key) low = middle + 1;
-      else high = middle;
-    }
-    return keys[low] === key;
+    return keys[firstKeyAtLeast(keys, key)] === key;
   }
 
   /**
