@@ -13,16 +13,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  addMember,
-  createApiKey,
-  createBucket,
-  createDashboard,
-  createUser,
-} from '@bucketgrid/services';
 import { openStore } from '@bucketgrid/store';
 import { type LiveStream, openLive } from '../test/live-client.ts';
-import { cpuSeconds, pinToCoreOne, signIn, startServerProcess } from './harness.ts';
+import {
+  cpuSeconds,
+  pinToCoreOne,
+  sharedBusyDashboard,
+  signIn,
+  startServerProcess,
+} from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const VIEWS = Number(process.env.VIEWS ?? 64);
@@ -36,27 +35,12 @@ pinToCoreOne(import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-delivery-bench-'));
 const databaseUrl = `file:${join(dir, 'bench.db')}`;
 const store = await openStore(databaseUrl);
-const users = [];
-for (let i = 0; i < ACCOUNTS; i++) {
-  users.push(
-    await createUser(store, { email: `v${i}@example.com`, password: PASSWORD, name: 'V' }),
-  );
-}
-const dashboard = await createDashboard(store, { ownerId: users[0]!.id, name: 'Plant' });
-for (const user of users.slice(1)) {
-  await addMember(store, 'owner', { dashboardId: dashboard.id, email: user.email, role: 'user' });
-}
-const buckets: { id: string }[] = [];
-for (let i = 0; i < BUCKETS; i++) {
-  buckets.push(
-    await createBucket(store, { dashboardId: dashboard.id, name: `b${i}`, type: 'TSV' }),
-  );
-}
-const { key } = await createApiKey(
-  store,
-  { dashboardId: dashboard.id, name: 'k', type: 'production', createdBy: users[0]!.id },
-  Date.now(),
-);
+const { users, dashboard, buckets, key } = await sharedBusyDashboard(store, {
+  accounts: ACCOUNTS,
+  buckets: BUCKETS,
+  emailPrefix: 'v',
+  password: PASSWORD,
+});
 await store.close();
 
 const server = await startServerProcess({ DATABASE_URL: databaseUrl, TRUST_PROXY: '1' });

@@ -3,6 +3,14 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import {
+  addMember,
+  createApiKey,
+  createBucket,
+  createDashboard,
+  createUser,
+} from '@bucketgrid/services';
+import type { Store } from '@bucketgrid/store';
 
 /**
  * What the benchmark scripts share: the server runs as its own process pinned to core 0, the
@@ -239,4 +247,36 @@ export function cliOf(root: string, databaseUrl: string) {
         env: { ...process.env, DATABASE_URL: databaseUrl },
       }).toString(),
     ) as Record<string, string>;
+}
+
+/**
+ * A dashboard of `buckets` TSV buckets shared by `accounts` new users (the first owns it, the
+ * others are its users, all with `password`) and an API key of it, made through the services
+ * as the app makes them: the live benches' busy dashboard.
+ */
+export async function sharedBusyDashboard(
+  store: Store,
+  options: { accounts: number; buckets: number; emailPrefix: string; password: string },
+) {
+  const users = [];
+  for (let i = 0; i < options.accounts; i++) {
+    const email = `${options.emailPrefix}${i}@example.com`;
+    users.push(await createUser(store, { email, password: options.password, name: 'V' }));
+  }
+  const dashboard = await createDashboard(store, { ownerId: users[0]!.id, name: 'Plant' });
+  for (const user of users.slice(1)) {
+    await addMember(store, 'owner', { dashboardId: dashboard.id, email: user.email, role: 'user' });
+  }
+  const buckets = [];
+  for (let i = 0; i < options.buckets; i++) {
+    buckets.push(
+      await createBucket(store, { dashboardId: dashboard.id, name: `b${i}`, type: 'TSV' }),
+    );
+  }
+  const { key } = await createApiKey(
+    store,
+    { dashboardId: dashboard.id, name: 'k', type: 'production', createdBy: users[0]!.id },
+    Date.now(),
+  );
+  return { users, dashboard, buckets, key };
 }

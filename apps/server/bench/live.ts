@@ -31,6 +31,7 @@ import {
   percentile,
   pinToCoreOne,
   rssMiB,
+  sharedBusyDashboard,
   signIn,
   startServerProcess,
 } from './harness.ts';
@@ -67,31 +68,17 @@ const { key } = await createApiKey(
   Date.now(),
 );
 // --- Views inside the caps: 4 accounts on their own dashboard of 50 buckets. ---
-const viewers = [];
-for (let i = 0; i < FANOUT_ACCOUNTS; i++) {
-  viewers.push(
-    await createUser(store, { email: `viewer${i}@example.com`, password: PASSWORD, name: 'V' }),
-  );
-}
-const fanDashboard = await createDashboard(store, { ownerId: viewers[0]!.id, name: 'Own' });
-for (const viewer of viewers.slice(1)) {
-  await addMember(store, 'owner', {
-    dashboardId: fanDashboard.id,
-    email: viewer.email,
-    role: 'user',
-  });
-}
-const fanBuckets: Awaited<ReturnType<typeof createBucket>>[] = [];
-for (let i = 0; i < FANOUT_BUCKETS; i++) {
-  fanBuckets.push(
-    await createBucket(store, { dashboardId: fanDashboard.id, name: `b${i}`, type: 'TSV' }),
-  );
-}
-const { key: fanKey } = await createApiKey(
-  store,
-  { dashboardId: fanDashboard.id, name: 'k', type: 'production', createdBy: viewers[0]!.id },
-  Date.now(),
-);
+const {
+  users: viewers,
+  dashboard: fanDashboard,
+  buckets: fanBuckets,
+  key: fanKey,
+} = await sharedBusyDashboard(store, {
+  accounts: FANOUT_ACCOUNTS,
+  buckets: FANOUT_BUCKETS,
+  emailPrefix: 'viewer',
+  password: PASSWORD,
+});
 await store.close();
 
 const server = await startServerProcess({ DATABASE_URL: databaseUrl });
