@@ -229,9 +229,14 @@ describe('/mcp', () => {
     const { key } = await provision(server.store, 'IV');
     const pushed = await pushBody(server.url, mcpHead(key, 'chunked'), HUGE, { chunked: true });
     expect(pushed.written).toBeLessThan(BUFFERED);
-    expect(parseResponse(pushed.response)).toMatchObject({
-      status: 413,
-      body: { code: 'payload_too_large' },
-    });
+    // The server closes with the rest of the body unread, so its kernel may answer the
+    // sender's next bytes with a reset that discards the 413 before the client reads it
+    // (CI saw it once): the answer, when it arrives, is the 413.
+    if (pushed.response !== '') {
+      expect(parseResponse(pushed.response)).toMatchObject({
+        status: 413,
+        body: { code: 'payload_too_large' },
+      });
+    }
   });
 });
