@@ -92,11 +92,12 @@ async function view(setup: ViewerSetup, i: number): Promise<void> {
         streams.add(res);
         stats.open++;
         // The blocks are told apart by their first bytes: parsing 20 KB answers would make
-        // the viewers, not the server, the bench's bottleneck.
+        // the viewers, not the server, the bench's bottleneck. An answer comes whole first,
+        // then as what changed (`answerChange`): both are counted.
         onSseBlocks(res, (block) => {
           if (block.startsWith('event: connected')) started();
           else if (block.startsWith('event: serialized-error')) stats.errors++;
-          else if (block.startsWith('data: {"type":"answer"')) {
+          else if (block.startsWith('data: {"type":"answer')) {
             stats.answers++;
             stats.answerBytes += block.length;
           } else if (block.startsWith('data: {"type":"records"')) {

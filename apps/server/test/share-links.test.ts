@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_SHARE_LINKS_PER_DASHBOARD, type WidgetInput } from '@bucketgrid/shared';
+import {
+  applyAnswerChange,
+  MAX_SHARE_LINKS_PER_DASHBOARD,
+  type ShareAnswer,
+  type ShareAnswerChange,
+  type WidgetInput,
+} from '@bucketgrid/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './helpers.ts';
 import { openLive } from './live-client.ts';
@@ -569,6 +575,39 @@ describe('what many viewers cost', () => {
       expect(pushed.data).toEqual(JSON.parse(JSON.stringify(fetched)));
       expect(fetched.series[1]!.last).toContain(value);
       expect(types(openViewer)).toEqual(['records']);
+      // The next answer comes as what changed since the one this page holds.
+      await call(`${server.url}/api/buckets/${shown.id}`, {
+        method: 'POST',
+        key,
+        body: [{ key: server.clock.now - 500, data: [{ series_key: 1, value: value + 1 }] }],
+      });
+      await viewer.until((s) => types(s).length === 4);
+      expect(types(viewer)).toEqual(['answer', 'records', 'answerChange', 'records']);
+      const told = viewer.data[2]!.data as ShareAnswerChange;
+      expect(told.base).toBe((pushed as ShareAnswer).version);
+      const refetched = await anonymous().share.downsample.query({
+        token: locked.token,
+        bucketId: shown.id,
+        points: 50,
+        series: [1],
+      });
+      expect(refetched.series[1]!.last).toContain(value + 1);
+      expect(applyAnswerChange('downsample', pushed.data, told.change)).toEqual(
+        JSON.parse(JSON.stringify(refetched)),
+      );
+      // A page that comes later is pushed the whole answer first.
+      const later = openLive(server.url, 'share.live', { token: locked.token, reads });
+      await later.started;
+      await call(`${server.url}/api/buckets/${shown.id}`, {
+        method: 'POST',
+        key,
+        body: [{ key: server.clock.now - 250, data: [{ series_key: 1, value: value + 2 }] }],
+      });
+      await later.until((s) => types(s).includes('records'));
+      await viewer.until((s) => types(s).length === 6);
+      expect(types(later)).toEqual(['answer', 'records']);
+      expect(types(viewer).slice(4)).toEqual(['answerChange', 'records']);
+      later.close();
       viewer.close();
       openViewer.close();
     },

@@ -11,6 +11,7 @@ export * from './read-query.ts';
 export * from './records.ts';
 export * from './records-text.ts';
 export * from './series.ts';
+export * from './share-answer-change.ts';
 export * from './share-links.ts';
 export * from './share-pushed.ts';
 export * from './time-range.ts';

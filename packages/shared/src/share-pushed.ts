@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema } from './domain.ts';
 import { downsampleQueryInput } from './downsample.ts';
 import { readQueryInput } from './read-query.ts';
+import type { AnswerChange } from './share-answer-change.ts';
 
 /**
  * Answers a locked share link pushes to its pages with each event about a bucket
@@ -34,12 +35,30 @@ export const pushedReadSchema = z.discriminatedUnion('kind', [
 ]);
 export type PushedRead = z.output<typeof pushedReadSchema>;
 
-/** A pushed answer: the read as the page named it, and what a request for it would answer. */
+/**
+ * A pushed answer: the read as the page named it, and what a request for it would answer.
+ * `version` names it (the id of the event it came with), so that the next one may come as
+ * what changed since (ShareAnswerChange).
+ */
 export interface ShareAnswer {
   type: 'answer';
   bucketId: string;
   read: PushedRead;
+  version: string;
   data: unknown;
+}
+
+/**
+ * A pushed answer as what changed since the answer `base` (share-answer-change.ts): sent to a
+ * page that was pushed `base` on this stream, the whole answer to any other.
+ */
+export interface ShareAnswerChange {
+  type: 'answerChange';
+  bucketId: string;
+  read: PushedRead;
+  version: string;
+  base: string;
+  change: AnswerChange;
 }
 
 /** One text per read, whatever order its fields came in: how server and page match them. */

@@ -1,9 +1,11 @@
 import {
+  applyAnswerChange,
   MAX_PUSHED_READS,
   type PushedRead,
   pushedReadKey,
   pushedReadSchema,
   type ShareAnswer,
+  type ShareAnswerChange,
 } from '@bucketgrid/shared';
 
 /**
@@ -20,11 +22,12 @@ const SETTLE_MS = 250;
 /**
  * What a locked share link's page knows of its widgets' reads: which reads they make (named
  * to the server in the live stream's input, which then pushes their answers with each event:
- * docs/sharing.md, "Public links"), and the latest answer pushed for each.
+ * docs/sharing.md, "Public links"), and the latest answer pushed for each, whole or as what
+ * changed since the one before.
  */
 export class PushedAnswers {
   private readonly asked = new Map<string, PushedRead>();
-  private readonly answers = new Map<string, { data: unknown; at: number }>();
+  private readonly answers = new Map<string, { data: unknown; version: string; at: number }>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `onReads`: the reads made changed (settled), the stream should name the new set. */
@@ -52,7 +55,23 @@ export class PushedAnswers {
   }
 
   put(answer: ShareAnswer): void {
-    this.answers.set(pushedReadKey(answer.read), { data: answer.data, at: Date.now() });
+    const { version, data } = answer;
+    this.answers.set(pushedReadKey(answer.read), { data, version, at: Date.now() });
+  }
+
+  /**
+   * What changed since an answer pushed before: applied to it when it is the one held, else
+   * the one held is dropped (the widget then asks for itself).
+   */
+  change(answer: ShareAnswerChange): void {
+    const key = pushedReadKey(answer.read);
+    const held = this.answers.get(key);
+    const data =
+      held?.version === answer.base
+        ? applyAnswerChange(answer.read.kind, held.data, answer.change)
+        : null;
+    if (data === null) this.answers.delete(key);
+    else this.answers.set(key, { data, version: answer.version, at: Date.now() });
   }
 
   /** Forgets every answer: the stream reopened, and writes made meanwhile came with none. */

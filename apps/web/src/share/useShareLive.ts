@@ -1,4 +1,4 @@
-import type { PushedRead, ShareAnswer } from '@bucketgrid/shared';
+import type { PushedRead, ShareAnswer, ShareAnswerChange } from '@bucketgrid/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useLiveStream } from '../hooks/useLiveStream.ts';
 import type { LiveStatus } from '../lib/live-connection.ts';
@@ -43,6 +43,8 @@ export function useShareLive(
         onData(value) {
           const event = value.data;
           if (event.type === 'answer') pushed?.answers.put(event as ShareAnswer);
+          else if (event.type === 'answerChange')
+            pushed?.answers.change(event as ShareAnswerChange);
           else callbacks.onData({ data: event });
         },
       }),

@@ -20,10 +20,12 @@ import {
   idSchema,
   MAX_PUSHED_READS,
   type PushedRead,
+  pushedReadKey,
   pushedReadSchema,
   type ReadQueryInput,
   readQueryInput,
   type ShareAnswer,
+  type ShareAnswerChange,
   toLongRecord,
 } from '@bucketgrid/shared';
 import type { ShareLink } from '@bucketgrid/store';
@@ -31,7 +33,7 @@ import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { liveInput, trackedEvents } from '../live.ts';
 import { publicProcedure, router } from '../trpc.ts';
-import { pushedAnswer } from './share-pushed.ts';
+import { type Pushed, pushedAnswer } from './share-pushed.ts';
 
 /**
  * What anyone holding a public share link's token may do: read the dashboard's saved grid.
@@ -118,7 +120,9 @@ export const shareRouter = router({
       lastEventId: input.lastEventId,
       signal: signal ?? new AbortController().signal,
     });
-    return trackedEvents<LiveEvent | ShareAnswer>(shownEvents(view, ctx, reads));
+    return trackedEvents<LiveEvent | ShareAnswer | ShareAnswerChange>(
+      shownEvents(view, ctx, reads),
+    );
   }),
 });
 
@@ -172,15 +176,18 @@ async function recordsAnswer(ctx: ShareReadContext, bucketId: string, params: Re
  * The view's events, less those of buckets the saved widgets do not show (whose write times
  * are none of the viewer's business); a saved layout changes what is shown. On a locked link,
  * each `records` event comes after the answers of the view's `reads` of that bucket
- * (share-pushed.ts), read once for all the link's views.
+ * (share-pushed.ts), read once for all the link's views: as what changed since the answer
+ * this view was pushed before, when that is the one the change was made against.
  */
 async function* shownEvents(
   view: LiveView,
   ctx: ShareReadContext,
   reads: PushedRead[],
-): AsyncGenerator<LiveMessage | { id: string; event: ShareAnswer }> {
+): AsyncGenerator<LiveMessage | Pushed['answer'] | NonNullable<Pushed['change']>> {
   let { layout } = ctx;
   let shown = shownByWidgets(layout.widgets);
+  /** The version of each read's answer this view's page was last pushed. */
+  const held = new Map<string, string>();
   for await (const message of view) {
     const { event } = message;
     if (event.type === 'layout') {
@@ -206,7 +213,11 @@ async function* shownEvents(
               })
             : recordsAnswer(current, read.bucketId, { order: read.order, limit: read.limit }),
         );
-        if (pushed) yield pushed;
+        if (!pushed) continue;
+        const key = pushedReadKey(read);
+        const { change } = pushed;
+        yield change && held.get(key) === change.event.base ? change : pushed.answer;
+        held.set(key, pushed.answer.event.version);
       }
     }
     yield message;
