@@ -10,9 +10,8 @@
  * group. What it achieved (reads, writes, views open, events) is reported back, so a starved
  * attacker would show. Commands arrive over IPC: `{start: Attack}`, then `{stop: true}`.
  */
-import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { setPriority } from 'node:os';
+import { runAtLowestPriority } from './lowest-priority.ts';
 
 export type Attack =
   | { kind: 'reads'; url: string; keys: string[]; reads: string[] }
@@ -38,12 +37,7 @@ export interface AttackReport {
   events: number;
 }
 
-setPriority(19);
-try {
-  writeFileSync('/proc/self/autogroup', '19');
-} catch {
-  // No autogroups here (another kernel, or turned off): nice 19 is what orders the threads.
-}
+runAtLowestPriority();
 
 // reads.ts gone (it ended, or crashed): so is the attack.
 process.on('disconnect', () => process.exit(0));

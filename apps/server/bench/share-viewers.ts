@@ -14,9 +14,9 @@
  * - `none`: the stream only.
  */
 import { get, type IncomingMessage } from 'node:http';
-import { setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onSseBlocks } from '../test/live-client.ts';
+import { runAtLowestPriority } from './lowest-priority.ts';
 import { fetchWidgetReads, widgetReads } from './share-widget-reads.ts';
 
 export type ViewerMode = 'push' | 'fetch' | 'none';
@@ -132,5 +132,5 @@ process.on('message', async (message: { start?: ViewerSetup; stats?: true; stop?
 
 // Ends with the bench, however the bench ends.
 process.once('disconnect', () => process.exit(0));
-setPriority(19);
+runAtLowestPriority();
 process.send!({ ready: true });

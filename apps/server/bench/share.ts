@@ -18,7 +18,8 @@
  * Where things run, on a 2-core machine: the server unpinned (its reader threads need a core
  * beside its event loop) and in a session of its own; the writers and the member in this
  * process on core 1, at normal priority; the viewers in a child process on core 1 too, at the
- * lowest priority (nice 19). The session: the kernel here groups processes by session
+ * lowest priority, in a session of its own (bench/lowest-priority.ts), as the attacker of
+ * `bench:reads`. The session: the kernel here groups processes by session
  * (`sched_autogroup`) and nice orders threads only within a group. In the bench's session the
  * server's reader threads (nice 19, packages/store) yielded to this process's writers (nice
  * 0) as to the server's own event loop, so the member's read (`buckets.downsample` runs on a
@@ -220,8 +221,10 @@ interface Viewers {
 
 /** The viewers, in their own process at the lowest priority (bench/share-viewers.ts). */
 async function startViewers(count: number): Promise<Viewers> {
+  // A session of its own: its own scheduling group (lowest-priority.ts says why).
   const child = fork(fileURLToPath(new URL('./share-viewers.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
+    detached: true,
   });
   const next = <T>(key: string) =>
     new Promise<T>((resolve) => {
