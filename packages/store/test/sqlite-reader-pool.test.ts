@@ -173,29 +173,11 @@ describe('SQLite reader threads', () => {
     await pool.close();
   }, 120_000);
 
-  it('start no heavy read for as long as the last one ran, and hold no light read meanwhile', async () => {
-    const { store, bucket } = await storeWithBucket('rest');
-    for (let start = 0; start < 2 * LIGHT_READ_RECORDS; start += 5_000) {
-      const records = Array.from({ length: 5_000 }, (_, i) => ({
-        key: start + i,
-        values: { 1: i, 2: -i },
-      }));
-      await store.upsertRecords(bucket, records, 'merge');
-    }
-    const heavyBucket = (await store.getBucket(bucket.id))!;
-    await store.close();
-    // Nothing may wait: a heavy read that may not start is refused, which shows the rest.
-    const pool = new ReaderPool(
-      join(dir, 'rest.db'),
-      { threads: 2, maxWaiting: 0, timeoutMs: 60_000 },
-      notOnThreads,
-    );
-    pool.warmUp();
-    const heavyRead = () =>
-      pool.readRecords(heavyBucket, { order: 'asc', limit: 2 * LIGHT_READ_RECORDS });
-    const lightRead = () => pool.readRecords(heavyBucket, { order: 'asc', limit: 10 });
-    await untilAnswered(heavyRead);
-    // Just after a heavy read: both threads are free, yet a heavy read may not start...
+  it('while the event loop is busy, starts no heavy read for a while after one, and holds no light read meanwhile', async () => {
+    const { pool, heavyRead, lightRead } = await poolWithHeavyBucket('rest');
+    await whileLoopBusy(() => untilAnswered(heavyRead));
+    // Just after a heavy read that ran beside a busy loop: both threads are free, yet a heavy
+    // read may not start...
     await expect(heavyRead()).rejects.toBeInstanceOf(StoreUnavailable);
     // ...while a light one does.
     expect((await lightRead()).records).toHaveLength(10);
@@ -203,4 +185,53 @@ describe('SQLite reader threads', () => {
     expect((await untilAnswered(heavyRead)).records).toHaveLength(2 * LIGHT_READ_RECORDS);
     await pool.close();
   }, 120_000);
+
+  it('runs heavy reads one after the other while the event loop is idle', async () => {
+    const { pool, heavyChart } = await poolWithHeavyBucket('idle');
+    await untilAnswered(heavyChart);
+    // A dashboard of large buckets opening: each chart reads them all, and answers 10 points
+    // (a page of 10,000 records would keep the loop busy taking its answer).
+    for (let i = 0; i < 3; i++) expect((await heavyChart()).count).toHaveLength(10);
+    await pool.close();
+  }, 120_000);
 });
+
+/** A pool of two threads that refuses any read it cannot start, and a bucket for heavy reads. */
+async function poolWithHeavyBucket(name: string) {
+  const { store, bucket } = await storeWithBucket(name);
+  for (let start = 0; start < 2 * LIGHT_READ_RECORDS; start += 5_000) {
+    const records = Array.from({ length: 5_000 }, (_, i) => ({
+      key: start + i,
+      values: { 1: i, 2: -i },
+    }));
+    await store.upsertRecords(bucket, records, 'merge');
+  }
+  const heavyBucket = (await store.getBucket(bucket.id))!;
+  await store.close();
+  // Nothing may wait: a heavy read that may not start is refused, which shows the rest.
+  const pool = new ReaderPool(
+    join(dir, `${name}.db`),
+    { threads: 2, maxWaiting: 0, timeoutMs: 60_000 },
+    notOnThreads,
+  );
+  pool.warmUp();
+  return {
+    pool,
+    heavyRead: () => pool.readRecords(heavyBucket, { order: 'asc', limit: 2 * LIGHT_READ_RECORDS }),
+    lightRead: () => pool.readRecords(heavyBucket, { order: 'asc', limit: 10 }),
+    heavyChart: () => pool.downsampleRecords(heavyBucket, { points: 10 }),
+  };
+}
+
+/** Runs `work` with the event loop busy 8 ms of every 10, as a server ingesting hard. */
+async function whileLoopBusy<T>(work: () => Promise<T>): Promise<T> {
+  const spin = setInterval(() => {
+    const end = performance.now() + 8;
+    while (performance.now() < end);
+  }, 10);
+  try {
+    return await work();
+  } finally {
+    clearInterval(spin);
+  }
+}

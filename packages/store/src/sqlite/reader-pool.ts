@@ -1,3 +1,4 @@
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Downsampled, DownsampleQuery, ReadQuery } from '@bucketgrid/shared';
 import { bytesAsBuffer, type RecordsJsonBytes, withBuffer } from '../records-json.ts';
@@ -50,6 +51,13 @@ export interface ReaderPoolOptions {
  */
 export const LIGHT_READ_RECORDS = 5_000;
 
+/**
+ * While the event loop is busy (LOOP_BUSY of the time a heavy read ran, or more), no heavy read
+ * starts for HEAVY_REST times as long as the last one ran: see ReaderPool.
+ */
+export const HEAVY_REST = 3;
+export const LOOP_BUSY = 0.25;
+
 /** Which queue a read waits in. */
 type Lane = 'light' | 'heavy';
 
@@ -68,8 +76,9 @@ interface Slot {
   ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
-  /** When the job was sent to the thread (performance.now()). */
+  /** When the job was sent to the thread (performance.now()), and the loop's use then. */
   sentAt: number;
+  sentLoop: EventLoopUtilization | undefined;
 }
 
 /**
@@ -82,13 +91,17 @@ interface Slot {
  * packages/services let each caller run one read at a time, so the heavy queue takes callers
  * in turn.
  *
- * And after a heavy read, no heavy read starts for as long as it ran: heavy reads get at most
- * about half a core. Their thread's priority (background-thread.ts) was not enough: beside
- * five clients reading a 200,000-record bucket as hard as they could, the reader threads took
- * 0.24–0.65 of the two cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to
- * 0.60–0.95 × of without (mean 0.73); resting as long as they ran, 0.04–0.30 and 0.75–1.45 ×
- * (mean 0.99) over the same nine turns (docs/performance.md, "Reads under load"). A heavy read waits longer; its own time is
- * unchanged.
+ * And while the event loop is busy, heavy reads rest: after a heavy read, none starts for
+ * HEAVY_REST times as long as it ran, so they get at most a quarter of a core. Their thread's
+ * priority (background-thread.ts) was not enough: beside five clients reading a
+ * 200,000-record bucket as hard as they could, the reader threads took 0.24–0.65 of the two
+ * cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to 0.60–0.95 × of without
+ * (mean 0.73); resting as long as they ran, 0.75–1.45 × (mean 0.99) over the same nine turns,
+ * but a normal client's p95 still rose 1.4–2.2 × in two turns of three; resting three times
+ * as long, 0.87–1.31 × and ingestion 0.88–1.20 × (docs/performance.md, "Reads under load").
+ * A server whose loop is idle has the cores to spare: its heavy reads (a dashboard of large
+ * buckets opening) follow each other without rest. A heavy read may wait longer; its own time
+ * is unchanged.
  */
 export class ReaderPool {
   private readonly slots: Slot[];
@@ -115,6 +128,7 @@ export class ReaderPool {
       job: undefined,
       timer: undefined,
       sentAt: 0,
+      sentLoop: undefined,
     }));
   }
 
@@ -224,6 +238,7 @@ export class ReaderPool {
   private send(slot: Slot, job: Job): void {
     const { timeoutMs } = this.options;
     slot.sentAt = performance.now();
+    slot.sentLoop = performance.eventLoopUtilization();
     slot.timer = setTimeout(() => {
       this.replace(slot, new StoreUnavailable(`no answer within ${timeoutMs} ms (read)`));
     }, timeoutMs);
@@ -274,7 +289,10 @@ export class ReaderPool {
   }
 
   private release(slot: Slot): void {
-    if (slot.lane === 'heavy' && slot.timer) this.restAfterHeavy(performance.now() - slot.sentAt);
+    if (slot.lane === 'heavy' && slot.timer) {
+      const { utilization } = performance.eventLoopUtilization(slot.sentLoop);
+      if (utilization >= LOOP_BUSY) this.restAfterHeavy(performance.now() - slot.sentAt);
+    }
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.job = undefined;
@@ -285,7 +303,7 @@ export class ReaderPool {
   /** Starts the rest after a heavy read that ran `ranMs`, and the heavy reads waiting after it. */
   private restAfterHeavy(ranMs: number): void {
     if (this.closed) return;
-    this.heavyRestUntil = Math.max(this.heavyRestUntil, performance.now() + ranMs);
+    this.heavyRestUntil = Math.max(this.heavyRestUntil, performance.now() + HEAVY_REST * ranMs);
     clearTimeout(this.restTimer);
     this.restTimer = setTimeout(() => {
       // Over, even if the timer fired a fraction of a millisecond early by performance.now().
