@@ -28,9 +28,13 @@ export type ReaderTask =
   | { op: 'downsample'; bucket: Bucket; query: DownsampleQuery; json: boolean };
 
 /** What it answers: the result, or the error's message and code (SQLite's, or the store's). */
-export type ReaderReply =
+export type ReaderReply = (
   | { ok: true; result: ReadResult | RecordsJsonBytes | Downsampled | Uint8Array }
-  | { ok: false; message: string; code: string | undefined };
+  | { ok: false; message: string; code: string | undefined }
+) & {
+  /** The thread's CPU time for the task (background-thread.ts's threadCpuMs). */
+  cpuMs?: number;
+};
 
 export interface ReaderPoolOptions {
   /** Reader threads (each with its own connection). */
@@ -57,6 +61,8 @@ export const LIGHT_READ_RECORDS = 5_000;
  */
 export const HEAVY_REST = 3;
 export const LOOP_BUSY = 0.25;
+/** A heavy-lane read that used less CPU than this (ms) starts no rest: see ReaderPool. */
+export const REST_FROM_CPU_MS = 10;
 
 /** Which queue a read waits in. */
 type Lane = 'light' | 'heavy';
@@ -92,7 +98,11 @@ interface Slot {
  * in turn.
  *
  * And while the event loop is busy, heavy reads rest: after a heavy read, none starts for
- * HEAVY_REST times as long as it ran, so they get at most a quarter of a core. Their thread's
+ * HEAVY_REST times as long as it ran, so they get at most a quarter of a core. Only after a
+ * read that was heavy in fact (REST_FROM_CPU_MS of CPU or more): the lane goes by the
+ * bucket's size, and a member's chart of the last hour of a 100,000-record bucket (1–4 ms of
+ * CPU, but 30 ms and more on the clock at nice 19 beside ingestion) made the member's next
+ * chart wait behind its rest (bench:share: its reads p95 57–135 ms → up to 286 ms). Their thread's
  * priority (background-thread.ts) was not enough: beside five clients reading a
  * 200,000-record bucket as hard as they could, the reader threads took 0.24–0.65 of the two
  * cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to 0.60–0.95 × of without
@@ -260,7 +270,7 @@ export class ReaderPool {
         return;
       }
       if (!job) return;
-      this.release(slot);
+      this.release(slot, reply.cpuMs ?? Number.POSITIVE_INFINITY);
       if (reply.ok) job.resolve(reply.result);
       else if (reply.code === ReadOverBudget.code) job.reject(new ReadOverBudget(reply.message));
       else job.reject(mapBusy(Object.assign(new Error(reply.message), { code: reply.code })));
@@ -288,8 +298,9 @@ export class ReaderPool {
     this.next(slot);
   }
 
-  private release(slot: Slot): void {
-    if (slot.lane === 'heavy' && slot.timer) {
+  /** `cpuMs`: the read's CPU time on its thread, when it answered. */
+  private release(slot: Slot, cpuMs = Number.POSITIVE_INFINITY): void {
+    if (slot.lane === 'heavy' && slot.timer && cpuMs >= REST_FROM_CPU_MS) {
       const { utilization } = performance.eventLoopUtilization(slot.sentLoop);
       if (utilization >= LOOP_BUSY) this.restAfterHeavy(performance.now() - slot.sentAt);
     }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { recordsAsJson } from '../records-json.ts';
-import { lowerThisThreadsPriority } from './background-thread.ts';
+import { lowerThisThreadsPriority, threadCpuMs } from './background-thread.ts';
 import type { ReaderReply, ReaderTask } from './reader-pool.ts';
 import type { SqliteReadDb } from './reads.ts';
 import { downsampleOn, readRecordsOn } from './reads.ts';
@@ -22,6 +22,7 @@ const utf8 = new TextEncoder();
 parentPort!.on('message', (task: ReaderTask) => {
   let reply: ReaderReply;
   const transfer: ArrayBuffer[] = [];
+  const cpuBefore = threadCpuMs();
   try {
     if (task.op === 'read') {
       const result = readRecordsOn(connection, task.bucket, task.query);
@@ -48,6 +49,7 @@ parentPort!.on('message', (task: ReaderTask) => {
       code: typeof code === 'string' ? code : undefined,
     };
   }
+  reply.cpuMs = threadCpuMs() - cpuBefore;
   parentPort!.postMessage(reply, transfer);
 });
 parentPort!.postMessage('ready');
