@@ -107,6 +107,26 @@ export interface Downsampled {
   coarsened?: DownsampleCoarsened;
 }
 
+/** Intervals [from, to) of an answer, by index, with its other fields. */
+export function sliceDownsampled(answer: Downsampled, from: number, to: number): Downsampled {
+  const series: Record<number, DownsampledSeries> = {};
+  for (const sk in answer.series) {
+    const figures = answer.series[Number(sk)]!;
+    series[Number(sk)] = {
+      min: figures.min.slice(from, to),
+      max: figures.max.slice(from, to),
+      avg: figures.avg.slice(from, to),
+      last: figures.last.slice(from, to),
+    };
+  }
+  return {
+    ...answer,
+    keys: answer.keys.slice(from, to),
+    count: answer.count.slice(from, to),
+    series,
+  };
+}
+
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;

@@ -1,4 +1,4 @@
-import type { Downsampled, DownsampledSeries } from './downsample.ts';
+import { type Downsampled, type DownsampledSeries, sliceDownsampled } from './downsample.ts';
 import type { LongRecord } from './records.ts';
 import type { PushedRead } from './share-pushed.ts';
 
@@ -55,24 +55,7 @@ const downsampleRows: Rows<Downsampled> = {
       series.every((sk) => a.series[Number(sk)] !== undefined)
     );
   },
-  slice(answer, from, to) {
-    const series: Record<number, DownsampledSeries> = {};
-    for (const sk in answer.series) {
-      const figures = answer.series[Number(sk)]!;
-      series[Number(sk)] = {
-        min: figures.min.slice(from, to),
-        max: figures.max.slice(from, to),
-        avg: figures.avg.slice(from, to),
-        last: figures.last.slice(from, to),
-      };
-    }
-    return {
-      ...answer,
-      keys: answer.keys.slice(from, to),
-      count: answer.count.slice(from, to),
-      series,
-    };
-  },
+  slice: sliceDownsampled,
   join(parts, fields) {
     const series: Record<number, DownsampledSeries> = {};
     for (const sk in fields.series) {

@@ -3,6 +3,7 @@ import {
   type Downsampled,
   type DownsampledSeries,
   intervalStart,
+  sliceDownsampled,
   type ThresholdCondition,
 } from '@bucketgrid/shared';
 import type { Store } from '@bucketgrid/store';
@@ -108,21 +109,7 @@ function slice(figures: Downsampled, keys: number[], from: number, at: number): 
   while (start < keys.length && keys[start]! < from) start++;
   let end = start;
   while (end < keys.length && keys[end]! < at) end++;
-  const series: Downsampled['series'] = {};
-  for (const [sk, s] of Object.entries(figures.series)) {
-    series[Number(sk)] = {
-      min: s.min.slice(start, end),
-      max: s.max.slice(start, end),
-      avg: s.avg.slice(start, end),
-      last: s.last.slice(start, end),
-    };
-  }
-  return {
-    ...figures,
-    keys: keys.slice(start, end),
-    count: figures.count.slice(start, end),
-    series,
-  };
+  return sliceDownsampled(figures, start, end);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EventLoopUtilization } from 'node:perf_hooks';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Downsampled, DownsampleQuery, ReadQuery } from '@bucketgrid/shared';
 import { bytesAsBuffer, type RecordsJsonBytes, withBuffer } from '../records-json.ts';
