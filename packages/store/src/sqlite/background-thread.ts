@@ -28,8 +28,9 @@ export function lowerThisThreadsPriority(): void {
 /**
  * The CPU time the calling thread has used, in ms (Linux: /proc/thread-self/schedstat, a read
  * of some microseconds); elsewhere the wall clock, which also counts the time it waited for a
- * core. A reader thread at nice 19 waits long on a busy machine: its wall time said a 5 ms
- * read took 30–50 ms.
+ * core. A reader thread at nice 19 waits long on a busy machine: beside ingestion, reads of
+ * at most 1.5 ms of CPU took up to 30 ms on the clock (docs/performance.md, "Heavy reads
+ * rest…").
  */
 export function threadCpuMs(): number {
   if (process.platform === 'linux') {

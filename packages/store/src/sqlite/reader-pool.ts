@@ -100,10 +100,11 @@ interface Slot {
  * And while the event loop is busy, heavy reads rest: after a heavy read, none starts for
  * HEAVY_REST times as long as it ran, so they get at most a quarter of a core. Only after a
  * read that was heavy in fact (REST_FROM_CPU_MS of CPU or more): the lane goes by the
- * bucket's size, and a member's chart of the last hour of a 100,000-record bucket (1–4 ms of
- * CPU, but 30 ms and more on the clock at nice 19 beside ingestion) made the member's next
- * chart wait behind its rest (bench:share: its reads p95 57–135 ms → up to 286 ms). Their thread's
- * priority (background-thread.ts) was not enough: beside five clients reading a
+ * bucket's size, and a member's chart of the last hour of a 100,000-record bucket (at most
+ * 1.5 ms of CPU in 9 reads of 10, but up to 30 ms and more on the clock at nice 19 beside
+ * ingestion) made the member's next
+ * chart wait behind its rest (bench:share: its reads p95 57–135 ms → up to 286 ms). Their
+ * thread's priority (background-thread.ts) was not enough: beside five clients reading a
  * 200,000-record bucket as hard as they could, the reader threads took 0.24–0.65 of the two
  * cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to 0.60–0.95 × of without
  * (mean 0.73); resting as long as they ran, 0.75–1.45 × (mean 0.99) over the same nine turns,
@@ -270,7 +271,7 @@ export class ReaderPool {
         return;
       }
       if (!job) return;
-      this.release(slot, reply.cpuMs ?? Number.POSITIVE_INFINITY);
+      this.release(slot, reply.cpuMs);
       if (reply.ok) job.resolve(reply.result);
       else if (reply.code === ReadOverBudget.code) job.reject(new ReadOverBudget(reply.message));
       else job.reject(mapBusy(Object.assign(new Error(reply.message), { code: reply.code })));
@@ -298,7 +299,7 @@ export class ReaderPool {
     this.next(slot);
   }
 
-  /** `cpuMs`: the read's CPU time on its thread, when it answered. */
+  /** `cpuMs`: the read's CPU time on its thread, when it answered (else it counts as heavy). */
   private release(slot: Slot, cpuMs = Number.POSITIVE_INFINITY): void {
     if (slot.lane === 'heavy' && slot.timer && cpuMs >= REST_FROM_CPU_MS) {
       const { utilization } = performance.eventLoopUtilization(slot.sentLoop);

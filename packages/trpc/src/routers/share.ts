@@ -20,7 +20,6 @@ import {
   idSchema,
   MAX_PUSHED_READS,
   type PushedRead,
-  pushedReadKey,
   pushedReadSchema,
   type ReadQueryInput,
   readQueryInput,
@@ -187,7 +186,7 @@ async function* shownEvents(
   let { layout } = ctx;
   let shown = shownByWidgets(layout.widgets);
   /** The version of each read's answer this view's page was last pushed. */
-  const held = new Map<string, string>();
+  const held = new Map<PushedRead, string>();
   for await (const message of view) {
     const { event } = message;
     if (event.type === 'layout') {
@@ -214,10 +213,9 @@ async function* shownEvents(
             : recordsAnswer(current, read.bucketId, { order: read.order, limit: read.limit }),
         );
         if (!pushed) continue;
-        const key = pushedReadKey(read);
         const { change } = pushed;
-        yield change && held.get(key) === change.event.base ? change : pushed.answer;
-        held.set(key, pushed.answer.event.version);
+        yield change && held.get(read) === change.event.base ? change : pushed.answer;
+        held.set(read, pushed.answer.event.version);
       }
     }
     yield message;
