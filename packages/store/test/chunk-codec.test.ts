@@ -5,11 +5,13 @@ import {
   type ChunkColumns,
   type Compression,
   columnsFromRecords,
+  concatColumns,
   decodeChunk,
   decodeKeys,
   type EncodedChunk,
   encodeChunk,
   recordsFromColumns,
+  sliceColumns,
 } from '../src/chunks/codec.ts';
 import { seededRandom } from './seeded-random.ts';
 
@@ -110,6 +112,29 @@ describe('chunk codec', () => {
     expect(columnsFromRecords(mixed.slice(5, 200))).toEqual(
       columnsFromRecords(plain.slice(5, 200)),
     );
+  });
+
+  it('cuts and joins columns as it would build them from the records, holes kept', () => {
+    // A write joins the raw tail's columns to its own and cuts chunks from the result: each
+    // piece must be what columnsFromRecords makes of those records (a series absent from a
+    // piece left out, holes where a record lacks a series, nulls kept).
+    const next = seededRandom(7);
+    const records = Array.from({ length: 400 }, (_, i) => {
+      const values: SeriesValues = {};
+      for (const sk of [1, 2, 40, 999]) {
+        if (next() < (sk === 999 ? 0.02 : 0.7)) values[sk] = next() < 0.1 ? null : next() * 100;
+      }
+      return { key: i * 10, values };
+    });
+    const whole = columnsFromRecords(records);
+    for (let trial = 0; trial < 50; trial++) {
+      const cuts = [Math.floor(next() * 401), Math.floor(next() * 401)].sort((x, y) => x - y);
+      const [a, b] = cuts as [number, number];
+      const pieces = [sliceColumns(whole, 0, a), sliceColumns(whole, a, b), sliceColumns(whole, b)];
+      expect(pieces[1]).toStrictEqual(columnsFromRecords(records.slice(a, b)));
+      expect(concatColumns(pieces)).toStrictEqual(whole);
+      expect(recordsFromColumns(concatColumns(pieces.slice(1)))).toEqual(records.slice(a));
+    }
   });
 
   it('keeps keys at both ends of the safe integers (spans past 2^52 stored raw)', () => {

@@ -93,6 +93,44 @@ export function columnsFromRecords(
   return { keys, series, values: series.map((sk) => bySeries[sk]!) };
 }
 
+/**
+ * Records [start, end) of `columns` (holes kept): a chunk cut from a write's columns. A series
+ * with no record in the piece is left out, as columnsFromRecords would.
+ */
+export function sliceColumns(columns: ChunkColumns, start: number, end = columns.keys.length) {
+  if (start === 0 && end === columns.keys.length) return columns;
+  const series: number[] = [];
+  const values: (number | null | undefined)[][] = [];
+  columns.values.forEach((column, s) => {
+    const piece = column.slice(start, end);
+    // some() skips holes: true when any record of the piece has the series.
+    if (piece.some(() => true)) {
+      series.push(columns.series[s]!);
+      values.push(piece);
+    }
+  });
+  return { keys: columns.keys.slice(start, end), series, values };
+}
+
+/** Columns of consecutive runs of records (in key order), as one. */
+export function concatColumns(parts: readonly ChunkColumns[]): ChunkColumns {
+  if (parts.length === 1) return parts[0]!;
+  // Array concat, not flatMap or a loop per value: 1,500 records × 4 series took 143 µs that
+  // way against a few µs (docs/performance.md, "Raw chunks remembered as columns").
+  const keys = ([] as number[]).concat(...parts.map((part) => part.keys));
+  const series = [...new Set(parts.flatMap((part) => part.series))].sort((a, b) => a - b);
+  const values = series.map((sk) =>
+    // A part without the series gives holes (an array of its length with nothing set).
+    ([] as (number | null | undefined)[]).concat(
+      ...parts.map((part) => {
+        const s = part.series.indexOf(sk);
+        return s < 0 ? new Array<undefined>(part.keys.length) : part.values[s]!;
+      }),
+    ),
+  );
+  return { keys, series, values };
+}
+
 export function recordsFromColumns({ keys, series, values }: ChunkColumns) {
   return keys.map((key, i) => {
     const record: SeriesValues = {};

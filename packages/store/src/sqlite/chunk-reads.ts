@@ -1,10 +1,12 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import {
   type ChunkColumns,
+  columnsFromRecords,
   decodeChunk,
   decodeKeys,
   type EncodedChunk,
   recordsFromColumns,
+  sliceColumns,
 } from '../chunks/codec.ts';
 import { firstKeyAtLeast } from '../chunks/cut.ts';
 import { FIGURES_BYTES, readFigures } from '../chunks/figures.ts';
@@ -36,13 +38,13 @@ export interface ChunkMeta {
   stamp: number;
 }
 
-/** A decoded chunk: its keys in order, its columns (encoded chunks), its records once asked for. */
+/** A decoded chunk: its keys in order, its columns and its records, each once asked for. */
 interface Decoded {
   stamp: number;
   keys: number[];
-  /** An encoded chunk's columns: what a fold per interval reads, without a record object each. */
+  /** Its columns (decoded, or written from): what a fold per interval and the writes read. */
   columns: ChunkColumns | undefined;
-  /** Its records (a raw chunk's parsed; an encoded chunk's built from its columns when asked). */
+  /** Its records (a text chunk's parsed; any other's built from its columns when asked). */
   records: DataRecord[] | undefined;
 }
 
@@ -96,16 +98,23 @@ function remember(id: number, entry: Decoded): void {
 }
 
 /**
- * A raw chunk just written, remembered with the records it was written from: encoding it
- * (upkeep, or a write past the head's bound) then parses nothing from the database, and
- * neither does a read of the newest records. Only keys and values are kept, as plain records:
- * one from the request parser refers to its whole request's values (ParsedValues), and reads
- * hand cached records out as they are. The values must never be changed afterwards.
+ * A raw chunk just written, remembered by the columns it was written from: encoding it
+ * (upkeep, or the next write past the head's bound) then parses nothing from the database
+ * and builds no record object; a read of the newest records builds them once, when it asks.
+ * The columns must never be changed afterwards.
  */
-export function rememberRaw(id: number, stamp: number, records: readonly DataRecord[]): void {
-  const keys = records.map((record) => record.key as number);
-  const kept = records.map(({ key, values }): DataRecord => ({ key, values }));
-  remember(id, { stamp, keys, columns: undefined, records: kept });
+export function rememberRaw(id: number, stamp: number, columns: ChunkColumns): void {
+  remember(id, { stamp, keys: columns.keys, columns, records: undefined });
+}
+
+/** Chunks just deleted: their entries would only hold memory until the cache evicts them. */
+export function forgetDecoded(ids: readonly number[]): void {
+  for (const id of ids) {
+    const entry = decodedById.get(id);
+    if (entry === undefined) continue;
+    decodedById.delete(id);
+    decodedRecords -= entry.keys.length;
+  }
 }
 
 function cached(id: number, stamp: number): Decoded | undefined {
@@ -221,6 +230,14 @@ function* mergeLate(
   for (; next < late.length; next++) {
     yield { key: late[next]!.key, values: withLate(undefined, late[next]!) };
   }
+}
+
+/** The chunk's columns, past the records retention dropped. Never change them. */
+export function chunkColumns(sql: Sql, id: number): ChunkColumns {
+  const place = placeOf(sql, id);
+  const entry = decodedWhole(sql, id, place);
+  entry.columns ??= columnsFromRecords(entry.records as { key: number; values: SeriesValues }[]);
+  return place.skip === 0 ? entry.columns : sliceColumns(entry.columns, place.skip);
 }
 
 /** The chunk's records in key order, past those retention dropped. Never change them. */

@@ -1,12 +1,21 @@
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
-import { columnsFromRecords, encodeChunk } from '../chunks/codec.ts';
+import {
+  type ChunkColumns,
+  columnsFromRecords,
+  concatColumns,
+  encodeChunk,
+  recordsFromColumns,
+  sliceColumns,
+} from '../chunks/codec.ts';
 import { CHUNK_MAX_RECORDS, chunkEnd, firstKeyAtLeast } from '../chunks/cut.ts';
 import { chunkFigures } from '../chunks/figures.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { WriteMode } from '../store.ts';
 import {
+  chunkColumns,
   chunkKeys,
   chunkRecords,
+  forgetDecoded,
   type LateRecord,
   rememberFigures,
   rememberRaw,
@@ -82,8 +91,8 @@ export class SqliteChunks {
       if (end >= rows.length && !all) break;
       const records = rows
         .slice(start, end)
-        .map(([key, vals]): DataRecord => ({ key, values: JSON.parse(vals) as SeriesValues }));
-      this.insertOne(bucket, records);
+        .map(([key, vals]) => ({ key, values: JSON.parse(vals) as SeriesValues }));
+      this.insertOne(bucket, columnsFromRecords(records));
       sealed = end;
       start = end;
     }
@@ -106,8 +115,9 @@ export class SqliteChunks {
   append(bucket: number, type: AggregatedType, records: readonly DataRecord[]): number {
     const { sql } = this.sqlite;
     let raw = records.length;
-    if (records.length >= ENCODE_AT) raw = this.encodeFromMemory(bucket, type, records);
-    else this.insertRaw(bucket, records);
+    const columns = columnsFromRecords(records as { key: number; values: SeriesValues }[]);
+    if (records.length >= ENCODE_AT) raw = this.encodeFromMemory(bucket, type, columns);
+    else this.insertRaw(bucket, columns);
     return sql(
       `UPDATE buckets SET sealed_through = ?, raw_records = raw_records + ? WHERE rowid = ?
        RETURNING raw_records`,
@@ -123,11 +133,7 @@ export class SqliteChunks {
    * `chunkEnd`; every piece but the last is encoded, the last stays raw (its cell may go
    * on). Returns the change in the bucket's raw records.
    */
-  private encodeFromMemory(
-    bucket: number,
-    type: AggregatedType,
-    records: readonly DataRecord[],
-  ): number {
+  private encodeFromMemory(bucket: number, type: AggregatedType, columns: ChunkColumns): number {
     const { sql } = this.sqlite;
     const newest = sql(
       'SELECT id, first_key AS first, count, raw FROM series_chunks WHERE bucket = ? ORDER BY first_key DESC LIMIT 16',
@@ -139,18 +145,19 @@ export class SqliteChunks {
       tail.unshift(place);
       tailRecords += place.count;
     }
-    const all = [...tail.flatMap((place) => chunkRecords(sql, place.id)), ...records];
+    const all = concatColumns([...tail.map((place) => chunkColumns(sql, place.id)), columns]);
     if (tail.length > 0) {
       sql(
         'DELETE FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key >= ? AND first_key <= ?',
       ).run(bucket, tail[0]!.first, tail.at(-1)!.first);
+      forgetDecoded(tail.map((place) => place.id));
     }
+    const { keys } = all;
     const before = sql(
       'SELECT last_key FROM series_chunks WHERE bucket = ? AND first_key < ? ORDER BY first_key DESC LIMIT 1',
     )
       .pluck()
-      .get(bucket, all[0]!.key) as number | undefined;
-    const keys = all.map((record) => record.key as number);
+      .get(bucket, keys[0]) as number | undefined;
     let start = 0;
     for (;;) {
       const end = chunkEnd(
@@ -159,19 +166,19 @@ export class SqliteChunks {
         start,
         start > 0 ? keys[start - 1] : (before ?? Number.NEGATIVE_INFINITY),
       );
-      if (end === all.length) break;
-      this.insertOne(bucket, all.slice(start, end));
+      if (end === keys.length) break;
+      this.insertOne(bucket, sliceColumns(all, start, end));
       start = end;
     }
-    this.insertRaw(bucket, all.slice(start));
+    this.insertRaw(bucket, sliceColumns(all, start));
     // A raw chunk older than these (a late request that fit between two chunks) now lies
     // before encoded ones, where no later write makes it grow: encoded now, a run at a time.
     const stray = sql(
       'SELECT 1 FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key < ? LIMIT 1',
-    ).get(bucket, all[0]!.key);
+    ).get(bucket, keys[0]);
     // (compact counts what it encodes off the bucket's raw records itself.)
     if (stray !== undefined) this.compact(bucket, type, CHUNK_MAX_RECORDS, true);
-    return all.length - start - tailRecords;
+    return keys.length - start - tailRecords;
   }
 
   /**
@@ -202,7 +209,8 @@ export class SqliteChunks {
       .pluck()
       .get(bucket, run[0]!.first, run.at(-1)!.first) as number | undefined;
     const adjacent = between === undefined ? run : run.filter((place) => place.first < between);
-    const records = adjacent.flatMap((place) => chunkRecords(sql, place.id));
+    const columns = concatColumns(adjacent.map((place) => chunkColumns(sql, place.id)));
+    const { keys } = columns;
     // The last piece stays raw only where it can grow: the bucket's newest chunk, or one a
     // raw chunk follows (the next compaction takes both). Before an encoded chunk it would
     // stay raw for good, and block every compaction after it.
@@ -216,24 +224,24 @@ export class SqliteChunks {
     sql(
       'DELETE FROM series_chunks WHERE bucket = ? AND raw = 1 AND first_key >= ? AND first_key <= ?',
     ).run(bucket, adjacent[0]!.first, adjacent.at(-1)!.first);
+    forgetDecoded(adjacent.map((place) => place.id));
     sql('UPDATE buckets SET raw_records = raw_records - ? WHERE rowid = ?').run(
-      records.length,
+      keys.length,
       bucket,
     );
-    const keys = records.map((record) => record.key as number);
     let encoded = 0;
-    for (let start = 0; start < records.length; ) {
+    for (let start = 0; start < keys.length; ) {
       const end = chunkEnd(type, keys, start);
-      const piece = records.slice(start, end);
-      if (end === records.length && keepLast) {
+      const piece = sliceColumns(columns, start, end);
+      if (end === keys.length && keepLast) {
         this.insertRaw(bucket, piece);
         sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
-          piece.length,
+          piece.keys.length,
           bucket,
         );
       } else {
         this.insertOne(bucket, piece);
-        encoded += piece.length;
+        encoded += piece.keys.length;
       }
       start = end;
     }
@@ -251,11 +259,12 @@ export class SqliteChunks {
   upsert(bucket: number, type: AggregatedType, records: readonly DataRecord[], mode: WriteMode) {
     const { sql } = this.sqlite;
     if (this.fitsGap(bucket, records)) {
+      const columns = columnsFromRecords(records as { key: number; values: SeriesValues }[]);
       if (records.length >= ENCODE_AT) {
         // Encoded from memory like a large in-order write; nothing after it will grow it.
-        this.insert(bucket, type, records);
+        this.insert(bucket, type, columns);
       } else {
-        this.insertRaw(bucket, records);
+        this.insertRaw(bucket, columns);
         sql('UPDATE buckets SET raw_records = raw_records + ? WHERE rowid = ?').run(
           records.length,
           bucket,
@@ -563,7 +572,7 @@ export class SqliteChunks {
       this.insert(
         bucket,
         type,
-        keys.map((key) => ({ key, values: byKey.get(key)! })),
+        columnsFromRecords(keys.map((key) => ({ key, values: byKey.get(key)! }))),
       );
     }
   }
@@ -587,20 +596,19 @@ export class SqliteChunks {
   }
 
   /** Records in key order as chunks, cut where sealing would cut them. */
-  private insert(bucket: number, type: AggregatedType, records: readonly DataRecord[]): void {
-    const keys = records.map((record) => record.key as number);
-    for (let start = 0; start < records.length; ) {
+  private insert(bucket: number, type: AggregatedType, columns: ChunkColumns): void {
+    const { keys } = columns;
+    for (let start = 0; start < keys.length; ) {
       const end = chunkEnd(type, keys, start);
-      this.insertOne(bucket, records.slice(start, end));
+      this.insertOne(bucket, sliceColumns(columns, start, end));
       start = end;
     }
   }
 
-  private insertOne(bucket: number, records: readonly DataRecord[]): void {
-    const columns = columnsFromRecords(records as { key: number; values: SeriesValues }[]);
+  private insertOne(bucket: number, columns: ChunkColumns): void {
     const { keys, data } = encodeChunk(columns);
     const figures = chunkFigures(columns);
-    const { id, stamp } = this.insertRow(bucket, records, { raw: 0, keys, data, figures });
+    const { id, stamp } = this.insertRow(bucket, columns.keys, { raw: 0, keys, data, figures });
     rememberFigures(id, stamp, figures);
   }
 
@@ -608,37 +616,33 @@ export class SqliteChunks {
    * Records in key order as one raw chunk (no figures): as JSON text below RAW_ENCODED_FROM
    * records, encoded column by column without compression from there (a large write's tail
    * would be tens of kilobytes of text, written to the WAL and deleted by the next write).
-   * The records are remembered as the chunk's decoded form (rememberRaw).
+   * The columns are remembered as the chunk's decoded form (rememberRaw).
    */
-  private insertRaw(bucket: number, records: readonly DataRecord[]): void {
+  private insertRaw(bucket: number, columns: ChunkColumns): void {
     let keys: Buffer | undefined;
     let data: Buffer | string;
-    if (records.length < RAW_ENCODED_FROM) {
+    if (columns.keys.length < RAW_ENCODED_FROM) {
       data = '[';
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i]!;
+      recordsFromColumns(columns).forEach((record, i) => {
         data += `${i === 0 ? '' : ','}[${record.key},${JSON.stringify(record.values)}]`;
-      }
+      });
       data += ']';
     } else {
-      ({ keys, data } = encodeChunk(
-        columnsFromRecords(records as { key: number; values: SeriesValues }[]),
-        'none',
-      ));
+      ({ keys, data } = encodeChunk(columns, 'none'));
     }
-    const { id, stamp } = this.insertRow(bucket, records, {
+    const { id, stamp } = this.insertRow(bucket, columns.keys, {
       raw: 1,
       keys: keys ?? EMPTY,
       data,
       figures: EMPTY,
     });
-    rememberRaw(id, stamp, records);
+    rememberRaw(id, stamp, columns);
   }
 
-  /** Inserts a chunk row of `records` (in key order) under a new stamp. */
+  /** Inserts a chunk row of records with these keys (in order) under a new stamp. */
   private insertRow(
     bucket: number,
-    records: readonly DataRecord[],
+    keys: readonly number[],
     row: { raw: 0 | 1; keys: Buffer; data: Buffer | string; figures: Buffer },
   ): { id: number; stamp: number } {
     const stamp = newStamp();
@@ -650,9 +654,9 @@ export class SqliteChunks {
       )
       .run(
         bucket,
-        records[0]!.key,
-        records.at(-1)!.key,
-        records.length,
+        keys[0],
+        keys.at(-1),
+        keys.length,
         row.raw,
         stamp,
         row.keys,
