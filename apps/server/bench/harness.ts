@@ -209,6 +209,36 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+/**
+ * How the `p`th percentile of `after` compares with that of `before` (their difference and
+ * their ratio), each with a 95 % bootstrap interval: both samples drawn again with
+ * replacement, 2,000 times. An interval of the difference that holds 0 means these samples
+ * cannot tell the two apart. Latencies close in time are not independent (one stall slows
+ * several), so the intervals are if anything too narrow: they err toward reporting a
+ * difference, never toward hiding one.
+ */
+export function comparePercentiles(before: number[], after: number[], p: number) {
+  const redrawn = (values: number[]) =>
+    percentile(
+      Array.from(values, () => values[Math.floor(Math.random() * values.length)]!),
+      p,
+    );
+  const differences: number[] = [];
+  const ratios: number[] = [];
+  for (let draw = 0; draw < 2_000; draw++) {
+    const [b, a] = [redrawn(before), redrawn(after)];
+    differences.push(a - b);
+    ratios.push(a / b);
+  }
+  const interval = (value: number, draws: number[]) => ({
+    value,
+    low: percentile(draws, 2.5),
+    high: percentile(draws, 97.5),
+  });
+  const [b, a] = [percentile(before, p), percentile(after, p)];
+  return { difference: interval(a - b, differences), ratio: interval(a / b, ratios) };
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;

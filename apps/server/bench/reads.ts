@@ -22,7 +22,8 @@
  * achieved is printed (heavy reads; views open and refused, events per view, writes), so a
  * starved attacker shows. The normal client and the writers run in this process at the
  * server's priority. Printed: the normal client's p50/p95, ingestion values/s, and their
- * ratios to the phase without; and where the CPU went: the server's event loop, its reader
+ * ratios to the phase without; the same over all turns (latencies pooled, with a bootstrap
+ * interval of the p95 ratio); and where the CPU went: the server's event loop, its reader
  * threads (lowered priority), its other threads (libuv's pool, GC), this process, the
  * attacker; and the attack's own cost to the event loop (its CPU with the attacker less what
  * the same ingestion cost it without), steadier than the ratios on a busy machine. The
@@ -51,6 +52,7 @@ import {
 import type { DataRecord, SeriesValues } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
 import {
+  comparePercentiles,
   cpuSeconds,
   cpuSecondsByThread,
   percentile,
@@ -348,6 +350,8 @@ const liveViews = (writesOnly = false) =>
     writeGapMs: WRITE_GAP_MS,
   });
 
+const WRITES_PHASE = "the attacker's writes alone";
+const VIEWS_PHASE = '128 live views, 50 buckets written';
 const rows: [string, Phase, Phase][] = [];
 for (let turn = 1; turn <= TURNS; turn++) {
   for (const each of targets) {
@@ -360,11 +364,11 @@ for (let turn = 1; turn <= TURNS; turn++) {
     }
     if (PHASES.includes('writes')) {
       const base = await phase();
-      rows.push([`${label}: the attacker's writes alone`, base, await liveViews(true)]);
+      rows.push([`${label}: ${WRITES_PHASE}`, base, await liveViews(true)]);
     }
     if (PHASES.includes('views')) {
       const base = await phase();
-      rows.push([`${label}: 128 live views, 50 buckets written`, base, await liveViews()]);
+      rows.push([`${label}: ${VIEWS_PHASE}`, base, await liveViews()]);
     }
   }
 }
@@ -410,6 +414,35 @@ for (const [name, without, withLoad] of rows) {
   console.log(
     `| ${name} | ${ms(without.latencies, 50)} / ${ms(withLoad.latencies, 50)} | ${ms(without.latencies, 95)} / ${ms(withLoad.latencies, 95)} | ${p95Ratio.toFixed(2)} × | ${rate(without).toFixed(0)} / ${rate(withLoad).toFixed(0)} | ${(rate(withLoad) / rate(without)).toFixed(2)} × | ${failed(withLoad)} | ${attacked(withLoad)} |`,
   );
+}
+// Each phase over all turns: the latencies pooled, values over seconds.
+const pooled = new Map<string, [Phase[], Phase[]]>();
+for (const [name, without, withLoad] of rows) {
+  const phaseName = name.replace(/turn \d+: /, '').replace(/, turn \d+:/, ':');
+  const entry = pooled.get(phaseName) ?? [[], []];
+  entry[0].push(without);
+  entry[1].push(withLoad);
+  pooled.set(phaseName, entry);
+}
+console.log(
+  '\nover all turns: p95 ratio with its 95 % bootstrap interval (goal ≤ 1.5), ingestion ratio (goal ≥ 0.9)',
+);
+for (const [name, [without, withLoad]] of pooled) {
+  const latencies = (phases: Phase[]) => phases.flatMap((p) => p.latencies);
+  const { ratio } = comparePercentiles(latencies(without), latencies(withLoad), 95);
+  const overall = (phases: Phase[]) =>
+    phases.reduce((sum, p) => sum + p.values, 0) / phases.reduce((sum, p) => sum + p.seconds, 0);
+  console.log(
+    `${name}: p95 ${ratio.value.toFixed(2)} × (${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)}), ingestion ${(overall(withLoad) / overall(without)).toFixed(2)} ×`,
+  );
+  // The views' own cost: against the attacker's same writes without views, when measured.
+  const writesAlone = pooled.get(name.replace(VIEWS_PHASE, WRITES_PHASE));
+  if (name.endsWith(VIEWS_PHASE) && writesAlone !== undefined) {
+    const views = comparePercentiles(latencies(writesAlone[1]), latencies(withLoad), 95).ratio;
+    console.log(
+      `${name}, against the attacker's writes alone: p95 ${views.value.toFixed(2)} × (${views.low.toFixed(2)}–${views.high.toFixed(2)}), ingestion ${(overall(withLoad) / overall(writesAlone[1])).toFixed(2)} ×`,
+    );
+  }
 }
 console.log(
   "\nCPU cores busy (CPU s per s): server event loop / reader threads / other server threads / normal client and writers / attacker at nice 19 (and s per s the event loop waited for a core); the attack's cost to the event loop; WAL at the end",

@@ -8,7 +8,8 @@
  * (within a member's 1,200 reads a minute over both phases). First without viewers, then with
  * VIEWERS (200) viewers of the link, each as the share page behaves (bench/share-viewers.ts:
  * `share.open`, the link's live stream, and the page's two widget reads, pushed with each
- * event by default). Printed: ingestion values/s, the member's latency (p50/p95), what the
+ * event by default). Printed: ingestion values/s, the member's latency (p50/p95; and its p95
+ * over all turns, with and without viewers, with a bootstrap interval of the difference), what the
  * viewers got, the server's CPU and this process's (near 100 % it, not the server, sets the
  * pace); then what one viewer's refresh costs the server in CPU time at a fixed pace, in the
  * viewers' mode (refreshCost) and by request (readCost: the page of a link whose range viewers
@@ -56,6 +57,7 @@ import {
 import type { LayoutContent } from '@bucketgrid/shared';
 import { openStore } from '@bucketgrid/store';
 import {
+  comparePercentiles,
   cpuSeconds,
   median,
   percentile,
@@ -343,6 +345,12 @@ const p95s = turns.map((turn) => [
 ]);
 console.log(
   `\ningestion with viewers, per turn: ${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')} of without (median ${(median(ratios) * 100).toFixed(0)} %); member p95 without / with: ${p95s.map(([a, b]) => `${a!.toFixed(0)} / ${b!.toFixed(0)} ms`).join(', ')}`,
+);
+const pooled = (phase: 'without' | 'with') => turns.flatMap((turn) => turn[phase].member);
+const [without, withViewers] = [pooled('without'), pooled('with')];
+const { difference: p95 } = comparePercentiles(without, withViewers, 95);
+console.log(
+  `member p95 over all turns: ${percentile(without, 95).toFixed(0)} ms without, ${percentile(withViewers, 95).toFixed(0)} ms with viewers (${without.length} and ${withViewers.length} reads); with less without ${p95.value.toFixed(0)} ms, 95 % bootstrap interval ${p95.low.toFixed(0)} to ${p95.high.toFixed(0)} ms: ${p95.low <= 0 && p95.high >= 0 ? 'unchanged within noise' : p95.low > 0 ? 'higher with viewers' : 'lower with viewers'}`,
 );
 for (const [i, { viewers: v, with: watched }] of turns.entries()) {
   const perViewerSecond = (n: number) => (n / watched.seconds / Math.max(1, v.open)).toFixed(2);
