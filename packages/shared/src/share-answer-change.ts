@@ -57,16 +57,19 @@ const downsampleRows: Rows<Downsampled> = {
   },
   slice: sliceDownsampled,
   join(parts, fields) {
+    // Array concat: flatMap took 1.45 ms to join a 1,000-point chart of 4 series, concat
+    // 0.05 ms (docs/performance.md), on every pushed change, in every viewer's page.
+    const joined = <T>(columns: T[][]) => ([] as T[]).concat(...columns);
     const series: Record<number, DownsampledSeries> = {};
     for (const sk in fields.series) {
       const of = (figure: (typeof FIGURES)[number]) =>
-        parts.flatMap((part) => part.series[Number(sk)]![figure]);
+        joined(parts.map((part) => part.series[Number(sk)]![figure]));
       series[Number(sk)] = { min: of('min'), max: of('max'), avg: of('avg'), last: of('last') };
     }
     return {
       ...fields,
-      keys: parts.flatMap((part) => part.keys),
-      count: parts.flatMap((part) => part.count),
+      keys: joined(parts.map((part) => part.keys)),
+      count: joined(parts.map((part) => part.count)),
       series,
     };
   },
@@ -83,7 +86,10 @@ const recordsRows: Rows<RecordsAnswer> = {
   same: (a, i, b, j) => JSON.stringify(a.records[i]) === JSON.stringify(b.records[j]),
   joinable: () => true,
   slice: (answer, from, to) => ({ ...answer, records: answer.records.slice(from, to) }),
-  join: (parts, fields) => ({ ...fields, records: parts.flatMap((part) => part.records) }),
+  join: (parts, fields) => ({
+    ...fields,
+    records: ([] as LongRecord[]).concat(...parts.map((part) => part.records)),
+  }),
 };
 
 const ROWS = { downsample: downsampleRows, records: recordsRows } as Record<
