@@ -350,26 +350,23 @@ const liveViews = (writesOnly = false) =>
     writeGapMs: WRITE_GAP_MS,
   });
 
+const READS_PHASE = 'five heaviest readers';
 const WRITES_PHASE = "the attacker's writes alone";
 const VIEWS_PHASE = '128 live views, 50 buckets written';
-const rows: [string, Phase, Phase][] = [];
+/** A turn's phase: its label, without and with the attacker, and what it is pooled under. */
+const rows: [string, Phase, Phase, { target: string; phase: string }][] = [];
 for (let turn = 1; turn <= TURNS; turn++) {
   for (const each of targets) {
     target = each;
     url = each.url;
     const label = targets.length > 1 ? `${each.name}, turn ${turn}` : `turn ${turn}`;
-    if (PHASES.includes('reads')) {
+    const run = async (name: string, attack: () => Promise<Phase>) => {
       const base = await phase();
-      rows.push([`${label}: five heaviest readers`, base, await heavyReads()]);
-    }
-    if (PHASES.includes('writes')) {
-      const base = await phase();
-      rows.push([`${label}: ${WRITES_PHASE}`, base, await liveViews(true)]);
-    }
-    if (PHASES.includes('views')) {
-      const base = await phase();
-      rows.push([`${label}: ${VIEWS_PHASE}`, base, await liveViews()]);
-    }
+      rows.push([`${label}: ${name}`, base, await attack(), { target: each.name, phase: name }]);
+    };
+    if (PHASES.includes('reads')) await run(READS_PHASE, heavyReads);
+    if (PHASES.includes('writes')) await run(WRITES_PHASE, () => liveViews(true));
+    if (PHASES.includes('views')) await run(VIEWS_PHASE, () => liveViews());
   }
 }
 
@@ -416,31 +413,32 @@ for (const [name, without, withLoad] of rows) {
   );
 }
 // Each phase over all turns: the latencies pooled, values over seconds.
-const pooled = new Map<string, [Phase[], Phase[]]>();
-for (const [name, without, withLoad] of rows) {
-  const phaseName = name.replace(/turn \d+: /, '').replace(/, turn \d+:/, ':');
-  const entry = pooled.get(phaseName) ?? [[], []];
-  entry[0].push(without);
-  entry[1].push(withLoad);
-  pooled.set(phaseName, entry);
+const pooledName = (of: { target: string; phase: string }) =>
+  targets.length > 1 ? `${of.target}: ${of.phase}` : of.phase;
+const pooled = new Map<string, { of: (typeof rows)[number][3]; without: Phase[]; with: Phase[] }>();
+for (const [, without, withLoad, of] of rows) {
+  const entry = pooled.get(pooledName(of)) ?? { of, without: [], with: [] };
+  entry.without.push(without);
+  entry.with.push(withLoad);
+  pooled.set(pooledName(of), entry);
 }
 console.log(
   '\nover all turns: p95 ratio with its 95 % bootstrap interval (goal ≤ 1.5), ingestion ratio (goal ≥ 0.9)',
 );
-for (const [name, [without, withLoad]] of pooled) {
-  const latencies = (phases: Phase[]) => phases.flatMap((p) => p.latencies);
+const latencies = (phases: Phase[]) => phases.flatMap((p) => p.latencies);
+const overall = (phases: Phase[]) =>
+  phases.reduce((sum, p) => sum + p.values, 0) / phases.reduce((sum, p) => sum + p.seconds, 0);
+for (const [name, { of, without, with: withLoad }] of pooled) {
   const { ratio } = comparePercentiles(latencies(without), latencies(withLoad), 95);
-  const overall = (phases: Phase[]) =>
-    phases.reduce((sum, p) => sum + p.values, 0) / phases.reduce((sum, p) => sum + p.seconds, 0);
   console.log(
     `${name}: p95 ${ratio.value.toFixed(2)} × (${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)}), ingestion ${(overall(withLoad) / overall(without)).toFixed(2)} ×`,
   );
   // The views' own cost: against the attacker's same writes without views, when measured.
-  const writesAlone = pooled.get(name.replace(VIEWS_PHASE, WRITES_PHASE));
-  if (name.endsWith(VIEWS_PHASE) && writesAlone !== undefined) {
-    const views = comparePercentiles(latencies(writesAlone[1]), latencies(withLoad), 95).ratio;
+  const writesAlone = pooled.get(pooledName({ ...of, phase: WRITES_PHASE }))?.with;
+  if (of.phase === VIEWS_PHASE && writesAlone !== undefined) {
+    const views = comparePercentiles(latencies(writesAlone), latencies(withLoad), 95).ratio;
     console.log(
-      `${name}, against the attacker's writes alone: p95 ${views.value.toFixed(2)} × (${views.low.toFixed(2)}–${views.high.toFixed(2)}), ingestion ${(overall(withLoad) / overall(writesAlone[1])).toFixed(2)} ×`,
+      `${name}, against the attacker's writes alone: p95 ${views.value.toFixed(2)} × (${views.low.toFixed(2)}–${views.high.toFixed(2)}), ingestion ${(overall(withLoad) / overall(writesAlone)).toFixed(2)} ×`,
     );
   }
 }

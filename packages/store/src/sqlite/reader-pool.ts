@@ -102,8 +102,8 @@ interface Slot {
  * read that was heavy in fact (REST_FROM_CPU_MS of CPU or more): the lane goes by the
  * bucket's size, and a member's chart of the last hour of a 100,000-record bucket (at most
  * 1.5 ms of CPU in 9 reads of 10, but up to 30 ms and more on the clock at nice 19 beside
- * ingestion) made the member's next
- * chart wait behind its rest (bench:share: its reads p95 57–135 ms → up to 286 ms). Their
+ * ingestion) made the member's next chart wait behind its rest (bench:share: its reads p95
+ * 57–135 ms → up to 286 ms). Their
  * thread's priority (background-thread.ts) was not enough: beside five clients reading a
  * 200,000-record bucket as hard as they could, the reader threads took 0.24–0.65 of the two
  * cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to 0.60–0.95 × of without
