@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { startAlertReceiver, verifySignature } from '../../server/test/alert-receiver.ts';
 import { addWidget, createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
-import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
+import { expectFitsViewport, newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 // The receiver listens on 127.0.0.1: the operator's setting lets webhooks reach it.
 const harness = useHarness({ alerts: { intervalMs: 1_000, allowPrivate: true } });
@@ -123,9 +123,7 @@ test('an admin makes a rule from a time chart with a preview of the last 24 hour
     await page.setViewportSize({ width: 390, height: 844 });
     await mark.waitFor();
     // At phone width the mark and the header's buttons fit: nothing pushes the page sideways.
-    await expect(
-      page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-    ).resolves.toBe(true);
+    await expectFitsViewport(page);
     await screenshot(page, 'alerts-widget-firing-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
 

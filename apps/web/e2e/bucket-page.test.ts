@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { createApiKey, createBucket, createDashboard, nameSeries, signUp } from './flows.ts';
-import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
+import { expectFitsViewport, newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 const harness = useHarness();
 
@@ -92,9 +92,7 @@ test('the bucket page deletes a range, chosen keys and keys sent in seconds, nam
     const tabBox = (await tab.boundingBox())!;
     expect(tabBox.x + tabBox.width).toBeLessThanOrEqual(390);
   }
-  await expect(
-    page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-  ).resolves.toBe(true);
+  await expectFitsViewport(page);
   const empty = await createBucket(page, dashboardPath, 'Empty', 'KV');
   expect(empty).toBeTruthy();
   const copy = await page.getByRole('button', { name: 'Copy curl command' }).boundingBox();

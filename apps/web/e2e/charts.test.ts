@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { trpcCall } from './browser.ts';
 import { createApiKey, createBucket, createDashboard, signUp } from './flows.ts';
-import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
+import { expectFitsViewport, newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 const harness = useHarness();
 
@@ -395,9 +395,7 @@ test('charts draw every record, agree on the latest value, and use the whole scr
   await expect
     .poll(() => legendEntries(page, 'Climate'))
     .toEqual({ count: 4, cut: [], inside: true });
-  await expect(
-    page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-  ).resolves.toBe(true);
+  await expectFitsViewport(page);
   await allDrawn(page);
   await expect(leavesAtTop(page, 'Mixed')).resolves.toBe(false);
   await screenshot(page, 'charts-dashboard-390');

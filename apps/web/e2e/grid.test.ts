@@ -9,7 +9,7 @@ import {
   nameSeries,
   signUp,
 } from './flows.ts';
-import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
+import { expectFitsViewport, newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 const harness = useHarness();
 
@@ -241,9 +241,7 @@ test('an admin builds a live grid over three buckets; a user only views it, on a
   );
   expect(new Set(boxes.map((box) => box.x)).size).toBe(1);
   expect(boxes.map((box) => box.title)).toEqual(['Climate', 'Cities', 'Load now', 'Power log']);
-  await expect(
-    viewer.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-  ).resolves.toBe(true);
+  await expectFitsViewport(viewer);
   await screenshot(viewer, 'grid-phone');
 
   // The wall screen: the grid alone.

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type ServerOptions, startServer } from '@bucketgrid/server';
 import { openStore } from '@bucketgrid/store';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from './browser.ts';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -131,6 +131,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Nothing pushes the page sideways. Polled, because after a viewport change the grid learns its
+ * new width from a ResizeObserver a frame later; an overflow that stays fails after the timeout.
+ */
+export async function expectFitsViewport(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))
+    .toBe(true);
 }
 
 export interface TestUser {

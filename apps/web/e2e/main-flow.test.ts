@@ -7,7 +7,7 @@ import {
   openKey,
   signUp,
 } from './flows.ts';
-import { newUser, postRecords, screenshot, useHarness } from './harness.ts';
+import { expectFitsViewport, newUser, postRecords, screenshot, useHarness } from './harness.ts';
 
 const harness = useHarness();
 
@@ -92,9 +92,7 @@ test('owner sets up a live dashboard, shares it read-only, and revokes its key',
     .getByRole('cell', { name: '25.5' })
     .waitFor();
   // At phone width nothing pushes the page sideways (wide tables scroll in their own box).
-  await expect(
-    viewer.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-  ).resolves.toBe(true);
+  await expectFitsViewport(viewer);
   await screenshot(viewer, 'bucket-chart-phone');
   await expect(viewer.getByRole('button', { name: 'Delete bucket' }).count()).resolves.toBe(0);
   await viewer.goto(`${dashboardPath}/keys`);
