@@ -11,6 +11,7 @@
  * attacker would show. Commands arrive over IPC: `{start: Attack}`, then `{stop: true}`.
  */
 import { Agent, request } from 'node:http';
+import { postRecordsText } from './harness.ts';
 import { runAtLowestPriority } from './lowest-priority.ts';
 
 export type Attack =
@@ -96,32 +97,13 @@ async function heavyReads(attack: Extract<Attack, { kind: 'reads' }>): Promise<v
 async function paceWrites(attack: Extract<Attack, { kind: 'views' }>): Promise<void> {
   const agent = new Agent({ keepAlive: true });
   let clock = Date.now();
-  const post = (bucketId: string, key: string, body: string) =>
-    new Promise<number>((resolve) => {
-      const req = request(
-        `${attack.url}/api/buckets/${bucketId}`,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'x-api-key': key,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', () => resolve(0));
-      req.end(body);
-    });
   await Promise.all(
     attack.writes.map(async ({ bucketId, key }, n) => {
       while (running) {
         const started = performance.now();
-        const status = await post(
+        const status = await postRecordsText(
+          agent,
+          attack.url,
           bucketId,
           key,
           JSON.stringify([{ k: ++clock, d: [{ sk: 1, v: n }] }]),
