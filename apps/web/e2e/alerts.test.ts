@@ -122,6 +122,8 @@ test('an admin makes a rule from a time chart with a preview of the last 24 hour
     await screenshot(page, 'alerts-widget-firing');
     await page.setViewportSize({ width: 390, height: 844 });
     await mark.waitFor();
+    // The chart is drawn again at the phone's width (a skeleton stands in while it measures).
+    await widget.locator('.uplot').waitFor();
     // At phone width the mark and the header's buttons fit: nothing pushes the page sideways.
     await expectFitsViewport(page);
     await screenshot(page, 'alerts-widget-firing-phone');
