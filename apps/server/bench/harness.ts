@@ -119,8 +119,11 @@ export function startServerProcess(
     'tsx',
     options.script ?? 'src/main.ts',
   ];
-  const pin = canPin && (options.pin ?? true);
-  const child = spawn(pin ? 'taskset' : node[0]!, pin ? ['-c', '0', ...node] : node.slice(1), {
+  // Unpinned means every core: a child inherits its parent's affinity, and a bench that pinned
+  // itself to core 1 (pinToCoreOne) would otherwise run its "unpinned" server on core 1 too.
+  // bench:share did: its server, writers and viewers shared one core, the other stood idle.
+  const cores = (options.pin ?? true) ? '0' : `0-${cpus().length - 1}`;
+  const child = spawn(canPin ? 'taskset' : node[0]!, canPin ? ['-c', cores, ...node] : node.slice(1), {
     cwd: options.cwd ?? serverDir,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
