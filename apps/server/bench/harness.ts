@@ -123,12 +123,16 @@ export function startServerProcess(
   // itself to core 1 (pinToCoreOne) would otherwise run its "unpinned" server on core 1 too.
   // bench:share did: its server, writers and viewers shared one core, the other stood idle.
   const cores = (options.pin ?? true) ? '0' : `0-${cpus().length - 1}`;
-  const child = spawn(canPin ? 'taskset' : node[0]!, canPin ? ['-c', cores, ...node] : node.slice(1), {
-    cwd: options.cwd ?? serverDir,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: options.ownSession ?? false,
-  });
+  const child = spawn(
+    canPin ? 'taskset' : node[0]!,
+    canPin ? ['-c', cores, ...node] : node.slice(1),
+    {
+      cwd: options.cwd ?? serverDir,
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: options.ownSession ?? false,
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) =>
