@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestMailServer, type TestMailServer } from '@bucketgrid/services/test/mail-server';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { addWidget, createBucket, createDashboard, signUp } from './flows.ts';
 import { type Harness, newUser, postRecords, screenshot, startHarness } from './harness.ts';
@@ -32,6 +32,13 @@ function framingSite(): Promise<Server> {
   });
   return new Promise((resolve) => site.listen(0, '127.0.0.1', () => resolve(site)));
 }
+/**
+ * The table's cell showing `value` (drawn with trailing zeros, 21.5 as 21.50); a plain text
+ * match also found it inside a time cell (22:05:21.524) and failed on the clock.
+ */
+const valueCell = (table: Locator, value: string) =>
+  table.getByRole('cell', { name: new RegExp(`^${value.replace('.', '\\.')}0*$`) });
+
 const originOf = (site: Server) => `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
 
 beforeAll(async () => {
@@ -166,16 +173,16 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
   await viewer.goto(new URL(shareUrl).pathname);
   await viewer.getByRole('heading', { name: 'Greenhouse', level: 1 }).waitFor();
   const readings = viewer.getByRole('region', { name: 'Readings', exact: true });
-  await readings.getByText('21.5').waitFor();
+  await valueCell(readings, '21.5').waitFor();
   await viewer.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   expect((await pushing).status()).toBe(200);
   const write = { key: Date.now(), data: [{ series_key: 1, value: 42.75 }] };
   expect((await postRecords(harness.url, bucketId, fullKey, [write])).status).toBe(200);
-  await readings.getByText('42.75').waitFor();
+  await valueCell(readings, '42.75').waitFor();
   const asked = reads.length;
   const next = { key: Date.now() + 1, data: [{ series_key: 1, value: 43.5 }] };
   expect((await postRecords(harness.url, bucketId, fullKey, [next])).status).toBe(200);
-  await readings.getByText('43.5').waitFor();
+  await valueCell(readings, '43.5').waitFor();
   expect(reads.slice(asked)).toEqual([]);
 
   // The range is locked: no picker, and a read asking for everything gets the last 24 hours.
@@ -184,7 +191,7 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
   const widened = await callFrom(viewer, 'share.records', { token, bucketId, from: 0 });
   const keys = (widened.data as { records: { key: number }[] }).records.map((r) => r.key);
   expect(keys).toEqual([recent.key, write.key, next.key]);
-  expect(await readings.getByText('11.25').count()).toBe(0);
+  expect(await valueCell(readings, '11.25').count()).toBe(0);
 
   // No management procedure answers it, and the page loaded none of the app's code.
   const dashboardId = (
@@ -213,7 +220,7 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
 
   await screenshot(viewer, 'story-public-page-desktop');
   await viewer.setViewportSize({ width: 390, height: 844 });
-  await readings.getByText('42.75').waitFor();
+  await valueCell(readings, '42.75').waitFor();
   await screenshot(viewer, 'story-public-page-phone');
   await viewer.setViewportSize({ width: 1280, height: 860 });
   // The wall layout: the same grid, edge to edge.
@@ -223,7 +230,7 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
     .getByRole('main', { name: 'Greenhouse (shared)' })
     .and(wall.locator('.wall'))
     .waitFor();
-  await wall.getByRole('region', { name: 'Readings', exact: true }).getByText('42.75').waitFor();
+  await valueCell(wall.getByRole('region', { name: 'Readings', exact: true }), '42.75').waitFor();
   // The page layout offers the widget's CSV; a wall, watched and not clicked, does not.
   await viewer.getByRole('button', { name: 'Download CSV of Readings' }).waitFor();
   await expect(wall.getByRole('button', { name: /^Download CSV/ }).count()).resolves.toBe(0);
@@ -258,10 +265,10 @@ test('invite, share publicly, embed, revoke, audit, scope a key, reset a passwor
   const browsing = await harness.newPage();
   await browsing.goto(new URL(openUrl).pathname);
   const browsed = browsing.getByRole('region', { name: 'Readings', exact: true });
-  await browsed.getByText('21.5').waitFor();
-  expect(await browsed.getByText('11.25').count()).toBe(0);
+  await valueCell(browsed, '21.5').waitFor();
+  expect(await valueCell(browsed, '11.25').count()).toBe(0);
   await browsing.getByRole('button', { name: 'Last 7 days' }).click();
-  await browsed.getByText('11.25').waitFor();
+  await valueCell(browsed, '11.25').waitFor();
   await browsing.close();
   await dialog
     .getByRole('row', { name: /Client/ })
