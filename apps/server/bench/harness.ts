@@ -281,6 +281,13 @@ export function comparePercentiles(before: number[], after: number[], p: number)
   return { difference: interval(a - b, differences), ratio: interval(a / b, ratios) };
 }
 
+/** Values ingested over all the phases' seconds: steadier than any one phase's rate. */
+export function valuesPerSecondOver(phases: { values: number; seconds: number }[]): number {
+  return (
+    phases.reduce((sum, p) => sum + p.values, 0) / phases.reduce((sum, p) => sum + p.seconds, 0)
+  );
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;

@@ -103,10 +103,10 @@ interface Slot {
  * bucket's size, and a member's chart of the last hour of a 100,000-record bucket (at most
  * 1.5 ms of CPU in 9 reads of 10, but up to 30 ms and more on the clock at nice 19 beside
  * ingestion) made the member's next chart wait behind its rest (bench:share: its reads p95
- * 57–135 ms → up to 286 ms). Their
- * thread's priority (background-thread.ts) was not enough: beside five clients reading a
- * 200,000-record bucket as hard as they could, the reader threads took 0.24–0.65 of the two
- * cores at nice 19 (SCHED_IDLE did no better) and ingestion fell to 0.60–0.95 × of without
+ * 57–135 ms → up to 286 ms). Their thread's priority (background-thread.ts) was not
+ * enough: beside five clients reading a 200,000-record bucket as hard as they could, the
+ * reader threads took 0.24–0.65 of the two cores at nice 19 (SCHED_IDLE did no better) and
+ * ingestion fell to 0.60–0.95 × of without
  * (mean 0.73); resting as long as they ran, 0.75–1.45 × (mean 0.99) over the same nine turns,
  * but a normal client's p95 still rose 1.4–2.2 × in two turns of three; resting three times
  * as long, 0.87–1.31 × and ingestion 0.88–1.20 × (docs/performance.md, "Reads under load").
