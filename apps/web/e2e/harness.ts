@@ -139,7 +139,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  */
 export async function expectFitsViewport(page: Page): Promise<void> {
   await expect
-    .poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), {
+      // A busy machine may take a while to relayout; expect.poll's default is 1 s.
+      timeout: 10_000,
+    })
     .toBe(true);
 }
 
