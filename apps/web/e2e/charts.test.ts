@@ -277,6 +277,11 @@ test('charts draw every record, agree on the latest value, and use the whole scr
     .poll(() => widget(page, 'Temperature now').locator('[data-stat-value]').textContent())
     .toBe('25.5 °C');
   await widget(page, 'Log').getByRole('cell', { name: '25.5' }).first().waitFor();
+  // The line of averages ends near 21.3 (the last interval's mean); the chart still shows the
+  // newest value, 25.5, as a mark, and its y axis takes it in.
+  const mixedPlot = widget(page, 'Mixed').locator('.uplot');
+  await expect.poll(() => mixedPlot.getAttribute('data-latest-marks')).toBe('25.5');
+  expect(Number(await mixedPlot.getAttribute('data-y-max'))).toBeGreaterThan(25.5);
 
   // The bar chart has a value axis; a range in the past says so instead of "Live".
   await expect(

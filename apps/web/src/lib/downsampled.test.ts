@@ -5,6 +5,7 @@ import {
   barsOf,
   chartColumns,
   coarseningNote,
+  latestMarks,
   stackColumns,
   statSummary,
   thresholdColor,
@@ -64,6 +65,30 @@ describe('chart columns', () => {
     const band = bandColumns(data, [1]);
     expect(band.min.series[0]).toEqual([1, 2]);
     expect(band.max.series[0]).toEqual([9, 30]);
+  });
+
+  it("marks each series' newest value where its line ends, not the line's last average", () => {
+    const data: Downsampled = {
+      interval: 10,
+      keys: [0, 10, 20],
+      count: [3, 3, 2],
+      series: {
+        1: { min: [1, 2, 20], max: [9, 30, 25.5], avg: [5, 16.8, 21.25], last: [7, 25.5, 25.5] },
+        2: {
+          min: [4, null, null],
+          max: [4, null, null],
+          avg: [4, null, null],
+          last: [4, null, null],
+        },
+      },
+      truncated: false,
+    };
+    const columns = chartColumns(data, [1, 2, 3], 'avg');
+    expect(latestMarks(columns)).toEqual([
+      { series: 0, x: 25, value: 25.5 },
+      { series: 1, x: 5, value: 4 },
+    ]);
+    expect(latestMarks(chartColumns(read([], {}, 10), [1], 'avg'))).toEqual([]);
   });
 
   it('passes over a series without a value instead of breaking it', () => {

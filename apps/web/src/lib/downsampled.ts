@@ -60,6 +60,36 @@ export function chartColumns(data: Downsampled, sks: readonly number[], stat: St
   return columnsOf(data, sks, (figures) => figures[stat]);
 }
 
+/** Where a series' newest value is marked on its chart (see latestMarks). */
+export interface LatestMark {
+  /** The series' index in the chart. */
+  series: number;
+  /** The x of the interval (or raw record) its newest value belongs to. */
+  x: number;
+  value: number;
+}
+
+/**
+ * A mark per series at its newest value, at the x where its line's last point is drawn. A
+ * line of averages ends at the last interval's average, which can be far from the newest
+ * record (a spike at the end of a quiet interval): the mark shows the value the legend, the
+ * stat and the table give, where it was, and the y axis takes it in.
+ */
+export function latestMarks(columns: Columns): LatestMark[] {
+  const marks: LatestMark[] = [];
+  columns.latest.forEach((value, s) => {
+    if (value === null) return;
+    const column = columns.series[s] ?? [];
+    for (let i = column.length - 1; i >= 0; i--) {
+      if (typeof column[i] === 'number') {
+        marks.push({ series: s, x: columns.x[i]!, value });
+        return;
+      }
+    }
+  });
+  return marks;
+}
+
 /**
  * The lowest and highest value of each series in each interval (the same x as
  * `chartColumns`): a band between them shows a spike the line's average smooths away.

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import type { ChartThreshold } from './alert-marks.ts';
+import type { LatestMark } from './downsampled.ts';
 import type { SeriesDisplay } from './series-display.ts';
 import { formatNumber } from './series-display.ts';
 import type { TimeFormat } from './time-format.ts';
@@ -30,6 +31,8 @@ export interface TimeChartConfig {
   syncKey?: string;
   /** Alert rules' thresholds, read at each redraw: drawn as lines, and kept inside the y range. */
   thresholds?: () => readonly ChartThreshold[];
+  /** Each series' newest value, read at each redraw: drawn as a ringed dot, inside the y range. */
+  latest?: () => readonly LatestMark[];
   /** The cursor moved to data index `idx` at `left`/`top` px in the plot (idx null: it left). */
   onCursor?: (cursor: ChartCursor) => void;
 }
@@ -168,8 +171,12 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
     });
   }
   const utc = config.format.zone === 'utc';
-  const thresholdsOn = (axis: 'left' | 'right') =>
-    (config.thresholds?.() ?? []).filter((t) => t.axis === axis).map((t) => t.value);
+  // Values the y range must take in besides the lines: thresholds, and the newest values of
+  // the series shown.
+  const marksOn = (u: uPlot, axis: 'left' | 'right') => [
+    ...(config.thresholds?.() ?? []).filter((t) => t.axis === axis).map((t) => t.value),
+    ...shownMarks(u, config, axis).map((mark) => mark.value),
+  ];
   return {
     width: config.width,
     height: config.height,
@@ -191,7 +198,7 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
       y: {
         range: (u) =>
           padRange(
-            ...withThresholds(drawnExtent(u, 'y'), thresholdsOn('left')),
+            ...withThresholds(drawnExtent(u, 'y'), marksOn(u, 'left')),
             stacked || style === 'area',
           ),
       },
@@ -199,7 +206,7 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
         ? {
             y2: {
               range: (u) =>
-                padRange(...withThresholds(drawnExtent(u, 'y2'), thresholdsOn('right')), false),
+                padRange(...withThresholds(drawnExtent(u, 'y2'), marksOn(u, 'right')), false),
             },
           }
         : {}),
@@ -252,13 +259,19 @@ export function timeChartOptions(config: TimeChartConfig): uPlot.Options {
       ...(config.syncKey ? { sync: { key: config.syncKey, setSeries: false } } : {}),
     },
     hooks: {
-      draw: [(u) => drawThresholds(u, config.thresholds?.() ?? [])],
-      // The shown key span, on the element: where a key lands is checkable from outside.
+      draw: [
+        (u) => {
+          drawThresholds(u, config.thresholds?.() ?? []);
+          drawLatestMarks(u, config);
+        },
+      ],
+      // The shown key and value spans, on the element: where a key or a value lands is
+      // checkable from outside.
       setScale: [
         (u, key) => {
-          if (key !== 'x') return;
-          u.root.dataset.xMin = String(u.scales.x?.min ?? '');
-          u.root.dataset.xMax = String(u.scales.x?.max ?? '');
+          if (key !== 'x' && key !== 'y') return;
+          u.root.dataset[`${key}Min`] = String(u.scales[key]?.min ?? '');
+          u.root.dataset[`${key}Max`] = String(u.scales[key]?.max ?? '');
         },
       ],
       setSelect: [
@@ -365,6 +378,48 @@ function drawThresholds(u: uPlot, thresholds: readonly ChartThreshold[]): void {
     ctx.moveTo(bbox.left, y);
     ctx.lineTo(bbox.left + bbox.width, y);
     ctx.stroke();
+  }
+  ctx.restore();
+}
+
+/** The latest marks of the series on `axis` that are shown (none on a stacked chart). */
+function shownMarks(u: uPlot, config: TimeChartConfig, axis?: 'left' | 'right'): LatestMark[] {
+  if (config.stacked) return [];
+  return (config.latest?.() ?? []).filter((mark) => {
+    const series = config.series[mark.series];
+    return (
+      series !== undefined &&
+      (axis === undefined || series.axis === axis) &&
+      u.series[mark.series + 1]?.show !== false
+    );
+  });
+}
+
+/**
+ * Each shown series' newest value as a dot in its colour with a white ring, where its line's
+ * last point is drawn. The values drawn are on the element (`data-latest-marks`), so what
+ * the chart shows is checkable from outside.
+ */
+function drawLatestMarks(u: uPlot, config: TimeChartConfig): void {
+  const marks = shownMarks(u, config);
+  u.root.dataset.latestMarks = marks.map((mark) => mark.value).join(' ');
+  if (marks.length === 0) return;
+  const { ctx } = u;
+  const radius = 3.5 * devicePixelRatio;
+  ctx.save();
+  ctx.lineWidth = 2 * devicePixelRatio;
+  ctx.strokeStyle = '#ffffff';
+  for (const mark of marks) {
+    const series = config.series[mark.series]!;
+    // The last interval's middle can lie past the range's end; its newest record cannot.
+    const { min = mark.x, max = mark.x } = u.scales.x ?? {};
+    const x = u.valToPos(Math.min(Math.max(mark.x, min), max), 'x', true);
+    const y = u.valToPos(mark.value, series.axis === 'left' ? 'y' : 'y2', true);
+    ctx.fillStyle = series.color;
+    ctx.beginPath();
+    ctx.arc(x, y, radius, 0, 2 * Math.PI);
+    ctx.stroke();
+    ctx.fill();
   }
   ctx.restore();
 }

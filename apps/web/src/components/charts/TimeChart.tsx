@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { useElementSize } from '../../hooks/useElementSize.ts';
 import { useTimeFormat } from '../../hooks/useTimeFormat.ts';
 import type { ChartThreshold } from '../../lib/alert-marks.ts';
-import type { Columns } from '../../lib/downsampled.ts';
+import { type Columns, latestMarks } from '../../lib/downsampled.ts';
 import {
   type ChartCursor,
   type ChartKeyType,
@@ -78,8 +78,9 @@ export function TimeChart({
   const container = useRef<HTMLDivElement>(null);
   const legend = useRef<HTMLUListElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef({ columns, band, xRange, onSelect, thresholds });
-  latest.current = { columns, band, xRange, onSelect, thresholds };
+  const marks = useMemo(() => latestMarks(values), [values]);
+  const latest = useRef({ columns, band, xRange, onSelect, thresholds, marks });
+  latest.current = { columns, band, xRange, onSelect, thresholds, marks };
   const [cursor, setCursor] = useState<ChartCursor | null>(null);
   const [hovered, setHovered] = useState(false);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
@@ -118,6 +119,7 @@ export function TimeChart({
       height: chartHeight,
       xRange: () => latest.current.xRange,
       thresholds: () => latest.current.thresholds,
+      latest: () => latest.current.marks,
       onSelect: onSelect ? (from, to) => latest.current.onSelect?.(from, to) : undefined,
       onCursor: setCursor,
     });
@@ -152,7 +154,7 @@ export function TimeChart({
   const thresholdKey = JSON.stringify(thresholds);
   useEffect(() => {
     plot.current?.setData(aligned(columns, band));
-  }, [columns, band, thresholdKey]);
+  }, [columns, band, thresholdKey, marks]);
 
   // Series hidden from the legend: their line and band (uPlot series i+1, n+i+1, 2n+i+1).
   useEffect(() => {
