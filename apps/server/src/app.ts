@@ -32,6 +32,7 @@ import { createWebApp } from './http/static-files.ts';
 import {
   createApiRouter,
   createFastPath,
+  AccessCache,
   createIngestHandlers,
   type IngestDeps,
   KeyService,
@@ -212,14 +213,16 @@ export function createApp(options: AppOptions): App {
   );
   // One set of read limits for every reader: API keys, members, share links.
   const readLimits = new ReadLimits({ ...DEFAULT_READ_LIMITS, ...options.readLimits, now });
+  const access = new AccessCache(store);
   const ingestDeps: IngestDeps = {
     store,
     readLimits,
     clientAddress: addressOf,
     now,
     metrics,
+    access,
     keys: new KeyService({
-      store,
+      access,
       now,
       lastUsed,
       usage: keyUsage,

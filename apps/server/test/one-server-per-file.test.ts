@@ -26,7 +26,7 @@ async function cli(...args: string[]): Promise<Record<string, string>> {
 }
 
 describe.skipIf(database.backend !== 'sqlite')('one server process per SQLite file', () => {
-  it('refuses a second server, lets the CLI work beside the first, and frees the file when it dies', async () => {
+  it('refuses a second server, lets the CLI work beside the first (its revocations felt at once), and frees the file when it dies', async () => {
     const first = await startServerProcess(database.url);
 
     const second = spawnServer(database.url);
@@ -65,6 +65,12 @@ describe.skipIf(database.backend !== 'sqlite')('one server process per SQLite fi
     expect((await call(`${next.url}/api/buckets/${bucket.id}`, { key })).json.records).toHaveLength(
       1,
     );
+
+    // The server keeps the key in memory now; the CLI revoking it is still felt at once.
+    await cli('key', 'revoke', '--id', created.id!);
+    const refused = await call(`${next.url}/api/buckets/${bucket.id}`, { key });
+    expect(refused.status).toBe(401);
+    expect(refused.json.code).toBe('revoked_api_key');
     expect(await stopServerProcess(next)).toBe(0);
   }, 60_000);
 });

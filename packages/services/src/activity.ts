@@ -40,7 +40,7 @@ export function userAuthor(
 }
 
 export function apiKeyAuthor(
-  key: ApiKeyRecord,
+  key: Pick<ApiKeyRecord, 'id' | 'name' | 'hint'>,
   address: string,
   now: () => number = Date.now,
 ): ChangeAuthor {

@@ -19,7 +19,10 @@ import { validate } from './validate.ts';
 
 export type ApiKeyState = 'active' | 'revoked' | 'expired';
 
-export function apiKeyState(key: ApiKeyRecord, now: number): ApiKeyState {
+export function apiKeyState(
+  key: Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt'>,
+  now: number,
+): ApiKeyState {
   if (key.revokedAt !== null) return 'revoked';
   if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
   return 'active';

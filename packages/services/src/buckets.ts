@@ -6,7 +6,7 @@ import {
   type SeriesMeta,
   seriesListSchema,
 } from '@bucketgrid/shared';
-import { type Bucket, MissingEntity, type Store } from '@bucketgrid/store';
+import { type Bucket, type BucketRef, MissingEntity, type Store } from '@bucketgrid/store';
 import { type ChangeAuthor, noteOf } from './activity.ts';
 import { QUOTAS, withinQuota } from './quotas.ts';
 import { validate } from './validate.ts';
@@ -56,7 +56,18 @@ export async function getBucketOrThrow(
   dashboardId: string,
   code: 'not_found' | 'bucket_not_found' = 'not_found',
 ): Promise<Bucket> {
-  const bucket = await store.getBucket(id);
+  return bucketOfDashboard(await store.getBucket(id), dashboardId, code);
+}
+
+/**
+ * `bucket` when it is one of the dashboard's; otherwise the same error as for a bucket that
+ * never existed, so a bucket of another dashboard is never revealed.
+ */
+export function bucketOfDashboard<T extends BucketRef>(
+  bucket: T | null,
+  dashboardId: string,
+  code: 'not_found' | 'bucket_not_found' = 'not_found',
+): T {
   if (!bucket || bucket.dashboardId !== dashboardId) {
     throw new AppError(code, 'No such bucket in this dashboard (check the bucket id).');
   }
@@ -107,6 +118,6 @@ export function deleteBucket(store: Store, bucket: Bucket, by?: ChangeAuthor): P
   return store.deleteBucket(bucket.id, note);
 }
 
-export function bucketTarget(bucket: Bucket) {
+export function bucketTarget(bucket: BucketRef) {
   return { type: 'bucket', id: bucket.id, label: bucket.name };
 }

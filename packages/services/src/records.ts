@@ -12,6 +12,7 @@ import {
 } from '@bucketgrid/shared';
 import {
   type Bucket,
+  type BucketRef,
   MissingEntity,
   type ReadResult,
   type RecordForm,
@@ -40,7 +41,7 @@ function bucketGone(error: unknown): never {
 /** Upserts a validated batch; resolves once it is durable. */
 export function writeRecords(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   records: DataRecord[],
   mode: WriteMode,
 ): Promise<WriteResult> {
@@ -56,7 +57,7 @@ export interface Reader {
 /** A page of records, within the reader's read limits. */
 export function readRecords(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   query: ReadQuery,
   reader: Reader,
 ): Promise<ReadResult> {
@@ -69,7 +70,7 @@ export function readRecords(
  */
 export function readRecordsJson(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   query: ReadQuery,
   form: RecordForm,
   reader: Reader,
@@ -79,7 +80,7 @@ export function readRecordsJson(
 
 export function deleteRecords(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   selection: RecordSelection,
   by?: ChangeAuthor,
 ): Promise<number> {
@@ -103,7 +104,7 @@ export function purgeRecords(store: Store, bucket: Bucket, by?: ChangeAuthor): P
  */
 export function downsampleRecords(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   input: DownsampleQueryInput,
   reader: Reader,
 ): Promise<Downsampled> {
@@ -117,7 +118,7 @@ export function downsampleRecords(
  */
 export function downsampleRecordsJson(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   input: DownsampleQueryInput,
   reader: Reader,
 ): Promise<Buffer> {
@@ -128,13 +129,13 @@ export function downsampleRecordsJson(
 /** Which series the bucket's data holds, with their values: a bounded read, for pickers. */
 export function seriesSummary(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   reader: Reader,
 ): Promise<SeriesSummary> {
   return reader.limits.run(reader.principal, () => store.seriesSummary(bucket));
 }
 
-function resolveDownsampleQuery(bucket: Bucket, input: DownsampleQueryInput): DownsampleQuery {
+function resolveDownsampleQuery(bucket: BucketRef, input: DownsampleQueryInput): DownsampleQuery {
   const problems: ProblemDetailItem[] = [];
   const query = readDownsampleOf(bucket, input, problems);
   if (problems.length > 0) throw queryProblem(problems);

@@ -7,7 +7,7 @@ import type { PasswordResetStore } from './roles/password-resets.ts';
 import type { RateWindowStore } from './roles/rate-windows.ts';
 import type { SeriesStore } from './roles/series.ts';
 import type { ShareLinkStore } from './roles/share-links.ts';
-import type { TenancyStore } from './roles/tenancy.ts';
+import type { AccessVersion, TenancyStore } from './roles/tenancy.ts';
 
 export * from './errors.ts';
 export type * from './roles/accounts.ts';
@@ -42,6 +42,8 @@ export interface Store
    * one server process serves the database (SQLite), whose events stay in the process.
    */
   readonly eventLog?: EventLog;
+  /** Present where a cache of keys and buckets can be kept exact cheaply (SQLite). */
+  readonly accessVersion?: AccessVersion;
   /** Throws when the database cannot be reached (for /readyz). */
   ping(): Promise<void>;
   /** Waits for pending writes, then closes. */

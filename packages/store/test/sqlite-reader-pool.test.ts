@@ -138,7 +138,12 @@ describe('SQLite reader threads', () => {
 
     const pool = new ReaderPool(
       join(dir, 'lanes.db'),
-      { threads: 2, maxWaiting: 64, timeoutMs: 60_000 },
+      {
+        threads: 2,
+        maxWaiting: 64,
+        timeoutMs: 60_000,
+        recordCount: (id) => (id === big.id ? bigNow! : smallNow!).recordCount,
+      },
       notOnThreads,
     );
     pool.warmUp();
@@ -221,7 +226,7 @@ async function poolWithHeavyBucket(name: string) {
   // Nothing may wait: a heavy read that may not start is refused, which shows the rest.
   const pool = new ReaderPool(
     join(dir, `${name}.db`),
-    { threads: 2, maxWaiting: 0, timeoutMs: 60_000 },
+    { threads: 2, maxWaiting: 0, timeoutMs: 60_000, recordCount: () => heavyBucket.recordCount },
     notOnThreads,
   );
   pool.warmUp();

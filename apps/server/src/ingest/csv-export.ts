@@ -7,7 +7,7 @@ import {
   type ReadQuery,
   seriesName,
 } from '@bucketgrid/shared';
-import type { Bucket, Store } from '@bucketgrid/store';
+import type { BucketRef, Store } from '@bucketgrid/store';
 import { stringify } from 'csv-stringify/sync';
 import { SECURITY_HEADERS } from '../http/responses.ts';
 import {
@@ -39,7 +39,7 @@ export function wantsCsv(req: IncomingMessage, format: string | undefined): bool
  * and `cursor` page JSON reads and make no sense for an export of the whole range.
  */
 export function csvKeyFormat(
-  bucket: Bucket,
+  bucket: BucketRef,
   params: Record<string, string>,
   problems: ProblemDetailItem[],
 ): KeyFormat {
@@ -87,7 +87,7 @@ export function takeExportSlot(): () => void {
  */
 async function seriesColumns(
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   query: ReadQuery,
   reader: Reader,
 ): Promise<number[]> {
@@ -108,7 +108,7 @@ async function seriesColumns(
 }
 
 /** The range's records a page at a time, each page read under the reader's read limits. */
-async function* pages(store: Store, bucket: Bucket, query: ReadQuery, reader: Reader) {
+async function* pages(store: Store, bucket: BucketRef, query: ReadQuery, reader: Reader) {
   let after = query.after;
   for (;;) {
     const page = { ...query, limit: CSV_EXPORT_PAGE_RECORDS, after };
@@ -120,7 +120,7 @@ async function* pages(store: Store, bucket: Bucket, query: ReadQuery, reader: Re
 }
 
 /** `Content-Disposition` with the bucket's name (an ASCII fallback, and RFC 6266's UTF-8 form). */
-function disposition(bucket: Bucket): string {
+function disposition(bucket: BucketRef): string {
   const ascii = bucket.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'bucket';
   return `attachment; filename="${ascii}.csv"; filename*=UTF-8''${encodeURIComponent(bucket.name)}.csv`;
 }
@@ -168,7 +168,7 @@ function write(res: ServerResponse, text: string): Promise<void> {
 export async function sendCsv(
   res: ServerResponse,
   store: Store,
-  bucket: Bucket,
+  bucket: BucketRef,
   query: ReadQuery,
   keyFormat: KeyFormat,
   rateLimitHeaders: string[],

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   apiKeyAuthor,
+  bucketOfDashboard,
   deleteRecords,
   downsampleRecordsJson,
   getBucketOrThrow,
@@ -22,7 +23,8 @@ import {
   queryProblem,
   readQueryOf,
 } from '@bucketgrid/shared';
-import type { ApiKeyRecord, Store, WriteMode } from '@bucketgrid/store';
+import type { Store, WriteMode } from '@bucketgrid/store';
+import type { AccessCache, ApiKeyGrant } from './access-cache.ts';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson, sendJsonText } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
@@ -38,6 +40,8 @@ export interface IngestDeps {
   /** Reads count against their API key here (read-limits.ts in @bucketgrid/services). */
   readLimits: ReadLimits;
   keys: KeyService;
+  /** Keys and buckets kept in memory while exact: the lookups of every request. */
+  access: AccessCache;
   /** The client's address, for the failed-key limit (http/client-address.ts). */
   clientAddress: (req: IncomingMessage) => string;
   /** Counts the records and values written. */
@@ -87,17 +91,21 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     const { key } = verified;
     noteKeyId(req, key.id);
     keys.checkScope(key, permission);
-    const bucket = await getBucketOrThrow(store, bucketId, key.dashboardId, 'bucket_not_found');
+    const bucket = bucketOfDashboard(
+      await deps.access.getBucket(bucketId),
+      key.dashboardId,
+      'bucket_not_found',
+    );
     keys.checkScope(key, permission, bucket.id);
     return { key, bucket, address };
   }
 
-  const keyReader = (key: ApiKeyRecord): Reader => ({
+  const keyReader = (key: ApiKeyGrant): Reader => ({
     limits: deps.readLimits,
     principal: `key:${key.id}`,
   });
 
-  function spend(res: ServerResponse, key: ApiKeyRecord, weight: number): RateLimitOutcome {
+  function spend(res: ServerResponse, key: ApiKeyGrant, weight: number): RateLimitOutcome {
     const spent = keys.spend(key, weight);
     if (!spent.allowed) throw spendRefusal(res, spent, weight);
     return spent.limit;
@@ -223,7 +231,9 @@ export function createIngestHandlers(deps: IngestDeps): IngestHandlers {
     }
     setRateLimitHeaders(res, spend(res, key, 1));
     const by = apiKeyAuthor(key, address, deps.now);
-    sendJson(res, 200, { deleted: await purgeRecords(store, bucket, by) });
+    // The activity log names the records there were: a count, never kept in memory.
+    const counted = await getBucketOrThrow(store, bucket.id, key.dashboardId, 'bucket_not_found');
+    sendJson(res, 200, { deleted: await purgeRecords(store, counted, by) });
   };
 
   return { merge: write('merge'), replace: write('replace'), read, downsample, remove, purge };

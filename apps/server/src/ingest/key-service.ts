@@ -6,7 +6,7 @@ import {
 } from '@bucketgrid/services';
 import { AppError, type KeyPermission } from '@bucketgrid/shared';
 import { hashApiKey, parseApiKey } from '@bucketgrid/shared/api-key';
-import type { ApiKeyRecord, Store } from '@bucketgrid/store';
+import type { AccessCache, ApiKeyGrant } from './access-cache.ts';
 import type { LastUsedTracker } from './last-used.ts';
 
 /** Why a presented key was refused; each is a 401 with this code. */
@@ -17,7 +17,7 @@ export type KeyRefusal =
   | 'expired_api_key';
 
 export type KeyVerification =
-  | { valid: true; key: ApiKeyRecord }
+  | { valid: true; key: ApiKeyGrant }
   | { valid: false; code: KeyRefusal }
   /** Too many failed attempts from this address: refused even with a valid key. */
   | { valid: false; code: 'rate_limited'; limit: RateLimitOutcome };
@@ -29,7 +29,8 @@ export type KeySpend =
   | { allowed: false; code: 'batch_exceeds_rate_limit'; limit: RateLimitOutcome };
 
 export interface KeyServiceDeps {
-  store: Pick<Store, 'getApiKeyByHash'>;
+  /** Keys by hash, kept in memory while exact (access-cache.ts). */
+  access: Pick<AccessCache, 'getApiKeyByHash'>;
   /** Per client address, counting failed attempts (each one counted in the store). */
   failedAttempts: SharedWindowLimiter;
   /** Per key, weighted by records written (1 for other requests); decided in the process. */
@@ -69,10 +70,10 @@ export class KeyService {
   private async find(
     presented: string | undefined,
     now: number,
-  ): Promise<ApiKeyRecord | KeyRefusal> {
+  ): Promise<ApiKeyGrant | KeyRefusal> {
     if (presented === undefined || presented === '') return 'missing_api_key';
     if (!parseApiKey(presented)) return 'invalid_api_key';
-    const key = await this.deps.store.getApiKeyByHash(hashApiKey(presented));
+    const key = await this.deps.access.getApiKeyByHash(hashApiKey(presented));
     if (!key) return 'invalid_api_key';
     switch (apiKeyState(key, now)) {
       case 'revoked':
@@ -89,7 +90,7 @@ export class KeyService {
    * not hold, or (`bucketId`, once known to be of the key's dashboard) a bucket outside its
    * list. The REST handlers and the MCP server both ask here, so a key means the same on both.
    */
-  checkScope(key: ApiKeyRecord, permission: KeyPermission, bucketId?: string): void {
+  checkScope(key: ApiKeyGrant, permission: KeyPermission, bucketId?: string): void {
     if (!key.scopes.includes(permission)) {
       throw new AppError(
         'insufficient_scope',
@@ -105,7 +106,7 @@ export class KeyService {
   }
 
   /** Spends `weight` units of the key's per-minute budget (records for a write, else 1). */
-  spend(key: ApiKeyRecord, weight: number): KeySpend {
+  spend(key: ApiKeyGrant, weight: number): KeySpend {
     const { usage } = this.deps;
     const limit = usage.consume(key.id, weight, this.deps.now());
     if (limit.allowed) return { allowed: true, limit };

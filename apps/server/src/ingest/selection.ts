@@ -1,6 +1,6 @@
 import { resolveRecordSelection } from '@bucketgrid/services';
 import { AppError, type ProblemDetailItem, queryProblem } from '@bucketgrid/shared';
-import type { Bucket, RecordSelection } from '@bucketgrid/store';
+import type { BucketRef, RecordSelection } from '@bucketgrid/store';
 
 const MAX_DELETE_KEYS = 10_000;
 
@@ -8,7 +8,7 @@ const MAX_DELETE_KEYS = 10_000;
  * The records a DELETE body `{"keys": [...]}` names. The body's shape is REST's to check
  * (nothing but "keys"); the keys themselves are resolved by the services, as for tRPC.
  */
-export function selectionFromBody(body: unknown, bucket: Bucket): RecordSelection {
+export function selectionFromBody(body: unknown, bucket: BucketRef): RecordSelection {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidBody([{ pointer: '', detail: 'expected an object with a "keys" array' }]);
   }
@@ -38,7 +38,7 @@ export function selectionFromBody(body: unknown, bucket: Bucket): RecordSelectio
 }
 
 /** The key range a DELETE's `from`/`to` query names; naming neither selects nothing. */
-export function selectionFromQuery(query: Record<string, string>, bucket: Bucket): RecordSelection {
+export function selectionFromQuery(query: Record<string, string>, bucket: BucketRef): RecordSelection {
   const problems: ProblemDetailItem[] = [];
   for (const name in query) {
     if (name !== 'from' && name !== 'to') {

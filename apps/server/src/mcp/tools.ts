@@ -27,7 +27,8 @@ import {
   recordKeyInputSchema,
   writeBodySchema,
 } from '@bucketgrid/shared/rest-api';
-import type { ApiKeyRecord, Bucket, RecordSelection } from '@bucketgrid/store';
+import type { Bucket, RecordSelection } from '@bucketgrid/store';
+import type { ApiKeyGrant } from '../ingest/access-cache.ts';
 import { z } from 'zod';
 import type { IngestDeps } from '../ingest/handlers.ts';
 import { SECONDS_WARNING, spendProblem } from '../ingest/handlers.ts';
@@ -48,7 +49,7 @@ import {
 
 /** Who calls the tools: the verified API key, from this client address. */
 export interface McpCaller {
-  key: ApiKeyRecord;
+  key: ApiKeyGrant;
   address: string;
 }
 

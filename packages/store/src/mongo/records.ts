@@ -10,7 +10,7 @@ import { pageOf } from '../read-page.ts';
 import { recordsAsJson, withBuffer } from '../records-json.ts';
 import {
   type Activity,
-  type Bucket,
+  type BucketRef,
   type MaintainResult,
   MissingEntity,
   type ReadResult,
@@ -132,7 +132,7 @@ export function recordMethods(
    * last (up to `to` for the last batch).
    */
   async function deleteInBatches(
-    bucket: Bucket,
+    bucket: BucketRef,
     selection: { from?: RecordKey; to?: RecordKey },
     activity: Activity | undefined,
   ): Promise<number> {
@@ -173,7 +173,7 @@ export function recordMethods(
   }
 
   async function upsert(
-    bucket: Bucket,
+    bucket: BucketRef,
     input: DataRecord[],
     mode: WriteMode,
   ): Promise<WriteResult> {
@@ -257,7 +257,7 @@ export function recordMethods(
     });
   }
 
-  async function readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult> {
+  async function readRecords(bucket: BucketRef, query: ReadQuery): Promise<ReadResult> {
     const k: mongo.FilterOperators<RecordKey> = {};
     if (query.from !== undefined) k.$gte = query.from;
     if (query.to !== undefined) k.$lte = query.to;
@@ -279,7 +279,7 @@ export function recordMethods(
   }
 
   async function deleteSelected(
-    bucket: Bucket,
+    bucket: BucketRef,
     selection: RecordSelection,
     activity: Activity | undefined,
   ): Promise<number> {

@@ -7,7 +7,7 @@ import type {
   SeriesSummary,
 } from '@bucketgrid/shared';
 import type { Activity } from './activity.ts';
-import type { Bucket } from './tenancy.ts';
+import type { Bucket, BucketRef } from './tenancy.ts';
 
 /** `merge` (POST) keeps series the write does not name; `replace` (PUT) drops them. */
 export type WriteMode = 'merge' | 'replace';
@@ -53,14 +53,14 @@ export interface SeriesStore {
    * Upserts the records in order (a later record with the same key wins), all or nothing,
    * then trims the bucket to its retention. Resolves only once the write is durable.
    */
-  upsertRecords(bucket: Bucket, records: DataRecord[], mode: WriteMode): Promise<WriteResult>;
-  readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult>;
+  upsertRecords(bucket: BucketRef, records: DataRecord[], mode: WriteMode): Promise<WriteResult>;
+  readRecords(bucket: BucketRef, query: ReadQuery): Promise<ReadResult>;
   /**
    * readRecords' page as JSON text, each record in `form`, for a caller that only sends it on
    * (the REST API): SQLite serialises it on the reader thread (a page of 10,000 records × 100
    * series is some 30 MB of JSON), so the event loop only writes bytes.
    */
-  readRecordsJson(bucket: Bucket, query: ReadQuery, form: RecordForm): Promise<RecordsJson>;
+  readRecordsJson(bucket: BucketRef, query: ReadQuery, form: RecordForm): Promise<RecordsJson>;
   /**
    * A range as about `points` points, computed in the database. Per interval
    * [start, start + interval) clipped to [from, to] (intervals aligned to multiples of
@@ -76,20 +76,24 @@ export interface SeriesStore {
    * Exact whether or not `maintain` has run: intervals whose pre-aggregated figures are stale
    * are computed from the records (see src/downsample/read.ts). Never writes.
    */
-  downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled>;
+  downsampleRecords(bucket: BucketRef, query: DownsampleQuery): Promise<Downsampled>;
   /**
    * downsampleRecords' answer as JSON text (UTF-8), for a caller that only sends it on (the
    * REST API): SQLite serialises it on the reader thread, so the event loop that serves
    * everyone only writes bytes (an answer of 5,000 intervals × 100 series is megabytes).
    */
-  downsampleRecordsJson(bucket: Bucket, query: DownsampleQuery): Promise<Buffer>;
+  downsampleRecordsJson(bucket: BucketRef, query: DownsampleQuery): Promise<Buffer>;
   /**
    * Which series the bucket's data holds and how many values each has (SeriesSummary): at
    * most SERIES_SCAN_ROWS stored rows read, whatever the bucket's size.
    */
-  seriesSummary(bucket: Bucket): Promise<SeriesSummary>;
+  seriesSummary(bucket: BucketRef): Promise<SeriesSummary>;
   /** Deletes the selected records; returns how many there were. */
-  deleteRecords(bucket: Bucket, selection: RecordSelection, activity?: Activity): Promise<number>;
+  deleteRecords(
+    bucket: BucketRef,
+    selection: RecordSelection,
+    activity?: Activity,
+  ): Promise<number>;
   purgeRecords(bucket: Bucket, activity?: Activity): Promise<number>;
 
   /**

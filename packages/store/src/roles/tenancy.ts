@@ -36,6 +36,18 @@ export interface MemberWithUser extends Membership {
   name: string;
 }
 
+/**
+ * A number that changes whenever what an API key may touch may have changed: a key's scope,
+ * expiry or revocation, a bucket's dashboard, type, name or series, a dashboard, deleted
+ * anything, or anything committed by another process. It lets a caller keep keys and
+ * buckets in memory and still refuse a revoked key on its very next request. Read
+ * synchronously, on every request of the REST API; a backend that cannot tell this cheaply
+ * (MongoDB: many processes, no shared counter) has none, and its callers look up every time.
+ */
+export interface AccessVersion {
+  current(): number;
+}
+
 export interface Bucket {
   id: string;
   dashboardId: string;
@@ -49,6 +61,13 @@ export interface Bucket {
   /** How the bucket describes its series keys (names, units, colours), by series key. */
   series: SeriesMeta[];
 }
+
+/**
+ * A bucket without the counts that change with every write: what reaching it, writing to it
+ * and reading from it need. Record operations take this, so a bucket kept in memory (the
+ * REST API's AccessCache) serves them without a stale count.
+ */
+export type BucketRef = Omit<Bucket, 'recordCount' | 'lastWriteAt'>;
 
 export interface ApiKeyRecord {
   id: string;

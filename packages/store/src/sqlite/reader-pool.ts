@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Downsampled, DownsampleQuery, ReadQuery } from '@bucketgrid/shared';
 import { bytesAsBuffer, type RecordsJsonBytes, withBuffer } from '../records-json.ts';
 import {
-  type Bucket,
+  type BucketRef,
   ReadOverBudget,
   type ReadResult,
   type RecordForm,
@@ -24,8 +24,8 @@ export type ReadsOf = Pick<
  * (UTF-8 bytes, transferred, not copied), serialised on the thread; for records, in that form.
  */
 export type ReaderTask =
-  | { op: 'read'; bucket: Bucket; query: ReadQuery; json: RecordForm | undefined }
-  | { op: 'downsample'; bucket: Bucket; query: DownsampleQuery; json: boolean };
+  | { op: 'read'; bucket: BucketRef; query: ReadQuery; json: RecordForm | undefined }
+  | { op: 'downsample'; bucket: BucketRef; query: DownsampleQuery; json: boolean };
 
 /** What it answers: the result, or the error's message and code (SQLite's, or the store's). */
 export type ReaderReply = (
@@ -47,6 +47,11 @@ export interface ReaderPoolOptions {
    * busy timeout.
    */
   timeoutMs: number;
+  /**
+   * A bucket's records now, which picks a read's lane (the bucket a read is given may be
+   * kept in memory, without its count: BucketRef).
+   */
+  recordCount: (bucketId: string) => number;
 }
 
 /**
@@ -143,47 +148,51 @@ export class ReaderPool {
     }));
   }
 
-  readRecords(bucket: Bucket, query: ReadQuery): Promise<ReadResult> {
+  readRecords(bucket: BucketRef, query: ReadQuery): Promise<ReadResult> {
     if (!this.started()) {
       this.warmUp();
       return this.beforeReady.readRecords(bucket, query);
     }
-    const records = Math.min(query.limit, bucket.recordCount);
+    const records = Math.min(query.limit, this.options.recordCount(bucket.id));
     return this.run(
       { op: 'read', bucket, query, json: undefined },
       laneFor(records),
     ) as Promise<ReadResult>;
   }
 
-  async readRecordsJson(bucket: Bucket, query: ReadQuery, form: RecordForm): Promise<RecordsJson> {
+  async readRecordsJson(
+    bucket: BucketRef,
+    query: ReadQuery,
+    form: RecordForm,
+  ): Promise<RecordsJson> {
     if (!this.started()) {
       this.warmUp();
       return this.beforeReady.readRecordsJson(bucket, query, form);
     }
-    const records = Math.min(query.limit, bucket.recordCount);
+    const records = Math.min(query.limit, this.options.recordCount(bucket.id));
     const page = await this.run({ op: 'read', bucket, query, json: form }, laneFor(records));
     return withBuffer(page as RecordsJsonBytes);
   }
 
-  downsampleRecords(bucket: Bucket, query: DownsampleQuery): Promise<Downsampled> {
+  downsampleRecords(bucket: BucketRef, query: DownsampleQuery): Promise<Downsampled> {
     if (!this.started()) {
       this.warmUp();
       return this.beforeReady.downsampleRecords(bucket, query);
     }
     return this.run(
       { op: 'downsample', bucket, query, json: false },
-      laneFor(bucket.recordCount),
+      laneFor(this.options.recordCount(bucket.id)),
     ) as Promise<Downsampled>;
   }
 
-  async downsampleRecordsJson(bucket: Bucket, query: DownsampleQuery): Promise<Buffer> {
+  async downsampleRecordsJson(bucket: BucketRef, query: DownsampleQuery): Promise<Buffer> {
     if (!this.started()) {
       this.warmUp();
       return this.beforeReady.downsampleRecordsJson(bucket, query);
     }
     const bytes = await this.run(
       { op: 'downsample', bucket, query, json: true },
-      laneFor(bucket.recordCount),
+      laneFor(this.options.recordCount(bucket.id)),
     );
     return bytesAsBuffer(bytes as Uint8Array);
   }

@@ -13,7 +13,7 @@ import { columnsFromRecords } from '../downsample/columns.ts';
 import { runSync } from '../downsample/program.ts';
 import { downsampleProgram } from '../downsample/read.ts';
 import { pageOf } from '../read-page.ts';
-import type { Bucket, ReadResult } from '../store.ts';
+import type { BucketRef, ReadResult } from '../store.ts';
 import { countSealedSeries, sealedRecords } from './chunk-reads.ts';
 import type { SqliteDb } from './connection.ts';
 import { sqliteOperations } from './downsample.ts';
@@ -26,7 +26,11 @@ import { sqliteOperations } from './downsample.ts';
  */
 export type SqliteReadDb = Pick<SqliteDb, 'db' | 'sql'>;
 
-export function readRecordsOn(sqlite: SqliteReadDb, bucket: Bucket, query: ReadQuery): ReadResult {
+export function readRecordsOn(
+  sqlite: SqliteReadDb,
+  bucket: BucketRef,
+  query: ReadQuery,
+): ReadResult {
   return sqlite.db.transaction((): ReadResult => {
     const rowid = rowidOf(sqlite, bucket);
     if (rowid === undefined) return { records: [], hasMore: false };
@@ -41,7 +45,7 @@ export function readRecordsOn(sqlite: SqliteReadDb, bucket: Bucket, query: ReadQ
 function* recordsInOrder(
   { sql }: SqliteReadDb,
   rowid: number,
-  bucket: Bucket,
+  bucket: BucketRef,
   query: ReadQuery,
 ): Generator<DataRecord> {
   const ascending = query.order === 'asc';
@@ -84,7 +88,7 @@ function* recordsInOrder(
  * and a plucked one answers every later caller with bare values (reads that shared it with
  * seriesSummary found no bucket).
  */
-function rowidOf({ sql }: SqliteReadDb, bucket: Bucket): number | undefined {
+function rowidOf({ sql }: SqliteReadDb, bucket: BucketRef): number | undefined {
   const row = sql('SELECT rowid FROM buckets WHERE id = ?').get(bucket.id) as
     | { rowid: number }
     | undefined;
@@ -99,7 +103,7 @@ function* parsed(rows: Iterable<[RecordKey, string]>): Generator<DataRecord> {
 /** Every query of a downsampled read in one transaction (other writers may commit meanwhile). */
 export function downsampleOn(
   sqlite: SqliteReadDb,
-  bucket: Bucket,
+  bucket: BucketRef,
   query: DownsampleQuery,
 ): Downsampled {
   const operations = sqliteOperations(sqlite);
@@ -124,7 +128,7 @@ function countRecordSeries(counts: Map<number, number>, valuesJson: string): voi
  * `Store.seriesSummary`: the latest cells of the bucket's coarsest stored tier, or before
  * upkeep stored any (and for KV buckets, never aggregated) its latest records.
  */
-export function seriesSummaryOn(sqlite: SqliteReadDb, bucket: Bucket): SeriesSummary {
+export function seriesSummaryOn(sqlite: SqliteReadDb, bucket: BucketRef): SeriesSummary {
   const { db, sql } = sqlite;
   return db.transaction((): SeriesSummary => {
     const rowid = rowidOf(sqlite, bucket);

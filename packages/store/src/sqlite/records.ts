@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { CHUNK_MAX_RECORDS } from '../chunks/cut.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import {
-  type Bucket,
+  type BucketRef,
   type MaintainResult,
   MissingEntity,
   type RecordSelection,
@@ -173,7 +173,7 @@ export class SqliteRecords {
    * the request) then applied as updates, in order, each skipping the row it inserted itself.
    * All in the caller's transaction.
    */
-  upsert(bucket: Bucket, records: DataRecord[], mode: WriteMode): WriteResult {
+  upsert(bucket: BucketRef, records: DataRecord[], mode: WriteMode): WriteResult {
     const count = records.length;
     const reserved = this.reserveSeq.get(count, Date.now(), bucket.id) as
       | { rowid: number; write_seq: number; sealed_through: number | null; unsealed: number }
@@ -372,7 +372,7 @@ export class SqliteRecords {
     this.addCount.run(-changes, -rowChanges, rowid);
   }
 
-  delete(bucket: Bucket, selection: RecordSelection): number {
+  delete(bucket: BucketRef, selection: RecordSelection): number {
     const place = this.placeOf(bucket);
     if (place === undefined) return 0;
     const { rowid } = place;
@@ -418,7 +418,7 @@ export class SqliteRecords {
     return deleted;
   }
 
-  purge(bucket: Bucket): number {
+  purge(bucket: BucketRef): number {
     const place = this.placeOf(bucket);
     if (place === undefined) return 0;
     const { rowid } = place;
@@ -434,7 +434,7 @@ export class SqliteRecords {
     return changes + sealed;
   }
 
-  private placeOf(bucket: Bucket) {
+  private placeOf(bucket: BucketRef) {
     return this.db
       .prepare('SELECT rowid, sealed_through FROM buckets WHERE id = ?')
       .get(bucket.id) as { rowid: number; sealed_through: number | null } | undefined;

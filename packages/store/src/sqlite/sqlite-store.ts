@@ -1,6 +1,7 @@
 import { recordsAsJson, withBuffer } from '../records-json.ts';
 import type { Store } from '../store.ts';
 import { wrapMethods } from '../wrap-methods.ts';
+import { accessVersionOf } from './access-version.ts';
 import { activityMethods, activityWriter } from './activity.ts';
 import { alertMethods } from './alerts.ts';
 import { apiKeyMethods } from './api-keys.ts';
@@ -21,7 +22,7 @@ import { SqliteSweeper } from './sweeper.ts';
 import { userMethods } from './users.ts';
 import type { WalSync } from './wal-sync.ts';
 
-type Methods = Omit<Store, 'backend' | 'eventLog' | 'close'>;
+type Methods = Omit<Store, 'backend' | 'eventLog' | 'accessVersion' | 'close'>;
 
 /**
  * Reader threads by default: two, so that one long read leaves a thread for everyone else's
@@ -60,6 +61,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
             threads: options.readerThreads ?? DEFAULT_READER_THREADS,
             maxWaiting: MAX_WAITING_READS,
             timeoutMs: options.timeoutMs,
+            recordCount: recordCountOn(sqlite),
           },
           onThisConnection,
         );
@@ -100,6 +102,7 @@ export function openSqliteStore(path: string, options: ConnectOptions): Store {
   const durable = sqlite.walSync ? durableAnswers(methods, sqlite.walSync) : methods;
   return {
     backend: 'sqlite',
+    accessVersion: accessVersionOf(sqlite),
     ...mapBusyErrors(durable),
 
     async close() {
@@ -150,4 +153,13 @@ function mapBusyErrors(methods: Methods): Methods {
           throw mapBusy(error);
         }),
   );
+}
+
+/**
+ * A bucket's record count, read on the write connection: 0 for a bucket gone, or once the
+ * store has closed (the pool then refuses the read itself).
+ */
+function recordCountOn({ db }: ReturnType<typeof connect>): (bucketId: string) => number {
+  const count = db.prepare('SELECT record_count FROM buckets WHERE id = ?').pluck();
+  return (bucketId) => (db.open ? ((count.get(bucketId) as number | undefined) ?? 0) : 0);
 }
