@@ -30,9 +30,9 @@ import { sendJson, sendProblem, setSecurityHeaders } from './http/responses.ts';
 import { createSharePage } from './http/share-page.ts';
 import { createWebApp } from './http/static-files.ts';
 import {
+  AccessCache,
   createApiRouter,
   createFastPath,
-  AccessCache,
   createIngestHandlers,
   type IngestDeps,
   KeyService,

@@ -60,7 +60,9 @@ describe('the SQLite access version', () => {
     expect(await moves(store, () => store.renameBucket(bucket.id, 'renamed'))).toBe(true);
     expect(
       await moves(store, () =>
-        store.setBucketSeries(bucket.id, [{ sk: 1, name: 'T', unit: '°C' }]),
+        store.setBucketSeries(bucket.id, [
+          { sk: 1, name: 'T', unit: '°C', color: null, decimals: null },
+        ]),
       ),
     ).toBe(true);
     expect(await moves(store, () => store.updateDashboard(dashboard.id, { retention: 500 }))).toBe(

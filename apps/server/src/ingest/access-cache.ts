@@ -21,7 +21,9 @@ export class AccessCache {
   private readonly buckets = new Map<string, BucketRef>();
   private version: number | undefined;
 
-  constructor(private readonly store: Pick<Store, 'getApiKeyByHash' | 'getBucket' | 'accessVersion'>) {}
+  constructor(
+    private readonly store: Pick<Store, 'getApiKeyByHash' | 'getBucket' | 'accessVersion'>,
+  ) {}
 
   async getApiKeyByHash(hash: string): Promise<ApiKeyGrant | null> {
     if (this.current()) {

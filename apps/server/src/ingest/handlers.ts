@@ -24,11 +24,11 @@ import {
   readQueryOf,
 } from '@bucketgrid/shared';
 import type { Store, WriteMode } from '@bucketgrid/store';
-import type { AccessCache, ApiKeyGrant } from './access-cache.ts';
 import { hasBody } from '../http/body.ts';
 import { SECURITY_HEADERS, sendJson, sendJsonText } from '../http/responses.ts';
 import { countValues, type ServerMetrics } from '../metrics/metrics.ts';
 import { noteKeyId } from '../metrics/requests.ts';
+import type { AccessCache, ApiKeyGrant } from './access-cache.ts';
 import { csvKeyFormat, sendCsv, takeExportSlot, wantsCsv } from './csv-export.ts';
 import { parseJson, readJsonText } from './json-body.ts';
 import type { KeyService, KeySpend, KeyVerification } from './key-service.ts';

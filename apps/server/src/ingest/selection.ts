@@ -38,7 +38,10 @@ export function selectionFromBody(body: unknown, bucket: BucketRef): RecordSelec
 }
 
 /** The key range a DELETE's `from`/`to` query names; naming neither selects nothing. */
-export function selectionFromQuery(query: Record<string, string>, bucket: BucketRef): RecordSelection {
+export function selectionFromQuery(
+  query: Record<string, string>,
+  bucket: BucketRef,
+): RecordSelection {
   const problems: ProblemDetailItem[] = [];
   for (const name in query) {
     if (name !== 'from' && name !== 'to') {

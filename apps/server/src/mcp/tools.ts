@@ -28,8 +28,8 @@ import {
   writeBodySchema,
 } from '@bucketgrid/shared/rest-api';
 import type { Bucket, RecordSelection } from '@bucketgrid/store';
-import type { ApiKeyGrant } from '../ingest/access-cache.ts';
 import { z } from 'zod';
+import type { ApiKeyGrant } from '../ingest/access-cache.ts';
 import type { IngestDeps } from '../ingest/handlers.ts';
 import { SECONDS_WARNING, spendProblem } from '../ingest/handlers.ts';
 import {
