@@ -135,7 +135,11 @@ export function createApp(options: AppOptions): App {
     wakeUpkeep: options.wakeUpkeep,
   });
   const respondToError = createErrorResponder(logger);
-  const lastUsed = new LastUsedTracker(store);
+  const lastUsed = new LastUsedTracker(store, (error) =>
+    logger('warn', "API keys' last-used times: cannot reach the store; kept for the next try", {
+      error: (error as Error).message,
+    }),
+  );
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');

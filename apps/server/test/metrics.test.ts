@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateApiKey } from '@bucketgrid/shared/api-key';
 import { openStore, type Store } from '@bucketgrid/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Logger, silentLogger } from '../src/log.ts';
@@ -230,7 +231,8 @@ describe('GET /metrics on the server’s own port, with METRICS_TOKEN', () => {
       expect((await call(url, { key: setup.key })).status).toBe(200);
       expect((await call(url, { key: setup.key })).status).toBe(429);
       stalling!.stall();
-      expect((await call(url, { key: setup.key })).status).toBe(503);
+      // A key this server has not seen yet: its lookup reaches the stalled store.
+      expect((await call(url, { key: generateApiKey('production') })).status).toBe(503);
       stalling!.resume();
       const text = (
         await call(`${limited.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
