@@ -89,13 +89,14 @@ describe('the SQLite access version', () => {
     await store.close();
   });
 
-  it('moves when another connection commits (the admin CLI revoking a key)', async () => {
+  it('moves when another connection commits (the admin CLI revoking a key), from the next turn of the event loop', async () => {
     const { path, store, key } = await seeded('other');
     const cli = new Database(path);
     cli.pragma('busy_timeout = 5000');
     expect(
       await moves(store, async () => {
         cli.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(Date.now(), key.id);
+        await new Promise((resolve) => setImmediate(resolve));
       }),
     ).toBe(true);
     cli.close();

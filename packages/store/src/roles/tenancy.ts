@@ -39,10 +39,11 @@ export interface MemberWithUser extends Membership {
 /**
  * A number that changes whenever what an API key may touch may have changed: a key's scope,
  * expiry or revocation, a bucket's dashboard, type, name or series, a dashboard, deleted
- * anything, or anything committed by another process. It lets a caller keep keys and
- * buckets in memory and still refuse a revoked key on its very next request. Read
- * synchronously, on every request of the REST API; a backend that cannot tell this cheaply
- * (MongoDB: many processes, no shared counter) has none, and its callers look up every time.
+ * anything, or anything committed by another process (seen from the next turn of the event
+ * loop). It lets a caller keep keys and buckets in memory and still refuse a revoked key on
+ * its very next request. Read synchronously, on every request of the REST API; a backend that
+ * cannot tell this cheaply (MongoDB: many processes, no shared counter) has none, and its
+ * callers look up every time.
  */
 export interface AccessVersion {
   current(): number;
