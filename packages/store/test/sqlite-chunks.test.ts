@@ -294,3 +294,45 @@ it('reads raw chunks back from the database in both of their forms: JSON text an
     await store.close();
   }
 });
+
+it('merges the small raw chunks of one-record writes into one, through retention trims and deletes', async () => {
+  const store = await openStore(database.url, { readerThreads: 0, seriesChunks: true });
+  const bucket = await ivBucket(store, 'small', 100);
+  const rawRows = () => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db
+        .prepare(
+          'SELECT count(*) FROM series_chunks WHERE raw = 1 AND bucket = (SELECT rowid FROM buckets WHERE id = ?)',
+        )
+        .pluck()
+        .get(bucket.id) as number;
+    } finally {
+      db.close();
+    }
+  };
+  // The model: every key written, the smallest trimmed when over retention, at most as many
+  // as a write inserted (one).
+  let kept: number[] = [];
+  const write = async (key: number) => {
+    await store.upsertRecords(bucket, [{ key, values: { 1: key, 2: -key } }], 'merge');
+    kept.push(key);
+    if (kept.length > 100) kept.shift();
+  };
+  for (let key = 1; key <= 130; key++) await write(key);
+  // Two merges of 64 (the second leaves the first, no longer small, alone) and two newer.
+  expect(rawRows()).toBe(4);
+  await store.deleteRecords(bucket, { from: 100, to: 105 });
+  kept = kept.filter((key) => key < 100 || key > 105);
+  for (let key = 131; key <= 260; key++) await write(key);
+  expect(rawRows()).toBeLessThanOrEqual(8);
+
+  const read = await store.readRecords(bucket, { order: 'asc', limit: 1_000 });
+  expect(read.records.map((record) => record.key)).toEqual(kept);
+  expect(read.records.at(-1)).toEqual({ key: 260, values: { 1: 260, 2: -260 } });
+  const downsampled = await store.downsampleRecords(bucket, { points: 10 });
+  expect(downsampled.count.reduce((sum, n) => sum + n, 0)).toBe(kept.length);
+  expect(Math.max(...(downsampled.series[1]!.max as number[]))).toBe(260);
+  expect(Math.min(...(downsampled.series[1]!.min as number[]))).toBe(kept[0]);
+  await store.close();
+});
