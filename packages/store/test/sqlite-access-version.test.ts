@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
+import { ownedDashboard } from './owned-dashboard.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-access-version-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,19 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function seeded(name: string) {
   const path = join(dir, `${name}.db`);
   const store = await openStore(`file:${path}`, { readerThreads: 0 });
-  const owner = await store.createUser({
-    email: 'ada@example.com',
-    name: 'Ada',
-    workspace: 'ada',
-    passwordHash: 'hash',
-  });
-  const dashboard = await store.createDashboard({
-    ownerId: owner.id,
-    workspace: 'ada',
-    slug: 'plant',
-    name: 'Plant',
-    retention: 1_000,
-  });
+  const dashboard = await ownedDashboard(store, name, 1_000);
   const bucket = await store.createBucket({ dashboardId: dashboard.id, name: 'b', type: 'TSV' });
   const key = await store.createApiKey({
     dashboardId: dashboard.id,
@@ -32,7 +21,7 @@ async function seeded(name: string) {
     type: 'production',
     hash: `hash-${name}`,
     hint: 'bg_prod_abc',
-    createdBy: owner.id,
+    createdBy: null,
     createdAt: Date.now(),
     expiresAt: null,
   });

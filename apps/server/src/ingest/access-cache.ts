@@ -25,26 +25,36 @@ export class AccessCache {
     private readonly store: Pick<Store, 'getApiKeyByHash' | 'getBucket' | 'accessVersion'>,
   ) {}
 
-  async getApiKeyByHash(hash: string): Promise<ApiKeyGrant | null> {
-    if (this.current()) {
-      const key = this.keys.get(hash);
-      if (key !== undefined) return key;
-    }
-    const found = await this.store.getApiKeyByHash(hash);
-    if (found === null) return null;
-    const { lastUsedAt: _changesWithUse, ...key } = found;
-    return this.remember(this.keys, hash, key);
+  getApiKeyByHash(hash: string): Promise<ApiKeyGrant | null> {
+    return this.through(this.keys, hash, async () => {
+      const found = await this.store.getApiKeyByHash(hash);
+      if (found === null) return null;
+      const { lastUsedAt: _changesWithUse, ...key } = found;
+      return key;
+    });
   }
 
-  async getBucket(id: string): Promise<BucketRef | null> {
+  getBucket(id: string): Promise<BucketRef | null> {
+    return this.through(this.buckets, id, async () => {
+      const found = await this.store.getBucket(id);
+      if (found === null) return null;
+      const { recordCount: _changesWithWrites, lastWriteAt: _too, ...bucket } = found;
+      return bucket;
+    });
+  }
+
+  /** What `map` holds for `id` while exact, else what `lookUp` finds (kept unless null). */
+  private async through<T>(
+    map: Map<string, T>,
+    id: string,
+    lookUp: () => Promise<T | null>,
+  ): Promise<T | null> {
     if (this.current()) {
-      const bucket = this.buckets.get(id);
-      if (bucket !== undefined) return bucket;
+      const held = map.get(id);
+      if (held !== undefined) return held;
     }
-    const found = await this.store.getBucket(id);
-    if (found === null) return null;
-    const { recordCount: _changesWithWrites, lastWriteAt: _too, ...bucket } = found;
-    return this.remember(this.buckets, id, bucket);
+    const found = await lookUp();
+    return found === null ? null : this.remember(map, id, found);
   }
 
   /** Whether the entries held are still exact; forgets them all when they may not be. */
