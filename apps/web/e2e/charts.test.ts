@@ -393,8 +393,30 @@ test('charts draw every record, agree on the latest value, and use the whole scr
     .toEqual([]);
   await expect.poll(() => legendValue.textContent()).toBe('25.5 °C');
 
-  // On a phone: the four legend entries still fit, nothing is cut.
+  // A window narrowed to a phone's width crosses the grid's breakpoint: every widget is laid
+  // out again and asks for fewer points, and keeps showing its data meanwhile, never a
+  // loading placeholder.
+  await page.goto(dashboardPath);
+  await allDrawn(page);
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    Object.assign(window, { placeholdersSeen: seen });
+    new MutationObserver(() => {
+      for (const shown of document.querySelectorAll('[data-widget-body] .skeleton')) {
+        seen.push(shown.closest('[data-widget-id]')?.getAttribute('data-widget-id') ?? '?');
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
   await page.setViewportSize({ width: 390, height: 844 });
+  await widget(page, 'Climate').locator('.uplot').waitFor();
+  await allDrawn(page);
+  expect(
+    await page.evaluate(
+      () => (window as unknown as { placeholdersSeen: string[] }).placeholdersSeen,
+    ),
+  ).toEqual([]);
+
+  // On a phone: the four legend entries still fit, nothing is cut.
   await page.goto(dashboardPath);
   await widget(page, 'Climate').locator('.uplot').waitFor();
   await expect

@@ -1,5 +1,10 @@
 import type { BucketType, Downsampled } from '@bucketgrid/shared';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  type QueryClient,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useGridReads } from '../lib/grid-reads.tsx';
 import { dashboardKeys } from '../lib/query-keys.ts';
 import { type DashboardRange, rangeKey, resolveRange, slideIntervalMs } from '../lib/time-range.ts';
@@ -60,6 +65,7 @@ export function useDownsample({
   enabled = true,
 }: DownsampleOptions) {
   const reads = useGridReads();
+  const queryClient = useQueryClient();
   const key = rangeFor(bucket.type, range, keyRange).key;
   return useQuery({
     queryKey: dashboardKeys.downsample(dashboardId, bucket.id, {
@@ -78,10 +84,39 @@ export function useDownsample({
         series: series && series.length > 0 ? series : undefined,
       });
     },
-    placeholderData: keepPreviousData,
+    placeholderData: (previous) =>
+      previous ?? sameReadAtAnyWidth(queryClient, dashboardId, bucket.id, key, series ?? null),
     refetchInterval: bucket.type === 'TSV' && range && !keyRange ? slideIntervalMs(range) : false,
     enabled,
   });
+}
+
+/**
+ * The cached answer of the same read (bucket, range, series) at another width, if any. The
+ * grid lays its widgets out again when the screen crosses a breakpoint (a phone turned, a
+ * window resized), and a widget then asks for another number of points: it shows the answer
+ * it had, at the old resolution, until its own arrives, instead of a loading placeholder.
+ */
+function sameReadAtAnyWidth(
+  queryClient: QueryClient,
+  dashboardId: string,
+  bucketId: string,
+  range: string,
+  series: number[] | null,
+): Downsampled | undefined {
+  const reads = queryClient.getQueriesData<Downsampled>({
+    queryKey: [...dashboardKeys.bucket(dashboardId, bucketId), 'downsample'],
+  });
+  for (const [queryKey, data] of reads) {
+    const read = queryKey.at(-1) as { range: string; series: number[] | null };
+    if (data !== undefined && read.range === range && sameSeries(read.series, series)) return data;
+  }
+  return undefined;
+}
+
+function sameSeries(a: readonly number[] | null, b: readonly number[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((sk, i) => sk === b[i]);
 }
 
 interface RecordsOptions {
