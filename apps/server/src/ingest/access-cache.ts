@@ -23,6 +23,7 @@ export class AccessCache {
 
   constructor(
     private readonly store: Pick<Store, 'getApiKeyByHash' | 'getBucket' | 'accessVersion'>,
+    private readonly entries = ACCESS_CACHE_ENTRIES,
   ) {}
 
   getApiKeyByHash(hash: string): Promise<ApiKeyGrant | null> {
@@ -75,7 +76,7 @@ export class AccessCache {
    */
   private remember<T>(map: Map<string, T>, id: string, value: T): T {
     if (this.store.accessVersion?.current() !== this.version) return value;
-    if (map.size >= ACCESS_CACHE_ENTRIES) map.clear();
+    if (map.size >= this.entries) map.clear();
     map.set(id, value);
     return value;
   }
