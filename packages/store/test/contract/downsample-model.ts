@@ -203,6 +203,18 @@ export function downsampleModelContract(t: ContractContext): void {
         await expectModelBothWays('purged');
         await write(25);
         await expectModelBothWays('written after the purge');
+
+        // A device writing a record a request, in order, past the retention: its small raw
+        // chunks are merged as they come (SQLite: mergeSmallRaw), while each write trims one.
+        let next = Math.max(base, ...([...model.keys()] as number[])) + step;
+        for (let i = 0; i < 150; i++) {
+          const values = randomValues();
+          await store.upsertRecords(bucket, [{ key: next, values }], 'merge');
+          model.set(next, values);
+          trimModel();
+          next += step;
+        }
+        await expectModelBothWays('a record a request, in order');
       });
     }
     it('matches the model: KV buckets, never aggregated', { timeout: 60_000 }, async () => {
