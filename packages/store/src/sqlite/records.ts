@@ -237,7 +237,7 @@ export class SqliteRecords {
     }
     // The late rows' bound: a backfill faster than upkeep folds its excess itself.
     const lateBound = this.headRecords === 0 ? 0 : LATE_RECORDS;
-    if (late > lateBound) this.chunks.foldLate(rowid, type, Infinity, late - lateBound);
+    if (late > lateBound) this.chunks.foldExcessLate(rowid, type, late - lateBound);
     return { inserted, updated: count - inserted };
   }
 
