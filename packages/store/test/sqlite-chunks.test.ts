@@ -5,6 +5,7 @@ import { openStore } from '../src/open-store.ts';
 import type { Store } from '../src/store.ts';
 import { settleUpkeep } from './contract/context.ts';
 import { ownedDashboard } from './owned-dashboard.ts';
+import { seededRandom } from './seeded-random.ts';
 import { createTestDatabase } from './test-database.ts';
 
 /*
@@ -334,5 +335,45 @@ it('merges the small raw chunks of one-record writes into one, through retention
   expect(downsampled.count.reduce((sum, n) => sum + n, 0)).toBe(kept.length);
   expect(Math.max(...(downsampled.series[1]!.max as number[]))).toBe(260);
   expect(Math.min(...(downsampled.series[1]!.min as number[]))).toBe(kept[0]);
+  await store.close();
+});
+
+it('folds the excess of late rows past their bound by sweeping the keys, and reads stay exact', async () => {
+  const url = `${database.url.slice(0, -3)}-sweep.db`;
+  const file = url.slice('file:'.length);
+  const store = await openStore(url, { readerThreads: 0, seriesChunks: true });
+  const bucket = await ivBucket(store, 'sweep', 1_000_000);
+  const random = seededRandom(18);
+  const model = new Map<number, number>();
+  const even = Array.from({ length: 40_000 }, (_, i) => ({ key: i * 2, values: { 1: i * 2 } }));
+  for (let i = 0; i < even.length; i += 10_000) {
+    await store.upsertRecords(bucket, even.slice(i, i + 10_000), 'merge');
+  }
+  for (const { key } of even) model.set(key, key);
+  await settleUpkeep(store);
+  const lateRows = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare('SELECT count(*) FROM series_late').pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  };
+  // 40 requests of 1,000 keys at random in the sealed history, new (odd) or existing (even):
+  // past 16,384 late rows each write folds its excess itself, and the sweep wraps around.
+  for (let request = 0; request < 40; request++) {
+    const records = Array.from({ length: 1_000 }, () => {
+      const key = Math.floor(random() * 79_998);
+      return { key, values: { 1: -key - request } };
+    });
+    await store.upsertRecords(bucket, records, 'replace');
+    for (const { key, values } of records) model.set(key, values[1]);
+    expect(lateRows()).toBeLessThanOrEqual(16_384);
+  }
+  expect(lateRows()).toBeGreaterThan(15_000);
+  const read = await store.readRecords(bucket, { order: 'asc', limit: 100_000 });
+  const expected = [...model].sort((a, b) => a[0] - b[0]);
+  expect(read.records.map((record) => [record.key, record.values[1]])).toEqual(expected);
+  expect((await store.getBucket(bucket.id))!.recordCount).toBe(model.size);
   await store.close();
 });
