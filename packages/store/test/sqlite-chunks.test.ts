@@ -330,6 +330,28 @@ it('merges the small raw chunks of one-record writes into one, through retention
 
   const read = await store.readRecords(bucket, { order: 'asc', limit: 1_000 });
   expect(read.records.map((record) => record.key)).toEqual(kept);
+  // Requests of 40 records are small too: a merge stops at a chunk's most records.
+  const big = await ivBucket(store, 'small-40', 1_000_000);
+  for (let request = 0; request < 64; request++) {
+    const records = Array.from({ length: 40 }, (_, i) => ({
+      key: request * 40 + i,
+      values: { 1: i },
+    }));
+    await store.upsertRecords(big, records, 'merge');
+  }
+  const db = new Database(path, { readonly: true });
+  const largest = db
+    .prepare(
+      'SELECT max(count) FROM series_chunks WHERE bucket = (SELECT rowid FROM buckets WHERE id = ?)',
+    )
+    .pluck()
+    .get(big.id) as number;
+  db.close();
+  expect(largest).toBeGreaterThan(40);
+  expect(largest).toBeLessThanOrEqual(2_048);
+  expect((await store.readRecords(big, { order: 'asc', limit: 5_000 })).records).toHaveLength(
+    2_560,
+  );
   expect(read.records.at(-1)).toEqual({ key: 260, values: { 1: 260, 2: -260 } });
   const downsampled = await store.downsampleRecords(bucket, { points: 10 });
   expect(downsampled.count.reduce((sum, n) => sum + n, 0)).toBe(kept.length);

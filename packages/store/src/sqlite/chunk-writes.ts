@@ -156,7 +156,7 @@ export class SqliteChunks {
 
   /**
    * Merges the bucket's newest run of small raw chunks (each under SMALL_RAW_RUN records, no
-   * encoded chunk between them) into one raw chunk: the same records, in one row. The run is
+   * encoded chunk between them, at most CHUNK_MAX_RECORDS in all) into one raw chunk: the same records, in one row. The run is
    * read from the table, not from the count that started the merge (compactions, deletes
    * and retention change raw chunks too). Raw chunks carry no figures, and the run's range
    * held no other chunk, so nothing else changes: the bucket's raw records stay as many.
@@ -167,9 +167,14 @@ export class SqliteChunks {
       bucket,
       SMALL_RAW_RUN,
     ) as ChunkPlace[];
-    let run = newest;
-    const large = run.findIndex((place) => place.count >= SMALL_RAW_RUN);
-    if (large >= 0) run = run.slice(0, large);
+    // No more than a chunk holds (CHUNK_MAX_RECORDS), as every other write path keeps it.
+    let run: ChunkPlace[] = [];
+    let records = 0;
+    for (const place of newest) {
+      if (place.count >= SMALL_RAW_RUN || records + place.count > CHUNK_MAX_RECORDS) break;
+      run.push(place);
+      records += place.count;
+    }
     if (run.length < 2) return;
     const encoded = sql(
       `SELECT max(first_key) FROM series_chunks WHERE bucket = ? AND raw = 0 AND first_key > ?
