@@ -56,11 +56,16 @@ test('the API reference renders offline, under its CSP, with the bucket’s id i
     ['NewRequest', 'http.NewRequest('],
     ['Fetch', 'fetch('],
   ] as const) {
-    await reference
-      .getByRole('button', { name: /^(Shell Curl|Python|Go|Node\.js)/ })
-      .first()
-      .click();
-    await reference.getByRole('option', { name: client, exact: true }).click();
+    // The picker may still be closing from the last choice when it is clicked again, and a
+    // click then closes it: open it until its options show.
+    const picker = reference.getByRole('button', { name: /^(Shell Curl|Python|Go|Node\.js)/ });
+    const option = reference.getByRole('option', { name: client, exact: true });
+    for (let attempt = 1; !(await option.isVisible()); attempt++) {
+      if (attempt > 10) throw new Error(`the client picker never offered ${client}`);
+      await picker.first().click();
+      await option.waitFor({ timeout: 2_000 }).catch(() => {});
+    }
+    await option.click();
     await reference.locator('pre').filter({ hasText: code }).first().waitFor();
     const text = await reference.locator('pre').filter({ hasText: code }).first().textContent();
     expect(text).toContain(`/api/buckets/${bucketId}`);
