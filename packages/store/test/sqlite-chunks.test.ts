@@ -36,6 +36,22 @@ function chunks() {
   }
 }
 
+/** One value a query gives on the database file at `file`, read beside the store. */
+function scalar(file: string, query: string, ...parameters: unknown[]): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare(query)
+      .pluck()
+      .get(...parameters) as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** Of the chunks of the bucket with this id. */
+const OF_BUCKET = 'bucket = (SELECT rowid FROM buckets WHERE id = ?)';
+
 it('puts a late request between two chunks as its own chunk, and rewrites a chunk it overlaps', async () => {
   // headRecords 0: every write is encoded at once, so each request below is one chunk.
   const store = await openStore(database.url, {
@@ -299,19 +315,8 @@ it('reads raw chunks back from the database in both of their forms: JSON text an
 it('merges the small raw chunks of one-record writes into one, through retention trims and deletes', async () => {
   const store = await openStore(database.url, { readerThreads: 0, seriesChunks: true });
   const bucket = await ivBucket(store, 'small', 100);
-  const rawRows = () => {
-    const db = new Database(path, { readonly: true });
-    try {
-      return db
-        .prepare(
-          'SELECT count(*) FROM series_chunks WHERE raw = 1 AND bucket = (SELECT rowid FROM buckets WHERE id = ?)',
-        )
-        .pluck()
-        .get(bucket.id) as number;
-    } finally {
-      db.close();
-    }
-  };
+  const rawRows = () =>
+    scalar(path, `SELECT count(*) FROM series_chunks WHERE raw = 1 AND ${OF_BUCKET}`, bucket.id);
   // The model: every key written, the smallest trimmed when over retention, at most as many
   // as a write inserted (one).
   let kept: number[] = [];
@@ -339,14 +344,7 @@ it('merges the small raw chunks of one-record writes into one, through retention
     }));
     await store.upsertRecords(big, records, 'merge');
   }
-  const db = new Database(path, { readonly: true });
-  const largest = db
-    .prepare(
-      'SELECT max(count) FROM series_chunks WHERE bucket = (SELECT rowid FROM buckets WHERE id = ?)',
-    )
-    .pluck()
-    .get(big.id) as number;
-  db.close();
+  const largest = scalar(path, `SELECT max(count) FROM series_chunks WHERE ${OF_BUCKET}`, big.id);
   expect(largest).toBeGreaterThan(40);
   expect(largest).toBeLessThanOrEqual(2_048);
   expect((await store.readRecords(big, { order: 'asc', limit: 5_000 })).records).toHaveLength(
@@ -373,14 +371,7 @@ it('folds the excess of late rows past their bound by sweeping the keys, and rea
   }
   for (const { key } of even) model.set(key, key);
   await settleUpkeep(store);
-  const lateRows = () => {
-    const db = new Database(file, { readonly: true });
-    try {
-      return db.prepare('SELECT count(*) FROM series_late').pluck().get() as number;
-    } finally {
-      db.close();
-    }
-  };
+  const lateRows = () => scalar(file, 'SELECT count(*) FROM series_late');
   // 40 requests of 1,000 keys at random in the sealed history, new (odd) or existing (even):
   // past 16,384 late rows each write folds its excess itself, and the sweep wraps around.
   for (let request = 0; request < 40; request++) {

@@ -156,10 +156,11 @@ export class SqliteChunks {
 
   /**
    * Merges the bucket's newest run of small raw chunks (each under SMALL_RAW_RUN records, no
-   * encoded chunk between them, at most CHUNK_MAX_RECORDS in all) into one raw chunk: the same records, in one row. The run is
-   * read from the table, not from the count that started the merge (compactions, deletes
-   * and retention change raw chunks too). Raw chunks carry no figures, and the run's range
-   * held no other chunk, so nothing else changes: the bucket's raw records stay as many.
+   * encoded chunk between them, at most CHUNK_MAX_RECORDS in all) into one raw chunk: the
+   * same records, in one row. The run is read from the table, not from the count that
+   * started the merge (compactions, deletes and retention change raw chunks too). Raw chunks
+   * carry no figures, and the run's range held no other chunk, so nothing else changes: the
+   * bucket's raw records stay as many.
    */
   private mergeSmallRaw(bucket: number): void {
     const { sql } = this.sqlite;
@@ -396,15 +397,18 @@ export class SqliteChunks {
     for (const row of rows) {
       const target = this.placeFor(bucket, row.key)?.id;
       if (!rewrites.has(target) && rewrites.size === chunks) break;
-      const rewrite = this.rewriteOf(rewrites, bucket, row.key);
-      rewrite.byKey.set(row.key, withLate(rewrite.byKey.get(row.key), row));
-      rewrite.changed = true;
+      this.addLate(rewrites, bucket, row);
       folded++;
     }
     if (folded === 0) return 0;
-    this.finish(bucket, type, rewrites);
-    sql('DELETE FROM series_late WHERE bucket = ? AND key <= ?').run(bucket, rows[folded - 1]!.key);
-    sql('UPDATE buckets SET late_records = late_records - ? WHERE rowid = ?').run(folded, bucket);
+    this.finishFold(
+      bucket,
+      type,
+      rewrites,
+      Number.NEGATIVE_INFINITY,
+      rows[folded - 1]!.key,
+      folded,
+    );
     return folded;
   }
 
@@ -461,23 +465,36 @@ export class SqliteChunks {
       );
     }
     const rewrites = new Map<number | undefined, Rewrite>();
-    for (const row of rows) {
-      const rewrite = this.rewriteOf(rewrites, bucket, row.key);
-      rewrite.byKey.set(row.key, withLate(rewrite.byKey.get(row.key), row));
-      rewrite.changed = true;
-    }
-    this.finish(bucket, type, rewrites);
+    for (const row of rows) this.addLate(rewrites, bucket, row);
     const through = rows.at(-1)!.key;
+    this.finishFold(bucket, type, rewrites, after, through, rows.length);
+    return { folded: rows.length, through };
+  }
+
+  /** A late row applied to the chunk it belongs in (decoded into `rewrites` on first use). */
+  private addLate(rewrites: Map<number | undefined, Rewrite>, bucket: number, row: LateRecord) {
+    const rewrite = this.rewriteOf(rewrites, bucket, row.key);
+    rewrite.byKey.set(row.key, withLate(rewrite.byKey.get(row.key), row));
+    rewrite.changed = true;
+  }
+
+  /** Writes the chunks a fold changed, then drops its late rows: keys in (after, through]. */
+  private finishFold(
+    bucket: number,
+    type: AggregatedType,
+    rewrites: Map<number | undefined, Rewrite>,
+    after: number,
+    through: number,
+    folded: number,
+  ): void {
+    const { sql } = this.sqlite;
+    this.finish(bucket, type, rewrites);
     sql('DELETE FROM series_late WHERE bucket = ? AND key > ? AND key <= ?').run(
       bucket,
       after,
       through,
     );
-    sql('UPDATE buckets SET late_records = late_records - ? WHERE rowid = ?').run(
-      rows.length,
-      bucket,
-    );
-    return { folded: rows.length, through };
+    sql('UPDATE buckets SET late_records = late_records - ? WHERE rowid = ?').run(folded, bucket);
   }
 
   /**
