@@ -351,7 +351,10 @@ export function padRange(
   return [low, high];
 }
 
-/** A data extent widened to take in threshold values, so a rule's line is never off the plot. */
+/**
+ * A data extent widened to take in other values drawn on the plot (thresholds, the newest
+ * values' marks), so a rule's line or a mark is never off it.
+ */
 export function withThresholds(
   [min, max]: [number | null, number | null],
   values: readonly number[],
