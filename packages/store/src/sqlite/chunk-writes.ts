@@ -11,6 +11,7 @@ import { CHUNK_MAX_RECORDS, chunkEnd, firstKeyAtLeast } from '../chunks/cut.ts';
 import { chunkFigures } from '../chunks/figures.ts';
 import type { AggregatedType } from '../downsample/tiers.ts';
 import type { WriteMode } from '../store.ts';
+import type { SqliteAggregates } from './aggregates.ts';
 import {
   chunkColumns,
   chunkKeys,
@@ -78,7 +79,11 @@ export class SqliteChunks {
   /** Where each bucket's last fold of excess late rows stopped (see foldExcessLate). */
   private readonly lateSweptThrough = new Map<number, number>();
 
-  constructor(private readonly sqlite: SqliteDb) {}
+  constructor(
+    private readonly sqlite: SqliteDb,
+    /** Marks the cells of late rows dirty when they are folded (see upsert). */
+    private readonly aggregates: SqliteAggregates,
+  ) {}
 
   /**
    * Seals up to `batch` of the bucket's oldest rows: the whole chunks they make (the last
@@ -321,8 +326,11 @@ export class SqliteChunks {
    * merges into or replaces the earlier one), without rewriting a chunk: one more raw chunk
    * when they fit between two chunks, else a late row each (`series_late`), merged into
    * the previous late write of the key if any. Whether a key is new takes the keys column of
-   * the chunk it would be in (cached per thread). Returns how many were inserted and how
-   * many late rows the bucket has now.
+   * the chunk it would be in (cached per thread). Returns how many were inserted, how
+   * many late rows the bucket has now, and whether the records became late rows: their cells
+   * are then not marked dirty here (a late row's cell is dirty by being late, see
+   * sqlite/downsample.ts) but when the rows are folded into their chunks, in key order, a
+   * few pages of marks instead of one per record at random.
    */
   upsert(bucket: number, type: AggregatedType, records: readonly DataRecord[], mode: WriteMode) {
     const { sql } = this.sqlite;
@@ -338,7 +346,7 @@ export class SqliteChunks {
           bucket,
         );
       }
-      return { inserted: records.length, late: 0 };
+      return { inserted: records.length, late: 0, asLateRows: false };
     }
     const find = sql('SELECT vals, replace, fresh FROM series_late WHERE bucket = ? AND key = ?');
     const put = sql(
@@ -368,7 +376,7 @@ export class SqliteChunks {
     )
       .pluck()
       .get(added, bucket) as number;
-    return { inserted, late };
+    return { inserted, late, asLateRows: true };
   }
 
   /** Whether a chunk holds the key (the one starting at or before it, by its keys column). */
@@ -401,14 +409,7 @@ export class SqliteChunks {
       folded++;
     }
     if (folded === 0) return 0;
-    this.finishFold(
-      bucket,
-      type,
-      rewrites,
-      Number.NEGATIVE_INFINITY,
-      rows[folded - 1]!.key,
-      folded,
-    );
+    this.finishFold(bucket, type, rewrites, Number.NEGATIVE_INFINITY, rows.slice(0, folded));
     return folded;
   }
 
@@ -466,9 +467,8 @@ export class SqliteChunks {
     }
     const rewrites = new Map<number | undefined, Rewrite>();
     for (const row of rows) this.addLate(rewrites, bucket, row);
-    const through = rows.at(-1)!.key;
-    this.finishFold(bucket, type, rewrites, after, through, rows.length);
-    return { folded: rows.length, through };
+    this.finishFold(bucket, type, rewrites, after, rows);
+    return { folded: rows.length, through: rows.at(-1)!.key };
   }
 
   /** A late row applied to the chunk it belongs in (decoded into `rewrites` on first use). */
@@ -478,23 +478,29 @@ export class SqliteChunks {
     rewrite.changed = true;
   }
 
-  /** Writes the chunks a fold changed, then drops its late rows: keys in (after, through]. */
+  /**
+   * Writes the chunks a fold changed, then drops its late rows (`folded`, in key order: every
+   * late row with a key in (after, its last]) and marks their cells dirty.
+   */
   private finishFold(
     bucket: number,
     type: AggregatedType,
     rewrites: Map<number | undefined, Rewrite>,
     after: number,
-    through: number,
-    folded: number,
+    folded: readonly LateRecord[],
   ): void {
     const { sql } = this.sqlite;
     this.finish(bucket, type, rewrites);
     sql('DELETE FROM series_late WHERE bucket = ? AND key > ? AND key <= ?').run(
       bucket,
       after,
-      through,
+      folded.at(-1)!.key,
     );
-    sql('UPDATE buckets SET late_records = late_records - ? WHERE rowid = ?').run(folded, bucket);
+    sql('UPDATE buckets SET late_records = late_records - ? WHERE rowid = ?').run(
+      folded.length,
+      bucket,
+    );
+    this.aggregates.written(bucket, type, folded);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { DataRecord, RecordKey } from '@bucketgrid/shared';
+import type Database from 'better-sqlite3';
 import { FIGURES_BYTES, figuresBlob } from '../chunks/figures.ts';
 import { GroupFolder } from '../downsample/fold.ts';
 import { maintainProgram } from '../downsample/maintain.ts';
@@ -30,6 +31,43 @@ type Range = { from?: RecordKey; to?: RecordKey };
 
 /** Dirty intervals found one index probe each before the rest is scanned (`dirtyIntervals`). */
 const DIRTY_INTERVAL_PROBES = 2_048;
+
+interface DirtyProbe {
+  bucket: unknown;
+  from: number;
+  to: number;
+  interval: number;
+  /** The statements' parameters after bucket, from and to. */
+  more: number[];
+}
+
+/**
+ * Adds to `starts` the intervals holding a key (a dirty cell's start, a late row's key) that
+ * `next` and `rest` find in [from, to].
+ * From one dirty interval to the next, one index probe each (about 3 µs): a read over freshly
+ * written records reads a key per interval, not each of its keys. Past DIRTY_INTERVAL_PROBES
+ * hits (many narrow intervals) a scan of the rest costs less.
+ */
+function dirtyStarts(
+  starts: Set<number>,
+  next: Database.Statement,
+  rest: Database.Statement,
+  { bucket, from, to, interval, more }: DirtyProbe,
+): void {
+  let at = from;
+  for (let probes = 0; probes < DIRTY_INTERVAL_PROBES; probes++) {
+    const key = next.get(bucket, at, to, ...more) as number | undefined;
+    if (key === undefined) return;
+    const start = cellStart(key, interval);
+    starts.add(start);
+    // Past 2^53 a start plus its width may round back: the scan below then takes the rest.
+    if (!(start + interval > key)) break;
+    at = start + interval;
+  }
+  for (const key of rest.all(bucket, at, to, ...more) as number[]) {
+    starts.add(cellStart(key, interval));
+  }
+}
 
 /** A cell's series figures as the `aggregates.figures` blob (../chunks/figures.ts). */
 function encodeFigures(groups: readonly CellGroup[]): Buffer {
@@ -116,30 +154,29 @@ export function sqliteOperations({ sql }: Pick<SqliteDb, 'sql'>): SyncOperations
     },
 
     dirtyIntervals({ bucket, maxTier, from, to, interval }) {
-      // From one dirty interval to the next, one index probe each (about 3 µs): a read over
-      // freshly written records reads a mark per interval, not each of their marks. Past
-      // DIRTY_INTERVAL_PROBES hits (many narrow intervals) a scan of the rest costs less.
-      const next = sql(
-        `SELECT cell FROM aggregate_dirty
-         WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ? ORDER BY cell LIMIT 1`,
-      ).pluck();
+      // Stale cells are the marked ones and those holding a late row (a late write marks its
+      // cell only when upkeep or a later write folds it into its chunk: chunk-writes.ts).
       const starts = new Set<number>();
-      let at = from;
-      while (starts.size < DIRTY_INTERVAL_PROBES) {
-        const cell = next.get(bucket, at, to, maxTier) as number | undefined;
-        if (cell === undefined) return [...starts];
-        const start = cellStart(cell, interval);
-        starts.add(start);
-        // Past 2^53 a start plus its width may round back: the scan below then takes the rest.
-        if (!(start + interval > cell)) break;
-        at = start + interval;
-      }
-      const rest = sql(
-        'SELECT cell FROM aggregate_dirty WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ?',
-      )
-        .pluck()
-        .all(bucket, at, to, maxTier) as number[];
-      for (const cell of rest) starts.add(cellStart(cell, interval));
+      dirtyStarts(
+        starts,
+        sql(
+          `SELECT cell FROM aggregate_dirty
+           WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ? ORDER BY cell LIMIT 1`,
+        ).pluck(),
+        sql(
+          'SELECT cell FROM aggregate_dirty WHERE bucket = ? AND cell >= ? AND cell <= ? AND tier <= ?',
+        ).pluck(),
+        { bucket, from, to, interval, more: [maxTier] },
+      );
+      // A late row's key lies in its tier-0 cell, and so in the interval holding that cell.
+      dirtyStarts(
+        starts,
+        sql(
+          'SELECT key FROM series_late WHERE bucket = ? AND key >= ? AND key <= ? ORDER BY key LIMIT 1',
+        ).pluck(),
+        sql('SELECT key FROM series_late WHERE bucket = ? AND key >= ? AND key <= ?').pluck(),
+        { bucket, from, to, interval, more: [] },
+      );
       return [...starts];
     },
 

@@ -112,7 +112,7 @@ export class SqliteRecords {
     const { db } = sqlite;
     this.db = db;
     this.aggregates = new SqliteAggregates(sqlite);
-    this.chunks = new SqliteChunks(sqlite);
+    this.chunks = new SqliteChunks(sqlite, this.aggregates);
     // The merge runs inside SQLite so an update is one statement, not a read and a write.
     db.function('bg_merge_values', { deterministic: true }, (stored, incoming) =>
       JSON.stringify(Object.assign(JSON.parse(stored as string), JSON.parse(incoming as string))),
@@ -186,11 +186,12 @@ export class SqliteRecords {
     let rest = records;
     let inserted = 0;
     let late = 0;
+    let asLateRows = false;
     if (series && sealed !== null && !allNewer(records, sealed)) {
       const older = records.filter((record) => (record.key as number) <= sealed);
       if (older.length > 0) {
         rest = records.filter((record) => (record.key as number) > sealed);
-        ({ inserted, late } = this.chunks.upsert(rowid, type, older, mode));
+        ({ inserted, late, asLateRows } = this.chunks.upsert(rowid, type, older, mode));
       }
     }
     let rowsInserted = 0;
@@ -204,7 +205,8 @@ export class SqliteRecords {
         inserted += rowsInserted;
       }
     }
-    if (series) this.aggregates.written(rowid, type, records);
+    // Late rows mark their cells when they are folded (SqliteChunks.upsert).
+    if (series) this.aggregates.written(rowid, type, asLateRows ? rest : records);
     if (inserted > 0) {
       const { record_count, unsealed } = this.addCount.get(
         inserted,

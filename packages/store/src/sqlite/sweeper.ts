@@ -1,4 +1,5 @@
 import { SWEEP_BATCH } from '../sweep.ts';
+import { SqliteAggregates } from './aggregates.ts';
 import { SqliteChunks } from './chunk-writes.ts';
 import type { SqliteDb } from './connection.ts';
 
@@ -13,7 +14,7 @@ export class SqliteSweeper {
   private readonly chunks: SqliteChunks;
 
   constructor(private readonly sqlite: SqliteDb) {
-    this.chunks = new SqliteChunks(sqlite);
+    this.chunks = new SqliteChunks(sqlite, new SqliteAggregates(sqlite));
   }
 
   /**
