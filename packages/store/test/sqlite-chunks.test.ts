@@ -312,30 +312,54 @@ it('reads raw chunks back from the database in both of their forms: JSON text an
   }
 });
 
-it('merges the small raw chunks of one-record writes into one, through retention trims and deletes', async () => {
+it('gathers one-record writes as rows, a raw chunk every 64, through retention trims and deletes', async () => {
   const store = await openStore(database.url, { readerThreads: 0, seriesChunks: true });
   const bucket = await ivBucket(store, 'small', 100);
-  const rawRows = () =>
+  const rawChunks = () =>
     scalar(path, `SELECT count(*) FROM series_chunks WHERE raw = 1 AND ${OF_BUCKET}`, bucket.id);
+  const rows = () => scalar(path, `SELECT count(*) FROM records WHERE ${OF_BUCKET}`, bucket.id);
   // The model: every key written, the smallest trimmed when over retention, at most as many
-  // as a write inserted (one).
+  // as a write inserted.
   let kept: number[] = [];
-  const write = async (key: number) => {
-    await store.upsertRecords(bucket, [{ key, values: { 1: key, 2: -key } }], 'merge');
-    kept.push(key);
-    if (kept.length > 100) kept.shift();
+  const write = async (...keys: number[]) => {
+    const records = keys.map((key) => ({ key, values: { 1: key, 2: -key } }));
+    await store.upsertRecords(bucket, records, 'merge');
+    kept.push(...keys);
+    kept.sort((a, b) => a - b);
+    kept = kept.slice(Math.max(0, kept.length - 100));
   };
   for (let key = 1; key <= 130; key++) await write(key);
-  // Two merges of 64 (the second leaves the first, no longer small, alone) and two newer.
-  expect(rawRows()).toBe(4);
+  // Two heads of 64 rows became a raw chunk each; two rows wait for more.
+  expect([rawChunks(), rows()]).toEqual([2, 2]);
   await store.deleteRecords(bucket, { from: 100, to: 105 });
   kept = kept.filter((key) => key < 100 || key > 105);
   for (let key = 131; key <= 260; key++) await write(key);
-  expect(rawRows()).toBeLessThanOrEqual(8);
+  expect(rows()).toBeLessThan(64);
+  // A larger write takes the head into a raw chunk first; one older than the head's newest
+  // row joins the rows instead.
+  await write(261, 262, 263);
+  const chunksBefore = rawChunks();
+  await write(...Array.from({ length: 10 }, (_, i) => 270 + i));
+  expect(rows()).toBe(0);
+  expect(rawChunks()).toBe(chunksBefore + 2);
+  await write(290, 291);
+  await write(...Array.from({ length: 10 }, (_, i) => 280 + i));
+  expect(rows()).toBe(12);
 
   const read = await store.readRecords(bucket, { order: 'asc', limit: 1_000 });
   expect(read.records.map((record) => record.key)).toEqual(kept);
-  // Requests of 40 records are small too: a merge stops at a chunk's most records.
+  expect(read.records.at(-1)).toEqual({ key: 291, values: { 1: 291, 2: -291 } });
+  expect((await store.getBucket(bucket.id))!.recordCount).toBe(kept.length);
+  const downsampled = await store.downsampleRecords(bucket, { points: 10 });
+  expect(downsampled.count.reduce((sum, n) => sum + n, 0)).toBe(kept.length);
+  expect(Math.max(...(downsampled.series[1]!.max as number[]))).toBe(291);
+  expect(Math.min(...(downsampled.series[1]!.min as number[]))).toBe(kept[0]);
+  // Upkeep leaves a small head to the writes.
+  await settleUpkeep(store);
+  expect(rows()).toBe(12);
+
+  // Requests of 40 records are raw chunks, merged as a run of small ones: a merge stops at a
+  // chunk's most records.
   const big = await ivBucket(store, 'small-40', 1_000_000);
   for (let request = 0; request < 64; request++) {
     const records = Array.from({ length: 40 }, (_, i) => ({
@@ -350,11 +374,6 @@ it('merges the small raw chunks of one-record writes into one, through retention
   expect((await store.readRecords(big, { order: 'asc', limit: 5_000 })).records).toHaveLength(
     2_560,
   );
-  expect(read.records.at(-1)).toEqual({ key: 260, values: { 1: 260, 2: -260 } });
-  const downsampled = await store.downsampleRecords(bucket, { points: 10 });
-  expect(downsampled.count.reduce((sum, n) => sum + n, 0)).toBe(kept.length);
-  expect(Math.max(...(downsampled.series[1]!.max as number[]))).toBe(260);
-  expect(Math.min(...(downsampled.series[1]!.min as number[]))).toBe(kept[0]);
   await store.close();
 });
 

@@ -148,6 +148,36 @@ export class SqliteChunks {
       .get(records.at(-1)!.key, raw, bucket) as number;
   }
 
+  /**
+   * The bucket's rows (a head of small in-order writes, see SqliteRecords.appends) as one raw
+   * chunk: the same records in key order, `sealed_through` moved to the last of them. At most
+   * CHUNK_MAX_RECORDS, from the smallest key; any left stay rows. Returns the bucket's records
+   * in raw chunks now.
+   */
+  rowsToRaw(bucket: number): number {
+    const { sql } = this.sqlite;
+    const rows = sql('SELECT key, vals FROM records WHERE bucket = ? ORDER BY key LIMIT ?')
+      .raw()
+      .all(bucket, CHUNK_MAX_RECORDS) as [number, string][];
+    const last = rows.at(-1)?.[0];
+    if (last !== undefined) {
+      const records = rows.map(([key, vals]) => ({
+        key,
+        values: JSON.parse(vals) as SeriesValues,
+      }));
+      this.insertRaw(bucket, columnsFromRecords(records));
+      sql('DELETE FROM records WHERE bucket = ? AND key <= ?').run(bucket, last);
+    }
+    // The rows left are counted rather than assumed none: the count may have drifted.
+    return sql(
+      `UPDATE buckets SET sealed_through = coalesce(?, sealed_through), raw_records = raw_records + ?,
+         unsealed = CASE WHEN ? < ? THEN 0 ELSE (SELECT count(*) FROM records WHERE bucket = ?) END
+       WHERE rowid = ? RETURNING raw_records`,
+    )
+      .pluck()
+      .get(last ?? null, rows.length, rows.length, CHUNK_MAX_RECORDS, bucket, bucket) as number;
+  }
+
   /** Counts a small raw chunk an append wrote; every SMALL_RAW_RUN of them are merged. */
   private smallRawAppended(bucket: number): void {
     const written = (this.smallRawWritten.get(bucket) ?? 0) + 1;
