@@ -46,8 +46,8 @@ const LATE_RECORDS = 16_384;
 /**
  * In-order writes of fewer records are rows, not a raw chunk each (see SqliteRecords.appends):
  * the store's CPU per write (32 writers, a group commit), a raw chunk each against rows:
- * 1 record 28 against 17 µs, 2 records 40 against 24–31, 4 records 41–49 against 34–41,
- * 8 records about 48 either way, 32 records 76 against 128.
+ * 1 record 28–38 against 17–22 µs, 4 records 40–50 against 33–41, 8 about the same, 32
+ * records 75–110 against 128–186 (docs/performance.md, "Small writes as rows").
  */
 const SMALL_WRITE_RECORDS = 8;
 
