@@ -317,20 +317,43 @@ function readSeries(input: ByteReader, count: number): (number | null | undefine
   return column;
 }
 
-/** The smallest exponent e with every value exactly mantissa / 10^e; undefined when none. */
+/** The mantissas decimalExponent found, one per value (reused). */
+const mantissas: number[] = [];
+
+/**
+ * The smallest exponent e with every value exactly mantissa / 10^e, the mantissas left in
+ * `mantissas`; undefined when none. Each value is checked once at the exponent reached so
+ * far; only those before the last raise are checked again at the final one.
+ */
 function decimalExponent(values: readonly number[]): number | undefined {
+  mantissas.length = values.length;
   let exponent = 0;
-  for (const value of values) {
-    while (exponent <= MAX_EXPONENT && !fitsExponent(value, exponent)) exponent++;
-    if (exponent > MAX_EXPONENT) return undefined;
+  let raisedAt = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    let mantissa = mantissaAt(value, exponent);
+    while (mantissa === undefined) {
+      if (++exponent > MAX_EXPONENT) return undefined;
+      raisedAt = i;
+      mantissa = mantissaAt(value, exponent);
+    }
+    mantissas[i] = mantissa;
   }
   // A larger exponent chosen for a later value must still fit the earlier ones.
-  return values.every((value) => fitsExponent(value, exponent)) ? exponent : undefined;
+  for (let i = 0; i < raisedAt; i++) {
+    const mantissa = mantissaAt(values[i]!, exponent);
+    if (mantissa === undefined) return undefined;
+    mantissas[i] = mantissa;
+  }
+  return exponent;
 }
 
-function fitsExponent(value: number, exponent: number): boolean {
+/** round(value × 10^exponent) when it is at most MAX_MANTISSA and gives the value back. */
+function mantissaAt(value: number, exponent: number): number | undefined {
   const mantissa = Math.round(value * POWERS[exponent]!);
-  return Math.abs(mantissa) <= MAX_MANTISSA && Object.is(mantissa / POWERS[exponent]!, value);
+  return Math.abs(mantissa) <= MAX_MANTISSA && Object.is(mantissa / POWERS[exponent]!, value)
+    ? mantissa
+    : undefined;
 }
 
 function writeValues(out: ByteWriter, values: readonly number[]): void {
@@ -343,8 +366,6 @@ function writeValues(out: ByteWriter, values: readonly number[]): void {
   }
   const exponent = decimalExponent(values);
   if (exponent !== undefined) {
-    const scale = POWERS[exponent]!;
-    const mantissas = values.map((value) => Math.round(value * scale));
     let deltaBytes = 0;
     let delta2Bytes = 0;
     for (let i = 1; i < mantissas.length; i++) {
