@@ -36,6 +36,12 @@ function chunks() {
   }
 }
 
+/** A database of the test's own beside the suite's (`name` tells it apart): its URL and file. */
+function ownDatabase(name: string): { url: string; file: string } {
+  const url = `${database.url.slice(0, -3)}-${name}.db`;
+  return { url, file: url.slice('file:'.length) };
+}
+
 /** One value a query gives on the database file at `file`, read beside the store. */
 function scalar(file: string, query: string, ...parameters: unknown[]): number {
   const db = new Database(file, { readonly: true });
@@ -108,7 +114,7 @@ it('puts a late request between two chunks as its own chunk, and rewrites a chun
 });
 
 it('encodes a raw chunk left between encoded ones, so it never blocks later compaction', async () => {
-  const url = `${database.url.slice(0, -3)}-isolated.db`;
+  const { url, file } = ownDatabase('isolated');
   let store = await openStore(url, { readerThreads: 0, seriesChunks: true, headRecords: 0 });
   const bucket = await ivBucket(store, 'i', 100_000);
   const keys = (from: number, to: number) =>
@@ -122,7 +128,7 @@ it('encodes a raw chunk left between encoded ones, so it never blocks later comp
   store = await openStore(url, { readerThreads: 0, seriesChunks: true });
   await store.upsertRecords(bucket, keys(10_000, 19_999), 'merge');
   await settleUpkeep(store);
-  const db = new Database(url.slice('file:'.length), { readonly: true });
+  const db = new Database(file, { readonly: true });
   try {
     const raw = db
       .prepare('SELECT first_key AS first, count FROM series_chunks WHERE raw = 1')
@@ -140,8 +146,7 @@ it('encodes a raw chunk left between encoded ones, so it never blocks later comp
 });
 
 it('writes keys into sealed history as late rows, merges them into reads, and folds them in upkeep', async () => {
-  const url = `${database.url.slice(0, -3)}-late.db`;
-  const file = url.slice('file:'.length);
+  const { url, file } = ownDatabase('late');
   const store = await openStore(url, { readerThreads: 0, seriesChunks: true });
   const bucket = await ivBucket(store, 'l', 100_000);
   const keys = (from: number, to: number, step = 2) =>
@@ -238,8 +243,7 @@ it('writes keys into sealed history as late rows, merges them into reads, and fo
 });
 
 it('trims by retention the smallest keys whether in chunks or late rows', async () => {
-  const url = `${database.url.slice(0, -3)}-late-retention.db`;
-  const file = url.slice('file:'.length);
+  const { url, file } = ownDatabase('late-retention');
   const store = await openStore(url, { readerThreads: 0 });
   const bucket = await ivBucket(store, 'r', 3_000);
   const even = (from: number, count: number) =>
@@ -378,8 +382,7 @@ it('gathers one-record writes as rows, a raw chunk every 64, through retention t
 });
 
 it('folds the excess of late rows past their bound by sweeping the keys, and reads stay exact', async () => {
-  const url = `${database.url.slice(0, -3)}-sweep.db`;
-  const file = url.slice('file:'.length);
+  const { url, file } = ownDatabase('sweep');
   const store = await openStore(url, { readerThreads: 0, seriesChunks: true });
   const bucket = await ivBucket(store, 'sweep', 1_000_000);
   const random = seededRandom(18);

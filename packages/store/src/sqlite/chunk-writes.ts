@@ -57,11 +57,11 @@ const RAW_ENCODED_FROM = 16;
 const PLACE = 'SELECT id, first_key AS first, last_key AS last, count, raw FROM series_chunks';
 
 /**
- * Raw chunks smaller than this, written one after the other by small in-order writes (a
- * device sending a record a request), are merged into one raw chunk once there are this
- * many (mergeSmallRaw): a read folds a row per chunk at about 1.5 µs a row and a pass, so a
- * head of one-record chunks made a downsampled read cost 6.5 µs per record (27 ms for
- * 4,000), and upkeep encodes raw chunks only from 4,097 records.
+ * Raw chunks smaller than this, written one after the other by small in-order writes (of 8
+ * records or more: fewer are rows, see SqliteRecords.appends), are merged into one raw chunk
+ * once there are this many (mergeSmallRaw): a read folds a row per chunk at about 1.5 µs a
+ * row and a pass, so a head of one-record chunks made a downsampled read cost 6.5 µs per
+ * record (27 ms for 4,000), and upkeep encodes raw chunks only from 4,097 records.
  */
 const SMALL_RAW_RUN = 64;
 
@@ -168,14 +168,15 @@ export class SqliteChunks {
       this.insertRaw(bucket, columnsFromRecords(records));
       sql('DELETE FROM records WHERE bucket = ? AND key <= ?').run(bucket, last);
     }
-    // The rows left are counted rather than assumed none: the count may have drifted.
+    // The rows left (usually none: one index probe) are counted, not assumed: the count may
+    // have drifted.
     return sql(
       `UPDATE buckets SET sealed_through = coalesce(?, sealed_through), raw_records = raw_records + ?,
-         unsealed = CASE WHEN ? < ? THEN 0 ELSE (SELECT count(*) FROM records WHERE bucket = ?) END
+         unsealed = (SELECT count(*) FROM records WHERE bucket = ?)
        WHERE rowid = ? RETURNING raw_records`,
     )
       .pluck()
-      .get(last ?? null, rows.length, rows.length, CHUNK_MAX_RECORDS, bucket, bucket) as number;
+      .get(last ?? null, rows.length, bucket, bucket) as number;
   }
 
   /** Counts a small raw chunk an append wrote; every SMALL_RAW_RUN of them are merged. */

@@ -233,18 +233,20 @@ export class SqliteRecords {
       // upkeep's to trim in batches, never inside someone's write.
       if (excess > 0) this.trim(bucket.type, rowid, Math.min(excess, inserted));
       if (excess > inserted) this.noteBacklog.run(rowid);
-      if (this.sealing && series && rowsInserted > 0 && this.smallHead(unsealed)) {
-        // A head of small writes' rows (see appends): one raw chunk once there are enough.
-        if (unsealed >= SMALL_HEAD_RUN) raw = this.chunks.rowsToRaw(rowid);
-      } else if (this.sealing && series && rowsInserted > 0 && unsealed > this.headRecords) {
-        // Enough to bring the head back within its bound, whole chunks only (a bound of 0
-        // seals the newest chunk too).
-        this.chunks.seal(
-          rowid,
-          type,
-          unsealed - this.headRecords + CHUNK_MAX_RECORDS,
-          this.headRecords === 0,
-        );
+      if (this.sealing && series && rowsInserted > 0) {
+        if (this.smallHead(unsealed)) {
+          // A head of small writes' rows (see appends): one raw chunk once there are enough.
+          if (unsealed >= SMALL_HEAD_RUN) raw = this.chunks.rowsToRaw(rowid);
+        } else if (unsealed > this.headRecords) {
+          // Enough to bring the head back within its bound, whole chunks only (a bound of 0
+          // seals the newest chunk too).
+          this.chunks.seal(
+            rowid,
+            type,
+            unsealed - this.headRecords + CHUNK_MAX_RECORDS,
+            this.headRecords === 0,
+          );
+        }
       }
     }
     if (raw > this.headRecords) {
