@@ -1,3 +1,5 @@
+import { LIVE_REFRESH_GAP_MS } from '@bucketgrid/shared';
+
 /**
  * The bounds of live views (docs/architecture.md, "Limits and abuse", says why each value).
  * A browser holds one stream per open dashboard tab, and HTTP/1.1 lets it hold only six
@@ -28,7 +30,8 @@ export interface LiveLimits {
   queue: number;
   /**
    * After an event to a dashboard's members' views, the least time until the next one: the
-   * changes made meanwhile (every bucket written) go together in it.
+   * changes made meanwhile (every bucket written) go together in it. By default the web app's
+   * refetch gap (`LIVE_REFRESH_GAP_MS`): a view sent events faster refetches no sooner.
    */
   coalesceMs: number;
   /** The most events per second a dashboard's share-link views get: busy buckets share it. */
@@ -64,7 +67,7 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   perShareAddress: 16,
   deliveriesPerSecond: DELIVERIES_PER_SECOND,
   queue: 256,
-  coalesceMs: 100,
+  coalesceMs: LIVE_REFRESH_GAP_MS,
   shareCoalesceMs: 1_000,
   eventsPerSecond: 50,
   replay: 256,

@@ -6,6 +6,7 @@ export * from './csv-import.ts';
 export * from './domain.ts';
 export * from './downsample.ts';
 export * from './key-scopes.ts';
+export * from './live.ts';
 export * from './problems.ts';
 export * from './read-query.ts';
 export * from './records.ts';

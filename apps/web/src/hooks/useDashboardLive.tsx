@@ -1,3 +1,4 @@
+import { LIVE_REFRESH_GAP_MS } from '@bucketgrid/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext } from 'react';
 import type { LiveStatus } from '../lib/live-connection.ts';
@@ -7,8 +8,6 @@ import { useLiveStream } from './useLiveStream.ts';
 
 export type { LiveStatus };
 
-/** At most this many refetches per second per bucket while records stream in. */
-const MIN_REFRESH_GAP_MS = 250;
 /** The bucket list (counts, last write) needs less: once a second at most. */
 const LIST_REFRESH_GAP_MS = 1_000;
 
@@ -40,7 +39,7 @@ export function DashboardLive({
         queryClient.invalidateQueries({ queryKey: dashboardKeys.bucket(dashboardId, bucketId) }),
         utils.buckets.get.invalidate({ dashboardId, bucketId }),
       ]),
-    refreshGapMs: MIN_REFRESH_GAP_MS,
+    refreshGapMs: LIVE_REFRESH_GAP_MS,
     afterRecords: {
       refresh: () => utils.buckets.list.invalidate({ dashboardId }),
       gapMs: LIST_REFRESH_GAP_MS,
