@@ -76,12 +76,14 @@ export async function serveLiveStream(req: Request, res: Response, deps: CallDep
   const aborted = once(abort.signal, 'abort');
   let ctx: Context | undefined;
   let input: unknown;
-  let pinger: NodeJS.Timeout | undefined;
+  // One timer for the stream, pushed back by every write (`refresh` re-arms it in place).
+  const pinger = setTimeout(function ping() {
+    void write(PING);
+  }, PING_MS);
   const write = async (chunk: string | Buffer) => {
     if (abort.signal.aborted) return;
-    clearTimeout(pinger);
+    pinger.refresh();
     if (!res.write(chunk)) await Promise.race([once(res, 'drain'), aborted]);
-    pinger = setTimeout(() => void write(PING), PING_MS);
   };
   try {
     res.writeHead(200, sseHeaders);
