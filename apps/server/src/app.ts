@@ -26,6 +26,7 @@ import type { AlertUpkeepOptions } from './alerts/alert-upkeep.ts';
 import { withinBodyLimit } from './http/body-limits.ts';
 import { clientAddress, type TrustProxy, trustFunction } from './http/client-address.ts';
 import { createErrorResponder } from './http/errors.ts';
+import { DEFAULT_PING_MS } from './http/live-stream.ts';
 import { sendJson, sendProblem, setSecurityHeaders } from './http/responses.ts';
 import { createSharePage } from './http/share-page.ts';
 import { createWebApp } from './http/static-files.ts';
@@ -80,6 +81,8 @@ export interface AppOptions {
   wakeUpkeep?: () => void;
   /** Caps and timings of live views (defaults: `packages/live/src/limits.ts`). */
   liveLimits?: Partial<LiveLimits>;
+  /** How long a live stream may be silent before it is sent a ping (default the router's, 15 s). */
+  livePingMs?: number;
   /** Reads per API key, member or share link (defaults: DEFAULT_READ_LIMITS in services). */
   readLimits?: Partial<Omit<ReadLimitOptions, 'now'>>;
   /** Where the app counts what it does (GET /metrics); its own when not given. */
@@ -264,6 +267,7 @@ export function createApp(options: AppOptions): App {
       now,
       logger,
       clientAddress: addressOf,
+      livePingMs: options.livePingMs ?? DEFAULT_PING_MS,
     }),
   );
 

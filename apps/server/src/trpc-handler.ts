@@ -118,6 +118,8 @@ export function createTrpcHandler(deps: {
   logger: Logger;
   /** The client's address, for the per-address limits (http/client-address.ts). */
   clientAddress: (req: Request) => string;
+  /** How long a live stream may be silent before it is sent a ping. */
+  livePingMs: number;
 }): RequestHandler {
   const createContext = async (req: Request, res: Response): Promise<Context> => {
     const secure = req.secure;
@@ -188,8 +190,9 @@ export function createTrpcHandler(deps: {
   // to http/share-reads.ts: the same procedures, each event or shared answer serialised once
   // for all its viewers. A request the guard refuses goes to tRPC, which refuses it.
   return (req, res, next) => {
-    if (isSubscription(req)) void serveLiveStream(req, res, { createContext, onError });
-    else if (isShareRead(req)) {
+    if (isSubscription(req)) {
+      void serveLiveStream(req, res, { createContext, onError, pingMs: deps.livePingMs });
+    } else if (isShareRead(req)) {
       guard(req).then(
         (refusal) =>
           refusal ? trpc(req, res, next) : serveShareReads(req, res, { createContext, onError }),

@@ -10,6 +10,8 @@ export interface SseEvent {
 export interface LiveStream {
   /** Every event received so far, pings excluded. */
   readonly received: SseEvent[];
+  /** The pings received so far. */
+  readonly pings: number;
   /** The data events (`tracked` ones carry an id). */
   readonly data: SseEvent[];
   /** The error the stream ended with (tRPC's error shape), if any. */
@@ -45,11 +47,12 @@ export function openLive(
   let response: IncomingMessage | undefined;
   let endedResolve!: () => void;
   let startedResolve!: () => void;
-  const stream: LiveStream & { error: LiveStream['error'] } = {
+  const stream: LiveStream & { error: LiveStream['error']; pings: number } = {
     get isEnded() {
       return ended;
     },
     received: [],
+    pings: 0,
     data: [],
     error: undefined,
     ended: new Promise<void>((resolve) => {
@@ -100,8 +103,9 @@ export function openLive(
     if (paused) res.pause();
     onSseBlocks(res, (block) => {
       const event = parseBlock(block);
-      if (!event || event.event === 'ping') return;
-      stream.received.push(event);
+      if (!event) return;
+      if (event.event === 'ping') stream.pings++;
+      else stream.received.push(event);
       if (event.event === 'connected') startedResolve();
       if (event.event === 'message') stream.data.push(event);
       if (event.event === 'serialized-error') stream.error = event.data as LiveStream['error'];

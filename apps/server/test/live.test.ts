@@ -15,11 +15,27 @@ beforeAll(async () => {
   server = await startTestServer({
     now: Date.now,
     logger: (level, message, fields) => logLines.push({ level, message, ...fields }),
+    // A silent stream's ping comes in a fraction of a second (15 s by default).
+    livePingMs: 200,
   });
 });
 afterAll(() => server.stopAll());
 
 describe('dashboards.live', () => {
+  it('pings a silent stream after each silence, and still sends its events', async () => {
+    const owner = await ownerWithBuckets(server);
+    const live = owner.watch();
+    await live.started;
+    // More than one: the ping timer is armed again after it fires, not only by events.
+    await live.until((stream) => stream.pings >= 2);
+    const before = live.data.length;
+    await owner.write(owner.buckets[0]!.id);
+    await live.until((stream) => stream.data.length > before);
+    const pings = live.pings;
+    await live.until((stream) => stream.pings > pings);
+    live.close();
+  });
+
   it('carries record writes, deletes and purges of every bucket and bucket changes, each with an id', async () => {
     const owner = await ownerWithBuckets(server, ['Temperatures', 'Pressures']);
     const a = owner.buckets[0]!;

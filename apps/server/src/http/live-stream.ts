@@ -27,7 +27,8 @@ import {
  * (docs/performance.md, "Live views and public links").
  */
 
-const PING_MS = config.sse?.ping?.intervalMs ?? 15_000;
+/** The silence after which a stream is sent a ping: the router's, unless the app says otherwise. */
+export const DEFAULT_PING_MS = config.sse?.ping?.intervalMs ?? 15_000;
 const CONNECTED = `event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}\n\n`;
 const PING = 'event: ping\ndata: \n\n';
 const RETURN = 'event: return\ndata: \n\n';
@@ -68,7 +69,11 @@ function inputOf(req: Request): unknown {
  * stops reading is not buffered for: the writer waits for its socket to drain, so events pile
  * up in the view's bounded queue, which ends the view when full (`live_view_fell_behind`).
  */
-export async function serveLiveStream(req: Request, res: Response, deps: CallDeps): Promise<void> {
+export async function serveLiveStream(
+  req: Request,
+  res: Response,
+  deps: CallDeps & { pingMs: number },
+): Promise<void> {
   const path = req.path.slice(1);
   const abort = new AbortController();
   res.once('close', () => abort.abort());
@@ -79,7 +84,7 @@ export async function serveLiveStream(req: Request, res: Response, deps: CallDep
   // One timer for the stream, pushed back by every write (`refresh` re-arms it in place).
   const pinger = setTimeout(function ping() {
     void write(PING);
-  }, PING_MS);
+  }, deps.pingMs);
   const write = async (chunk: string | Buffer) => {
     if (abort.signal.aborted) return;
     pinger.refresh();
