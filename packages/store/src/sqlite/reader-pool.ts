@@ -117,7 +117,7 @@ interface Slot {
  * as long, 0.87–1.31 × and ingestion 0.88–1.20 ×, but 1.67 × and 0.85 × once the bench warmed
  * the server up first (its cold first turn had flattered the ratios); seven times as long,
  * 1.10 × and 0.95 × in the same run, a third fewer heavy reads answered meanwhile
- * (docs/performance.md, "Heavy reads rest seven times as long").
+ * (docs/performance.md, "A warmed-up bench, …").
  * A server whose loop is idle has the cores to spare: its heavy reads (a dashboard of large
  * buckets opening) follow each other without rest. A heavy read may wait longer; its own time
  * is unchanged.
