@@ -6,7 +6,7 @@
  * A normal client makes one request after the other (a REST write of one record, then a
  * downsampled read of its own small bucket, a round per 60 ms at most) and four writers ingest
  * batches of 100 records × 10 series. After a warm-up (a phase without the attacker, not
- * counted), phases in turns (BENCH_TURNS, 2), BENCH_SECONDS (5) each, each against a phase
+ * counted), phases in turns (BENCH_TURNS, 4), BENCH_SECONDS (5) each, each against a phase
  * without the attacker just before it: (a) five API keys each
  * reading the heavy bucket as hard as they can (the whole range at points=5000, and pages of
  * 10,000 records); (b) 128 live views under writes to 50 buckets: 4 self-registered accounts,
@@ -70,7 +70,7 @@ import {
 import type { Attack, AttackReport } from './reads-attacker.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const TURNS = Number(process.env.BENCH_TURNS ?? 2);
+const TURNS = Number(process.env.BENCH_TURNS ?? 4);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const SERIES = 100;
 const PASSWORD = 'correct horse battery';
