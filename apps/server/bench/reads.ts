@@ -38,7 +38,9 @@
  * phases; BENCH_BASELINE (a checkout's root, e.g. a `git worktree` of main) runs that
  * checkout's server on a copy of the same database, taking turns with this one, so the two
  * are compared in the same run. BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
- * --cpu-prof-dir=/tmp/prof") profiles the servers. Listens on 127.0.0.1 only.
+ * --cpu-prof-dir=/tmp/prof") profiles the servers; BENCH_BASELINE_NODE_ARGS are the baseline
+ * server's (default BENCH_SERVER_NODE_ARGS: with BENCH_BASELINE set to this checkout, it
+ * measures a Node flag against none). Listens on 127.0.0.1 only.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -80,7 +82,11 @@ const PHASES = (process.env.BENCH_PHASES ?? 'reads,views').split(',');
 const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined;
 /** The attacker writes each of its buckets at most this often: the most events views can get. */
 const WRITE_GAP_MS = Number(process.env.BENCH_WRITE_GAP_MS ?? LIVE_REFRESH_GAP_MS);
-const NODE_ARGS = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const nodeArgs = (args: string | undefined) => args?.split(' ').filter(Boolean) ?? [];
+const NODE_ARGS = nodeArgs(process.env.BENCH_SERVER_NODE_ARGS);
+const BASELINE_NODE_ARGS = nodeArgs(
+  process.env.BENCH_BASELINE_NODE_ARGS ?? process.env.BENCH_SERVER_NODE_ARGS,
+);
 
 // --- Setup, through the store: the heavy bucket, a normal client's bucket, an attacker's dashboard.
 const dir = mkdtempSync(join(tmpdir(), 'bucketgrid-reads-bench-'));
@@ -198,7 +204,7 @@ async function startTarget(name: string, root: string | undefined): Promise<Targ
     {
       pin: false,
       ownSession: true,
-      nodeArgs: NODE_ARGS,
+      nodeArgs: name === 'baseline' ? BASELINE_NODE_ARGS : NODE_ARGS,
       cwd: root && join(root, 'apps/server'),
     },
   );
